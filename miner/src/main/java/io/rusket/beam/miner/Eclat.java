@@ -1,0 +1,269 @@
+package io.rusket.beam.miner;
+
+import java.util.Arrays;
+
+/**
+ * Eclat (Zaki, "Scalable algorithms for association mining", IEEE TKDE 12(3), 2000): depth-first
+ * search over equivalence classes on the vertical layout, support by intersection.
+ *
+ * <p>Items are ranked by ascending frequency, so the classes built first are the small ones.
+ * Each item's transactions are held as a bitset ({@code long[]} words, support by {@link
+ * Long#bitCount}) when the frequent items are dense enough that a bitset is smaller than a sorted
+ * tid-list (average density at least 1/32), and as a sorted {@code int[]} tid-list otherwise.
+ * Items present in every transaction of a class's base are perfect extensions and are not
+ * intersected further. First-level classes run in parallel (see {@link OrderedTasks}).
+ */
+final class Eclat {
+  private final TransactionDb db;
+  private final int minCount;
+  private final int maxLen;
+  private final int threads;
+
+  Eclat(TransactionDb db, int minCount, int maxLen, int threads) {
+    this.db = db;
+    this.minCount = minCount;
+    this.maxLen = maxLen;
+    this.threads = threads;
+  }
+
+  /** True when bitsets are the smaller layout: mean item support ≥ N / 32. */
+  static boolean useBitsets(long sumOfSupports, int nFrequent, int nTransactions) {
+    return nFrequent > 0 && sumOfSupports * 32 >= (long) nFrequent * nTransactions;
+  }
+
+  long run(ItemsetSink sink) {
+    Recoding rec = Recoding.byAscendingFrequency(db, minCount);
+    final int f = rec.nFrequent;
+    if (f == 0) {
+      return 0;
+    }
+    long sum = 0;
+    for (int r = 0; r < f; r++) {
+      sum += rec.rankCount[r];
+    }
+    final int n = db.size();
+    final int[] offsets = db.rawOffsets();
+    final int[] items = db.rawItems();
+    final int[] rank = rec.idToRank;
+    if (useBitsets(sum, f, n)) {
+      final int words = (n + 63) >>> 6;
+      long[] bits = new long[Math.multiplyExact(f, words)];
+      for (int t = 0; t < n; t++) {
+        long bit = 1L << t;
+        int w = t >>> 6;
+        for (int k = offsets[t]; k < offsets[t + 1]; k++) {
+          int r = rank[items[k]];
+          if (r >= 0) {
+            bits[r * words + w] |= bit;
+          }
+        }
+      }
+      return OrderedTasks.run(
+          f, threads, () -> new BitsetWorker(rec, bits, words, minCount, maxLen), sink);
+    }
+    int[] start = new int[f + 1];
+    for (int r = 0; r < f; r++) {
+      start[r + 1] = start[r] + rec.rankCount[r];
+    }
+    int[] tids = new int[start[f]];
+    int[] fill = Arrays.copyOf(start, f);
+    for (int t = 0; t < n; t++) {
+      for (int k = offsets[t]; k < offsets[t + 1]; k++) {
+        int r = rank[items[k]];
+        if (r >= 0) {
+          tids[fill[r]++] = t;
+        }
+      }
+    }
+    return OrderedTasks.run(
+        f, threads, () -> new TidListWorker(rec, tids, start, minCount, maxLen), sink);
+  }
+
+  /**
+   * Shared recursion: a class at depth d is a list of members (item, support, set); member a's
+   * class at depth d+1 holds a ∩ b for every later member b that stays frequent.
+   */
+  private abstract static class ClassWorker extends PatternEmitter {
+    final int minCount;
+    /** Per depth: members' database item ids and supports. */
+    int[][] gid = new int[16][];
+
+    int[][] sup = new int[16][];
+    int[] size = new int[16];
+
+    ClassWorker(int maxLen, int minCount) {
+      super(maxLen);
+      this.minCount = minCount;
+    }
+
+    /** Intersects member a with member b of depth d into slot {@code slot} of depth d+1. */
+    abstract int intersect(int d, int a, int b, int slot);
+
+    /** Makes room at depth d+1 for {@code members} sets no larger than member a of depth d. */
+    abstract void prepare(int d, int a, int members);
+
+    /** Member a of depth d is the last item of prefix[0, plen). */
+    final void process(int d, int a, int plen) {
+      final int suppA = sup[d][a];
+      if (plen >= maxLen || a + 1 == size[d]) {
+        emitWithExtensions(plen, suppA);
+        return;
+      }
+      final int peMark = peLen;
+      final int nd = d + 1;
+      if (nd + 1 >= gid.length) {
+        gid = Arrays.copyOf(gid, nd * 2);
+        sup = Arrays.copyOf(sup, nd * 2);
+        size = Arrays.copyOf(size, nd * 2);
+      }
+      final int later = size[d] - a - 1;
+      int[] g = scratch(gid, nd, later);
+      int[] s = scratch(sup, nd, later);
+      prepare(d, a, later);
+      int m = 0;
+      final int[] gd = gid[d];
+      for (int b = a + 1; b < size[d]; b++) {
+        int c = intersect(d, a, b, m);
+        if (c >= minCount) {
+          if (c == suppA) {
+            pushPe(gd[b]);
+          } else {
+            g[m] = gd[b];
+            s[m++] = c;
+          }
+        }
+      }
+      size[nd] = m;
+      emitWithExtensions(plen, suppA);
+      if (m > 0) {
+        ensurePrefix(plen + 1);
+        for (int k = 0; k < m; k++) {
+          prefix[plen] = g[k];
+          process(nd, k, plen + 1);
+        }
+      }
+      peLen = peMark;
+    }
+  }
+
+  private static final class BitsetWorker extends ClassWorker {
+    private final int words;
+    /** Depth 0 is the shared database; deeper depths are this worker's. */
+    private long[][] sets = new long[16][];
+
+    BitsetWorker(Recoding rec, long[] bits, int words, int minCount, int maxLen) {
+      super(maxLen, minCount);
+      this.words = words;
+      sets[0] = bits;
+      gid[0] = rec.rankToId;
+      sup[0] = rec.rankCount;
+      size[0] = rec.nFrequent;
+    }
+
+    @Override
+    void mineTask(int task) {
+      prefix[0] = gid[0][task];
+      process(0, task, 1);
+    }
+
+    @Override
+    void prepare(int d, int a, int members) {
+      if (d + 1 >= sets.length) {
+        sets = Arrays.copyOf(sets, d * 2 + 2);
+      }
+      long need = (long) members * words;
+      long[] s = sets[d + 1];
+      if (s == null || s.length < need) {
+        sets[d + 1] = new long[ArrayUtil.grow(s == null ? 0 : s.length, need)];
+      }
+    }
+
+    @Override
+    int intersect(int d, int a, int b, int slot) {
+      final long[] src = sets[d];
+      final long[] dst = sets[d + 1];
+      final int w = words;
+      final int pa = a * w;
+      final int pb = b * w;
+      final int po = slot * w;
+      int c = 0;
+      for (int k = 0; k < w; k++) {
+        long x = src[pa + k] & src[pb + k];
+        dst[po + k] = x;
+        c += Long.bitCount(x);
+      }
+      return c;
+    }
+  }
+
+  private static final class TidListWorker extends ClassWorker {
+    /** Per depth: packed tid-lists and each member's start; depth 0 is shared. */
+    private int[][] tids = new int[16][];
+
+    private int[][] starts = new int[16][];
+    private int width; // capacity reserved per member at the depth being built
+
+    TidListWorker(Recoding rec, int[] allTids, int[] start, int minCount, int maxLen) {
+      super(maxLen, minCount);
+      tids[0] = allTids;
+      starts[0] = start;
+      gid[0] = rec.rankToId;
+      sup[0] = rec.rankCount;
+      size[0] = rec.nFrequent;
+    }
+
+    @Override
+    void mineTask(int task) {
+      prefix[0] = gid[0][task];
+      process(0, task, 1);
+    }
+
+    @Override
+    void prepare(int d, int a, int members) {
+      if (d + 1 >= tids.length) {
+        tids = Arrays.copyOf(tids, d * 2 + 2);
+        starts = Arrays.copyOf(starts, d * 2 + 2);
+      }
+      width = sup[d][a];
+      long need = (long) members * width;
+      int[] t = tids[d + 1];
+      if (t == null || t.length < need) {
+        tids[d + 1] = new int[ArrayUtil.grow(t == null ? 0 : t.length, need)];
+      }
+      scratch(starts, d + 1, members + 1);
+    }
+
+    @Override
+    int intersect(int d, int a, int b, int slot) {
+      final int[] src = tids[d];
+      final int[] st = starts[d];
+      final int[] dst = tids[d + 1];
+      int i = st[a];
+      final int ie = i + sup[d][a];
+      int j = st[b];
+      final int je = j + sup[d][b];
+      final int base = slot * width;
+      int o = base;
+      final int need = minCount;
+      while (i < ie && j < je) {
+        // Stop early once the remaining entries cannot reach the threshold.
+        if (o - base + Math.min(ie - i, je - j) < need) {
+          break;
+        }
+        int x = src[i];
+        int y = src[j];
+        if (x == y) {
+          dst[o++] = x;
+          i++;
+          j++;
+        } else if (x < y) {
+          i++;
+        } else {
+          j++;
+        }
+      }
+      starts[d + 1][slot] = base;
+      return o - base;
+    }
+  }
+}

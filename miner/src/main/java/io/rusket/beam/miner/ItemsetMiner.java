@@ -1,0 +1,215 @@
+package io.rusket.beam.miner;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.Objects;
+
+/**
+ * Mines frequent itemsets from a {@link TransactionDb}: every itemset whose count (number of
+ * transactions containing all its items) reaches the threshold.
+ *
+ * <p>Configuration is immutable: each {@code withX} returns a copy. Example of use:
+ *
+ * <pre>{@code
+ * TransactionDb db = TransactionDb.readBaskets(Path.of("retail.dat"));
+ * Itemsets freq = ItemsetMiner.minSupport(0.01).withMaxLen(3).withMethod(Method.AUTO).mine(db);
+ * for (int i = 0; i < freq.size(); i++) {
+ *   System.out.println(Arrays.toString(freq.names(i)) + " " + freq.support(i));
+ * }
+ * // or stream huge results without holding them:
+ * ItemsetMiner.minCount(100).mine(db, (items, len, count) -> { ... });
+ * }</pre>
+ *
+ * <p><b>Support.</b> As in mlxtend and rusket, {@code support = count / N} and an itemset is
+ * frequent iff {@code support >= minSupport}. The integer threshold is computed once, exactly,
+ * from the decimal value of {@code minSupport}: {@code minCount = ceil(minSupport × N)} in
+ * decimal arithmetic, so 0.1 × 8124 gives 813 and 0.07 × 100 gives 7 (floating point would give
+ * 8). An absolute {@link #minCount(long)} may be given instead.
+ *
+ * <p><b>Threads.</b> The first-level projections (one per frequent item) are mined in parallel
+ * on {@link #withThreads(int) threads} threads (default: all cores). Results are delivered from
+ * the calling thread, in the same order as a single-threaded run, so they are identical.
+ *
+ * <p><b>Memory.</b> The database and the mining structures (the FP-tree, or Eclat's tid-lists)
+ * must fit in the heap; the results need not, when streamed to an {@link ItemsetSink}. In
+ * parallel mode each thread buffers the results of the projection it is mining until earlier
+ * projections have been delivered.
+ */
+public final class ItemsetMiner {
+  /** Default method. */
+  public static final Method DEFAULT_METHOD = Method.AUTO;
+
+  private final double minSupport; // NaN when minCount is given
+  private final long minCount; // -1 when minSupport is given
+  private final Integer maxLen; // null = unlimited
+  private final Method method;
+  private final int threads;
+
+  private ItemsetMiner(double minSupport, long minCount, Integer maxLen, Method method, int threads) {
+    this.minSupport = minSupport;
+    this.minCount = minCount;
+    this.maxLen = maxLen;
+    this.method = method;
+    this.threads = threads;
+  }
+
+  /**
+   * A miner with a relative threshold: frequent iff {@code count / N >= minSupport}.
+   *
+   * @throws IllegalArgumentException if {@code minSupport} is not in (0, 1]
+   */
+  public static ItemsetMiner minSupport(double minSupport) {
+    checkMinSupport(minSupport);
+    return new ItemsetMiner(
+        minSupport, -1, null, DEFAULT_METHOD, Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * A miner with an absolute threshold: frequent iff {@code count >= minCount}.
+   *
+   * @throws IllegalArgumentException if {@code minCount < 1}
+   */
+  public static ItemsetMiner minCount(long minCount) {
+    if (minCount < 1 || minCount > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "Invalid minCount: " + minCount + ". Valid range is [1, " + Integer.MAX_VALUE + "].");
+    }
+    return new ItemsetMiner(
+        Double.NaN, minCount, null, DEFAULT_METHOD, Runtime.getRuntime().availableProcessors());
+  }
+
+  /** Validates a relative support threshold; the message names the value and the range. */
+  public static void checkMinSupport(double minSupport) {
+    if (!(minSupport > 0.0 && minSupport <= 1.0)) {
+      throw new IllegalArgumentException(
+          "Invalid minSupport: " + minSupport + ". Valid range is (0, 1].");
+    }
+  }
+
+  /**
+   * The exact integer threshold {@code ceil(minSupport × n)}, computed on the decimal value of
+   * {@code minSupport} (as printed by {@link Double#toString}), and at least 1.
+   */
+  public static long thresholdCount(double minSupport, long n) {
+    checkMinSupport(minSupport);
+    if (n < 0) {
+      throw new IllegalArgumentException("Invalid number of transactions: " + n);
+    }
+    long c =
+        BigDecimal.valueOf(minSupport)
+            .multiply(BigDecimal.valueOf(n))
+            .setScale(0, RoundingMode.CEILING)
+            .longValueExact();
+    return Math.max(1, c);
+  }
+
+  /**
+   * Only itemsets of at most {@code maxLen} items.
+   *
+   * @throws IllegalArgumentException if {@code maxLen < 1}
+   */
+  public ItemsetMiner withMaxLen(int maxLen) {
+    if (maxLen < 1) {
+      throw new IllegalArgumentException(
+          "Invalid maxLen: " + maxLen + ". Valid range is [1, " + Integer.MAX_VALUE + "].");
+    }
+    return new ItemsetMiner(minSupport, minCount, maxLen, method, threads);
+  }
+
+  /** Itemsets of any length (the default). */
+  public ItemsetMiner withoutMaxLen() {
+    return new ItemsetMiner(minSupport, minCount, null, method, threads);
+  }
+
+  /** The algorithm; {@link Method#AUTO} by default. */
+  public ItemsetMiner withMethod(Method method) {
+    Objects.requireNonNull(method, "method");
+    return new ItemsetMiner(minSupport, minCount, maxLen, method, threads);
+  }
+
+  /**
+   * Number of mining threads; 1 mines on the calling thread.
+   *
+   * @throws IllegalArgumentException if {@code threads < 1}
+   */
+  public ItemsetMiner withThreads(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException(
+          "Invalid threads: " + threads + ". Valid range is [1, " + Integer.MAX_VALUE + "].");
+    }
+    return new ItemsetMiner(minSupport, minCount, maxLen, method, threads);
+  }
+
+  /** The relative threshold, or NaN when an absolute one was given. */
+  public double getMinSupport() {
+    return minSupport;
+  }
+
+  /** The maximum itemset length, or null for unlimited. */
+  public Integer getMaxLen() {
+    return maxLen;
+  }
+
+  /** The configured method (possibly {@link Method#AUTO}). */
+  public Method getMethod() {
+    return method;
+  }
+
+  /** Number of mining threads. */
+  public int getThreads() {
+    return threads;
+  }
+
+  /** The absolute threshold this miner applies to a database of {@code n} transactions. */
+  public long minCountFor(long n) {
+    return minCount >= 1 ? minCount : thresholdCount(minSupport, n);
+  }
+
+  /**
+   * The algorithm used for {@code db}: the configured one, or for {@link Method#AUTO}:
+   * {@link Method#FPGROWTH}, except for small dense databases where Eclat's bitsets win.
+   * See README ("Choosing the method") for the measurements.
+   */
+  public Method resolveMethod(TransactionDb db) {
+    if (method != Method.AUTO) {
+      return method;
+    }
+    return AutoRule.choose(db);
+  }
+
+  /** Mines {@code db} and collects every frequent itemset. */
+  public Itemsets mine(TransactionDb db) {
+    Itemsets.Collector c = Itemsets.collector(db.size(), db.itemNames());
+    mine(db, c);
+    return c.build();
+  }
+
+  /**
+   * Mines {@code db}, delivering every frequent itemset to {@code sink} from the calling thread.
+   *
+   * @return the number of itemsets delivered
+   */
+  public long mine(TransactionDb db, ItemsetSink sink) {
+    Objects.requireNonNull(db, "db");
+    Objects.requireNonNull(sink, "sink");
+    long threshold = minCountFor(db.size());
+    int limit = maxLen == null ? Integer.MAX_VALUE : maxLen;
+    if (db.size() == 0 || threshold > db.size()) {
+      return 0;
+    }
+    switch (resolveMethod(db)) {
+      case ECLAT:
+        return new Eclat(db, (int) threshold, limit, threads).run(sink);
+      case FPGROWTH:
+      default:
+        return new FpGrowth(db, (int) threshold, limit, threads).run(sink);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ItemsetMiner{"
+        + (minCount >= 1 ? "minCount=" + minCount : "minSupport=" + minSupport)
+        + ", maxLen=" + maxLen + ", method=" + method + ", threads=" + threads + "}";
+  }
+}

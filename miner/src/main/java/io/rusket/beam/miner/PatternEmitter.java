@@ -1,0 +1,101 @@
+package io.rusket.beam.miner;
+
+import java.util.Arrays;
+
+/**
+ * The output side shared by the miners' workers: the current itemset (a stack of item ids), the
+ * perfect extensions of the current conditional base (a stack of item ids that occur in every
+ * transaction of that base, so each may be added to any itemset found below it without changing
+ * its count), and delivery of itemsets, sorted by item id, to a sink.
+ */
+abstract class PatternEmitter implements OrderedTasks.Worker {
+  final int maxLen;
+  /** The items of the current itemset (database item ids), a stack. */
+  int[] prefix = new int[32];
+  /** Perfect extensions in force (database item ids), a stack. */
+  int[] pe = new int[32];
+
+  int peLen;
+  private int[] out = new int[32];
+  private ItemsetSink sink;
+  private long emitted;
+
+  PatternEmitter(int maxLen) {
+    this.maxLen = maxLen;
+  }
+
+  @Override
+  public final long mine(int task, ItemsetSink sink) {
+    this.sink = sink;
+    this.emitted = 0;
+    this.peLen = 0;
+    mineTask(task);
+    this.sink = null;
+    return emitted;
+  }
+
+  /** Mines one first-level task, emitting through {@link #emitWithExtensions}. */
+  abstract void mineTask(int task);
+
+  /** Emits prefix[0, plen) combined with every subset of the perfect extensions in force. */
+  final void emitWithExtensions(int plen, int count) {
+    if (peLen == 0 || plen >= maxLen) {
+      emit(plen, count);
+      return;
+    }
+    ensurePrefix(plen + peLen);
+    emitSubsets(plen, 0, count);
+  }
+
+  private void emitSubsets(int plen, int from, int count) {
+    emit(plen, count);
+    if (plen >= maxLen) {
+      return;
+    }
+    for (int q = from; q < peLen; q++) {
+      prefix[plen] = pe[q];
+      emitSubsets(plen + 1, q + 1, count);
+    }
+  }
+
+  private void emit(int len, int count) {
+    int[] o = out;
+    if (o.length < len) {
+      o = out = new int[Math.max(len, o.length * 2)];
+    }
+    final int[] p = prefix;
+    for (int k = 0; k < len; k++) { // insertion sort: itemsets are short
+      int v = p[k];
+      int j = k - 1;
+      while (j >= 0 && o[j] > v) {
+        o[j + 1] = o[j];
+        j--;
+      }
+      o[j + 1] = v;
+    }
+    sink.accept(o, len, count);
+    emitted++;
+  }
+
+  final void pushPe(int item) {
+    if (peLen == pe.length) {
+      pe = Arrays.copyOf(pe, peLen * 2);
+    }
+    pe[peLen++] = item;
+  }
+
+  final void ensurePrefix(int len) {
+    if (prefix.length < len) {
+      prefix = Arrays.copyOf(prefix, Math.max(len, prefix.length * 2));
+    }
+  }
+
+  /** A reusable per-depth int array of at least {@code size} entries. */
+  static int[] scratch(int[][] pool, int d, int size) {
+    int[] a = pool[d];
+    if (a == null || a.length < size) {
+      a = pool[d] = new int[ArrayUtil.grow(a == null ? 0 : a.length, size)];
+    }
+    return a;
+  }
+}

@@ -1,0 +1,462 @@
+package io.rusket.beam.miner;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An immutable, compact store of transactions: compressed sparse rows of dense item ids.
+ *
+ * <p>Transaction {@code t} holds the items {@code items[offsets[t] .. offsets[t+1])}, distinct and
+ * ascending. Item ids are dense, {@code 0 .. nItems()-1}; where the input had names (string
+ * baskets, FIMI tokens, one-hot column names) {@link #itemName(int)} returns them.
+ *
+ * <p>Input contract, the same for every factory: an item repeated inside one transaction counts
+ * once; an empty transaction is kept and counts toward {@link #size()} (and so toward support).
+ */
+public final class TransactionDb {
+  /** Invariant: length size()+1, offsets[0] == 0, non-decreasing. */
+  private final int[] offsets;
+  /** Invariant: within each transaction strictly ascending, every id in [0, nItems). */
+  private final int[] items;
+
+  private final int nItems;
+  /** Null when the items have no names; otherwise length nItems. */
+  private final String[] itemNames;
+
+  private TransactionDb(int[] offsets, int[] items, int nItems, String[] itemNames) {
+    this.offsets = offsets;
+    this.items = items;
+    this.nItems = nItems;
+    this.itemNames = itemNames;
+  }
+
+  /** Number of transactions, N. */
+  public int size() {
+    return offsets.length - 1;
+  }
+
+  /** Number of distinct item ids: every id is in {@code [0, nItems())}. */
+  public int nItems() {
+    return nItems;
+  }
+
+  /** Total number of (transaction, item) entries after de-duplication. */
+  public long nEntries() {
+    return offsets[offsets.length - 1];
+  }
+
+  /** Number of distinct items in transaction {@code t}. */
+  public int transactionLength(int t) {
+    checkTransaction(t);
+    return offsets[t + 1] - offsets[t];
+  }
+
+  /** A copy of the item ids of transaction {@code t}, ascending. */
+  public int[] transaction(int t) {
+    checkTransaction(t);
+    return Arrays.copyOfRange(items, offsets[t], offsets[t + 1]);
+  }
+
+  /** True if the items carry names. */
+  public boolean hasItemNames() {
+    return itemNames != null;
+  }
+
+  /** The item's name, or its id in decimal when the items carry no names. */
+  public String itemName(int item) {
+    if (item < 0 || item >= nItems) {
+      throw new IllegalArgumentException(
+          "Invalid item id: " + item + ". Valid range is [0, " + nItems + ").");
+    }
+    return itemNames == null ? Integer.toString(item) : itemNames[item];
+  }
+
+  /** A copy of the item names (index = item id), or null when the items carry no names. */
+  public String[] itemNames() {
+    return itemNames == null ? null : itemNames.clone();
+  }
+
+  /** Number of transactions containing each item; index = item id. */
+  public int[] itemCounts() {
+    int[] counts = new int[nItems];
+    final int[] its = items;
+    for (int i = 0, n = offsets[offsets.length - 1]; i < n; i++) {
+      counts[its[i]]++;
+    }
+    return counts;
+  }
+
+  /** Fraction of the N × nItems cells that are set, in [0, 1]. */
+  public double density() {
+    return size() == 0 || nItems == 0 ? 0.0 : nEntries() / ((double) size() * nItems);
+  }
+
+  /** Approximate heap footprint of this store, in bytes. */
+  public long ramBytesUsed() {
+    long bytes = 16 + 16 + 4L * offsets.length + 16 + 4L * items.length;
+    if (itemNames != null) {
+      bytes += 16 + 8L * itemNames.length;
+      for (String s : itemNames) {
+        bytes += 40 + s.length();
+      }
+    }
+    return bytes;
+  }
+
+  // Package-private raw views for the miners; never mutated.
+  int[] rawOffsets() {
+    return offsets;
+  }
+
+  int[] rawItems() {
+    return items;
+  }
+
+  private void checkTransaction(int t) {
+    if (t < 0 || t >= size()) {
+      throw new IllegalArgumentException(
+          "Invalid transaction index: " + t + ". Valid range is [0, " + size() + ").");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "TransactionDb{transactions=" + size() + ", items=" + nItems + ", entries="
+        + nEntries() + "}";
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Factories
+
+  /**
+   * Transactions of integer item ids, used as the dense ids themselves: ids must be {@code >= 0}
+   * and {@link #nItems()} is the largest id + 1. Items carry no names.
+   *
+   * @throws IllegalArgumentException for a null basket or a negative id, naming its position
+   */
+  public static TransactionDb fromIntBaskets(int[][] baskets) {
+    if (baskets == null) {
+      throw new IllegalArgumentException("baskets must not be null");
+    }
+    Builder b = new Builder(baskets.length, -1);
+    for (int t = 0; t < baskets.length; t++) {
+      int[] basket = baskets[t];
+      if (basket == null) {
+        throw new IllegalArgumentException("basket " + t + " is null");
+      }
+      for (int k = 0; k < basket.length; k++) {
+        if (basket[k] < 0) {
+          throw new IllegalArgumentException(
+              "Invalid item id " + basket[k] + " in basket " + t + " at position " + k
+                  + ": ids must be >= 0.");
+        }
+      }
+      b.addTransaction(basket, 0, basket.length);
+    }
+    return b.build(null);
+  }
+
+  /**
+   * Transactions of named items. Dense ids follow the order in which names first appear.
+   *
+   * @throws IllegalArgumentException for a null basket or a null item, naming its position
+   */
+  public static TransactionDb fromStringBaskets(List<? extends Collection<String>> baskets) {
+    if (baskets == null) {
+      throw new IllegalArgumentException("baskets must not be null");
+    }
+    Dictionary dict = new Dictionary();
+    Builder b = new Builder(baskets.size(), -1);
+    int[] buf = new int[16];
+    int t = 0;
+    for (Collection<String> basket : baskets) {
+      if (basket == null) {
+        throw new IllegalArgumentException("basket " + t + " is null");
+      }
+      if (buf.length < basket.size()) {
+        buf = new int[basket.size()];
+      }
+      int k = 0;
+      for (String item : basket) {
+        if (item == null) {
+          throw new IllegalArgumentException("null item in basket " + t + " at position " + k);
+        }
+        buf[k++] = dict.id(item);
+      }
+      b.addTransaction(buf, 0, k);
+      t++;
+    }
+    return b.build(dict.names());
+  }
+
+  /**
+   * A one-hot matrix: row {@code t} is transaction {@code t}, column {@code j} is the item named
+   * {@code columns[j]} (item id {@code j}).
+   *
+   * @throws IllegalArgumentException for duplicate or null column names or a row whose width
+   *     differs from the number of columns, naming the row
+   */
+  public static TransactionDb fromOneHot(boolean[][] rows, String[] columns) {
+    if (rows == null || columns == null) {
+      throw new IllegalArgumentException("rows and columns must not be null");
+    }
+    Map<String, Integer> seen = new HashMap<>();
+    for (int j = 0; j < columns.length; j++) {
+      if (columns[j] == null) {
+        throw new IllegalArgumentException("column " + j + " has a null name");
+      }
+      Integer prev = seen.put(columns[j], j);
+      if (prev != null) {
+        throw new IllegalArgumentException(
+            "Duplicate column name '" + columns[j] + "' at columns " + prev + " and " + j);
+      }
+    }
+    Builder b = new Builder(rows.length, columns.length);
+    int[] buf = new int[columns.length];
+    for (int t = 0; t < rows.length; t++) {
+      boolean[] row = rows[t];
+      if (row == null || row.length != columns.length) {
+        throw new IllegalArgumentException(
+            "Row " + t + " has " + (row == null ? "no values" : row.length + " values")
+                + " but there are " + columns.length + " columns");
+      }
+      int k = 0;
+      for (int j = 0; j < row.length; j++) {
+        if (row[j]) {
+          buf[k++] = j;
+        }
+      }
+      b.addTransaction(buf, 0, k);
+    }
+    return b.build(columns.clone());
+  }
+
+  /**
+   * Long format: one (transaction id, item id) pair per entry. Transactions are ordered by
+   * ascending transaction id; the pairs of one transaction may appear anywhere, repeated pairs
+   * count once. Item ids are the dense ids ({@code >= 0}); {@code itemNames}, when not null,
+   * names them (its length is then {@link #nItems()} and every id must be below it).
+   *
+   * @throws IllegalArgumentException for mismatched lengths or an id out of range, naming the
+   *     position
+   */
+  public static TransactionDb fromPairs(long[] txnIds, int[] itemIds, String[] itemNames) {
+    if (txnIds == null || itemIds == null) {
+      throw new IllegalArgumentException("txnIds and itemIds must not be null");
+    }
+    if (txnIds.length != itemIds.length) {
+      throw new IllegalArgumentException(
+          "txnIds has " + txnIds.length + " entries but itemIds has " + itemIds.length);
+    }
+    final int n = txnIds.length;
+    int maxItem = -1;
+    for (int i = 0; i < n; i++) {
+      int item = itemIds[i];
+      if (item < 0 || (itemNames != null && item >= itemNames.length)) {
+        throw new IllegalArgumentException(
+            "Invalid item id " + item + " at position " + i + ". Valid range is [0, "
+                + (itemNames == null ? "2^31" : Integer.toString(itemNames.length)) + ").");
+      }
+      maxItem = Math.max(maxItem, item);
+    }
+    // Sort pair indices by (txn, item) via a packed sort: order txns by id, then group.
+    long[] sortedTxn = txnIds.clone();
+    Arrays.sort(sortedTxn);
+    int nTxn = 0;
+    for (int i = 0; i < n; i++) {
+      if (i == 0 || sortedTxn[i] != sortedTxn[i - 1]) {
+        sortedTxn[nTxn++] = sortedTxn[i];
+      }
+    }
+    // Counting sort of entries by transaction index.
+    int[] txnIndex = new int[n];
+    int[] start = new int[nTxn + 1];
+    for (int i = 0; i < n; i++) {
+      int t = Arrays.binarySearch(sortedTxn, 0, nTxn, txnIds[i]);
+      txnIndex[i] = t;
+      start[t + 1]++;
+    }
+    for (int t = 0; t < nTxn; t++) {
+      start[t + 1] += start[t];
+    }
+    int[] grouped = new int[n];
+    int[] fill = Arrays.copyOf(start, nTxn);
+    for (int i = 0; i < n; i++) {
+      grouped[fill[txnIndex[i]]++] = itemIds[i];
+    }
+    Builder b = new Builder(nTxn, itemNames == null ? maxItem + 1 : itemNames.length);
+    for (int t = 0; t < nTxn; t++) {
+      b.addTransaction(grouped, start[t], start[t + 1]);
+    }
+    return b.build(itemNames == null ? null : itemNames.clone());
+  }
+
+  /**
+   * Reads a basket text file (FIMI format): one transaction per line, items as tokens separated
+   * by spaces or tabs. Tokens become item names; dense ids follow first appearance. An empty line
+   * is an empty transaction; a final line break does not start another transaction.
+   *
+   * @throws IOException if the file cannot be read; a missing file is reported with its path
+   */
+  public static TransactionDb readBaskets(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new NoSuchFileException(file.toString(), null, "no such file");
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      return readBaskets(in);
+    }
+  }
+
+  /** Reads baskets in FIMI format from a stream; see {@link #readBaskets(Path)}. */
+  public static TransactionDb readBaskets(InputStream in) throws IOException {
+    Dictionary dict = new Dictionary();
+    Builder b = new Builder(1024, -1);
+    byte[] buf = new byte[1 << 16];
+    int[] basket = new int[64];
+    int nBasket = 0;
+    byte[] token = new byte[64];
+    int tokenLen = 0;
+    boolean lineOpen = false;
+    int read;
+    while ((read = in.read(buf)) > 0) {
+      for (int i = 0; i < read; i++) {
+        byte c = buf[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+          if (tokenLen > 0) {
+            if (nBasket == basket.length) {
+              basket = Arrays.copyOf(basket, nBasket * 2);
+            }
+            basket[nBasket++] = dict.id(token, tokenLen);
+            tokenLen = 0;
+          }
+          if (c == '\n') {
+            b.addTransaction(basket, 0, nBasket);
+            nBasket = 0;
+            lineOpen = false;
+          }
+        } else {
+          if (tokenLen == token.length) {
+            token = Arrays.copyOf(token, tokenLen * 2);
+          }
+          token[tokenLen++] = c;
+          lineOpen = true;
+        }
+      }
+    }
+    if (tokenLen > 0) {
+      if (nBasket == basket.length) {
+        basket = Arrays.copyOf(basket, nBasket * 2);
+      }
+      basket[nBasket++] = dict.id(token, tokenLen);
+    }
+    if (lineOpen || nBasket > 0) {
+      b.addTransaction(basket, 0, nBasket);
+    }
+    return b.build(dict.names());
+  }
+
+  // ------------------------------------------------------------------------------------------
+
+  /** Maps names to dense ids in order of first appearance. */
+  static final class Dictionary {
+    private final HashMap<String, Integer> ids = new HashMap<>();
+    private String[] names = new String[64];
+
+    int id(String name) {
+      Integer id = ids.get(name);
+      if (id == null) {
+        id = ids.size();
+        if (id == names.length) {
+          names = Arrays.copyOf(names, id * 2);
+        }
+        names[id] = name;
+        ids.put(name, id);
+      }
+      return id;
+    }
+
+    int id(byte[] token, int len) {
+      return id(new String(token, 0, len, StandardCharsets.UTF_8));
+    }
+
+    String[] names() {
+      return Arrays.copyOf(names, ids.size());
+    }
+  }
+
+  /**
+   * Appends transactions into CSR arrays, sorting and de-duplicating each one. {@code nItems}
+   * &lt; 0 means "largest id + 1".
+   */
+  static final class Builder {
+    private int[] offsets;
+    private int[] items;
+    private int size;
+    private int fill;
+    private int maxItem = -1;
+    private final int declaredItems;
+
+    Builder(int expectedTransactions, int nItems) {
+      this.offsets = new int[Math.max(expectedTransactions, 1) + 1];
+      this.items = new int[Math.max(expectedTransactions, 16) * 4];
+      this.declaredItems = nItems;
+    }
+
+    void addTransaction(int[] src, int from, int to) {
+      int len = to - from;
+      if (size + 1 == offsets.length) {
+        offsets = Arrays.copyOf(offsets, ArrayUtil.grow(offsets.length, size + 2));
+      }
+      if (fill + len > items.length) {
+        items = Arrays.copyOf(items, ArrayUtil.grow(items.length, (long) fill + len));
+      }
+      System.arraycopy(src, from, items, fill, len);
+      // Sort and de-duplicate in place; baskets are short, so insertion sort for small ones.
+      int start = fill;
+      int end = fill + len;
+      if (len > 32) {
+        Arrays.sort(items, start, end);
+      } else {
+        for (int i = start + 1; i < end; i++) {
+          int v = items[i];
+          int j = i - 1;
+          while (j >= start && items[j] > v) {
+            items[j + 1] = items[j];
+            j--;
+          }
+          items[j + 1] = v;
+        }
+      }
+      int w = start;
+      for (int i = start; i < end; i++) {
+        if (i == start || items[i] != items[w - 1]) {
+          items[w++] = items[i];
+        }
+      }
+      if (w > start && items[w - 1] > maxItem) {
+        maxItem = items[w - 1];
+      }
+      fill = w;
+      offsets[++size] = fill;
+    }
+
+    TransactionDb build(String[] names) {
+      int nItems = names != null ? names.length : (declaredItems >= 0 ? declaredItems : maxItem + 1);
+      if (maxItem >= nItems) {
+        throw new IllegalArgumentException(
+            "Invalid item id " + maxItem + ". Valid range is [0, " + nItems + ").");
+      }
+      return new TransactionDb(
+          Arrays.copyOf(offsets, size + 1), Arrays.copyOf(items, fill), nItems, names);
+    }
+  }
+}
