@@ -18,12 +18,25 @@ final class Eclat {
   private final int minCount;
   private final int maxLen;
   private final int threads;
+  private final Layout layout;
+
+  /** The vertical layout: chosen from density, or forced (tests). */
+  enum Layout {
+    AUTO,
+    BITSET,
+    TIDLIST
+  }
 
   Eclat(TransactionDb db, int minCount, int maxLen, int threads) {
+    this(db, minCount, maxLen, threads, Layout.AUTO);
+  }
+
+  Eclat(TransactionDb db, int minCount, int maxLen, int threads, Layout layout) {
     this.db = db;
     this.minCount = minCount;
     this.maxLen = maxLen;
     this.threads = threads;
+    this.layout = layout;
   }
 
   /** True when bitsets are the smaller layout: mean item support ≥ N / 32. */
@@ -45,7 +58,9 @@ final class Eclat {
     final int[] offsets = db.rawOffsets();
     final int[] items = db.rawItems();
     final int[] rank = rec.idToRank;
-    if (useBitsets(sum, f, n)) {
+    boolean bitsets =
+        layout == Layout.AUTO ? useBitsets(sum, f, n) : layout == Layout.BITSET;
+    if (bitsets) {
       final int words = (n + 63) >>> 6;
       long[] bits = new long[Math.multiplyExact(f, words)];
       for (int t = 0; t < n; t++) {
@@ -75,8 +90,31 @@ final class Eclat {
         }
       }
     }
+    // Horizontal copy (ranks ascending per transaction) for counting first-level classes.
+    int[] hOffsets = new int[n + 1];
+    int[] hItems = new int[start[f]];
+    int w = 0;
+    for (int t = 0; t < n; t++) {
+      int begin = w;
+      for (int k = offsets[t]; k < offsets[t + 1]; k++) {
+        int r = rank[items[k]];
+        if (r >= 0) {
+          int j = w - 1;
+          while (j >= begin && hItems[j] > r) {
+            hItems[j + 1] = hItems[j];
+            j--;
+          }
+          hItems[j + 1] = r;
+          w++;
+        }
+      }
+      hOffsets[t + 1] = w;
+    }
     return OrderedTasks.run(
-        f, threads, () -> new TidListWorker(rec, tids, start, minCount, maxLen), sink);
+        f,
+        threads,
+        () -> new TidListWorker(rec, tids, start, hOffsets, hItems, minCount, maxLen),
+        sink);
   }
 
   /**
@@ -102,6 +140,16 @@ final class Eclat {
     /** Makes room at depth d+1 for {@code members} sets no larger than member a of depth d. */
     abstract void prepare(int d, int a, int members);
 
+    /**
+     * Optionally counts, without intersecting, the support of a ∪ b for every later member b of
+     * depth d into {@code cnt}; returns false when it does not, and every b is intersected.
+     */
+    boolean precount(int d, int a, int[] cnt) {
+      return false;
+    }
+
+    private int[][] pre = new int[1][];
+
     /** Member a of depth d is the last item of prefix[0, plen). */
     final void process(int d, int a, int plen) {
       final int suppA = sup[d][a];
@@ -122,7 +170,12 @@ final class Eclat {
       prepare(d, a, later);
       int m = 0;
       final int[] gd = gid[d];
+      int[] pc = d == 0 ? scratch(pre, 0, size[0]) : null;
+      boolean counted = pc != null && precount(d, a, pc);
       for (int b = a + 1; b < size[d]; b++) {
+        if (counted && pc[b] < minCount) {
+          continue;
+        }
         int c = intersect(d, a, b, m);
         if (c >= minCount) {
           if (c == suppA) {
@@ -202,9 +255,20 @@ final class Eclat {
 
     private int[][] starts = new int[16][];
     private int width; // capacity reserved per member at the depth being built
+    private final int[] hOffsets;
+    private final int[] hItems;
 
-    TidListWorker(Recoding rec, int[] allTids, int[] start, int minCount, int maxLen) {
+    TidListWorker(
+        Recoding rec,
+        int[] allTids,
+        int[] start,
+        int[] hOffsets,
+        int[] hItems,
+        int minCount,
+        int maxLen) {
       super(maxLen, minCount);
+      this.hOffsets = hOffsets;
+      this.hItems = hItems;
       tids[0] = allTids;
       starts[0] = start;
       gid[0] = rec.rankToId;
@@ -233,8 +297,33 @@ final class Eclat {
       scratch(starts, d + 1, members + 1);
     }
 
+    /** Counts a's co-occurrences from the horizontal copy: one pass over a's transactions. */
+    @Override
+    boolean precount(int d, int a, int[] cnt) {
+      java.util.Arrays.fill(cnt, a + 1, size[0], 0);
+      final int[] src = tids[0];
+      final int[] ho = hOffsets;
+      final int[] hi = hItems;
+      for (int i = starts[0][a], e = i + sup[0][a]; i < e; i++) {
+        int t = src[i];
+        for (int q = ho[t + 1] - 1, lo = ho[t]; q >= lo; q--) {
+          int r = hi[q];
+          if (r <= a) {
+            break;
+          }
+          cnt[r]++;
+        }
+      }
+      return true;
+    }
+
     @Override
     int intersect(int d, int a, int b, int slot) {
+      int la = sup[d][a];
+      int lb = sup[d][b];
+      if (la * 16L < lb || lb * 16L < la) {
+        return gallop(d, a, b, slot);
+      }
       final int[] src = tids[d];
       final int[] st = starts[d];
       final int[] dst = tids[d + 1];
@@ -260,6 +349,50 @@ final class Eclat {
           i++;
         } else {
           j++;
+        }
+      }
+      starts[d + 1][slot] = base;
+      return o - base;
+    }
+
+    /** Intersection of a short list with a much longer one by exponential search. */
+    private int gallop(int d, int a, int b, int slot) {
+      final int[] src = tids[d];
+      final int[] st = starts[d];
+      final int[] dst = tids[d + 1];
+      int sa = st[a];
+      int ea = sa + sup[d][a];
+      int sb = st[b];
+      int eb = sb + sup[d][b];
+      if (ea - sa > eb - sb) {
+        int x = sa;
+        sa = sb;
+        sb = x;
+        x = ea;
+        ea = eb;
+        eb = x;
+      }
+      final int base = slot * width;
+      int o = base;
+      int j = sb;
+      for (int i = sa; i < ea && j < eb; i++) {
+        int v = src[i];
+        int step = 1;
+        int lo = j;
+        int hi = j;
+        while (hi < eb && src[hi] < v) {
+          lo = hi + 1;
+          hi += step;
+          step <<= 1;
+        }
+        // src[lo-1] < v (or lo == j); src[hi] >= v unless hi >= eb: search [lo, hi]
+        hi = Math.min(hi + 1, eb);
+        int k = java.util.Arrays.binarySearch(src, lo, hi, v);
+        if (k >= 0) {
+          dst[o++] = v;
+          j = k + 1;
+        } else {
+          j = -k - 1;
         }
       }
       starts[d + 1][slot] = base;

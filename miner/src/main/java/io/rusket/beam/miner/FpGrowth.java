@@ -33,69 +33,78 @@ final class FpGrowth {
     if (rec.nFrequent == 0) {
       return 0;
     }
-    FpTree tree = buildGlobalTree(rec);
-    final int nTasks = rec.nFrequent;
-    // Task t mines the item of rank t; ascending ranks.
+    RankedDb ranked = new RankedDb(db, rec);
+    // Task t mines the item of rank t: its conditional base is the prefixes before it.
     return OrderedTasks.run(
-        nTasks, threads, () -> new Worker(tree, minCount, maxLen), sink);
+        rec.nFrequent, threads, () -> new Worker(ranked, minCount, maxLen), sink);
   }
 
-  /** Inserts every transaction's frequent items, as ascending ranks, into one tree. */
-  private FpTree buildGlobalTree(Recoding rec) {
-    final int[] offsets = db.rawOffsets();
-    final int[] items = db.rawItems();
-    final int[] rank = rec.idToRank;
-    final int n = db.size();
-    FpTree tree = new FpTree();
-    tree.reset(rec.nFrequent);
-    for (int r = 0; r < rec.nFrequent; r++) {
-      tree.globalId[r] = rec.rankToId[r];
-      tree.support[r] = rec.rankCount[r];
-    }
-    ChildMap children = new ChildMap(1 << 12);
-    int[] path = new int[16];
-    for (int t = 0; t < n; t++) {
-      int len = 0;
-      int from = offsets[t];
-      int to = offsets[t + 1];
-      if (path.length < to - from) {
-        path = new int[to - from];
+  /**
+   * The transactions recoded to ascending ranks (infrequent items dropped), and for every rank
+   * the list of its occurrences. The conditional pattern base of rank r is, for each occurrence,
+   * the transaction's items before r: {@code items[begin[o] .. end[o])}, already ascending. The
+   * first-level projections scan these sequentially, which beats walking parent pointers of a
+   * global tree that does not fit in cache (sparse data barely compresses into a tree anyway).
+   */
+  static final class RankedDb {
+    final int nRanks;
+    final int[] items;
+    /** Occurrences of rank r are {@code occStart[r] .. occStart[r+1]}. */
+    final int[] occStart;
+    /** Start of the occurrence's transaction in {@link #items}. */
+    final int[] occBegin;
+    /** Position of the occurrence itself in {@link #items}: the prefix ends here. */
+    final int[] occEnd;
+    final int[] rankToId;
+    final int[] rankCount;
+
+    RankedDb(TransactionDb db, Recoding rec) {
+      final int[] offsets = db.rawOffsets();
+      final int[] src = db.rawItems();
+      final int[] rank = rec.idToRank;
+      final int n = db.size();
+      nRanks = rec.nFrequent;
+      rankToId = rec.rankToId;
+      rankCount = rec.rankCount;
+      long total = 0;
+      for (int r = 0; r < nRanks; r++) {
+        total += rec.rankCount[r];
       }
-      for (int k = from; k < to; k++) {
-        int r = rank[items[k]];
-        if (r >= 0) {
-          // insertion sort, ascending
-          int j = len - 1;
-          while (j >= 0 && path[j] > r) {
-            path[j + 1] = path[j];
-            j--;
+      items = new int[Math.toIntExact(total)];
+      occStart = new int[nRanks + 1];
+      for (int r = 0; r < nRanks; r++) {
+        occStart[r + 1] = occStart[r] + rec.rankCount[r];
+      }
+      occBegin = new int[items.length];
+      occEnd = new int[items.length];
+      int[] fill = java.util.Arrays.copyOf(occStart, nRanks);
+      int w = 0;
+      for (int t = 0; t < n; t++) {
+        final int begin = w;
+        for (int k = offsets[t]; k < offsets[t + 1]; k++) {
+          int r = rank[src[k]];
+          if (r >= 0) {
+            int j = w - 1; // insertion sort into ascending ranks
+            while (j >= begin && items[j] > r) {
+              items[j + 1] = items[j];
+              j--;
+            }
+            items[j + 1] = r;
+            w++;
           }
-          path[j + 1] = r;
-          len++;
         }
-      }
-      if (len == 0) {
-        continue;
-      }
-      tree.ensureNodes(len);
-      int node = FpTree.ROOT;
-      for (int k = 0; k < len; k++) {
-        int it = path[k];
-        int child = children.get(node, it);
-        if (child == FpTree.NONE) {
-          child = tree.newNode(it, node);
-          children.put(node, it, child);
+        for (int q = begin; q < w; q++) {
+          int o = fill[items[q]]++;
+          occBegin[o] = begin;
+          occEnd[o] = q;
         }
-        tree.count[child]++;
-        node = child;
       }
     }
-    return tree;
   }
 
-  /** Mines first-level projections of a shared, read-only global tree. */
+  /** Mines first-level projections of the shared, read-only ranked database. */
   private static final class Worker extends PatternEmitter {
-    private final FpTree global;
+    private final RankedDb db;
     private final int minCount;
 
     /** Conditional trees, one per depth, reused. */
@@ -105,22 +114,123 @@ final class FpGrowth {
     private int[][] newIds = new int[8][];
     private int[] path = new int[32];
 
-    Worker(FpTree global, int minCount, int maxLen) {
+    Worker(RankedDb db, int minCount, int maxLen) {
       super(maxLen);
-      this.global = global;
+      this.db = db;
       this.minCount = minCount;
     }
 
     @Override
-    void mineTask(int task) {
-      prefix[0] = global.globalId[task];
-      project(global, task, 0, 1);
+    void mineTask(int r) {
+      prefix[0] = db.rankToId[r];
+      final int supp = db.rankCount[r];
+      if (maxLen == 1 || r == 0) {
+        emitWithExtensions(1, supp);
+        return;
+      }
+      final int[] cnt = scratch(counts, 0, r);
+      final int[] nid = scratch(newIds, 0, r);
+      Arrays.fill(cnt, 0, r, 0);
+      final int[] items = db.items;
+      final int[] occBegin = db.occBegin;
+      final int[] occEnd = db.occEnd;
+      final int from = db.occStart[r];
+      final int to = db.occStart[r + 1];
+      for (int o = from; o < to; o++) {
+        for (int q = occBegin[o], e = occEnd[o]; q < e; q++) {
+          cnt[items[q]]++;
+        }
+      }
+      int m = reduce(cnt, nid, r, supp, db.rankToId);
+      emitWithExtensions(1, supp);
+      if (m > 0) {
+        if (maxLen == 2) {
+          emitPairs(cnt, nid, r, db.rankToId, 1);
+        } else {
+          FpTree c = level(1);
+          c.reset(m);
+          fillHeader(c, cnt, nid, r, db.rankToId);
+          int[] pathBuf = path;
+          for (int o = from; o < to; o++) {
+            int len = 0;
+            for (int q = occBegin[o], e = occEnd[o]; q < e; q++) {
+              int k = nid[items[q]];
+              if (k != FpTree.NONE) {
+                if (len == pathBuf.length) {
+                  pathBuf = path = Arrays.copyOf(pathBuf, len * 2);
+                }
+                pathBuf[len++] = k;
+              }
+            }
+            if (len > 0) {
+              c.insertForward(pathBuf, len, 1);
+            }
+          }
+          mineTree(c, m, 1, 1);
+        }
+      }
+      peLen = 0;
     }
 
     /**
-     * The current itemset is {@code prefix[0, plen)}, whose last item is item {@code i} of tree
-     * {@code t}, at depth {@code d}. Finds its perfect extensions, emits it with them, builds
-     * the conditional tree of {@code i} and mines it.
+     * Classifies the candidate items {@code 0 .. i-1} by conditional count: infrequent (dropped),
+     * perfect extensions (count equals the base's support: pushed, dropped from the tree) or
+     * kept, numbered in order. Returns the number kept.
+     */
+    private int reduce(int[] cnt, int[] nid, int i, int supp, int[] globalId) {
+      int m = 0;
+      for (int j = 0; j < i; j++) {
+        int cj = cnt[j];
+        if (cj < minCount) {
+          nid[j] = FpTree.NONE;
+        } else if (cj == supp) {
+          pushPe(globalId[j]);
+          nid[j] = FpTree.NONE;
+        } else {
+          nid[j] = m++;
+        }
+      }
+      return m;
+    }
+
+    /** Only one more item fits: the conditional counts are the answer, no tree needed. */
+    private void emitPairs(int[] cnt, int[] nid, int i, int[] globalId, int plen) {
+      ensurePrefix(plen + 1);
+      for (int j = 0; j < i; j++) {
+        if (nid[j] != FpTree.NONE) {
+          prefix[plen] = globalId[j];
+          emitWithExtensions(plen + 1, cnt[j]);
+        }
+      }
+    }
+
+    private static void fillHeader(FpTree c, int[] cnt, int[] nid, int i, int[] globalId) {
+      for (int j = 0; j < i; j++) {
+        int k = nid[j];
+        if (k != FpTree.NONE) {
+          c.globalId[k] = globalId[j];
+          c.support[k] = cnt[j];
+        }
+      }
+    }
+
+    /** Mines the conditional tree {@code c} (depth d) of prefix[0, plen). */
+    private void mineTree(FpTree c, int m, int d, int plen) {
+      if (!c.branching) {
+        emitSinglePath(c, plen);
+      } else {
+        ensurePrefix(plen + 1);
+        for (int k = m - 1; k >= 0; k--) {
+          prefix[plen] = c.globalId[k];
+          project(c, k, d, plen + 1);
+        }
+      }
+    }
+
+    /**
+     * The current itemset is {@code prefix[0, plen)}, whose last item is item {@code i} of the
+     * conditional tree {@code t} at depth {@code d}. Finds its perfect extensions, emits it with
+     * them, builds the conditional tree of {@code i} and mines it.
      */
     private void project(FpTree t, int i, int d, int plen) {
       final int supp = t.support[i];
@@ -146,39 +256,15 @@ final class FpGrowth {
           cnt[item[p]] += c;
         }
       }
-      int m = 0;
-      for (int j = 0; j < i; j++) {
-        int cj = cnt[j];
-        if (cj < minCount) {
-          nid[j] = FpTree.NONE;
-        } else if (cj == supp) {
-          pushPe(t.globalId[j]);
-          nid[j] = FpTree.NONE;
-        } else {
-          nid[j] = m++;
-        }
-      }
+      int m = reduce(cnt, nid, i, supp, t.globalId);
       emitWithExtensions(plen, supp);
       if (m > 0) {
-        ensurePrefix(plen + 1);
         if (plen + 1 == maxLen) {
-          // Only one more item fits: the counts are the answer, no tree needed.
-          for (int j = 0; j < i; j++) {
-            if (nid[j] != FpTree.NONE) {
-              prefix[plen] = t.globalId[j];
-              emitWithExtensions(plen + 1, cnt[j]);
-            }
-          }
+          emitPairs(cnt, nid, i, t.globalId, plen);
         } else {
           FpTree c = level(d + 1);
           c.reset(m);
-          for (int j = 0; j < i; j++) {
-            int k = nid[j];
-            if (k != FpTree.NONE) {
-              c.globalId[k] = t.globalId[j];
-              c.support[k] = cnt[j];
-            }
-          }
+          fillHeader(c, cnt, nid, i, t.globalId);
           int[] pathBuf = path;
           for (int n = t.head[i]; n != FpTree.NONE; n = link[n]) {
             int len = 0;
@@ -195,14 +281,7 @@ final class FpGrowth {
               c.insertReversed(pathBuf, len, count[n]);
             }
           }
-          if (!c.branching) {
-            emitSinglePath(c, plen);
-          } else {
-            for (int k = m - 1; k >= 0; k--) {
-              prefix[plen] = c.globalId[k];
-              project(c, k, d + 1, plen + 1);
-            }
-          }
+          mineTree(c, m, d + 1, plen);
         }
       }
       peLen = peMark;
@@ -233,75 +312,6 @@ final class FpGrowth {
         t = levels[d] = new FpTree();
       }
       return t;
-    }
-  }
-
-  /** Open-addressing map from (parent node, item) to child node, for the wide global tree. */
-  private static final class ChildMap {
-    private long[] keys;
-    private int[] values;
-    private int size;
-    private int mask;
-
-    ChildMap(int capacity) {
-      int cap = Integer.highestOneBit(Math.max(capacity, 16) - 1) << 1;
-      keys = new long[cap];
-      values = new int[cap];
-      Arrays.fill(keys, -1L);
-      mask = cap - 1;
-    }
-
-    private static int hash(long key) {
-      long h = key * 0x9E3779B97F4A7C15L;
-      return (int) (h ^ (h >>> 32));
-    }
-
-    int get(int node, int item) {
-      long key = ((long) node << 32) | item;
-      for (int i = hash(key) & mask; ; i = (i + 1) & mask) {
-        long k = keys[i];
-        if (k == key) {
-          return values[i];
-        }
-        if (k == -1L) {
-          return FpTree.NONE;
-        }
-      }
-    }
-
-    void put(int node, int item, int child) {
-      if ((size + 1) * 2 > keys.length) {
-        rehash();
-      }
-      long key = ((long) node << 32) | item;
-      int i = hash(key) & mask;
-      while (keys[i] != -1L) {
-        i = (i + 1) & mask;
-      }
-      keys[i] = key;
-      values[i] = child;
-      size++;
-    }
-
-    private void rehash() {
-      long[] oldKeys = keys;
-      int[] oldValues = values;
-      int cap = ArrayUtil.grow(keys.length, keys.length * 2L);
-      cap = Integer.highestOneBit(cap - 1) << 1;
-      keys = new long[cap];
-      values = new int[cap];
-      Arrays.fill(keys, -1L);
-      mask = cap - 1;
-      for (int j = 0; j < oldKeys.length; j++) {
-        if (oldKeys[j] != -1L) {
-          int i = hash(oldKeys[j]) & mask;
-          while (keys[i] != -1L) {
-            i = (i + 1) & mask;
-          }
-          keys[i] = oldKeys[j];
-          values[i] = oldValues[j];
-        }
-      }
     }
   }
 }

@@ -118,6 +118,34 @@ final class FpTree {
     }
   }
 
+  /** Adds a path with weight {@code c}; its items are {@code path[0 .. len)}, ascending. */
+  void insertForward(int[] path, int len, int c) {
+    ensureNodes(len);
+    final int[] item = this.item;
+    final int[] count = this.count;
+    final int[] nextSibling = this.nextSibling;
+    final int[] firstChild = this.firstChild;
+    int it = path[0];
+    int node = rootChild[it];
+    if (node == NONE) {
+      node = newNode(it, ROOT);
+      rootChild[it] = node;
+    }
+    count[node] += c;
+    for (int k = 1; k < len; k++) {
+      it = path[k];
+      int child = firstChild[node];
+      while (child != NONE && item[child] != it) {
+        child = nextSibling[child];
+      }
+      if (child == NONE) {
+        child = newNode(it, node);
+      }
+      count[child] += c;
+      node = child;
+    }
+  }
+
   /** Approximate heap footprint in bytes. */
   long ramBytesUsed() {
     return 6L * 4 * item.length + 4L * 4 * head.length + 128;

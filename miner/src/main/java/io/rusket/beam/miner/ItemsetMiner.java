@@ -166,15 +166,16 @@ public final class ItemsetMiner {
   }
 
   /**
-   * The algorithm used for {@code db}: the configured one, or for {@link Method#AUTO}:
-   * {@link Method#FPGROWTH}, except for small dense databases where Eclat's bitsets win.
-   * See README ("Choosing the method") for the measurements.
+   * The algorithm used for {@code db}: the configured one, or for {@link Method#AUTO}: {@link
+   * Method#ECLAT} (on bitsets) when the frequent items are dense — their mean support is at least
+   * N/32 — and their bitsets take at most 1 GiB, else {@link Method#FPGROWTH}. See README
+   * ("Choosing the method") for the measurements behind the rule.
    */
   public Method resolveMethod(TransactionDb db) {
     if (method != Method.AUTO) {
       return method;
     }
-    return AutoRule.choose(db);
+    return AutoRule.choose(db, minCountFor(db.size()));
   }
 
   /** Mines {@code db} and collects every frequent itemset. */
@@ -197,7 +198,8 @@ public final class ItemsetMiner {
     if (db.size() == 0 || threshold > db.size()) {
       return 0;
     }
-    switch (resolveMethod(db)) {
+    Method m = method != Method.AUTO ? method : AutoRule.choose(db, threshold);
+    switch (m) {
       case ECLAT:
         return new Eclat(db, (int) threshold, limit, threads).run(sink);
       case FPGROWTH:

@@ -248,9 +248,29 @@ public final class Itemsets {
       this.itemNames = itemNames;
     }
 
+    /** Copies the itemset, sorting its items ascending. */
     @Override
     public void accept(int[] src, int length, long count) {
-      acceptSorted(src, 0, length, count);
+      if (size + 2 > offsets.length) {
+        offsets = Arrays.copyOf(offsets, ArrayUtil.grow(offsets.length, size + 2L));
+        counts = Arrays.copyOf(counts, offsets.length);
+      }
+      int fill = offsets[size];
+      if (fill + length > items.length) {
+        items = Arrays.copyOf(items, ArrayUtil.grow(items.length, (long) fill + length));
+      }
+      // insertion sort straight into place
+      for (int k = 0; k < length; k++) {
+        int v = src[k];
+        int j = fill + k - 1;
+        while (j >= fill && items[j] > v) {
+          items[j + 1] = items[j];
+          j--;
+        }
+        items[j + 1] = v;
+      }
+      counts[size] = count;
+      offsets[++size] = fill + length;
     }
 
     private void acceptSorted(int[] src, int from, int length, long count) {

@@ -1,5 +1,7 @@
 package io.rusket.beam.miner;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -13,9 +15,11 @@ import java.util.function.Supplier;
  * itemsets to the caller's sink from the calling thread, in task order, so the output is
  * identical to a sequential run.
  *
- * <p>Each worker thread takes the next task (dynamic scheduling, so uneven projections balance)
- * and writes its itemsets into a private {@link ItemsetBuffer}; the calling thread replays the
- * buffers in order as they complete. Memory: buffers of tasks that finish ahead of an earlier,
+ * <p>Tasks are claimed in ascending order from a shared counter (dynamic scheduling, so uneven
+ * projections balance). The calling thread is one of the miners: when the task it claims is the
+ * next one to deliver, it mines straight into the sink; otherwise it, like the {@code threads-1}
+ * helper threads, mines into a private {@link ItemsetBuffer}. Between tasks the calling thread
+ * replays completed buffers in order. Memory: buffers of tasks that finish ahead of an earlier,
  * slower task wait until that task is delivered.
  */
 final class OrderedTasks {
@@ -27,7 +31,7 @@ final class OrderedTasks {
 
   private OrderedTasks() {}
 
-  static long run(int nTasks, int threads, Supplier<Worker> workers, ItemsetSink sink) {
+  static long run(int nTasks, int threads, Supplier<? extends Worker> workers, ItemsetSink sink) {
     if (threads <= 1 || nTasks <= 1) {
       Worker w = workers.get();
       long total = 0;
@@ -36,25 +40,25 @@ final class OrderedTasks {
       }
       return total;
     }
-    int nThreads = Math.min(threads, nTasks);
+    final int helpers = Math.min(threads, nTasks) - 1;
     @SuppressWarnings("unchecked")
-    CompletableFuture<ItemsetBuffer>[] results = new CompletableFuture[nTasks];
+    final CompletableFuture<ItemsetBuffer>[] results = new CompletableFuture[nTasks];
     for (int t = 0; t < nTasks; t++) {
       results[t] = new CompletableFuture<>();
     }
-    AtomicInteger next = new AtomicInteger();
-    AtomicBoolean cancelled = new AtomicBoolean();
-    AtomicInteger threadNo = new AtomicInteger();
+    final AtomicInteger next = new AtomicInteger();
+    final AtomicBoolean cancelled = new AtomicBoolean();
+    final AtomicInteger threadNo = new AtomicInteger();
     ExecutorService pool =
         Executors.newFixedThreadPool(
-            nThreads,
+            helpers,
             r -> {
               Thread th = new Thread(r, "rusket-miner-" + threadNo.incrementAndGet());
               th.setDaemon(true);
               return th;
             });
     try {
-      for (int k = 0; k < nThreads; k++) {
+      for (int k = 0; k < helpers; k++) {
         pool.execute(
             () -> {
               Worker w = workers.get();
@@ -71,71 +75,98 @@ final class OrderedTasks {
               }
             });
       }
+      Worker own = workers.get();
       long total = 0;
-      for (int t = 0; t < nTasks; t++) {
-        ItemsetBuffer buf;
-        try {
-          buf = results[t].join();
-        } catch (CompletionException e) {
-          cancelled.set(true);
-          Throwable cause = e.getCause();
-          if (cause instanceof RuntimeException) {
-            throw (RuntimeException) cause;
-          }
-          if (cause instanceof Error) {
-            throw (Error) cause;
-          }
-          throw e;
+      int deliver = 0;
+      while (deliver < nTasks) {
+        CompletableFuture<ItemsetBuffer> head = results[deliver];
+        if (head.isDone()) {
+          total += join(head).replay(sink);
+          results[deliver++] = null; // let the buffer go once delivered
+          continue;
         }
-        results[t] = null; // let the buffer go once delivered
-        total += buf.replay(sink);
+        int t = next.getAndIncrement();
+        if (t >= nTasks) {
+          total += join(head).replay(sink);
+          results[deliver++] = null;
+        } else if (t == deliver) {
+          total += own.mine(t, sink);
+          results[deliver++] = null;
+        } else {
+          ItemsetBuffer buf = new ItemsetBuffer();
+          own.mine(t, buf);
+          results[t].complete(buf);
+        }
       }
       return total;
-    } catch (RuntimeException | Error e) {
-      cancelled.set(true);
-      throw e;
     } finally {
+      cancelled.set(true);
       pool.shutdownNow();
     }
   }
 
-  /** Itemsets held in flat arrays until they can be delivered in order. */
+  private static ItemsetBuffer join(CompletableFuture<ItemsetBuffer> f) {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException) {
+        throw (RuntimeException) cause;
+      }
+      if (cause instanceof Error) {
+        throw (Error) cause;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Itemsets held until they can be delivered in order: records {@code [length, count, items…]}
+   * appended to fixed-size int chunks, so growing never copies.
+   */
   static final class ItemsetBuffer implements ItemsetSink {
-    private int size;
-    private int[] lengths = new int[32];
-    private long[] counts = new long[32];
-    private int[] items = new int[128];
+    private static final int CHUNK = 1 << 15;
+    private final List<int[]> chunks = new ArrayList<>();
+    private int[] chunk;
     private int fill;
 
     @Override
     public void accept(int[] src, int length, long count) {
-      if (size == lengths.length) {
-        int cap = ArrayUtil.grow(size, size + 1L);
-        lengths = java.util.Arrays.copyOf(lengths, cap);
-        counts = java.util.Arrays.copyOf(counts, cap);
+      assert count <= Integer.MAX_VALUE : "count=" + count;
+      int need = length + 2;
+      if (chunk == null || fill + need > chunk.length) {
+        chunk = new int[Math.max(CHUNK, need)];
+        chunks.add(chunk);
+        fill = 0;
       }
-      if (fill + length > items.length) {
-        items = java.util.Arrays.copyOf(items, ArrayUtil.grow(items.length, (long) fill + length));
+      final int[] c = chunk;
+      c[fill] = length;
+      c[fill + 1] = (int) count;
+      System.arraycopy(src, 0, c, fill + 2, length);
+      fill += need;
+      if (fill < c.length) {
+        c[fill] = 0; // end marker: a record has length >= 1
       }
-      System.arraycopy(src, 0, items, fill, length);
-      fill += length;
-      lengths[size] = length;
-      counts[size++] = count;
     }
 
     long replay(ItemsetSink sink) {
       int[] buf = new int[64];
-      int pos = 0;
-      for (int i = 0; i < size; i++) {
-        int len = lengths[i];
-        if (len > buf.length) {
-          buf = new int[len];
+      long n = 0;
+      for (int[] c : chunks) {
+        int pos = 0;
+        while (pos < c.length && c[pos] != 0) {
+          int len = c[pos];
+          if (len > buf.length) {
+            buf = new int[len];
+          }
+          System.arraycopy(c, pos + 2, buf, 0, len);
+          sink.accept(buf, len, c[pos + 1]);
+          pos += len + 2;
+          n++;
         }
-        System.arraycopy(items, pos, buf, 0, len);
-        pos += len;
-        sink.accept(buf, len, counts[i]);
       }
-      return size;
+      chunks.clear();
+      return n;
     }
   }
 }

@@ -6,7 +6,8 @@ import java.util.Arrays;
  * The output side shared by the miners' workers: the current itemset (a stack of item ids), the
  * perfect extensions of the current conditional base (a stack of item ids that occur in every
  * transaction of that base, so each may be added to any itemset found below it without changing
- * its count), and delivery of itemsets, sorted by item id, to a sink.
+ * its count), and delivery of itemsets to a sink straight from the prefix stack (no copy, no
+ * sort: items arrive in mining order).
  */
 abstract class PatternEmitter implements OrderedTasks.Worker {
   final int maxLen;
@@ -16,7 +17,6 @@ abstract class PatternEmitter implements OrderedTasks.Worker {
   int[] pe = new int[32];
 
   int peLen;
-  private int[] out = new int[32];
   private ItemsetSink sink;
   private long emitted;
 
@@ -59,21 +59,7 @@ abstract class PatternEmitter implements OrderedTasks.Worker {
   }
 
   private void emit(int len, int count) {
-    int[] o = out;
-    if (o.length < len) {
-      o = out = new int[Math.max(len, o.length * 2)];
-    }
-    final int[] p = prefix;
-    for (int k = 0; k < len; k++) { // insertion sort: itemsets are short
-      int v = p[k];
-      int j = k - 1;
-      while (j >= 0 && o[j] > v) {
-        o[j + 1] = o[j];
-        j--;
-      }
-      o[j + 1] = v;
-    }
-    sink.accept(o, len, count);
+    sink.accept(prefix, len, count);
     emitted++;
   }
 
