@@ -143,11 +143,6 @@ public enum RuleMetric {
     return sb.toString();
   }
 
-  /** The metric with this ordinal. */
-  static RuleMetric ofOrdinal(int ordinal) {
-    return VALUES[ordinal];
-  }
-
   /**
    * This metric for a rule A → C, with mlxtend's formula (see the class documentation).
    *
