@@ -227,6 +227,20 @@ public final class Itemsets {
     return sb.append("]}").toString();
   }
 
+  // Package-private raw views for rule generation; never mutated. The arrays may be longer than
+  // needed: only offsets[0, size], items[0, offsets[size]) and counts[0, size) are meaningful.
+  int[] rawOffsets() {
+    return offsets;
+  }
+
+  int[] rawItems() {
+    return items;
+  }
+
+  long[] rawCounts() {
+    return counts;
+  }
+
   private void check(int i) {
     if (i < 0 || i >= size) {
       throw new IllegalArgumentException(
