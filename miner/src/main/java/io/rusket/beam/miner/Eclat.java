@@ -44,11 +44,11 @@ final class Eclat {
     return nFrequent > 0 && sumOfSupports * 32 >= (long) nFrequent * nTransactions;
   }
 
-  long run(ItemsetSink sink) {
+  MiningStats run(ItemsetSink sink) {
     Recoding rec = Recoding.byAscendingFrequency(db, minCount);
     final int f = rec.nFrequent;
     if (f == 0) {
-      return 0;
+      return MiningStats.empty(Method.ECLAT, minCount, threads);
     }
     long sum = 0;
     for (int r = 0; r < f; r++) {
@@ -73,8 +73,10 @@ final class Eclat {
           }
         }
       }
-      return OrderedTasks.run(
-          f, threads, () -> new BitsetWorker(rec, bits, words, minCount, maxLen), sink);
+      OrderedTasks.Outcome out =
+          OrderedTasks.run(
+              f, threads, () -> new BitsetWorker(rec, bits, words, minCount, maxLen), sink);
+      return stats(out, 8L * bits.length);
     }
     int[] start = new int[f + 1];
     for (int r = 0; r < f; r++) {
@@ -110,11 +112,24 @@ final class Eclat {
       }
       hOffsets[t + 1] = w;
     }
-    return OrderedTasks.run(
-        f,
+    OrderedTasks.Outcome out =
+        OrderedTasks.run(
+            f,
+            threads,
+            () -> new TidListWorker(rec, tids, start, hOffsets, hItems, minCount, maxLen),
+            sink);
+    return stats(out, 4L * (tids.length + start.length + hOffsets.length + hItems.length));
+  }
+
+  private MiningStats stats(OrderedTasks.Outcome out, long structureBytes) {
+    return new MiningStats(
+        Method.ECLAT,
+        minCount,
+        out.itemsets,
         threads,
-        () -> new TidListWorker(rec, tids, start, hOffsets, hItems, minCount, maxLen),
-        sink);
+        structureBytes,
+        out.scratchBytes,
+        out.peakBufferedBytes);
   }
 
   /**
@@ -132,6 +147,16 @@ final class Eclat {
     ClassWorker(int maxLen, int minCount) {
       super(maxLen);
       this.minCount = minCount;
+    }
+
+    /** Bytes of the per-depth member lists (depth 0 is shared and not counted). */
+    final long classBytes() {
+      long b = emitterBytes() + bytesOf(pre);
+      for (int d = 1; d < gid.length; d++) {
+        b += (gid[d] == null ? 0 : 16 + 4L * gid[d].length)
+            + (sup[d] == null ? 0 : 16 + 4L * sup[d].length);
+      }
+      return b;
     }
 
     /** Intersects member a with member b of depth d into slot {@code slot} of depth d+1. */
@@ -220,6 +245,15 @@ final class Eclat {
     }
 
     @Override
+    public long ramBytesUsed() {
+      long b = classBytes();
+      for (int d = 1; d < sets.length; d++) {
+        b += sets[d] == null ? 0 : 16 + 8L * sets[d].length;
+      }
+      return b;
+    }
+
+    @Override
     void prepare(int d, int a, int members) {
       if (d + 1 >= sets.length) {
         sets = Arrays.copyOf(sets, d * 2 + 2);
@@ -280,6 +314,16 @@ final class Eclat {
     void mineTask(int task) {
       prefix[0] = gid[0][task];
       process(0, task, 1);
+    }
+
+    @Override
+    public long ramBytesUsed() {
+      long b = classBytes();
+      for (int d = 1; d < tids.length; d++) {
+        b += (tids[d] == null ? 0 : 16 + 4L * tids[d].length)
+            + (starts[d] == null ? 0 : 16 + 4L * starts[d].length);
+      }
+      return b;
     }
 
     @Override

@@ -28,15 +28,23 @@ final class FpGrowth {
     this.threads = threads;
   }
 
-  long run(ItemsetSink sink) {
+  MiningStats run(ItemsetSink sink) {
     Recoding rec = Recoding.byDescendingFrequency(db, minCount);
     if (rec.nFrequent == 0) {
-      return 0;
+      return MiningStats.empty(Method.FPGROWTH, minCount, threads);
     }
     RankedDb ranked = new RankedDb(db, rec);
     // Task t mines the item of rank t: its conditional base is the prefixes before it.
-    return OrderedTasks.run(
-        rec.nFrequent, threads, () -> new Worker(ranked, minCount, maxLen), sink);
+    OrderedTasks.Outcome out =
+        OrderedTasks.run(rec.nFrequent, threads, () -> new Worker(ranked, minCount, maxLen), sink);
+    return new MiningStats(
+        Method.FPGROWTH,
+        minCount,
+        out.itemsets,
+        threads,
+        ranked.ramBytesUsed(),
+        out.scratchBytes,
+        out.peakBufferedBytes);
   }
 
   /**
@@ -57,6 +65,11 @@ final class FpGrowth {
     final int[] occEnd;
     final int[] rankToId;
     final int[] rankCount;
+
+    long ramBytesUsed() {
+      return 128 + 4L * (items.length + occStart.length + occBegin.length + occEnd.length)
+          + 8L * (rankToId.length + rankCount.length);
+    }
 
     RankedDb(TransactionDb db, Recoding rec) {
       final int[] offsets = db.rawOffsets();
@@ -118,6 +131,15 @@ final class FpGrowth {
       super(maxLen);
       this.db = db;
       this.minCount = minCount;
+    }
+
+    @Override
+    public long ramBytesUsed() {
+      long b = emitterBytes() + bytesOf(counts) + bytesOf(newIds) + 4L * path.length;
+      for (FpTree t : levels) {
+        b += t == null ? 0 : t.ramBytesUsed();
+      }
+      return b;
     }
 
     @Override

@@ -191,14 +191,22 @@ public final class ItemsetMiner {
    * @return the number of itemsets delivered
    */
   public long mine(TransactionDb db, ItemsetSink sink) {
+    return mineWithStats(db, sink).itemsets();
+  }
+
+  /**
+   * Mines {@code db} like {@link #mine(TransactionDb, ItemsetSink)}, and reports the method that
+   * ran and the memory it used.
+   */
+  public MiningStats mineWithStats(TransactionDb db, ItemsetSink sink) {
     Objects.requireNonNull(db, "db");
     Objects.requireNonNull(sink, "sink");
     long threshold = minCountFor(db.size());
     int limit = maxLen == null ? Integer.MAX_VALUE : maxLen;
-    if (db.size() == 0 || threshold > db.size()) {
-      return 0;
-    }
     Method m = method != Method.AUTO ? method : AutoRule.choose(db, threshold);
+    if (db.size() == 0 || threshold > db.size()) {
+      return MiningStats.empty(m, threshold, threads);
+    }
     switch (m) {
       case ECLAT:
         return new Eclat(db, (int) threshold, limit, threads).run(sink);

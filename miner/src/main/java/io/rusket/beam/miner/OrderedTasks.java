@@ -27,19 +27,38 @@ final class OrderedTasks {
   interface Worker {
     /** Mines task {@code task}, delivering its itemsets to {@code out}; returns their number. */
     long mine(int task, ItemsetSink out);
+
+    /** Bytes of this worker's scratch memory. */
+    long ramBytesUsed();
+  }
+
+  /** Itemsets delivered, memory of the workers' scratch and of the results held at once. */
+  static final class Outcome {
+    final long itemsets;
+    final long scratchBytes;
+    final long peakBufferedBytes;
+
+    Outcome(long itemsets, long scratchBytes, long peakBufferedBytes) {
+      this.itemsets = itemsets;
+      this.scratchBytes = scratchBytes;
+      this.peakBufferedBytes = peakBufferedBytes;
+    }
   }
 
   private OrderedTasks() {}
 
-  static long run(int nTasks, int threads, Supplier<? extends Worker> workers, ItemsetSink sink) {
+  static Outcome run(int nTasks, int threads, Supplier<? extends Worker> workers, ItemsetSink sink) {
     if (threads <= 1 || nTasks <= 1) {
       Worker w = workers.get();
       long total = 0;
       for (int t = 0; t < nTasks; t++) {
         total += w.mine(t, sink);
       }
-      return total;
+      return new Outcome(total, w.ramBytesUsed(), 0);
     }
+    final List<Worker> all = java.util.Collections.synchronizedList(new ArrayList<>());
+    final java.util.concurrent.atomic.AtomicLong buffered = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong();
     final int helpers = Math.min(threads, nTasks) - 1;
     @SuppressWarnings("unchecked")
     final CompletableFuture<ItemsetBuffer>[] results = new CompletableFuture[nTasks];
@@ -62,11 +81,13 @@ final class OrderedTasks {
         pool.execute(
             () -> {
               Worker w = workers.get();
+              all.add(w);
               int t;
               while (!cancelled.get() && (t = next.getAndIncrement()) < nTasks) {
                 try {
                   ItemsetBuffer buf = new ItemsetBuffer();
                   w.mine(t, buf);
+                  peak.accumulateAndGet(buffered.addAndGet(buf.bytes()), Math::max);
                   results[t].complete(buf);
                 } catch (Throwable e) {
                   results[t].completeExceptionally(e);
@@ -76,18 +97,19 @@ final class OrderedTasks {
             });
       }
       Worker own = workers.get();
+      all.add(own);
       long total = 0;
       int deliver = 0;
       while (deliver < nTasks) {
         CompletableFuture<ItemsetBuffer> head = results[deliver];
         if (head.isDone()) {
-          total += join(head).replay(sink);
+          total += replay(join(head), sink, buffered);
           results[deliver++] = null; // let the buffer go once delivered
           continue;
         }
         int t = next.getAndIncrement();
         if (t >= nTasks) {
-          total += join(head).replay(sink);
+          total += replay(join(head), sink, buffered);
           results[deliver++] = null;
         } else if (t == deliver) {
           total += own.mine(t, sink);
@@ -95,14 +117,29 @@ final class OrderedTasks {
         } else {
           ItemsetBuffer buf = new ItemsetBuffer();
           own.mine(t, buf);
+          peak.accumulateAndGet(buffered.addAndGet(buf.bytes()), Math::max);
           results[t].complete(buf);
         }
       }
-      return total;
+      long scratch = 0;
+      synchronized (all) {
+        for (Worker w : all) {
+          scratch += w.ramBytesUsed();
+        }
+      }
+      return new Outcome(total, scratch, peak.get());
     } finally {
       cancelled.set(true);
       pool.shutdownNow();
     }
+  }
+
+  private static long replay(
+      ItemsetBuffer buf, ItemsetSink sink, java.util.concurrent.atomic.AtomicLong buffered) {
+    long bytes = buf.bytes();
+    long n = buf.replay(sink);
+    buffered.addAndGet(-bytes);
+    return n;
   }
 
   private static ItemsetBuffer join(CompletableFuture<ItemsetBuffer> f) {
@@ -147,6 +184,14 @@ final class OrderedTasks {
       if (fill < c.length) {
         c[fill] = 0; // end marker: a record has length >= 1
       }
+    }
+
+    long bytes() {
+      long b = 64;
+      for (int[] c : chunks) {
+        b += 16 + 4L * c.length;
+      }
+      return b;
     }
 
     long replay(ItemsetSink sink) {

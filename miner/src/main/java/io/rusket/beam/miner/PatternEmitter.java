@@ -76,6 +76,19 @@ abstract class PatternEmitter implements OrderedTasks.Worker {
     }
   }
 
+  /** Bytes of the emitter's stacks; subclasses add their own scratch. */
+  long emitterBytes() {
+    return 4L * (prefix.length + pe.length) + 64;
+  }
+
+  static long bytesOf(int[][] pool) {
+    long b = 16 + 8L * pool.length;
+    for (int[] a : pool) {
+      b += a == null ? 0 : 16 + 4L * a.length;
+    }
+    return b;
+  }
+
   /** A reusable per-depth int array of at least {@code size} entries. */
   static int[] scratch(int[][] pool, int d, int size) {
     int[] a = pool[d];

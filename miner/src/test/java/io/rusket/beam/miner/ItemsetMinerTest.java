@@ -156,6 +156,26 @@ class ItemsetMinerTest {
   }
 
   @Test
+  void statsReportMethodAndMemory() throws IOException {
+    TransactionDb chess = TransactionDb.readBaskets(Datasets.require("chess.dat"));
+    MiningStats s = ItemsetMiner.minSupport(0.8).withThreads(2).mineWithStats(chess, (i, l, c) -> {});
+    assertEquals(Method.ECLAT, s.method(), "chess is dense");
+    assertEquals(8227, s.itemsets());
+    assertEquals(2557, s.minCount());
+    // 19 frequent items × ceil(3196/64) words × 8 bytes
+    assertEquals(19L * 50 * 8, s.structureBytes());
+    if (s.scratchBytes() <= 0 || s.peakBufferedBytes() <= 0) {
+      throw new AssertionError(s.toString());
+    }
+    TransactionDb retail = TransactionDb.readBaskets(Datasets.require("retail.dat"));
+    MiningStats r =
+        ItemsetMiner.minSupport(0.0005).withThreads(1).mineWithStats(retail, (i, l, c) -> {});
+    assertEquals(Method.FPGROWTH, r.method(), "retail's 3926 frequent items are sparse");
+    assertEquals(19242, r.itemsets());
+    assertEquals(0, r.peakBufferedBytes(), "one thread buffers nothing");
+  }
+
+  @Test
   void collectedItemsetsCarryNamesAndSupport() {
     TransactionDb db =
         TransactionDb.fromStringBaskets(
