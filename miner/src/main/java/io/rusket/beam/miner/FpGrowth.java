@@ -34,6 +34,9 @@ final class FpGrowth {
       return MiningStats.empty(Method.FPGROWTH, minCount, threads);
     }
     RankedDb ranked = new RankedDb(db, rec);
+    if (maxLen > 1) {
+      ranked.countPairs();
+    }
     // Task t mines the item of rank t: its conditional base is the prefixes before it.
     OrderedTasks.Outcome out =
         OrderedTasks.run(rec.nFrequent, threads, () -> new Worker(ranked, minCount, maxLen), sink);
@@ -56,6 +59,9 @@ final class FpGrowth {
    */
   static final class RankedDb {
     final int nRanks;
+    /** Transaction t's ranks, ascending, are {@code items[offsets[t] .. offsets[t+1])}. */
+    final int[] offsets;
+
     final int[] items;
     /** Occurrences of rank r are {@code occStart[r] .. occStart[r+1]}. */
     final int[] occStart;
@@ -67,12 +73,45 @@ final class FpGrowth {
     final int[] rankCount;
 
     long ramBytesUsed() {
-      return 128 + 4L * (items.length + occStart.length + occBegin.length + occEnd.length)
-          + 8L * (rankToId.length + rankCount.length);
+      return 128
+          + 4L * (offsets.length + items.length + occStart.length + occBegin.length + occEnd.length)
+          + 8L * (rankToId.length + rankCount.length)
+          + (pairs == null ? 0 : 4L * pairs.length);
+    }
+
+    /** Largest number of frequent items for which pair counts are precomputed (8 MiB). */
+    static final int MAX_PAIR_RANKS = 2048;
+
+    /**
+     * Co-occurrence counts of every rank pair {@code a < b} at {@code b*(b-1)/2 + a}: row b is
+     * exactly the first-level conditional counts of rank b. Null when there are too many ranks.
+     */
+    int[] pairs;
+
+    /** Counts all pairs in one sequential pass, replacing a scan per first-level task. */
+    void countPairs() {
+      if (nRanks > MAX_PAIR_RANKS || pairs != null) {
+        return;
+      }
+      final int[] p = new int[(int) ((long) nRanks * (nRanks - 1) / 2)];
+      final int[] its = items;
+      final int[] off = offsets;
+      for (int t = 0, n = off.length - 1; t < n; t++) {
+        final int begin = off[t];
+        final int end = off[t + 1];
+        for (int j = begin + 1; j < end; j++) {
+          int b = its[j];
+          int base = (int) ((long) b * (b - 1) / 2);
+          for (int i = begin; i < j; i++) {
+            p[base + its[i]]++;
+          }
+        }
+      }
+      pairs = p;
     }
 
     RankedDb(TransactionDb db, Recoding rec) {
-      final int[] offsets = db.rawOffsets();
+      final int[] dbOffsets = db.rawOffsets();
       final int[] src = db.rawItems();
       final int[] rank = rec.idToRank;
       final int n = db.size();
@@ -90,11 +129,12 @@ final class FpGrowth {
       }
       occBegin = new int[items.length];
       occEnd = new int[items.length];
+      offsets = new int[n + 1];
       int[] fill = java.util.Arrays.copyOf(occStart, nRanks);
       int w = 0;
       for (int t = 0; t < n; t++) {
         final int begin = w;
-        for (int k = offsets[t]; k < offsets[t + 1]; k++) {
+        for (int k = dbOffsets[t]; k < dbOffsets[t + 1]; k++) {
           int r = rank[src[k]];
           if (r >= 0) {
             int j = w - 1; // insertion sort into ascending ranks
@@ -111,6 +151,7 @@ final class FpGrowth {
           occBegin[o] = begin;
           occEnd[o] = q;
         }
+        offsets[t + 1] = w;
       }
     }
   }
@@ -158,9 +199,13 @@ final class FpGrowth {
       final int[] occEnd = db.occEnd;
       final int from = db.occStart[r];
       final int to = db.occStart[r + 1];
-      for (int o = from; o < to; o++) {
-        for (int q = occBegin[o], e = occEnd[o]; q < e; q++) {
-          cnt[items[q]]++;
+      if (db.pairs != null) {
+        System.arraycopy(db.pairs, (int) ((long) r * (r - 1) / 2), cnt, 0, r);
+      } else {
+        for (int o = from; o < to; o++) {
+          for (int q = occBegin[o], e = occEnd[o]; q < e; q++) {
+            cnt[items[q]]++;
+          }
         }
       }
       int m = reduce(cnt, nid, r, supp, db.rankToId);
