@@ -1,0 +1,234 @@
+package io.rusket.beam.runners;
+
+import io.rusket.beam.miner.ItemsetMiner;
+import io.rusket.beam.miner.ItemsetSink;
+import io.rusket.beam.miner.Method;
+import io.rusket.beam.miner.TransactionDb;
+import io.rusket.beam.runners.CliArgs.Option;
+import io.rusket.beam.runners.RecordWriter.Format;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code mine}: frequent itemsets of one file, on this machine, with {@link ItemsetMiner}.
+ *
+ * <p>Reads a basket file or a long-format CSV into a {@link TransactionDb}, mines it, streams the
+ * itemsets to {@code --output} (or only counts them) and prints one summary line:
+ *
+ * <pre>{@code transactions=N items=M itemsets=K millis=T}</pre>
+ *
+ * <p>T is the time from the start of mining to the end of writing, without reading the input.
+ * Every option is checked before the input is read.
+ *
+ * <p>Memory: the transactions must fit in the heap; the itemsets need not, they are streamed.
+ */
+final class MineCommand implements Command {
+  static final String NAME = "mine";
+
+  private static final List<Option> OPTIONS =
+      List.of(
+          new Option("input", "FILE", "the transactions (required)"),
+          new Option("format", "baskets|csv", "default: csv for a .csv file, else baskets"),
+          new Option("txnCol", "NAME", "csv: the transaction column (required)"),
+          new Option("itemCol", "NAME", "csv: the item column (required)"),
+          new Option("minSupport", "S", "frequent iff count / N >= S; S in (0, 1]"),
+          new Option("minCount", "K", "or: frequent iff count >= K"),
+          new Option("maxLen", "N", "at most N items (default: any)"),
+          new Option("method", "auto|fpgrowth|eclat", "the algorithm (default: auto)"),
+          new Option("threads", "N", "mining threads (default: all cores)"),
+          new Option("output", "FILE", "write the itemsets (default: only count them)"),
+          new Option("outputFormat", "jsonl|csv", "default: from --output's extension"));
+
+  private static final String[] ITEMSET_COLUMNS = {"support", "count", "itemsets"};
+
+  /** The input file formats. */
+  enum InputFormat {
+    BASKETS,
+    CSV
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String summary() {
+    return "frequent itemsets of one file, on this machine";
+  }
+
+  @Override
+  public void printHelp(PrintStream out) {
+    String jar = "java -jar " + Main.JAR;
+    out.println("Usage: " + jar + " mine --input=FILE (--minSupport=S | --minCount=K) [options]");
+    out.println();
+    out.println("Mines the frequent itemsets of FILE and prints one line:");
+    out.println("  transactions=N items=M itemsets=K millis=T");
+    out.println("N transactions, M distinct items, K frequent itemsets, T milliseconds from the");
+    out.println("start of mining to the end of writing (reading the input is not counted).");
+    out.println();
+    out.println("Options:");
+    for (Option o : OPTIONS) {
+      out.printf("  %-30s %s%n", o.usage(), o.description());
+    }
+    out.println();
+    out.println("Input formats:");
+    out.println("  baskets  one transaction per line, items as tokens separated by spaces or");
+    out.println("           tabs (FIMI format); an empty line is an empty transaction.");
+    out.println("  csv      long format: one (transaction, item) pair per row; a header row");
+    out.println("           names the columns; comma-separated, UTF-8, quoted per RFC 4180. A");
+    out.println("           transaction's rows may be anywhere; a repeated item counts once.");
+    out.println("           Values are taken verbatim (no trimming) and must not be empty.");
+    out.println();
+    out.println("Output formats (UTF-8, one itemset per line):");
+    out.println("  jsonl    {\"support\":0.0123,\"count\":45,\"itemsets\":[\"a\",\"b\"]}");
+    out.println("  csv      a header row support,count,itemsets, then e.g. 0.0123,45,a|b");
+    out.println("           The items of an itemset are one field, their names joined by '|',");
+    out.println("           quoted per RFC 4180 when they hold a comma, a quote or a line break.");
+    out.println("           ('|' inside a name is written as is: use jsonl for such names.)");
+    out.println("  support = count / N, written as Java's Double.toString (e.g. 1.0E-4). Items");
+    out.println("  are written by name, in order of first appearance in the input.");
+    out.println();
+    out.println("Examples:");
+    out.println("  " + jar + " mine --input=retail.dat --minSupport=0.01 --output=itemsets.jsonl");
+    out.println("  " + jar + " mine --input=bread-basket.csv --txnCol=Transaction --itemCol=Item \\");
+    out.println("      --minSupport=0.02 --maxLen=2 --output=itemsets.csv");
+  }
+
+  @Override
+  public int run(String[] args, PrintStream out, PrintStream err) {
+    CliArgs a = CliArgs.parse(NAME, OPTIONS, args);
+    Path input = a.requiredPath("input");
+    InputFormat inputFormat = inputFormat(a, input);
+    ItemsetMiner miner = miner(a);
+    Path output = a.path("output");
+    Format outputFormat = outputFormat(a, output);
+
+    TransactionDb db = read(input, inputFormat, a.string("txnCol"), a.string("itemCol"));
+
+    long start = System.nanoTime();
+    long itemsets;
+    try (RecordWriter w =
+        output == null ? null : RecordWriter.open(output, outputFormat, names(db), ITEMSET_COLUMNS)) {
+      itemsets = miner.mine(db, w == null ? (items, length, count) -> {} : rows(w, db.size()));
+    } catch (IOException | UncheckedIOException e) {
+      throw UsageException.io("cannot write", output, unwrap(e));
+    }
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    out.println(
+        "transactions=" + db.size() + " items=" + db.nItems() + " itemsets=" + itemsets
+            + " millis=" + millis);
+    return Main.EXIT_OK;
+  }
+
+  private static InputFormat inputFormat(CliArgs a, Path input) {
+    String value = a.string("format");
+    InputFormat format;
+    if (value == null) {
+      boolean csv = input.toString().toLowerCase(Locale.ROOT).endsWith(".csv");
+      format = csv ? InputFormat.CSV : InputFormat.BASKETS;
+    } else if (value.equalsIgnoreCase("baskets")) {
+      format = InputFormat.BASKETS;
+    } else if (value.equalsIgnoreCase("csv")) {
+      format = InputFormat.CSV;
+    } else {
+      throw new UsageException("Invalid --format: " + value + ". Valid values are baskets, csv.");
+    }
+    if (format == InputFormat.BASKETS) {
+      for (String csvOnly : List.of("txnCol", "itemCol")) {
+        if (a.has(csvOnly)) {
+          throw new UsageException(
+              "--" + csvOnly + " applies to CSV input only; add --format=csv to read "
+                  + input + " as CSV");
+        }
+      }
+    }
+    return format;
+  }
+
+  /** The configured miner; its own checks report bad values with the valid range. */
+  private static ItemsetMiner miner(CliArgs a) {
+    Double minSupport = a.decimal("minSupport");
+    Long minCount = a.integer64("minCount");
+    Integer maxLen = a.integer("maxLen");
+    Integer threads = a.integer("threads");
+    String method = a.string("method");
+    if (minSupport == null && minCount == null) {
+      throw new UsageException("missing --minSupport=S (or --minCount=K)");
+    }
+    if (minSupport != null && minCount != null) {
+      throw new UsageException("give --minSupport or --minCount, not both");
+    }
+    try {
+      ItemsetMiner m =
+          minSupport != null ? ItemsetMiner.minSupport(minSupport) : ItemsetMiner.minCount(minCount);
+      if (maxLen != null) {
+        m = m.withMaxLen(maxLen);
+      }
+      if (method != null) {
+        m = m.withMethod(Method.parse(method));
+      }
+      if (threads != null) {
+        m = m.withThreads(threads);
+      }
+      return m;
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage(), e);
+    }
+  }
+
+  private static Format outputFormat(CliArgs a, Path output) {
+    String value = a.string("outputFormat");
+    if (output == null) {
+      if (value != null) {
+        throw new UsageException("--outputFormat needs --output=FILE");
+      }
+      return null;
+    }
+    return value != null
+        ? Format.parse("outputFormat", value)
+        : Format.ofExtension("output", output, ", or add --outputFormat=jsonl|csv");
+  }
+
+  private static TransactionDb read(Path input, InputFormat format, String txnCol, String itemCol) {
+    if (!Files.exists(input)) {
+      throw new UsageException("input file not found: " + input);
+    }
+    if (!Files.isRegularFile(input)) {
+      throw new UsageException("input is not a file: " + input);
+    }
+    try {
+      return format == InputFormat.CSV
+          ? LongFormatCsv.read(input, txnCol, itemCol)
+          : TransactionDb.readBaskets(input);
+    } catch (IOException e) {
+      throw UsageException.io("cannot read", input, e);
+    }
+  }
+
+  /** The item names, index = item id (ids in decimal for items without names). */
+  private static String[] names(TransactionDb db) {
+    String[] names = new String[db.nItems()];
+    for (int i = 0; i < names.length; i++) {
+      names[i] = db.itemName(i);
+    }
+    return names;
+  }
+
+  /** Writes each itemset as a record support, count, itemsets. */
+  private static ItemsetSink rows(RecordWriter w, long nTransactions) {
+    return (items, length, count) ->
+        w.number(count / (double) nTransactions).count(count).items(items, length).end();
+  }
+
+  private static IOException unwrap(Exception e) {
+    return e instanceof UncheckedIOException
+        ? ((UncheckedIOException) e).getCause()
+        : (IOException) e;
+  }
+}
