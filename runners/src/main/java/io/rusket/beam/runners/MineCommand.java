@@ -8,7 +8,6 @@ import io.rusket.beam.runners.CliArgs.Option;
 import io.rusket.beam.runners.RecordWriter.Format;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -116,8 +115,6 @@ final class MineCommand implements Command {
     try (RecordWriter w =
         output == null ? null : RecordWriter.open(output, outputFormat, names(db), ITEMSET_COLUMNS)) {
       itemsets = miner.mine(db, w == null ? (items, length, count) -> {} : rows(w, db.size()));
-    } catch (IOException | UncheckedIOException e) {
-      throw UsageException.io("cannot write", output, unwrap(e));
     }
     long millis = (System.nanoTime() - start) / 1_000_000;
     out.println(
@@ -224,11 +221,5 @@ final class MineCommand implements Command {
   private static ItemsetSink rows(RecordWriter w, long nTransactions) {
     return (items, length, count) ->
         w.number(count / (double) nTransactions).count(count).items(items, length).end();
-  }
-
-  private static IOException unwrap(Exception e) {
-    return e instanceof UncheckedIOException
-        ? ((UncheckedIOException) e).getCause()
-        : (IOException) e;
   }
 }

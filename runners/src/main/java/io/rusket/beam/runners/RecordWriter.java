@@ -1,10 +1,8 @@
 package io.rusket.beam.runners;
 
 import java.io.BufferedWriter;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,10 +22,11 @@ import java.util.Locale;
  *       a non-finite number is {@code inf}, {@code -inf} or {@code nan}.
  * </ul>
  *
- * Numbers are written with {@link Double#toString(double)}. Write failures surface as {@link
- * UncheckedIOException}, so that the writer can sit behind a miner's sink.
+ * Numbers are written with {@link Double#toString(double)}. A failure to create or write the
+ * file is a {@link UsageException} naming it (unchecked, so that the writer can sit behind a
+ * miner's sink).
  */
-abstract class RecordWriter implements Closeable {
+abstract class RecordWriter implements AutoCloseable {
   /** Separates the names of an item list in a CSV field. */
   static final char CSV_ITEM_SEPARATOR = '|';
 
@@ -68,6 +67,7 @@ abstract class RecordWriter implements Closeable {
     }
   }
 
+  private final Path file;
   private final Writer out;
   private final int columns;
   /** The record being written; flushed to {@link #out} by {@link #end()}. */
@@ -75,7 +75,8 @@ abstract class RecordWriter implements Closeable {
   /** Index of the next field of the current record. */
   private int column;
 
-  private RecordWriter(Writer out, int columns) {
+  private RecordWriter(Path file, Writer out, int columns) {
+    this.file = file;
     this.out = out;
     this.columns = columns;
   }
@@ -86,17 +87,21 @@ abstract class RecordWriter implements Closeable {
    * @param itemNames the names of item ids, index = id
    * @param columns the column names, in the order fields are written
    */
-  static RecordWriter open(Path file, Format format, String[] itemNames, String... columns)
-      throws IOException {
-    Writer w =
-        new BufferedWriter(
-            new OutputStreamWriter(Files.newOutputStream(file), StandardCharsets.UTF_8), 1 << 16);
-    if (format == Format.CSV) {
-      w.write(String.join(",", columns));
-      w.write('\n');
-      return new Csv(w, itemNames, columns.length);
+  static RecordWriter open(Path file, Format format, String[] itemNames, String... columns) {
+    try {
+      Writer w =
+          new BufferedWriter(
+              new OutputStreamWriter(Files.newOutputStream(file), StandardCharsets.UTF_8),
+              1 << 16);
+      if (format == Format.CSV) {
+        w.write(String.join(",", columns));
+        w.write('\n');
+        return new Csv(file, w, itemNames, columns.length);
+      }
+      return new Jsonl(file, w, itemNames, columns);
+    } catch (IOException e) {
+      throw UsageException.io("cannot write", file, e);
     }
-    return new Jsonl(w, itemNames, columns);
   }
 
   /** Writes a number field. */
@@ -128,15 +133,19 @@ abstract class RecordWriter implements Closeable {
     try {
       out.append(line);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw UsageException.io("cannot write", file, e);
     }
     line.setLength(0);
     column = 0;
   }
 
   @Override
-  public void close() throws IOException {
-    out.close();
+  public void close() {
+    try {
+      out.close();
+    } catch (IOException e) {
+      throw UsageException.io("cannot write", file, e);
+    }
   }
 
   abstract void startField(int index);
@@ -207,8 +216,8 @@ abstract class RecordWriter implements Closeable {
     /** Per item id, its name as a JSON string. */
     private final String[] names;
 
-    Jsonl(Writer out, String[] itemNames, String[] columns) {
-      super(out, columns.length);
+    Jsonl(Path file, Writer out, String[] itemNames, String[] columns) {
+      super(file, out, columns.length);
       keys = new String[columns.length];
       StringBuilder sb = new StringBuilder();
       for (int j = 0; j < columns.length; j++) {
@@ -261,8 +270,8 @@ abstract class RecordWriter implements Closeable {
     private final String[] names;
     private final StringBuilder field = new StringBuilder(64);
 
-    Csv(Writer out, String[] itemNames, int columns) {
-      super(out, columns);
+    Csv(Path file, Writer out, String[] itemNames, int columns) {
+      super(file, out, columns);
       this.names = itemNames;
     }
 

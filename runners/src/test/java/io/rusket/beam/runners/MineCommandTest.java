@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -398,6 +399,15 @@ class MineCommandTest {
     Path out = dir.resolve("no/such/dir/out.jsonl");
     Cli.run("mine", "--input=" + in, "--minSupport=0.5", "--output=" + out)
         .assertUsageError("cannot write " + out + ": no such file or directory");
+  }
+
+  @Test
+  void failedWriteNamesTheFile() throws IOException {
+    Path full = Path.of("/dev/full");
+    Assumptions.assumeTrue(Files.exists(full), "needs /dev/full (Linux)");
+    Path in = file("abc.dat", ABC);
+    Cli.run("mine", "--input=" + in, "--minSupport=0.5", "--output=" + full, "--outputFormat=jsonl")
+        .assertUsageError("cannot write /dev/full: No space left on device");
   }
 
   // ---------------------------------------------------------------------------------------------
