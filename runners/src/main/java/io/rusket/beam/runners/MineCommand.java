@@ -1,8 +1,12 @@
 package io.rusket.beam.runners;
 
+import io.rusket.beam.miner.AssociationRules;
 import io.rusket.beam.miner.ItemsetMiner;
 import io.rusket.beam.miner.ItemsetSink;
+import io.rusket.beam.miner.Itemsets;
 import io.rusket.beam.miner.Method;
+import io.rusket.beam.miner.RuleMetric;
+import io.rusket.beam.miner.RuleSink;
 import io.rusket.beam.miner.TransactionDb;
 import io.rusket.beam.runners.CliArgs.Option;
 import io.rusket.beam.runners.RecordWriter.Format;
@@ -12,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * {@code mine}: frequent itemsets of one file, on this machine, with {@link ItemsetMiner}.
@@ -22,9 +27,12 @@ import java.util.Locale;
  * <pre>{@code transactions=N items=M itemsets=K millis=T}</pre>
  *
  * <p>T is the time from the start of mining to the end of writing, without reading the input.
+ * With {@code --rules} it also derives association rules with {@link AssociationRules}, writes
+ * them to {@code --rulesOutput} (or only counts them) and appends {@code rules=R} to the line.
  * Every option is checked before the input is read.
  *
- * <p>Memory: the transactions must fit in the heap; the itemsets need not, they are streamed.
+ * <p>Memory: the transactions must fit in the heap; the itemsets need not, they are streamed,
+ * except with {@code --rules}, which derives rules from the collected itemsets.
  */
 final class MineCommand implements Command {
   static final String NAME = "mine";
@@ -41,9 +49,26 @@ final class MineCommand implements Command {
           new Option("method", "auto|fpgrowth|eclat", "the algorithm (default: auto)"),
           new Option("threads", "N", "mining threads (default: all cores)"),
           new Option("output", "FILE", "write the itemsets (default: only count them)"),
-          new Option("outputFormat", "jsonl|csv", "default: from --output's extension"));
+          new Option("outputFormat", "jsonl|csv", "default: from --output's extension"),
+          Option.flag("rules", "also derive association rules"),
+          new Option("metric", "NAME", "rules: the filter metric (default: confidence)"),
+          new Option("minThreshold", "X", "rules: keep metric >= X (default: 0.8)"),
+          new Option("rulesOutput", "FILE", "rules: write them, .jsonl/.json or .csv"));
+
+  /** The rules' metric without {@code --metric}. */
+  static final String DEFAULT_METRIC = "confidence";
+
+  /** The rules' threshold without {@code --minThreshold}. */
+  static final double DEFAULT_MIN_THRESHOLD = 0.8;
 
   private static final String[] ITEMSET_COLUMNS = {"support", "count", "itemsets"};
+
+  /** Antecedents, consequents, then every metric in {@link RuleMetric#ordinal()} order. */
+  private static final String[] RULE_COLUMNS =
+      Stream.concat(
+              Stream.of("antecedents", "consequents"),
+              Stream.of(RuleMetric.values()).map(RuleMetric::columnName))
+          .toArray(String[]::new);
 
   /** The input file formats. */
   enum InputFormat {
@@ -70,6 +95,7 @@ final class MineCommand implements Command {
     out.println("  transactions=N items=M itemsets=K millis=T");
     out.println("N transactions, M distinct items, K frequent itemsets, T milliseconds from the");
     out.println("start of mining to the end of writing (reading the input is not counted).");
+    out.println("With --rules the line ends with rules=R, the number of rules kept.");
     out.println();
     out.println("Options:");
     for (Option o : OPTIONS) {
@@ -93,10 +119,32 @@ final class MineCommand implements Command {
     out.println("  support = count / N, written as Java's Double.toString (e.g. 1.0E-4). Items");
     out.println("  are written by name, in order of first appearance in the input.");
     out.println();
+    out.println("Rules (--rules): every rule A -> C between frequent itemsets whose --metric");
+    out.println("reaches --minThreshold. Metrics, also the columns after antecedents,consequents:");
+    StringBuilder metrics = new StringBuilder(" ");
+    for (int j = 2; j < RULE_COLUMNS.length; j++) {
+      if (metrics.length() + RULE_COLUMNS[j].length() > 76) {
+        out.println(metrics);
+        metrics.setLength(1);
+      }
+      metrics.append(' ').append(RULE_COLUMNS[j]).append(j + 1 < RULE_COLUMNS.length ? "," : "");
+    }
+    out.println(metrics);
+    out.println("--rulesOutput writes one rule per line, as jsonl or csv by its extension:");
+    out.println("  jsonl    {\"antecedents\":[\"a\"],\"consequents\":[\"b\"],\"antecedent_support\":0.5,");
+    out.println("           ...,\"kulczynski\":0.75}");
+    out.println("  csv      a header row antecedents,consequents,antecedent_support,...,kulczynski;");
+    out.println("           items joined by '|' as for itemsets.");
+    out.println("  A value that is not finite (conviction is infinite when confidence is 1) is");
+    out.println("  null in jsonl and inf (or -inf, nan) in csv. Rules need the itemsets in");
+    out.println("  memory: with --rules they are collected rather than streamed.");
+    out.println();
     out.println("Examples:");
     out.println("  " + jar + " mine --input=retail.dat --minSupport=0.01 --output=itemsets.jsonl");
     out.println("  " + jar + " mine --input=bread-basket.csv --txnCol=Transaction --itemCol=Item \\");
     out.println("      --minSupport=0.02 --maxLen=2 --output=itemsets.csv");
+    out.println("  " + jar + " mine --input=bread-basket.csv --txnCol=Transaction --itemCol=Item \\");
+    out.println("      --minSupport=0.01 --rules --metric=lift --minThreshold=1.2 --rulesOutput=rules.jsonl");
   }
 
   @Override
@@ -105,21 +153,41 @@ final class MineCommand implements Command {
     Path input = a.requiredPath("input");
     InputFormat inputFormat = inputFormat(a, input);
     ItemsetMiner miner = miner(a);
+    AssociationRules rules = rules(a);
     Path output = a.path("output");
     Format outputFormat = outputFormat(a, output);
+    Path rulesOutput = a.path("rulesOutput");
+    Format rulesFormat =
+        rulesOutput == null ? null : Format.ofExtension("rulesOutput", rulesOutput, "");
+    if (output != null && rulesOutput != null
+        && output.toAbsolutePath().normalize().equals(rulesOutput.toAbsolutePath().normalize())) {
+      throw new UsageException("--output and --rulesOutput are the same file: " + output);
+    }
 
     TransactionDb db = read(input, inputFormat, a.string("txnCol"), a.string("itemCol"));
 
     long start = System.nanoTime();
     long itemsets;
-    try (RecordWriter w =
-        output == null ? null : RecordWriter.open(output, outputFormat, names(db), ITEMSET_COLUMNS)) {
-      itemsets = miner.mine(db, w == null ? (items, length, count) -> {} : rows(w, db.size()));
+    long ruleCount = 0;
+    String[] names = names(db);
+    try (RecordWriter itemsetOut = open(output, outputFormat, names, ITEMSET_COLUMNS);
+        RecordWriter ruleOut = open(rulesOutput, rulesFormat, names, RULE_COLUMNS)) {
+      ItemsetSink sink =
+          itemsetOut == null ? (items, length, count) -> {} : itemsetRows(itemsetOut, db.size());
+      if (rules == null) {
+        itemsets = miner.mine(db, sink);
+      } else {
+        Itemsets collected = miner.mine(db);
+        collected.forEach(sink);
+        itemsets = collected.size();
+        ruleCount =
+            rules.generate(collected, ruleOut == null ? (x, xLen, y, yLen, m) -> {} : ruleRows(ruleOut));
+      }
     }
     long millis = (System.nanoTime() - start) / 1_000_000;
     out.println(
         "transactions=" + db.size() + " items=" + db.nItems() + " itemsets=" + itemsets
-            + " millis=" + millis);
+            + " millis=" + millis + (rules == null ? "" : " rules=" + ruleCount));
     return Main.EXIT_OK;
   }
 
@@ -179,6 +247,26 @@ final class MineCommand implements Command {
     }
   }
 
+  /** The rules to derive with {@code --rules}, else null; a rules option needs the flag. */
+  private static AssociationRules rules(CliArgs a) {
+    if (!a.flag("rules")) {
+      for (String option : List.of("metric", "minThreshold", "rulesOutput")) {
+        if (a.has(option)) {
+          throw new UsageException("--" + option + " needs --rules");
+        }
+      }
+      return null;
+    }
+    String metric = a.has("metric") ? a.string("metric") : DEFAULT_METRIC;
+    Double threshold = a.decimal("minThreshold");
+    try {
+      return AssociationRules.of(
+          RuleMetric.parse(metric), threshold == null ? DEFAULT_MIN_THRESHOLD : threshold);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage(), e);
+    }
+  }
+
   private static Format outputFormat(CliArgs a, Path output) {
     String value = a.string("outputFormat");
     if (output == null) {
@@ -217,9 +305,25 @@ final class MineCommand implements Command {
     return names;
   }
 
+  /** A writer for {@code file}, or null when there is no file. */
+  private static RecordWriter open(Path file, Format format, String[] names, String[] columns) {
+    return file == null ? null : RecordWriter.open(file, format, names, columns);
+  }
+
   /** Writes each itemset as a record support, count, itemsets. */
-  private static ItemsetSink rows(RecordWriter w, long nTransactions) {
+  private static ItemsetSink itemsetRows(RecordWriter w, long nTransactions) {
     return (items, length, count) ->
         w.number(count / (double) nTransactions).count(count).items(items, length).end();
+  }
+
+  /** Writes each rule as a record antecedents, consequents, then its metrics. */
+  private static RuleSink ruleRows(RecordWriter w) {
+    return (antecedent, aLen, consequent, cLen, metrics) -> {
+      w.items(antecedent, aLen).items(consequent, cLen);
+      for (double m : metrics) {
+        w.number(m);
+      }
+      w.end();
+    };
   }
 }

@@ -47,10 +47,10 @@ record Cli(int exitCode, String out, String err) {
     assertEquals("", out, "stdout");
   }
 
-  /** As {@link #assertUsageError(String)}, for a message that starts with {@code prefix}. */
-  void assertUsageErrorStartsWith(String prefix) {
+  /** As {@link #assertUsageError(String)}, for a message that contains {@code part}. */
+  void assertUsageErrorContaining(String part) {
     assertEquals(Main.EXIT_USAGE, exitCode, () -> "exit code; stderr: " + err);
-    assertTrue(err.startsWith("error: " + prefix), () -> "stderr: " + err);
+    assertTrue(err.startsWith("error: ") && err.contains(part), () -> "stderr: " + err);
     assertEquals(1, err.lines().count(), () -> "one line on stderr: " + err);
     assertEquals("", out, "stdout");
   }

@@ -27,13 +27,16 @@ class MainTest {
         new String[] {
           "--input=FILE", "--format=baskets|csv", "--txnCol=NAME", "--itemCol=NAME",
           "--minSupport=S", "--minCount=K", "--maxLen=N", "--method=auto|fpgrowth|eclat",
-          "--threads=N", "--output=FILE", "--outputFormat=jsonl|csv"
+          "--threads=N", "--output=FILE", "--outputFormat=jsonl|csv", "--rules", "--metric=NAME",
+          "--minThreshold=X", "--rulesOutput=FILE"
         }) {
       assertTrue(r.out().contains("  " + option + " "), () -> option + " in\n" + r.out());
     }
     assertTrue(r.out().contains("{\"support\":0.0123,\"count\":45,\"itemsets\":[\"a\",\"b\"]}"));
     assertTrue(r.out().contains("support,count,itemsets"));
     assertTrue(r.out().contains("joined by '|'"));
+    assertTrue(r.out().contains("null in jsonl and inf (or -inf, nan) in csv"));
+    assertTrue(r.out().contains(" kulczynski"));
   }
 
   @Test
