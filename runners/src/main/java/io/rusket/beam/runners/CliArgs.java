@@ -1,0 +1,156 @@
+package io.rusket.beam.runners;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The options of one command, written {@code --name=value} (or a bare {@code --name} for a flag,
+ * as Beam's PipelineOptions do), checked against the options the command declares. Every getter
+ * returns null for an absent option and throws {@link UsageException} for a bad value, naming the
+ * option and the value.
+ */
+final class CliArgs {
+  /** A declared option; a flag when {@code valueHint} is null. */
+  record Option(String name, String valueHint, String description) {
+    static Option flag(String name, String description) {
+      return new Option(name, null, description);
+    }
+
+    boolean isFlag() {
+      return valueHint == null;
+    }
+
+    /** How it is written: {@code --name=HINT}, or {@code --name} for a flag. */
+    String usage() {
+      return "--" + name + (isFlag() ? "" : "=" + valueHint);
+    }
+  }
+
+  private final Map<String, Option> known;
+  private final Map<String, String> values;
+
+  private CliArgs(Map<String, Option> known, Map<String, String> values) {
+    this.known = known;
+    this.values = values;
+  }
+
+  /**
+   * Parses {@code args} against the options of {@code command}.
+   *
+   * @throws UsageException for an argument that is not an option, an unknown or repeated option,
+   *     or a missing value
+   */
+  static CliArgs parse(String command, List<Option> options, String[] args) {
+    Map<String, Option> known = new LinkedHashMap<>();
+    for (Option o : options) {
+      known.put(o.name(), o);
+    }
+    Map<String, String> values = new LinkedHashMap<>();
+    for (String arg : args) {
+      if (!arg.startsWith("--") || arg.length() == 2) {
+        throw new UsageException(
+            "unexpected argument '" + arg + "' for " + command + ": options are written --name=value");
+      }
+      int eq = arg.indexOf('=');
+      String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
+      String value = eq < 0 ? null : arg.substring(eq + 1);
+      Option option = known.get(name);
+      if (option == null) {
+        throw new UsageException(
+            "unknown option --" + name + " for " + command + suggestion(name, known.keySet())
+                + "; see " + command + " --help");
+      }
+      if (option.isFlag()) {
+        if (value != null && !value.equals("true") && !value.equals("false")) {
+          throw new UsageException(
+              "Invalid --" + name + ": " + value + ". It is a flag: --" + name + " or --" + name
+                  + "=true|false.");
+        }
+        value = value == null ? "true" : value;
+      } else if (value == null || value.isEmpty()) {
+        throw new UsageException("--" + name + " needs a value: " + option.usage());
+      }
+      if (values.put(name, value) != null) {
+        throw new UsageException("--" + name + " is given more than once");
+      }
+    }
+    return new CliArgs(known, values);
+  }
+
+  private static String suggestion(String name, Iterable<String> known) {
+    for (String k : known) {
+      if (k.equalsIgnoreCase(name)) {
+        return " (did you mean --" + k + "?)";
+      }
+    }
+    return "";
+  }
+
+  boolean has(String name) {
+    return values.containsKey(name);
+  }
+
+  String string(String name) {
+    return values.get(name);
+  }
+
+  /** The value, or a usage error {@code missing --name=HINT}. */
+  String required(String name) {
+    String v = values.get(name);
+    if (v == null) {
+      throw new UsageException("missing " + known.get(name).usage());
+    }
+    return v;
+  }
+
+  boolean flag(String name) {
+    return "true".equals(values.get(name));
+  }
+
+  Path path(String name) {
+    return toPath(name, values.get(name));
+  }
+
+  Path requiredPath(String name) {
+    return toPath(name, required(name));
+  }
+
+  private static Path toPath(String name, String v) {
+    try {
+      return v == null ? null : Path.of(v);
+    } catch (InvalidPathException e) {
+      throw new UsageException("Invalid --" + name + ": " + v + " (" + e.getReason() + ")");
+    }
+  }
+
+  Double decimal(String name) {
+    String v = values.get(name);
+    try {
+      return v == null ? null : Double.valueOf(v);
+    } catch (NumberFormatException e) {
+      throw new UsageException("Invalid --" + name + ": " + v + " (expected a number)");
+    }
+  }
+
+  Integer integer(String name) {
+    String v = values.get(name);
+    try {
+      return v == null ? null : Integer.valueOf(v);
+    } catch (NumberFormatException e) {
+      throw new UsageException(
+          "Invalid --" + name + ": " + v + " (expected an integer up to " + Integer.MAX_VALUE + ")");
+    }
+  }
+
+  Long integer64(String name) {
+    String v = values.get(name);
+    try {
+      return v == null ? null : Long.valueOf(v);
+    } catch (NumberFormatException e) {
+      throw new UsageException("Invalid --" + name + ": " + v + " (expected an integer)");
+    }
+  }
+}
