@@ -164,7 +164,8 @@ class ItemsetMinerTest {
     assertEquals(2557, s.minCount());
     // 19 frequent items × ceil(3196/64) words × 8 bytes
     assertEquals(19L * 50 * 8, s.structureBytes());
-    if (s.scratchBytes() <= 0 || s.peakBufferedBytes() <= 0) {
+    // Buffering depends on scheduling (the calling thread may mine every task itself).
+    if (s.scratchBytes() <= 0 || s.peakBufferedBytes() < 0) {
       throw new AssertionError(s.toString());
     }
     TransactionDb retail = TransactionDb.readBaskets(Datasets.require("retail.dat"));

@@ -172,8 +172,12 @@ final class MineCommand implements Command {
     String[] names = names(db);
     try (RecordWriter itemsetOut = open(output, outputFormat, names, ITEMSET_COLUMNS);
         RecordWriter ruleOut = open(rulesOutput, rulesFormat, names, RULE_COLUMNS)) {
+      // Items of each written itemset in ascending item id (first appearance in the input), the
+      // same order as the collected form used with --rules.
       ItemsetSink sink =
-          itemsetOut == null ? (items, length, count) -> {} : itemsetRows(itemsetOut, db.size());
+          itemsetOut == null
+              ? (items, length, count) -> {}
+              : ItemsetSink.sorted(itemsetRows(itemsetOut, db.size()));
       if (rules == null) {
         itemsets = miner.mine(db, sink);
       } else {
