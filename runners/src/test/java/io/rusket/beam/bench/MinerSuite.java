@@ -528,8 +528,10 @@ final class MinerSuite implements Suite {
             + "independent) and compared with ours.");
     out.println(
         "  heap peak: most heap in use (sampled every ~0.5 ms, garbage included) above a post-GC"
-            + " baseline during one untimed AUTO run; after-GC peak: most in use right after a"
-            + " collection in that run (- if none);");
+            + " baseline during one untimed AUTO run; G1 reports it by whole regions, so small"
+            + " runs read 0;");
+    out.println(
+        "  after-GC peak: most heap in use right after a collection in that run (- if none).");
     out.println(
         "  GCs: collections during that run. alloc 1t: bytes allocated by one untimed threads=1"
             + " AUTO run (exact, collector-independent). db RAM: TransactionDb.ramBytesUsed().");
