@@ -18,6 +18,7 @@ import java.util.Set;
  *                                 a bare dataset name selects all its reference rows
  *   --repeat=N                    timed runs of our miner, median reported (default 5)
  *   --warmup=N                    warm-up runs of our miner per configuration (default 3)
+ *   --warmup-ms=T                 and at least T ms of warm-up, ours and peers (default 1000)
  *   --peer-repeat=N               timed runs of each JVM peer after 1 warm-up (default 3)
  *   --peers=spark,smile|none      peers to run in the same JVM (default spark,smile)
  *   --time-methods                also time FPGROWTH and ECLAT (not only AUTO)
@@ -28,6 +29,7 @@ final class BenchOptions {
   static final String DEFAULT_SUITE = "miner";
   static final int DEFAULT_REPEAT = 5;
   static final int DEFAULT_WARMUP = 3;
+  static final int DEFAULT_WARMUP_MILLIS = 1000;
   static final int DEFAULT_PEER_REPEAT = 3;
   static final Set<String> KNOWN_PEERS = Set.of("spark", "smile");
 
@@ -37,6 +39,9 @@ final class BenchOptions {
 
   final int repeat;
   final int warmup;
+  /** Minimum warm-up time per configuration, ours and peers (peers also take >= 1 run). */
+  final int warmupMillis;
+
   final int peerRepeat;
   /** Peers to run, in order; empty for none. */
   final Set<String> peers;
@@ -50,6 +55,7 @@ final class BenchOptions {
       List<String> cases,
       int repeat,
       int warmup,
+      int warmupMillis,
       int peerRepeat,
       Set<String> peers,
       boolean timeMethods,
@@ -59,6 +65,7 @@ final class BenchOptions {
     this.cases = Collections.unmodifiableList(cases);
     this.repeat = repeat;
     this.warmup = warmup;
+    this.warmupMillis = warmupMillis;
     this.peerRepeat = peerRepeat;
     this.peers = Collections.unmodifiableSet(peers);
     this.timeMethods = timeMethods;
@@ -77,6 +84,7 @@ final class BenchOptions {
     List<String> cases = new ArrayList<>();
     int repeat = DEFAULT_REPEAT;
     int warmup = DEFAULT_WARMUP;
+    int warmupMillis = DEFAULT_WARMUP_MILLIS;
     int peerRepeat = DEFAULT_PEER_REPEAT;
     Set<String> peers = new LinkedHashSet<>(List.of("spark", "smile"));
     boolean timeMethods = false;
@@ -111,6 +119,9 @@ final class BenchOptions {
         case "--warmup":
           warmup = positive(key, value, 0);
           break;
+        case "--warmup-ms":
+          warmupMillis = positive(key, value, 0);
+          break;
         case "--peer-repeat":
           peerRepeat = positive(key, value, 1);
           break;
@@ -142,7 +153,8 @@ final class BenchOptions {
       }
     }
     return new BenchOptions(
-        suite, cases, repeat, warmup, peerRepeat, peers, timeMethods, datasets, help);
+        suite, cases, repeat, warmup, warmupMillis, peerRepeat, peers, timeMethods, datasets,
+        help);
   }
 
   private static String required(String key, String value) {
@@ -178,6 +190,8 @@ final class BenchOptions {
             + DEFAULT_REPEAT + ")",
         "  --warmup=N                 warm-up runs of our miner per configuration (default "
             + DEFAULT_WARMUP + ")",
+        "  --warmup-ms=T              and at least T ms of warm-up, ours and peers (default "
+            + DEFAULT_WARMUP_MILLIS + ")",
         "  --peer-repeat=N            timed runs per JVM peer, after 1 warm-up (default "
             + DEFAULT_PEER_REPEAT + ")",
         "  --peers=spark,smile|none   peers run in the same JVM on the same data (default spark,smile)",

@@ -28,6 +28,7 @@ class BenchmarkHarnessTest {
     assertTrue(o.cases.isEmpty());
     assertEquals(5, o.repeat);
     assertEquals(3, o.warmup);
+    assertEquals(1000, o.warmupMillis);
     assertEquals(3, o.peerRepeat);
     assertEquals(Set.of("spark", "smile"), o.peers);
     assertFalse(o.timeMethods);
@@ -115,6 +116,50 @@ class BenchmarkHarnessTest {
   }
 
   @Test
+  void warmsUpByCountAndTimeThenTimesRepeatRuns() {
+    int[] runs = new int[1];
+    int[] checksumRuns = new int[1];
+    Measured.Run counting =
+        () -> {
+          runs[0]++;
+          return Outcome.countOnly(7);
+        };
+    Measured.Run withChecksum =
+        () -> {
+          checksumRuns[0]++;
+          return new Outcome(7, 42, true);
+        };
+    Measured m = Measured.measure(2, 0, 3, counting, withChecksum);
+    assertEquals(1, checksumRuns[0], "the checksum run replaces the first warm-up");
+    assertEquals(1 + 3, runs[0], "one more warm-up, then 3 timed runs");
+    assertEquals(3, m.nanos().length);
+    assertTrue(m.consistent());
+    assertEquals(42, m.outcome().checksum(), "the outcome with a checksum is kept");
+
+    // Time-based warm-up: warm-ups go on until their run time reaches 50 ms, then 1 timed run.
+    java.util.List<Long> took = new java.util.ArrayList<>();
+    Measured.Run slow =
+        () -> {
+          long t0 = System.nanoTime();
+          Thread.sleep(5);
+          took.add(System.nanoTime() - t0);
+          return Outcome.countOnly(7);
+        };
+    Measured.measure(1, 50, 1, slow, null);
+    long warm = 0;
+    for (int i = 0; i < took.size() - 1; i++) {
+      warm += took.get(i);
+    }
+    long beforeLast = warm - took.get(took.size() - 2);
+    assertTrue(warm >= 50_000_000L, "warm-ups ran " + warm + " ns");
+    assertTrue(took.size() == 2 || beforeLast < 50_000_000L, "no warm-up past 50 ms: " + took);
+
+    int[] n = new int[1];
+    Measured bad = Measured.measure(0, 0, 2, () -> Outcome.countOnly(n[0]++), null);
+    assertFalse(bad.consistent(), "different counts in different runs are flagged");
+  }
+
+  @Test
   void missingDatasetsFolderIsReportedAndExitsZero(@TempDir Path tmp) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int code =
@@ -132,7 +177,7 @@ class BenchmarkHarnessTest {
         Benchmark.run(
             new String[] {
               "--datasets=" + tmp, "--cases=tiny:0.4", "--peers=smile", "--repeat=1",
-              "--warmup=0", "--peer-repeat=1"
+              "--warmup=0", "--warmup-ms=0", "--peer-repeat=1"
             },
             print(out),
             print(new ByteArrayOutputStream()));

@@ -51,26 +51,40 @@ record Measured(long[] nanos, Outcome outcome, boolean consistent, String error)
     Outcome run() throws Exception;
   }
 
+  /** Upper bound on warm-up runs, whatever {@code warmupMillis} asks for. */
+  static final int MAX_WARMUPS = 1000;
+
   /**
-   * Runs {@code warmup} untimed then {@code repeat} timed runs of {@code run}, each after an
-   * untimed {@code setUp()} and {@code System.gc()} so that every run starts from a clean heap.
+   * Runs untimed warm-ups, at least {@code warmup} of them and for at least {@code warmupMillis}
+   * of run time (so that short runs still reach compiled code; at most {@link #MAX_WARMUPS}
+   * beyond {@code warmup}), then {@code repeat} timed runs of {@code run}. Each run follows an
+   * untimed {@code setUp()} and {@code System.gc()}, so that every run starts from a clean heap.
    * {@code checksumRun}, when not null, replaces the first warm-up (it must do the same mining and
    * also fold a checksum), so that a peer whose timed runs only count still gets compared.
    */
-  static Measured measure(int warmup, int repeat, Run run, Run checksumRun) {
+  static Measured measure(int warmup, long warmupMillis, int repeat, Run run, Run checksumRun) {
     try {
       Outcome ref = null;
       boolean consistent = true;
       long[] nanos = new long[repeat];
-      for (int i = 0; i < warmup + repeat; i++) {
-        Run r = i == 0 && checksumRun != null ? checksumRun : run;
+      long warmNanos = 0;
+      int warmed = 0;
+      int timed = 0;
+      while (timed < repeat) {
+        boolean warming =
+            warmed < warmup
+                || (warmNanos < warmupMillis * 1_000_000L && warmed < warmup + MAX_WARMUPS);
+        Run r = warmed == 0 && warming && checksumRun != null ? checksumRun : run;
         r.setUp();
         System.gc();
         long t0 = System.nanoTime();
         Outcome o = r.run();
         long t1 = System.nanoTime();
-        if (i >= warmup) {
-          nanos[i - warmup] = t1 - t0;
+        if (warming) {
+          warmed++;
+          warmNanos += t1 - t0;
+        } else {
+          nanos[timed++] = t1 - t0;
         }
         if (ref == null || (!ref.hasChecksum() && o.hasChecksum())) {
           consistent &= ref == null || ref.consistentWith(o);

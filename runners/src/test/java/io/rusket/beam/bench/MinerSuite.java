@@ -159,6 +159,7 @@ final class MinerSuite implements Suite {
         Measured parse =
             Measured.measure(
                 o.warmup,
+                o.warmupMillis,
                 o.repeat,
                 () -> {
                   TransactionDb db = TransactionDb.readBaskets(file);
@@ -271,6 +272,7 @@ final class MinerSuite implements Suite {
           p.name(),
           Measured.measure(
               1,
+              o.warmupMillis,
               o.peerRepeat,
               l.timed(c.minSupport(), r.minCount),
               l.withChecksum(c.minSupport(), r.minCount)));
@@ -312,11 +314,12 @@ final class MinerSuite implements Suite {
   }
 
   private static Measured timeOurs(ItemsetMiner miner, TransactionDb db, long[] keys, BenchOptions o) {
-    return Measured.measure(o.warmup, o.repeat, () -> mineOnce(miner, db, keys), null);
+    return Measured.measure(
+        o.warmup, o.warmupMillis, o.repeat, () -> mineOnce(miner, db, keys), null);
   }
 
   private static Measured once(ItemsetMiner miner, TransactionDb db, long[] keys) {
-    return Measured.measure(0, 1, () -> mineOnce(miner, db, keys), null);
+    return Measured.measure(0, 0, 1, () -> mineOnce(miner, db, keys), null);
   }
 
   private static Outcome mineOnce(ItemsetMiner miner, TransactionDb db, long[] keys) {
@@ -405,11 +408,14 @@ final class MinerSuite implements Suite {
     out.println("datasets " + dir);
     out.printf(
         Locale.ROOT,
-        "ours: ItemsetMiner AUTO, threads=%d (all) and 1; %d warm-ups, median of %d%s%n",
-        cores, o.warmup, o.repeat, o.timeMethods ? "; FPGROWTH and ECLAT timed too" : "");
+        "ours: ItemsetMiner AUTO, threads=%d (all) and 1; warm-up: at least %d runs and %d ms,"
+            + " then median of %d%s%n",
+        cores, o.warmup, o.warmupMillis, o.repeat,
+        o.timeMethods ? "; FPGROWTH and ECLAT timed too" : "");
     out.println(
         "peers: " + (o.peers.isEmpty() ? "none" : String.join(", ", o.peers))
-            + (o.peers.isEmpty() ? "" : "; 1 warm-up, median of " + o.peerRepeat)
+            + (o.peers.isEmpty() ? "" : "; warm-up: at least 1 run and " + o.warmupMillis
+                + " ms, then median of " + o.peerRepeat)
             + (o.peers.contains("spark") ? "; Spark on " + SparkPeer.MASTER : ""));
     out.println();
   }
