@@ -159,10 +159,12 @@ final class OrderedTasks {
 
   /**
    * Itemsets held until they can be delivered in order: records {@code [length, count, items…]}
-   * appended to fixed-size int chunks, so growing never copies.
+   * appended to int chunks that start small (most tasks yield few itemsets) and double up to
+   * {@link #MAX_CHUNK}, so growing never copies.
    */
   static final class ItemsetBuffer implements ItemsetSink {
-    private static final int CHUNK = 1 << 15;
+    private static final int FIRST_CHUNK = 64;
+    private static final int MAX_CHUNK = 1 << 16;
     private final List<int[]> chunks = new ArrayList<>();
     private int[] chunk;
     private int fill;
@@ -172,7 +174,8 @@ final class OrderedTasks {
       assert count <= Integer.MAX_VALUE : "count=" + count;
       int need = length + 2;
       if (chunk == null || fill + need > chunk.length) {
-        chunk = new int[Math.max(CHUNK, need)];
+        int size = chunk == null ? FIRST_CHUNK : Math.min(MAX_CHUNK, chunk.length * 2);
+        chunk = new int[Math.max(size, need)];
         chunks.add(chunk);
         fill = 0;
       }
