@@ -1,0 +1,139 @@
+package io.rusket.beam.transforms;
+
+import io.rusket.beam.miner.RuleMetric;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
+
+/**
+ * Association rules from ungrouped frequent itemsets: takes the itemsets of one mining run and
+ * returns every rule {@code A → C} whose chosen metric is at least the threshold, with all twelve
+ * metrics. The global counterpart of {@link RulesGrouped}, with the same contract minus the group
+ * field.
+ *
+ * <p><b>Input</b>: Rows with {@code support DOUBLE}, {@code itemsets ARRAY<STRING>} (or {@code
+ * ARRAY<INT32>} item ids), {@code count INT64} and {@code transactions INT64} (N, the same in
+ * every row, so that {@code support = count / transactions}). Fields are found by name; other
+ * fields are ignored.
+ *
+ * <p><b>Output</b>: one Row per rule: {@code antecedents} and {@code consequents} ({@code
+ * ARRAY<STRING>}, or {@code ARRAY<INT32>} for int items; items ascending), then one {@code
+ * DOUBLE} per {@link RuleMetric}, named by {@link RuleMetric#columnName()}, in enum order
+ * (antecedent_support, consequent_support, support, confidence, lift, representativity,
+ * leverage, conviction, zhangs_metric, jaccard, certainty, kulczynski).
+ *
+ * <p>The rules and their values are exactly those of the miner's {@link
+ * io.rusket.beam.miner.AssociationRules} run on the itemsets (same code), whatever the order or
+ * sharding of the input.
+ *
+ * <p>Example of use:
+ *
+ * <pre>{@code
+ * PCollection<Row> globalRules = globalFreq.apply(
+ *     AssociationRules.create().withMetric(RuleMetric.LIFT).withMinThreshold(1.2));
+ * }</pre>
+ *
+ * <p><b>Memory</b>: all the itemsets go to one key, so they must fit in the memory of a single
+ * worker, as compact int arrays (4 bytes per item of every itemset and 12 bytes per itemset,
+ * twice while they are put in canonical order) plus each distinct item once and the miner's index
+ * (8 to 16 bytes per itemset). The rules are never held: each is output as it is generated.
+ *
+ * <p>Every non-empty subset of every itemset must be present; input errors (a missing subset, a
+ * null, rows that disagree on {@code transactions}, ...) fail the pipeline with a message naming
+ * the itemset or value, as listed on {@link RulesGrouped}, whose javadoc also explains the shape:
+ * {@code KeyGlobally} → {@code GroupItemsets} (GroupByKey) → {@code GenerateRules}.
+ *
+ * <p><b>Metrics</b> (namespace {@value #METRICS_NAMESPACE}): counters {@code groups} (1 per
+ * window), {@code itemsetsRead} and {@code rulesEmitted}.
+ *
+ * <p>Reference: Agrawal and Srikant, "Fast algorithms for mining association rules", Proc. 20th
+ * VLDB, 1994, pp. 487–499; metric definitions as in mlxtend (Raschka, "MLxtend", Journal of Open
+ * Source Software 3(24), 2018), see {@link RuleMetric}.
+ */
+public final class AssociationRules extends PTransform<PCollection<Row>, PCollection<Row>> {
+  private static final long serialVersionUID = 1L;
+
+  /** Default metric: {@link RuleMetric#CONFIDENCE}, as mlxtend's {@code metric="confidence"}. */
+  public static final RuleMetric DEFAULT_METRIC =
+      io.rusket.beam.miner.AssociationRules.DEFAULT_METRIC;
+
+  /** Default threshold: 0.8, as mlxtend's {@code min_threshold=0.8}. */
+  public static final double DEFAULT_MIN_THRESHOLD =
+      io.rusket.beam.miner.AssociationRules.DEFAULT_MIN_THRESHOLD;
+
+  /** Namespace of this transform's Beam metrics. */
+  public static final String METRICS_NAMESPACE = "AssociationRules";
+
+  private final RuleMetric metric;
+  private final double minThreshold;
+
+  private AssociationRules(RuleMetric metric, double minThreshold) {
+    this.metric = metric;
+    this.minThreshold = minThreshold;
+  }
+
+  /** Rules with the default metric and threshold: confidence at least 0.8. */
+  public static AssociationRules create() {
+    return new AssociationRules(DEFAULT_METRIC, DEFAULT_MIN_THRESHOLD);
+  }
+
+  /**
+   * The metric that selects rules.
+   *
+   * @throws IllegalArgumentException if {@code m} is null, listing the valid metrics
+   */
+  public AssociationRules withMetric(RuleMetric m) {
+    RuleRows.checkConfig(m, minThreshold);
+    return new AssociationRules(m, minThreshold);
+  }
+
+  /**
+   * The metric that selects rules, by name (see {@link RuleMetric#parse}).
+   *
+   * @throws IllegalArgumentException for an unknown name, naming it and listing the valid ones
+   */
+  public AssociationRules withMetric(String name) {
+    return withMetric(RuleMetric.parse(name));
+  }
+
+  /**
+   * The least value of the metric for a rule to be kept (inclusive); ±∞ allowed.
+   *
+   * @throws IllegalArgumentException if {@code t} is NaN
+   */
+  public AssociationRules withMinThreshold(double t) {
+    RuleRows.checkConfig(metric, t);
+    return new AssociationRules(metric, t);
+  }
+
+  /** The metric that selects rules. */
+  public RuleMetric getMetric() {
+    return metric;
+  }
+
+  /** The least value of the metric for a rule to be kept. */
+  public double getMinThreshold() {
+    return minThreshold;
+  }
+
+  /**
+   * @throws IllegalArgumentException if the input has no schema, lacks a field or has one of the
+   *     wrong type, naming it, the type expected and the fields present
+   */
+  @Override
+  public PCollection<Row> expand(PCollection<Row> input) {
+    RuleRows.Layout layout = RuleRows.validate(input, null, "AssociationRules");
+    return RuleRows.expand(input, layout, metric, minThreshold, METRICS_NAMESPACE);
+  }
+
+  @Override
+  public void populateDisplayData(DisplayData.Builder builder) {
+    super.populateDisplayData(builder);
+    builder
+        .add(DisplayData.item("metric", metric.columnName()).withLabel("Rule metric"))
+        .add(
+            DisplayData.item("minThreshold", minThreshold)
+                .withLabel("Minimum metric value (inclusive)"));
+  }
+}
