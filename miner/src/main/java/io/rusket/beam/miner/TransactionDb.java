@@ -301,6 +301,71 @@ public final class TransactionDb {
   }
 
   /**
+   * Transactions already in compressed sparse rows, as other stores hold them: transaction {@code
+   * t} is {@code items[offsets[t] .. offsets[t+1])}. Each transaction is sorted and de-duplicated
+   * here (the input contract above), so the ids of one transaction may come in any order. The
+   * arrays are not kept: the database holds its own copies.
+   *
+   * <p>{@code offsets} has one more entry than there are transactions, starts at 0, never
+   * decreases and ends at {@code items.length}. Item ids are {@code >= 0}; when {@code itemNames}
+   * is not null it names them (its length is then {@link #nItems()}, every id must be below it,
+   * and the names must be distinct and not null), otherwise {@link #nItems()} is the largest id +
+   * 1.
+   *
+   * @throws IllegalArgumentException for a null array, offsets that break the rules above (naming
+   *     the position), an id out of range (naming its position) or a null or repeated name
+   */
+  public static TransactionDb fromCsr(int[] offsets, int[] items, String[] itemNames) {
+    if (offsets == null || items == null) {
+      throw new IllegalArgumentException("offsets and items must not be null");
+    }
+    if (offsets.length == 0 || offsets[0] != 0) {
+      throw new IllegalArgumentException(
+          "offsets must start with 0 (and have one entry more than there are transactions), got "
+              + (offsets.length == 0 ? "an empty array" : "offsets[0] = " + offsets[0]));
+    }
+    final int n = offsets.length - 1;
+    for (int t = 0; t < n; t++) {
+      if (offsets[t + 1] < offsets[t]) {
+        throw new IllegalArgumentException(
+            "offsets must not decrease, but offsets[" + (t + 1) + "] = " + offsets[t + 1]
+                + " < offsets[" + t + "] = " + offsets[t]);
+      }
+    }
+    if (offsets[n] != items.length) {
+      throw new IllegalArgumentException(
+          "The last offset must equal the number of items: offsets[" + n + "] = " + offsets[n]
+              + " but items has " + items.length + " entries");
+    }
+    if (itemNames != null) {
+      Map<String, Integer> seen = new HashMap<>();
+      for (int j = 0; j < itemNames.length; j++) {
+        if (itemNames[j] == null) {
+          throw new IllegalArgumentException("item " + j + " has a null name");
+        }
+        Integer prev = seen.put(itemNames[j], j);
+        if (prev != null) {
+          throw new IllegalArgumentException(
+              "Duplicate item name '" + itemNames[j] + "' for items " + prev + " and " + j);
+        }
+      }
+    }
+    for (int i = 0; i < items.length; i++) {
+      int item = items[i];
+      if (item < 0 || (itemNames != null && item >= itemNames.length)) {
+        throw new IllegalArgumentException(
+            "Invalid item id " + item + " at position " + i + ". Valid range is [0, "
+                + (itemNames == null ? "2^31" : Integer.toString(itemNames.length)) + ").");
+      }
+    }
+    Builder b = new Builder(n, itemNames == null ? -1 : itemNames.length);
+    for (int t = 0; t < n; t++) {
+      b.addTransaction(items, offsets[t], offsets[t + 1]);
+    }
+    return b.build(itemNames == null ? null : itemNames.clone());
+  }
+
+  /**
    * Reads a basket text file (FIMI format): one transaction per line, items as tokens separated
    * by spaces or tabs. Tokens become item names; dense ids follow first appearance. An empty line
    * is an empty transaction; a final line break does not start another transaction.

@@ -155,4 +155,110 @@ class TransactionDbTest {
     assertEquals("Invalid item id: 4. Valid range is [0, 4).", id.getMessage());
     assertTrue(db.ramBytesUsed() > 0);
   }
+
+  @Test
+  void csrTransactionsAreSortedAndDeduplicated() {
+    // transactions {2, 0, 2}, {}, {1}
+    TransactionDb db =
+        TransactionDb.fromCsr(new int[] {0, 3, 3, 4}, new int[] {2, 0, 2, 1}, null);
+    assertEquals(3, db.size());
+    assertEquals(3, db.nItems(), "largest id + 1");
+    assertArrayEquals(new int[] {0, 2}, db.transaction(0));
+    assertEquals(0, db.transactionLength(1));
+    assertArrayEquals(new int[] {1}, db.transaction(2));
+    assertEquals(3, db.nEntries());
+    assertNull(db.itemNames());
+
+    String[] names = {"a", "b", "c", "unused"};
+    int[] offsets = {0, 2};
+    int[] items = {3, 1};
+    TransactionDb named = TransactionDb.fromCsr(offsets, items, names);
+    assertEquals(4, named.nItems(), "the names fix the number of items");
+    assertArrayEquals(new String[] {"b", "unused"}, names(named, 0));
+    names[0] = "changed";
+    items[0] = 0;
+    assertEquals("a", named.itemName(0), "the database keeps its own copies");
+    assertArrayEquals(new int[] {1, 3}, named.transaction(0));
+
+    TransactionDb empty = TransactionDb.fromCsr(new int[] {0}, new int[0], null);
+    assertEquals(0, empty.size());
+    assertEquals(0, empty.nItems());
+  }
+
+  @Test
+  void csrValidation() {
+    String m1 =
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TransactionDb.fromCsr(new int[] {1, 2}, new int[2], null))
+            .getMessage();
+    assertEquals(
+        "offsets must start with 0 (and have one entry more than there are transactions), got"
+            + " offsets[0] = 1",
+        m1);
+    String m2 =
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TransactionDb.fromCsr(new int[0], new int[0], null))
+            .getMessage();
+    assertTrue(m2.endsWith("got an empty array"), m2);
+    String m3 =
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TransactionDb.fromCsr(new int[] {0, 2, 1}, new int[2], null))
+            .getMessage();
+    assertEquals("offsets must not decrease, but offsets[2] = 1 < offsets[1] = 2", m3);
+    String m4 =
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TransactionDb.fromCsr(new int[] {0, 1}, new int[2], null))
+            .getMessage();
+    assertEquals(
+        "The last offset must equal the number of items: offsets[1] = 1 but items has 2 entries",
+        m4);
+    String m5 =
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TransactionDb.fromCsr(new int[] {0, 2}, new int[] {0, -4}, null))
+            .getMessage();
+    assertEquals("Invalid item id -4 at position 1. Valid range is [0, 2^31).", m5);
+    String m6 =
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TransactionDb.fromCsr(new int[] {0, 1}, new int[] {2}, new String[] {"a", "b"}))
+            .getMessage();
+    assertEquals("Invalid item id 2 at position 0. Valid range is [0, 2).", m6);
+    String m7 =
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TransactionDb.fromCsr(new int[] {0}, new int[0], new String[] {"a", "a"}))
+            .getMessage();
+    assertEquals("Duplicate item name 'a' for items 0 and 1", m7);
+    String m8 =
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TransactionDb.fromCsr(new int[] {0}, new int[0], new String[] {null}))
+            .getMessage();
+    assertEquals("item 0 has a null name", m8);
+    assertThrows(
+        IllegalArgumentException.class, () -> TransactionDb.fromCsr(null, new int[0], null));
+  }
+
+  @Test
+  void csrMinesLikeTheSameBasketsFromOtherFactories() {
+    java.util.Random rnd = new java.util.Random(7);
+    int[][] baskets = new int[200][];
+    int[] offsets = new int[baskets.length + 1];
+    int[] items = new int[0];
+    for (int t = 0; t < baskets.length; t++) {
+      baskets[t] = rnd.ints(rnd.nextInt(6), 0, 12).toArray();
+      offsets[t + 1] = offsets[t] + baskets[t].length;
+      items = Arrays.copyOf(items, offsets[t + 1]);
+      System.arraycopy(baskets[t], 0, items, offsets[t], baskets[t].length);
+    }
+    ItemsetMiner miner = ItemsetMiner.minSupport(0.02).withThreads(1);
+    assertEquals(
+        miner.mine(TransactionDb.fromIntBaskets(baskets)),
+        miner.mine(TransactionDb.fromCsr(offsets, items, null)));
+  }
 }

@@ -1,0 +1,1041 @@
+package io.rusket.beam.transforms;
+
+import io.rusket.beam.miner.ItemsetMiner;
+import io.rusket.beam.miner.ItemsetSink;
+import io.rusket.beam.miner.Method;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderRegistry;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.RowCoder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Distribution;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.schemas.Schema.Field;
+import org.apache.beam.sdk.schemas.Schema.FieldType;
+import org.apache.beam.sdk.schemas.Schema.TypeName;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.Combine.CombineFn;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * Frequent itemsets per group (store, region, customer segment): takes a {@code PCollection<Row>}
+ * of transactions that each belong to a group, and returns, for every group, one Row per frequent
+ * itemset of that group's transactions, with its support relative to the group.
+ *
+ * <p><b>Input</b>, in one of two formats:
+ *
+ * <ul>
+ *   <li>{@link #byColumn(String) one-hot}: one Row per transaction, with the group field and one
+ *       BOOLEAN (or 0/1 integer: INT8, INT16, INT32, INT64) field per item; the item is named by
+ *       its field. Every field other than the group field is an item unless the items are listed
+ *       with {@link #withItemColumns(String...)}.
+ *   <li>{@link #events(String, String, String) long format}: one Row per (group, transaction, item)
+ *       event; transaction and item fields are STRING or integer. A repeated (transaction, item)
+ *       pair counts once, and the events of one transaction may be anywhere in the input.
+ * </ul>
+ *
+ * <p><b>Output</b>, one Row per frequent itemset of each group, with the schema: the group field
+ * (same name and type), {@code support DOUBLE}, {@code itemsets ARRAY<STRING>} (the item names;
+ * {@code ARRAY<INT32>} item ids with {@link #withItemNames(boolean) withItemNames(false)}), {@code
+ * count INT64} (the group's transactions containing the itemset) and {@code transactions INT64} (N,
+ * the group's number of transactions), so that {@code support = count / transactions}. An itemset
+ * is frequent iff {@code support >= minSupport}, with the integer threshold computed exactly as
+ * {@link ItemsetMiner#thresholdCount(double, long)} does. A group with no frequent itemset (for
+ * example one whose transactions are all empty) has no output rows.
+ *
+ * <p>The items of an itemset come in a deterministic order, the same for any input order and
+ * sharding: one-hot items in the order of their fields in the input schema (the item id is the
+ * field's index among the item fields); string items in {@link String#compareTo} order; integer
+ * items in ascending numeric order (with names off, the id is the item value itself, which must
+ * then fit in an INT32).
+ *
+ * <p>Example of use:
+ *
+ * <pre>{@code
+ * // receipts: store_id INT32 | milk BOOLEAN | bread BOOLEAN | eggs BOOLEAN | ...
+ * PCollection<Row> freq = receipts.apply(
+ *     MineGrouped.byColumn("store_id")
+ *         .withMinSupport(0.05)          // 5% of each store's transactions
+ *         .withMethod(Method.AUTO)
+ *         .withMaxLen(3)
+ *         .withItemNames(true));
+ * // freq: store_id INT32 | support DOUBLE | itemsets ARRAY<STRING> | count INT64 | transactions INT64
+ *
+ * // events: store_id STRING | receipt_id INT64 | sku STRING
+ * PCollection<Row> freq2 =
+ *     events.apply(MineGrouped.events("store_id", "receipt_id", "sku").withMinSupport(0.05));
+ * }</pre>
+ *
+ * <p><b>Shape.</b> Rows become baskets ("ToBaskets": one per one-hot Row, or for events a {@link
+ * Combine#perKey} keyed by group and transaction into the sorted, de-duplicated items of each
+ * transaction); the baskets of each group are accumulated by a {@code Combine.perKey}
+ * ("AccumulateGroups", {@link BasketsToGroupFn}) into a compact {@link GroupBaskets}, which runners
+ * can build map-side and merge; each group is then mined by a DoFn ("MineEachGroup") that emits its
+ * rows as the miner finds them, without collecting them. Groups are mined in parallel by the
+ * runner; each group on {@link #withThreadsPerGroup(int) one thread} by default. Works per window.
+ *
+ * <p><b>Memory.</b> All the transactions of one group, as compact int arrays, must fit in the
+ * memory of one worker: roughly 4 bytes per item occurrence, plus 4 bytes per transaction, plus the
+ * item names (or 8 bytes per integer item), and while mining, the miner's structures for that group
+ * (of the same order). The raw Rows of a group are never held together, and the itemsets are
+ * emitted one by one, so a huge result need not fit. A heavily skewed input (one group far larger
+ * than the others) works as long as its largest group fits; that group is mined by one worker.
+ *
+ * <p><b>References.</b> J. Han, J. Pei, Y. Yin, "Mining Frequent Patterns without Candidate
+ * Generation", SIGMOD 2000 (FP-Growth). M. J. Zaki, "Scalable Algorithms for Association Mining",
+ * IEEE TKDE 12(3), 2000 (Eclat). H. Li, Y. Wang, D. Zhang, M. Zhang, E. Y. Chang, "PFP: Parallel
+ * FP-Growth for Query Recommendation", RecSys 2008 (mining independent partitions — here the groups
+ * — in parallel).
+ *
+ * <p>Metrics (namespace {@value #METRICS_NAMESPACE}): counters {@code groupsMined}, {@code
+ * transactions}, {@code itemsetsEmitted}; distribution {@code miningMillis}, per group.
+ */
+public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<Row>> {
+  /** Default minimum support, as mlxtend's {@code fpgrowth}: 0.5. */
+  public static final double DEFAULT_MIN_SUPPORT = 0.5;
+
+  /** Default mining method: {@link Method#AUTO}. */
+  public static final Method DEFAULT_METHOD = Method.AUTO;
+
+  /** By default itemsets hold item names ({@code ARRAY<STRING>}). */
+  public static final boolean DEFAULT_ITEM_NAMES = true;
+
+  /** By default each group is mined on one thread: the runner parallelises across groups. */
+  public static final int DEFAULT_THREADS_PER_GROUP = 1;
+
+  /** Output field: the itemset's support within its group, {@code DOUBLE}. */
+  public static final String SUPPORT_FIELD = "support";
+
+  /** Output field: the itemset's items, {@code ARRAY<STRING>} or {@code ARRAY<INT32>}. */
+  public static final String ITEMSETS_FIELD = "itemsets";
+
+  /** Output field: the number of the group's transactions containing the itemset, INT64. */
+  public static final String COUNT_FIELD = "count";
+
+  /** Output field: the group's number of transactions N, INT64. */
+  public static final String TRANSACTIONS_FIELD = "transactions";
+
+  /** Namespace of the Beam metrics. */
+  public static final String METRICS_NAMESPACE = "MineGrouped";
+
+  private static final List<String> OUTPUT_FIELDS =
+      List.of(SUPPORT_FIELD, ITEMSETS_FIELD, COUNT_FIELD, TRANSACTIONS_FIELD);
+
+  private enum Format {
+    ONE_HOT,
+    EVENTS
+  }
+
+  private final Format format;
+  private final String groupField;
+
+  /** One-hot only: the item fields, or null for every field but the group field. */
+  private final @Nullable List<String> itemColumns;
+
+  /** Events only. */
+  private final @Nullable String transactionField;
+
+  /** Events only. */
+  private final @Nullable String itemField;
+
+  private final double minSupport;
+  private final Method method;
+
+  /** Null: itemsets of any length. */
+  private final @Nullable Integer maxLen;
+
+  private final boolean itemNames;
+  private final int threadsPerGroup;
+
+  private MineGrouped(Builder b) {
+    this.format = b.format;
+    this.groupField = b.groupField;
+    this.itemColumns = b.itemColumns;
+    this.transactionField = b.transactionField;
+    this.itemField = b.itemField;
+    this.minSupport = b.minSupport;
+    this.method = b.method;
+    this.maxLen = b.maxLen;
+    this.itemNames = b.itemNames;
+    this.threadsPerGroup = b.threadsPerGroup;
+  }
+
+  private Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Makes copies with one setting changed: {@code toBuilder().x(v).build()}. */
+  private static final class Builder {
+    private final Format format;
+    private final String groupField;
+    private @Nullable List<String> itemColumns;
+    private @Nullable String transactionField;
+    private @Nullable String itemField;
+    private double minSupport = DEFAULT_MIN_SUPPORT;
+    private Method method = DEFAULT_METHOD;
+    private @Nullable Integer maxLen;
+    private boolean itemNames = DEFAULT_ITEM_NAMES;
+    private int threadsPerGroup = DEFAULT_THREADS_PER_GROUP;
+
+    private Builder(Format format, String groupField) {
+      this.format = format;
+      this.groupField = groupField;
+    }
+
+    private Builder(MineGrouped t) {
+      this(t.format, t.groupField);
+      itemColumns = t.itemColumns;
+      transactionField = t.transactionField;
+      itemField = t.itemField;
+      minSupport = t.minSupport;
+      method = t.method;
+      maxLen = t.maxLen;
+      itemNames = t.itemNames;
+      threadsPerGroup = t.threadsPerGroup;
+    }
+
+    private Builder eventFields(String transactionField, String itemField) {
+      this.transactionField = transactionField;
+      this.itemField = itemField;
+      return this;
+    }
+
+    private Builder itemColumns(@Nullable List<String> itemColumns) {
+      this.itemColumns = itemColumns;
+      return this;
+    }
+
+    private Builder minSupport(double minSupport) {
+      this.minSupport = minSupport;
+      return this;
+    }
+
+    private Builder method(Method method) {
+      this.method = method;
+      return this;
+    }
+
+    private Builder maxLen(@Nullable Integer maxLen) {
+      this.maxLen = maxLen;
+      return this;
+    }
+
+    private Builder itemNames(boolean itemNames) {
+      this.itemNames = itemNames;
+      return this;
+    }
+
+    private Builder threadsPerGroup(int threadsPerGroup) {
+      this.threadsPerGroup = threadsPerGroup;
+      return this;
+    }
+
+    private MineGrouped build() {
+      return new MineGrouped(this);
+    }
+  }
+
+  /**
+   * Mines one-hot transactions grouped by {@code groupField}: each input Row is one transaction of
+   * the group named by that field, every other field (or those of {@link
+   * #withItemColumns(String...)}) one BOOLEAN or 0/1 integer item.
+   *
+   * @throws IllegalArgumentException if {@code groupField} is null or empty
+   */
+  public static MineGrouped byColumn(String groupField) {
+    checkFieldName(groupField, "groupField");
+    return new Builder(Format.ONE_HOT, groupField).build();
+  }
+
+  /**
+   * Mines long-format events: each input Row says that the transaction in {@code transactionField}
+   * of the group in {@code groupField} holds the item in {@code itemField}.
+   *
+   * @throws IllegalArgumentException if a field name is null or empty, or two are the same
+   */
+  public static MineGrouped events(String groupField, String transactionField, String itemField) {
+    checkFieldName(groupField, "groupField");
+    checkFieldName(transactionField, "transactionField");
+    checkFieldName(itemField, "itemField");
+    if (groupField.equals(transactionField)
+        || groupField.equals(itemField)
+        || transactionField.equals(itemField)) {
+      throw new IllegalArgumentException(
+          String.format(
+              "The group, transaction and item fields must differ, got '%s', '%s', '%s'",
+              groupField, transactionField, itemField));
+    }
+    return new Builder(Format.EVENTS, groupField).eventFields(transactionField, itemField).build();
+  }
+
+  /**
+   * Minimum support within each group, in (0, 1]; default {@value #DEFAULT_MIN_SUPPORT}.
+   *
+   * @throws IllegalArgumentException if not in (0, 1]
+   */
+  public MineGrouped withMinSupport(double minSupport) {
+    ItemsetMiner.checkMinSupport(minSupport);
+    return toBuilder().minSupport(minSupport).build();
+  }
+
+  /** The mining algorithm; default {@link Method#AUTO}. */
+  public MineGrouped withMethod(Method method) {
+    if (method == null) {
+      throw new IllegalArgumentException(
+          "Invalid method: null. Valid values are auto, fpgrowth, eclat.");
+    }
+    return toBuilder().method(method).build();
+  }
+
+  /**
+   * Only itemsets of at most {@code maxLen} items (by default, any length).
+   *
+   * @throws IllegalArgumentException if {@code maxLen < 1}
+   */
+  public MineGrouped withMaxLen(int maxLen) {
+    if (maxLen < 1) {
+      throw new IllegalArgumentException(
+          "Invalid maxLen: " + maxLen + ". Valid range is [1, " + Integer.MAX_VALUE + "].");
+    }
+    return toBuilder().maxLen(maxLen).build();
+  }
+
+  /** Itemsets of any length (the default). */
+  public MineGrouped withoutMaxLen() {
+    return toBuilder().maxLen(null).build();
+  }
+
+  /**
+   * True (the default): itemsets as item names, {@code ARRAY<STRING>}; false: item ids, {@code
+   * ARRAY<INT32>} — the item field's index among the item fields for one-hot input, the item value
+   * itself for events (whose item field must then be an integer field).
+   */
+  public MineGrouped withItemNames(boolean itemNames) {
+    return toBuilder().itemNames(itemNames).build();
+  }
+
+  /**
+   * Threads mining one group (default {@value #DEFAULT_THREADS_PER_GROUP}: the runner already mines
+   * different groups in parallel). More helps when a few groups dominate.
+   *
+   * @throws IllegalArgumentException if {@code threads < 1}
+   */
+  public MineGrouped withThreadsPerGroup(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException(
+          String.format(
+              "Invalid threadsPerGroup: %s. Valid range is [1, %s].", threads, Integer.MAX_VALUE));
+    }
+    return toBuilder().threadsPerGroup(threads).build();
+  }
+
+  /**
+   * One-hot input only: the item fields, in the order that gives their ids (by default every field
+   * but the group field, in schema order). Other fields of the input are ignored.
+   *
+   * @throws IllegalArgumentException for events input, no columns, a null or empty name, a repeated
+   *     name or the group field
+   */
+  public MineGrouped withItemColumns(String... columns) {
+    if (format != Format.ONE_HOT) {
+      throw new IllegalArgumentException(
+          String.format(
+              "withItemColumns applies to one-hot input (MineGrouped.byColumn), not to events;"
+                  + " the item field of events is '%s'",
+              itemField));
+    }
+    if (columns == null || columns.length == 0) {
+      throw new IllegalArgumentException("withItemColumns needs at least one item column");
+    }
+    Set<String> seen = new HashSet<>();
+    for (String c : columns) {
+      checkFieldName(c, "item column");
+      if (c.equals(groupField)) {
+        throw new IllegalArgumentException(
+            "The group field '" + groupField + "' cannot also be an item column");
+      }
+      if (!seen.add(c)) {
+        throw new IllegalArgumentException("Item column '" + c + "' is listed twice");
+      }
+    }
+    return toBuilder().itemColumns(List.of(columns)).build();
+  }
+
+  /** The minimum support. */
+  public double getMinSupport() {
+    return minSupport;
+  }
+
+  /** The mining method. */
+  public Method getMethod() {
+    return method;
+  }
+
+  /** The maximum itemset length, or null for any length. */
+  public @Nullable Integer getMaxLen() {
+    return maxLen;
+  }
+
+  /** Whether itemsets hold item names. */
+  public boolean getItemNames() {
+    return itemNames;
+  }
+
+  /** Threads mining one group. */
+  public int getThreadsPerGroup() {
+    return threadsPerGroup;
+  }
+
+  /**
+   * The output schema for a group field: the group field, {@code support DOUBLE}, {@code itemsets
+   * ARRAY<STRING>} (or {@code ARRAY<INT32>} when {@code itemNames} is false), {@code count INT64},
+   * {@code transactions INT64}.
+   */
+  public static Schema outputSchema(Field groupField, boolean itemNames) {
+    return Schema.builder()
+        .addField(groupField)
+        .addDoubleField(SUPPORT_FIELD)
+        .addArrayField(ITEMSETS_FIELD, itemNames ? FieldType.STRING : FieldType.INT32)
+        .addInt64Field(COUNT_FIELD)
+        .addInt64Field(TRANSACTIONS_FIELD)
+        .build();
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Expansion
+
+  @Override
+  public PCollection<Row> expand(PCollection<Row> input) {
+    if (!input.hasSchema()) {
+      throw new IllegalArgumentException(
+          String.format(
+              "MineGrouped needs a PCollection<Row> with a schema (e.g. setRowSchema), got one"
+                  + " with coder %s",
+              input.getCoder()));
+    }
+    Schema schema = input.getSchema();
+    Field group = requireField(schema, groupField, "Group");
+    if (OUTPUT_FIELDS.contains(groupField)) {
+      throw new IllegalArgumentException(
+          String.format(
+              "The group field '%s' clashes with an output field; output fields are %s. Rename"
+                  + " it first.",
+              groupField, OUTPUT_FIELDS));
+    }
+    Schema keySchema = Schema.builder().addField(group).build();
+    Coder<Row> keyCoder = RowCoder.of(keySchema);
+    Schema outSchema = outputSchema(group, itemNames);
+
+    PCollection<KV<Row, ItemSet>> baskets;
+    ItemSet.Kind kind;
+    String[] columnNames = null;
+    if (format == Format.ONE_HOT) {
+      List<String> columns = resolveItemColumns(schema);
+      columnNames = columns.toArray(new String[0]);
+      int[] indices = new int[columnNames.length];
+      for (int j = 0; j < indices.length; j++) {
+        indices[j] = schema.indexOf(columnNames[j]);
+      }
+      kind = ItemSet.Kind.INTEGER;
+      baskets =
+          input
+              .apply(
+                  "ToBaskets",
+                  ParDo.of(
+                      new OneHotToBasketsFn(
+                          groupField, schema.indexOf(groupField), columnNames, indices, keySchema)))
+              .setCoder(KvCoder.of(keyCoder, ItemSet.coder()));
+    } else {
+      Field txn = requireField(schema, transactionField, "Transaction");
+      Field item = requireField(schema, itemField, "Item");
+      checkIdType(txn, "transaction");
+      checkIdType(item, "item");
+      boolean stringItems = item.getType().getTypeName() == TypeName.STRING;
+      if (stringItems && !itemNames) {
+        throw new IllegalArgumentException(
+            String.format(
+                "withItemNames(false) outputs item values as ARRAY<INT32> ids, so it needs an"
+                    + " integer item field, but item field '%s' is STRING",
+                itemField));
+      }
+      kind = stringItems ? ItemSet.Kind.STRING : ItemSet.Kind.INTEGER;
+      Schema txnKeySchema = Schema.builder().addField(group).addField(txn).build();
+      baskets =
+          input
+              .apply(
+                  "KeyByTransaction",
+                  ParDo.of(
+                      new EventsToItemsFn(
+                          groupField,
+                          schema.indexOf(groupField),
+                          transactionField,
+                          schema.indexOf(transactionField),
+                          itemField,
+                          schema.indexOf(itemField),
+                          kind,
+                          !itemNames,
+                          txnKeySchema)))
+              .setCoder(KvCoder.of(RowCoder.of(txnKeySchema), ItemSet.coder()))
+              .apply("ToBaskets", Combine.perKey(new ItemsToBasketFn(kind)))
+              .apply("KeyByGroup", ParDo.of(new KeyByGroupFn(keySchema)))
+              .setCoder(KvCoder.of(keyCoder, ItemSet.coder()));
+    }
+    return baskets
+        .apply("AccumulateGroups", Combine.perKey(new BasketsToGroupFn(kind)))
+        .apply(
+            "MineEachGroup",
+            ParDo.of(
+                new MineEachGroupFn(
+                    outSchema,
+                    columnNames,
+                    minSupport,
+                    method,
+                    maxLen,
+                    itemNames,
+                    threadsPerGroup)))
+        .setRowSchema(outSchema);
+  }
+
+  private List<String> resolveItemColumns(Schema schema) {
+    List<String> columns = new ArrayList<>();
+    if (itemColumns != null) {
+      for (String c : itemColumns) {
+        if (!schema.hasField(c)) {
+          throw new IllegalArgumentException(
+              String.format(
+                  "Item column '%s' is not in the input schema; fields are %s",
+                  c, schema.getFieldNames()));
+        }
+        columns.add(c);
+      }
+    } else {
+      for (String f : schema.getFieldNames()) {
+        if (!f.equals(groupField)) {
+          columns.add(f);
+        }
+      }
+    }
+    if (columns.isEmpty()) {
+      throw new IllegalArgumentException(
+          "No item columns: the input has only the group field '" + groupField + "'");
+    }
+    for (String c : columns) {
+      TypeName t = schema.getField(c).getType().getTypeName();
+      if (t != TypeName.BOOLEAN && !isInteger(t)) {
+        throw new IllegalArgumentException(
+            String.format(
+                "Item field '%s' has type %s; one-hot item fields must be BOOLEAN or 0/1 integers"
+                    + " (INT8, INT16, INT32, INT64). List the item fields with"
+                    + " withItemColumns(...) to leave other fields out.",
+                c, schema.getField(c).getType()));
+      }
+    }
+    return columns;
+  }
+
+  private static Field requireField(Schema schema, @Nullable String name, String role) {
+    if (name == null || !schema.hasField(name)) {
+      throw new IllegalArgumentException(
+          String.format(
+              "%s field '%s' is not in the input schema; fields are %s",
+              role, name, schema.getFieldNames()));
+    }
+    return schema.getField(name);
+  }
+
+  private static void checkIdType(Field field, String role) {
+    TypeName t = field.getType().getTypeName();
+    if (t != TypeName.STRING && !isInteger(t)) {
+      throw new IllegalArgumentException(
+          String.format(
+              "The %s field '%s' has type %s; it must be STRING or an integer (INT8, INT16, INT32,"
+                  + " INT64)",
+              role, field.getName(), field.getType()));
+    }
+  }
+
+  private static boolean isInteger(TypeName t) {
+    return t == TypeName.BYTE || t == TypeName.INT16 || t == TypeName.INT32 || t == TypeName.INT64;
+  }
+
+  private static void checkFieldName(String name, String what) {
+    if (name == null || name.isEmpty()) {
+      throw new IllegalArgumentException(
+          String.format(
+              "Invalid %s: %s. Give a field name.", what, name == null ? "null" : "an empty name"));
+    }
+  }
+
+  @Override
+  public void populateDisplayData(DisplayData.Builder builder) {
+    super.populateDisplayData(builder);
+    builder
+        .add(
+            DisplayData.item("format", format == Format.ONE_HOT ? "one-hot" : "events")
+                .withLabel("Input format"))
+        .add(DisplayData.item("groupField", groupField).withLabel("Group field"))
+        .addIfNotNull(
+            DisplayData.item(
+                    "itemColumns", itemColumns == null ? null : String.join(", ", itemColumns))
+                .withLabel("Item columns"))
+        .addIfNotNull(
+            DisplayData.item("transactionField", transactionField).withLabel("Transaction field"))
+        .addIfNotNull(DisplayData.item("itemField", itemField).withLabel("Item field"))
+        .add(
+            DisplayData.item("minSupport", minSupport)
+                .withLabel("Minimum support (fraction of the group's transactions)"))
+        .add(DisplayData.item("method", method.name()).withLabel("Mining method"))
+        .addIfNotNull(DisplayData.item("maxLen", maxLen).withLabel("Maximum itemset length"))
+        .add(DisplayData.item("itemNames", itemNames).withLabel("Itemsets as item names"))
+        .add(
+            DisplayData.item("threadsPerGroup", threadsPerGroup)
+                .withLabel("Mining threads per group"));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // CombineFns, exposed for reuse
+
+  /**
+   * The CombineFn that unions the items of one transaction (for example keyed by group and
+   * transaction) into its basket: a sorted, de-duplicated {@link ItemSet}.
+   */
+  public static ItemsToBasketFn basketCombineFn(ItemSet.Kind kind) {
+    return new ItemsToBasketFn(kind);
+  }
+
+  /**
+   * The CombineFn that accumulates the baskets of one group into a {@link GroupBaskets}; its output
+   * is the {@link GroupBaskets#canonical() canonical} form.
+   */
+  public static BasketsToGroupFn groupCombineFn(ItemSet.Kind kind) {
+    return new BasketsToGroupFn(kind);
+  }
+
+  /** Unions item sets: the items of one transaction, arriving in any order and any number. */
+  public static final class ItemsToBasketFn extends CombineFn<ItemSet, ItemSet, ItemSet> {
+    private final ItemSet.Kind kind;
+
+    ItemsToBasketFn(ItemSet.Kind kind) {
+      this.kind = Objects.requireNonNull(kind, "kind");
+    }
+
+    @Override
+    public ItemSet createAccumulator() {
+      return ItemSet.empty(kind);
+    }
+
+    @Override
+    public ItemSet addInput(ItemSet accumulator, ItemSet input) {
+      return accumulator.addAll(input);
+    }
+
+    @Override
+    public ItemSet mergeAccumulators(Iterable<ItemSet> accumulators) {
+      Iterator<ItemSet> it = accumulators.iterator();
+      if (!it.hasNext()) {
+        return createAccumulator();
+      }
+      ItemSet first = it.next();
+      while (it.hasNext()) {
+        first.addAll(it.next());
+      }
+      return first;
+    }
+
+    @Override
+    public ItemSet extractOutput(ItemSet accumulator) {
+      return accumulator.copy();
+    }
+
+    @Override
+    public ItemSet compact(ItemSet accumulator) {
+      return accumulator.copy();
+    }
+
+    @Override
+    public Coder<ItemSet> getAccumulatorCoder(CoderRegistry registry, Coder<ItemSet> inputCoder) {
+      return ItemSet.coder();
+    }
+
+    @Override
+    public Coder<ItemSet> getDefaultOutputCoder(CoderRegistry registry, Coder<ItemSet> inputCoder) {
+      return ItemSet.coder();
+    }
+
+    @Override
+    public void populateDisplayData(DisplayData.Builder builder) {
+      super.populateDisplayData(builder);
+      builder.add(DisplayData.item("itemKind", kind.name()).withLabel("Item keys"));
+    }
+  }
+
+  /**
+   * Accumulates the baskets of one group into a {@link GroupBaskets}; merging remaps item ids
+   * between the accumulators' dictionaries. The output is canonical, so it is the same for any
+   * order and sharding of the input.
+   */
+  public static final class BasketsToGroupFn
+      extends CombineFn<ItemSet, GroupBaskets, GroupBaskets> {
+    private final ItemSet.Kind kind;
+
+    BasketsToGroupFn(ItemSet.Kind kind) {
+      this.kind = Objects.requireNonNull(kind, "kind");
+    }
+
+    @Override
+    public GroupBaskets createAccumulator() {
+      return GroupBaskets.empty(kind);
+    }
+
+    @Override
+    public GroupBaskets addInput(GroupBaskets accumulator, ItemSet basket) {
+      return accumulator.add(basket);
+    }
+
+    @Override
+    public GroupBaskets mergeAccumulators(Iterable<GroupBaskets> accumulators) {
+      Iterator<GroupBaskets> it = accumulators.iterator();
+      if (!it.hasNext()) {
+        return createAccumulator();
+      }
+      GroupBaskets first = it.next();
+      while (it.hasNext()) {
+        first.addAll(it.next());
+      }
+      return first;
+    }
+
+    @Override
+    public GroupBaskets extractOutput(GroupBaskets accumulator) {
+      return accumulator.canonical();
+    }
+
+    @Override
+    public GroupBaskets compact(GroupBaskets accumulator) {
+      return accumulator.compact();
+    }
+
+    @Override
+    public Coder<GroupBaskets> getAccumulatorCoder(
+        CoderRegistry registry, Coder<ItemSet> inputCoder) {
+      return GroupBaskets.coder();
+    }
+
+    @Override
+    public Coder<GroupBaskets> getDefaultOutputCoder(
+        CoderRegistry registry, Coder<ItemSet> inputCoder) {
+      return GroupBaskets.coder();
+    }
+
+    @Override
+    public void populateDisplayData(DisplayData.Builder builder) {
+      super.populateDisplayData(builder);
+      builder.add(DisplayData.item("itemKind", kind.name()).withLabel("Item keys"));
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // DoFns
+
+  /** Message of a bad value met while running: names the field, the value and the group. */
+  static IllegalArgumentException badValue(
+      String role,
+      String field,
+      @Nullable Object value,
+      String groupField,
+      @Nullable Object group,
+      String rule) {
+    return new IllegalArgumentException(
+        String.format(
+            "MineGrouped: invalid value %s in %s field '%s' of a row of group %s=%s: %s",
+            value, role, field, groupField, group, rule));
+  }
+
+  private static Object requireGroup(Row row, int groupIndex, String groupField) {
+    Object group = row.getValue(groupIndex);
+    if (group == null) {
+      throw new IllegalArgumentException(
+          String.format(
+              "MineGrouped: invalid value null in group field '%s': every row must belong to a"
+                  + " group (rows are never dropped silently)",
+              groupField));
+    }
+    return group;
+  }
+
+  /** One-hot Row → (group, basket of item column indices). */
+  static final class OneHotToBasketsFn extends DoFn<Row, KV<Row, ItemSet>> {
+    private static final String RULE =
+        "one-hot item fields must be 0 or 1 (or false/true); rows are never dropped silently";
+    private final String groupField;
+    private final int groupIndex;
+    private final String[] columnNames;
+    private final int[] columnIndices;
+    private final Schema keySchema;
+    private transient long[] buf;
+
+    OneHotToBasketsFn(
+        String groupField,
+        int groupIndex,
+        String[] columnNames,
+        int[] columnIndices,
+        Schema keySchema) {
+      this.groupField = groupField;
+      this.groupIndex = groupIndex;
+      this.columnNames = columnNames;
+      this.columnIndices = columnIndices;
+      this.keySchema = keySchema;
+    }
+
+    @Setup
+    public void setup() {
+      buf = new long[columnIndices.length];
+    }
+
+    @ProcessElement
+    public void processElement(@Element Row row, OutputReceiver<KV<Row, ItemSet>> out) {
+      Object group = requireGroup(row, groupIndex, groupField);
+      int k = 0;
+      for (int j = 0; j < columnIndices.length; j++) {
+        Object v = row.getValue(columnIndices[j]);
+        boolean set;
+        if (v instanceof Boolean) {
+          set = (Boolean) v;
+        } else if (v instanceof Number) {
+          long x = ((Number) v).longValue();
+          if (x != 0 && x != 1) {
+            throw badValue("item", columnNames[j], v, groupField, group, RULE);
+          }
+          set = x == 1;
+        } else {
+          throw badValue("item", columnNames[j], v, groupField, group, RULE);
+        }
+        if (set) {
+          buf[k++] = j;
+        }
+      }
+      out.output(KV.of(Row.withSchema(keySchema).attachValues(group), ItemSet.ofLongs(buf, k)));
+    }
+  }
+
+  /** Event Row → ((group, transaction), its item). */
+  static final class EventsToItemsFn extends DoFn<Row, KV<Row, ItemSet>> {
+    private final String groupField;
+    private final int groupIndex;
+    private final String transactionField;
+    private final int transactionIndex;
+    private final String itemField;
+    private final int itemIndex;
+    private final ItemSet.Kind kind;
+
+    /** Items become INT32 ids: integer items must fit. */
+    private final boolean int32Items;
+
+    private final Schema txnKeySchema;
+
+    EventsToItemsFn(
+        String groupField,
+        int groupIndex,
+        String transactionField,
+        int transactionIndex,
+        String itemField,
+        int itemIndex,
+        ItemSet.Kind kind,
+        boolean int32Items,
+        Schema txnKeySchema) {
+      this.groupField = groupField;
+      this.groupIndex = groupIndex;
+      this.transactionField = transactionField;
+      this.transactionIndex = transactionIndex;
+      this.itemField = itemField;
+      this.itemIndex = itemIndex;
+      this.kind = kind;
+      this.int32Items = int32Items;
+      this.txnKeySchema = txnKeySchema;
+    }
+
+    @ProcessElement
+    public void processElement(@Element Row row, OutputReceiver<KV<Row, ItemSet>> out) {
+      Object group = requireGroup(row, groupIndex, groupField);
+      Object txn = row.getValue(transactionIndex);
+      if (txn == null) {
+        throw badValue(
+            "transaction",
+            transactionField,
+            null,
+            groupField,
+            group,
+            "every event must name its transaction (rows are never dropped silently)");
+      }
+      Object item = row.getValue(itemIndex);
+      if (item == null) {
+        throw badValue(
+            "item",
+            itemField,
+            null,
+            groupField,
+            group,
+            "every event must name its item (rows are never dropped silently)");
+      }
+      ItemSet basket;
+      if (kind == ItemSet.Kind.STRING) {
+        basket = ItemSet.ofStrings((String) item);
+      } else {
+        long v = ((Number) item).longValue();
+        if (int32Items && (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE)) {
+          throw badValue(
+              "item",
+              itemField,
+              item,
+              groupField,
+              group,
+              "withItemNames(false) outputs item values as INT32 ids, and this one does not fit");
+        }
+        basket = ItemSet.ofLongs(v);
+      }
+      out.output(KV.of(Row.withSchema(txnKeySchema).attachValues(group, txn), basket));
+    }
+  }
+
+  /** ((group, transaction), basket) → (group, basket). */
+  static final class KeyByGroupFn extends DoFn<KV<Row, ItemSet>, KV<Row, ItemSet>> {
+    private final Schema keySchema;
+
+    KeyByGroupFn(Schema keySchema) {
+      this.keySchema = keySchema;
+    }
+
+    @ProcessElement
+    public void processElement(@Element KV<Row, ItemSet> e, OutputReceiver<KV<Row, ItemSet>> out) {
+      Object group = e.getKey().getValue(0);
+      out.output(KV.of(Row.withSchema(keySchema).attachValues(group), e.getValue()));
+    }
+  }
+
+  /** Mines one group's baskets and emits a Row per frequent itemset, as the miner finds it. */
+  static final class MineEachGroupFn extends DoFn<KV<Row, GroupBaskets>, Row> {
+    private final Counter groupsMined = Metrics.counter(METRICS_NAMESPACE, "groupsMined");
+    private final Counter transactions = Metrics.counter(METRICS_NAMESPACE, "transactions");
+    private final Counter itemsetsEmitted = Metrics.counter(METRICS_NAMESPACE, "itemsetsEmitted");
+    private final Distribution miningMillis =
+        Metrics.distribution(METRICS_NAMESPACE, "miningMillis");
+
+    private final Schema outSchema;
+
+    /** One-hot: the item column names, by column index; null for events. */
+    private final String @Nullable [] columnNames;
+
+    private final double minSupport;
+    private final Method method;
+    private final @Nullable Integer maxLen;
+    private final boolean itemNames;
+    private final int threads;
+    private transient ItemsetMiner miner;
+
+    MineEachGroupFn(
+        Schema outSchema,
+        String @Nullable [] columnNames,
+        double minSupport,
+        Method method,
+        @Nullable Integer maxLen,
+        boolean itemNames,
+        int threads) {
+      this.outSchema = outSchema;
+      this.columnNames = columnNames;
+      this.minSupport = minSupport;
+      this.method = method;
+      this.maxLen = maxLen;
+      this.itemNames = itemNames;
+      this.threads = threads;
+    }
+
+    @Setup
+    public void setup() {
+      ItemsetMiner m = ItemsetMiner.minSupport(minSupport).withMethod(method).withThreads(threads);
+      miner = maxLen == null ? m : m.withMaxLen(maxLen);
+    }
+
+    @ProcessElement
+    public void processElement(@Element KV<Row, GroupBaskets> e, OutputReceiver<Row> out) {
+      GroupBaskets g = e.getValue();
+      long start = System.nanoTime();
+      long emitted =
+          mineGroup(
+              e.getKey().getValue(0), g, miner, outSchema, columnNames, itemNames, out::output);
+      miningMillis.update((System.nanoTime() - start) / 1_000_000);
+      groupsMined.inc();
+      transactions.inc(g.size());
+      itemsetsEmitted.inc(emitted);
+    }
+  }
+
+  /**
+   * Mines one group and hands {@code out} a Row per frequent itemset as the miner finds it (on the
+   * calling thread), never collecting them.
+   *
+   * @param columnNames one-hot: the item column names, by column index; null for events
+   * @return the number of rows emitted
+   */
+  static long mineGroup(
+      Object group,
+      GroupBaskets baskets,
+      ItemsetMiner miner,
+      Schema outSchema,
+      String @Nullable [] columnNames,
+      boolean itemNames,
+      Consumer<Row> out) {
+    // Item ids must follow key order for a deterministic item order inside itemsets; the
+    // output of BasketsToGroupFn is canonical, so this copy is only for other callers.
+    GroupBaskets g = baskets.keysAscending() ? baskets : baskets.canonical();
+    final Object[] values = outputValues(g, columnNames, itemNames);
+    final Long n = (long) g.size();
+    final double nDouble = g.size();
+    return miner.mine(
+        g.toTransactionDb(),
+        ItemsetSink.sorted(
+            (items, length, count) -> {
+              Object[] itemset = new Object[length];
+              for (int k = 0; k < length; k++) {
+                itemset[k] = values[items[k]];
+              }
+              out.accept(
+                  Row.withSchema(outSchema)
+                      .attachValues(group, count / nDouble, Arrays.asList(itemset), count, n));
+            }));
+  }
+
+  /** What the output holds for each local item id: a name (String) or an id (Integer). */
+  private static Object[] outputValues(
+      GroupBaskets g, String @Nullable [] columnNames, boolean itemNames) {
+    Object[] values = new Object[g.nItems()];
+    for (int id = 0; id < values.length; id++) {
+      if (g.kind() == ItemSet.Kind.STRING) {
+        values[id] = g.stringKey(id);
+      } else {
+        long key = g.longKey(id);
+        if (columnNames != null) {
+          values[id] = itemNames ? columnNames[(int) key] : Integer.valueOf((int) key);
+        } else {
+          values[id] = itemNames ? Long.toString(key) : Integer.valueOf(Math.toIntExact(key));
+        }
+      }
+    }
+    return values;
+  }
+}
