@@ -58,7 +58,8 @@ record Measured(long[] nanos, Outcome outcome, boolean consistent, String error)
    * Runs untimed warm-ups, at least {@code warmup} of them and for at least {@code warmupMillis}
    * of run time (so that short runs still reach compiled code; at most {@link #MAX_WARMUPS}
    * beyond {@code warmup}), then {@code repeat} timed runs of {@code run}. Each run follows an
-   * untimed {@code setUp()} and {@code System.gc()}, so that every run starts from a clean heap.
+   * untimed {@code setUp()}; each timed run also an untimed {@code System.gc()}, so that it starts
+   * from a clean heap.
    * {@code checksumRun}, when not null, replaces the first warm-up (it must do the same mining and
    * also fold a checksum), so that a peer whose timed runs only count still gets compared.
    */
@@ -76,7 +77,9 @@ record Measured(long[] nanos, Outcome outcome, boolean consistent, String error)
                 || (warmNanos < warmupMillis * 1_000_000L && warmed < warmup + MAX_WARMUPS);
         Run r = warmed == 0 && warming && checksumRun != null ? checksumRun : run;
         r.setUp();
-        System.gc();
+        if (!warming) {
+          System.gc(); // not before warm-ups: hundreds of full GCs of a heap holding Spark
+        }
         long t0 = System.nanoTime();
         Outcome o = r.run();
         long t1 = System.nanoTime();

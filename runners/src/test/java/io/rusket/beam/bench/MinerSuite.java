@@ -406,6 +406,8 @@ final class MinerSuite implements Suite {
         System.getProperty("java.version"), System.getProperty("java.vm.name"),
         mib(rt.maxMemory()), HeapProbe.collectorInfo(), cores, loadAverage());
     out.println("datasets " + dir);
+    // Which miner is measured: a build of this tree, or a jar some other checkout installed?
+    out.println("miner classes from " + codeSource(ItemsetMiner.class));
     out.printf(
         Locale.ROOT,
         "ours: ItemsetMiner AUTO, threads=%d (all) and 1; warm-up: at least %d runs and %d ms,"
@@ -699,6 +701,15 @@ final class MinerSuite implements Suite {
 
   static String mib(long bytes) {
     return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));
+  }
+
+  private static String codeSource(Class<?> c) {
+    try {
+      return java.nio.file.Paths.get(c.getProtectionDomain().getCodeSource().getLocation().toURI())
+          .toString();
+    } catch (Exception | LinkageError e) {
+      return "(unknown: " + e + ")";
+    }
   }
 
   private static double loadAverage() {
