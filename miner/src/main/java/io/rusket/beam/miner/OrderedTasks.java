@@ -47,6 +47,24 @@ final class OrderedTasks {
 
   private OrderedTasks() {}
 
+  /**
+   * Helper threads, shared by all mining calls: daemon threads created on demand and kept for a
+   * minute when idle, so small, frequent mining calls (one per group in a Beam pipeline) do not
+   * pay for thread creation each time.
+   */
+  private static final ExecutorService HELPERS =
+      Executors.newCachedThreadPool(
+          new java.util.concurrent.ThreadFactory() {
+            private final AtomicInteger threadNo = new AtomicInteger();
+
+            @Override
+            public Thread newThread(Runnable r) {
+              Thread th = new Thread(r, "rusket-miner-" + threadNo.incrementAndGet());
+              th.setDaemon(true);
+              return th;
+            }
+          });
+
   static Outcome run(int nTasks, int threads, Supplier<? extends Worker> workers, ItemsetSink sink) {
     if (threads <= 1 || nTasks <= 1) {
       Worker w = workers.get();
@@ -67,18 +85,9 @@ final class OrderedTasks {
     }
     final AtomicInteger next = new AtomicInteger();
     final AtomicBoolean cancelled = new AtomicBoolean();
-    final AtomicInteger threadNo = new AtomicInteger();
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            helpers,
-            r -> {
-              Thread th = new Thread(r, "rusket-miner-" + threadNo.incrementAndGet());
-              th.setDaemon(true);
-              return th;
-            });
     try {
       for (int k = 0; k < helpers; k++) {
-        pool.execute(
+        HELPERS.execute(
             () -> {
               Worker w = workers.get();
               all.add(w);
@@ -129,8 +138,8 @@ final class OrderedTasks {
       }
       return new Outcome(total, scratch, peak.get());
     } finally {
+      // Helpers still mining (after a failure) stop at their next task boundary.
       cancelled.set(true);
-      pool.shutdownNow();
     }
   }
 
