@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -28,6 +30,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
@@ -85,10 +88,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p><b>Shape.</b> The Rows of each group are accumulated by one {@link Combine#perKey} keyed by
  * the group alone ("AccumulateGroups"), which runners can build map-side and merge: one-hot Rows
  * become baskets ("ToBaskets") gathered by {@link BasketsToGroupFn} into a compact {@link
- * GroupBaskets}; events ("KeyByGroup") are gathered by {@link EventsToGroupFn} into a {@link
- * GroupEvents} — a transaction dictionary, an item dictionary and the (transaction, item) id pairs
- * — whose transactions are assembled only at the end, so the events of one transaction may be
- * anywhere in the input and in any shard. Each group is then mined by a DoFn ("MineEachGroup")
+ * GroupBaskets}; events are gathered into a {@link GroupEvents} per group — a transaction
+ * dictionary, an item dictionary and the (transaction, item) id pairs — first per bundle
+ * ("KeyByGroup", so that runners without combiner lifting do not shuffle every event), then merged
+ * by {@link EventsToGroupFn}, which assembles the transactions only at the end: the events of one
+ * transaction may be anywhere in the input and in any shard. Each group is then mined by a DoFn ("MineEachGroup")
  * that emits its rows as the miner finds them, without collecting them. Groups are mined in
  * parallel by the runner; each group on {@link #withThreadsPerGroup(int) one thread} by default.
  * Works per window.
@@ -102,7 +106,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * that group (of the same order). The raw Rows of a group are never held together, and the
  * itemsets are emitted one by one, so a huge result need not fit. A heavily skewed input (one group
  * far larger than the others) works as long as its largest group fits; that group is mined by one
- * worker.
+ * worker. Before the shuffle, each bundle holds at most about 8 MiB of event pairs per group and
+ * window (2<sup>20</sup> events, then they are sent on).
  *
  * <p><b>References.</b> J. Han, J. Pei, Y. Yin, "Mining Frequent Patterns without Candidate
  * Generation", SIGMOD 2000 (FP-Growth). M. J. Zaki, "Scalable Algorithms for Association Mining",
@@ -487,11 +492,6 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
           txn.getType().getTypeName() == TypeName.STRING
               ? ItemSet.Kind.STRING
               : ItemSet.Kind.INTEGER;
-      Schema eventSchema =
-          Schema.builder()
-              .addField(txn.withNullable(false))
-              .addField(item.withNullable(false))
-              .build();
       groups =
           input
               .apply(
@@ -507,8 +507,8 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
                           kind,
                           !itemNames,
                           keySchema,
-                          eventSchema)))
-              .setCoder(KvCoder.of(keyCoder, RowCoder.of(eventSchema)))
+                          txnKind)))
+              .setCoder(KvCoder.of(keyCoder, GroupEvents.coder()))
               .apply("AccumulateGroups", Combine.perKey(new EventsToGroupFn(txnKind, kind)));
     }
     return groups
@@ -636,8 +636,8 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
   /**
    * The CombineFn that accumulates the long-format events of one group into a {@link GroupEvents}
    * and outputs its transactions as {@link GroupBaskets} ({@link GroupEvents#toBaskets()}: the
-   * same for any order and sharding of the events). Its inputs are Rows whose field 0 is the
-   * transaction key and field 1 the item key, each a STRING or an integer as the kinds say.
+   * same for any order and sharding of the events). Its inputs are partial {@link GroupEvents} of
+   * the group (as many as wanted, down to one per event), with keys of the given kinds.
    */
   public static EventsToGroupFn eventsCombineFn(ItemSet.Kind txnKind, ItemSet.Kind itemKind) {
     return new EventsToGroupFn(txnKind, itemKind);
@@ -649,7 +649,8 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
    * events of one transaction may be in any accumulator; transactions are assembled, and repeated
    * pairs removed, only in {@link #extractOutput}.
    */
-  public static final class EventsToGroupFn extends CombineFn<Row, GroupEvents, GroupBaskets> {
+  public static final class EventsToGroupFn
+      extends CombineFn<GroupEvents, GroupEvents, GroupBaskets> {
     private final ItemSet.Kind txnKind;
     private final ItemSet.Kind itemKind;
 
@@ -664,8 +665,8 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
     }
 
     @Override
-    public GroupEvents addInput(GroupEvents accumulator, Row event) {
-      return accumulator.add(event.getValue(0), event.getValue(1));
+    public GroupEvents addInput(GroupEvents accumulator, GroupEvents events) {
+      return accumulator.addAll(events);
     }
 
     @Override
@@ -692,13 +693,14 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
     }
 
     @Override
-    public Coder<GroupEvents> getAccumulatorCoder(CoderRegistry registry, Coder<Row> inputCoder) {
+    public Coder<GroupEvents> getAccumulatorCoder(
+        CoderRegistry registry, Coder<GroupEvents> inputCoder) {
       return GroupEvents.coder();
     }
 
     @Override
     public Coder<GroupBaskets> getDefaultOutputCoder(
-        CoderRegistry registry, Coder<Row> inputCoder) {
+        CoderRegistry registry, Coder<GroupEvents> inputCoder) {
       return GroupBaskets.coder();
     }
 
@@ -860,8 +862,16 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
     }
   }
 
-  /** Event Row → (group, (transaction, item)), after checking its values. */
-  static final class KeyEventsByGroupFn extends DoFn<Row, KV<Row, Row>> {
+  /**
+   * Event Rows → (group, its events in this bundle as a {@link GroupEvents}), after checking each
+   * row's values: the map-side half of the combine, done here so that runners without combiner
+   * lifting (the DirectRunner) do not shuffle every event. One accumulator per group and window,
+   * emitted at the end of the bundle, or earlier when it reaches {@link #FLUSH_PAIRS} events.
+   */
+  static final class KeyEventsByGroupFn extends DoFn<Row, KV<Row, GroupEvents>> {
+    /** Events held per group and window before an early output: 8 MiB of pairs. */
+    static final int FLUSH_PAIRS = 1 << 20;
+
     private final String groupField;
     private final int groupIndex;
     private final String transactionField;
@@ -874,7 +884,10 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
     private final boolean int32Items;
 
     private final Schema keySchema;
-    private final Schema eventSchema;
+    private final ItemSet.Kind txnKind;
+
+    /** This bundle's accumulators by (group value, window); insertion order, for determinism. */
+    private transient @Nullable LinkedHashMap<KV<Object, BoundedWindow>, GroupEvents> pending;
 
     KeyEventsByGroupFn(
         String groupField,
@@ -886,7 +899,7 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
         ItemSet.Kind kind,
         boolean int32Items,
         Schema keySchema,
-        Schema eventSchema) {
+        ItemSet.Kind txnKind) {
       this.groupField = groupField;
       this.groupIndex = groupIndex;
       this.transactionField = transactionField;
@@ -896,11 +909,17 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
       this.kind = kind;
       this.int32Items = int32Items;
       this.keySchema = keySchema;
-      this.eventSchema = eventSchema;
+      this.txnKind = txnKind;
+    }
+
+    @StartBundle
+    public void startBundle() {
+      pending = new LinkedHashMap<>();
     }
 
     @ProcessElement
-    public void processElement(@Element Row row, OutputReceiver<KV<Row, Row>> out) {
+    public void processElement(
+        @Element Row row, BoundedWindow window, OutputReceiver<KV<Row, GroupEvents>> out) {
       Object group = requireGroup(row, groupIndex, groupField);
       Object txn = row.getValue(transactionIndex);
       if (txn == null) {
@@ -934,10 +953,31 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
               "withItemNames(false) outputs item values as INT32 ids, and this one does not fit");
         }
       }
-      out.output(
-          KV.of(
-              Row.withSchema(keySchema).attachValues(group),
-              Row.withSchema(eventSchema).attachValues(txn, item)));
+      KV<Object, BoundedWindow> key = KV.of(group, window);
+      GroupEvents acc = pending.get(key);
+      if (acc == null) {
+        acc = GroupEvents.empty(txnKind, kind);
+        pending.put(key, acc);
+      }
+      acc.add(txn, item);
+      if (acc.nPairs() >= FLUSH_PAIRS) {
+        pending.remove(key);
+        out.output(KV.of(Row.withSchema(keySchema).attachValues(group), acc.compact()));
+      }
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext c) {
+      for (Map.Entry<KV<Object, BoundedWindow>, GroupEvents> e : pending.entrySet()) {
+        BoundedWindow window = e.getKey().getValue();
+        c.output(
+            KV.of(
+                Row.withSchema(keySchema).attachValues(e.getKey().getKey()),
+                e.getValue().compact()),
+            window.maxTimestamp(),
+            window);
+      }
+      pending = null;
     }
   }
 

@@ -9,10 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import org.apache.beam.sdk.schemas.Schema;
-import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.testing.CombineFnTester;
-import org.apache.beam.sdk.values.Row;
 import org.hamcrest.Description;
 import org.hamcrest.TypeSafeMatcher;
 import org.junit.jupiter.api.Test;
@@ -67,12 +64,8 @@ class MineGroupedCombineFnsTest {
    */
   private static void checkEvents(
       ItemSet.Kind txnKind, ItemSet.Kind itemKind, List<ItemSet> baskets, Random rnd) {
-    Schema schema =
-        Schema.builder()
-            .addField("t", txnKind == INT ? FieldType.INT64 : FieldType.STRING)
-            .addField("i", itemKind == INT ? FieldType.INT64 : FieldType.STRING)
-            .build();
-    List<Row> events = new ArrayList<>();
+    // Partial accumulators of one event each, as the finest possible split of the input.
+    List<GroupEvents> events = new ArrayList<>();
     List<ItemSet> nonEmpty = new ArrayList<>();
     for (int t = 0; t < baskets.size(); t++) {
       ItemSet b = baskets.get(t);
@@ -85,7 +78,7 @@ class MineGroupedCombineFnsTest {
         Object item = itemKind == INT ? (Object) b.longKey(k) : b.stringKey(k);
         int copies = rnd.nextInt(4) == 0 ? 2 : 1;
         for (int c = 0; c < copies; c++) {
-          events.add(Row.withSchema(schema).addValues(txn, item).build());
+          events.add(GroupEvents.empty(txnKind, itemKind).add(txn, item));
         }
       }
     }
@@ -107,7 +100,7 @@ class MineGroupedCombineFnsTest {
           }
         });
     // Deterministic: the same value, not only the same content, for another order.
-    List<Row> reversed = new ArrayList<>(events);
+    List<GroupEvents> reversed = new ArrayList<>(events);
     Collections.reverse(reversed);
     assertEquals(fn.apply(events), fn.apply(reversed));
   }
