@@ -23,6 +23,7 @@ public final class Benchmark {
 
   static {
     SUITES.put("miner", MinerSuite::new);
+    SUITES.put("grouped", GroupedSuite::new);
   }
 
   private Benchmark() {}

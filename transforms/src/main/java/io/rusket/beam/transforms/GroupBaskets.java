@@ -17,7 +17,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * All the transactions of one group, held compactly: an item dictionary (local dense id ↔ item key)
  * and the transactions as compressed sparse rows of local ids. This is the accumulator of {@link
- * MineGrouped.BasketsToGroupFn} and the value {@link MineGrouped} mines per group.
+ * MineGrouped.BasketsToGroupFn}, the output of {@link MineGrouped.EventsToGroupFn}, and the value
+ * {@link MineGrouped} mines per group.
  *
  * <p>Invariants:
  *
@@ -82,6 +83,21 @@ public final class GroupBaskets {
     this.size = size;
     this.offsets = offsets;
     this.items = items;
+  }
+
+  /**
+   * Wraps arrays that already satisfy the invariants (D1, D2, T1, T2), without copying or checking
+   * them: for {@link GroupEvents#toBaskets()}, which builds them so.
+   */
+  static GroupBaskets wrap(
+      ItemSet.Kind kind,
+      int nItems,
+      long @Nullable [] longKeys,
+      String @Nullable [] stringKeys,
+      int size,
+      int[] offsets,
+      int[] items) {
+    return new GroupBaskets(kind, nItems, longKeys, stringKeys, size, offsets, items);
   }
 
   /** No transactions, with keys of the given kind: the identity of {@link #addAll}. */

@@ -12,14 +12,15 @@ import org.apache.beam.sdk.util.VarInt;
 
 /**
  * The distinct items of one transaction (a basket), identified by keys that are either integers
- * ({@link Kind#INTEGER}) or strings ({@link Kind#STRING}): the step between raw input rows and a
- * group's {@link GroupBaskets}.
+ * ({@link Kind#INTEGER}) or strings ({@link Kind#STRING}): the step between one-hot input rows and
+ * a group's {@link GroupBaskets}. Its {@link Kind} also names the kind of transaction and item keys
+ * of long-format events ({@link GroupEvents}).
  *
  * <p>Invariant, as seen from outside: the keys are distinct and ascending (numerically, or by
  * {@link String#compareTo}). Inside, {@link #add} appends to a pending tail that is sorted and
  * de-duplicated the next time the keys are read, so that a basket built one item at a time costs
  * {@code O(k log k)}, not {@code O(k²)}. An {@code ItemSet} is mutable only through {@link #add}
- * and {@link #addAll}, which {@link MineGrouped.ItemsToBasketFn} uses on its accumulators.
+ * and {@link #addAll}.
  *
  * <p>Encoded by {@link #coder()}: a kind byte, the number of keys as a VarInt, then for integer
  * keys the first key as a VarLong and each later key as its (positive) gap to the previous one, or

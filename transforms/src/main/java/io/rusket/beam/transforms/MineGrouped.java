@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -28,6 +30,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
@@ -82,20 +85,29 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *     events.apply(MineGrouped.events("store_id", "receipt_id", "sku").withMinSupport(0.05));
  * }</pre>
  *
- * <p><b>Shape.</b> Rows become baskets ("ToBaskets": one per one-hot Row, or for events a {@link
- * Combine#perKey} keyed by group and transaction into the sorted, de-duplicated items of each
- * transaction); the baskets of each group are accumulated by a {@code Combine.perKey}
- * ("AccumulateGroups", {@link BasketsToGroupFn}) into a compact {@link GroupBaskets}, which runners
- * can build map-side and merge; each group is then mined by a DoFn ("MineEachGroup") that emits its
- * rows as the miner finds them, without collecting them. Groups are mined in parallel by the
- * runner; each group on {@link #withThreadsPerGroup(int) one thread} by default. Works per window.
+ * <p><b>Shape.</b> The Rows of each group are accumulated by one {@link Combine#perKey} keyed by
+ * the group alone ("AccumulateGroups"), which runners can build map-side and merge: one-hot Rows
+ * become baskets ("ToBaskets") gathered by {@link BasketsToGroupFn} into a compact {@link
+ * GroupBaskets}; events are gathered into a {@link GroupEvents} per group — a transaction
+ * dictionary, an item dictionary and the (transaction, item) id pairs — first per bundle
+ * ("KeyByGroup", so that runners without combiner lifting do not shuffle every event), then merged
+ * by {@link EventsToGroupFn}, which assembles the transactions only at the end: the events of one
+ * transaction may be anywhere in the input and in any shard. Each group is then mined by a DoFn ("MineEachGroup")
+ * that emits its rows as the miner finds them, without collecting them. Groups are mined in
+ * parallel by the runner; each group on {@link #withThreadsPerGroup(int) one thread} by default.
+ * Works per window.
  *
- * <p><b>Memory.</b> All the transactions of one group, as compact int arrays, must fit in the
- * memory of one worker: roughly 4 bytes per item occurrence, plus 4 bytes per transaction, plus the
- * item names (or 8 bytes per integer item), and while mining, the miner's structures for that group
- * (of the same order). The raw Rows of a group are never held together, and the itemsets are
- * emitted one by one, so a huge result need not fit. A heavily skewed input (one group far larger
- * than the others) works as long as its largest group fits; that group is mined by one worker.
+ * <p><b>Memory.</b> All the data of one group, as compact int arrays, must fit in the memory of
+ * one worker: for one-hot input roughly 4 bytes per item occurrence plus 4 bytes per transaction;
+ * for events roughly 8 bytes per event (repeats included until the accumulator is compacted) plus
+ * the transaction keys, with a lookup table per distinct transaction and item key while events are
+ * added, and 8 more bytes per event while the group's transactions are assembled; in both cases
+ * plus the item names (or 8 bytes per integer item), and while mining, the miner's structures for
+ * that group (of the same order). The raw Rows of a group are never held together, and the
+ * itemsets are emitted one by one, so a huge result need not fit. A heavily skewed input (one group
+ * far larger than the others) works as long as its largest group fits; that group is mined by one
+ * worker. Before the shuffle, each bundle holds at most about 8 MiB of event pairs per group and
+ * window (2<sup>20</sup> events, then they are sent on).
  *
  * <p><b>References.</b> J. Han, J. Pei, Y. Yin, "Mining Frequent Patterns without Candidate
  * Generation", SIGMOD 2000 (FP-Growth). M. J. Zaki, "Scalable Algorithms for Association Mining",
@@ -442,7 +454,7 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
     Coder<Row> keyCoder = RowCoder.of(keySchema);
     Schema outSchema = outputSchema(group, itemNames);
 
-    PCollection<KV<Row, ItemSet>> baskets;
+    PCollection<KV<Row, GroupBaskets>> groups;
     ItemSet.Kind kind;
     String[] columnNames = null;
     if (format == Format.ONE_HOT) {
@@ -453,14 +465,15 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
         indices[j] = schema.indexOf(columnNames[j]);
       }
       kind = ItemSet.Kind.INTEGER;
-      baskets =
+      groups =
           input
               .apply(
                   "ToBaskets",
                   ParDo.of(
                       new OneHotToBasketsFn(
                           groupField, schema.indexOf(groupField), columnNames, indices, keySchema)))
-              .setCoder(KvCoder.of(keyCoder, ItemSet.coder()));
+              .setCoder(KvCoder.of(keyCoder, ItemSet.coder()))
+              .apply("AccumulateGroups", Combine.perKey(new BasketsToGroupFn(kind)));
     } else {
       Field txn = requireField(schema, transactionField, "Transaction");
       Field item = requireField(schema, itemField, "Item");
@@ -475,13 +488,16 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
                 itemField));
       }
       kind = stringItems ? ItemSet.Kind.STRING : ItemSet.Kind.INTEGER;
-      Schema txnKeySchema = Schema.builder().addField(group).addField(txn).build();
-      baskets =
+      ItemSet.Kind txnKind =
+          txn.getType().getTypeName() == TypeName.STRING
+              ? ItemSet.Kind.STRING
+              : ItemSet.Kind.INTEGER;
+      groups =
           input
               .apply(
-                  "KeyByTransaction",
+                  "KeyByGroup",
                   ParDo.of(
-                      new EventsToItemsFn(
+                      new KeyEventsByGroupFn(
                           groupField,
                           schema.indexOf(groupField),
                           transactionField,
@@ -490,14 +506,12 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
                           schema.indexOf(itemField),
                           kind,
                           !itemNames,
-                          txnKeySchema)))
-              .setCoder(KvCoder.of(RowCoder.of(txnKeySchema), ItemSet.coder()))
-              .apply("ToBaskets", Combine.perKey(new ItemsToBasketFn(kind)))
-              .apply("KeyByGroup", ParDo.of(new KeyByGroupFn(keySchema)))
-              .setCoder(KvCoder.of(keyCoder, ItemSet.coder()));
+                          keySchema,
+                          txnKind)))
+              .setCoder(KvCoder.of(keyCoder, GroupEvents.coder()))
+              .apply("AccumulateGroups", Combine.perKey(new EventsToGroupFn(txnKind, kind)));
     }
-    return baskets
-        .apply("AccumulateGroups", Combine.perKey(new BasketsToGroupFn(kind)))
+    return groups
         .apply(
             "MineEachGroup",
             ParDo.of(
@@ -612,14 +626,6 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
   // CombineFns, exposed for reuse
 
   /**
-   * The CombineFn that unions the items of one transaction (for example keyed by group and
-   * transaction) into its basket: a sorted, de-duplicated {@link ItemSet}.
-   */
-  public static ItemsToBasketFn basketCombineFn(ItemSet.Kind kind) {
-    return new ItemsToBasketFn(kind);
-  }
-
-  /**
    * The CombineFn that accumulates the baskets of one group into a {@link GroupBaskets}; its output
    * is the {@link GroupBaskets#canonical() canonical} form.
    */
@@ -627,31 +633,49 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
     return new BasketsToGroupFn(kind);
   }
 
-  /** Unions item sets: the items of one transaction, arriving in any order and any number. */
-  public static final class ItemsToBasketFn extends CombineFn<ItemSet, ItemSet, ItemSet> {
-    private final ItemSet.Kind kind;
+  /**
+   * The CombineFn that accumulates the long-format events of one group into a {@link GroupEvents}
+   * and outputs its transactions as {@link GroupBaskets} ({@link GroupEvents#toBaskets()}: the
+   * same for any order and sharding of the events). Its inputs are partial {@link GroupEvents} of
+   * the group (as many as wanted, down to one per event), with keys of the given kinds.
+   */
+  public static EventsToGroupFn eventsCombineFn(ItemSet.Kind txnKind, ItemSet.Kind itemKind) {
+    return new EventsToGroupFn(txnKind, itemKind);
+  }
 
-    ItemsToBasketFn(ItemSet.Kind kind) {
-      this.kind = Objects.requireNonNull(kind, "kind");
+  /**
+   * Accumulates (transaction, item) events of one group into a {@link GroupEvents}: a transaction
+   * dictionary, an item dictionary and the pairs of ids; merging remaps both dictionaries. The
+   * events of one transaction may be in any accumulator; transactions are assembled, and repeated
+   * pairs removed, only in {@link #extractOutput}.
+   */
+  public static final class EventsToGroupFn
+      extends CombineFn<GroupEvents, GroupEvents, GroupBaskets> {
+    private final ItemSet.Kind txnKind;
+    private final ItemSet.Kind itemKind;
+
+    EventsToGroupFn(ItemSet.Kind txnKind, ItemSet.Kind itemKind) {
+      this.txnKind = Objects.requireNonNull(txnKind, "txnKind");
+      this.itemKind = Objects.requireNonNull(itemKind, "itemKind");
     }
 
     @Override
-    public ItemSet createAccumulator() {
-      return ItemSet.empty(kind);
+    public GroupEvents createAccumulator() {
+      return GroupEvents.empty(txnKind, itemKind);
     }
 
     @Override
-    public ItemSet addInput(ItemSet accumulator, ItemSet input) {
-      return accumulator.addAll(input);
+    public GroupEvents addInput(GroupEvents accumulator, GroupEvents events) {
+      return accumulator.addAll(events);
     }
 
     @Override
-    public ItemSet mergeAccumulators(Iterable<ItemSet> accumulators) {
-      Iterator<ItemSet> it = accumulators.iterator();
+    public GroupEvents mergeAccumulators(Iterable<GroupEvents> accumulators) {
+      Iterator<GroupEvents> it = accumulators.iterator();
       if (!it.hasNext()) {
         return createAccumulator();
       }
-      ItemSet first = it.next();
+      GroupEvents first = it.next();
       while (it.hasNext()) {
         first.addAll(it.next());
       }
@@ -659,29 +683,33 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
     }
 
     @Override
-    public ItemSet extractOutput(ItemSet accumulator) {
-      return accumulator.copy();
+    public GroupBaskets extractOutput(GroupEvents accumulator) {
+      return accumulator.toBaskets();
     }
 
     @Override
-    public ItemSet compact(ItemSet accumulator) {
-      return accumulator.copy();
+    public GroupEvents compact(GroupEvents accumulator) {
+      return accumulator.compact();
     }
 
     @Override
-    public Coder<ItemSet> getAccumulatorCoder(CoderRegistry registry, Coder<ItemSet> inputCoder) {
-      return ItemSet.coder();
+    public Coder<GroupEvents> getAccumulatorCoder(
+        CoderRegistry registry, Coder<GroupEvents> inputCoder) {
+      return GroupEvents.coder();
     }
 
     @Override
-    public Coder<ItemSet> getDefaultOutputCoder(CoderRegistry registry, Coder<ItemSet> inputCoder) {
-      return ItemSet.coder();
+    public Coder<GroupBaskets> getDefaultOutputCoder(
+        CoderRegistry registry, Coder<GroupEvents> inputCoder) {
+      return GroupBaskets.coder();
     }
 
     @Override
     public void populateDisplayData(DisplayData.Builder builder) {
       super.populateDisplayData(builder);
-      builder.add(DisplayData.item("itemKind", kind.name()).withLabel("Item keys"));
+      builder
+          .add(DisplayData.item("transactionKind", txnKind.name()).withLabel("Transaction keys"))
+          .add(DisplayData.item("itemKind", itemKind.name()).withLabel("Item keys"));
     }
   }
 
@@ -834,8 +862,16 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
     }
   }
 
-  /** Event Row → ((group, transaction), its item). */
-  static final class EventsToItemsFn extends DoFn<Row, KV<Row, ItemSet>> {
+  /**
+   * Event Rows → (group, its events in this bundle as a {@link GroupEvents}), after checking each
+   * row's values: the map-side half of the combine, done here so that runners without combiner
+   * lifting (the DirectRunner) do not shuffle every event. One accumulator per group and window,
+   * emitted at the end of the bundle, or earlier when it reaches {@link #FLUSH_PAIRS} events.
+   */
+  static final class KeyEventsByGroupFn extends DoFn<Row, KV<Row, GroupEvents>> {
+    /** Events held per group and window before an early output: 8 MiB of pairs. */
+    static final int FLUSH_PAIRS = 1 << 20;
+
     private final String groupField;
     private final int groupIndex;
     private final String transactionField;
@@ -847,9 +883,13 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
     /** Items become INT32 ids: integer items must fit. */
     private final boolean int32Items;
 
-    private final Schema txnKeySchema;
+    private final Schema keySchema;
+    private final ItemSet.Kind txnKind;
 
-    EventsToItemsFn(
+    /** This bundle's accumulators by (group value, window); insertion order, for determinism. */
+    private transient @Nullable LinkedHashMap<KV<Object, BoundedWindow>, GroupEvents> pending;
+
+    KeyEventsByGroupFn(
         String groupField,
         int groupIndex,
         String transactionField,
@@ -858,7 +898,8 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
         int itemIndex,
         ItemSet.Kind kind,
         boolean int32Items,
-        Schema txnKeySchema) {
+        Schema keySchema,
+        ItemSet.Kind txnKind) {
       this.groupField = groupField;
       this.groupIndex = groupIndex;
       this.transactionField = transactionField;
@@ -867,11 +908,18 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
       this.itemIndex = itemIndex;
       this.kind = kind;
       this.int32Items = int32Items;
-      this.txnKeySchema = txnKeySchema;
+      this.keySchema = keySchema;
+      this.txnKind = txnKind;
+    }
+
+    @StartBundle
+    public void startBundle() {
+      pending = new LinkedHashMap<>();
     }
 
     @ProcessElement
-    public void processElement(@Element Row row, OutputReceiver<KV<Row, ItemSet>> out) {
+    public void processElement(
+        @Element Row row, BoundedWindow window, OutputReceiver<KV<Row, GroupEvents>> out) {
       Object group = requireGroup(row, groupIndex, groupField);
       Object txn = row.getValue(transactionIndex);
       if (txn == null) {
@@ -893,12 +941,9 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
             group,
             "every event must name its item (rows are never dropped silently)");
       }
-      ItemSet basket;
-      if (kind == ItemSet.Kind.STRING) {
-        basket = ItemSet.ofStrings((String) item);
-      } else {
+      if (kind == ItemSet.Kind.INTEGER && int32Items) {
         long v = ((Number) item).longValue();
-        if (int32Items && (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE)) {
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
           throw badValue(
               "item",
               itemField,
@@ -907,24 +952,32 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
               group,
               "withItemNames(false) outputs item values as INT32 ids, and this one does not fit");
         }
-        basket = ItemSet.ofLongs(v);
       }
-      out.output(KV.of(Row.withSchema(txnKeySchema).attachValues(group, txn), basket));
+      KV<Object, BoundedWindow> key = KV.of(group, window);
+      GroupEvents acc = pending.get(key);
+      if (acc == null) {
+        acc = GroupEvents.empty(txnKind, kind);
+        pending.put(key, acc);
+      }
+      acc.add(txn, item);
+      if (acc.nPairs() >= FLUSH_PAIRS) {
+        pending.remove(key);
+        out.output(KV.of(Row.withSchema(keySchema).attachValues(group), acc.compact()));
+      }
     }
-  }
 
-  /** ((group, transaction), basket) → (group, basket). */
-  static final class KeyByGroupFn extends DoFn<KV<Row, ItemSet>, KV<Row, ItemSet>> {
-    private final Schema keySchema;
-
-    KeyByGroupFn(Schema keySchema) {
-      this.keySchema = keySchema;
-    }
-
-    @ProcessElement
-    public void processElement(@Element KV<Row, ItemSet> e, OutputReceiver<KV<Row, ItemSet>> out) {
-      Object group = e.getKey().getValue(0);
-      out.output(KV.of(Row.withSchema(keySchema).attachValues(group), e.getValue()));
+    @FinishBundle
+    public void finishBundle(FinishBundleContext c) {
+      for (Map.Entry<KV<Object, BoundedWindow>, GroupEvents> e : pending.entrySet()) {
+        BoundedWindow window = e.getKey().getValue();
+        c.output(
+            KV.of(
+                Row.withSchema(keySchema).attachValues(e.getKey().getKey()),
+                e.getValue().compact()),
+            window.maxTimestamp(),
+            window);
+      }
+      pending = null;
     }
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rusket.beam.miner.ItemsetMiner;
 import io.rusket.beam.miner.Itemsets;
+import io.rusket.beam.miner.RuleMetric;
 import io.rusket.beam.miner.TransactionDb;
 import io.rusket.beam.testing.Datasets;
 import java.io.IOException;
@@ -96,77 +97,26 @@ class MineGroupedBakeryTest {
     return day.values().stream().filter(b -> b.containsAll(List.of(items))).count();
   }
 
-  /**
-   * The whole log, per weekday, through the transform's own steps without a runner: the
-   * per-transaction CombineFn, the per-group CombineFn and the per-group mining. (Through the
-   * DirectRunner, whose every (group, transaction) key costs milliseconds, the whole log would take
-   * minutes; the pipeline test below mines its first eight days.)
-   */
-  @Test
-  void wholeLogPerWeekdayMatchesTheMinerAndHandCountedSupports() throws IOException {
-    List<Sale> sales = read(Datasets.require("bread-basket.csv"));
-    assertEquals(21293, sales.size());
-    Map<String, Map<Long, Set<String>>> byDay = baskets(sales);
-    assertEquals(7, byDay.size());
-
-    MineGrouped.ItemsToBasketFn toBasket = MineGrouped.basketCombineFn(ItemSet.Kind.STRING);
-    MineGrouped.BasketsToGroupFn toGroup = MineGrouped.groupCombineFn(ItemSet.Kind.STRING);
-    Map<String, Map<Long, ItemSet>> txnAccumulators = new TreeMap<>();
-    for (Sale s : sales) {
-      Map<Long, ItemSet> day = txnAccumulators.computeIfAbsent(s.weekday, d -> new HashMap<>());
-      ItemSet acc = day.computeIfAbsent(s.transaction, t -> toBasket.createAccumulator());
-      toBasket.addInput(acc, ItemSet.ofStrings(s.item));
-    }
-    Schema out = MineGrouped.outputSchema(EVENTS.getField("weekday"), true);
-    ItemsetMiner miner = ItemsetMiner.minSupport(MIN_SUPPORT).withThreads(1);
-    List<Row> rows = new ArrayList<>();
-    txnAccumulators.forEach(
-        (day, txns) -> {
-          GroupBaskets acc = toGroup.createAccumulator();
-          for (ItemSet t : txns.values()) {
-            toGroup.addInput(acc, toBasket.extractOutput(t));
-          }
-          MineGrouped.mineGroup(day, toGroup.extractOutput(acc), miner, out, null, true, rows::add);
-        });
-    assertEquals(new HashSet<>(expected(byDay)), new HashSet<>(rows));
-    assertEquals(expected(byDay).size(), rows.size());
-
-    Map<List<Object>, Row> saturday = new HashMap<>();
-    for (Row r : rows) {
-      if (r.getString("weekday").equals("SATURDAY")) {
-        saturday.put(new ArrayList<>(r.getArray("itemsets")), r);
-      }
-    }
-    Map<Long, Set<String>> sat = byDay.get("SATURDAY");
-    long n = sat.size();
-    assertEquals(n, saturday.get(List.of("Coffee")).getInt64("transactions"));
-    assertEquals(count(sat, "Coffee"), saturday.get(List.of("Coffee")).getInt64("count"));
-    assertEquals(
-        count(sat, "Bread", "Coffee") / (double) n,
-        saturday.get(List.of("Bread", "Coffee")).getDouble("support"),
-        0.0);
-    assertEquals(
-        count(sat, "NONE") / (double) n, saturday.get(List.of("NONE")).getDouble("support"), 0.0);
-  }
-
-  /**
-   * The first eight days of the log (Sunday 2016-10-30 to Sunday 2016-11-06, so the Sunday group
-   * joins two dates) through the pipeline.
-   */
-  @Test
-  void firstEightDaysPerWeekdayThroughThePipeline() throws IOException {
-    List<Sale> sales = new ArrayList<>();
-    for (Sale s : read(Datasets.require("bread-basket.csv"))) {
-      if (s.date.compareTo("2016-11-06") <= 0) {
-        sales.add(s);
-      }
-    }
-    Map<String, Map<Long, Set<String>>> byDay = baskets(sales);
-    assertEquals(7, byDay.size());
+  /** The whole log as event Rows. */
+  private static List<Row> events(List<Sale> sales) {
     List<Row> events = new ArrayList<>();
     for (Sale s : sales) {
       events.add(Row.withSchema(EVENTS).addValues(s.weekday, s.transaction, s.item).build());
     }
+    return events;
+  }
+
+  /**
+   * The whole log (21,293 events, 9,531 transactions) through the pipeline, grouped by weekday:
+   * the same rows as the miner run on each weekday alone, and hand-counted Saturday supports.
+   */
+  @Test
+  void wholeLogPerWeekdayThroughThePipeline() throws IOException {
+    List<Sale> sales = read(Datasets.require("bread-basket.csv"));
+    assertEquals(21293, sales.size());
+    Map<String, Map<Long, Set<String>>> byDay = baskets(sales);
+    assertEquals(7, byDay.size());
+    assertEquals(9531, byDay.values().stream().mapToInt(Map::size).sum());
     // Hand-checkable counts on Saturdays, the busiest day.
     Map<Long, Set<String>> saturday = byDay.get("SATURDAY");
     final long n = saturday.size();
@@ -177,7 +127,7 @@ class MineGroupedBakeryTest {
 
     Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
     PCollection<Row> out =
-        p.apply(Create.of(events).withRowSchema(EVENTS))
+        p.apply(Create.of(events(sales)).withRowSchema(EVENTS))
             .apply(
                 MineGrouped.events("weekday", "transaction", "item").withMinSupport(MIN_SUPPORT));
     PAssert.that("the miner run on each weekday alone", out).containsInAnyOrder(expected(byDay));
@@ -201,6 +151,63 @@ class MineGroupedBakeryTest {
               return null;
             });
     p.run().waitUntilFinish();
+  }
+
+  /**
+   * End to end: the whole log → MineGrouped.events by weekday → RulesGrouped by weekday. The
+   * metrics of a few Sunday rules are recomputed here from the raw baskets (support, confidence,
+   * lift by their definitions), independently of the miner and its rules code.
+   */
+  @Test
+  void wholeLogToRulesPerWeekdayMatchesHandComputedMetrics() throws IOException {
+    List<Sale> sales = read(Datasets.require("bread-basket.csv"));
+    Map<Long, Set<String>> sunday = baskets(sales).get("SUNDAY");
+    final double n = sunday.size();
+    // {Pastry} → {Coffee}, {Coffee} → {Pastry}, {Cake} → {Coffee} on Sundays.
+    final double pastry = count(sunday, "Pastry") / n;
+    final double cake = count(sunday, "Cake") / n;
+    final double coffee = count(sunday, "Coffee") / n;
+    final double pastryCoffee = count(sunday, "Pastry", "Coffee") / n;
+    final double cakeCoffee = count(sunday, "Cake", "Coffee") / n;
+    assertTrue(pastryCoffee >= MIN_SUPPORT && cakeCoffee >= MIN_SUPPORT);
+
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
+    PCollection<Row> rules =
+        p.apply(Create.of(events(sales)).withRowSchema(EVENTS))
+            .apply(
+                MineGrouped.events("weekday", "transaction", "item").withMinSupport(MIN_SUPPORT))
+            .apply(
+                RulesGrouped.byColumn("weekday")
+                    .withMetric(RuleMetric.CONFIDENCE)
+                    .withMinThreshold(0.0));
+    PAssert.that("hand-computed Sunday rules", rules)
+        .satisfies(
+            rows -> {
+              Map<String, Row> sun = new HashMap<>();
+              Set<String> days = new HashSet<>();
+              for (Row r : rows) {
+                days.add(r.getString("weekday"));
+                if (r.getString("weekday").equals("SUNDAY")) {
+                  sun.put(r.getArray("antecedents") + "->" + r.getArray("consequents"), r);
+                }
+              }
+              assertEquals(7, days.size(), "every weekday yields rules");
+              checkRule(sun.get("[Pastry]->[Coffee]"), pastry, coffee, pastryCoffee);
+              checkRule(sun.get("[Coffee]->[Pastry]"), coffee, pastry, pastryCoffee);
+              checkRule(sun.get("[Cake]->[Coffee]"), cake, coffee, cakeCoffee);
+              return null;
+            });
+    p.run().waitUntilFinish();
+  }
+
+  /** support = s(A∪C), confidence = s(A∪C)/s(A), lift = confidence/s(C). */
+  private static void checkRule(Row rule, double a, double c, double ac) {
+    assertTrue(rule != null, "rule missing");
+    assertEquals(a, rule.getDouble("antecedent_support"), 1e-12);
+    assertEquals(c, rule.getDouble("consequent_support"), 1e-12);
+    assertEquals(ac, rule.getDouble("support"), 1e-12);
+    assertEquals(ac / a, rule.getDouble("confidence"), 1e-12);
+    assertEquals(ac / a / c, rule.getDouble("lift"), 1e-12);
   }
 
   /** The miner on each weekday's baskets; items named and in String order, as MineGrouped. */

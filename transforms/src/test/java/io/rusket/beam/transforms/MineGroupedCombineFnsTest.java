@@ -6,9 +6,12 @@ import static io.rusket.beam.transforms.GroupBasketsTest.randomStringBaskets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import org.apache.beam.sdk.testing.CombineFnTester;
+import org.hamcrest.Description;
+import org.hamcrest.TypeSafeMatcher;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,21 +43,65 @@ class MineGroupedCombineFnsTest {
   }
 
   @Test
-  void itemsToBasketFnUnionsTheItemsOfATransaction() {
-    List<ItemSet> singles = new ArrayList<>();
-    for (String item : new String[] {"Coffee", "Bread", "Coffee", "NONE", "Bread", "Tea"}) {
-      singles.add(ItemSet.ofStrings(item));
+  void eventsToGroupFnIsIndependentOfShardingAndOrder() {
+    Random rnd = new Random(23);
+    for (int round = 0; round < 5; round++) {
+      List<ItemSet> longs = randomLongBaskets(rnd, 30 + rnd.nextInt(40), 12);
+      checkEvents(INT, INT, longs, rnd);
+      checkEvents(STR, INT, longs, rnd);
+      List<ItemSet> strings = randomStringBaskets(rnd, 30 + rnd.nextInt(40));
+      checkEvents(INT, STR, strings, rnd);
+      checkEvents(STR, STR, strings, rnd);
     }
-    CombineFnTester.testCombineFn(
-        MineGrouped.basketCombineFn(STR),
-        singles,
-        ItemSet.ofStrings("Bread", "Coffee", "NONE", "Tea"));
-    List<ItemSet> ints = new ArrayList<>();
-    for (long v : new long[] {7, 3, 7, -1, 3, 100, 7}) {
-      ints.add(ItemSet.ofLongs(v));
+    // no input at all: no transactions
+    assertEquals(GroupBaskets.empty(STR), MineGrouped.eventsCombineFn(INT, STR).apply(List.of()));
+  }
+
+  /**
+   * The baskets as shuffled events, every item repeated sometimes, with transaction keys of the
+   * given kind (spread out, some negative); the output must be the baskets (minus the empty ones,
+   * which events cannot express), with ids in key order and transactions in key order.
+   */
+  private static void checkEvents(
+      ItemSet.Kind txnKind, ItemSet.Kind itemKind, List<ItemSet> baskets, Random rnd) {
+    // Partial accumulators of one event each, as the finest possible split of the input.
+    List<GroupEvents> events = new ArrayList<>();
+    List<ItemSet> nonEmpty = new ArrayList<>();
+    for (int t = 0; t < baskets.size(); t++) {
+      ItemSet b = baskets.get(t);
+      if (b.size() > 0) {
+        nonEmpty.add(b);
+      }
+      long key = (t % 2 == 0 ? -1 : 1) * 1_000_003L * t;
+      Object txn = txnKind == INT ? (Object) key : "r" + key;
+      for (int k = 0; k < b.size(); k++) {
+        Object item = itemKind == INT ? (Object) b.longKey(k) : b.stringKey(k);
+        int copies = rnd.nextInt(4) == 0 ? 2 : 1;
+        for (int c = 0; c < copies; c++) {
+          events.add(GroupEvents.empty(txnKind, itemKind).add(txn, item));
+        }
+      }
     }
+    Collections.shuffle(events, rnd);
+    GroupBaskets expected = of(nonEmpty.toArray(new ItemSet[0])).canonical();
+    MineGrouped.EventsToGroupFn fn = MineGrouped.eventsCombineFn(txnKind, itemKind);
     CombineFnTester.testCombineFn(
-        MineGrouped.basketCombineFn(INT), ints, ItemSet.ofLongs(-1, 3, 7, 100));
-    assertEquals(ItemSet.empty(INT), MineGrouped.basketCombineFn(INT).apply(List.of()));
+        fn,
+        events,
+        new TypeSafeMatcher<GroupBaskets>() {
+          @Override
+          protected boolean matchesSafely(GroupBaskets g) {
+            return g.keysAscending() && g.canonical().equals(expected);
+          }
+
+          @Override
+          public void describeTo(Description d) {
+            d.appendText("keys ascending and canonically equal to ").appendValue(expected);
+          }
+        });
+    // Deterministic: the same value, not only the same content, for another order.
+    List<GroupEvents> reversed = new ArrayList<>(events);
+    Collections.reverse(reversed);
+    assertEquals(fn.apply(events), fn.apply(reversed));
   }
 }
