@@ -16,7 +16,8 @@ import java.util.function.Supplier;
  * identical to a sequential run.
  *
  * <p>Tasks are claimed in ascending order from a shared counter (dynamic scheduling, so uneven
- * projections balance). The calling thread is one of the miners: when the task it claims is the
+ * projections balance). Helpers join after the first millisecond, so tiny jobs stay on one
+ * thread. The calling thread is one of the miners: when the task it claims is the
  * next one to deliver, it mines straight into the sink; otherwise it, like the {@code threads-1}
  * helper threads, mines into a private {@link ItemsetBuffer}. Between tasks the calling thread
  * replays completed buffers in order. Memory: buffers of tasks that finish ahead of an earlier,
@@ -46,6 +47,12 @@ final class OrderedTasks {
   }
 
   private OrderedTasks() {}
+
+  /** How long the calling thread mines alone before helper threads join. */
+  static final long SPAWN_AFTER_NANOS = 1_000_000L;
+
+  /** {@link #SPAWN_AFTER_NANOS}, settable by tests to force helpers onto tiny jobs. */
+  static volatile long spawnAfterNanos = SPAWN_AFTER_NANOS;
 
   /**
    * Helper threads, shared by all mining calls: daemon threads created on demand and kept for a
@@ -85,9 +92,7 @@ final class OrderedTasks {
     }
     final AtomicInteger next = new AtomicInteger();
     final AtomicBoolean cancelled = new AtomicBoolean();
-    try {
-      for (int k = 0; k < helpers; k++) {
-        HELPERS.execute(
+    final Runnable helper =
             () -> {
               Worker w = workers.get();
               all.add(w);
@@ -103,13 +108,24 @@ final class OrderedTasks {
                   cancelled.set(true);
                 }
               }
-            });
-      }
+            };
+    try {
+      // Helpers join only once the job has run for SPAWN_AFTER_NANOS: a job of a millisecond
+      // or two is done sooner on the calling thread alone than a parked thread can be woken
+      // (on a loaded machine, a scheduler quantum), and the output is the same either way.
+      final long spawnAt = System.nanoTime() + spawnAfterNanos;
+      boolean spawned = false;
       Worker own = workers.get();
       all.add(own);
       long total = 0;
       int deliver = 0;
       while (deliver < nTasks) {
+        if (!spawned && System.nanoTime() - spawnAt >= 0) {
+          spawned = true;
+          for (int k = 0; k < helpers; k++) {
+            HELPERS.execute(helper);
+          }
+        }
         CompletableFuture<ItemsetBuffer> head = results[deliver];
         if (head.isDone()) {
           total += replay(join(head), sink, buffered);
