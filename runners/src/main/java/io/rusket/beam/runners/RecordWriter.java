@@ -82,13 +82,18 @@ abstract class RecordWriter implements AutoCloseable {
   }
 
   /**
-   * Creates (or truncates) {@code file} and, for CSV, writes the header.
+   * Creates (or truncates) {@code file}, and its missing parent directories, and for CSV writes
+   * the header.
    *
    * @param itemNames the names of item ids, index = id
    * @param columns the column names, in the order fields are written
    */
   static RecordWriter open(Path file, Format format, String[] itemNames, String... columns) {
     try {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
       Writer w =
           new BufferedWriter(
               new OutputStreamWriter(Files.newOutputStream(file), StandardCharsets.UTF_8),

@@ -35,6 +35,9 @@ final class UsageException extends RuntimeException {
     if (e instanceof AccessDeniedException) {
       return "permission denied";
     }
+    if (e instanceof java.nio.file.FileAlreadyExistsException) {
+      return "not a directory: " + ((java.nio.file.FileAlreadyExistsException) e).getFile();
+    }
     if (e instanceof FileSystemException && ((FileSystemException) e).getReason() != null) {
       return ((FileSystemException) e).getReason();
     }

@@ -394,11 +394,20 @@ class MineCommandTest {
   }
 
   @Test
+  void missingOutputDirectoriesAreCreated() throws IOException {
+    Path in = file("abc.dat", ABC);
+    Path out = dir.resolve("new/sub/dir/out.jsonl");
+    Cli.run("mine", "--input=" + in, "--minSupport=0.5", "--output=" + out).summary();
+    org.junit.jupiter.api.Assertions.assertTrue(Files.size(out) > 0, out + " written");
+  }
+
+  @Test
   void unwritableOutput() throws IOException {
     Path in = file("abc.dat", ABC);
-    Path out = dir.resolve("no/such/dir/out.jsonl");
+    Path notADir = file("plain.txt", "x");
+    Path out = notADir.resolve("out.jsonl");
     Cli.run("mine", "--input=" + in, "--minSupport=0.5", "--output=" + out)
-        .assertUsageError("cannot write " + out + ": no such file or directory");
+        .assertUsageError("cannot write " + out + ": not a directory: " + notADir);
   }
 
   @Test
