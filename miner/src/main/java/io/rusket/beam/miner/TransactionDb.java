@@ -433,28 +433,72 @@ public final class TransactionDb {
 
   /** Maps names to dense ids in order of first appearance. */
   static final class Dictionary {
+    /** Canonical decimal tokens below this value take the array path (at most 16 MiB). */
+    static final int MAX_NUMERIC = 1 << 22;
+
+    /** Ids of canonical decimal tokens ("0", or no leading zero), by value; -1 if unseen. */
+    private int[] numericIds = new int[0];
+
     private final HashMap<String, Integer> ids = new HashMap<>();
     private String[] names = new String[64];
+    private int size;
 
     int id(String name) {
       Integer id = ids.get(name);
       if (id == null) {
-        id = ids.size();
-        if (id == names.length) {
-          names = Arrays.copyOf(names, id * 2);
-        }
-        names[id] = name;
+        id = newId(name);
         ids.put(name, id);
       }
       return id;
     }
 
+    /**
+     * The id of a token of raw bytes. Canonical decimal tokens below {@link #MAX_NUMERIC} — what
+     * FIMI files hold — take a fast path through an array indexed by their value, creating no
+     * String until the token is new; every other token ("007", "x1", "1e3", "99999999") goes
+     * through the name map. The two paths never see the same token text, so ids stay one per
+     * distinct token.
+     */
     int id(byte[] token, int len) {
+      if (len <= 9 && (len == 1 || token[0] != '0')) {
+        int v = 0;
+        int k = 0;
+        for (; k < len; k++) {
+          int d = token[k] - '0';
+          if (d < 0 || d > 9) {
+            break;
+          }
+          v = v * 10 + d;
+        }
+        if (k == len && v < MAX_NUMERIC) {
+          if (v >= numericIds.length) {
+            int cap = Math.min(MAX_NUMERIC, Math.max(v + 1, numericIds.length * 2));
+            int old = numericIds.length;
+            numericIds = Arrays.copyOf(numericIds, cap);
+            Arrays.fill(numericIds, old, cap, -1);
+          }
+          int id = numericIds[v];
+          if (id < 0) {
+            id = newId(Integer.toString(v));
+            numericIds[v] = id;
+          }
+          return id;
+        }
+      }
       return id(new String(token, 0, len, StandardCharsets.UTF_8));
     }
 
+    private int newId(String name) {
+      int id = size++;
+      if (id == names.length) {
+        names = Arrays.copyOf(names, id * 2);
+      }
+      names[id] = name;
+      return id;
+    }
+
     String[] names() {
-      return Arrays.copyOf(names, ids.size());
+      return Arrays.copyOf(names, size);
     }
   }
 

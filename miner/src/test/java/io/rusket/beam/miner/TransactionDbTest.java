@@ -51,6 +51,17 @@ class TransactionDbTest {
   }
 
   @Test
+  void fimiNumericLookingTokensStayDistinctTokens() throws IOException {
+    // "7" takes the numeric fast path; "007", "07", "7.0", "x7" and a huge value do not, and
+    // all of them remain different items with their original text.
+    TransactionDb db = fimi("7 007 07\n7.0 x7 7\n0 00 99999999999 4194304 4194303\n");
+    assertArrayEquals(
+        new String[] {"7", "007", "07", "7.0", "x7", "0", "00", "99999999999", "4194304", "4194303"},
+        db.itemNames());
+    assertArrayEquals(new int[] {2, 1, 1, 1, 1, 1, 1, 1, 1, 1}, db.itemCounts());
+  }
+
+  @Test
   void fimiFinalNewlineDoesNotAddATransaction() throws IOException {
     assertEquals(2, fimi("a\nb\n").size());
     assertEquals(3, fimi("a\n\nb").size());
