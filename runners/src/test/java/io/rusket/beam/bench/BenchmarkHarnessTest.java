@@ -151,7 +151,10 @@ class BenchmarkHarnessTest {
       warm += took.get(i);
     }
     long beforeLast = warm - took.get(took.size() - 2);
-    assertTrue(warm >= 50_000_000L, "warm-ups ran " + warm + " ns");
+    // The harness times each run from outside; the lambda's own clock misses a little of it
+    // (the call and the list add), so allow 1 ms per warm-up.
+    assertTrue(
+        warm + 1_000_000L * (took.size() - 1) >= 50_000_000L, "warm-ups ran " + warm + " ns");
     assertTrue(took.size() == 2 || beforeLast < 50_000_000L, "no warm-up past 50 ms: " + took);
 
     int[] n = new int[1];
