@@ -6,10 +6,13 @@ import java.util.Arrays;
  * FP-Growth (Han, Pei and Yin, "Mining frequent patterns without candidate generation", SIGMOD
  * 2000) on array-backed trees.
  *
- * <p>Items are recoded once to dense ranks by descending frequency (ties by item id); the
- * transactions become paths of the global {@link FpTree}. Each frequent item's conditional
- * pattern base is projected into a conditional tree kept in per-depth scratch arrays, keeping
- * the global item order (so collected paths need no sorting). Two reductions keep dense data
+ * <p>Items are recoded once to dense ranks by descending frequency (ties by item id). There is no
+ * global tree: the transactions become ascending rank arrays with per-item occurrence lists
+ * ({@link RankedDb}), so an item's first-level conditional pattern base is a set of array
+ * prefixes scanned sequentially, and its conditional counts come from one pass of pair counts
+ * when there are at most {@link RankedDb#MAX_PAIR_RANKS} frequent items. Each conditional base
+ * is projected into a conditional {@link FpTree} kept in per-depth scratch arrays, keeping the
+ * global item order (so collected paths need no sorting). Two reductions keep dense data
  * cheap: items present in every transaction of a conditional base (perfect extensions, Borgelt
  * 2005) leave the tree and are combined with every itemset found below; and a conditional tree
  * that is a single path is enumerated without further projection. The first-level projections
