@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.CustomCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.util.VarInt;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -547,7 +546,6 @@ public final class GroupBaskets {
    */
   public static final class Coder extends CustomCoder<GroupBaskets> {
     private static final Coder INSTANCE = new Coder();
-    private static final StringUtf8Coder STRING = StringUtf8Coder.of();
 
     private Coder() {}
 
@@ -558,13 +556,11 @@ public final class GroupBaskets {
       }
       out.write(value.kind.ordinal());
       VarInt.encode(value.nItems, out);
-      for (int i = 0; i < value.nItems; i++) {
-        if (value.kind == ItemSet.Kind.INTEGER) {
-          VarInt.encode(value.longKeys[i], out);
-        } else {
-          STRING.encode(value.stringKeys[i], out);
-        }
-      }
+      ItemSet.Coder.encodeKeys(
+          value.kind == ItemSet.Kind.INTEGER ? value.longKeys : null,
+          value.stringKeys,
+          value.nItems,
+          out);
       VarInt.encode(value.size, out);
       final int[] offs = value.offsets;
       final int[] its = value.items;
@@ -584,13 +580,7 @@ public final class GroupBaskets {
       int m = checkCount(VarInt.decodeInt(in), "nItems");
       long[] longKeys = kind == ItemSet.Kind.INTEGER ? new long[m] : null;
       String[] stringKeys = kind == ItemSet.Kind.STRING ? new String[m] : null;
-      for (int i = 0; i < m; i++) {
-        if (longKeys != null) {
-          longKeys[i] = VarInt.decodeLong(in);
-        } else {
-          stringKeys[i] = STRING.decode(in);
-        }
-      }
+      ItemSet.Coder.decodeKeys(longKeys, stringKeys, m, in);
       int n = checkCount(VarInt.decodeInt(in), "size");
       int[] offsets = new int[n + 1];
       int[] items = new int[Math.max(16, n * 2)];

@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.CustomCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.util.VarInt;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -526,7 +525,6 @@ public final class GroupEvents {
    */
   public static final class Coder extends CustomCoder<GroupEvents> {
     private static final Coder INSTANCE = new Coder();
-    private static final StringUtf8Coder STRING = StringUtf8Coder.of();
 
     private Coder() {}
 
@@ -550,13 +548,7 @@ public final class GroupEvents {
 
     private static void encodeDict(Dict d, OutputStream out) throws IOException {
       VarInt.encode(d.n, out);
-      for (int i = 0; i < d.n; i++) {
-        if (d.longs != null) {
-          VarInt.encode(d.longs[i], out);
-        } else {
-          STRING.encode(d.strings[i], out);
-        }
-      }
+      ItemSet.Coder.encodeKeys(d.longs, d.strings, d.n, out);
     }
 
     @Override
@@ -596,13 +588,7 @@ public final class GroupEvents {
       int n = checkCount(VarInt.decodeInt(in), what);
       long[] longs = kind == ItemSet.Kind.INTEGER ? new long[Math.max(n, 1)] : null;
       String[] strings = kind == ItemSet.Kind.STRING ? new String[Math.max(n, 1)] : null;
-      for (int i = 0; i < n; i++) {
-        if (longs != null) {
-          longs[i] = VarInt.decodeLong(in);
-        } else {
-          strings[i] = STRING.decode(in);
-        }
-      }
+      ItemSet.Coder.decodeKeys(longs, strings, n, in);
       return new Dict(kind, n, longs, strings);
     }
 

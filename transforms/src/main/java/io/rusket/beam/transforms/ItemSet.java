@@ -331,6 +331,33 @@ public final class ItemSet {
       return new ItemSet(kind, null, keys, n);
     }
 
+    /**
+     * Writes {@code n} dictionary keys in id order: VarLong values ({@code longs} not null) or
+     * UTF-8 strings. The key-list layout shared by the group accumulators' coders.
+     */
+    static void encodeKeys(long[] longs, String[] strings, int n, OutputStream out)
+        throws IOException {
+      for (int i = 0; i < n; i++) {
+        if (longs != null) {
+          VarInt.encode(longs[i], out);
+        } else {
+          STRING.encode(strings[i], out);
+        }
+      }
+    }
+
+    /** Reads {@code n} keys written by {@link #encodeKeys} into {@code longs} or {@code strings}. */
+    static void decodeKeys(long[] longs, String[] strings, int n, InputStream in)
+        throws IOException {
+      for (int i = 0; i < n; i++) {
+        if (longs != null) {
+          longs[i] = VarInt.decodeLong(in);
+        } else {
+          strings[i] = STRING.decode(in);
+        }
+      }
+    }
+
     static Kind decodeKind(InputStream in) throws IOException {
       int b = in.read();
       if (b < 0 || b >= Kind.values().length) {
