@@ -39,6 +39,14 @@ public final class TransactionDb {
     this.itemNames = itemNames;
   }
 
+  /**
+   * Wraps arrays that already satisfy the invariants (each transaction strictly ascending, ids in
+   * {@code [0, nItems)}); no copy, no check. For builders in this package that produce them.
+   */
+  static TransactionDb trusted(int[] offsets, int[] items, int nItems) {
+    return new TransactionDb(offsets, items, nItems, null);
+  }
+
   /** Number of transactions, N. */
   public int size() {
     return offsets.length - 1;

@@ -1,0 +1,983 @@
+package io.rusket.beam.miner;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.lang.ref.Cleaner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A streaming, mergeable, memory-bounded accumulator of {@code (transaction id, item id)} pairs
+ * that mines frequent itemsets over everything it was given: the miner for event logs too large
+ * to hold as rows (click streams, order lines), and the accumulator of the Beam transform
+ * MineStream.
+ *
+ * <pre>{@code
+ * try (FPMiner miner = new FPMiner(50_000)) {      // item ids in [0, 50_000)
+ *   miner.addChunk(txnIds, itemIds);                // repeated, any chunk size
+ *   miner.addChunk(moreTxnIds, moreItemIds);
+ *   Itemsets freq = miner.mine(0.01, 3, Method.AUTO);
+ *   System.out.println(miner.nTransactions() + " transactions, " + freq.size() + " itemsets");
+ * }
+ * }</pre>
+ *
+ * <p><b>Semantics.</b> A transaction is the set of items paired with its id, which may be any
+ * {@code long}. The pairs of one transaction may arrive in any order, in different chunks, and
+ * in different miners that are {@linkplain #merge merged} later; a repeated pair counts once.
+ * Mining sees the transactions in ascending id order, so the result does not depend on how the
+ * pairs arrived. Supports are relative to {@link #nTransactions()}, the number of distinct ids.
+ *
+ * <p><b>Memory.</b> Pairs are buffered in primitive arrays (12 bytes each, plus 12 while the
+ * buffer is sorted), then sorted by transaction, de-duplicated and encoded as a compact run
+ * (delta varints, typically 1 to 2.5 bytes per pair; see {@code RunFormat}). Buffer and runs stay
+ * within {@link #withMaxRamBytes the RAM budget}: beyond it the runs are merged into a sorted
+ * temporary file under {@link #withSpillDirectory the spill directory}, and files are merged
+ * when there are many, so at most {@value #MAX_FILE_RUNS} are ever open. {@link #mine mine}
+ * k-way merges all runs twice, streaming: a first pass counts N and each item's support, a second
+ * builds compressed sparse rows holding only the frequent items (4 bytes per frequent pair and 4
+ * per transaction), which the {@link ItemsetMiner} then mines. Temporary files are removed by
+ * {@link #close()} and {@link #reset()}, when the miner becomes unreachable, and at JVM exit.
+ *
+ * <p><b>Merging and encoding</b> make it an accumulator: {@link #merge(FPMiner)} adds another
+ * miner's pairs without changing it, and {@link #encode}/{@link #decode} give a compact,
+ * canonical binary form (equal contents encode to equal bytes).
+ *
+ * <p>Bad input is rejected whole, before anything is added, with an {@link
+ * IllegalArgumentException} naming the value and its position; the miner stays usable.
+ *
+ * <p>Not thread-safe: use one miner per thread and {@link #merge} them.
+ */
+public final class FPMiner implements AutoCloseable {
+  /** Default RAM budget: a quarter of the maximum heap, at most 256 MiB. */
+  public static final long DEFAULT_MAX_RAM_BYTES =
+      Math.min(256L << 20, Math.max(1L << 20, Runtime.getRuntime().maxMemory() / 4));
+
+  /** Smallest accepted RAM budget. */
+  public static final long MIN_RAM_BYTES = 1024;
+
+  /** In-memory runs beyond this count are merged into one. */
+  static final int MAX_MEMORY_RUNS = 8;
+
+  /** Spill files beyond this count are merged into one. */
+  static final int MAX_FILE_RUNS = 32;
+
+  private static final int MAX_BUFFER_PAIRS = 1 << 22;
+  private static final int MIN_BUFFER_PAIRS = 64;
+  private static final byte[] MAGIC = {'F', 'P', 'M', 1};
+  private static final long[] NO_LONGS = new long[0];
+  private static final int[] NO_INTS = new int[0];
+
+  private final int nItems;
+  private long maxRamBytes = DEFAULT_MAX_RAM_BYTES;
+  private Path spillDirectory;
+
+  // Unsorted pairs.
+  private long[] bufTxn = NO_LONGS;
+  private int[] bufItem = NO_INTS;
+  private int bufLen;
+  // Radix-sort scratch, allocated at the first sort.
+  private long[] tmpTxn = NO_LONGS;
+  private int[] tmpItem = NO_INTS;
+
+  private final ArrayList<MemRun> memRuns = new ArrayList<>();
+  private long memRunBytes;
+  private final ArrayList<FileRun> fileRuns = new ArrayList<>();
+  private SpillFiles spill;
+  private Cleaner.Cleanable cleanable;
+
+  private long nRows;
+  /** Distinct transactions, or -1 when not known since the last change. */
+  private long cachedTxns = -1;
+
+  /**
+   * A miner for item ids in {@code [0, nItems)}.
+   *
+   * @throws IllegalArgumentException if {@code nItems} is negative
+   */
+  public FPMiner(int nItems) {
+    if (nItems < 0) {
+      throw new IllegalArgumentException("nItems must be >= 0, got " + nItems);
+    }
+    this.nItems = nItems;
+  }
+
+  /**
+   * Sets the RAM budget for buffered pairs and in-memory runs; beyond it runs spill to disk.
+   * Mining needs memory beyond this for the frequent items' rows (see the class comment).
+   *
+   * @throws IllegalArgumentException if below {@value #MIN_RAM_BYTES} bytes
+   */
+  public FPMiner withMaxRamBytes(long bytes) {
+    if (bytes < MIN_RAM_BYTES) {
+      throw new IllegalArgumentException(
+          "maxRamBytes must be at least " + MIN_RAM_BYTES + " bytes, got " + bytes);
+    }
+    this.maxRamBytes = bytes;
+    manageMemory();
+    return this;
+  }
+
+  /** Sets the directory for spilled runs (default: {@code java.io.tmpdir}). */
+  public FPMiner withSpillDirectory(Path dir) {
+    if (dir == null) {
+      throw new IllegalArgumentException("spill directory must not be null");
+    }
+    this.spillDirectory = dir;
+    return this;
+  }
+
+  /** The item id bound: ids are in {@code [0, nItems())}. */
+  public int nItems() {
+    return nItems;
+  }
+
+  /** Pairs accepted so far, repeats included. */
+  public long nRows() {
+    return nRows;
+  }
+
+  /** The RAM budget in bytes. */
+  public long maxRamBytes() {
+    return maxRamBytes;
+  }
+
+  /**
+   * Number of distinct transaction ids seen, N. Known without work after {@link #compact()} or
+   * mining; otherwise one streaming merge of the runs.
+   */
+  public long nTransactions() {
+    if (cachedTxns < 0) {
+      flushBuffer();
+      if (memRuns.size() + fileRuns.size() == 1) {
+        cachedTxns = memRuns.isEmpty() ? fileRuns.get(0).nTxns : memRuns.get(0).nTxns;
+      } else {
+        cachedTxns = mergeAll((txn, items, n) -> {});
+      }
+    }
+    return cachedTxns;
+  }
+
+  /** Bytes held on the heap: the pair buffers and the in-memory runs. */
+  public long ramBytesUsed() {
+    return 12L * (bufTxn.length + tmpTxn.length) + memRunBytes;
+  }
+
+  /** Bytes of runs currently spilled to disk. */
+  public long spilledBytes() {
+    long b = 0;
+    for (FileRun f : fileRuns) {
+      b += f.bytes;
+    }
+    return b;
+  }
+
+  /** Number of spill files currently held. */
+  public int spillFileCount() {
+    return fileRuns.size();
+  }
+
+  /** Adds one pair. */
+  public void add(long txnId, int itemId) {
+    if (itemId < 0 || itemId >= nItems) {
+      throw new IllegalArgumentException(
+          "Invalid item id " + itemId + " for transaction " + txnId + ". Valid range is [0, "
+              + nItems + ").");
+    }
+    if (bufLen == bufTxn.length) {
+      makeRoom();
+    }
+    bufTxn[bufLen] = txnId;
+    bufItem[bufLen] = itemId;
+    bufLen++;
+    nRows++;
+    cachedTxns = -1;
+  }
+
+  /**
+   * Adds the pairs {@code (txnIds[i], itemIds[i])}. The arrays are not kept.
+   *
+   * @throws IllegalArgumentException for a null array, different lengths, or an item id outside
+   *     {@code [0, nItems)} (naming the value and its position); nothing is added then
+   */
+  public void addChunk(long[] txnIds, int[] itemIds) {
+    if (txnIds == null || itemIds == null) {
+      throw new IllegalArgumentException(
+          (txnIds == null ? "txnIds" : "itemIds") + " must not be null");
+    }
+    if (txnIds.length != itemIds.length) {
+      throw new IllegalArgumentException(
+          "txnIds has " + txnIds.length + " entries but itemIds has " + itemIds.length);
+    }
+    addChunk(txnIds, itemIds, 0, txnIds.length);
+  }
+
+  /**
+   * Adds the pairs at positions {@code [offset, offset + length)} of both arrays (for callers
+   * that reuse arrays, such as columnar batch readers).
+   *
+   * @throws IllegalArgumentException as {@link #addChunk(long[], int[])}, or for a range outside
+   *     either array
+   */
+  public void addChunk(long[] txnIds, int[] itemIds, int offset, int length) {
+    if (txnIds == null || itemIds == null) {
+      throw new IllegalArgumentException(
+          (txnIds == null ? "txnIds" : "itemIds") + " must not be null");
+    }
+    if (offset < 0
+        || length < 0
+        || offset + length < 0
+        || offset + length > txnIds.length
+        || offset + length > itemIds.length) {
+      throw new IllegalArgumentException(
+          "Range [" + offset + ", " + ((long) offset + length) + ") is outside txnIds (length "
+              + txnIds.length + ") or itemIds (length " + itemIds.length + ")");
+    }
+    final int end = offset + length;
+    final int bound = nItems;
+    for (int i = offset; i < end; i++) {
+      int item = itemIds[i];
+      if (item < 0 || item >= bound) {
+        throw new IllegalArgumentException(
+            "Invalid item id " + item + " at position " + i + " (transaction " + txnIds[i]
+                + "). Valid range is [0, " + bound + ").");
+      }
+    }
+    appendUnchecked(txnIds, itemIds, offset, end);
+    nRows += length;
+  }
+
+  private void appendUnchecked(long[] txnIds, int[] itemIds, int from, int end) {
+    int i = from;
+    while (i < end) {
+      if (bufLen == bufTxn.length) {
+        makeRoom();
+      }
+      int n = Math.min(end - i, bufTxn.length - bufLen);
+      System.arraycopy(txnIds, i, bufTxn, bufLen, n);
+      System.arraycopy(itemIds, i, bufItem, bufLen, n);
+      bufLen += n;
+      i += n;
+    }
+    if (end > from) {
+      cachedTxns = -1;
+    }
+  }
+
+  /**
+   * Adds every pair of {@code other}, which is not changed (its runs are immutable and shared;
+   * its spill files are copied).
+   *
+   * @throws IllegalArgumentException if {@code other} is null, this miner, or has a different
+   *     {@link #nItems()}
+   */
+  public void merge(FPMiner other) {
+    if (other == null) {
+      throw new IllegalArgumentException("Cannot merge a null FPMiner");
+    }
+    if (other == this) {
+      throw new IllegalArgumentException("Cannot merge an FPMiner into itself");
+    }
+    if (other.nItems != nItems) {
+      throw new IllegalArgumentException(
+          "Cannot merge an FPMiner over " + other.nItems + " items into one over " + nItems);
+    }
+    appendUnchecked(other.bufTxn, other.bufItem, 0, other.bufLen);
+    for (MemRun r : other.memRuns) {
+      memRuns.add(r);
+      memRunBytes += r.data.length;
+    }
+    for (FileRun f : other.fileRuns) {
+      Path copy = newSpillFile();
+      try {
+        Files.copy(f.path, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "Cannot copy spilled run " + f.path + " to " + copy + ": " + e.getMessage(), e);
+      }
+      fileRuns.add(new FileRun(copy, f.bytes, f.nTxns, f.nPairs));
+    }
+    nRows += other.nRows;
+    cachedTxns = -1;
+    manageMemory();
+  }
+
+  /**
+   * Mines the frequent itemsets with support at least {@code minSupport} and at most {@code
+   * maxLen} items, with the given method.
+   */
+  public Itemsets mine(double minSupport, int maxLen, Method method) {
+    return mine(ItemsetMiner.minSupport(minSupport).withMaxLen(maxLen).withMethod(method));
+  }
+
+  /** Mines every frequent itemset with support at least {@code minSupport} (no length limit). */
+  public Itemsets mine(double minSupport) {
+    return mine(ItemsetMiner.minSupport(minSupport));
+  }
+
+  /** Mines with a full configuration (threshold, length limit, method, threads). */
+  public Itemsets mine(ItemsetMiner config) {
+    return config.mine(toTransactionDb(config));
+  }
+
+  /** Mines with a full configuration, streaming the itemsets to {@code sink}. */
+  public long mine(ItemsetMiner config, ItemsetSink sink) {
+    return config.mine(toTransactionDb(config), sink);
+  }
+
+  /**
+   * The transactions as a database holding only the items frequent for {@code config} (the
+   * others cannot be in a frequent itemset); N counts every transaction, emptied or not.
+   */
+  public TransactionDb toTransactionDb(ItemsetMiner config) {
+    return toTransactionDb(config::minCountFor);
+  }
+
+  /** Every transaction in ascending id order, with all its items. */
+  public TransactionDb toTransactionDb() {
+    return toTransactionDb(n -> 0);
+  }
+
+  private interface Threshold {
+    long minCountFor(long n);
+  }
+
+  private TransactionDb toTransactionDb(Threshold threshold) {
+    final int[] support = new int[nItems];
+    final long n =
+        mergeAll(
+            (txn, items, len) -> {
+              for (int k = 0; k < len; k++) {
+                support[items[k]]++;
+              }
+            });
+    cachedTxns = n;
+    if (n > ArrayUtil.MAX_ARRAY_LENGTH - 1) {
+      throw new IllegalStateException(
+          n + " transactions exceed the " + (ArrayUtil.MAX_ARRAY_LENGTH - 1)
+              + " one mining run can hold");
+    }
+    final long minCount = threshold.minCountFor(n);
+    final boolean[] keep = new boolean[nItems];
+    long entries = 0;
+    for (int i = 0; i < nItems; i++) {
+      if (support[i] > 0 && support[i] >= minCount) {
+        keep[i] = true;
+        entries += support[i];
+      }
+    }
+    if (entries > ArrayUtil.MAX_ARRAY_LENGTH) {
+      throw new IllegalStateException(
+          entries + " frequent (transaction, item) pairs exceed the " + ArrayUtil.MAX_ARRAY_LENGTH
+              + " one mining run can hold");
+    }
+    final int[] offsets = new int[(int) n + 1];
+    final int[] rows = new int[(int) entries];
+    final int[] state = new int[2]; // [transaction index, fill]
+    mergeAll(
+        (txn, items, len) -> {
+          int fill = state[1];
+          for (int k = 0; k < len; k++) {
+            int item = items[k];
+            if (keep[item]) {
+              rows[fill++] = item;
+            }
+          }
+          state[1] = fill;
+          offsets[++state[0]] = fill;
+        });
+    return TransactionDb.trusted(offsets, rows, nItems);
+  }
+
+  /** Receives transactions: {@code items[0..n)} strictly ascending, valid only during the call. */
+  @FunctionalInterface
+  public interface TransactionVisitor {
+    void visit(long txnId, int[] items, int n);
+  }
+
+  /**
+   * Streams every transaction, in ascending id order with its distinct items ascending, to
+   * {@code visitor} (one merge of the runs; nothing is materialised).
+   *
+   * @return the number of transactions, N
+   */
+  public long forEachTransaction(TransactionVisitor visitor) {
+    long n = mergeAll((txn, items, len) -> visitor.visit(txn, items, len));
+    cachedTxns = n;
+    return n;
+  }
+
+  /** Each item's support: the number of distinct transactions holding it (one merge pass). */
+  public long[] itemSupports() {
+    long[] support = new long[nItems];
+    forEachTransaction(
+        (txn, items, n) -> {
+          for (int k = 0; k < n; k++) {
+            support[items[k]]++;
+          }
+        });
+    return support;
+  }
+
+  /**
+   * Puts every pair into one sorted run (in memory when it fits the budget, else on disk): the
+   * canonical form that {@link #encode} writes. Changes no content.
+   */
+  public void compact() {
+    flushBuffer();
+    if (memRuns.size() + fileRuns.size() <= 1) {
+      return;
+    }
+    long bytes = memRunBytes + spilledBytes();
+    if (fileRuns.isEmpty() && bytes <= maxRamBytes) {
+      mergeMemRuns();
+    } else {
+      spillAll();
+    }
+    cachedTxns = fileRuns.isEmpty() ? memRuns.get(0).nTxns : fileRuns.get(0).nTxns;
+  }
+
+  /** Drops every pair and removes the spill files; the configuration stays. */
+  public void reset() {
+    bufTxn = NO_LONGS;
+    bufItem = NO_INTS;
+    tmpTxn = NO_LONGS;
+    tmpItem = NO_INTS;
+    bufLen = 0;
+    memRuns.clear();
+    memRunBytes = 0;
+    fileRuns.clear();
+    if (cleanable != null) {
+      cleanable.clean();
+      cleanable = null;
+      spill = null;
+    }
+    nRows = 0;
+    cachedTxns = -1;
+  }
+
+  /** Same as {@link #reset()}: releases memory and removes the spill files. */
+  @Override
+  public void close() {
+    reset();
+  }
+
+  // ---------------------------------------------------------------- encoding
+
+  /**
+   * Writes the canonical binary form: a header (magic, item bound, rows, N, distinct pairs, data
+   * length) and one sorted run. The configuration (budget, spill directory) is not part of it.
+   * {@link #compact() Compacts} first. The stream is not closed.
+   */
+  public void encode(OutputStream out) throws IOException {
+    compact();
+    long nTxns = 0;
+    long nPairs = 0;
+    long bytes = 0;
+    if (!memRuns.isEmpty()) {
+      MemRun r = memRuns.get(0);
+      nTxns = r.nTxns;
+      nPairs = r.nPairs;
+      bytes = r.data.length;
+    } else if (!fileRuns.isEmpty()) {
+      FileRun f = fileRuns.get(0);
+      nTxns = f.nTxns;
+      nPairs = f.nPairs;
+      bytes = f.bytes;
+    }
+    out.write(MAGIC);
+    RunFormat.writeVarLong(out, nItems);
+    RunFormat.writeVarLong(out, nRows);
+    RunFormat.writeVarLong(out, nTxns);
+    RunFormat.writeVarLong(out, nPairs);
+    RunFormat.writeVarLong(out, bytes);
+    if (!memRuns.isEmpty()) {
+      out.write(memRuns.get(0).data);
+    } else if (!fileRuns.isEmpty()) {
+      Files.copy(fileRuns.get(0).path, out);
+    }
+  }
+
+  /** The canonical binary form as a byte array. */
+  public byte[] toBytes() {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try {
+      encode(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /** Reads a miner written by {@link #encode}, with the default RAM budget. */
+  public static FPMiner decode(InputStream in) throws IOException {
+    return decode(in, DEFAULT_MAX_RAM_BYTES);
+  }
+
+  /**
+   * Reads a miner written by {@link #encode}, consuming exactly its bytes, with RAM budget
+   * {@code maxRamBytes}: run data larger than the budget goes straight to a spill file.
+   *
+   * @throws IOException for truncated or corrupt input, saying what was expected
+   */
+  public static FPMiner decode(InputStream in, long maxRamBytes) throws IOException {
+    if (maxRamBytes < MIN_RAM_BYTES) {
+      throw new IllegalArgumentException(
+          "maxRamBytes must be at least " + MIN_RAM_BYTES + " bytes, got " + maxRamBytes);
+    }
+    byte[] magic = new byte[MAGIC.length];
+    int got = in.readNBytes(magic, 0, magic.length);
+    if (got < magic.length) {
+      throw new EOFException("Truncated FPMiner encoding: " + got + " of 4 header bytes");
+    }
+    if (!Arrays.equals(magic, MAGIC)) {
+      throw new IOException(
+          "Not an FPMiner encoding (version 1): header bytes " + Arrays.toString(magic));
+    }
+    long nItems = RunFormat.readVarLong(in, "the item bound");
+    long nRows = RunFormat.readVarLong(in, "the row count");
+    long budget = maxRamBytes;
+    long nTxns = RunFormat.readVarLong(in, "the transaction count");
+    long nPairs = RunFormat.readVarLong(in, "the pair count");
+    long bytes = RunFormat.readVarLong(in, "the run length");
+    if (nItems < 0 || nItems > Integer.MAX_VALUE) {
+      throw new IOException("Corrupt FPMiner encoding: item bound " + nItems);
+    }
+    if (nRows < nPairs
+        || nTxns < 0
+        || nPairs < 0
+        || bytes < 0
+        || (nTxns == 0) != (bytes == 0)
+        || bytes < nTxns * 2) {
+      throw new IOException(
+          "Corrupt FPMiner encoding: rows " + nRows + ", transactions "
+              + nTxns + ", pairs " + nPairs + ", run bytes " + bytes);
+    }
+    FPMiner m = new FPMiner((int) nItems);
+    m.maxRamBytes = budget;
+    m.nRows = nRows;
+    if (bytes > 0) {
+      if (bytes <= Math.min(budget, ArrayUtil.MAX_ARRAY_LENGTH)) {
+        byte[] data = in.readNBytes((int) bytes);
+        if (data.length < bytes) {
+          throw new EOFException(
+              "Truncated FPMiner encoding: " + data.length + " of " + bytes + " run bytes");
+        }
+        m.memRuns.add(new MemRun(data, nTxns, nPairs));
+        m.memRunBytes = bytes;
+      } else {
+        Path file = m.newSpillFile();
+        try (OutputStream out = Files.newOutputStream(file)) {
+          byte[] chunk = new byte[1 << 16];
+          long left = bytes;
+          while (left > 0) {
+            int r = in.read(chunk, 0, (int) Math.min(chunk.length, left));
+            if (r < 0) {
+              throw new EOFException(
+                  "Truncated FPMiner encoding: " + (bytes - left) + " of " + bytes
+                      + " run bytes");
+            }
+            out.write(chunk, 0, r);
+            left -= r;
+          }
+        } catch (IOException e) {
+          m.close();
+          throw e;
+        }
+        m.fileRuns.add(new FileRun(file, bytes, nTxns, nPairs));
+      }
+    }
+    m.cachedTxns = nTxns;
+    return m;
+  }
+
+  /** Reads a miner from {@link #toBytes()} output, with the default RAM budget. */
+  public static FPMiner fromBytes(byte[] bytes) throws IOException {
+    java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(bytes);
+    FPMiner m = decode(in, DEFAULT_MAX_RAM_BYTES);
+    if (in.available() > 0) {
+      m.close();
+      throw new IOException(
+          "Corrupt FPMiner encoding: " + in.available() + " bytes after the end of the run");
+    }
+    return m;
+  }
+
+  /**
+   * Equal iff the same item bound, the same row count and the same set of pairs (whatever the
+   * budgets). Compacts both miners (no change of content).
+   */
+  @Override
+  public boolean equals(Object o) {
+    if (o == this) {
+      return true;
+    }
+    if (!(o instanceof FPMiner)) {
+      return false;
+    }
+    FPMiner other = (FPMiner) o;
+    return nItems == other.nItems
+        && nRows == other.nRows
+        && Arrays.equals(toBytes(), other.toBytes());
+  }
+
+  @Override
+  public int hashCode() {
+    return Long.hashCode(31L * nItems + nRows) * 31 + Long.hashCode(nTransactions());
+  }
+
+  @Override
+  public String toString() {
+    return "FPMiner{nItems=" + nItems + ", rows=" + nRows + ", buffered=" + bufLen
+        + ", memoryRuns=" + memRuns.size() + " (" + memRunBytes + " bytes), spillFiles="
+        + fileRuns.size() + "}";
+  }
+
+  // ---------------------------------------------------------------- buffer and runs
+
+  private int bufferCap() {
+    return (int) Math.max(MIN_BUFFER_PAIRS, Math.min(MAX_BUFFER_PAIRS, maxRamBytes / 96));
+  }
+
+  private void makeRoom() {
+    int cap = bufferCap();
+    if (bufTxn.length < cap) {
+      int next = (int) Math.min(cap, Math.max(1024, 2L * bufTxn.length));
+      bufTxn = Arrays.copyOf(bufTxn, next);
+      bufItem = Arrays.copyOf(bufItem, next);
+    } else {
+      flushBuffer();
+    }
+  }
+
+  /** Sorts, de-duplicates and encodes the buffer into a new in-memory run. */
+  private void flushBuffer() {
+    if (bufLen == 0) {
+      return;
+    }
+    sortBuffer();
+    int n = bufLen;
+    long[] t = bufTxn;
+    int[] it = bufItem;
+    RunFormat.Writer w = new RunFormat.Writer(n * 2 + 16);
+    int[] group = new int[16];
+    try {
+      int i = 0;
+      while (i < n) {
+        long txn = t[i];
+        int j = i;
+        while (j < n && t[j] == txn) {
+          j++;
+        }
+        int len = j - i;
+        if (len > group.length) {
+          group = new int[ArrayUtil.grow(group.length, len)];
+        }
+        System.arraycopy(it, i, group, 0, len);
+        len = RunFormat.sortUnique(group, len);
+        w.write(txn, group, len);
+        i = j;
+      }
+    } catch (IOException e) {
+      throw new AssertionError("in-memory writer", e);
+    }
+    bufLen = 0;
+    byte[] data = w.toByteArray();
+    memRuns.add(new MemRun(data, w.nTxns(), w.nPairs()));
+    memRunBytes += data.length;
+    manageMemory();
+  }
+
+  /** Sorts the buffer by transaction id (LSD radix on the id's varying bits; stable). */
+  private void sortBuffer() {
+    final int n = bufLen;
+    final long[] t = bufTxn;
+    long min = t[0];
+    long max = t[0];
+    boolean sorted = true;
+    for (int i = 1; i < n; i++) {
+      long v = t[i];
+      if (v < t[i - 1]) {
+        sorted = false;
+      }
+      if (v < min) {
+        min = v;
+      } else if (v > max) {
+        max = v;
+      }
+    }
+    if (sorted) {
+      return;
+    }
+    long range = max - min; // unsigned
+    int bits = 64 - Long.numberOfLeadingZeros(range);
+    int passes = (bits + 10) / 11;
+    int digitBits = (bits + passes - 1) / passes;
+    int mask = (1 << digitBits) - 1;
+    if (tmpTxn.length < bufTxn.length) {
+      tmpTxn = new long[bufTxn.length];
+      tmpItem = new int[bufTxn.length];
+    }
+    int[] count = new int[1 << digitBits];
+    long[] srcT = bufTxn;
+    int[] srcI = bufItem;
+    long[] dstT = tmpTxn;
+    int[] dstI = tmpItem;
+    for (int p = 0; p < passes; p++) {
+      final int shift = p * digitBits;
+      Arrays.fill(count, 0);
+      for (int i = 0; i < n; i++) {
+        count[(int) (((srcT[i] - min) >>> shift) & mask)]++;
+      }
+      int sum = 0;
+      for (int d = 0; d < count.length; d++) {
+        int c = count[d];
+        count[d] = sum;
+        sum += c;
+      }
+      for (int i = 0; i < n; i++) {
+        long v = srcT[i];
+        int pos = count[(int) (((v - min) >>> shift) & mask)]++;
+        dstT[pos] = v;
+        dstI[pos] = srcI[i];
+      }
+      long[] st = srcT;
+      srcT = dstT;
+      dstT = st;
+      int[] si = srcI;
+      srcI = dstI;
+      dstI = si;
+    }
+    bufTxn = srcT;
+    bufItem = srcI;
+    tmpTxn = dstT;
+    tmpItem = dstI;
+  }
+
+  /** Keeps run counts and memory within bounds. */
+  private void manageMemory() {
+    if (memRuns.size() > MAX_MEMORY_RUNS) {
+      mergeMemRuns();
+    }
+    if (!memRuns.isEmpty() && memRunBytes + 12L * (bufTxn.length + tmpTxn.length) > maxRamBytes) {
+      spillMemRuns();
+    }
+    if (fileRuns.size() > MAX_FILE_RUNS) {
+      mergeSmallestFiles();
+    }
+  }
+
+  /**
+   * Merges the smaller half of the spill files into one, so that every pair is rewritten only a
+   * logarithmic number of times however long the stream.
+   */
+  private void mergeSmallestFiles() {
+    fileRuns.sort((a, b) -> Long.compare(a.bytes, b.bytes));
+    List<FileRun> smallest =
+        new ArrayList<>(fileRuns.subList(0, fileRuns.size() - MAX_FILE_RUNS / 2));
+    FileRun f = writeMerged(List.of(), smallest);
+    fileRuns.removeAll(smallest);
+    fileRuns.add(f);
+    for (FileRun o : smallest) {
+      spill.delete(o.path);
+    }
+  }
+
+  private void mergeMemRuns() {
+    if (memRuns.size() <= 1) {
+      return;
+    }
+    RunFormat.Writer w = new RunFormat.Writer((int) Math.min(memRunBytes, 1 << 30));
+    try {
+      RunFormat.merge(memCursors().toArray(new RunFormat.Cursor[0]), w::write);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Corrupt in-memory run", e);
+    }
+    byte[] data = w.toByteArray();
+    memRuns.clear();
+    memRuns.add(new MemRun(data, w.nTxns(), w.nPairs()));
+    memRunBytes = data.length;
+  }
+
+  /** Merges the in-memory runs into one new spill file. */
+  private void spillMemRuns() {
+    FileRun f = writeMerged(memCursors(), List.of());
+    memRuns.clear();
+    memRunBytes = 0;
+    fileRuns.add(f);
+  }
+
+  /** Merges every run (memory and files) into one new spill file. */
+  private void spillAll() {
+    flushBuffer();
+    List<FileRun> old = new ArrayList<>(fileRuns);
+    FileRun f = writeMerged(memCursors(), old);
+    memRuns.clear();
+    memRunBytes = 0;
+    fileRuns.clear();
+    fileRuns.add(f);
+    for (FileRun o : old) {
+      spill.delete(o.path);
+    }
+  }
+
+  private FileRun writeMerged(List<RunFormat.Cursor> memory, List<FileRun> files) {
+    Path path = newSpillFile();
+    List<InputStream> opened = new ArrayList<>();
+    try (OutputStream out = Files.newOutputStream(path)) {
+      List<RunFormat.Cursor> cursors = new ArrayList<>(memory);
+      for (FileRun f : files) {
+        InputStream in = Files.newInputStream(f.path);
+        opened.add(in);
+        cursors.add(new RunFormat.Cursor(in, f.nTxns, f.path.toString()));
+      }
+      RunFormat.Writer w = new RunFormat.Writer(out);
+      RunFormat.merge(cursors.toArray(new RunFormat.Cursor[0]), w::write);
+      long bytes = w.finish();
+      return new FileRun(path, bytes, w.nTxns(), w.nPairs());
+    } catch (IOException e) {
+      spill.delete(path);
+      throw new UncheckedIOException("Cannot spill FPMiner run to " + path + ": " + e, e);
+    } finally {
+      closeAll(opened);
+    }
+  }
+
+  private List<RunFormat.Cursor> memCursors() {
+    List<RunFormat.Cursor> cursors = new ArrayList<>(memRuns.size());
+    for (MemRun r : memRuns) {
+      cursors.add(new RunFormat.Cursor(r.data, 0, r.data.length, r.nTxns, "memory"));
+    }
+    return cursors;
+  }
+
+  /** Streams every transaction, merged across runs, to {@code sink}; returns N. */
+  private long mergeAll(RunFormat.RecordSink sink) {
+    flushBuffer();
+    List<InputStream> opened = new ArrayList<>();
+    try {
+      List<RunFormat.Cursor> cursors = memCursors();
+      for (FileRun f : fileRuns) {
+        InputStream in = Files.newInputStream(f.path);
+        opened.add(in);
+        cursors.add(new RunFormat.Cursor(in, f.nTxns, f.path.toString()));
+      }
+      return RunFormat.merge(cursors.toArray(new RunFormat.Cursor[0]), sink);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read FPMiner runs: " + e.getMessage(), e);
+    } finally {
+      closeAll(opened);
+    }
+  }
+
+  private static void closeAll(List<InputStream> streams) {
+    for (InputStream in : streams) {
+      try {
+        in.close();
+      } catch (IOException ignored) {
+        // Reading is over; a failed close of a read-only stream loses nothing.
+      }
+    }
+  }
+
+  private Path newSpillFile() {
+    if (spill == null) {
+      spill = new SpillFiles();
+      cleanable = CLEANER.register(this, spill);
+    }
+    Path dir =
+        spillDirectory != null ? spillDirectory : Paths.get(System.getProperty("java.io.tmpdir"));
+    try {
+      Files.createDirectories(dir);
+      Path p = Files.createTempFile(dir, "rusket-fpminer-", ".run");
+      spill.add(p);
+      return p;
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot create an FPMiner spill file in " + dir + ": " + e, e);
+    }
+  }
+
+  private static final Cleaner CLEANER = Cleaner.create();
+
+  /** Spill files of all live miners, removed at JVM exit if not before. */
+  private static final Set<SpillFiles> LIVE = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  for (SpillFiles s : LIVE) {
+                    s.run();
+                  }
+                },
+                "rusket-fpminer-cleanup"));
+  }
+
+  /** The spill files of one miner; the cleaning action deletes them. Holds no miner reference. */
+  private static final class SpillFiles implements Runnable {
+    private final Set<Path> files = ConcurrentHashMap.newKeySet();
+
+    SpillFiles() {
+      LIVE.add(this);
+    }
+
+    void add(Path p) {
+      files.add(p);
+    }
+
+    void delete(Path p) {
+      files.remove(p);
+      try {
+        Files.deleteIfExists(p);
+      } catch (IOException ignored) {
+        // Best effort: the file is no longer referenced.
+      }
+    }
+
+    @Override
+    public void run() {
+      for (Path p : files) {
+        delete(p);
+      }
+      LIVE.remove(this);
+    }
+  }
+
+  /** An immutable sorted run in memory; may be shared between merged miners. */
+  private static final class MemRun {
+    final byte[] data;
+    final long nTxns;
+    final long nPairs;
+
+    MemRun(byte[] data, long nTxns, long nPairs) {
+      this.data = data;
+      this.nTxns = nTxns;
+      this.nPairs = nPairs;
+    }
+  }
+
+  /** A sorted run in a spill file owned by one miner. */
+  private static final class FileRun {
+    final Path path;
+    final long bytes;
+    final long nTxns;
+    final long nPairs;
+
+    FileRun(Path path, long bytes, long nTxns, long nPairs) {
+      this.path = path;
+      this.bytes = bytes;
+      this.nTxns = nTxns;
+      this.nPairs = nPairs;
+    }
+  }
+}

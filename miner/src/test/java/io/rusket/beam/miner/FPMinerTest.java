@@ -1,0 +1,393 @@
+package io.rusket.beam.miner;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rusket.beam.testing.Datasets;
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class FPMinerTest {
+  @TempDir Path tmp;
+
+  /** Random pairs: skewed items, random (often negative or huge) txn ids, some repeats. */
+  static final class Pairs {
+    final long[] txn;
+    final int[] item;
+    final int nItems;
+
+    Pairs(long[] txn, int[] item, int nItems) {
+      this.txn = txn;
+      this.item = item;
+      this.nItems = nItems;
+    }
+
+    static Pairs random(long seed, int nTxns, int nItems, double meanLen) {
+      Random r = new Random(seed);
+      long[] ids = new long[nTxns];
+      for (int t = 0; t < nTxns; t++) {
+        switch ((int) (seed % 3)) {
+          case 0:
+            ids[t] = t; // dense, ascending
+            break;
+          case 1:
+            ids[t] = r.nextLong(); // anywhere in the long range
+            break;
+          default:
+            ids[t] = 1_000_000_007L * (t % 2 == 0 ? t : -t); // wide, both signs
+        }
+      }
+      List<long[]> pairs = new ArrayList<>();
+      for (int t = 0; t < nTxns; t++) {
+        int len = (int) Math.round(-meanLen * Math.log(1 - r.nextDouble()));
+        for (int k = 0; k < len; k++) {
+          int it = (int) Math.min(nItems - 1, Math.floor(nItems * Math.pow(r.nextDouble(), 2.5)));
+          pairs.add(new long[] {ids[t], it});
+          if (r.nextInt(20) == 0) {
+            pairs.add(new long[] {ids[t], it}); // a repeat
+          }
+        }
+      }
+      java.util.Collections.shuffle(pairs, r);
+      long[] txn = new long[pairs.size()];
+      int[] item = new int[pairs.size()];
+      for (int i = 0; i < txn.length; i++) {
+        txn[i] = pairs.get(i)[0];
+        item[i] = (int) pairs.get(i)[1];
+      }
+      return new Pairs(txn, item, nItems);
+    }
+
+    TransactionDb db() {
+      return TransactionDb.fromPairs(txn, item, null);
+    }
+
+    void feed(FPMiner m, int chunk) {
+      for (int i = 0; i < txn.length; i += chunk) {
+        int n = Math.min(chunk, txn.length - i);
+        m.addChunk(Arrays.copyOfRange(txn, i, i + n), Arrays.copyOfRange(item, i, i + n));
+      }
+    }
+  }
+
+  private static Itemsets batch(Pairs p, ItemsetMiner miner) {
+    // fromPairs sizes nItems by the largest id; the miner's output does not depend on it.
+    return miner.mine(p.db()).canonical();
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
+  void equalsBatchMinerOnRandomDataForEveryChunkSizeAndMethod(int seed) {
+    Pairs p = Pairs.random(seed, 150 + seed * 20, 20 + seed, 4.0);
+    int[] chunks = {1, 7, 64, p.txn.length / 3 + 1, p.txn.length};
+    for (Method method : Method.values()) {
+      ItemsetMiner cfg = ItemsetMiner.minSupport(0.04).withMethod(method).withThreads(1);
+      Itemsets expected = batch(p, cfg);
+      for (int chunk : chunks) {
+        try (FPMiner m = new FPMiner(p.nItems)) {
+          p.feed(m, chunk);
+          assertEquals(p.db().size(), m.nTransactions(), "N, chunk " + chunk);
+          assertEquals(p.txn.length, m.nRows());
+          assertEquals(expected, m.mine(cfg).canonical(), method + " chunk " + chunk);
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {21, 22, 23, 24})
+  void spillWithTinyBudgetGivesTheSameItemsetsAndRemovesFiles(int seed) throws IOException {
+    Pairs p = Pairs.random(seed, 3000, 40, 5.0);
+    ItemsetMiner cfg = ItemsetMiner.minSupport(0.02).withMaxLen(4);
+    Itemsets expected = batch(p, cfg);
+    Path dir = tmp.resolve("spill-" + seed);
+    try (FPMiner m = new FPMiner(p.nItems).withMaxRamBytes(2048).withSpillDirectory(dir)) {
+      p.feed(m, 97);
+      assertTrue(m.spillFileCount() > 0, "spilled");
+      assertTrue(m.spillFileCount() <= FPMiner.MAX_FILE_RUNS + 1, "file runs are merged");
+      assertEquals(m.spillFileCount(), countFiles(dir));
+      assertEquals(expected, m.mine(cfg).canonical());
+      // extractOutput-style repeat: mining again gives the same and keeps the files.
+      assertEquals(expected, m.mine(cfg).canonical());
+      assertEquals(p.db().size(), m.nTransactions());
+    }
+    assertEquals(0, countFiles(dir), "close removes the spill files");
+  }
+
+  @Test
+  void spillFilesAreRemovedAfterAFailedMiningRunAndOnReset() throws IOException {
+    Pairs p = Pairs.random(31, 2000, 30, 4.0);
+    Path dir = tmp.resolve("fail");
+    FPMiner m = new FPMiner(p.nItems).withMaxRamBytes(4096).withSpillDirectory(dir);
+    p.feed(m, 500);
+    assertTrue(countFiles(dir) > 0);
+    RuntimeException boom =
+        assertThrows(
+            RuntimeException.class,
+            () ->
+                m.mine(
+                    ItemsetMiner.minSupport(0.05),
+                    (items, len, count) -> {
+                      throw new IllegalStateException("sink failed");
+                    }));
+    assertEquals("sink failed", boom.getMessage());
+    m.reset();
+    assertEquals(0, countFiles(dir), "reset removes the spill files");
+    assertEquals(0, m.nRows());
+    assertEquals(0, m.nTransactions());
+    // still usable after reset
+    p.feed(m, 500);
+    assertEquals(batch(p, ItemsetMiner.minSupport(0.05)), m.mine(0.05).canonical());
+    m.close();
+    assertEquals(0, countFiles(dir));
+  }
+
+  @Test
+  void unreachableMinersHaveTheirSpillFilesRemovedByTheCleaner() throws Exception {
+    Pairs p = Pairs.random(32, 1000, 30, 4.0);
+    Path dir = tmp.resolve("gc");
+    FPMiner m = new FPMiner(p.nItems).withMaxRamBytes(2048).withSpillDirectory(dir);
+    p.feed(m, 100);
+    assertTrue(countFiles(dir) > 0);
+    m = null;
+    for (int i = 0; i < 100 && countFiles(dir) > 0; i++) {
+      System.gc();
+      Thread.sleep(20);
+    }
+    assertEquals(0, countFiles(dir), "the Cleaner removes files of a collected miner");
+  }
+
+  private static long countFiles(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.count();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {2, 3, 5, 8})
+  void mergeOfPartsEqualsOneMinerAndLeavesTheOthersUnchanged(int parts) throws IOException {
+    Pairs p = Pairs.random(40 + parts, 800, 25, 4.0);
+    Random r = new Random(parts);
+    FPMiner[] ms = new FPMiner[parts];
+    for (int k = 0; k < parts; k++) {
+      // Some parts spill, some stay in memory, some keep pairs in the buffer.
+      ms[k] = new FPMiner(p.nItems).withSpillDirectory(tmp);
+      if (k % 2 == 1) {
+        ms[k].withMaxRamBytes(2048);
+      }
+    }
+    for (int i = 0; i < p.txn.length; i++) {
+      ms[r.nextInt(parts)].add(p.txn[i], p.item[i]); // pairs of one txn spread over parts
+    }
+    byte[][] before = new byte[parts][];
+    for (int k = 1; k < parts; k++) {
+      before[k] = ms[k].toBytes();
+    }
+    FPMiner all = new FPMiner(p.nItems);
+    p.feed(all, 1000);
+    for (int k = 1; k < parts; k++) {
+      ms[0].merge(ms[k]);
+    }
+    assertEquals(all, ms[0]);
+    assertArrayEquals(all.toBytes(), ms[0].toBytes(), "canonical encoding");
+    for (int k = 1; k < parts; k++) {
+      assertArrayEquals(before[k], ms[k].toBytes(), "merge must not change part " + k);
+    }
+    ItemsetMiner cfg = ItemsetMiner.minSupport(0.03);
+    assertEquals(batch(p, cfg), ms[0].mine(cfg).canonical());
+    for (FPMiner m : ms) {
+      m.close();
+    }
+  }
+
+  @Test
+  void mergeRejectsSelfNullAndOtherItemBounds() {
+    FPMiner a = new FPMiner(10);
+    assertThrows(IllegalArgumentException.class, () -> a.merge(a));
+    assertThrows(IllegalArgumentException.class, () -> a.merge(null));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> a.merge(new FPMiner(11)));
+    assertTrue(e.getMessage().contains("11") && e.getMessage().contains("10"), e.getMessage());
+  }
+
+  @Test
+  void encodingRoundTripsAndIsCanonical() throws IOException {
+    Pairs p = Pairs.random(50, 500, 30, 4.0);
+    FPMiner a = new FPMiner(p.nItems);
+    p.feed(a, 33);
+    FPMiner b = new FPMiner(p.nItems);
+    for (int i = p.txn.length - 1; i >= 0; i--) {
+      b.add(p.txn[i], p.item[i]);
+    }
+    assertArrayEquals(a.toBytes(), b.toBytes(), "same pairs, other order: same bytes");
+    FPMiner c = FPMiner.fromBytes(a.toBytes());
+    assertEquals(a, c);
+    assertEquals(a.nRows(), c.nRows());
+    assertEquals(a.nTransactions(), c.nTransactions());
+    assertEquals(FPMiner.DEFAULT_MAX_RAM_BYTES, c.maxRamBytes());
+    ItemsetMiner cfg = ItemsetMiner.minSupport(0.05);
+    assertEquals(a.mine(cfg), c.mine(cfg));
+    // Compact: far below the 12 bytes of a raw pair.
+    assertTrue(a.toBytes().length < 3L * p.txn.length, a.toBytes().length + " bytes");
+    // Decoding into a small budget goes to a spill file.
+    FPMiner d = FPMiner.decode(new ByteArrayInputStream(a.toBytes()), 1024);
+    assertEquals(1024, d.maxRamBytes());
+    assertEquals(1, d.spillFileCount());
+    assertEquals(a.mine(cfg), d.mine(cfg));
+    d.close();
+    // Empty miner.
+    FPMiner e = FPMiner.fromBytes(new FPMiner(7).toBytes());
+    assertEquals(new FPMiner(7), e);
+    assertEquals(0, e.mine(0.5).size());
+  }
+
+  @Test
+  void truncatedOrCorruptEncodingsAreReportedClearly() {
+    Pairs p = Pairs.random(51, 200, 20, 4.0);
+    FPMiner a = new FPMiner(p.nItems);
+    p.feed(a, 1000);
+    byte[] bytes = a.toBytes();
+    for (int cut : new int[] {0, 2, 6, bytes.length / 2, bytes.length - 1}) {
+      IOException e =
+          assertThrows(
+              IOException.class, () -> FPMiner.fromBytes(Arrays.copyOf(bytes, cut)), "cut " + cut);
+      assertTrue(e instanceof EOFException || e.getMessage().contains("Corrupt"), e.getMessage());
+      assertTrue(e.getMessage().contains("FPMiner"), e.getMessage());
+    }
+    byte[] bad = bytes.clone();
+    bad[0] = 'X';
+    IOException e = assertThrows(IOException.class, () -> FPMiner.fromBytes(bad));
+    assertTrue(e.getMessage().contains("Not an FPMiner encoding"), e.getMessage());
+    byte[] extra = Arrays.copyOf(bytes, bytes.length + 1);
+    assertThrows(IOException.class, () -> FPMiner.fromBytes(extra));
+  }
+
+  @Test
+  void badChunksAreRejectedWholeAndTheMinerStaysUsable() {
+    FPMiner m = new FPMiner(5);
+    m.addChunk(new long[] {1, 1, 2}, new int[] {0, 1, 1});
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> m.addChunk(new long[] {3, 3, 4}, new int[] {2, 5, 0}));
+    assertTrue(e.getMessage().contains("item id 5 at position 1"), e.getMessage());
+    assertTrue(e.getMessage().contains("[0, 5)"), e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> m.addChunk(new long[] {3}, new int[] {-1}));
+    assertTrue(e.getMessage().contains("-1 at position 0"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> m.addChunk(null, new int[] {1}));
+    assertTrue(e.getMessage().contains("txnIds"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> m.addChunk(new long[] {1}, null));
+    assertTrue(e.getMessage().contains("itemIds"), e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> m.addChunk(new long[] {1, 2}, new int[] {1}));
+    assertTrue(e.getMessage().contains("2 entries") && e.getMessage().contains("1"));
+    e = assertThrows(IllegalArgumentException.class, () -> m.add(9, 7));
+    assertTrue(e.getMessage().contains("7") && e.getMessage().contains("transaction 9"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> m.addChunk(new long[] {1, 2}, new int[] {1, 2}, 1, 2));
+    assertThrows(IllegalArgumentException.class, () -> new FPMiner(-1));
+    assertThrows(IllegalArgumentException.class, () -> m.withMaxRamBytes(10));
+    // Nothing of the rejected chunks was added.
+    assertEquals(3, m.nRows());
+    assertEquals(2, m.nTransactions());
+    m.addChunk(new long[] {2, 3}, new int[] {0, 1}, 0, 2);
+    Itemsets got = m.mine(ItemsetMiner.minCount(2)).canonical();
+    // transactions {0,1}, {0,1}, {1}: item 1 in 3, item 0 in 2, {0,1} in 2
+    assertEquals(3, got.size());
+    assertEquals(3, got.count(got.indexOf(1)));
+    assertEquals(2, got.count(got.indexOf(0, 1)));
+  }
+
+  @Test
+  void repeatedPairsCountOnceAndCountsAreExposed() {
+    FPMiner m = new FPMiner(3);
+    m.addChunk(new long[] {7, 7, 7, 8}, new int[] {2, 2, 0, 2});
+    m.addChunk(new long[] {7, 8}, new int[] {2, 2});
+    assertEquals(6, m.nRows());
+    assertEquals(2, m.nTransactions());
+    assertEquals(3, m.nItems());
+    Itemsets got = m.mine(ItemsetMiner.minCount(1)).canonical();
+    assertEquals(2, got.count(got.indexOf(2)));
+    assertEquals(1, got.count(got.indexOf(0, 2)));
+    TransactionDb db = m.toTransactionDb();
+    assertArrayEquals(new int[] {0, 2}, db.transaction(0));
+    assertArrayEquals(new int[] {2}, db.transaction(1));
+    assertNotEquals(m, new FPMiner(3));
+  }
+
+  @Test
+  void prunedDatabaseKeepsEveryTransaction() {
+    FPMiner m = new FPMiner(4);
+    // item 3 only once: pruned at minCount 2, but its transaction still counts in N.
+    m.addChunk(new long[] {1, 1, 2, 3, 4}, new int[] {0, 1, 0, 1, 3});
+    TransactionDb db = m.toTransactionDb(ItemsetMiner.minCount(2));
+    assertEquals(4, db.size());
+    assertEquals(0, db.transactionLength(3));
+    assertEquals(4, m.mine(ItemsetMiner.minSupport(0.5)).nTransactions());
+  }
+
+  @Test
+  void retailAsShuffledEventsGivesTheReferenceCounts() throws IOException {
+    TransactionDb retail = TransactionDb.readBaskets(Datasets.require("retail.dat"));
+    long[] txn = new long[(int) retail.nEntries()];
+    int[] item = new int[txn.length];
+    int k = 0;
+    for (int t = 0; t < retail.size(); t++) {
+      for (int it : retail.transaction(t)) {
+        txn[k] = 1_000_000L * t + 17; // sparse ids
+        item[k++] = it;
+      }
+    }
+    Random r = new Random(7);
+    for (int i = txn.length - 1; i > 0; i--) {
+      int j = r.nextInt(i + 1);
+      long tt = txn[i];
+      txn[i] = txn[j];
+      txn[j] = tt;
+      int ii = item[i];
+      item[i] = item[j];
+      item[j] = ii;
+    }
+    // A budget far below the data: spills, merges files and mines from disk.
+    try (FPMiner m = new FPMiner(retail.nItems()).withMaxRamBytes(256 << 10)) {
+      for (int i = 0; i < txn.length; i += 10_000) {
+        int n = Math.min(10_000, txn.length - i);
+        m.addChunk(txn, item, i, n);
+      }
+      assertTrue(m.spillFileCount() > 0);
+      assertEquals(88_162, m.nTransactions());
+      for (Datasets.Reference ref : Datasets.references()) {
+        if (!ref.dataset.equals("retail") || !ref.exact()) {
+          continue;
+        }
+        long[] byLen = new long[16];
+        long total =
+            m.mine(ItemsetMiner.minSupport(ref.minSupport), (items, len, c) -> byLen[len - 1]++);
+        assertEquals(ref.itemsets, total, ref.toString());
+        assertArrayEquals(ref.byLength, Arrays.copyOf(byLen, ref.byLength.length), ref.toString());
+      }
+    }
+  }
+}
