@@ -696,35 +696,66 @@ public final class FPMiner implements AutoCloseable {
     manageMemory();
   }
 
-  /** Sorts the buffer by transaction id (LSD radix on the id's varying bits; stable). */
+  /**
+   * Sorts the buffer by transaction id, stably: an LSD radix sort over only the bits in which the
+   * ids differ (gathered into a compact key, so ids such as {@code chunk << 40 | n} cost two
+   * passes, not five); already sorted input costs one scan.
+   */
   private void sortBuffer() {
     final int n = bufLen;
     final long[] t = bufTxn;
-    long min = t[0];
-    long max = t[0];
+    final long first = t[0];
+    long diff = 0;
     boolean sorted = true;
     for (int i = 1; i < n; i++) {
       long v = t[i];
       if (v < t[i - 1]) {
         sorted = false;
       }
-      if (v < min) {
-        min = v;
-      } else if (v > max) {
-        max = v;
-      }
+      diff |= v ^ first;
     }
     if (sorted) {
       return;
     }
-    long range = max - min; // unsigned
-    int bits = 64 - Long.numberOfLeadingZeros(range);
-    int passes = (bits + 10) / 11;
-    int digitBits = (bits + passes - 1) / passes;
-    int mask = (1 << digitBits) - 1;
+    // Key: the varying bits of (id with the sign bit flipped), gathered high to low; their
+    // unsigned order is the ids' signed order because the other bits are equal in every id.
+    final int bits = Long.bitCount(diff);
+    int runs = 0;
+    int[] runShift = new int[32];
+    long[] runMask = new long[32];
+    int[] runOffset = new int[32];
+    int offset = 0;
+    for (int b = 0; b < 64; ) {
+      if ((diff >>> b & 1) == 0) {
+        b++;
+        continue;
+      }
+      int e = b;
+      while (e < 64 && (diff >>> e & 1) != 0) {
+        e++;
+      }
+      runShift[runs] = b;
+      runMask[runs] = e - b == 64 ? -1L : (1L << (e - b)) - 1;
+      runOffset[runs] = offset;
+      offset += e - b;
+      runs++;
+      b = e;
+    }
+    final int passes = (bits + 10) / 11;
+    final int digitBits = (bits + passes - 1) / passes;
+    final int mask = (1 << digitBits) - 1;
     if (tmpTxn.length < bufTxn.length) {
       tmpTxn = new long[bufTxn.length];
       tmpItem = new int[bufTxn.length];
+    }
+    // The ids become their gathered keys in place (and are restored at the end).
+    for (int i = 0; i < n; i++) {
+      long v = t[i] ^ Long.MIN_VALUE;
+      long k = 0;
+      for (int r = 0; r < runs; r++) {
+        k |= ((v >>> runShift[r]) & runMask[r]) << runOffset[r];
+      }
+      t[i] = k;
     }
     int[] count = new int[1 << digitBits];
     long[] srcT = bufTxn;
@@ -735,7 +766,7 @@ public final class FPMiner implements AutoCloseable {
       final int shift = p * digitBits;
       Arrays.fill(count, 0);
       for (int i = 0; i < n; i++) {
-        count[(int) (((srcT[i] - min) >>> shift) & mask)]++;
+        count[(int) ((srcT[i] >>> shift) & mask)]++;
       }
       int sum = 0;
       for (int d = 0; d < count.length; d++) {
@@ -744,9 +775,9 @@ public final class FPMiner implements AutoCloseable {
         sum += c;
       }
       for (int i = 0; i < n; i++) {
-        long v = srcT[i];
-        int pos = count[(int) (((v - min) >>> shift) & mask)]++;
-        dstT[pos] = v;
+        long k = srcT[i];
+        int pos = count[(int) ((k >>> shift) & mask)]++;
+        dstT[pos] = k;
         dstI[pos] = srcI[i];
       }
       long[] st = srcT;
@@ -755,6 +786,15 @@ public final class FPMiner implements AutoCloseable {
       int[] si = srcI;
       srcI = dstI;
       dstI = si;
+    }
+    final long common = (first ^ Long.MIN_VALUE) & ~diff;
+    for (int i = 0; i < n; i++) {
+      long k = srcT[i];
+      long v = common;
+      for (int r = 0; r < runs; r++) {
+        v |= ((k >>> runOffset[r]) & runMask[r]) << runShift[r];
+      }
+      srcT[i] = v ^ Long.MIN_VALUE;
     }
     bufTxn = srcT;
     bufItem = srcI;
@@ -765,7 +805,7 @@ public final class FPMiner implements AutoCloseable {
   /** Keeps run counts and memory within bounds. */
   private void manageMemory() {
     if (memRuns.size() > MAX_MEMORY_RUNS) {
-      mergeMemRuns();
+      mergeSmallestMemRuns();
     }
     if (!memRuns.isEmpty() && memRunBytes + 12L * (bufTxn.length + tmpTxn.length) > maxRamBytes) {
       spillMemRuns();
@@ -805,6 +845,30 @@ public final class FPMiner implements AutoCloseable {
     memRuns.clear();
     memRuns.add(new MemRun(data, w.nTxns(), w.nPairs()));
     memRunBytes = data.length;
+  }
+
+  /** Merges the smaller half of the in-memory runs into one (each pair rewritten O(log) times). */
+  private void mergeSmallestMemRuns() {
+    memRuns.sort((a, b) -> Integer.compare(a.data.length, b.data.length));
+    List<MemRun> smallest =
+        new ArrayList<>(memRuns.subList(0, memRuns.size() - MAX_MEMORY_RUNS / 2));
+    RunFormat.Cursor[] cursors = new RunFormat.Cursor[smallest.size()];
+    long bytes = 0;
+    for (int i = 0; i < cursors.length; i++) {
+      MemRun r = smallest.get(i);
+      cursors[i] = new RunFormat.Cursor(r.data, 0, r.data.length, r.nTxns, "memory");
+      bytes += r.data.length;
+    }
+    RunFormat.Writer w = new RunFormat.Writer((int) Math.min(bytes, 1 << 30));
+    try {
+      RunFormat.merge(cursors, w::write);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Corrupt in-memory run", e);
+    }
+    byte[] data = w.toByteArray();
+    memRuns.removeAll(smallest);
+    memRuns.add(new MemRun(data, w.nTxns(), w.nPairs()));
+    memRunBytes += data.length - bytes;
   }
 
   /** Merges the in-memory runs into one new spill file. */

@@ -24,6 +24,7 @@ public final class Benchmark {
   static {
     SUITES.put("miner", MinerSuite::new);
     SUITES.put("grouped", GroupedSuite::new);
+    SUITES.put("stream", StreamSuite::new);
   }
 
   private Benchmark() {}
