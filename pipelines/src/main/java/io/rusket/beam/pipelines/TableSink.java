@@ -2,6 +2,10 @@ package io.rusket.beam.pipelines;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +14,8 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
 import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.io.WriteFilesResult;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.beam.sdk.metrics.Counter;
@@ -17,6 +23,7 @@ import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
+import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -52,8 +59,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * }</pre>
  *
  * <p>The number of shards is the runner's choice unless set. Temporary files live in a hidden
- * {@code .temp-beam*} directory under the output directory until the write is finalised, then are
- * removed. Rows are streamed: nothing is held in memory beyond the writers' buffers (Parquet's row
+ * {@code .temp-beam*} directory under the output directory until the write is finalised; then Beam
+ * removes them, and a last step ("RemoveTempDir") removes that directory if empty (local file
+ * system; object stores have no directories). Rows are streamed: nothing is held in memory beyond the writers' buffers (Parquet's row
  * group buffer, 128 MiB by default, per open shard).
  *
  * <p>Metrics (namespace {@value #METRICS_NAMESPACE}): counter {@code rowsWritten}.
@@ -145,16 +153,60 @@ public final class TableSink extends PTransform<PCollection<Row>, WriteFilesResu
               counted
                   .apply("ToAvro", ParDo.of(new ToAvroFn(avro.toString(), schema)))
                   .setCoder(AvroCoder.of(avro));
-          return records.apply(
-              "WriteParquet", withShards(FileIO.<GenericRecord>write().via(ParquetIO.sink(avro))));
+          return removeTempDir(
+              records.apply(
+                  "WriteParquet",
+                  withShards(FileIO.<GenericRecord>write().via(ParquetIO.sink(avro)))));
         }
       case JSONL:
       case CSV:
-        return counted.apply(
-            format == OutputFormat.CSV ? "WriteCsv" : "WriteJsonLines",
-            withShards(FileIO.<Row>write().via(new TextSink(format, schema))));
+        return removeTempDir(
+            counted.apply(
+                format == OutputFormat.CSV ? "WriteCsv" : "WriteJsonLines",
+                withShards(FileIO.<Row>write().via(new TextSink(format, schema)))));
       default:
         throw new AssertionError(format);
+    }
+  }
+
+  /**
+   * Once the files are final, removes the empty {@code .temp-beam*} directories Beam's file
+   * writes leave in a local output directory, so that it holds only result files.
+   */
+  private WriteFilesResult<Void> removeTempDir(WriteFilesResult<Void> result) {
+    result
+        .getPerDestinationOutputFilenames()
+        .apply("CountShards", Count.globally())
+        .apply("RemoveTempDir", ParDo.of(new RemoveTempDirFn(directory)));
+    return result;
+  }
+
+  private static final class RemoveTempDirFn extends DoFn<Long, Void> {
+    private static final long serialVersionUID = 1L;
+    private final String directory;
+
+    RemoveTempDirFn(String directory) {
+      this.directory = directory;
+    }
+
+    @ProcessElement
+    public void processElement() {
+      ResourceId dir = FileSystems.matchNewResource(directory, true);
+      if (!"file".equals(dir.getScheme())) {
+        return; // object stores have no empty directories
+      }
+      Path local = Paths.get(dir.toString());
+      try (DirectoryStream<Path> temps = Files.newDirectoryStream(local, ".temp-beam*")) {
+        for (Path t : temps) {
+          try {
+            Files.deleteIfExists(t); // only if empty: another write may be using it
+          } catch (IOException e) {
+            // Not empty or not ours: leave it.
+          }
+        }
+      } catch (IOException e) {
+        // The directory is not listable: nothing to clean.
+      }
     }
   }
 
