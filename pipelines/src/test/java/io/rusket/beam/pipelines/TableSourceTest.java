@@ -15,6 +15,11 @@ import java.util.Map;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.schemas.Schema;
@@ -99,10 +104,15 @@ class TableSourceTest {
                 + "S2,2,3,bread\n"
                 + "S2,3,7,\"say \"\"cheese\"\"\"\n");
 
+    // The same rows split over two Arrow files, read through a glob.
+    LocalFiles.writeArrow(dir.resolve("split-1.arrow"), EVENTS, ROWS.subList(0, 1));
+    LocalFiles.writeArrow(dir.resolve("split-2.arrow"), EVENTS, ROWS.subList(1, 4));
+    Path glob = dir.resolve("split-*.arrow");
+
     Schema wanted = project(EVENTS, "item", "store_id", "transaction_id");
     List<Row> expected = project(ROWS, wanted);
     Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
-    for (Path path : List.of(parquet, arrow, csv)) {
+    for (Path path : List.of(parquet, arrow, csv, glob)) {
       TableSource src = TableSource.from(path.toString()).withColumns("item", "store_id", "transaction_id");
       assertEquals(wanted.getFieldNames(), src.getSchema().getFieldNames());
       PCollection<Row> rows = p.apply("Read " + path.getFileName(), src);
@@ -137,7 +147,41 @@ class TableSourceTest {
     assertEquals(
         TypeName.INT32,
         TableSource.from(parquet.toString()).getFileSchema().getField("item_id").getType().getTypeName());
-    p.run().waitUntilFinish();
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    // Metrics: 4 rows from each of the four sources; 1 + 1 + 2 files read by the DoFns (Arrow, CSV).
+    assertEquals(16L, counter(result, "rowsRead"));
+    assertEquals(4L, counter(result, "filesRead"));
+    assertEquals(3L, counter(result, "batchesRead"));
+  }
+
+  private static long counter(PipelineResult result, String name) {
+    long sum = 0;
+    for (MetricResult<Long> c :
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.named(TableSource.METRICS_NAMESPACE, name))
+                    .build())
+            .getCounters()) {
+      sum += c.getAttempted();
+    }
+    return sum;
+  }
+
+  @Test
+  void displayDataShowsPatternFormatAndColumns() {
+    DisplayData d =
+        DisplayData.from(
+            TableSource.from("in/*.csv")
+                .withColumns("a", "b")
+                .withCsvType("a", TypeName.INT32));
+    assertTrue(d.items().stream().anyMatch(i -> i.getKey().equals("filepattern") && i.getValue().equals("in/*.csv")));
+    assertTrue(d.items().stream().anyMatch(i -> i.getKey().equals("format") && i.getValue().equals("csv")));
+    assertTrue(d.items().stream().anyMatch(i -> i.getKey().equals("columns") && i.getValue().equals("a,b")));
+    DisplayData sink = DisplayData.from(TableSink.to("out").withFormat(OutputFormat.CSV).withNumShards(3));
+    assertTrue(sink.items().stream().anyMatch(i -> i.getKey().equals("numShards") && i.getValue().equals(3L)), sink.toString());
   }
 
   @Test
