@@ -27,7 +27,12 @@ import org.apache.beam.sdk.schemas.Schema.TypeName;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.MessageTypeParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -168,6 +173,36 @@ class TableSourceTest {
       sum += c.getAttempted();
     }
     return sum;
+  }
+
+  /**
+   * A Parquet file without an Avro schema in its footer (as pyarrow, pandas or Spark write them):
+   * the Parquet schema is converted (optional UTF8 binary → nullable STRING, int32 → INT32).
+   */
+  @Test
+  void readsParquetWrittenWithoutAnAvroSchema() throws IOException {
+    MessageType type =
+        MessageTypeParser.parseMessageType(
+            "message spark_schema { optional binary store_id (UTF8); required int64 txn;"
+                + " optional int32 item_id; optional double price; }");
+    Path path = dir.resolve("plain.parquet");
+    try (ParquetWriter<Group> w =
+        ExampleParquetWriter.builder(new LocalFiles.LocalOutputFile(path)).withType(type).build()) {
+      SimpleGroupFactory f = new SimpleGroupFactory(type);
+      w.write(f.newGroup().append("store_id", "S1").append("txn", 1L).append("item_id", 3).append("price", 1.5));
+      w.write(f.newGroup().append("store_id", "S2").append("txn", 2L).append("item_id", 4));
+    }
+    TableSource src = TableSource.from(path.toString()).withColumns("item_id", "store_id");
+    Schema schema = src.getSchema();
+    assertEquals(TypeName.INT32, schema.getField("item_id").getType().getTypeName());
+    assertTrue(schema.getField("store_id").getType().getNullable());
+    assertTrue(TableSource.from(path.toString()).getFileSchema().hasField("price"));
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
+    PAssert.that(p.apply(src))
+        .containsInAnyOrder(
+            Row.withSchema(schema).addValues(3, "S1").build(),
+            Row.withSchema(schema).addValues(4, "S2").build());
+    p.run().waitUntilFinish();
   }
 
   @Test
