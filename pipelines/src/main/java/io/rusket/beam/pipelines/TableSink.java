@@ -23,11 +23,14 @@ import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
+import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -58,7 +61,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * // out/itemsets/part-00000-of-00002.jsonl, out/itemsets/part-00001-of-00002.jsonl
  * }</pre>
  *
- * <p>The number of shards is the runner's choice unless set. Temporary files live in a hidden
+ * <p>Windowed input is written per window and pane (Beam's windowed writes; the file names then
+ * carry the window, {@code part-<window>-SSSSS-of-NNNNN.<ext>}); unbounded input needs {@link
+ * #withNumShards}. The number of shards is the runner's choice unless set. Temporary files live in a hidden
  * {@code .temp-beam*} directory under the output directory until the write is finalised; then Beam
  * removes them, and a last step ("RemoveTempDir") removes that directory if empty (local file
  * system; object stores have no directories). Rows are streamed: nothing is held in memory beyond the writers' buffers (Parquet's row
@@ -174,9 +179,12 @@ public final class TableSink extends PTransform<PCollection<Row>, WriteFilesResu
    * writes leave in a local output directory, so that it holds only result files.
    */
   private WriteFilesResult<Void> removeTempDir(WriteFilesResult<Void> result) {
-    result
-        .getPerDestinationOutputFilenames()
-        .apply("CountShards", Count.globally())
+    PCollection<KV<Void, String>> files = result.getPerDestinationOutputFilenames();
+    boolean global = files.getWindowingStrategy().getWindowFn() instanceof GlobalWindows;
+    Combine.Globally<KV<Void, String>, Long> count =
+        Combine.globally(Count.<KV<Void, String>>combineFn());
+    files
+        .apply("CountShards", global ? count : count.withoutDefaults())
         .apply("RemoveTempDir", ParDo.of(new RemoveTempDirFn(directory)));
     return result;
   }

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.RowCoder;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
@@ -29,6 +30,11 @@ import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.TimestampedValue;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -104,6 +110,27 @@ class TableSinkTest {
     assertTrue(csv.startsWith("store_id,support,count,itemsets,note,conviction,flag\n"), csv);
     assertTrue(csv.contains("\nS1,0.12,34,bread|milk,,inf,true\n"), csv);
     assertTrue(csv.contains("\n\"S,\"\"2\"\"\",1.0E-5,1,a|b,\"line\nbreak\",2.5,false\n"), csv);
+  }
+
+  /** Windowed input: one file per window, still nothing else in the directory. */
+  @Test
+  void windowedInputIsWrittenPerWindow() throws IOException {
+    Schema s = Schema.builder().addStringField("item").build();
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
+    p.apply(
+            Create.timestamped(
+                    TimestampedValue.of(Row.withSchema(s).addValue("a").build(), new Instant(0)),
+                    TimestampedValue.of(Row.withSchema(s).addValue("b").build(), new Instant(61_000)))
+                .withCoder(RowCoder.of(s)))
+        .setRowSchema(s)
+        .apply(Window.into(FixedWindows.of(Duration.standardMinutes(1))))
+        .apply(TableSink.to(dir.resolve("w").toString()).withFormat(OutputFormat.JSONL).withNumShards(1));
+    p.run().waitUntilFinish();
+    List<String> names = files(dir.resolve("w"));
+    assertEquals(2, names.size(), names.toString());
+    for (String n : names) {
+      assertTrue(n.matches("part-.+-00000-of-00001\\.jsonl"), names.toString());
+    }
   }
 
   static final Schema EVENTS =
