@@ -38,8 +38,10 @@ final class Csv {
     private final char[] buf = new char[1 << 16];
     private int pos;
     private int len;
+
     /** The 1-based line number of the next character. */
     private long line = 1;
+
     /** The 1-based line on which the last record returned started. */
     private long recordLine;
 
@@ -79,8 +81,7 @@ final class Csv {
      * @throws IllegalArgumentException for an unterminated quoted field or text after a closing
      *     quote, naming the file and line
      */
-    @Nullable
-    List<String> next() throws IOException {
+    @Nullable List<String> next() throws IOException {
       while (true) {
         int c = read();
         if (c == -1) {

@@ -33,8 +33,8 @@ import org.apache.parquet.hadoop.ParquetWriter;
 /**
  * Deterministic synthetic retail data: stores of very different sizes, items of skewed popularity,
  * realistic basket sizes and co-occurring bundles (so that association rules exist), written as
- * one-hot receipts and as event logs in Parquet, Arrow IPC and CSV. A plain program, not a pipeline;
- * the same {@link Config} (seed included) gives the same rows and the same file bytes.
+ * one-hot receipts and as event logs in Parquet, Arrow IPC and CSV. A plain program, not a
+ * pipeline; the same {@link Config} (seed included) gives the same rows and the same file bytes.
  *
  * <p><b>Model.</b> Store {@code k} (0-based) gets a share of the transactions proportional to
  * {@code 1 / (k + 1)^storeSkew} (Zipf: with the default 1.1 and 20 stores the largest is ~27× the
@@ -158,7 +158,17 @@ public final class GenerateData {
     /** Number of stores, in [1, 1,000,000]. */
     public Config withStores(int stores) {
       check(stores >= 1 && stores <= 1_000_000, "stores", stores, "[1, 1000000]");
-      return new Config(seed, stores, transactions, items, meanBasketSize, storeSkew, itemSkew, bundles, bundleProbability, itemNameColumn);
+      return new Config(
+          seed,
+          stores,
+          transactions,
+          items,
+          meanBasketSize,
+          storeSkew,
+          itemSkew,
+          bundles,
+          bundleProbability,
+          itemNameColumn);
     }
 
     /** Total transactions over all stores, at least the number of stores (each has one). */
@@ -168,43 +178,117 @@ public final class GenerateData {
           "transactions",
           transactions,
           "[stores=" + stores + ", " + Integer.MAX_VALUE + "]");
-      return new Config(seed, stores, transactions, items, meanBasketSize, storeSkew, itemSkew, bundles, bundleProbability, itemNameColumn);
+      return new Config(
+          seed,
+          stores,
+          transactions,
+          items,
+          meanBasketSize,
+          storeSkew,
+          itemSkew,
+          bundles,
+          bundleProbability,
+          itemNameColumn);
     }
 
     /** Number of distinct items, in [4, 1,000,000]. */
     public Config withItems(int items) {
       check(items >= 4 && items <= 1_000_000, "items", items, "[4, 1000000]");
-      return new Config(seed, stores, transactions, items, meanBasketSize, storeSkew, itemSkew, bundles, bundleProbability, itemNameColumn);
+      return new Config(
+          seed,
+          stores,
+          transactions,
+          items,
+          meanBasketSize,
+          storeSkew,
+          itemSkew,
+          bundles,
+          bundleProbability,
+          itemNameColumn);
     }
 
     /** Mean number of distinct items per basket, in [1, items / 2]. */
     public Config withMeanBasketSize(double mean) {
-      check(mean >= 1 && mean <= items / 2.0, "meanBasketSize", mean, "[1, items/2=" + items / 2.0 + "]");
-      return new Config(seed, stores, transactions, items, mean, storeSkew, itemSkew, bundles, bundleProbability, itemNameColumn);
+      check(
+          mean >= 1 && mean <= items / 2.0,
+          "meanBasketSize",
+          mean,
+          "[1, items/2=" + items / 2.0 + "]");
+      return new Config(
+          seed,
+          stores,
+          transactions,
+          items,
+          mean,
+          storeSkew,
+          itemSkew,
+          bundles,
+          bundleProbability,
+          itemNameColumn);
     }
 
     /** Zipf exponent of the store sizes, in [0, 5] (0: equal sizes). */
     public Config withStoreSkew(double skew) {
       check(skew >= 0 && skew <= 5, "storeSkew", skew, "[0, 5]");
-      return new Config(seed, stores, transactions, items, meanBasketSize, skew, itemSkew, bundles, bundleProbability, itemNameColumn);
+      return new Config(
+          seed,
+          stores,
+          transactions,
+          items,
+          meanBasketSize,
+          skew,
+          itemSkew,
+          bundles,
+          bundleProbability,
+          itemNameColumn);
     }
 
     /** Zipf exponent of the item popularity, in [0, 5] (0: uniform). */
     public Config withItemSkew(double skew) {
       check(skew >= 0 && skew <= 5, "itemSkew", skew, "[0, 5]");
-      return new Config(seed, stores, transactions, items, meanBasketSize, storeSkew, skew, bundles, bundleProbability, itemNameColumn);
+      return new Config(
+          seed,
+          stores,
+          transactions,
+          items,
+          meanBasketSize,
+          storeSkew,
+          skew,
+          bundles,
+          bundleProbability,
+          itemNameColumn);
     }
 
     /** Number of bundles and the probability that a basket holds one, in [0, 1000] and [0, 1]. */
     public Config withBundles(int bundles, double probability) {
       check(bundles >= 0 && bundles <= 1000, "bundles", bundles, "[0, 1000]");
       check(probability >= 0 && probability <= 1, "bundleProbability", probability, "[0, 1]");
-      return new Config(seed, stores, transactions, items, meanBasketSize, storeSkew, itemSkew, bundles, probability, itemNameColumn);
+      return new Config(
+          seed,
+          stores,
+          transactions,
+          items,
+          meanBasketSize,
+          storeSkew,
+          itemSkew,
+          bundles,
+          probability,
+          itemNameColumn);
     }
 
     /** Whether the event log also carries the item name ({@code item STRING}); default false. */
     public Config withItemNameColumn(boolean on) {
-      return new Config(seed, stores, transactions, items, meanBasketSize, storeSkew, itemSkew, bundles, bundleProbability, on);
+      return new Config(
+          seed,
+          stores,
+          transactions,
+          items,
+          meanBasketSize,
+          storeSkew,
+          itemSkew,
+          bundles,
+          bundleProbability,
+          on);
     }
 
     @Override
@@ -213,8 +297,16 @@ public final class GenerateData {
           Locale.ROOT,
           "seed=%d stores=%d transactions=%d items=%d meanBasketSize=%s storeSkew=%s itemSkew=%s"
               + " bundles=%d bundleProbability=%s itemNameColumn=%s",
-          seed, stores, transactions, items, meanBasketSize, storeSkew, itemSkew, bundles,
-          bundleProbability, itemNameColumn);
+          seed,
+          stores,
+          transactions,
+          items,
+          meanBasketSize,
+          storeSkew,
+          itemSkew,
+          bundles,
+          bundleProbability,
+          itemNameColumn);
     }
   }
 
@@ -225,20 +317,33 @@ public final class GenerateData {
    */
   public static final class Dataset {
     public final Config config;
+
     /** Store ids: "S001", "S002", ... (S001 the largest). */
     public final String[] storeIds;
+
     /** Item names by item id. */
     public final String[] itemNames;
+
     /** Store index of each transaction. */
     public final int[] store;
+
     /** CSR offsets, length transactions + 1. */
     public final int[] offsets;
+
     /** Item ids, CSR. */
     public final int[] items;
+
     /** The bundles, as item ids. */
     public final int[][] bundles;
 
-    Dataset(Config config, String[] storeIds, String[] itemNames, int[] store, int[] offsets, int[] items, int[][] bundles) {
+    Dataset(
+        Config config,
+        String[] storeIds,
+        String[] itemNames,
+        int[] store,
+        int[] offsets,
+        int[] items,
+        int[][] bundles) {
       this.config = config;
       this.storeIds = storeIds;
       this.itemNames = itemNames;
@@ -265,13 +370,65 @@ public final class GenerateData {
   }
 
   private static final String[] GROCERIES = {
-    "bread", "whole_milk", "eggs", "bananas", "coffee", "butter", "cheese", "yogurt", "apples",
-    "tomatoes", "onions", "potatoes", "chicken", "rice", "pasta", "pasta_sauce", "cereal",
-    "orange_juice", "tea", "sugar", "flour", "carrots", "lettuce", "ham", "beer", "wine", "water",
-    "soda", "chips", "chocolate", "cookies", "ice_cream", "frozen_pizza", "detergent",
-    "toilet_paper", "shampoo", "toothpaste", "diapers", "baby_food", "cat_food", "dog_food",
-    "lemons", "garlic", "beef", "pork", "salmon", "tuna", "beans", "soup", "honey", "jam",
-    "peanut_butter", "olive_oil", "vinegar", "salt", "pepper", "napkins", "batteries", "candles",
+    "bread",
+    "whole_milk",
+    "eggs",
+    "bananas",
+    "coffee",
+    "butter",
+    "cheese",
+    "yogurt",
+    "apples",
+    "tomatoes",
+    "onions",
+    "potatoes",
+    "chicken",
+    "rice",
+    "pasta",
+    "pasta_sauce",
+    "cereal",
+    "orange_juice",
+    "tea",
+    "sugar",
+    "flour",
+    "carrots",
+    "lettuce",
+    "ham",
+    "beer",
+    "wine",
+    "water",
+    "soda",
+    "chips",
+    "chocolate",
+    "cookies",
+    "ice_cream",
+    "frozen_pizza",
+    "detergent",
+    "toilet_paper",
+    "shampoo",
+    "toothpaste",
+    "diapers",
+    "baby_food",
+    "cat_food",
+    "dog_food",
+    "lemons",
+    "garlic",
+    "beef",
+    "pork",
+    "salmon",
+    "tuna",
+    "beans",
+    "soup",
+    "honey",
+    "jam",
+    "peanut_butter",
+    "olive_oil",
+    "vinegar",
+    "salt",
+    "pepper",
+    "napkins",
+    "batteries",
+    "candles",
     "flowers"
   };
 
@@ -318,7 +475,10 @@ public final class GenerateData {
   public static Dataset generate(Config config) {
     if (config.transactions < config.stores) {
       throw new IllegalArgumentException(
-          "Invalid transactions: " + config.transactions + ". Every one of the " + config.stores
+          "Invalid transactions: "
+              + config.transactions
+              + ". Every one of the "
+              + config.stores
               + " stores needs at least one transaction.");
     }
     SplittableRandom rnd = new SplittableRandom(config.seed);
@@ -371,7 +531,11 @@ public final class GenerateData {
     double[] bundleCdf = bundles.length == 0 ? null : zipfCdf(bundles.length, 1.0);
     int[] store = new int[n];
     int[] offsets = new int[n + 1];
-    int[] items = new int[Math.max(16, (int) Math.min(Integer.MAX_VALUE - 8, (long) (n * config.meanBasketSize * 1.2)))];
+    int[] items =
+        new int
+            [Math.max(
+                16,
+                (int) Math.min(Integer.MAX_VALUE - 8, (long) (n * config.meanBasketSize * 1.2)))];
     boolean[] inBasket = new boolean[config.items];
     int[] basket = new int[config.items];
     int t = 0;
@@ -396,7 +560,11 @@ public final class GenerateData {
         }
         Arrays.sort(basket, 0, len);
         if (pos + len > items.length) {
-          items = Arrays.copyOf(items, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(pos + len, items.length * 3L / 2)));
+          items =
+              Arrays.copyOf(
+                  items,
+                  (int)
+                      Math.min(Integer.MAX_VALUE - 8, Math.max(pos + len, items.length * 3L / 2)));
         }
         for (int j = 0; j < len; j++) {
           items[pos++] = basket[j];
@@ -405,7 +573,8 @@ public final class GenerateData {
         offsets[t + 1] = pos;
       }
     }
-    return new Dataset(config, storeIds, itemNames, store, offsets, Arrays.copyOf(items, pos), bundles);
+    return new Dataset(
+        config, storeIds, itemNames, store, offsets, Arrays.copyOf(items, pos), bundles);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -448,8 +617,8 @@ public final class GenerateData {
    *
    * @return the files written
    */
-  public static List<Path> write(Dataset data, Path dir, Set<Layout> layouts, Set<InputFormat> formats)
-      throws IOException {
+  public static List<Path> write(
+      Dataset data, Path dir, Set<Layout> layouts, Set<InputFormat> formats) throws IOException {
     Files.createDirectories(dir);
     List<Path> written = new ArrayList<>();
     for (Layout layout : layouts) {
@@ -652,7 +821,11 @@ public final class GenerateData {
           for (int t = 0; t < d.numTransactions(); t++) {
             for (int p = d.offsets[t]; p < d.offsets[t + 1]; p++) {
               sb.setLength(0);
-              sb.append(d.storeIds[d.store[t]]).append(',').append(d.transactionId(t)).append(',').append(d.items[p]);
+              sb.append(d.storeIds[d.store[t]])
+                  .append(',')
+                  .append(d.transactionId(t))
+                  .append(',')
+                  .append(d.items[p]);
               if (d.config.itemNameColumn) {
                 sb.append(',').append(d.itemNames[d.items[p]]);
               }
@@ -693,10 +866,10 @@ public final class GenerateData {
   // Command line
 
   /**
-   * {@code --output=DIR [--seed=N] [--stores=N] [--transactions=N] [--items=N]
-   * [--meanBasketSize=X] [--storeSkew=X] [--itemSkew=X] [--bundles=N] [--bundleProbability=X]
-   * [--itemNameColumn] [--layouts=receipts,events,items] [--formats=parquet,arrow,csv]}. Prints
-   * what it wrote and the time taken.
+   * {@code --output=DIR [--seed=N] [--stores=N] [--transactions=N] [--items=N] [--meanBasketSize=X]
+   * [--storeSkew=X] [--itemSkew=X] [--bundles=N] [--bundleProbability=X] [--itemNameColumn]
+   * [--layouts=receipts,events,items] [--formats=parquet,arrow,csv]}. Prints what it wrote and the
+   * time taken.
    */
   public static void main(String[] args) throws IOException {
     Config c = Config.of(42);
@@ -768,7 +941,11 @@ public final class GenerateData {
     System.out.printf(
         Locale.ROOT,
         "%s%ntransactions=%d events=%d generateMillis=%d writeMillis=%d%n",
-        c, d.numTransactions(), d.numEvents(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
+        c,
+        d.numTransactions(),
+        d.numEvents(),
+        (t1 - t0) / 1_000_000,
+        (t2 - t1) / 1_000_000);
     for (Path f : files) {
       System.out.println(f + " " + Files.size(f) + " bytes");
     }
@@ -776,6 +953,16 @@ public final class GenerateData {
 
   /** {@code c} with another seed (settings kept). */
   private static Config rebase(Config c, long seed) {
-    return new Config(seed, c.stores, c.transactions, c.items, c.meanBasketSize, c.storeSkew, c.itemSkew, c.bundles, c.bundleProbability, c.itemNameColumn);
+    return new Config(
+        seed,
+        c.stores,
+        c.transactions,
+        c.items,
+        c.meanBasketSize,
+        c.storeSkew,
+        c.itemSkew,
+        c.bundles,
+        c.bundleProbability,
+        c.itemNameColumn);
   }
 }

@@ -136,8 +136,7 @@ final class LocalFiles {
   static void writeArrow(Path path, Schema schema, Iterable<Row> rows) throws IOException {
     List<Field> fields = new ArrayList<>();
     for (Schema.Field f : schema.getFields()) {
-      fields.add(
-          Field.nullable(f.getName(), arrowType(f.getType())));
+      fields.add(Field.nullable(f.getName(), arrowType(f.getType())));
     }
     try (BufferAllocator alloc = new RootAllocator();
         VectorSchemaRoot root =

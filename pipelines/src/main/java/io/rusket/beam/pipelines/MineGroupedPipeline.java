@@ -126,8 +126,7 @@ public final class MineGroupedPipeline {
     TableSink itemsetsSink = MiningIO.sink(o, ITEMSETS_DIR);
     TableSink rulesSink = rules == null ? null : MiningIO.sink(o, RULES_DIR);
 
-    PCollection<Row> itemsets =
-        pipeline.apply("ReadInput", source).apply("MineGrouped", mine);
+    PCollection<Row> itemsets = pipeline.apply("ReadInput", source).apply("MineGrouped", mine);
     itemsets.apply("WriteItemsets", itemsetsSink);
     PCollection<Row> ruleRows = null;
     if (rules != null) {
@@ -149,7 +148,9 @@ public final class MineGroupedPipeline {
     return create(options).run();
   }
 
-  /** Parses {@code args} (see {@link MineGroupedOptions}; {@code --help} lists them), runs, waits. */
+  /**
+   * Parses {@code args} (see {@link MineGroupedOptions}; {@code --help} lists them), runs, waits.
+   */
   public static void main(String[] args) {
     PipelineOptionsFactory.register(MineGroupedOptions.class);
     MineGroupedOptions options =

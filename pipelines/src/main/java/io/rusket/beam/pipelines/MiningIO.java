@@ -22,7 +22,8 @@ import org.apache.beam.sdk.schemas.Schema.TypeName;
  * <p>Example of use:
  *
  * <pre>{@code
- * TableSource events = MiningIO.longFormatSource(options, options.getTxnCol(), options.getItemCol());
+ * TableSource events =
+ *     MiningIO.longFormatSource(options, "store_id", options.getTxnCol(), options.getItemCol());
  * PCollection<Row> rows = pipeline.apply("ReadInput", events);
  * results.apply("WriteItemsets", MiningIO.sink(options, "itemsets"));
  * }</pre>
@@ -106,7 +107,8 @@ public final class MiningIO {
   public static TableSink sink(MiningOptions o, String name) {
     ResourceId dir = resultDir(o, name);
     checkEmpty(dir);
-    TableSink sink = TableSink.to(dir.toString()).withFormat(OutputFormat.parse(o.getOutputFormat()));
+    TableSink sink =
+        TableSink.to(dir.toString()).withFormat(OutputFormat.parse(o.getOutputFormat()));
     return o.getNumShards() == null ? sink : sink.withNumShards(o.getNumShards());
   }
 

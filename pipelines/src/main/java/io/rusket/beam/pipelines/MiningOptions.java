@@ -8,10 +8,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Options shared by the mining pipelines: the input table and its format, the long-format columns,
- * the mining and rule settings, and the output. {@link MineGroupedOptions} adds the group column;
- * a streaming pipeline over {@code (transaction, item)} events uses {@code --txnCol}, {@code
- * --itemCol} and {@code --numItems} from here. {@link MiningIO} turns these options into the
- * {@link TableSource} and {@link TableSink}s.
+ * the mining and rule settings, and the output. {@link MineGroupedOptions} adds the group column; a
+ * streaming pipeline over {@code (transaction, item)} events uses {@code --txnCol}, {@code
+ * --itemCol} and {@code --numItems} from here. {@link MiningIO} turns these options into the {@link
+ * TableSource} and {@link TableSink}s.
  *
  * <p>Example of use:
  *
@@ -32,30 +32,26 @@ public interface MiningOptions extends PipelineOptions {
   @Description(
       "Input format: parquet, arrow or csv. Inferred from the input's extension when absent"
           + " (.parquet; .arrow, .feather, .ipc; .csv).")
-  @Nullable
-  String getInputFormat();
+  @Nullable String getInputFormat();
 
   void setInputFormat(@Nullable String value);
 
   @Description(
       "Long format: the transaction column (STRING or integer). With --itemCol; without both,"
           + " the input is one-hot.")
-  @Nullable
-  String getTxnCol();
+  @Nullable String getTxnCol();
 
   void setTxnCol(@Nullable String value);
 
   @Description("Long format: the item column (STRING or integer). With --txnCol.")
-  @Nullable
-  String getItemCol();
+  @Nullable String getItemCol();
 
   void setItemCol(@Nullable String value);
 
   @Description(
       "Number of distinct items (dense ids 0..numItems-1), for pipelines that need it up front"
           + " (streaming); optional.")
-  @Nullable
-  Integer getNumItems();
+  @Nullable Integer getNumItems();
 
   void setNumItems(@Nullable Integer value);
 
@@ -66,8 +62,7 @@ public interface MiningOptions extends PipelineOptions {
   void setMinSupport(double value);
 
   @Description("Longest itemset mined (at least 1); any length when absent.")
-  @Nullable
-  Integer getMaxLen();
+  @Nullable Integer getMaxLen();
 
   void setMaxLen(@Nullable Integer value);
 
@@ -112,8 +107,7 @@ public interface MiningOptions extends PipelineOptions {
   void setOutputFormat(String value);
 
   @Description("Number of output shards per result; the runner chooses when absent.")
-  @Nullable
-  Integer getNumShards();
+  @Nullable Integer getNumShards();
 
   void setNumShards(@Nullable Integer value);
 }

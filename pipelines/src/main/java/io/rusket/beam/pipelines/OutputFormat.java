@@ -12,7 +12,9 @@ import java.util.Locale;
  * }</pre>
  */
 public enum OutputFormat {
-  /** Apache Parquet, the Row schema converted to Avro; shards {@code part-SSSSS-of-NNNNN.parquet}. */
+  /**
+   * Apache Parquet, the Row schema converted to Avro; shards {@code part-SSSSS-of-NNNNN.parquet}.
+   */
   PARQUET(".parquet"),
   /** One JSON object per line, fields in schema order; shards {@code part-...-of-....jsonl}. */
   JSONL(".jsonl"),

@@ -2,21 +2,21 @@ package io.rusket.beam.pipelines;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.channels.Channels;
-import java.nio.channels.WritableByteChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.io.WriteFilesResult;
+import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -36,9 +36,9 @@ import org.apache.beam.sdk.values.Row;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * Writes a {@code PCollection<Row>} as shards under one output directory, which then holds only
- * the result files {@code part-SSSSS-of-NNNNN.<ext>} (Beam's {@link FileIO.Write#defaultNaming}
- * with prefix {@code part}). Formats ({@link OutputFormat}):
+ * Writes a {@code PCollection<Row>} as shards under one output directory, which then holds only the
+ * result files {@code part-SSSSS-of-NNNNN.<ext>} (Beam's {@link FileIO.Write#defaultNaming} with
+ * prefix {@code part}). Formats ({@link OutputFormat}):
  *
  * <ul>
  *   <li>{@code parquet}: the Row schema converted to Avro ({@link AvroUtils#toAvroSchema}) and
@@ -63,11 +63,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <p>Windowed input is written per window and pane (Beam's windowed writes; the file names then
  * carry the window, {@code part-<window>-SSSSS-of-NNNNN.<ext>}); unbounded input needs {@link
- * #withNumShards}. The number of shards is the runner's choice unless set. Temporary files live in a hidden
- * {@code .temp-beam*} directory under the output directory until the write is finalised; then Beam
- * removes them, and a last step ("RemoveTempDir") removes that directory if empty (local file
- * system; object stores have no directories). Rows are streamed: nothing is held in memory beyond the writers' buffers (Parquet's row
- * group buffer, 128 MiB by default, per open shard).
+ * #withNumShards}. The number of shards is the runner's choice unless set. Temporary files live in
+ * a hidden {@code .temp-beam*} directory under the output directory until the write is finalised;
+ * then Beam removes them, and a last step ("RemoveTempDir") removes that directory if empty (local
+ * file system; object stores have no directories). Rows are streamed: nothing is held in memory
+ * beyond the writers' buffers (Parquet's row group buffer, 128 MiB by default, per open shard).
  *
  * <p>Metrics (namespace {@value #METRICS_NAMESPACE}): counter {@code rowsWritten}.
  */
@@ -149,7 +149,8 @@ public final class TableSink extends PTransform<PCollection<Row>, WriteFilesResu
               + input.getCoder());
     }
     Schema schema = input.getSchema();
-    PCollection<Row> counted = input.apply("CountRows", ParDo.of(new CountFn())).setRowSchema(schema);
+    PCollection<Row> counted =
+        input.apply("CountRows", ParDo.of(new CountFn())).setRowSchema(schema);
     switch (format) {
       case PARQUET:
         {
@@ -175,8 +176,8 @@ public final class TableSink extends PTransform<PCollection<Row>, WriteFilesResu
   }
 
   /**
-   * Once the files are final, removes the empty {@code .temp-beam*} directories Beam's file
-   * writes leave in a local output directory, so that it holds only result files.
+   * Once the files are final, removes the empty {@code .temp-beam*} directories Beam's file writes
+   * leave in a local output directory, so that it holds only result files.
    */
   private WriteFilesResult<Void> removeTempDir(WriteFilesResult<Void> result) {
     PCollection<KV<Void, String>> files = result.getPerDestinationOutputFilenames();
@@ -345,7 +346,8 @@ public final class TableSink extends PTransform<PCollection<Row>, WriteFilesResu
         {
           double d = ((Number) v).doubleValue();
           if (Double.isFinite(d)) {
-            sb.append(t.getTypeName() == TypeName.FLOAT ? Float.toString((Float) v) : Double.toString(d));
+            sb.append(
+                t.getTypeName() == TypeName.FLOAT ? Float.toString((Float) v) : Double.toString(d));
           } else {
             sb.append("null");
           }

@@ -192,7 +192,12 @@ public final class TableSource extends PTransform<PBegin, PCollection<Row>> {
     }
     if (!CSV_TYPES.contains(type)) {
       throw new IllegalArgumentException(
-          "Invalid CSV type for column '" + column + "': " + type + ". Valid types are " + CSV_TYPES);
+          "Invalid CSV type for column '"
+              + column
+              + "': "
+              + type
+              + ". Valid types are "
+              + CSV_TYPES);
     }
     Map<String, TypeName> types = new LinkedHashMap<>(csvTypes);
     types.put(column, type);
@@ -496,8 +501,7 @@ public final class TableSource extends PTransform<PBegin, PCollection<Row>> {
     try (Csv.RecordReader r =
         new Csv.RecordReader(
             new InputStreamReader(
-                Channels.newInputStream(FileSystems.open(md.resourceId())),
-                StandardCharsets.UTF_8),
+                Channels.newInputStream(FileSystems.open(md.resourceId())), StandardCharsets.UTF_8),
             file)) {
       List<String> header = r.next();
       if (header == null) {
@@ -546,7 +550,8 @@ public final class TableSource extends PTransform<PBegin, PCollection<Row>> {
       String h = header.get(j);
       if (h.isEmpty()) {
         throw new IllegalArgumentException(
-            String.format("%s:1: column %d of the header has no name; header: %s", file, j + 1, header));
+            String.format(
+                "%s:1: column %d of the header has no name; header: %s", file, j + 1, header));
       }
       if (!seen.add(h)) {
         throw new IllegalArgumentException(
@@ -631,8 +636,7 @@ public final class TableSource extends PTransform<PBegin, PCollection<Row>> {
                   ParquetIO.read(projection)
                       .from(filepattern)
                       .withProjection(projection, projection)
-                      .withConfiguration(
-                          Map.of("parquet.avro.read.schema", projection.toString())))
+                      .withConfiguration(Map.of("parquet.avro.read.schema", projection.toString())))
               .apply("ToRows", ParDo.of(new RecordToRowFn(beam, schema)))
               .setRowSchema(schema);
         }
@@ -694,8 +698,10 @@ public final class TableSource extends PTransform<PBegin, PCollection<Row>> {
     private static final long serialVersionUID = 1L;
     private final Schema fileOrder;
     private final Schema schema;
+
     /** For each output field, its index in {@code fileOrder}. */
     private final int[] index;
+
     private final Counter rows = Metrics.counter(METRICS_NAMESPACE, "rowsRead");
 
     RecordToRowFn(Schema fileOrder, Schema schema) {
@@ -746,8 +752,7 @@ public final class TableSource extends PTransform<PBegin, PCollection<Row>> {
 
     /** One column of the current batch. */
     private interface Column {
-      @Nullable
-      Object get(int row);
+      @Nullable Object get(int row);
     }
 
     @ProcessElement
@@ -778,7 +783,9 @@ public final class TableSource extends PTransform<PBegin, PCollection<Row>> {
                         + " present: %s",
                     want.getName(),
                     name,
-                    f == null ? "missing" : f.getType() + (f.getDictionary() != null ? " (dictionary)" : ""),
+                    f == null
+                        ? "missing"
+                        : f.getType() + (f.getDictionary() != null ? " (dictionary)" : ""),
                     describe(want.getType()),
                     fields.keySet()));
           }
@@ -900,7 +907,8 @@ public final class TableSource extends PTransform<PBegin, PCollection<Row>> {
           }
           Object[] values = new Object[n];
           for (int j = 0; j < n; j++) {
-            values[j] = parse(rec.get(index[j]), types[j], name, r.recordLine(), header.get(index[j]));
+            values[j] =
+                parse(rec.get(index[j]), types[j], name, r.recordLine(), header.get(index[j]));
           }
           out.output(Row.withSchema(schema).attachValues(Arrays.asList(values)));
           if (++count % 4096 == 0) {
@@ -939,7 +947,11 @@ public final class TableSource extends PTransform<PBegin, PCollection<Row>> {
             String.format(
                 "%s:%d: column '%s': '%s' is not a valid %s (declare the column's type with"
                     + " TableSource.withCsvType; inferred types come from the first %d rows)",
-                file, line, column, v, t == TypeName.BOOLEAN ? "BOOLEAN (true/false/1/0)" : t,
+                file,
+                line,
+                column,
+                v,
+                t == TypeName.BOOLEAN ? "BOOLEAN (true/false/1/0)" : t,
                 CSV_INFERENCE_ROWS));
       }
     }

@@ -34,7 +34,8 @@ class GenerateDataTest {
     assertArrayEquals(a.store, b.store);
     assertArrayEquals(a.offsets, b.offsets);
     assertArrayEquals(a.items, b.items);
-    Dataset c = GenerateData.generate(Config.of(8).withStores(20).withTransactions(20_000).withItems(120));
+    Dataset c =
+        GenerateData.generate(Config.of(8).withStores(20).withTransactions(20_000).withItems(120));
     assertFalse(Arrays.equals(a.items, c.items), "another seed, other data");
 
     Set<InputFormat> all = EnumSet.allOf(InputFormat.class);
@@ -44,7 +45,9 @@ class GenerateDataTest {
     for (int i = 0; i < first.size(); i++) {
       assertEquals(first.get(i).getFileName(), second.get(i).getFileName());
       assertArrayEquals(
-          Files.readAllBytes(first.get(i)), Files.readAllBytes(second.get(i)), first.get(i).toString());
+          Files.readAllBytes(first.get(i)),
+          Files.readAllBytes(second.get(i)),
+          first.get(i).toString());
     }
   }
 

@@ -37,9 +37,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * MineGroupedPipeline on the DirectRunner: generated stores in every input format against the
- * miner run store by store, the bakery log per weekday, the output directories, and every
- * validation error before anything runs.
+ * MineGroupedPipeline on the DirectRunner: generated stores in every input format against the miner
+ * run store by store, the bakery log per weekday, the output directories, and every validation
+ * error before anything runs.
  */
 class MineGroupedPipelineTest {
   private static final double MIN_SUPPORT = 0.05;
@@ -55,7 +55,11 @@ class MineGroupedPipelineTest {
   static void generate() throws IOException {
     generated =
         GenerateData.generate(
-            Config.of(2026).withStores(5).withTransactions(2_000).withItems(30).withBundles(4, 0.3));
+            Config.of(2026)
+                .withStores(5)
+                .withTransactions(2_000)
+                .withItems(30)
+                .withBundles(4, 0.3));
     GenerateData.write(
         generated,
         data,
@@ -119,7 +123,8 @@ class MineGroupedPipelineTest {
   @Test
   void eventsInEveryFormatEqualTheMinerPerStore() throws IOException {
     List<Row> expected = expected(generated, Integer::toString);
-    assertTrue(expected.size() > 5 * generated.storeIds.length, "enough itemsets: " + expected.size());
+    assertTrue(
+        expected.size() > 5 * generated.storeIds.length, "enough itemsets: " + expected.size());
     for (String ext : List.of("parquet", "arrow", "csv")) {
       Path o = out.resolve(ext);
       MineGroupedOptions opts =
@@ -172,8 +177,8 @@ class MineGroupedPipelineTest {
   }
 
   /**
-   * The bakery log (bread-basket.csv: Date,Time,Transaction,Item) with a derived Weekday column,
-   * as CSV in long format, mined per weekday: equal to the miner run on each weekday's baskets.
+   * The bakery log (bread-basket.csv: Date,Time,Transaction,Item) with a derived Weekday column, as
+   * CSV in long format, mined per weekday: equal to the miner run on each weekday's baskets.
    */
   @Test
   void bakeryLogPerWeekdayFromCsv() throws IOException {
@@ -192,14 +197,16 @@ class MineGroupedPipelineTest {
       long txn = Long.parseLong(f[2].trim());
       String item = f[3].trim();
       sb.append(day).append(',').append(txn).append(',').append(Csv.quote(item)).append('\n');
-      byDay.computeIfAbsent(day, d -> new LinkedHashMap<>())
+      byDay
+          .computeIfAbsent(day, d -> new LinkedHashMap<>())
           .computeIfAbsent(txn, t -> new HashSet<>())
           .add(item);
     }
     Files.writeString(csv, sb, StandardCharsets.UTF_8);
     assertEquals(7, byDay.size());
 
-    Schema out7 = MineGrouped.outputSchema(Schema.Field.of("Weekday", Schema.FieldType.STRING), true);
+    Schema out7 =
+        MineGrouped.outputSchema(Schema.Field.of("Weekday", Schema.FieldType.STRING), true);
     List<Row> expected = new ArrayList<>();
     byDay.forEach(
         (day, baskets) -> {
@@ -210,7 +217,8 @@ class MineGroupedPipelineTest {
             Arrays.sort(names);
             expected.add(
                 Row.withSchema(out7)
-                    .addValues(day, sets.support(i), Arrays.asList(names), sets.count(i), (long) db.size())
+                    .addValues(
+                        day, sets.support(i), Arrays.asList(names), sets.count(i), (long) db.size())
                     .build());
           }
         });
@@ -247,22 +255,55 @@ class MineGroupedPipelineTest {
     String o = "--output=" + out.resolve("x");
     IllegalArgumentException e =
         fails(events, "--groupCol=store", "--txnCol=transaction_id", "--itemCol=item_id", o);
-    assertTrue(e.getMessage().contains("Column 'store' is missing from " + data.resolve("events.parquet")), e.getMessage());
-    assertTrue(e.getMessage().contains("store_id STRING, transaction_id INT64, item_id INT32"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("Column 'store' is missing from " + data.resolve("events.parquet")),
+        e.getMessage());
+    assertTrue(
+        e.getMessage().contains("store_id STRING, transaction_id INT64, item_id INT32"),
+        e.getMessage());
 
     e = fails(events, "--groupCol=store_id", "--txnCol=transaction_id", o);
     assertTrue(e.getMessage().contains("needs both --txnCol and --itemCol"), e.getMessage());
 
-    e = fails(events, "--groupCol=store_id", "--txnCol=transaction_id", "--itemCol=item_id", "--minSupport=1.5", o);
+    e =
+        fails(
+            events,
+            "--groupCol=store_id",
+            "--txnCol=transaction_id",
+            "--itemCol=item_id",
+            "--minSupport=1.5",
+            o);
     assertTrue(e.getMessage().contains("1.5"), e.getMessage());
 
-    e = fails(events, "--groupCol=store_id", "--txnCol=transaction_id", "--itemCol=item_id", "--method=apriori", o);
+    e =
+        fails(
+            events,
+            "--groupCol=store_id",
+            "--txnCol=transaction_id",
+            "--itemCol=item_id",
+            "--method=apriori",
+            o);
     assertTrue(e.getMessage().contains("Invalid method: apriori"), e.getMessage());
 
-    e = fails(events, "--groupCol=store_id", "--txnCol=transaction_id", "--itemCol=item_id", "--rules", "--metric=magic", o);
+    e =
+        fails(
+            events,
+            "--groupCol=store_id",
+            "--txnCol=transaction_id",
+            "--itemCol=item_id",
+            "--rules",
+            "--metric=magic",
+            o);
     assertTrue(e.getMessage().contains("magic"), e.getMessage());
 
-    e = fails(events, "--groupCol=store_id", "--txnCol=transaction_id", "--itemCol=item_id", "--outputFormat=xml", o);
+    e =
+        fails(
+            events,
+            "--groupCol=store_id",
+            "--txnCol=transaction_id",
+            "--itemCol=item_id",
+            "--outputFormat=xml",
+            o);
     assertTrue(e.getMessage().contains("Invalid output format: xml"), e.getMessage());
 
     e = fails("--input=" + data.resolve("nothing-*.arrow"), "--groupCol=store_id", o);
@@ -276,13 +317,20 @@ class MineGroupedPipelineTest {
     Path strings = out.resolve("onehot-bad.csv");
     Files.writeString(strings, "store_id,bread,note\nS1,1,hello\n");
     e = fails("--input=" + strings, "--groupCol=store_id", o);
-    assertTrue(e.getMessage().contains("Column 'note' of " + strings + " is STRING"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("Column 'note' of " + strings + " is STRING"), e.getMessage());
 
     // An output directory that already holds files.
     Path used = out.resolve("used");
     Files.createDirectories(used.resolve("itemsets"));
     Files.writeString(used.resolve("itemsets/part-00000-of-00001.parquet"), "old");
-    e = fails(events, "--groupCol=store_id", "--txnCol=transaction_id", "--itemCol=item_id", "--output=" + used);
+    e =
+        fails(
+            events,
+            "--groupCol=store_id",
+            "--txnCol=transaction_id",
+            "--itemCol=item_id",
+            "--output=" + used);
     assertTrue(e.getMessage().contains("already holds files"), e.getMessage());
     assertTrue(e.getMessage().contains("part-00000-of-00001.parquet"), e.getMessage());
 

@@ -28,10 +28,10 @@ import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
@@ -82,15 +82,22 @@ class TableSinkTest {
     List<Row> rows =
         List.of(
             Row.withSchema(MIXED)
-                .addValues("S1", 0.12, 34L, List.of("bread", "milk"), null, Double.POSITIVE_INFINITY, true)
+                .addValues(
+                    "S1", 0.12, 34L, List.of("bread", "milk"), null, Double.POSITIVE_INFINITY, true)
                 .build(),
             Row.withSchema(MIXED)
                 .addValues("S,\"2\"", 1e-5, 1L, List.of("a|b"), "line\nbreak", 2.5, false)
                 .build());
     Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
     PCollection<Row> in = p.apply(Create.of(rows).withRowSchema(MIXED));
-    in.apply("Json", TableSink.to(dir.resolve("json").toString()).withFormat(OutputFormat.JSONL).withNumShards(1));
-    in.apply("Csv", TableSink.to(dir.resolve("csv").toString()).withFormat(OutputFormat.CSV).withNumShards(1));
+    in.apply(
+        "Json",
+        TableSink.to(dir.resolve("json").toString())
+            .withFormat(OutputFormat.JSONL)
+            .withNumShards(1));
+    in.apply(
+        "Csv",
+        TableSink.to(dir.resolve("csv").toString()).withFormat(OutputFormat.CSV).withNumShards(1));
     p.run().waitUntilFinish();
 
     assertEquals(List.of("part-00000-of-00001.jsonl"), files(dir.resolve("json")));
@@ -106,7 +113,8 @@ class TableSinkTest {
         json);
 
     assertEquals(List.of("part-00000-of-00001.csv"), files(dir.resolve("csv")));
-    String csv = Files.readString(dir.resolve("csv/part-00000-of-00001.csv"), StandardCharsets.UTF_8);
+    String csv =
+        Files.readString(dir.resolve("csv/part-00000-of-00001.csv"), StandardCharsets.UTF_8);
     assertTrue(csv.startsWith("store_id,support,count,itemsets,note,conviction,flag\n"), csv);
     assertTrue(csv.contains("\nS1,0.12,34,bread|milk,,inf,true\n"), csv);
     assertTrue(csv.contains("\n\"S,\"\"2\"\"\",1.0E-5,1,a|b,\"line\nbreak\",2.5,false\n"), csv);
@@ -120,11 +128,15 @@ class TableSinkTest {
     p.apply(
             Create.timestamped(
                     TimestampedValue.of(Row.withSchema(s).addValue("a").build(), new Instant(0)),
-                    TimestampedValue.of(Row.withSchema(s).addValue("b").build(), new Instant(61_000)))
+                    TimestampedValue.of(
+                        Row.withSchema(s).addValue("b").build(), new Instant(61_000)))
                 .withCoder(RowCoder.of(s)))
         .setRowSchema(s)
         .apply(Window.into(FixedWindows.of(Duration.standardMinutes(1))))
-        .apply(TableSink.to(dir.resolve("w").toString()).withFormat(OutputFormat.JSONL).withNumShards(1));
+        .apply(
+            TableSink.to(dir.resolve("w").toString())
+                .withFormat(OutputFormat.JSONL)
+                .withNumShards(1));
     p.run().waitUntilFinish();
     List<String> names = files(dir.resolve("w"));
     assertEquals(2, names.size(), names.toString());
@@ -162,8 +174,8 @@ class TableSinkTest {
 
   /**
    * MineGrouped, RulesGrouped and AssociationRules outputs, written as Parquet (two shards) and
-   * read back through TableSource: the same schemas and rows. Every output directory holds only
-   * its shards.
+   * read back through TableSource: the same schemas and rows. Every output directory holds only its
+   * shards.
    */
   @Test
   void parquetRoundTripOfEveryTransformOutput() throws IOException {
@@ -179,12 +191,12 @@ class TableSinkTest {
             .apply(Filter.by(r -> r.getString("store_id").equals("S1")))
             .setRowSchema(itemsets.getSchema())
             .apply(AssociationRules.create().withMinThreshold(0.0));
-    Map<String, PCollection<Row>> outputs = Map.of("itemsets", itemsets, "rules", rules, "global", global);
+    Map<String, PCollection<Row>> outputs =
+        Map.of("itemsets", itemsets, "rules", rules, "global", global);
     outputs.forEach(
         (name, rows) -> {
           rows.apply("Collect " + name, ParDo.of(new Collect(name)));
-          rows.apply(
-              "Write " + name, TableSink.to(dir.resolve(name).toString()).withNumShards(2));
+          rows.apply("Write " + name, TableSink.to(dir.resolve(name).toString()).withNumShards(2));
         });
     p.run().waitUntilFinish();
 

@@ -16,15 +16,15 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
-import org.apache.beam.sdk.transforms.display.DisplayData;
-import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
 import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.apache.parquet.example.data.Group;
@@ -87,8 +87,7 @@ class TableSourceTest {
         .map(
             r ->
                 Row.withSchema(to)
-                    .addValues(
-                        to.getFields().stream().map(f -> r.getValue(f.getName())).toArray())
+                    .addValues(to.getFields().stream().map(f -> r.getValue(f.getName())).toArray())
                     .build())
         .toList();
   }
@@ -118,14 +117,14 @@ class TableSourceTest {
     List<Row> expected = project(ROWS, wanted);
     Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
     for (Path path : List.of(parquet, arrow, csv, glob)) {
-      TableSource src = TableSource.from(path.toString()).withColumns("item", "store_id", "transaction_id");
+      TableSource src =
+          TableSource.from(path.toString()).withColumns("item", "store_id", "transaction_id");
       assertEquals(wanted.getFieldNames(), src.getSchema().getFieldNames());
       PCollection<Row> rows = p.apply("Read " + path.getFileName(), src);
       PAssert.that(path.getFileName().toString(), rows)
           .satisfies(
               got -> {
-                List<List<Object>> values =
-                    new java.util.ArrayList<>();
+                List<List<Object>> values = new java.util.ArrayList<>();
                 got.forEach(r -> values.add(r.getValues()));
                 List<List<Object>> want = expected.stream().map(Row::getValues).toList();
                 assertEquals(want.size(), values.size());
@@ -148,13 +147,22 @@ class TableSourceTest {
     // Arrow and Parquet keep the file's types.
     assertEquals(
         TypeName.INT32,
-        TableSource.from(arrow.toString()).getFileSchema().getField("item_id").getType().getTypeName());
+        TableSource.from(arrow.toString())
+            .getFileSchema()
+            .getField("item_id")
+            .getType()
+            .getTypeName());
     assertEquals(
         TypeName.INT32,
-        TableSource.from(parquet.toString()).getFileSchema().getField("item_id").getType().getTypeName());
+        TableSource.from(parquet.toString())
+            .getFileSchema()
+            .getField("item_id")
+            .getType()
+            .getTypeName());
     PipelineResult result = p.run();
     result.waitUntilFinish();
-    // Metrics: 4 rows from each of the four sources; 1 + 1 + 2 files read by the DoFns (Arrow, CSV).
+    // Metrics: 4 rows from each of the four sources; 1 + 1 + 2 files read by the DoFns (Arrow,
+    // CSV).
     assertEquals(16L, counter(result, "rowsRead"));
     assertEquals(4L, counter(result, "filesRead"));
     assertEquals(3L, counter(result, "batchesRead"));
@@ -189,7 +197,12 @@ class TableSourceTest {
     try (ParquetWriter<Group> w =
         ExampleParquetWriter.builder(new LocalFiles.LocalOutputFile(path)).withType(type).build()) {
       SimpleGroupFactory f = new SimpleGroupFactory(type);
-      w.write(f.newGroup().append("store_id", "S1").append("txn", 1L).append("item_id", 3).append("price", 1.5));
+      w.write(
+          f.newGroup()
+              .append("store_id", "S1")
+              .append("txn", 1L)
+              .append("item_id", 3)
+              .append("price", 1.5));
       w.write(f.newGroup().append("store_id", "S2").append("txn", 2L).append("item_id", 4));
     }
     TableSource src = TableSource.from(path.toString()).withColumns("item_id", "store_id");
@@ -209,14 +222,22 @@ class TableSourceTest {
   void displayDataShowsPatternFormatAndColumns() {
     DisplayData d =
         DisplayData.from(
-            TableSource.from("in/*.csv")
-                .withColumns("a", "b")
-                .withCsvType("a", TypeName.INT32));
-    assertTrue(d.items().stream().anyMatch(i -> i.getKey().equals("filepattern") && i.getValue().equals("in/*.csv")));
-    assertTrue(d.items().stream().anyMatch(i -> i.getKey().equals("format") && i.getValue().equals("csv")));
-    assertTrue(d.items().stream().anyMatch(i -> i.getKey().equals("columns") && i.getValue().equals("a,b")));
-    DisplayData sink = DisplayData.from(TableSink.to("out").withFormat(OutputFormat.CSV).withNumShards(3));
-    assertTrue(sink.items().stream().anyMatch(i -> i.getKey().equals("numShards") && i.getValue().equals(3L)), sink.toString());
+            TableSource.from("in/*.csv").withColumns("a", "b").withCsvType("a", TypeName.INT32));
+    assertTrue(
+        d.items().stream()
+            .anyMatch(i -> i.getKey().equals("filepattern") && i.getValue().equals("in/*.csv")));
+    assertTrue(
+        d.items().stream()
+            .anyMatch(i -> i.getKey().equals("format") && i.getValue().equals("csv")));
+    assertTrue(
+        d.items().stream()
+            .anyMatch(i -> i.getKey().equals("columns") && i.getValue().equals("a,b")));
+    DisplayData sink =
+        DisplayData.from(TableSink.to("out").withFormat(OutputFormat.CSV).withNumShards(3));
+    assertTrue(
+        sink.items().stream()
+            .anyMatch(i -> i.getKey().equals("numShards") && i.getValue().equals(3L)),
+        sink.toString());
   }
 
   @Test
@@ -264,9 +285,12 @@ class TableSourceTest {
                 TableSource.from(arrow.toString())
                     .validate(Map.of("item_id", EnumSet.of(TypeName.STRING))));
     assertTrue(
-        e.getMessage().contains("Column 'item_id' of " + arrow + " is INT32 (nullable); expected one of [STRING]"),
+        e.getMessage()
+            .contains(
+                "Column 'item_id' of " + arrow + " is INT32 (nullable); expected one of [STRING]"),
         e.getMessage());
-    assertTrue(e.getMessage().contains("store_id STRING (nullable), transaction_id"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("store_id STRING (nullable), transaction_id"), e.getMessage());
 
     e =
         assertThrows(
@@ -330,7 +354,8 @@ class TableSourceTest {
     p.apply(TableSource.from(bad.toString()).withCsvType("txn", TypeName.INT64));
     Exception e = assertThrows(Exception.class, () -> p.run().waitUntilFinish());
     assertTrue(
-        String.valueOf(e.getMessage()).contains(bad + ":4: column 'txn': 'x3' is not a valid INT64"),
+        String.valueOf(e.getMessage())
+            .contains(bad + ":4: column 'txn': 'x3' is not a valid INT64"),
         e.getMessage());
 
     Path ragged = csv("ragged.csv", "store,txn,item\nS1,1,a\nS1,2\n");
