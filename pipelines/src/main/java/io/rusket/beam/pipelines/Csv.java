@@ -82,6 +82,9 @@ final class Csv {
      *     quote, naming the file and line
      */
     @Nullable List<String> next() throws IOException {
+      if (line == 1 && peek() == '\uFEFF') {
+        read(); // a UTF-8 byte order mark is not part of the first column's name
+      }
       while (true) {
         int c = read();
         if (c == -1) {

@@ -18,10 +18,16 @@ public enum InputFormat {
   PARQUET(".parquet"),
   /** Apache Arrow IPC file format ({@code .arrow}, {@code .feather}, {@code .ipc}). */
   ARROW(".arrow", ".feather", ".ipc"),
-  /** Comma-separated values with a header line ({@code .csv}). */
+  /**
+   * Comma-separated values with a header line ({@code .csv}; also {@code .csv.gz}, {@code
+   * .csv.bz2}, {@code .csv.zst}, ... decompressed as Beam's {@code Compression.detect} says).
+   */
   CSV(".csv");
 
   private final String[] extensions;
+
+  /** Compression suffixes recognised after {@code .csv} (Beam's {@code Compression.detect}). */
+  private static final String[] COMPRESSED = {".gz", ".bz2", ".zst", ".deflate", ".zip", ".lzo"};
 
   InputFormat(String... extensions) {
     this.extensions = extensions;
@@ -57,6 +63,11 @@ public enum InputFormat {
    */
   public static InputFormat infer(String path) {
     String p = path.toLowerCase(Locale.ROOT);
+    for (String compressed : COMPRESSED) {
+      if (p.endsWith(".csv" + compressed)) {
+        return CSV; // read through Beam's decompression
+      }
+    }
     for (InputFormat f : values()) {
       for (String ext : f.extensions) {
         if (p.endsWith(ext)) {

@@ -36,6 +36,7 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
+import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
@@ -501,7 +502,9 @@ public final class TableSource extends PTransform<PBegin, PCollection<Row>> {
     try (Csv.RecordReader r =
         new Csv.RecordReader(
             new InputStreamReader(
-                Channels.newInputStream(FileSystems.open(md.resourceId())), StandardCharsets.UTF_8),
+                Channels.newInputStream(
+                    Compression.detect(file).readDecompressed(FileSystems.open(md.resourceId()))),
+                StandardCharsets.UTF_8),
             file)) {
       List<String> header = r.next();
       if (header == null) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.GZIPOutputStream;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.Pipeline;
@@ -238,6 +240,26 @@ class TableSourceTest {
         sink.items().stream()
             .anyMatch(i -> i.getKey().equals("numShards") && i.getValue().equals(3L)),
         sink.toString());
+  }
+
+  /** A gzipped CSV with a byte order mark: inferred as CSV, decompressed, the BOM dropped. */
+  @Test
+  void readsGzippedCsvWithByteOrderMark() throws IOException {
+    Path gz = dir.resolve("events.csv.gz");
+    try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(gz))) {
+      o.write("\uFEFFstore_id,txn\nS1,1\nS2,2\n".getBytes(StandardCharsets.UTF_8));
+    }
+    TableSource src = TableSource.from(gz.toString());
+    assertEquals(InputFormat.CSV, src.getFormat());
+    Schema schema = src.getSchema();
+    assertEquals(List.of("store_id", "txn"), schema.getFieldNames());
+    assertEquals(TypeName.INT64, schema.getField("txn").getType().getTypeName());
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
+    PAssert.that(p.apply(src))
+        .containsInAnyOrder(
+            Row.withSchema(schema).addValues("S1", 1L).build(),
+            Row.withSchema(schema).addValues("S2", 2L).build());
+    p.run().waitUntilFinish();
   }
 
   @Test
