@@ -98,6 +98,36 @@ class GenerateDataTest {
     assertTrue(lift > 2, "bundle lift " + lift);
   }
 
+  /** The command line writes what it is asked; the files' schemas are those documented. */
+  @Test
+  void commandLineWritesTheChosenLayoutsAndFormats() throws IOException {
+    Path out = dir.resolve("cli");
+    GenerateData.main(
+        new String[] {
+          "--output=" + out,
+          "--seed=3",
+          "--stores=4",
+          "--transactions=500",
+          "--items=20",
+          "--itemNameColumn",
+          "--layouts=events,items",
+          "--formats=parquet,arrow"
+        });
+    assertEquals(
+        List.of("events.arrow", "events.parquet", "items.arrow", "items.parquet"),
+        TableSinkTest.files(out));
+    for (String f : List.of("events.arrow", "events.parquet")) {
+      assertEquals(
+          GenerateData.eventsSchema(true).getFieldNames(),
+          TableSource.from(out.resolve(f).toString()).getFileSchema().getFieldNames());
+    }
+    assertEquals(
+        GenerateData.itemsSchema(),
+        TableSource.from(out.resolve("items.parquet").toString()).getFileSchema());
+    assertThrows(
+        IllegalArgumentException.class, () -> GenerateData.main(new String[] {"--stores=2"}));
+  }
+
   @Test
   void badSettingsNameTheValueAndRange() {
     IllegalArgumentException e =
