@@ -240,7 +240,11 @@ class MineGroupedPipelineTest {
             "--minSupport=0.02",
             "--rules",
             "--minThreshold=0.5",
-            "--output=" + o);
+            "--output=" + o,
+            // 21k input rows: the DirectRunner's per-element checks would double this test's time;
+            // the generated-data tests run with them on.
+            "--enforceImmutability=false",
+            "--enforceEncodability=false");
     Pipeline p = Pipeline.create(opts);
     MineGroupedPipeline.Outputs outputs = MineGroupedPipeline.buildPipeline(p, opts);
     PAssert.that(outputs.itemsets).containsInAnyOrder(expected);
