@@ -1,0 +1,113 @@
+package io.rusket.beam.pipelines;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.Validation;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * Options shared by the mining pipelines: the input table and its format, the long-format columns,
+ * the mining and rule settings, and the output. {@link MineGroupedOptions} adds the group column; a
+ * streaming pipeline over {@code (transaction, item)} events uses {@code --txnCol}, {@code
+ * --itemCol} and {@code --numItems} from here. {@link MiningIO} turns these options into the {@link
+ * TableSource} and {@link TableSink}s.
+ *
+ * <p>Example of use:
+ *
+ * <pre>{@code
+ * MineGroupedOptions o = PipelineOptionsFactory.fromArgs(
+ *         "--input=events/*.parquet", "--groupCol=store_id", "--txnCol=transaction_id",
+ *         "--itemCol=item_id", "--minSupport=0.01", "--rules", "--output=out")
+ *     .withValidation().as(MineGroupedOptions.class);
+ * }</pre>
+ */
+public interface MiningOptions extends PipelineOptions {
+  @Description("Input file or glob: Parquet, Arrow IPC (file format) or CSV with a header.")
+  @Validation.Required
+  String getInput();
+
+  void setInput(String value);
+
+  @Description(
+      "Input format: parquet, arrow or csv. Inferred from the input's extension when absent"
+          + " (.parquet; .arrow, .feather, .ipc; .csv).")
+  @Nullable String getInputFormat();
+
+  void setInputFormat(@Nullable String value);
+
+  @Description(
+      "Long format: the transaction column (STRING or integer). With --itemCol; without both,"
+          + " the input is one-hot.")
+  @Nullable String getTxnCol();
+
+  void setTxnCol(@Nullable String value);
+
+  @Description("Long format: the item column (STRING or integer). With --txnCol.")
+  @Nullable String getItemCol();
+
+  void setItemCol(@Nullable String value);
+
+  @Description(
+      "Number of distinct items (dense ids 0..numItems-1), for pipelines that need it up front"
+          + " (streaming); optional.")
+  @Nullable Integer getNumItems();
+
+  void setNumItems(@Nullable Integer value);
+
+  @Description("Minimum support, in (0, 1]: an itemset is frequent iff count / N >= minSupport.")
+  @Default.Double(0.5)
+  double getMinSupport();
+
+  void setMinSupport(double value);
+
+  @Description("Longest itemset mined (at least 1); any length when absent.")
+  @Nullable Integer getMaxLen();
+
+  void setMaxLen(@Nullable Integer value);
+
+  @Description("Mining method: auto, fpgrowth or eclat.")
+  @Default.String("auto")
+  String getMethod();
+
+  void setMethod(String value);
+
+  @Description("Also generate association rules (written under <output>/rules/).")
+  @Default.Boolean(false)
+  boolean getRules();
+
+  void setRules(boolean value);
+
+  @Description(
+      "Rule metric that selects rules: confidence, lift, support, leverage, conviction, ...")
+  @Default.String("confidence")
+  String getMetric();
+
+  void setMetric(String value);
+
+  @Description("Least value of --metric for a rule to be kept (inclusive).")
+  @Default.Double(0.8)
+  double getMinThreshold();
+
+  void setMinThreshold(double value);
+
+  @Description(
+      "Output directory: itemsets are written under <output>/itemsets/, rules under"
+          + " <output>/rules/, as part-SSSSS-of-NNNNN.<ext> shards. Those directories must not"
+          + " already hold files.")
+  @Validation.Required
+  String getOutput();
+
+  void setOutput(String value);
+
+  @Description("Output format: parquet, jsonl or csv.")
+  @Default.String("parquet")
+  String getOutputFormat();
+
+  void setOutputFormat(String value);
+
+  @Description("Number of output shards per result; the runner chooses when absent.")
+  @Nullable Integer getNumShards();
+
+  void setNumShards(@Nullable Integer value);
+}

@@ -1,0 +1,144 @@
+package io.rusket.beam.pipelines;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rusket.beam.pipelines.GenerateData.Config;
+import io.rusket.beam.pipelines.GenerateData.Dataset;
+import io.rusket.beam.pipelines.GenerateData.Layout;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** GenerateData: determinism by seed (rows and file bytes) and the shape of the data. */
+class GenerateDataTest {
+  @TempDir Path dir;
+
+  private static final Config SMALL =
+      Config.of(7).withStores(20).withTransactions(20_000).withItems(120);
+
+  @Test
+  void sameSeedSameRowsAndBytesOtherSeedOtherData() throws IOException {
+    Dataset a = GenerateData.generate(SMALL);
+    Dataset b = GenerateData.generate(SMALL);
+    assertArrayEquals(a.store, b.store);
+    assertArrayEquals(a.offsets, b.offsets);
+    assertArrayEquals(a.items, b.items);
+    Dataset c =
+        GenerateData.generate(Config.of(8).withStores(20).withTransactions(20_000).withItems(120));
+    assertFalse(Arrays.equals(a.items, c.items), "another seed, other data");
+
+    Set<InputFormat> all = EnumSet.allOf(InputFormat.class);
+    List<Path> first = GenerateData.write(a, dir.resolve("a"), EnumSet.allOf(Layout.class), all);
+    List<Path> second = GenerateData.write(b, dir.resolve("b"), EnumSet.allOf(Layout.class), all);
+    assertEquals(9, first.size());
+    for (int i = 0; i < first.size(); i++) {
+      assertEquals(first.get(i).getFileName(), second.get(i).getFileName());
+      assertArrayEquals(
+          Files.readAllBytes(first.get(i)),
+          Files.readAllBytes(second.get(i)),
+          first.get(i).toString());
+    }
+  }
+
+  @Test
+  void storesSkewedBasketsAroundTheMeanItemsSkewedBundlesCoOccur() {
+    Dataset d = GenerateData.generate(SMALL);
+    int[] perStore = new int[d.storeIds.length];
+    for (int s : d.store) {
+      perStore[s]++;
+    }
+    int max = Arrays.stream(perStore).max().getAsInt();
+    int min = Arrays.stream(perStore).min().getAsInt();
+    assertEquals(perStore[0], max, "S001 is the largest");
+    assertTrue(min >= 1);
+    assertTrue(max >= 15.0 * min, "Zipf store sizes: " + Arrays.toString(perStore));
+    // Transactions are ordered by store.
+    for (int t = 1; t < d.store.length; t++) {
+      assertTrue(d.store[t - 1] <= d.store[t]);
+    }
+
+    double mean = d.numEvents() / (double) d.numTransactions();
+    assertTrue(mean > 4.0 && mean < 4.9, "mean basket size " + mean);
+    int[] freq = new int[d.itemNames.length];
+    for (int t = 0; t < d.numTransactions(); t++) {
+      assertTrue(d.offsets[t + 1] > d.offsets[t], "no empty basket");
+      for (int p = d.offsets[t]; p < d.offsets[t + 1]; p++) {
+        freq[d.items[p]]++;
+        if (p > d.offsets[t]) {
+          assertTrue(d.items[p - 1] < d.items[p], "distinct, ascending");
+        }
+      }
+    }
+    assertTrue(freq[0] > 5 * freq[60], "Zipf items: " + freq[0] + " vs " + freq[60]);
+    assertEquals(new HashSet<>(Arrays.asList(d.itemNames)).size(), d.itemNames.length);
+
+    // The first bundle's first two items co-occur far more than independence predicts (lift > 2).
+    int x = d.bundles[0][0];
+    int y = d.bundles[0][1];
+    int both = 0;
+    for (int t = 0; t < d.numTransactions(); t++) {
+      int[] basket = Arrays.copyOfRange(d.items, d.offsets[t], d.offsets[t + 1]);
+      if (Arrays.binarySearch(basket, x) >= 0 && Arrays.binarySearch(basket, y) >= 0) {
+        both++;
+      }
+    }
+    double n = d.numTransactions();
+    double lift = (both / n) / ((freq[x] / n) * (freq[y] / n));
+    assertTrue(lift > 2, "bundle lift " + lift);
+  }
+
+  /** The command line writes what it is asked; the files' schemas are those documented. */
+  @Test
+  void commandLineWritesTheChosenLayoutsAndFormats() throws IOException {
+    Path out = dir.resolve("cli");
+    GenerateData.main(
+        new String[] {
+          "--output=" + out,
+          "--seed=3",
+          "--stores=4",
+          "--transactions=500",
+          "--items=20",
+          "--itemNameColumn",
+          "--layouts=events,items",
+          "--formats=parquet,arrow"
+        });
+    assertEquals(
+        List.of("events.arrow", "events.parquet", "items.arrow", "items.parquet"),
+        TableSinkTest.files(out));
+    for (String f : List.of("events.arrow", "events.parquet")) {
+      assertEquals(
+          GenerateData.eventsSchema(true).getFieldNames(),
+          TableSource.from(out.resolve(f).toString()).getFileSchema().getFieldNames());
+    }
+    assertEquals(
+        GenerateData.itemsSchema(),
+        TableSource.from(out.resolve("items.parquet").toString()).getFileSchema());
+    assertThrows(
+        IllegalArgumentException.class, () -> GenerateData.main(new String[] {"--stores=2"}));
+  }
+
+  @Test
+  void badSettingsNameTheValueAndRange() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Config.of(1).withStores(0));
+    assertEquals("Invalid stores: 0. Valid range is [1, 1000000].", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Config.of(1).withItemSkew(-1));
+    assertTrue(e.getMessage().startsWith("Invalid itemSkew: -1.0."), e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> GenerateData.generate(Config.of(1).withTransactions(50).withStores(100)));
+    assertTrue(e.getMessage().contains("100 stores"), e.getMessage());
+  }
+}
