@@ -1,12 +1,18 @@
 package io.rusket.beam.runners;
 
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.CodeSource;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.beam.runners.spark.SparkCommonPipelineOptions;
 import org.apache.beam.runners.spark.SparkRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Turns a command line into Beam {@link PipelineOptions} and runs pipelines, so that every command
@@ -14,12 +20,16 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  *
  * <ul>
  *   <li>No {@code --runner}: the {@link SparkRunner}, embedded in this JVM, with {@code
- *       --sparkMaster=}{@value #EMBEDDED_SPARK_MASTER} (all cores) unless {@code --sparkMaster}
- *       is given. Nothing needs to be installed: Spark is in the jar.
+ *       --sparkMaster=}{@value #EMBEDDED_SPARK_MASTER} (all cores, written {@code local[N]}: see
+ *       {@link #embeddedMaster()}) unless {@code --sparkMaster} is given. Nothing needs to be
+ *       installed: Spark is in the jar.
  *   <li>{@code --runner=SparkRunner}: the same, with any {@code --sparkMaster} and the other
- *       options of {@code SparkPipelineOptions}. Under {@code spark-submit} the master given to
- *       {@code spark-submit} wins: Beam only sets {@code spark.master} when Spark's own
- *       configuration lacks it.
+ *       options of {@code SparkPipelineOptions}.
+ *   <li>Under {@code spark-submit} (which sets the system property {@code spark.master}): the
+ *       SparkRunner on spark-submit's {@code --master}; Beam only sets {@code spark.master} when
+ *       Spark's configuration lacks it, so spark-submit's wins even over {@code --sparkMaster}.
+ *       Beam stages only this jar (not every jar of Spark's classpath) unless {@code
+ *       --filesToStage} says otherwise.
  *   <li>{@code --runner=DirectRunner}: Beam's single-JVM test runner (checks immutability and
  *       encodability of every element; slow, for debugging).
  *   <li>{@code --runner=FlinkRunner}: only if a Flink runner is on the classpath (it is not in
@@ -45,6 +55,9 @@ public final class RunnerSetup {
   /** The Spark master without {@code --sparkMaster}: Spark in this JVM, on all cores. */
   public static final String EMBEDDED_SPARK_MASTER = "local[*]";
 
+  /** The system property spark-submit sets to its {@code --master} in the driver's JVM. */
+  static final String SPARK_SUBMIT_MASTER = "spark.master";
+
   private RunnerSetup() {}
 
   /**
@@ -68,8 +81,19 @@ public final class RunnerSetup {
     if (!hasRunner) {
       options.setRunner(SparkRunner.class);
     }
-    if (!hasMaster && isSpark(options)) {
-      options.as(SparkCommonPipelineOptions.class).setSparkMaster(EMBEDDED_SPARK_MASTER);
+    if (isSpark(options)) {
+      SparkCommonPipelineOptions spark = options.as(SparkCommonPipelineOptions.class);
+      String submitted = System.getProperty(SPARK_SUBMIT_MASTER);
+      if (!hasMaster) {
+        spark.setSparkMaster(submitted != null ? submitted : embeddedMaster());
+      } else if (spark.getSparkMaster().equals(EMBEDDED_SPARK_MASTER)) {
+        spark.setSparkMaster(embeddedMaster());
+      }
+      Path jar = ownJar();
+      if (submitted != null && jar != null && !given(args, "filesToStage")) {
+        // Beam would stage every jar it finds on the classpath, Spark's own included.
+        spark.setFilesToStage(List.of(jar.toString()));
+      }
     }
     return options;
   }
@@ -97,7 +121,28 @@ public final class RunnerSetup {
     return result;
   }
 
-  /** The runner in words, e.g. {@code SparkRunner (local[*])} or {@code DirectRunner}. */
+  /**
+   * {@value #EMBEDDED_SPARK_MASTER} spelled with the number of cores, {@code local[N]}: Beam's
+   * SparkRunner stages the whole classpath for any master but {@code local} and {@code local[N]},
+   * which for {@code local[*]} means copying the bundled jar to the executors in this same JVM on
+   * every run.
+   */
+  static String embeddedMaster() {
+    return "local[" + Runtime.getRuntime().availableProcessors() + "]";
+  }
+
+  /** The jar this class was loaded from, or null (classes in a directory, as in tests). */
+  private static @Nullable Path ownJar() {
+    try {
+      CodeSource source = RunnerSetup.class.getProtectionDomain().getCodeSource();
+      Path p = source == null ? null : Path.of(source.getLocation().toURI());
+      return p != null && Files.isRegularFile(p) ? p : null;
+    } catch (URISyntaxException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The runner in words, e.g. {@code SparkRunner (local[4])} or {@code DirectRunner}. */
   public static String describe(PipelineOptions options) {
     String runner = options.getRunner().getSimpleName();
     return isSpark(options)

@@ -35,12 +35,28 @@ class RunnerSetupTest {
     void setOutput(String value);
   }
 
+  /** local[*], spelled with the number of cores so that Beam stages nothing. */
+  private static final String ALL_CORES =
+      "local[" + Runtime.getRuntime().availableProcessors() + "]";
+
   @Test
   void noRunnerMeansSparkEmbeddedOnAllCores() {
     PipelineOptions o = RunnerSetup.optionsFrom(new String[0]);
     assertEquals(SparkRunner.class, o.getRunner());
-    assertEquals("local[*]", o.as(SparkPipelineOptions.class).getSparkMaster());
-    assertEquals("SparkRunner (local[*])", RunnerSetup.describe(o));
+    assertEquals(ALL_CORES, o.as(SparkPipelineOptions.class).getSparkMaster());
+    assertEquals("SparkRunner (" + ALL_CORES + ")", RunnerSetup.describe(o));
+  }
+
+  /** spark-submit sets the system property spark.master in the driver: that master is used. */
+  @Test
+  void underSparkSubmitItsMasterIsUsed() {
+    System.setProperty("spark.master", "spark://h:7077");
+    try {
+      PipelineOptions o = RunnerSetup.optionsFrom(new String[] {"--runner=SparkRunner"});
+      assertEquals("SparkRunner (spark://h:7077)", RunnerSetup.describe(o));
+    } finally {
+      System.clearProperty("spark.master");
+    }
   }
 
   @Test
@@ -54,10 +70,13 @@ class RunnerSetupTest {
     // a master alone keeps the default runner
     PipelineOptions master = RunnerSetup.optionsFrom(new String[] {"--sparkMaster=spark://h:7077"});
     assertEquals("SparkRunner (spark://h:7077)", RunnerSetup.describe(master));
-    // an explicit SparkRunner without a master still runs embedded on all cores
+    // an explicit SparkRunner without a master, or with local[*], runs embedded on all cores
     assertEquals(
-        "SparkRunner (local[*])",
+        "SparkRunner (" + ALL_CORES + ")",
         RunnerSetup.describe(RunnerSetup.optionsFrom(new String[] {"--runner=SparkRunner"})));
+    assertEquals(
+        "SparkRunner (" + ALL_CORES + ")",
+        RunnerSetup.describe(RunnerSetup.optionsFrom(new String[] {"--sparkMaster=local[*]"})));
   }
 
   @Test
