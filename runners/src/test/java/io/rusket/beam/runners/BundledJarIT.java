@@ -140,8 +140,11 @@ class BundledJarIT {
             "runner=SparkRunner \\(local\\[\\d+]\\) stores=3 events=\\d+ itemsets=[1-9]\\d*"
                 + " rules=[1-9]\\d* millis=\\d+ ok\\R"),
         r::out);
-    // log4j2.properties: WARN and above only; nothing at all on a healthy run
-    assertEquals("", r.err());
+    // log4j2.properties: WARN and above only (on this machine: nothing at all), no stack trace
+    assertTrue(
+        r.err().lines().noneMatch(l -> l.contains(" INFO ") || l.contains(" ERROR ")
+            || l.startsWith("\tat ")),
+        r::err);
   }
 
   private static Path clusterJar() {
