@@ -8,7 +8,8 @@ import java.util.stream.Collectors;
 /**
  * The bundled jar's entry point: {@code java -jar rusket-beam.jar COMMAND [--option=value ...]}.
  *
- * <p>Commands: {@code mine} ({@link MineCommand}). {@code --help} prints the commands;
+ * <p>Commands: {@code mine} ({@link MineCommand}), {@code selftest} ({@link SelfTestCommand}).
+ * {@code --help} prints the commands;
  * {@code COMMAND --help} a command's options. A user mistake (unknown command or option, bad
  * value, missing or malformed file) prints one line starting with {@code error: } on stderr and
  * exits with {@link #EXIT_USAGE}, never with a stack trace.
@@ -25,7 +26,7 @@ public final class Main {
 
   static final String JAR = "rusket-beam.jar";
 
-  private static final List<Command> COMMANDS = List.of(new MineCommand());
+  private static final List<Command> COMMANDS = List.of(new MineCommand(), new SelfTestCommand());
 
   private Main() {}
 

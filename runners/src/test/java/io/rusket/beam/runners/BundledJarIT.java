@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rusket.beam.testing.Datasets;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,12 +35,20 @@ class BundledJarIT {
 
   private record Run(int exitCode, String out, String err) {}
 
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
   private Run javaJar(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(java());
     command.add("-jar");
     command.add(jar().toString());
     Collections.addAll(command, args);
+    return run(command);
+  }
+
+  private Run run(List<String> command) throws IOException, InterruptedException {
     Path out = dir.resolve("stdout.txt");
     Path err = dir.resolve("stderr.txt");
     Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
@@ -115,6 +124,73 @@ class BundledJarIT {
           jar.stream().noneMatch(e -> e.getName().matches("META-INF/[^/]*\\.(SF|DSA|RSA)")),
           "no signature files");
       assertTrue(jar.getEntry("io/rusket/beam/miner/ItemsetMiner.class") != null, "miner bundled");
+      // the runners RunnerSetup names: Spark (run by selftestRunsOnEmbeddedSpark) and Direct
+      assertTrue(jar.getEntry("org/apache/beam/runners/spark/SparkRunner.class") != null);
+      assertTrue(jar.getEntry("org/apache/beam/runners/direct/DirectRunner.class") != null);
     }
+  }
+
+  /** Spark embedded, as users run it: {@code java -jar} on Java 17, no flags, quiet logs. */
+  @Test
+  void selftestRunsOnEmbeddedSpark() throws Exception {
+    Run r = javaJar("selftest");
+    assertEquals(0, r.exitCode(), r::err);
+    assertTrue(
+        r.out().matches(
+            "runner=SparkRunner \\(local\\[\\d+]\\) stores=3 events=\\d+ itemsets=[1-9]\\d*"
+                + " rules=[1-9]\\d* millis=\\d+ ok\\R"),
+        r::out);
+    // log4j2.properties: WARN and above only (on this machine: nothing at all), no stack trace
+    assertTrue(
+        r.err().lines().noneMatch(l -> l.contains(" INFO ") || l.contains(" ERROR ")
+            || l.startsWith("\tat ")),
+        r::err);
+  }
+
+  private static Path clusterJar() {
+    Path jar = Path.of(System.getProperty("rusket.clusterJar", "target/rusket-beam-cluster.jar"));
+    assertTrue(Files.isRegularFile(jar), () -> "cluster jar not built: " + jar);
+    return jar;
+  }
+
+  /** The cluster jar leaves Spark, Scala, Hadoop and our logging configuration to the cluster. */
+  @Test
+  void clusterJarHoldsNoSpark() throws IOException {
+    try (JarFile jar = new JarFile(clusterJar().toFile())) {
+      for (String prefix : List.of("org/apache/spark/", "scala/", "org/apache/hadoop/", "io/netty/",
+          "com/fasterxml/jackson/", "org/slf4j/", "org/apache/logging/log4j/")) {
+        assertTrue(jar.stream().noneMatch(e -> e.getName().startsWith(prefix)), prefix);
+      }
+      assertTrue(jar.getEntry("log4j2.properties") == null, "the cluster's logging applies");
+      assertTrue(jar.getEntry("org/apache/beam/runners/spark/SparkRunner.class") != null);
+      assertTrue(jar.getEntry("io/rusket/beam/runners/Main.class") != null);
+      assertEquals(Main.class.getName(), jar.getManifest().getMainAttributes().getValue("Main-Class"));
+      assertTrue(
+          jar.stream().noneMatch(e -> e.getName().matches("META-INF/[^/]*\\.(SF|DSA|RSA)")),
+          "no signature files");
+    }
+  }
+
+  /**
+   * The cluster jar on Spark's classpath (the jars of the groups a Spark installation ships,
+   * rusket.sparkProvidedGroups in runners/pom.xml) with the Java 17 flags, as spark-submit runs
+   * a driver; here on local[2].
+   */
+  @Test
+  void clusterJarRunsOnSparksClasspath() throws Exception {
+    String sparkClasspath = System.getProperty("rusket.sparkClasspath", "");
+    assertTrue(sparkClasspath.contains("spark-core_"), "failsafe passes rusket.sparkClasspath");
+    List<String> command = new ArrayList<>();
+    command.add(java());
+    command.addAll(List.of(System.getProperty("rusket.addOpens").trim().split("\\s+")));
+    command.add("-cp");
+    command.add(clusterJar() + File.pathSeparator + sparkClasspath);
+    command.add(Main.class.getName());
+    command.add("selftest");
+    command.add("--sparkMaster=local[2]");
+    Run r = run(command);
+    assertEquals(0, r.exitCode(), r::err);
+    assertTrue(r.out().startsWith("runner=SparkRunner (local[2]) stores=3 "), r::out);
+    assertTrue(r.out().strip().endsWith(" ok"), r::out);
   }
 }

@@ -48,18 +48,18 @@ class MainTest {
 
   @Test
   void noCommand() {
-    Cli.run().assertUsageError("no command given; commands: mine (see --help)");
+    Cli.run().assertUsageError("no command given; commands: mine, selftest (see --help)");
   }
 
   @Test
   void optionsWithoutCommand() {
     Cli.run("--input=a.dat", "--minSupport=0.1")
-        .assertUsageError("no command given before --input=a.dat; commands: mine (see --help)");
+        .assertUsageError("no command given before --input=a.dat; commands: mine, selftest (see --help)");
   }
 
   @Test
   void unknownCommand() {
     Cli.run("grow", "--input=a.dat")
-        .assertUsageError("unknown command 'grow'; commands: mine (see --help)");
+        .assertUsageError("unknown command 'grow'; commands: mine, selftest (see --help)");
   }
 }

@@ -1,0 +1,138 @@
+package io.rusket.beam.runners;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rusket.beam.transforms.MineGrouped;
+import org.apache.beam.runners.spark.SparkPipelineOptions;
+import org.apache.beam.runners.spark.SparkRunner;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.Validation;
+import org.apache.beam.sdk.transforms.Create;
+import org.junit.jupiter.api.Test;
+
+class RunnerSetupTest {
+  /** Options of a command, as the pipelines' commands declare theirs. */
+  public interface ExampleOptions extends PipelineOptions {
+    @Description("frequent iff count / N >= minSupport")
+    @Default.Double(0.5)
+    double getMinSupport();
+
+    void setMinSupport(double value);
+
+    @Description("where to write")
+    @Validation.Required
+    String getOutput();
+
+    void setOutput(String value);
+  }
+
+  /** local[*], spelled with the number of cores so that Beam stages nothing. */
+  private static final String ALL_CORES =
+      "local[" + Runtime.getRuntime().availableProcessors() + "]";
+
+  @Test
+  void noRunnerMeansSparkEmbeddedOnAllCores() {
+    PipelineOptions o = RunnerSetup.optionsFrom(new String[0]);
+    assertEquals(SparkRunner.class, o.getRunner());
+    assertEquals(ALL_CORES, o.as(SparkPipelineOptions.class).getSparkMaster());
+    assertEquals("SparkRunner (" + ALL_CORES + ")", RunnerSetup.describe(o));
+  }
+
+  /** spark-submit sets the system property spark.master in the driver: that master is used. */
+  @Test
+  void underSparkSubmitItsMasterIsUsed() {
+    System.setProperty("spark.master", "spark://h:7077");
+    try {
+      PipelineOptions o = RunnerSetup.optionsFrom(new String[] {"--runner=SparkRunner"});
+      assertEquals("SparkRunner (spark://h:7077)", RunnerSetup.describe(o));
+    } finally {
+      System.clearProperty("spark.master");
+    }
+  }
+
+  @Test
+  void givenRunnerAndMasterAreKept() {
+    PipelineOptions direct = RunnerSetup.optionsFrom(new String[] {"--runner=DirectRunner"});
+    assertEquals("DirectRunner", RunnerSetup.describe(direct));
+
+    PipelineOptions spark =
+        RunnerSetup.optionsFrom(new String[] {"--runner=SparkRunner", "--sparkMaster=local[3]"});
+    assertEquals("SparkRunner (local[3])", RunnerSetup.describe(spark));
+    // a master alone keeps the default runner
+    PipelineOptions master = RunnerSetup.optionsFrom(new String[] {"--sparkMaster=spark://h:7077"});
+    assertEquals("SparkRunner (spark://h:7077)", RunnerSetup.describe(master));
+    // an explicit SparkRunner without a master, or with local[*], runs embedded on all cores
+    assertEquals(
+        "SparkRunner (" + ALL_CORES + ")",
+        RunnerSetup.describe(RunnerSetup.optionsFrom(new String[] {"--runner=SparkRunner"})));
+    assertEquals(
+        "SparkRunner (" + ALL_CORES + ")",
+        RunnerSetup.describe(RunnerSetup.optionsFrom(new String[] {"--sparkMaster=local[*]"})));
+  }
+
+  @Test
+  void commandOptionsAreParsedAndValidated() {
+    ExampleOptions o =
+        RunnerSetup.optionsFrom(
+            new String[] {"--minSupport=0.02", "--output=/tmp/x"}, ExampleOptions.class);
+    assertEquals(0.02, o.getMinSupport());
+    assertEquals("/tmp/x", o.getOutput());
+    assertEquals(SparkRunner.class, o.getRunner());
+
+    UsageException missing =
+        assertThrows(
+            UsageException.class,
+            () -> RunnerSetup.optionsFrom(new String[] {"--minSupport=0.1"}, ExampleOptions.class));
+    assertTrue(missing.getMessage().contains("--output"), missing.getMessage());
+  }
+
+  @Test
+  void mistakesAreUsageErrors() {
+    UsageException runner =
+        assertThrows(
+            UsageException.class,
+            () -> RunnerSetup.optionsFrom(new String[] {"--runner=NoSuchRunner"}));
+    assertTrue(runner.getMessage().contains("NoSuchRunner"), runner.getMessage());
+    UsageException option =
+        assertThrows(
+            UsageException.class, () -> RunnerSetup.optionsFrom(new String[] {"--minSuport=1"}));
+    assertTrue(option.getMessage().contains("minSuport"), option.getMessage());
+  }
+
+  /**
+   * With no arguments at all a pipeline runs on a Spark context that Beam creates in this JVM
+   * and stops afterwards; its metrics are there.
+   */
+  @Test
+  void runsOnTheEmbeddedDefaultAndStopsItsContext() {
+    SparkTestContext.stop();
+    Pipeline p = Pipeline.create(RunnerSetup.optionsFrom(new String[0]));
+    ShopData data = ShopData.generate(11, 80, 30);
+    p.apply(Create.of(data.events()).withRowSchema(ShopData.EVENTS))
+        .apply(MineGrouped.events(ShopData.STORE, ShopData.RECEIPT, ShopData.SKU).withMinSupport(0.1));
+    PipelineResult result = RunnerSetup.run(p);
+
+    long expected = data.expectedItemsets(0.1).size();
+    MetricsFilter filter =
+        MetricsFilter.builder()
+            .addNameFilter(MetricNameFilter.named(MineGrouped.METRICS_NAMESPACE, "itemsetsEmitted"))
+            .build();
+    long emitted = 0;
+    for (MetricResult<Long> c : result.metrics().queryMetrics(filter).getCounters()) {
+      emitted += c.getAttempted();
+    }
+    assertEquals(expected, emitted);
+    // Spark allows one active context per JVM: a new one starts only if Beam stopped its own
+    SparkTestContext.options("local[1]");
+    SparkTestContext.stop();
+  }
+}
