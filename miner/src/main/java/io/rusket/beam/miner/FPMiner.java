@@ -65,7 +65,7 @@ public final class FPMiner implements AutoCloseable {
   public static final long MIN_RAM_BYTES = 1024;
 
   /** In-memory runs beyond this count are merged into one. */
-  static final int MAX_MEMORY_RUNS = 8;
+  static final int MAX_MEMORY_RUNS = 16;
 
   /** Spill files beyond this count are merged into one. */
   static final int MAX_FILE_RUNS = 32;
@@ -748,6 +748,10 @@ public final class FPMiner implements AutoCloseable {
       tmpTxn = new long[bufTxn.length];
       tmpItem = new int[bufTxn.length];
     }
+    if (bits <= 32) {
+      sortPacked(n, runs, runShift, runMask, runOffset, passes, digitBits, first, diff);
+      return;
+    }
     // The ids become their gathered keys in place (and are restored at the end).
     for (int i = 0; i < n; i++) {
       long v = t[i] ^ Long.MIN_VALUE;
@@ -800,6 +804,68 @@ public final class FPMiner implements AutoCloseable {
     bufItem = srcI;
     tmpTxn = dstT;
     tmpItem = dstI;
+  }
+
+  /**
+   * The common case of {@link #sortBuffer}: keys of at most 32 bits travel packed with their item
+   * in one long ({@code key << 32 | item}), so each radix pass scatters one array, not two.
+   */
+  private void sortPacked(
+      int n,
+      int runs,
+      int[] runShift,
+      long[] runMask,
+      int[] runOffset,
+      int passes,
+      int digitBits,
+      long first,
+      long diff) {
+    final long[] t = bufTxn;
+    final int[] it = bufItem;
+    final int mask = (1 << digitBits) - 1;
+    // Keys packed in place, and every pass's digit histogram in the same scan.
+    final int[][] counts = new int[passes][1 << digitBits];
+    for (int i = 0; i < n; i++) {
+      long v = t[i] ^ Long.MIN_VALUE;
+      long k = 0;
+      for (int r = 0; r < runs; r++) {
+        k |= ((v >>> runShift[r]) & runMask[r]) << runOffset[r];
+      }
+      t[i] = (k << 32) | (it[i] & 0xFFFFFFFFL);
+      for (int p = 0; p < passes; p++) {
+        counts[p][(int) ((k >>> (p * digitBits)) & mask)]++;
+      }
+    }
+    long[] src = t;
+    long[] dst = tmpTxn;
+    for (int p = 0; p < passes; p++) {
+      final int shift = 32 + p * digitBits;
+      final int[] count = counts[p];
+      int sum = 0;
+      for (int d = 0; d < count.length; d++) {
+        int c = count[d];
+        count[d] = sum;
+        sum += c;
+      }
+      for (int i = 0; i < n; i++) {
+        long x = src[i];
+        dst[count[(int) ((x >>> shift) & mask)]++] = x;
+      }
+      long[] sw = src;
+      src = dst;
+      dst = sw;
+    }
+    final long common = (first ^ Long.MIN_VALUE) & ~diff;
+    for (int i = 0; i < n; i++) {
+      long x = src[i];
+      long k = x >>> 32;
+      long v = common;
+      for (int r = 0; r < runs; r++) {
+        v |= ((k >>> runOffset[r]) & runMask[r]) << runShift[r];
+      }
+      t[i] = v ^ Long.MIN_VALUE; // t is src or the other array: index i is read before written
+      it[i] = (int) x;
+    }
   }
 
   /** Keeps run counts and memory within bounds. */
