@@ -8,8 +8,9 @@ import java.util.stream.Collectors;
 /**
  * The bundled jar's entry point: {@code java -jar rusket-beam.jar COMMAND [--option=value ...]}.
  *
- * <p>Commands: {@code mine} ({@link MineCommand}), {@code selftest} ({@link SelfTestCommand}).
- * {@code --help} prints the commands;
+ * <p>Commands: {@code mine} ({@link MineCommand}), {@code grouped} ({@link GroupedCommand}),
+ * {@code generate} ({@link GenerateCommand}), {@code selftest} ({@link
+ * SelfTestCommand}). {@code --help} prints the commands;
  * {@code COMMAND --help} a command's options. A user mistake (unknown command or option, bad
  * value, missing or malformed file) prints one line starting with {@code error: } on stderr and
  * exits with {@link #EXIT_USAGE}, never with a stack trace.
@@ -26,7 +27,12 @@ public final class Main {
 
   static final String JAR = "rusket-beam.jar";
 
-  private static final List<Command> COMMANDS = List.of(new MineCommand(), new SelfTestCommand());
+  private static final List<Command> COMMANDS =
+      List.of(
+          new MineCommand(),
+          new GroupedCommand(),
+          new GenerateCommand(),
+          new SelfTestCommand());
 
   private Main() {}
 
