@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** The dispatcher: commands, help, and errors before any command runs. */
+/**
+ * The dispatcher: commands, help, and errors before any command runs. (No arguments run the demo
+ * on embedded Spark in the working directory: {@link BundledJarIT}.)
+ */
 class MainTest {
-  private static final String COMMANDS = "mine, grouped, generate, selftest";
+  private static final String COMMANDS = "mine, grouped, generate, demo, selftest";
 
   @Test
   void helpListsTheCommands() {
@@ -15,11 +18,12 @@ class MainTest {
       Cli r = Cli.run(help);
       assertEquals(Main.EXIT_OK, r.exitCode());
       assertTrue(r.out().startsWith("Usage: java -jar rusket-beam.jar COMMAND"), r.out());
-      for (String command : new String[] {"mine", "grouped", "generate", "selftest"}) {
+      for (String command : new String[] {"mine", "grouped", "generate", "demo", "selftest"}) {
         assertTrue(
             r.out().lines().anyMatch(l -> l.startsWith("  " + command + " ")),
             () -> command + " in\n" + r.out());
       }
+      assertTrue(r.out().contains("(no arguments: the demo, on embedded Spark)"), r.out());
       assertEquals("", r.err());
     }
   }
@@ -50,11 +54,6 @@ class MainTest {
     Cli r = Cli.run("mine", "--input=x", "--bogus", "--help");
     assertEquals(Main.EXIT_OK, r.exitCode());
     assertTrue(r.out().startsWith("Usage: java -jar rusket-beam.jar mine"), r.out());
-  }
-
-  @Test
-  void noCommand() {
-    Cli.run().assertUsageError("no command given; commands: " + COMMANDS + " (see --help)");
   }
 
   @Test
