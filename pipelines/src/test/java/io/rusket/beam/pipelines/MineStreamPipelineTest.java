@@ -1,0 +1,149 @@
+package io.rusket.beam.pipelines;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rusket.beam.miner.ItemsetMiner;
+import io.rusket.beam.miner.Itemsets;
+import io.rusket.beam.miner.TransactionDb;
+import io.rusket.beam.pipelines.GenerateData.Config;
+import io.rusket.beam.pipelines.GenerateData.Dataset;
+import io.rusket.beam.pipelines.GenerateData.Layout;
+import io.rusket.beam.transforms.MineStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.values.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** MineStreamPipeline on the DirectRunner: every input format against the miner on all events. */
+class MineStreamPipelineTest {
+  private static final double MIN_SUPPORT = 0.02;
+  private static final Schema OUT = MineStream.outputSchema(false);
+
+  @TempDir static Path data;
+  @TempDir Path out;
+
+  static Dataset generated;
+
+  @BeforeAll
+  static void generate() throws IOException {
+    generated =
+        GenerateData.generate(
+            Config.of(77).withStores(4).withTransactions(1_500).withItems(40).withBundles(5, 0.3));
+    GenerateData.write(
+        generated, data, EnumSet.of(Layout.EVENTS), EnumSet.allOf(InputFormat.class));
+  }
+
+  static MineStreamOptions options(String... args) {
+    return PipelineOptionsFactory.fromArgs(args).withValidation().as(MineStreamOptions.class);
+  }
+
+  /** The miner on all transactions; items ascending by id. */
+  static List<Row> expected(Dataset d) {
+    int[][] baskets = new int[d.numTransactions()][];
+    for (int t = 0; t < baskets.length; t++) {
+      baskets[t] = Arrays.copyOfRange(d.items, d.offsets[t], d.offsets[t + 1]);
+    }
+    TransactionDb db = TransactionDb.fromIntBaskets(baskets);
+    Itemsets sets = ItemsetMiner.minSupport(MIN_SUPPORT).withThreads(1).mine(db);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < sets.size(); i++) {
+      int[] ids = sets.items(i).clone();
+      Arrays.sort(ids);
+      List<Integer> items = new ArrayList<>();
+      for (int id : ids) {
+        items.add(id);
+      }
+      rows.add(
+          Row.withSchema(OUT)
+              .addValues(sets.support(i), items, sets.count(i), (long) db.size())
+              .build());
+    }
+    return rows;
+  }
+
+  @Test
+  void eventsInEveryFormatEqualTheMinerOnAllTransactions() throws IOException {
+    List<Row> expected = expected(generated);
+    assertTrue(expected.size() > 40, "enough itemsets: " + expected.size());
+    assertTrue(expected.stream().anyMatch(r -> r.getArray("itemsets").size() >= 3));
+    for (String ext : List.of("parquet", "arrow", "csv")) {
+      Path o = out.resolve(ext);
+      MineStreamOptions opts =
+          options(
+              "--input=" + data.resolve("events." + ext),
+              "--txnCol=transaction_id",
+              "--itemCol=item_id",
+              "--numItems=40",
+              "--minSupport=" + MIN_SUPPORT,
+              "--shards=3",
+              "--rules",
+              "--metric=lift",
+              "--minThreshold=1.0",
+              "--output=" + o,
+              "--outputFormat=jsonl",
+              "--numShards=2");
+      Pipeline p = Pipeline.create(opts);
+      MineStreamPipeline.Outputs outputs = MineStreamPipeline.buildPipeline(p, opts);
+      PAssert.that(ext, outputs.itemsets).containsInAnyOrder(expected);
+      p.run().waitUntilFinish();
+      assertEquals(List.of("itemsets", "rules"), MineGroupedPipelineTest.files(o), ext);
+      MineGroupedPipelineTest.assertOnlyShards(o.resolve("itemsets"), "jsonl");
+      assertEquals(expected.size(), MineGroupedPipelineTest.lines(o.resolve("itemsets")), ext);
+      assertTrue(MineGroupedPipelineTest.lines(o.resolve("rules")) > 0, "bundles give rules");
+    }
+  }
+
+  @Test
+  void badOptionsAndInputsFailBeforeRunning() {
+    String events = "--input=" + data.resolve("events.parquet");
+    String o = "--output=" + out.resolve("x");
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                MineStreamPipeline.buildPipeline(
+                    Pipeline.create(PipelineOptionsFactory.create()),
+                    options(events, o, "--txnCol=transaction_id", "--itemCol=item_id")));
+    assertTrue(e.getMessage().contains("--numItems"), e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                MineStreamPipeline.buildPipeline(
+                    Pipeline.create(PipelineOptionsFactory.create()),
+                    options(events, o, "--itemCol=item_id", "--numItems=40")));
+    assertTrue(e.getMessage().contains("--txnCol"), e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                MineStreamPipeline.buildPipeline(
+                    Pipeline.create(PipelineOptionsFactory.create()),
+                    options(
+                        events, o, "--txnCol=transaction_id", "--itemCol=store_id",
+                        "--numItems=40")));
+    assertTrue(e.getMessage().contains("store_id") && e.getMessage().contains("STRING"),
+        e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                MineStreamPipeline.buildPipeline(
+                    Pipeline.create(PipelineOptionsFactory.create()),
+                    options(events, o, "--txnCol=session", "--itemCol=item_id", "--numItems=40")));
+    assertTrue(e.getMessage().contains("session") && e.getMessage().contains("transaction_id"),
+        e.getMessage());
+  }
+}
