@@ -113,21 +113,33 @@ final class GroupedCommand implements Command {
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage(), e);
     }
+    Finished f = runAndWait(p);
+    String mg = MineGrouped.METRICS_NAMESPACE;
+    return new Counts(
+        PipelineMetrics.counter(f.result(), mg, "groupsMined"),
+        PipelineMetrics.counter(f.result(), mg, "transactions"),
+        PipelineMetrics.counter(f.result(), mg, "itemsetsEmitted"),
+        PipelineMetrics.counter(f.result(), RulesGrouped.METRICS_NAMESPACE, "rulesEmitted"),
+        f.millis());
+  }
+
+  /** A finished pipeline and the milliseconds from its start to its end. */
+  record Finished(PipelineResult result, long millis) {}
+
+  /**
+   * Runs {@code p} with {@link RunnerSetup#run} and waits.
+   *
+   * @throws PipelineFailed if it failed, naming the runner
+   */
+  static Finished runAndWait(Pipeline p) {
     long start = System.nanoTime();
     PipelineResult result;
     try {
       result = RunnerSetup.run(p);
     } catch (RuntimeException e) {
       throw new PipelineFailed(
-          "the pipeline failed on " + RunnerSetup.describe(options) + ": " + e, e);
+          "the pipeline failed on " + RunnerSetup.describe(p.getOptions()) + ": " + e, e);
     }
-    long millis = (System.nanoTime() - start) / 1_000_000;
-    String mg = MineGrouped.METRICS_NAMESPACE;
-    return new Counts(
-        PipelineMetrics.counter(result, mg, "groupsMined"),
-        PipelineMetrics.counter(result, mg, "transactions"),
-        PipelineMetrics.counter(result, mg, "itemsetsEmitted"),
-        PipelineMetrics.counter(result, RulesGrouped.METRICS_NAMESPACE, "rulesEmitted"),
-        millis);
+    return new Finished(result, (System.nanoTime() - start) / 1_000_000);
   }
 }

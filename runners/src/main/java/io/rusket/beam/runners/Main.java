@@ -9,8 +9,9 @@ import java.util.stream.Collectors;
  * The bundled jar's entry point: {@code java -jar rusket-beam.jar COMMAND [--option=value ...]}.
  *
  * <p>Commands: {@code mine} ({@link MineCommand}), {@code grouped} ({@link GroupedCommand}),
- * {@code generate} ({@link GenerateCommand}), {@code demo} ({@link DemoCommand}), {@code selftest}
- * ({@link SelfTestCommand}). No arguments run the demo. {@code --help} prints the commands;
+ * {@code stream} ({@link StreamCommand}), {@code generate} ({@link GenerateCommand}), {@code
+ * demo} ({@link DemoCommand}), {@code selftest} ({@link SelfTestCommand}). No arguments run the
+ * demo. {@code --help} prints the commands;
  * {@code COMMAND --help} a command's options. A user mistake (unknown command or option, bad
  * value, missing or malformed file) prints one line starting with {@code error: } on stderr and
  * exits with {@link #EXIT_USAGE}, never with a stack trace.
@@ -31,6 +32,7 @@ public final class Main {
       List.of(
           new MineCommand(),
           new GroupedCommand(),
+          new StreamCommand(),
           new GenerateCommand(),
           new DemoCommand(),
           new SelfTestCommand());

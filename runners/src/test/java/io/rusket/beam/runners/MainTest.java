@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
  * on embedded Spark in the working directory: {@link BundledJarIT}.)
  */
 class MainTest {
-  private static final String COMMANDS = "mine, grouped, generate, demo, selftest";
+  private static final String COMMANDS = "mine, grouped, stream, generate, demo, selftest";
 
   @Test
   void helpListsTheCommands() {
@@ -18,7 +18,7 @@ class MainTest {
       Cli r = Cli.run(help);
       assertEquals(Main.EXIT_OK, r.exitCode());
       assertTrue(r.out().startsWith("Usage: java -jar rusket-beam.jar COMMAND"), r.out());
-      for (String command : new String[] {"mine", "grouped", "generate", "demo", "selftest"}) {
+      for (String command : COMMANDS.split(", ")) {
         assertTrue(
             r.out().lines().anyMatch(l -> l.startsWith("  " + command + " ")),
             () -> command + " in\n" + r.out());
