@@ -184,7 +184,7 @@ class BundledJarIT {
             || l.startsWith("\tat ")),
         r::err);
     Path out = work.resolve("rusket-demo-output");
-    assertTrue(Files.isRegularFile(out.resolve("data/events.parquet")));
+    assertTrue(Files.isRegularFile(out.resolve("data/events.arrow")));
     for (String result : List.of("itemsets", "rules")) {
       try (var files = Files.list(out.resolve(result))) {
         List<Path> shards = files.toList();

@@ -33,7 +33,7 @@ class DemoCommandTest {
     Path out = dir.resolve("demo");
     // leftovers of an earlier demo are replaced
     Files.createDirectories(out.resolve("data"));
-    Files.writeString(out.resolve("data/events.parquet"), "stale");
+    Files.writeString(out.resolve("data/events.arrow"), "stale");
     Files.createDirectories(out.resolve("itemsets"));
     Files.writeString(out.resolve("itemsets/part-00000-of-00003.jsonl"), "{\"stale\":1}\n");
     Files.createDirectories(out.resolve("rules"));
@@ -45,7 +45,7 @@ class DemoCommandTest {
     assertEquals("", r.err());
     List<String> lines = r.out().lines().toList();
     assertTrue(lines.get(0).matches("Demo data: 5 stores, 8000 receipts, \\d+ events, 300 items"
-        + " \\(seed 20261124\\) -> " + Pattern.quote(out + "/data/events.parquet")), lines.get(0));
+        + " \\(seed 20261124\\) -> " + Pattern.quote(out + "/data/events.arrow")), lines.get(0));
     assertTrue(lines.get(1).startsWith("MineGroupedPipeline on DirectRunner in "), lines.get(1));
 
     // per store: transactions adding up to 8000, sizes very different, 3 rules each
@@ -82,7 +82,7 @@ class DemoCommandTest {
     assertEquals(rules, GroupedCommandTest.lines(out.resolve("rules")));
     assertFalse(Files.exists(out.resolve("itemsets/part-00000-of-00003.jsonl")));
     assertFalse(Files.exists(out.resolve("rules/part-00002-of-00003.jsonl")));
-    assertTrue(Files.size(out.resolve("data/events.parquet")) > 1000);
+    assertTrue(Files.size(out.resolve("data/events.arrow")) > 1000);
     // every rule is a JSON object with the rule columns, lift >= 1.5
     for (String line : Files.readAllLines(
         Files.list(out.resolve("rules")).findFirst().orElseThrow())) {
