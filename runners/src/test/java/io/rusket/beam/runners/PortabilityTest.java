@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rusket.beam.transforms.AssociationRules;
 import io.rusket.beam.transforms.MineGrouped;
+import io.rusket.beam.transforms.MineStream;
 import io.rusket.beam.transforms.RulesGrouped;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -102,8 +103,12 @@ class PortabilityTest {
       Coder<?> coder = e.getValue();
       assertFalse(coder instanceof SerializableCoder, () -> "Java serialization: " + coder);
       if (!e.getKey().startsWith("io.rusket.")) {
-        // Beam's own, from Create and the shuffles (VoidCoder, SnappyCoder)
-        assertTrue(e.getKey().startsWith("org.apache.beam.sdk.coders."), e.getKey());
+        // Beam's own, from Create and the shuffles (VoidCoder, SnappyCoder), and CoGroupByKey's
+        // union and result coders
+        assertTrue(
+            e.getKey().startsWith("org.apache.beam.sdk.coders.")
+                || e.getKey().startsWith("org.apache.beam.sdk.transforms.join."),
+            e.getKey());
       } else {
         ourCoders.add(e.getKey().substring(e.getKey().lastIndexOf('.') + 1));
         assertTrue(coder instanceof CustomCoder, e.getKey());
@@ -160,5 +165,21 @@ class PortabilityTest {
                 .apply(AssociationRules.create()));
     assertTrue(t.transformUrns().contains(PTransformTranslation.GROUP_BY_KEY_TRANSFORM_URN));
     assertCoders(t);
+  }
+
+  @Test
+  void mineStreamAndAssociationRules() throws IOException {
+    Schema events = Schema.builder().addInt64Field("session").addInt32Field("item").build();
+    Row e1 = Row.withSchema(events).addValues(1L, 2).build();
+    Row e2 = Row.withSchema(events).addValues(1L, 3).build();
+    Translated t =
+        translate(
+            p ->
+                p.apply(Create.of(e1, e2).withRowSchema(events))
+                    .apply(MineStream.of("session", "item").withNumItems(5).withMinSupport(0.5))
+                    .apply(AssociationRules.create()));
+    assertTrue(t.transformUrns().contains(PTransformTranslation.COMBINE_PER_KEY_TRANSFORM_URN));
+    assertTrue(t.transformUrns().contains(PTransformTranslation.GROUP_BY_KEY_TRANSFORM_URN));
+    assertCoders(t, "FPMinerCoder", "MineStream$ItemCountsCoder", "MineStream$BasketsCoder");
   }
 }
