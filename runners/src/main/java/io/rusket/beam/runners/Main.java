@@ -8,8 +8,10 @@ import java.util.stream.Collectors;
 /**
  * The bundled jar's entry point: {@code java -jar rusket-beam.jar COMMAND [--option=value ...]}.
  *
- * <p>Commands: {@code mine} ({@link MineCommand}), {@code selftest} ({@link SelfTestCommand}).
- * {@code --help} prints the commands;
+ * <p>Commands: {@code mine} ({@link MineCommand}), {@code grouped} ({@link GroupedCommand}),
+ * {@code stream} ({@link StreamCommand}), {@code generate} ({@link GenerateCommand}), {@code
+ * demo} ({@link DemoCommand}), {@code selftest} ({@link SelfTestCommand}). No arguments run the
+ * demo. {@code --help} prints the commands;
  * {@code COMMAND --help} a command's options. A user mistake (unknown command or option, bad
  * value, missing or malformed file) prints one line starting with {@code error: } on stderr and
  * exits with {@link #EXIT_USAGE}, never with a stack trace.
@@ -26,7 +28,14 @@ public final class Main {
 
   static final String JAR = "rusket-beam.jar";
 
-  private static final List<Command> COMMANDS = List.of(new MineCommand(), new SelfTestCommand());
+  private static final List<Command> COMMANDS =
+      List.of(
+          new MineCommand(),
+          new GroupedCommand(),
+          new StreamCommand(),
+          new GenerateCommand(),
+          new DemoCommand(),
+          new SelfTestCommand());
 
   private Main() {}
 
@@ -42,7 +51,7 @@ public final class Main {
   public static int run(String[] args, PrintStream out, PrintStream err) {
     try {
       if (args.length == 0) {
-        throw new UsageException("no command given; commands: " + names() + " (see --help)");
+        return new DemoCommand().run(args, out, err);
       }
       if (isHelp(args[0])) {
         printHelp(out);
@@ -93,6 +102,7 @@ public final class Main {
 
   private static void printHelp(PrintStream out) {
     out.println("Usage: java -jar " + JAR + " COMMAND [--option=value ...]");
+    out.println("       java -jar " + JAR + "    (no arguments: the demo, on embedded Spark)");
     out.println();
     out.println("Commands:");
     for (Command c : COMMANDS) {

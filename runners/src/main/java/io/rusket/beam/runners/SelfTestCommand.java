@@ -17,10 +17,7 @@ import java.util.stream.Collectors;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Create;
@@ -140,21 +137,9 @@ final class SelfTestCommand implements Command {
     return problems.isEmpty() ? Main.EXIT_OK : Main.EXIT_FAILURE;
   }
 
-  /** The sum of a {@link Tally} counter: committed where the runner has it, else attempted. */
+  /** The sum of a {@link Tally} counter. */
   private static long counter(PipelineResult result, String name) {
-    MetricsFilter filter =
-        MetricsFilter.builder().addNameFilter(MetricNameFilter.named(NAMESPACE, name)).build();
-    long sum = 0;
-    for (MetricResult<Long> c : result.metrics().queryMetrics(filter).getCounters()) {
-      Long value;
-      try {
-        value = c.getCommitted();
-      } catch (UnsupportedOperationException e) {
-        value = c.getAttempted();
-      }
-      sum += value == null ? 0 : value;
-    }
-    return sum;
+    return PipelineMetrics.counter(result, NAMESPACE, name);
   }
 
   /** What the miner finds on the built-in data. */

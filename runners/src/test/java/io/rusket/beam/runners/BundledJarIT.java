@@ -43,16 +43,24 @@ class BundledJarIT {
     List<String> command = new ArrayList<>();
     command.add(java());
     command.add("-jar");
-    command.add(jar().toString());
+    command.add(jar().toAbsolutePath().toString());
     Collections.addAll(command, args);
     return run(command);
   }
 
   private Run run(List<String> command) throws IOException, InterruptedException {
+    return run(command, null);
+  }
+
+  /** Runs {@code command} in {@code workDir} (null: this JVM's). */
+  private Run run(List<String> command, Path workDir) throws IOException, InterruptedException {
     Path out = dir.resolve("stdout.txt");
     Path err = dir.resolve("stderr.txt");
-    Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-        .start();
+    ProcessBuilder pb = new ProcessBuilder(command);
+    if (workDir != null) {
+      pb.directory(workDir.toFile());
+    }
+    Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     if (!p.waitFor(120, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new AssertionError("timed out: " + command);
@@ -145,6 +153,57 @@ class BundledJarIT {
         r.err().lines().noneMatch(l -> l.contains(" INFO ") || l.contains(" ERROR ")
             || l.startsWith("\tat ")),
         r::err);
+  }
+
+  /**
+   * The README's main job: {@code java -jar rusket-beam.jar}, no arguments, runs the demo on
+   * embedded Spark in the working directory and leaves its data and results there.
+   */
+  @Test
+  void noArgumentsRunTheDemoOnEmbeddedSpark() throws Exception {
+    Path work = Files.createDirectories(dir.resolve("work"));
+    List<String> command = List.of(java(), "-jar", jar().toAbsolutePath().toString());
+    Run r = run(command, work);
+    assertEquals(0, r.exitCode(), r::err);
+    List<String> lines = r.out().lines().toList();
+    assertTrue(lines.get(0).startsWith("Demo data: 5 stores, 8000 receipts, "), r::out);
+    assertTrue(
+        lines.get(1).matches("MineGroupedPipeline on SparkRunner \\(local\\[\\d+]\\) in \\d+ ms: .*"),
+        r::out);
+    assertEquals(5, lines.stream().filter(l -> l.matches("S00\\d: \\d+ transactions, .*")).count(),
+        r::out);
+    assertTrue(lines.stream().filter(l -> l.matches("  .+ -> .+  support=.* lift=.*")).count() >= 5,
+        r::out);
+    assertTrue(
+        lines.get(lines.size() - 1).matches("runner=SparkRunner \\(local\\[\\d+]\\) stores=5"
+            + " transactions=8000 events=\\d+ itemsets=[1-9]\\d* rules=[1-9]\\d*"
+            + " output=rusket-demo-output millis=\\d+"),
+        r::out);
+    assertTrue(
+        r.err().lines().noneMatch(l -> l.contains(" INFO ") || l.contains(" ERROR ")
+            || l.startsWith("\tat ")),
+        r::err);
+    Path out = work.resolve("rusket-demo-output");
+    assertTrue(Files.isRegularFile(out.resolve("data/events.arrow")));
+    for (String result : List.of("itemsets", "rules")) {
+      try (var files = Files.list(out.resolve(result))) {
+        List<Path> shards = files.toList();
+        assertEquals(1, shards.size(), shards::toString);
+        assertTrue(shards.get(0).getFileName().toString().matches("part-00000-of-00001\\.jsonl"));
+        List<String> rows = Files.readAllLines(shards.get(0));
+        assertTrue(rows.size() > 10, result);
+        rows.forEach(MiniJson::object);
+      }
+    }
+  }
+
+  @Test
+  void groupedHelp() throws Exception {
+    Run r = javaJar("grouped", "--help");
+    assertEquals(0, r.exitCode(), r::err);
+    assertTrue(r.out().startsWith("Usage: java -jar rusket-beam.jar grouped "), r::out);
+    assertTrue(r.out().contains("  --groupCol=VALUE  (required)"), r::out);
+    assertTrue(r.out().contains("--runner=SparkRunner"), r::out);
   }
 
   private static Path clusterJar() {

@@ -5,15 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** The dispatcher: commands, help, and errors before any command runs. */
+/**
+ * The dispatcher: commands, help, and errors before any command runs. (No arguments run the demo
+ * on embedded Spark in the working directory: {@link BundledJarIT}.)
+ */
 class MainTest {
+  private static final String COMMANDS = "mine, grouped, stream, generate, demo, selftest";
+
   @Test
   void helpListsTheCommands() {
     for (String help : new String[] {"--help", "-h"}) {
       Cli r = Cli.run(help);
       assertEquals(Main.EXIT_OK, r.exitCode());
       assertTrue(r.out().startsWith("Usage: java -jar rusket-beam.jar COMMAND"), r.out());
-      assertTrue(r.out().contains("\n  mine "), r.out());
+      for (String command : COMMANDS.split(", ")) {
+        assertTrue(
+            r.out().lines().anyMatch(l -> l.startsWith("  " + command + " ")),
+            () -> command + " in\n" + r.out());
+      }
+      assertTrue(r.out().contains("(no arguments: the demo, on embedded Spark)"), r.out());
       assertEquals("", r.err());
     }
   }
@@ -47,19 +57,14 @@ class MainTest {
   }
 
   @Test
-  void noCommand() {
-    Cli.run().assertUsageError("no command given; commands: mine, selftest (see --help)");
-  }
-
-  @Test
   void optionsWithoutCommand() {
     Cli.run("--input=a.dat", "--minSupport=0.1")
-        .assertUsageError("no command given before --input=a.dat; commands: mine, selftest (see --help)");
+        .assertUsageError("no command given before --input=a.dat; commands: " + COMMANDS + " (see --help)");
   }
 
   @Test
   void unknownCommand() {
     Cli.run("grow", "--input=a.dat")
-        .assertUsageError("unknown command 'grow'; commands: mine, selftest (see --help)");
+        .assertUsageError("unknown command 'grow'; commands: " + COMMANDS + " (see --help)");
   }
 }

@@ -1,0 +1,349 @@
+package io.rusket.beam.runners;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rusket.beam.pipelines.GenerateData;
+import io.rusket.beam.pipelines.GenerateData.Config;
+import io.rusket.beam.pipelines.GenerateData.Dataset;
+import io.rusket.beam.pipelines.GenerateData.Layout;
+import io.rusket.beam.pipelines.InputFormat;
+import io.rusket.beam.pipelines.MineGroupedOptions;
+import io.rusket.beam.pipelines.MineGroupedPipeline;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * {@code demo} (and the jar run without arguments): the main job end to end, with nothing but the
+ * jar. Generates a small multi-store event log with {@link GenerateData} (fixed seed: {@value
+ * #STORES} stores of very different sizes, {@value #ITEMS} items, {@value #TRANSACTIONS} receipts),
+ * writes it as Arrow IPC to {@code <output>/data/events.arrow} (quicker to write and to read than
+ * Parquet), runs {@link MineGroupedPipeline} on it (itemsets per store, and rules by lift) on the
+ * runner of the Beam options ({@link RunnerSetup}: the SparkRunner embedded in this JVM by
+ * default), which writes JSON lines under {@code <output>/itemsets/} and {@code <output>/rules/},
+ * then reads those files back and prints per store its transactions, itemsets, rules and its top
+ * {@value #TOP_RULES} rules by lift (one per itemset: see {@link #topRules}), and
+ * a last summary line:
+ *
+ * <pre>{@code
+ * runner=SparkRunner (local[4]) stores=5 transactions=N events=E itemsets=K rules=R output=DIR millis=T
+ * }</pre>
+ *
+ * <p>Re-running works: the files a previous demo wrote there (the event log and the result
+ * shards) are deleted first; any other file in those directories is left alone and makes the
+ * pipeline refuse to write (a usage error). The results are read back from the files, not
+ * collected inside the pipeline, so the same works on a cluster with a shared file system.
+ */
+final class DemoCommand implements Command {
+  static final String NAME = "demo";
+
+  /** Where the demo writes without {@code --output}, relative to the working directory. */
+  static final String DEFAULT_OUTPUT = "rusket-demo-output";
+
+  static final long SEED = 20261124L;
+  static final int STORES = 5;
+  static final int TRANSACTIONS = 8_000;
+  static final int ITEMS = 300;
+  /** Zipf exponent of the store sizes: the largest store is ~11 times the smallest. */
+  static final double STORE_SKEW = 1.5;
+
+  static final double MIN_SUPPORT = 0.01;
+  static final String METRIC = "lift";
+  static final double MIN_LIFT = 1.5;
+  static final int TOP_RULES = 3;
+
+  static final String DATA_DIR = "data";
+  static final String EVENTS_FILE = "events.arrow";
+
+  /** The shards {@link io.rusket.beam.pipelines.TableSink} writes as JSON lines. */
+  private static final Pattern SHARD = Pattern.compile("part-\\d+-of-\\d+\\.jsonl");
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String summary() {
+    return "the demo (also the jar without arguments): generate, mine per store, show rules";
+  }
+
+  @Override
+  public void printHelp(PrintStream out) {
+    out.println("Usage: java -jar " + Main.JAR + " [" + NAME + "] [--output=DIR] [--runner=NAME ...]");
+    out.println();
+    out.println("The main job, end to end, with nothing but the jar:");
+    out.println("  1. generates " + TRANSACTIONS + " receipts of " + STORES + " stores of very"
+        + " different sizes over " + ITEMS + " items");
+    out.println("     (seed " + SEED + ") into DIR/" + DATA_DIR + "/" + EVENTS_FILE
+        + " (store_id, transaction_id, item_id, item);");
+    out.println("  2. runs MineGroupedPipeline on it: itemsets with support >= " + MIN_SUPPORT
+        + " per store,");
+    out.println("     rules with " + METRIC + " >= " + MIN_LIFT + ", written as JSON lines to"
+        + " DIR/itemsets/ and DIR/rules/;");
+    out.println("  3. reads them back and prints, per store, its transactions, itemsets, rules and");
+    out.println("     top " + TOP_RULES + " rules by lift (one per itemset), then one line:");
+    out.println("     runner=NAME stores=S transactions=N events=E itemsets=K rules=R output=DIR"
+        + " millis=T");
+    out.println("Files a previous demo wrote in DIR are replaced; other files are left alone.");
+    out.println();
+    out.println("Options:");
+    out.println("  --output=DIR  (default: " + DEFAULT_OUTPUT + ", in the working directory)");
+    OptionsHelp.printRunnerOptions(out);
+    out.println();
+    out.println("For other data and settings use 'generate' and 'grouped'.");
+  }
+
+  @Override
+  public int run(String[] args, PrintStream out, PrintStream err) {
+    String output = DEFAULT_OUTPUT;
+    Set<String> fixed = OptionsHelp.optionNames(MineGroupedOptions.class);
+    List<String> beamArgs = new ArrayList<>();
+    for (String arg : args) {
+      String name = arg.startsWith("--") ? arg.substring(2).split("=", 2)[0] : arg;
+      if (name.equals("output")) {
+        if (!arg.startsWith("--output=") || arg.length() == "--output=".length()) {
+          throw new UsageException("--output needs a value: --output=DIR");
+        }
+        output = arg.substring("--output=".length());
+      } else if (fixed.contains(name)) {
+        throw new UsageException(
+            "the demo does not take --" + name + " (its data and settings are fixed);"
+                + " use generate and grouped for your own");
+      } else {
+        beamArgs.add(arg);
+      }
+    }
+    Path dir;
+    try {
+      dir = Path.of(output).toAbsolutePath().normalize();
+    } catch (InvalidPathException e) {
+      throw new UsageException("Invalid --output: " + output + " (" + e.getReason() + ")");
+    }
+    Path events = dir.resolve(DATA_DIR).resolve(EVENTS_FILE);
+    beamArgs.addAll(
+        List.of(
+            "--input=" + events,
+            "--groupCol=store_id",
+            "--txnCol=transaction_id",
+            "--itemCol=item",
+            "--minSupport=" + MIN_SUPPORT,
+            "--rules",
+            "--metric=" + METRIC,
+            "--minThreshold=" + MIN_LIFT,
+            "--output=" + dir,
+            "--outputFormat=jsonl",
+            "--numShards=1"));
+    MineGroupedOptions options =
+        RunnerSetup.optionsFrom(beamArgs.toArray(new String[0]), MineGroupedOptions.class);
+
+    clearPreviousRun(dir);
+    Dataset data = GenerateData.generate(config());
+    try {
+      GenerateData.write(
+          data, events.getParent(), EnumSet.of(Layout.EVENTS), EnumSet.of(InputFormat.ARROW));
+    } catch (IOException e) {
+      throw UsageException.io("cannot write", events.getParent(), e);
+    }
+
+    GroupedCommand.Counts counts;
+    try {
+      counts = GroupedCommand.runPipeline(options);
+    } catch (GroupedCommand.PipelineFailed e) {
+      err.println("error: " + e.getMessage());
+      return Main.EXIT_FAILURE;
+    }
+
+    Map<String, StoreResult> stores = new TreeMap<>();
+    for (int t = 0; t < data.numTransactions(); t++) {
+      stores.computeIfAbsent(data.storeIds[data.store[t]], k -> new StoreResult()).transactions++;
+    }
+    long itemsets = 0;
+    long rules = 0;
+    try {
+      for (JsonNode row : readShards(dir.resolve(MineGroupedPipeline.ITEMSETS_DIR))) {
+        stores.get(row.get("store_id").asText()).itemsets++;
+        itemsets++;
+      }
+      for (JsonNode row : readShards(dir.resolve(MineGroupedPipeline.RULES_DIR))) {
+        stores.get(row.get("store_id").asText()).rules.add(Rule.of(row));
+        rules++;
+      }
+    } catch (IOException | RuntimeException e) {
+      err.println("error: cannot read back the demo's results in " + dir + ": " + e);
+      return Main.EXIT_FAILURE;
+    }
+
+    String shown = output.endsWith("/") ? output : output + "/";
+    out.printf(
+        Locale.ROOT,
+        "Demo data: %d stores, %d receipts, %d events, %d items (seed %d) -> %s%s/%s%n",
+        STORES, data.numTransactions(), data.numEvents(), ITEMS, SEED, shown, DATA_DIR,
+        EVENTS_FILE);
+    out.printf(
+        Locale.ROOT,
+        "MineGroupedPipeline on %s in %d ms: itemsets with support >= %s per store, rules with"
+            + " %s >= %s%n",
+        RunnerSetup.describe(options), counts.millis(), MIN_SUPPORT, METRIC, MIN_LIFT);
+    out.printf(
+        Locale.ROOT,
+        "Results (JSON lines): %d itemsets in %s%s/, %d rules in %s%s/%n",
+        itemsets, shown, MineGroupedPipeline.ITEMSETS_DIR, rules, shown,
+        MineGroupedPipeline.RULES_DIR);
+    for (Map.Entry<String, StoreResult> e : stores.entrySet()) {
+      StoreResult s = e.getValue();
+      out.println();
+      out.printf(
+          Locale.ROOT,
+          "%s: %d transactions, %d itemsets, %d rules%s%n",
+          e.getKey(), s.transactions, s.itemsets, s.rules.size(),
+          s.rules.isEmpty() ? "" : "; top rules by lift (one per itemset):");
+      topRules(s.rules).forEach(r -> out.println("  " + r));
+    }
+    out.println();
+    out.println(
+        "runner=" + RunnerSetup.describe(options) + " stores=" + stores.size() + " transactions="
+            + data.numTransactions() + " events=" + data.numEvents() + " itemsets=" + itemsets
+            + " rules=" + rules + " output=" + output + " millis=" + counts.millis());
+    return Main.EXIT_OK;
+  }
+
+  /**
+   * The {@value #TOP_RULES} rules of highest lift, one per itemset: {@code A -> C} and {@code C ->
+   * A} have the same lift, so only the first (by {@link Rule#BY_LIFT}, the more confident) is
+   * shown.
+   */
+  static List<Rule> topRules(List<Rule> rules) {
+    List<Rule> top = new ArrayList<>();
+    Set<Set<String>> itemsets = new HashSet<>();
+    for (Rule r : rules.stream().sorted(Rule.BY_LIFT).toList()) {
+      Set<String> items = new HashSet<>(r.antecedents());
+      items.addAll(r.consequents());
+      if (itemsets.add(items)) {
+        top.add(r);
+        if (top.size() == TOP_RULES) {
+          break;
+        }
+      }
+    }
+    return top;
+  }
+
+  /** The demo's data settings. */
+  static Config config() {
+    return Config.of(SEED)
+        .withStores(STORES)
+        .withTransactions(TRANSACTIONS)
+        .withItems(ITEMS)
+        .withStoreSkew(STORE_SKEW)
+        .withItemNameColumn(true);
+  }
+
+  /**
+   * Deletes what an earlier demo wrote under {@code dir}: the event log and the JSON-lines shards
+   * of the itemsets and rules; nothing else.
+   */
+  private static void clearPreviousRun(Path dir) {
+    Path current = dir;
+    try {
+      current = dir.resolve(DATA_DIR).resolve(EVENTS_FILE);
+      Files.deleteIfExists(current);
+      for (String sub : List.of(MineGroupedPipeline.ITEMSETS_DIR, MineGroupedPipeline.RULES_DIR)) {
+        current = dir.resolve(sub);
+        if (!Files.isDirectory(current)) {
+          continue;
+        }
+        for (Path f : shards(current)) {
+          current = f;
+          Files.delete(f);
+        }
+      }
+    } catch (IOException e) {
+      throw UsageException.io("cannot delete the previous demo's", current, e);
+    }
+  }
+
+  /** The JSON-lines shards in {@code dir}, by name. */
+  private static List<Path> shards(Path dir) throws IOException {
+    List<Path> files = new ArrayList<>();
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+      for (Path f : s) {
+        if (SHARD.matcher(f.getFileName().toString()).matches() && Files.isRegularFile(f)) {
+          files.add(f);
+        }
+      }
+    }
+    files.sort(Comparator.naturalOrder());
+    return files;
+  }
+
+  private static List<JsonNode> readShards(Path dir) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    List<JsonNode> rows = new ArrayList<>();
+    for (Path f : shards(dir)) {
+      for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+        if (!line.isBlank()) {
+          rows.add(json.readTree(line));
+        }
+      }
+    }
+    return rows;
+  }
+
+  /** One store's results, as read back. */
+  private static final class StoreResult {
+    long transactions;
+    long itemsets;
+    final List<Rule> rules = new ArrayList<>();
+  }
+
+  /** A rule as the summary shows it. */
+  record Rule(List<String> antecedents, List<String> consequents, double support,
+      double confidence, double lift) {
+    /** Highest lift first; ties by confidence, then support, then the items. */
+    static final Comparator<Rule> BY_LIFT =
+        Comparator.comparingDouble(Rule::lift)
+            .thenComparingDouble(Rule::confidence)
+            .thenComparingDouble(Rule::support)
+            .reversed()
+            .thenComparing(Rule::toString);
+
+    static Rule of(JsonNode row) {
+      return new Rule(
+          items(row.get("antecedents")),
+          items(row.get("consequents")),
+          row.get("support").asDouble(),
+          row.get("confidence").asDouble(),
+          row.get("lift").asDouble());
+    }
+
+    private static List<String> items(JsonNode array) {
+      List<String> items = new ArrayList<>();
+      array.forEach(n -> items.add(n.asText()));
+      return items;
+    }
+
+    @Override
+    public String toString() {
+      return String.format(
+          Locale.ROOT,
+          "%s -> %s  support=%.4f confidence=%.3f lift=%.2f",
+          String.join(" + ", antecedents), String.join(" + ", consequents), support, confidence,
+          lift);
+    }
+  }
+}

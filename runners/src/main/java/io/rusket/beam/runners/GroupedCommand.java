@@ -1,0 +1,145 @@
+package io.rusket.beam.runners;
+
+import io.rusket.beam.pipelines.MineGroupedOptions;
+import io.rusket.beam.pipelines.MineGroupedPipeline;
+import io.rusket.beam.transforms.MineGrouped;
+import io.rusket.beam.transforms.RulesGrouped;
+import java.io.PrintStream;
+import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+
+/**
+ * {@code grouped}: runs {@link MineGroupedPipeline} — read a Parquet, Arrow or CSV table, mine
+ * frequent itemsets (and with {@code --rules} association rules) per group, write them under
+ * {@code <output>/itemsets/} and {@code <output>/rules/} — on the runner the Beam options choose
+ * ({@link RunnerSetup}: the SparkRunner embedded in this JVM by default). Options are those of
+ * {@link MineGroupedOptions}, parsed by Beam. Prints one line, the counts taken from the
+ * pipeline's Beam counters:
+ *
+ * <pre>{@code
+ * runner=SparkRunner (local[4]) groups=G transactions=N itemsets=K rules=R output=DIR millis=T
+ * }</pre>
+ *
+ * <p>({@code rules=R} only with {@code --rules}.) A bad option, a missing or mistyped input column
+ * or an output directory that already holds files is a usage error (exit 2), reported before the
+ * pipeline runs; a pipeline that fails while running exits with 1.
+ */
+final class GroupedCommand implements Command {
+  static final String NAME = "grouped";
+
+  /** The options of {@link MineGroupedOptions}, in the order of the help. */
+  static final List<String> OPTIONS =
+      List.of(
+          "input", "inputFormat", "groupCol", "txnCol", "itemCol", "numItems", "minSupport",
+          "maxLen", "method", "rules", "metric", "minThreshold", "output", "outputFormat",
+          "numShards");
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String summary() {
+    return "itemsets and rules per group (store, region, ...) of a table, as a Beam pipeline";
+  }
+
+  @Override
+  public void printHelp(PrintStream out) {
+    out.println("Usage: java -jar " + Main.JAR + " " + NAME
+        + " --input=FILE --groupCol=NAME --output=DIR [options]");
+    out.println();
+    out.println("Runs MineGroupedPipeline: reads a table (Parquet, Arrow IPC or CSV), mines the");
+    out.println("frequent itemsets of each group (and with --rules its association rules) and");
+    out.println("writes them under DIR/itemsets/ and DIR/rules/. Long format with --txnCol and");
+    out.println("--itemCol (one row per transaction and item), one-hot receipts otherwise (every");
+    out.println("column but the group is an item). Prints one line:");
+    out.println("  runner=NAME groups=G transactions=N itemsets=K rules=R output=DIR millis=T");
+    out.println("(rules=R only with --rules; T from the start of the run to its end).");
+    out.println();
+    OptionsHelp.print(out, MineGroupedOptions.class, OPTIONS);
+    out.println();
+    out.println("Example:");
+    out.println("  java -jar " + Main.JAR + " " + NAME + " --input=data/events.parquet"
+        + " --groupCol=store_id \\");
+    out.println("      --txnCol=transaction_id --itemCol=item --minSupport=0.01 --rules"
+        + " --metric=lift \\");
+    out.println("      --minThreshold=1.2 --output=out --outputFormat=jsonl");
+    out.println();
+    out.println("Exit status 0 on success, 2 on a usage or input error, 1 when the pipeline failed.");
+  }
+
+  @Override
+  public int run(String[] args, PrintStream out, PrintStream err) {
+    MineGroupedOptions options = RunnerSetup.optionsFrom(args, MineGroupedOptions.class);
+    Counts c;
+    try {
+      c = runPipeline(options);
+    } catch (PipelineFailed e) {
+      err.println("error: " + e.getMessage());
+      return Main.EXIT_FAILURE;
+    }
+    out.println(
+        "runner=" + RunnerSetup.describe(options) + " groups=" + c.groups() + " transactions="
+            + c.transactions() + " itemsets=" + c.itemsets()
+            + (options.getRules() ? " rules=" + c.rules() : "") + " output="
+            + options.getOutput() + " millis=" + c.millis());
+    return Main.EXIT_OK;
+  }
+
+  /** What a run of the pipeline reported through its counters, and how long it took. */
+  record Counts(long groups, long transactions, long itemsets, long rules, long millis) {}
+
+  /** The pipeline failed while running (not a usage error). */
+  static final class PipelineFailed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    PipelineFailed(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * Builds {@link MineGroupedPipeline} from {@code options}, runs it and waits.
+   *
+   * @throws UsageException for a bad setting, input or output, found before running
+   * @throws PipelineFailed if the pipeline failed while running
+   */
+  static Counts runPipeline(MineGroupedOptions options) {
+    Pipeline p = Pipeline.create(options);
+    try {
+      MineGroupedPipeline.buildPipeline(p, options);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage(), e);
+    }
+    Finished f = runAndWait(p);
+    String mg = MineGrouped.METRICS_NAMESPACE;
+    return new Counts(
+        PipelineMetrics.counter(f.result(), mg, "groupsMined"),
+        PipelineMetrics.counter(f.result(), mg, "transactions"),
+        PipelineMetrics.counter(f.result(), mg, "itemsetsEmitted"),
+        PipelineMetrics.counter(f.result(), RulesGrouped.METRICS_NAMESPACE, "rulesEmitted"),
+        f.millis());
+  }
+
+  /** A finished pipeline and the milliseconds from its start to its end. */
+  record Finished(PipelineResult result, long millis) {}
+
+  /**
+   * Runs {@code p} with {@link RunnerSetup#run} and waits.
+   *
+   * @throws PipelineFailed if it failed, naming the runner
+   */
+  static Finished runAndWait(Pipeline p) {
+    long start = System.nanoTime();
+    PipelineResult result;
+    try {
+      result = RunnerSetup.run(p);
+    } catch (RuntimeException e) {
+      throw new PipelineFailed(
+          "the pipeline failed on " + RunnerSetup.describe(p.getOptions()) + ": " + e, e);
+    }
+    return new Finished(result, (System.nanoTime() - start) / 1_000_000);
+  }
+}

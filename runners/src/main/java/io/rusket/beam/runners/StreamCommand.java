@@ -1,0 +1,99 @@
+package io.rusket.beam.runners;
+
+import io.rusket.beam.pipelines.MineStreamOptions;
+import io.rusket.beam.pipelines.MineStreamPipeline;
+import io.rusket.beam.transforms.AssociationRules;
+import io.rusket.beam.transforms.MineStream;
+import java.io.PrintStream;
+import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+
+/**
+ * {@code stream}: runs {@link MineStreamPipeline} — read an event log of {@code (transaction,
+ * item)} pairs (integer columns, item ids in {@code [0, --numItems)}), mine the frequent itemsets
+ * of all transactions with {@link MineStream} (and with {@code --rules} global rules), write them
+ * under {@code <output>/itemsets/} and {@code <output>/rules/} — on the runner the Beam options
+ * choose ({@link RunnerSetup}: the SparkRunner embedded in this JVM by default). Options are those
+ * of {@link MineStreamOptions}, parsed by Beam. Prints one line from the pipeline's counters:
+ *
+ * <pre>{@code
+ * runner=SparkRunner (local[4]) transactions=N itemsets=K rules=R output=DIR millis=T
+ * }</pre>
+ *
+ * <p>({@code rules=R} only with {@code --rules}.) Errors as {@link GroupedCommand}.
+ */
+final class StreamCommand implements Command {
+  static final String NAME = "stream";
+
+  /** The options of {@link MineStreamOptions}, in the order of the help. */
+  static final List<String> OPTIONS =
+      List.of(
+          "input", "inputFormat", "txnCol", "itemCol", "numItems", "minSupport", "maxLen",
+          "method", "shards", "rules", "metric", "minThreshold", "output", "outputFormat",
+          "numShards");
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String summary() {
+    return "global itemsets and rules of a huge (transaction, item) event log, as a Beam pipeline";
+  }
+
+  @Override
+  public void printHelp(PrintStream out) {
+    out.println("Usage: java -jar " + Main.JAR + " " + NAME + " --input=FILE --txnCol=NAME"
+        + " --itemCol=NAME --numItems=N --output=DIR [options]");
+    out.println();
+    out.println("Runs MineStreamPipeline: reads an event log, one row per (transaction, item),");
+    out.println("integer columns with item ids in [0, numItems); mines the frequent itemsets of");
+    out.println("all transactions with MineStream (sharded, mergeable FPMiner accumulators; the");
+    out.println("raw events never meet on one worker), and with --rules the association rules;");
+    out.println("writes them under DIR/itemsets/ and DIR/rules/. --txnCol, --itemCol and");
+    out.println("--numItems are required. Prints one line:");
+    out.println("  runner=NAME transactions=N itemsets=K rules=R output=DIR millis=T");
+    out.println("(rules=R only with --rules; T from the start of the run to its end).");
+    out.println();
+    OptionsHelp.print(out, MineStreamOptions.class, OPTIONS);
+    out.println();
+    out.println("Example:");
+    out.println("  java -jar " + Main.JAR + " " + NAME + " --input=data/events.parquet"
+        + " --txnCol=transaction_id \\");
+    out.println("      --itemCol=item_id --numItems=500 --minSupport=0.01 --rules --metric=lift"
+        + " \\");
+    out.println("      --minThreshold=1.2 --output=out --outputFormat=jsonl");
+    out.println();
+    out.println("Exit status 0 on success, 2 on a usage or input error, 1 when the pipeline failed.");
+  }
+
+  @Override
+  public int run(String[] args, PrintStream out, PrintStream err) {
+    MineStreamOptions options = RunnerSetup.optionsFrom(args, MineStreamOptions.class);
+    Pipeline p = Pipeline.create(options);
+    try {
+      MineStreamPipeline.buildPipeline(p, options);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage(), e);
+    }
+    GroupedCommand.Finished f;
+    try {
+      f = GroupedCommand.runAndWait(p);
+    } catch (GroupedCommand.PipelineFailed e) {
+      err.println("error: " + e.getMessage());
+      return Main.EXIT_FAILURE;
+    }
+    String ms = MineStream.METRICS_NAMESPACE;
+    out.println(
+        "runner=" + RunnerSetup.describe(options)
+            + " transactions=" + PipelineMetrics.counter(f.result(), ms, "transactions")
+            + " itemsets=" + PipelineMetrics.counter(f.result(), ms, "itemsetsEmitted")
+            + (options.getRules()
+                ? " rules=" + PipelineMetrics.counter(
+                    f.result(), AssociationRules.METRICS_NAMESPACE, "rulesEmitted")
+                : "")
+            + " output=" + options.getOutput() + " millis=" + f.millis());
+    return Main.EXIT_OK;
+  }
+}

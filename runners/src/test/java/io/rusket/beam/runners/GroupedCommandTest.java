@@ -1,0 +1,152 @@
+package io.rusket.beam.runners;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rusket.beam.pipelines.GenerateData;
+import io.rusket.beam.pipelines.GenerateData.Config;
+import io.rusket.beam.pipelines.GenerateData.Layout;
+import io.rusket.beam.pipelines.InputFormat;
+import io.rusket.beam.pipelines.MineGroupedOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code grouped} in-process: options, errors, and one small run on the DirectRunner. */
+class GroupedCommandTest {
+  @TempDir static Path data;
+  @TempDir Path dir;
+
+  private static Path events;
+
+  /** 3 stores, 600 receipts, 40 items: a DirectRunner run of a few seconds. */
+  @BeforeAll
+  static void generate() throws IOException {
+    GenerateData.write(
+        GenerateData.generate(
+            Config.of(7).withStores(3).withTransactions(600).withItems(40).withItemNameColumn(true)),
+        data,
+        EnumSet.of(Layout.EVENTS),
+        EnumSet.of(InputFormat.PARQUET));
+    events = data.resolve("events.parquet");
+  }
+
+  private String[] args(String... more) {
+    return Stream.concat(
+            Stream.of(
+                "grouped", "--runner=DirectRunner", "--input=" + events, "--groupCol=store_id",
+                "--txnCol=transaction_id", "--itemCol=item", "--output=" + dir.resolve("out")),
+            Stream.of(more))
+        .toArray(String[]::new);
+  }
+
+  @Test
+  void helpListsEveryOptionWithItsDefaultAndTheRunners() {
+    Cli r = Cli.run("grouped", "--help");
+    assertEquals(Main.EXIT_OK, r.exitCode());
+    assertEquals("", r.err());
+    assertTrue(r.out().startsWith("Usage: java -jar rusket-beam.jar grouped "), r::out);
+    // every option of MineGroupedOptions, and only those, in the help's list
+    assertEquals(
+        OptionsHelp.optionNames(MineGroupedOptions.class), new TreeSet<>(GroupedCommand.OPTIONS));
+    for (String o : GroupedCommand.OPTIONS) {
+      assertTrue(
+          Pattern.compile("(?m)^  --" + o + "(=| |$)").matcher(r.out()).find(),
+          () -> o + " in\n" + r.out());
+    }
+    assertTrue(r.out().contains("  --minSupport=X  (default: 0.5)"), r::out);
+    assertTrue(r.out().contains("  --input=VALUE  (required)"), r::out);
+    assertTrue(r.out().lines().anyMatch(l -> l.equals("  --rules")), r::out);
+    assertTrue(r.out().contains("Minimum support, in (0, 1]"), r::out);
+    assertTrue(r.out().contains("--runner=DirectRunner"), r::out);
+    assertTrue(r.out().contains("--sparkMaster=local[N]"), r::out);
+    assertTrue(r.out().lines().allMatch(l -> l.length() <= 100), r::out);
+  }
+
+  @Test
+  void minesPerStoreOnTheDirectRunnerAndPrintsOneLine() throws IOException {
+    Cli r = Cli.run(args("--minSupport=0.05", "--rules", "--metric=lift", "--minThreshold=1.2",
+        "--outputFormat=jsonl"));
+    assertEquals(Main.EXIT_OK, r.exitCode(), r::err);
+    assertEquals("", r.err());
+    Matcher m =
+        Pattern.compile(
+                "runner=DirectRunner groups=3 transactions=600 itemsets=(\\d+) rules=(\\d+)"
+                    + " output=(.+) millis=\\d+\\R")
+            .matcher(r.out());
+    assertTrue(m.matches(), r::out);
+    assertEquals(dir.resolve("out").toString(), m.group(3));
+    // the counters agree with the files
+    assertEquals(Long.parseLong(m.group(1)), lines(dir.resolve("out/itemsets")));
+    assertEquals(Long.parseLong(m.group(2)), lines(dir.resolve("out/rules")));
+    assertTrue(Long.parseLong(m.group(1)) > 0 && Long.parseLong(m.group(2)) > 0, r::out);
+  }
+
+  static long lines(Path shardDir) throws IOException {
+    long n = 0;
+    try (Stream<Path> files = Files.list(shardDir)) {
+      for (Path f : files.toList()) {
+        assertTrue(f.getFileName().toString().matches("part-\\d{5}-of-\\d{5}\\.jsonl"), f::toString);
+        List<String> lines = Files.readAllLines(f);
+        lines.forEach(MiniJson::object);
+        n += lines.size();
+      }
+    }
+    return n;
+  }
+
+  @Test
+  void withoutRulesTheLineHasNoRules() {
+    Cli r = Cli.run(args("--minSupport=0.2", "--numShards=1"));
+    assertEquals(Main.EXIT_OK, r.exitCode(), r::err);
+    assertTrue(
+        r.out().matches("runner=DirectRunner groups=3 transactions=600 itemsets=\\d+ output=\\S+"
+            + " millis=\\d+\\R"),
+        r::out);
+  }
+
+  @Test
+  void unknownOptionIsAUsageError() {
+    Cli.run(args("--minSuport=0.1")).assertUsageErrorContaining("minSuport");
+  }
+
+  @Test
+  void missingRequiredOptionIsAUsageError() {
+    Cli.run("grouped", "--runner=DirectRunner", "--input=" + events, "--output=x")
+        .assertUsageErrorContaining("groupCol");
+  }
+
+  @Test
+  void badSettingIsAUsageErrorNamingIt() {
+    Cli.run(args("--minSupport=2")).assertUsageError("Invalid minSupport: 2.0. Valid range is (0, 1].");
+    Cli.run(args("--metric=lfit", "--rules")).assertUsageErrorContaining("lfit");
+    Cli.run(args("--numShards=0")).assertUsageErrorContaining("--numShards: 0");
+  }
+
+  @Test
+  void missingInputColumnOrFileIsAUsageError() {
+    Cli.run("grouped", "--runner=DirectRunner", "--input=" + events, "--groupCol=store_id",
+            "--txnCol=transaction_id", "--itemCol=sku", "--output=" + dir.resolve("out"))
+        .assertUsageErrorContaining("sku");
+    Cli.run("grouped", "--runner=DirectRunner", "--input=" + dir.resolve("none.parquet"),
+            "--groupCol=store_id", "--output=" + dir.resolve("out"))
+        .assertUsageErrorContaining("none.parquet");
+  }
+
+  @Test
+  void outputThatHoldsFilesIsAUsageError() throws IOException {
+    Files.createDirectories(dir.resolve("out/itemsets"));
+    Files.writeString(dir.resolve("out/itemsets/keep.txt"), "mine");
+    Cli.run(args()).assertUsageErrorContaining("already holds files");
+    assertTrue(Files.exists(dir.resolve("out/itemsets/keep.txt")));
+  }
+}
