@@ -663,7 +663,7 @@ public final class FPMiner implements AutoCloseable {
     if (bufLen == 0) {
       return;
     }
-    sortBuffer();
+    boolean itemsSorted = sortBuffer();
     int n = bufLen;
     long[] t = bufTxn;
     int[] it = bufItem;
@@ -682,7 +682,7 @@ public final class FPMiner implements AutoCloseable {
           group = new int[ArrayUtil.grow(group.length, len)];
         }
         System.arraycopy(it, i, group, 0, len);
-        len = RunFormat.sortUnique(group, len);
+        len = itemsSorted ? RunFormat.unique(group, len) : RunFormat.sortUnique(group, len);
         w.write(txn, group, len);
         i = j;
       }
@@ -701,7 +701,7 @@ public final class FPMiner implements AutoCloseable {
    * ids differ (gathered into a compact key, so ids such as {@code chunk << 40 | n} cost two
    * passes, not five); already sorted input costs one scan.
    */
-  private void sortBuffer() {
+  private boolean sortBuffer() {
     final int n = bufLen;
     final long[] t = bufTxn;
     final long first = t[0];
@@ -715,7 +715,7 @@ public final class FPMiner implements AutoCloseable {
       diff |= v ^ first;
     }
     if (sorted) {
-      return;
+      return false;
     }
     // Key: the varying bits of (id with the sign bit flipped), gathered high to low; their
     // unsigned order is the ids' signed order because the other bits are equal in every id.
@@ -749,8 +749,7 @@ public final class FPMiner implements AutoCloseable {
       tmpItem = new int[bufTxn.length];
     }
     if (bits <= 32) {
-      sortPacked(n, runs, runShift, runMask, runOffset, passes, digitBits, first, diff);
-      return;
+      return sortPacked(n, runs, runShift, runMask, runOffset, passes, digitBits, first, diff);
     }
     // The ids become their gathered keys in place (and are restored at the end).
     for (int i = 0; i < n; i++) {
@@ -804,13 +803,17 @@ public final class FPMiner implements AutoCloseable {
     bufItem = srcI;
     tmpTxn = dstT;
     tmpItem = dstI;
+    return false;
   }
 
   /**
    * The common case of {@link #sortBuffer}: keys of at most 32 bits travel packed with their item
-   * in one long ({@code key << 32 | item}), so each radix pass scatters one array, not two.
+   * in one long ({@code key << 32 | item}), so each radix pass scatters one array, not two. When
+   * item ids take at most 12 bits, a first pass on them leaves each transaction's items sorted.
+   *
+   * @return whether the items of each transaction are sorted
    */
-  private void sortPacked(
+  private boolean sortPacked(
       int n,
       int runs,
       int[] runShift,
@@ -823,21 +826,43 @@ public final class FPMiner implements AutoCloseable {
     final long[] t = bufTxn;
     final int[] it = bufItem;
     final int mask = (1 << digitBits) - 1;
+    final int itemBits = 32 - Integer.numberOfLeadingZeros(Math.max(1, nItems - 1));
+    final boolean itemPass = itemBits <= 12;
+    final int itemMask = (1 << itemBits) - 1;
     // Keys packed in place, and every pass's digit histogram in the same scan.
     final int[][] counts = new int[passes][1 << digitBits];
+    final int[] itemCount = new int[itemPass ? 1 << itemBits : 0];
     for (int i = 0; i < n; i++) {
       long v = t[i] ^ Long.MIN_VALUE;
       long k = 0;
       for (int r = 0; r < runs; r++) {
         k |= ((v >>> runShift[r]) & runMask[r]) << runOffset[r];
       }
-      t[i] = (k << 32) | (it[i] & 0xFFFFFFFFL);
+      int item = it[i];
+      t[i] = (k << 32) | (item & 0xFFFFFFFFL);
       for (int p = 0; p < passes; p++) {
         counts[p][(int) ((k >>> (p * digitBits)) & mask)]++;
+      }
+      if (itemPass) {
+        itemCount[item & itemMask]++;
       }
     }
     long[] src = t;
     long[] dst = tmpTxn;
+    if (itemPass) {
+      int sum = 0;
+      for (int d = 0; d < itemCount.length; d++) {
+        int c = itemCount[d];
+        itemCount[d] = sum;
+        sum += c;
+      }
+      for (int i = 0; i < n; i++) {
+        long x = src[i];
+        dst[itemCount[(int) x & itemMask]++] = x;
+      }
+      src = dst;
+      dst = t;
+    }
     for (int p = 0; p < passes; p++) {
       final int shift = 32 + p * digitBits;
       final int[] count = counts[p];
@@ -866,6 +891,7 @@ public final class FPMiner implements AutoCloseable {
       t[i] = v ^ Long.MIN_VALUE; // t is src or the other array: index i is read before written
       it[i] = (int) x;
     }
+    return itemPass;
   }
 
   /** Keeps run counts and memory within bounds. */

@@ -453,6 +453,17 @@ final class RunFormat {
     return n <= a.length ? a : Arrays.copyOf(a, ArrayUtil.grow(a.length, n));
   }
 
+  /** Removes repeats from the sorted {@code a[0..n)}; returns the new length. */
+  static int unique(int[] a, int n) {
+    int w = 0;
+    for (int i = 0; i < n; i++) {
+      if (w == 0 || a[i] != a[w - 1]) {
+        a[w++] = a[i];
+      }
+    }
+    return w;
+  }
+
   /** Sorts {@code a[0..n)} and removes repeats; returns the new length. */
   static int sortUnique(int[] a, int n) {
     if (n > 32) {
