@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rusket.beam.transforms.AssociationRules;
+import io.rusket.beam.transforms.MineStream;
 import io.rusket.beam.transforms.MineGrouped;
 import io.rusket.beam.transforms.RulesGrouped;
 import java.io.IOException;
@@ -19,6 +20,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.coders.RowCoder;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.schemas.Schema;
@@ -173,7 +178,8 @@ class TableSinkTest {
   }
 
   /**
-   * MineGrouped, RulesGrouped and AssociationRules outputs, written as Parquet (two shards) and
+   * MineGrouped, RulesGrouped, AssociationRules and MineStream (ARRAY<INT32> items) outputs,
+   * written as Parquet (two shards) and
    * read back through TableSource: the same schemas and rows. Every output directory holds only its
    * shards.
    */
@@ -191,8 +197,14 @@ class TableSinkTest {
             .apply(Filter.by(r -> r.getString("store_id").equals("S1")))
             .setRowSchema(itemsets.getSchema())
             .apply(AssociationRules.create().withMinThreshold(0.0));
+    PCollection<Row> stream =
+        p.apply(
+                "Pairs",
+                Create.of(KV.of(1L, 0), KV.of(1L, 1), KV.of(2L, 1), KV.of(3L, 0), KV.of(3L, 1))
+                    .withCoder(KvCoder.of(VarLongCoder.of(), VarIntCoder.of())))
+            .apply(MineStream.ofKvs().withNumItems(2).withMinSupport(0.5));
     Map<String, PCollection<Row>> outputs =
-        Map.of("itemsets", itemsets, "rules", rules, "global", global);
+        Map.of("itemsets", itemsets, "rules", rules, "global", global, "stream", stream);
     outputs.forEach(
         (name, rows) -> {
           rows.apply("Collect " + name, ParDo.of(new Collect(name)));
