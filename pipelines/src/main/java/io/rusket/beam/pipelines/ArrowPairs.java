@@ -1,9 +1,27 @@
 package io.rusket.beam.pipelines;
 
 import io.rusket.beam.miner.FPMiner;
+import io.rusket.beam.transforms.FPMinerCoder;
+import io.rusket.beam.transforms.MineStream;
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.ipc.ArrowFileReader;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
@@ -195,5 +213,137 @@ public final class ArrowPairs {
     return new IllegalArgumentException(
         "Arrow column '" + v.getName() + "' must be a signed integer (Int 8/16/32/64), but it is "
             + v.getField().getType());
+  }
+
+  /**
+   * Reads Arrow IPC files of {@code (txnCol, itemCol)} events straight into one {@link FPMiner}
+   * per shard and file, for {@link MineStream#ofShardMiners()}: each record batch's column
+   * buffers go into primitive arrays, split by {@link MineStream#shardOf}, and are added as
+   * chunks — no Row or boxed value per event.
+   *
+   * <pre>{@code
+   * p.apply(ArrowPairs.readShardMiners("events-*.arrow", "session_id", "item_id", 2600, 16))
+   *  .apply(MineStream.ofShardMiners().withNumItems(2600).withShards(16).withMinSupport(0.001));
+   * }</pre>
+   */
+  public static PTransform<PBegin, PCollection<KV<Integer, FPMiner>>> readShardMiners(
+      String filepattern, String txnCol, String itemCol, int nItems, int shards) {
+    return new ReadShardMiners(
+        filepattern, txnCol, itemCol, nItems, shards, MineStream.DEFAULT_MAX_RAM_BYTES / shards);
+  }
+
+  private static final class ReadShardMiners
+      extends PTransform<PBegin, PCollection<KV<Integer, FPMiner>>> {
+    private static final long serialVersionUID = 1L;
+    private final String filepattern;
+    private final String txnCol;
+    private final String itemCol;
+    private final int nItems;
+    private final int shards;
+    private final long perMinerBytes;
+
+    ReadShardMiners(
+        String filepattern,
+        String txnCol,
+        String itemCol,
+        int nItems,
+        int shards,
+        long perMinerBytes) {
+      if (nItems < 1 || shards < 1) {
+        throw new IllegalArgumentException(
+            "readShardMiners needs nItems >= 1 and shards >= 1, got " + nItems + ", " + shards);
+      }
+      this.filepattern = filepattern;
+      this.txnCol = txnCol;
+      this.itemCol = itemCol;
+      this.nItems = nItems;
+      this.shards = shards;
+      this.perMinerBytes = Math.max(FPMiner.MIN_RAM_BYTES, perMinerBytes);
+    }
+
+    @Override
+    public PCollection<KV<Integer, FPMiner>> expand(PBegin input) {
+      return input
+          .apply("MatchFiles", FileIO.match().filepattern(filepattern))
+          .apply("OpenFiles", FileIO.readMatches())
+          .apply(
+              "ReadArrowPairs",
+              ParDo.of(new ReadFn(txnCol, itemCol, nItems, shards, perMinerBytes)))
+          .setCoder(KvCoder.of(VarIntCoder.of(), FPMinerCoder.of(perMinerBytes)));
+    }
+  }
+
+  private static final class ReadFn extends DoFn<FileIO.ReadableFile, KV<Integer, FPMiner>> {
+    private static final long serialVersionUID = 1L;
+    private final Counter batches = Metrics.counter(TableSource.METRICS_NAMESPACE, "batchesRead");
+    private final Counter rows = Metrics.counter(TableSource.METRICS_NAMESPACE, "rowsRead");
+    private final Counter files = Metrics.counter(TableSource.METRICS_NAMESPACE, "filesRead");
+    private final String txnCol;
+    private final String itemCol;
+    private final int nItems;
+    private final int shards;
+    private final long perMinerBytes;
+    private transient BufferAllocator allocator;
+
+    ReadFn(String txnCol, String itemCol, int nItems, int shards, long perMinerBytes) {
+      this.txnCol = txnCol;
+      this.itemCol = itemCol;
+      this.nItems = nItems;
+      this.shards = shards;
+      this.perMinerBytes = perMinerBytes;
+    }
+
+    @Setup
+    public void setup() {
+      allocator = new RootAllocator();
+    }
+
+    @Teardown
+    public void teardown() {
+      if (allocator != null) {
+        allocator.close();
+      }
+    }
+
+    @ProcessElement
+    public void processElement(
+        @Element FileIO.ReadableFile file, OutputReceiver<KV<Integer, FPMiner>> out)
+        throws IOException {
+      String name = file.getMetadata().resourceId().toString();
+      FPMiner[] miners = new FPMiner[shards];
+      try (SeekableByteChannel ch = file.openSeekable();
+          ArrowFileReader reader = new ArrowFileReader(ch, allocator)) {
+        VectorSchemaRoot root = reader.getVectorSchemaRoot();
+        files.inc();
+        while (reader.loadNextBatch()) {
+          int n =
+              addArrowBatch(
+                  miners,
+                  k -> new FPMiner(nItems).withMaxRamBytes(perMinerBytes),
+                  t -> MineStream.shardOf(t, shards),
+                  nItems,
+                  root,
+                  txnCol,
+                  itemCol);
+          batches.inc();
+          rows.inc(n);
+        }
+      } catch (IllegalArgumentException e) {
+        for (FPMiner m : miners) {
+          if (m != null) {
+            m.close();
+          }
+        }
+        throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("Cannot read Arrow file " + name + ": " + e, e);
+      }
+      for (int k = 0; k < shards; k++) {
+        if (miners[k] != null) {
+          miners[k].compact();
+          out.output(KV.of(k, miners[k]));
+        }
+      }
+    }
   }
 }

@@ -31,9 +31,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       | leverage | conviction | zhangs_metric | jaccard | certainty | kulczynski}.
  * </ul>
  *
- * <p>The input is read through {@link TableSource}. Settings, the input's columns and types and
- * the output directories are checked in {@link #buildPipeline} before anything runs. No
- * runner-specific code.
+ * <p>Arrow input is read batch by batch straight into the shards' FPMiners from the column
+ * buffers ({@link ArrowPairs#readShardMiners}, {@link MineStream#ofShardMiners()}), without a Row
+ * per event; Parquet and CSV go through {@link TableSource} Rows. Settings, the input's columns
+ * and types and the output directories are checked in {@link #buildPipeline} before anything
+ * runs. No runner-specific code.
  *
  * <pre>{@code
  * MineStreamOptions options =
@@ -88,16 +90,8 @@ public final class MineStreamPipeline {
       throw new IllegalArgumentException(
           "Missing required option --numItems (item ids must lie in [0, numItems))");
     }
-    MineStream<Row> mine =
-        MineStream.of(txn, item)
-            .withNumItems(o.getNumItems())
-            .withMinSupport(o.getMinSupport())
-            .withMethod(Method.parse(o.getMethod()))
-            .withShards(o.getShards());
-    if (o.getMaxLen() != null) {
-      mine = mine.withMaxLen(o.getMaxLen());
-    }
     ItemsetMiner.checkMinSupport(o.getMinSupport());
+    MineStream<Row> mine = configure(MineStream.of(txn, item), o);
     AssociationRules rules =
         o.getRules()
             ? AssociationRules.create()
@@ -117,7 +111,19 @@ public final class MineStreamPipeline {
     TableSink itemsetsSink = MiningIO.sink(o, ITEMSETS_DIR);
     TableSink rulesSink = rules == null ? null : MiningIO.sink(o, RULES_DIR);
 
-    PCollection<Row> itemsets = pipeline.apply("ReadInput", source).apply("MineStream", mine);
+    PCollection<Row> itemsets;
+    if (source.getFormat() == InputFormat.ARROW) {
+      // Batches straight into the shards' FPMiners: no Row per event.
+      itemsets =
+          pipeline
+              .apply(
+                  "ReadArrowShards",
+                  ArrowPairs.readShardMiners(
+                      o.getInput(), txn, item, o.getNumItems(), o.getShards()))
+              .apply("MineStream", configure(MineStream.ofShardMiners(), o));
+    } else {
+      itemsets = pipeline.apply("ReadInput", source).apply("MineStream", mine);
+    }
     itemsets.apply("WriteItemsets", itemsetsSink);
     PCollection<Row> ruleRows = null;
     if (rules != null) {
@@ -125,6 +131,15 @@ public final class MineStreamPipeline {
       ruleRows.apply("WriteRules", rulesSink);
     }
     return new Outputs(itemsets, ruleRows);
+  }
+
+  private static <T> MineStream<T> configure(MineStream<T> mine, MineStreamOptions o) {
+    MineStream<T> m =
+        mine.withNumItems(o.getNumItems())
+            .withMinSupport(o.getMinSupport())
+            .withMethod(Method.parse(o.getMethod()))
+            .withShards(o.getShards());
+    return o.getMaxLen() == null ? m : m.withMaxLen(o.getMaxLen());
   }
 
   /** A pipeline built from {@code options} by {@link #buildPipeline}, not yet run. */

@@ -194,6 +194,18 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
         new KvPairs(), 0, 0, null, DEFAULT_METHOD, null, DEFAULT_SHARDS, DEFAULT_MAX_RAM_BYTES);
   }
 
+  /**
+   * Mines {@code KV<shard, FPMiner>} built by the caller — for readers that fill FPMiners straight
+   * from columnar batches (see {@code ArrowPairs} in the pipelines module) instead of emitting an
+   * element per pair. Every pair of transaction {@code t} must be in a miner keyed {@link
+   * #shardOf shardOf(t, shards)}, with {@code shards} equal to {@link #withShards}; the miners'
+   * item bound must equal {@link #withNumItems}. Any number of miners per shard; they are merged.
+   */
+  public static MineStream<KV<Integer, FPMiner>> ofShardMiners() {
+    return new MineStream<>(
+        new ShardMiners(), 0, 0, null, DEFAULT_METHOD, null, DEFAULT_SHARDS, DEFAULT_MAX_RAM_BYTES);
+  }
+
   /** Required: item ids lie in {@code [0, numItems)}. */
   public MineStream<InputT> withNumItems(int numItems) {
     if (numItems < 1) {
@@ -272,13 +284,25 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
     if (minSupport <= 0) {
       throw new IllegalStateException("MineStream needs withMinSupport(s), s in (0, 1]");
     }
-    PairReader<InputT> bound = reader.bind(input);
     long perMiner = Math.max(FPMiner.MIN_RAM_BYTES, maxRamBytes / shards);
-
+    PCollection<KV<Integer, FPMiner>> sharded;
+    if (reader instanceof ShardMiners) {
+      @SuppressWarnings("unchecked")
+      PCollection<KV<Integer, FPMiner>> given = (PCollection<KV<Integer, FPMiner>>) input;
+      sharded =
+          given
+              .apply("CheckShards", ParDo.of(new CheckShardFn(numItems, shards)))
+              .setCoder(KvCoder.of(VarIntCoder.of(), FPMinerCoder.of(perMiner)));
+    } else {
+      PairReader<InputT> bound = reader.bind(input);
+      sharded =
+          input
+              .apply(
+                  "ShardPairs", ParDo.of(new ShardPairsFn<>(bound, numItems, shards, perMiner)))
+              .setCoder(KvCoder.of(VarIntCoder.of(), FPMinerCoder.of(perMiner)));
+    }
     PCollection<KV<Integer, FPMiner>> shardMiners =
-        input
-            .apply("ShardPairs", ParDo.of(new ShardPairsFn<>(bound, numItems, shards, perMiner)))
-            .setCoder(KvCoder.of(VarIntCoder.of(), FPMinerCoder.of(perMiner)))
+        sharded
             .apply("MergeShards", Combine.perKey(new MergeMinersFn(numItems, maxRamBytes)))
             .setCoder(KvCoder.of(VarIntCoder.of(), FPMinerCoder.of(maxRamBytes)));
 
@@ -473,8 +497,68 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
     }
   }
 
-  /** The shard of a transaction: a 64-bit mix of its id, so neighbouring ids spread. */
-  static int shardOf(long txn, int shards) {
+  /** Marks {@link #ofShardMiners()} input: no pairs to read. */
+  static final class ShardMiners extends PairReader<KV<Integer, FPMiner>> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    PairReader<KV<Integer, FPMiner>> bind(PCollection<KV<Integer, FPMiner>> input) {
+      return this;
+    }
+
+    @Override
+    long txn(KV<Integer, FPMiner> element) {
+      throw new UnsupportedOperationException("shard miners hold no single pair");
+    }
+
+    @Override
+    long item(KV<Integer, FPMiner> element, long txn) {
+      throw new UnsupportedOperationException("shard miners hold no single pair");
+    }
+
+    @Override
+    String itemLabel() {
+      return "item id";
+    }
+  }
+
+  /** Checks a caller-built shard miner's key and item bound; counts its pairs. */
+  static final class CheckShardFn extends DoFn<KV<Integer, FPMiner>, KV<Integer, FPMiner>> {
+    private static final long serialVersionUID = 1L;
+    private final Counter pairs = Metrics.counter(METRICS_NAMESPACE, "pairs");
+    private final int numItems;
+    private final int shards;
+
+    CheckShardFn(int numItems, int shards) {
+      this.numItems = numItems;
+      this.shards = shards;
+    }
+
+    @ProcessElement
+    public void processElement(
+        @Element KV<Integer, FPMiner> e, OutputReceiver<KV<Integer, FPMiner>> out) {
+      Integer shard = e.getKey();
+      FPMiner m = e.getValue();
+      if (shard == null || shard < 0 || shard >= shards || m == null) {
+        throw new IllegalArgumentException(
+            "MineStream.ofShardMiners: shard key " + shard + " is outside [0, " + shards
+                + ") set by withShards (or the miner is null)");
+      }
+      if (m.nItems() != numItems) {
+        throw new IllegalArgumentException(
+            "MineStream.ofShardMiners: a miner of shard " + shard + " is over " + m.nItems()
+                + " items, but withNumItems is " + numItems);
+      }
+      pairs.inc(m.nRows());
+      out.output(e);
+    }
+  }
+
+  /**
+   * The shard of a transaction: a 64-bit mix of its id, so neighbouring ids spread. Callers that
+   * build shard miners themselves ({@link #ofShardMiners()}) must use it.
+   */
+  public static int shardOf(long txn, int shards) {
     long h = txn * 0x9E3779B97F4A7C15L;
     h ^= h >>> 32;
     h *= 0xD6E8FEB86659FD93L;

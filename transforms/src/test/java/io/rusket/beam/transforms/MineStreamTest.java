@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rusket.beam.miner.FPMiner;
 import io.rusket.beam.miner.ItemsetMiner;
 import io.rusket.beam.miner.Itemsets;
 import io.rusket.beam.miner.TransactionDb;
@@ -415,6 +416,35 @@ class MineStreamTest {
         .apply(MineStream.ofKvs().withNumItems(5).withMinSupport(0.5).withItemNames(view));
     String msg = rootMessage(assertThrows(Exception.class, () -> p.run().waitUntilFinish()));
     assertTrue(msg.contains("item id 3 has no name"), msg);
+  }
+
+  @Test
+  void callerBuiltShardMinersGiveTheSameItemsetsAndBadKeysAreRejected() {
+    List<KV<Long, Integer>> pairs = randomPairs(31, 400, 20, 3);
+    FPMiner[] shards = new FPMiner[4];
+    for (KV<Long, Integer> kv : pairs) {
+      int s = MineStream.shardOf(kv.getKey(), 4);
+      if (shards[s] == null) {
+        shards[s] = new FPMiner(20);
+      }
+      shards[s].add(kv.getKey(), kv.getValue());
+    }
+    List<KV<Integer, FPMiner>> miners = new ArrayList<>();
+    for (int s = 0; s < 4; s++) {
+      miners.add(KV.of(s, shards[s]));
+    }
+    Pipeline p = pipeline();
+    PCollection<Row> out =
+        p.apply(Create.of(miners).withCoder(KvCoder.of(VarIntCoder.of(), FPMinerCoder.of())))
+            .apply(MineStream.ofShardMiners().withNumItems(20).withShards(4).withMinSupport(0.05));
+    PAssert.that(out).satisfies(equalTo(expected(pairs, ItemsetMiner.minSupport(0.05), null)));
+    p.run().waitUntilFinish();
+
+    Pipeline q = pipeline();
+    q.apply(Create.of(KV.of(9, shards[0])).withCoder(KvCoder.of(VarIntCoder.of(), FPMinerCoder.of())))
+        .apply(MineStream.ofShardMiners().withNumItems(20).withShards(4).withMinSupport(0.05));
+    String msg = rootMessage(assertThrows(Exception.class, () -> q.run().waitUntilFinish()));
+    assertTrue(msg.contains("shard key 9 is outside [0, 4)"), msg);
   }
 
   static String rootMessage(Throwable e) {
