@@ -506,6 +506,34 @@ public final class FPMiner implements AutoCloseable {
     }
   }
 
+  /** The length of {@link #encode}'s output, without writing it ({@link #compact() compacts}). */
+  public long encodedSize() {
+    compact();
+    long nTxns = 0;
+    long nPairs = 0;
+    long bytes = 0;
+    if (!memRuns.isEmpty()) {
+      nTxns = memRuns.get(0).nTxns;
+      nPairs = memRuns.get(0).nPairs;
+      bytes = memRuns.get(0).data.length;
+    } else if (!fileRuns.isEmpty()) {
+      nTxns = fileRuns.get(0).nTxns;
+      nPairs = fileRuns.get(0).nPairs;
+      bytes = fileRuns.get(0).bytes;
+    }
+    return MAGIC.length + varLen(nItems) + varLen(nRows) + varLen(nTxns) + varLen(nPairs)
+        + varLen(bytes) + bytes;
+  }
+
+  private static int varLen(long v) {
+    int n = 1;
+    while ((v & ~0x7FL) != 0) {
+      v >>>= 7;
+      n++;
+    }
+    return n;
+  }
+
   /** The canonical binary form as a byte array. */
   public byte[] toBytes() {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();

@@ -238,6 +238,7 @@ class FPMinerTest {
       b.add(p.txn[i], p.item[i]);
     }
     assertArrayEquals(a.toBytes(), b.toBytes(), "same pairs, other order: same bytes");
+    assertEquals(a.toBytes().length, a.encodedSize());
     FPMiner c = FPMiner.fromBytes(a.toBytes());
     assertEquals(a, c);
     assertEquals(a.nRows(), c.nRows());

@@ -899,7 +899,7 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
     public void processElement(@Element KV<Integer, FPMiner> e, OutputReceiver<ItemCounts> out) {
       FPMiner m = e.getValue();
       long[] support = m.itemSupports();
-      shardBytes.update(m.toBytes().length);
+      shardBytes.update(m.encodedSize());
       out.output(new ItemCounts(m.nTransactions(), support));
     }
   }
@@ -993,6 +993,21 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
 
     boolean isEmpty() {
       return n < 0;
+    }
+
+    /** The length of this value's {@link BasketsCoder} encoding. */
+    long encodedSize() {
+      long size = VarInt.getLength(n + 1);
+      if (isEmpty()) {
+        return size;
+      }
+      size += VarInt.getLength(minCount) + VarInt.getLength(pruned)
+          + VarInt.getLength(rankToItem.length);
+      for (int r = 0; r < rankToItem.length; r++) {
+        size += VarInt.getLength(rankToItem[r]) + VarInt.getLength(rankSupport[r]);
+      }
+      return size + VarInt.getLength(nBaskets) + VarInt.getLength(nEntries)
+          + VarInt.getLength(length) + length;
     }
 
     /** Adds {@code other}'s baskets (and facts, which must agree); {@code other} is unchanged. */
@@ -1341,9 +1356,7 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
         return;
       }
       long start = System.nanoTime();
-      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-      Baskets.CODER.encode(b, bytes);
-      finalBytes.update(bytes.size());
+      finalBytes.update(b.encodedSize());
       transactions.inc(b.n);
       itemsPruned.inc(b.pruned);
       Map<Integer, String> names = namesView == null ? null : c.sideInput(namesView);

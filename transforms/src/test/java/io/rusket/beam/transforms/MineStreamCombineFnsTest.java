@@ -31,6 +31,7 @@ import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.CoderProperties;
+import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.testing.CombineFnTester;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Combine.CombineFn;
@@ -116,6 +117,7 @@ class MineStreamCombineFnsTest {
     b.add(new int[] {0, 2, 5}, 3);
     b.add(new int[] {1, 300}, 2);
     CoderProperties.coderDecodeEncodeEqual(MineStream.Baskets.CODER, b);
+    assertEquals(CoderUtils.encodeToByteArray(MineStream.Baskets.CODER, b).length, b.encodedSize());
     CoderProperties.coderDecodeEncodeEqual(MineStream.Baskets.CODER, new MineStream.Baskets());
     TransactionDb db = b.toTransactionDb();
     assertArrayEquals(new int[] {0, 2, 5}, db.transaction(0));
