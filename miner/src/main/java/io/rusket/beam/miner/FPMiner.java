@@ -747,28 +747,8 @@ public final class FPMiner implements AutoCloseable {
     }
     // Key: the varying bits of (id with the sign bit flipped), gathered high to low; their
     // unsigned order is the ids' signed order because the other bits are equal in every id.
+    final KeyBits keyBits = new KeyBits(first, diff);
     final int bits = Long.bitCount(diff);
-    int runs = 0;
-    int[] runShift = new int[32];
-    long[] runMask = new long[32];
-    int[] runOffset = new int[32];
-    int offset = 0;
-    for (int b = 0; b < 64; ) {
-      if ((diff >>> b & 1) == 0) {
-        b++;
-        continue;
-      }
-      int e = b;
-      while (e < 64 && (diff >>> e & 1) != 0) {
-        e++;
-      }
-      runShift[runs] = b;
-      runMask[runs] = e - b == 64 ? -1L : (1L << (e - b)) - 1;
-      runOffset[runs] = offset;
-      offset += e - b;
-      runs++;
-      b = e;
-    }
     final int passes = (bits + 10) / 11;
     final int digitBits = (bits + passes - 1) / passes;
     final int mask = (1 << digitBits) - 1;
@@ -777,16 +757,11 @@ public final class FPMiner implements AutoCloseable {
       tmpItem = new int[bufTxn.length];
     }
     if (bits <= 32) {
-      return sortPacked(n, runs, runShift, runMask, runOffset, passes, digitBits, first, diff);
+      return sortPacked(n, keyBits, passes, digitBits);
     }
     // The ids become their gathered keys in place (and are restored at the end).
     for (int i = 0; i < n; i++) {
-      long v = t[i] ^ Long.MIN_VALUE;
-      long k = 0;
-      for (int r = 0; r < runs; r++) {
-        k |= ((v >>> runShift[r]) & runMask[r]) << runOffset[r];
-      }
-      t[i] = k;
+      t[i] = keyBits.gather(t[i]);
     }
     int[] count = new int[1 << digitBits];
     long[] srcT = bufTxn;
@@ -799,12 +774,7 @@ public final class FPMiner implements AutoCloseable {
       for (int i = 0; i < n; i++) {
         count[(int) ((srcT[i] >>> shift) & mask)]++;
       }
-      int sum = 0;
-      for (int d = 0; d < count.length; d++) {
-        int c = count[d];
-        count[d] = sum;
-        sum += c;
-      }
+      exclusivePrefixSums(count);
       for (int i = 0; i < n; i++) {
         long k = srcT[i];
         int pos = count[(int) ((k >>> shift) & mask)]++;
@@ -818,14 +788,8 @@ public final class FPMiner implements AutoCloseable {
       srcI = dstI;
       dstI = si;
     }
-    final long common = (first ^ Long.MIN_VALUE) & ~diff;
     for (int i = 0; i < n; i++) {
-      long k = srcT[i];
-      long v = common;
-      for (int r = 0; r < runs; r++) {
-        v |= ((k >>> runOffset[r]) & runMask[r]) << runShift[r];
-      }
-      srcT[i] = v ^ Long.MIN_VALUE;
+      srcT[i] = keyBits.ungather(srcT[i]);
     }
     bufTxn = srcT;
     bufItem = srcI;
@@ -841,16 +805,7 @@ public final class FPMiner implements AutoCloseable {
    *
    * @return whether the items of each transaction are sorted
    */
-  private boolean sortPacked(
-      int n,
-      int runs,
-      int[] runShift,
-      long[] runMask,
-      int[] runOffset,
-      int passes,
-      int digitBits,
-      long first,
-      long diff) {
+  private boolean sortPacked(int n, KeyBits keyBits, int passes, int digitBits) {
     final long[] t = bufTxn;
     final int[] it = bufItem;
     final int mask = (1 << digitBits) - 1;
@@ -861,11 +816,7 @@ public final class FPMiner implements AutoCloseable {
     final int[][] counts = new int[passes][1 << digitBits];
     final int[] itemCount = new int[itemPass ? 1 << itemBits : 0];
     for (int i = 0; i < n; i++) {
-      long v = t[i] ^ Long.MIN_VALUE;
-      long k = 0;
-      for (int r = 0; r < runs; r++) {
-        k |= ((v >>> runShift[r]) & runMask[r]) << runOffset[r];
-      }
+      long k = keyBits.gather(t[i]);
       int item = it[i];
       t[i] = (k << 32) | (item & 0xFFFFFFFFL);
       for (int p = 0; p < passes; p++) {
@@ -878,12 +829,7 @@ public final class FPMiner implements AutoCloseable {
     long[] src = t;
     long[] dst = tmpTxn;
     if (itemPass) {
-      int sum = 0;
-      for (int d = 0; d < itemCount.length; d++) {
-        int c = itemCount[d];
-        itemCount[d] = sum;
-        sum += c;
-      }
+      exclusivePrefixSums(itemCount);
       for (int i = 0; i < n; i++) {
         long x = src[i];
         dst[itemCount[(int) x & itemMask]++] = x;
@@ -894,12 +840,7 @@ public final class FPMiner implements AutoCloseable {
     for (int p = 0; p < passes; p++) {
       final int shift = 32 + p * digitBits;
       final int[] count = counts[p];
-      int sum = 0;
-      for (int d = 0; d < count.length; d++) {
-        int c = count[d];
-        count[d] = sum;
-        sum += c;
-      }
+      exclusivePrefixSums(count);
       for (int i = 0; i < n; i++) {
         long x = src[i];
         dst[count[(int) ((x >>> shift) & mask)]++] = x;
@@ -908,18 +849,75 @@ public final class FPMiner implements AutoCloseable {
       src = dst;
       dst = sw;
     }
-    final long common = (first ^ Long.MIN_VALUE) & ~diff;
     for (int i = 0; i < n; i++) {
       long x = src[i];
-      long k = x >>> 32;
-      long v = common;
-      for (int r = 0; r < runs; r++) {
-        v |= ((k >>> runOffset[r]) & runMask[r]) << runShift[r];
-      }
-      t[i] = v ^ Long.MIN_VALUE; // t is src or the other array: index i is read before written
+      t[i] = keyBits.ungather(x >>> 32); // t is src or the other array: i is read, then written
       it[i] = (int) x;
     }
     return itemPass;
+  }
+
+  /** Turns counts into their exclusive prefix sums: the first position of each bucket. */
+  private static void exclusivePrefixSums(int[] count) {
+    int sum = 0;
+    for (int d = 0; d < count.length; d++) {
+      int c = count[d];
+      count[d] = sum;
+      sum += c;
+    }
+  }
+
+  /**
+   * The bits in which a buffer's transaction ids differ, gathered into a dense key (high runs to
+   * high bits) and scattered back. Keys order as the ids do: the sign bit is flipped first, and
+   * every other bit is the same in all ids.
+   */
+  private static final class KeyBits {
+    private final int runs;
+    private final int[] shift = new int[32];
+    private final long[] mask = new long[32];
+    private final int[] offset = new int[32];
+    private final long common;
+
+    KeyBits(long first, long diff) {
+      int r = 0;
+      int off = 0;
+      for (int b = 0; b < 64; ) {
+        if ((diff >>> b & 1) == 0) {
+          b++;
+          continue;
+        }
+        int e = b;
+        while (e < 64 && (diff >>> e & 1) != 0) {
+          e++;
+        }
+        shift[r] = b;
+        mask[r] = e - b == 64 ? -1L : (1L << (e - b)) - 1;
+        offset[r] = off;
+        off += e - b;
+        r++;
+        b = e;
+      }
+      runs = r;
+      common = (first ^ Long.MIN_VALUE) & ~diff;
+    }
+
+    long gather(long id) {
+      long v = id ^ Long.MIN_VALUE;
+      long k = 0;
+      for (int r = 0; r < runs; r++) {
+        k |= ((v >>> shift[r]) & mask[r]) << offset[r];
+      }
+      return k;
+    }
+
+    long ungather(long key) {
+      long v = common;
+      for (int r = 0; r < runs; r++) {
+        v |= ((key >>> offset[r]) & mask[r]) << shift[r];
+      }
+      return v ^ Long.MIN_VALUE;
+    }
   }
 
   /** Keeps run counts and memory within bounds. */

@@ -84,9 +84,9 @@ public final class MineGroupedPipeline {
    */
   public static Outputs buildPipeline(Pipeline pipeline, MineGroupedOptions o) {
     FileSystems.setDefaultPipelineOptions(pipeline.getOptions());
-    String group = required(o.getGroupCol(), "--groupCol");
-    required(o.getInput(), "--input");
-    required(o.getOutput(), "--output");
+    String group = MiningIO.required(o.getGroupCol(), "--groupCol");
+    MiningIO.required(o.getInput(), "--input");
+    MiningIO.required(o.getOutput(), "--output");
     boolean longFormat = o.getTxnCol() != null || o.getItemCol() != null;
     if (longFormat && (o.getTxnCol() == null || o.getItemCol() == null)) {
       throw new IllegalArgumentException(
@@ -114,10 +114,7 @@ public final class MineGroupedPipeline {
                 .withMinThreshold(o.getMinThreshold())
             : null;
     OutputFormat.parse(o.getOutputFormat());
-    if (o.getNumShards() != null && o.getNumShards() < 1) {
-      throw new IllegalArgumentException(
-          "Invalid --numShards: " + o.getNumShards() + ". Valid range is [1, 2147483647].");
-    }
+    MiningIO.checkNumShards(o);
     // Then the input's schema and the output directories.
     TableSource source =
         longFormat
@@ -158,10 +155,4 @@ public final class MineGroupedPipeline {
     run(options).waitUntilFinish();
   }
 
-  private static String required(@Nullable String value, String option) {
-    if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException("Missing required option " + option);
-    }
-    return value;
-  }
 }

@@ -82,10 +82,10 @@ public final class MineStreamPipeline {
    */
   public static Outputs buildPipeline(Pipeline pipeline, MineStreamOptions o) {
     FileSystems.setDefaultPipelineOptions(pipeline.getOptions());
-    required(o.getInput(), "--input");
-    required(o.getOutput(), "--output");
-    String txn = required(o.getTxnCol(), "--txnCol");
-    String item = required(o.getItemCol(), "--itemCol");
+    MiningIO.required(o.getInput(), "--input");
+    MiningIO.required(o.getOutput(), "--output");
+    String txn = MiningIO.required(o.getTxnCol(), "--txnCol");
+    String item = MiningIO.required(o.getItemCol(), "--itemCol");
     if (o.getNumItems() == null) {
       throw new IllegalArgumentException(
           "Missing required option --numItems (item ids must lie in [0, numItems))");
@@ -99,10 +99,7 @@ public final class MineStreamPipeline {
                 .withMinThreshold(o.getMinThreshold())
             : null;
     OutputFormat.parse(o.getOutputFormat());
-    if (o.getNumShards() != null && o.getNumShards() < 1) {
-      throw new IllegalArgumentException(
-          "Invalid --numShards: " + o.getNumShards() + ". Valid range is [1, 2147483647].");
-    }
+    MiningIO.checkNumShards(o);
     TableSource source = MiningIO.source(o).withColumns(txn, item);
     Map<String, Collection<TypeName>> required = new LinkedHashMap<>();
     required.put(txn, MiningIO.INTEGERS);
@@ -162,10 +159,4 @@ public final class MineStreamPipeline {
     run(options).waitUntilFinish();
   }
 
-  private static String required(@Nullable String value, String option) {
-    if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException("Missing required option " + option);
-    }
-    return value;
-  }
 }

@@ -13,6 +13,7 @@ import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Input and output of the mining pipelines from {@link MiningOptions}: the {@link TableSource} of
@@ -42,6 +43,26 @@ public final class MiningIO {
   /** Types accepted for a one-hot item column: BOOLEAN or a 0/1 integer. */
   public static final Set<TypeName> ONE_HOT =
       EnumSet.of(TypeName.BOOLEAN, TypeName.BYTE, TypeName.INT16, TypeName.INT32, TypeName.INT64);
+
+  /**
+   * {@code value}, checked to be given.
+   *
+   * @throws IllegalArgumentException naming {@code option} when the value is null or blank
+   */
+  public static String required(@Nullable String value, String option) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("Missing required option " + option);
+    }
+    return value;
+  }
+
+  /** Checks {@code --numShards}: absent, or at least 1. */
+  public static void checkNumShards(MiningOptions o) {
+    if (o.getNumShards() != null && o.getNumShards() < 1) {
+      throw new IllegalArgumentException(
+          "Invalid --numShards: " + o.getNumShards() + ". Valid range is [1, 2147483647].");
+    }
+  }
 
   /** The unchecked source of {@code --input} in {@code --inputFormat} (or the inferred one). */
   public static TableSource source(MiningOptions o) {

@@ -640,13 +640,44 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
    * output the merged, compacted miner. Only the first accumulator is changed by a merge; the
    * output is the accumulator itself, so extracting it twice gives the same miner.
    */
-  public static final class MergeMinersFn extends CombineFn<FPMiner, FPMiner, FPMiner> {
+  public static final class MergeMinersFn extends MinerAccumulatorFn<FPMiner, FPMiner> {
     private static final long serialVersionUID = 1L;
-    private final int numItems;
-    private final long maxRamBytes;
 
     /** Miners over item ids in {@code [0, numItems)}, each with RAM budget {@code maxRamBytes}. */
     public MergeMinersFn(int numItems, long maxRamBytes) {
+      super(numItems, maxRamBytes);
+    }
+
+    @Override
+    public FPMiner addInput(FPMiner acc, FPMiner input) {
+      acc.merge(input);
+      return acc;
+    }
+
+    @Override
+    public FPMiner extractOutput(FPMiner acc) {
+      acc.compact();
+      return acc;
+    }
+
+    @Override
+    public Coder<FPMiner> getDefaultOutputCoder(CoderRegistry registry, Coder<FPMiner> input) {
+      return FPMinerCoder.of(maxRamBytes);
+    }
+  }
+
+  /**
+   * The CombineFn side shared by {@link MergeMinersFn} and {@link PairsCombineFn}: an FPMiner
+   * accumulator with a RAM budget; merging changes only the first accumulator; compacting puts
+   * its pairs in one run (what the coder writes).
+   */
+  abstract static class MinerAccumulatorFn<InputT, OutputT>
+      extends CombineFn<InputT, FPMiner, OutputT> {
+    private static final long serialVersionUID = 1L;
+    final int numItems;
+    final long maxRamBytes;
+
+    MinerAccumulatorFn(int numItems, long maxRamBytes) {
       if (numItems < 0) {
         throw new IllegalArgumentException("numItems must be >= 0, got " + numItems);
       }
@@ -661,12 +692,6 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
     @Override
     public FPMiner createAccumulator() {
       return new FPMiner(numItems).withMaxRamBytes(maxRamBytes);
-    }
-
-    @Override
-    public FPMiner addInput(FPMiner acc, FPMiner input) {
-      acc.merge(input);
-      return acc;
     }
 
     @Override
@@ -686,26 +711,16 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
     }
 
     @Override
-    public FPMiner extractOutput(FPMiner acc) {
-      acc.compact();
-      return acc;
-    }
-
-    @Override
-    public Coder<FPMiner> getAccumulatorCoder(CoderRegistry registry, Coder<FPMiner> input) {
-      return FPMinerCoder.of(maxRamBytes);
-    }
-
-    @Override
-    public Coder<FPMiner> getDefaultOutputCoder(CoderRegistry registry, Coder<FPMiner> input) {
+    public Coder<FPMiner> getAccumulatorCoder(CoderRegistry registry, Coder<InputT> input) {
       return FPMinerCoder.of(maxRamBytes);
     }
 
     @Override
     public void populateDisplayData(DisplayData.Builder builder) {
       super.populateDisplayData(builder);
-      builder.add(DisplayData.item("numItems", numItems)).add(
-          DisplayData.item("maxRamBytes", maxRamBytes));
+      builder
+          .add(DisplayData.item("numItems", numItems).withLabel("Item ids in [0, numItems)"))
+          .add(DisplayData.item("maxRamBytes", maxRamBytes).withLabel("FPMiner RAM budget"));
     }
   }
 
@@ -727,29 +742,18 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
   }
 
   /** The CombineFn of {@link #combineFn(int, ItemsetMiner)}. */
-  public static final class PairsCombineFn extends CombineFn<KV<Long, Integer>, FPMiner, Itemsets> {
+  public static final class PairsCombineFn
+      extends MinerAccumulatorFn<KV<Long, Integer>, Itemsets> {
     private static final long serialVersionUID = 1L;
-    private final int numItems;
     private final ItemsetMinerConfig config;
-    private final long maxRamBytes;
 
     /** Pairs with item ids in {@code [0, numItems)}, mined with {@code config}. */
     public PairsCombineFn(int numItems, ItemsetMiner config, long maxRamBytes) {
-      if (numItems < 0) {
-        throw new IllegalArgumentException("numItems must be >= 0, got " + numItems);
-      }
+      super(numItems, maxRamBytes);
       if (config == null) {
         throw new IllegalArgumentException("config must not be null");
       }
-      new FPMiner(0).withMaxRamBytes(maxRamBytes); // validates the budget
-      this.numItems = numItems;
       this.config = new ItemsetMinerConfig(config);
-      this.maxRamBytes = maxRamBytes;
-    }
-
-    @Override
-    public FPMiner createAccumulator() {
-      return new FPMiner(numItems).withMaxRamBytes(maxRamBytes);
     }
 
     @Override
@@ -765,30 +769,8 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
     }
 
     @Override
-    public FPMiner mergeAccumulators(Iterable<FPMiner> accumulators) {
-      Iterator<FPMiner> it = accumulators.iterator();
-      FPMiner first = it.next();
-      while (it.hasNext()) {
-        first.merge(it.next());
-      }
-      return first;
-    }
-
-    @Override
-    public FPMiner compact(FPMiner acc) {
-      acc.compact();
-      return acc;
-    }
-
-    @Override
     public Itemsets extractOutput(FPMiner acc) {
       return acc.mine(config.get());
-    }
-
-    @Override
-    public Coder<FPMiner> getAccumulatorCoder(
-        CoderRegistry registry, Coder<KV<Long, Integer>> input) {
-      return FPMinerCoder.of(maxRamBytes);
     }
 
     @Override
