@@ -85,8 +85,8 @@ import org.apache.spark.sql.types.StructType;
  * point, rusket in exact decimal; the nudge makes both the same integer (for these supports and
  * sizes the exact product's fraction is a multiple of 0.001, far above the nudge).
  *
- * <p>Each side first runs once, untimed, on 1/20 of the data (JIT, Spark SQL's code generation,
- * class loading), then {@code --peer-repeat} timed runs (median). Heap peak: the JMX heap pools'
+ * <p>Each side first runs once, untimed, on 1/20 of the data (for MLlib per store, its first 3
+ * stores only; JIT, Spark SQL's code generation, class loading), then {@code --peer-repeat} timed runs (median). Heap peak: the JMX heap pools'
  * peaks, reset after a {@code System.gc()} before each configuration's timed runs: everything in
  * the JVM, garbage and the idle SparkContext included.
  */
@@ -185,7 +185,7 @@ final class SparkSuite implements Suite {
         Timed beam = measure("MineGrouped.byColumn, SparkRunner " + MASTER,
             (size, limit) -> beamGrouped(spark, size), n, o.peerRepeat, err);
         Timed mllib = measure("Spark MLlib FPGrowth " + MASTER + ", fit per store",
-            (size, limit) -> mllibGrouped(spark, size, limit), n, o.peerRepeat, err);
+            (size, limit) -> mllibGrouped(spark, size, limit, err), n, o.peerRepeat, err);
         pairs.add(new Timed[] {beam, mllib});
         check("grouped", beam, mllib, problems);
       }
@@ -303,13 +303,13 @@ final class SparkSuite implements Suite {
   }
 
   /**
-   * One untimed run on 1/20 of the data (and for grouped, MLlib on 10 stores only), then {@code
+   * One untimed run on 1/20 of the data (and for grouped, MLlib on 3 stores only), then {@code
    * repeat} timed runs, each after a GC; every run's result must equal the first timed one's.
    */
   private static Timed measure(String label, Side side, long size, int repeat, PrintStream err) {
     try {
       err.println("[bench] " + label + ": warm-up ...");
-      side.run(Math.max(1, size / 20), 10);
+      side.run(Math.max(1, size / 20), 3);
       StreamChild.resetPeaks();
       long[] nanos = new long[repeat];
       Result first = null;
@@ -442,7 +442,9 @@ final class SparkSuite implements Suite {
     }
   }
 
-  static Result mllibGrouped(SparkSession spark, long receipts, int storeLimit) {
+  static Result mllibGrouped(
+      SparkSession spark, long receipts, int storeLimit, PrintStream progress) {
+    long t0 = System.nanoTime();
     long[] keys = Fingerprint.itemKeys(ReceiptGen.ITEMS);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     JavaRDD<org.apache.spark.sql.Row> rows =
@@ -480,6 +482,10 @@ final class SparkSuite implements Suite {
         long[] r = fold(freq, keys);
         if (r[0] > 0) {
           m.put(store, r);
+        }
+        if (done % 20 == 0) {
+          progress.printf(Locale.ROOT, "[bench]   MLlib: %d of %d stores fitted, %.0f s%n",
+              done, stores.size(), (System.nanoTime() - t0) / 1e9);
         }
       }
     } finally {
