@@ -85,7 +85,8 @@ import org.apache.spark.sql.types.StructType;
  * point, rusket in exact decimal; the nudge makes both the same integer (for these supports and
  * sizes the exact product's fraction is a multiple of 0.001, far above the nudge).
  *
- * <p>Each side first runs once, untimed, on 1/20 of the data (for MLlib per store, its first 3
+ * <p>After every run, untimed, the RDDs it left cached in the shared context are dropped. Each
+ * side first runs once, untimed, on 1/20 of the data (for MLlib per store, its first 3
  * stores only; JIT, Spark SQL's code generation, class loading), then {@code --peer-repeat} timed runs (median). Heap peak: the JMX heap pools'
  * peaks, reset after a {@code System.gc()} before each configuration's timed runs: everything in
  * the JVM, garbage and the idle SparkContext included.
@@ -171,9 +172,9 @@ final class SparkSuite implements Suite {
       if (streamEvents > 0) {
         long n = streamEvents;
         err.printf(Locale.ROOT, "[bench] spark/stream: %,d events%n", n);
-        Timed beam = measure("MineStream, SparkRunner " + MASTER,
+        Timed beam = measure(spark, "MineStream, SparkRunner " + MASTER,
             (size, limit) -> beamStream(spark, size), n, o.peerRepeat, err);
-        Timed mllib = measure("Spark MLlib FPGrowth " + MASTER
+        Timed mllib = measure(spark, "Spark MLlib FPGrowth " + MASTER
                 + " (groupBy + collect_set + fit)",
             (size, limit) -> mllibStream(spark, size), n, o.peerRepeat, err);
         pairs.add(new Timed[] {beam, mllib});
@@ -182,9 +183,9 @@ final class SparkSuite implements Suite {
       if (groupedReceipts > 0) {
         long n = groupedReceipts;
         err.printf(Locale.ROOT, "[bench] spark/grouped: %,d receipts%n", n);
-        Timed beam = measure("MineGrouped.byColumn, SparkRunner " + MASTER,
+        Timed beam = measure(spark, "MineGrouped.byColumn, SparkRunner " + MASTER,
             (size, limit) -> beamGrouped(spark, size), n, o.peerRepeat, err);
-        Timed mllib = measure("Spark MLlib FPGrowth " + MASTER + ", fit per store",
+        Timed mllib = measure(spark, "Spark MLlib FPGrowth " + MASTER + ", fit per store",
             (size, limit) -> mllibGrouped(spark, size, limit, err), n, o.peerRepeat, err);
         pairs.add(new Timed[] {beam, mllib});
         check("grouped", beam, mllib, problems);
@@ -224,10 +225,10 @@ final class SparkSuite implements Suite {
       out.println();
       out.printf(Locale.ROOT,
           "grouped: %,d generated one-hot receipts, %d stores (Zipf sizes, %,d .. %,d receipts),"
-              + " %d BOOLEAN item columns (Zipf %.1f), 1 + geometric draws (mean %.1f),"
+              + " %d BOOLEAN item columns (Zipf %.1f), 1 + geometric draws (mean %.1f, at most %d),"
               + " minSupport %s per store%n",
           groupedReceipts, ReceiptGen.STORES, sorted[0], sorted[sorted.length - 1],
-          ReceiptGen.ITEMS, ReceiptGen.ZIPF, ReceiptGen.MEAN_DRAWS,
+          ReceiptGen.ITEMS, ReceiptGen.ZIPF, ReceiptGen.MEAN_DRAWS, ReceiptGen.MAX_DRAWS,
           MinerSuite.support(GROUPED_MIN_SUPPORT));
       groupedRatio = table(out, p);
     }
@@ -306,10 +307,12 @@ final class SparkSuite implements Suite {
    * One untimed run on 1/20 of the data (and for grouped, MLlib on 3 stores only), then {@code
    * repeat} timed runs, each after a GC; every run's result must equal the first timed one's.
    */
-  private static Timed measure(String label, Side side, long size, int repeat, PrintStream err) {
+  private static Timed measure(
+      SparkSession spark, String label, Side side, long size, int repeat, PrintStream err) {
     try {
       err.println("[bench] " + label + ": warm-up ...");
       side.run(Math.max(1, size / 20), 3);
+      releaseCaches(spark);
       StreamChild.resetPeaks();
       long[] nanos = new long[repeat];
       Result first = null;
@@ -318,6 +321,7 @@ final class SparkSuite implements Suite {
         long t0 = System.nanoTime();
         Result res = side.run(size, Integer.MAX_VALUE);
         nanos[r] = System.nanoTime() - t0;
+        releaseCaches(spark);
         err.printf(Locale.ROOT, "[bench] %s: %.0f ms, %,d itemsets%n",
             label, nanos[r] / 1e6, res.itemsets());
         if (first == null) {
@@ -332,6 +336,19 @@ final class SparkSuite implements Suite {
       e.printStackTrace(err);
       return new Timed(label, new long[0], null, 0, e.getClass().getSimpleName() + ": "
           + e.getMessage());
+    }
+  }
+
+  /**
+   * Untimed, after every run: drops the RDDs a run left cached in the shared context (Beam's
+   * SparkRunner caches a PCollection read by several transforms and does not unpersist it), so
+   * that the next run, of either side, starts with the context's memory free.
+   */
+  static void releaseCaches(SparkSession spark) {
+    spark.catalog().clearCache();
+    for (JavaRDD<?> rdd
+        : JavaSparkContext.fromSparkContext(spark.sparkContext()).getPersistentRDDs().values()) {
+      rdd.unpersist(true);
     }
   }
 
