@@ -340,9 +340,9 @@ final class SparkSuite implements Suite {
   }
 
   /**
-   * Untimed, after every run: drops the RDDs a run left cached in the shared context (Beam's
-   * SparkRunner caches a PCollection read by several transforms and does not unpersist it), so
-   * that the next run, of either side, starts with the context's memory free.
+   * Untimed, after every run: drops any RDDs the run left cached in the shared context (Beam's
+   * SparkRunner may cache a PCollection that several transforms read; whether it unpersists them
+   * was not checked), so that the next run, of either side, starts with the context's memory free.
    */
   static void releaseCaches(SparkSession spark) {
     spark.catalog().clearCache();
