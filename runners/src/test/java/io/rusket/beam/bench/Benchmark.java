@@ -25,6 +25,7 @@ public final class Benchmark {
     SUITES.put("miner", MinerSuite::new);
     SUITES.put("grouped", GroupedSuite::new);
     SUITES.put("stream", StreamSuite::new);
+    SUITES.put("spark", SparkSuite::new);
   }
 
   private Benchmark() {}

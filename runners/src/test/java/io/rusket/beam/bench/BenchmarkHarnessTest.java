@@ -203,4 +203,42 @@ class BenchmarkHarnessTest {
   private static PrintStream print(ByteArrayOutputStream bytes) {
     return new PrintStream(bytes, true, StandardCharsets.UTF_8);
   }
+
+  @Test
+  void receiptChunksAreDeterministicAndCoverEveryReceipt() {
+    int[] sizes = ReceiptGen.storeSizes(20_000);
+    assertEquals(20_000, java.util.Arrays.stream(sizes).sum());
+    assertTrue(sizes[0] > 10 * sizes[ReceiptGen.STORES - 1], "Zipf store sizes");
+    int[] s1 = new int[1];
+    int[] s2 = new int[1];
+    int[] a = new int[ReceiptGen.ITEMS];
+    int[] b = new int[ReceiptGen.ITEMS];
+    ReceiptGen g1 = new ReceiptGen(7, 20_000);
+    ReceiptGen g2 = new ReceiptGen(7, 20_000);
+    int n;
+    while ((n = g1.next(s1, a)) >= 0) {
+      assertEquals(n, g2.next(s2, b));
+      assertEquals(s1[0], s2[0]);
+      assertTrue(n >= 1 && n <= ReceiptGen.MAX_DRAWS, "basket size " + n);
+      for (int i = 0; i < n; i++) {
+        assertEquals(a[i], b[i]);
+        assertTrue(i == 0 || a[i - 1] < a[i], "distinct and ascending");
+      }
+    }
+    assertEquals(-1, g2.next(s2, b));
+  }
+
+  @Test
+  void sparkSuiteRejectsBadCasesBeforeStartingSpark() throws Exception {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        new SparkSuite()
+            .run(
+                BenchOptions.parse("--suite=spark", "--cases=stream:abc"),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(2, code);
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("stream:abc"), err.toString());
+    assertTrue(Benchmark.SUITES.containsKey("spark"));
+  }
 }
