@@ -754,10 +754,12 @@ public final class FPMiner implements AutoCloseable {
     final int mask = (1 << digitBits) - 1;
     if (tmpTxn.length < bufTxn.length) {
       tmpTxn = new long[bufTxn.length];
-      tmpItem = new int[bufTxn.length];
     }
     if (bits <= 32) {
       return sortPacked(n, keyBits, passes, digitBits);
+    }
+    if (tmpItem.length < bufTxn.length) {
+      tmpItem = new int[bufTxn.length];
     }
     // The ids become their gathered keys in place (and are restored at the end).
     for (int i = 0; i < n; i++) {
