@@ -94,6 +94,9 @@ public final class FPMiner implements AutoCloseable {
   private SpillFiles spill;
   private Cleaner.Cleanable cleanable;
 
+  /** Set by a packed sort: the buffer holds gathered keys, to be restored with these bits. */
+  private KeyBits packedKeys;
+
   private long nRows;
   /** Distinct transactions, or -1 when not known since the last change. */
   private long cachedTxns = -1;
@@ -692,26 +695,28 @@ public final class FPMiner implements AutoCloseable {
       return;
     }
     boolean itemsSorted = sortBuffer();
+    // After a packed sort the buffer holds gathered keys (equal iff the ids are), restored once
+    // per transaction here rather than once per pair.
+    KeyBits keys = packedKeys;
+    packedKeys = null;
     int n = bufLen;
     long[] t = bufTxn;
     int[] it = bufItem;
     RunFormat.Writer w = new RunFormat.Writer(n * 2 + 16);
-    int[] group = new int[16];
     try {
       int i = 0;
       while (i < n) {
-        long txn = t[i];
-        int j = i;
-        while (j < n && t[j] == txn) {
+        long key = t[i];
+        int j = i + 1;
+        while (j < n && t[j] == key) {
           j++;
         }
-        int len = j - i;
-        if (len > group.length) {
-          group = new int[ArrayUtil.grow(group.length, len)];
-        }
-        System.arraycopy(it, i, group, 0, len);
-        len = itemsSorted ? RunFormat.unique(group, len) : RunFormat.sortUnique(group, len);
-        w.write(txn, group, len);
+        // The items of one transaction, de-duplicated in place (the buffer is consumed).
+        int len =
+            j - i == 1
+                ? 1
+                : itemsSorted ? RunFormat.unique(it, i, j) : RunFormat.sortUnique(it, i, j);
+        w.write(keys == null ? key : keys.ungather(key), it, i, len);
         i = j;
       }
     } catch (IOException e) {
@@ -853,9 +858,10 @@ public final class FPMiner implements AutoCloseable {
     }
     for (int i = 0; i < n; i++) {
       long x = src[i];
-      t[i] = keyBits.ungather(x >>> 32); // t is src or the other array: i is read, then written
+      t[i] = x >>> 32; // the key; t is src or the other array: i is read, then written
       it[i] = (int) x;
     }
+    packedKeys = keyBits;
     return itemPass;
   }
 

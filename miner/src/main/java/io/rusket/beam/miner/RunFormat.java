@@ -52,11 +52,16 @@ final class RunFormat {
 
     /** Appends one transaction; {@code items[0..n)} must be strictly ascending. */
     void write(long txn, int[] items, int n) throws IOException {
+      write(txn, items, 0, n);
+    }
+
+    /** Appends one transaction; {@code items[from..from+n)} must be strictly ascending. */
+    void write(long txn, int[] items, int from, int n) throws IOException {
       ensure(10 + 5 + 5L * n);
       pos = putVarLong(buf, pos, txn - previousTxn);
       pos = putVarInt(buf, pos, n);
       int prev = -1;
-      for (int k = 0; k < n; k++) {
+      for (int k = from; k < from + n; k++) {
         int item = items[k];
         pos = putVarInt(buf, pos, item - prev - 1);
         prev = item;
@@ -453,39 +458,44 @@ final class RunFormat {
     return n <= a.length ? a : Arrays.copyOf(a, ArrayUtil.grow(a.length, n));
   }
 
-  /** Removes repeats from the sorted {@code a[0..n)}; returns the new length. */
-  static int unique(int[] a, int n) {
-    int w = 0;
-    for (int i = 0; i < n; i++) {
-      if (w == 0 || a[i] != a[w - 1]) {
+  /**
+   * Removes repeats from the sorted {@code a[from..to)}, keeping the distinct values at the
+   * front of the range; returns their number.
+   */
+  static int unique(int[] a, int from, int to) {
+    int w = from;
+    for (int i = from; i < to; i++) {
+      if (w == from || a[i] != a[w - 1]) {
         a[w++] = a[i];
       }
     }
-    return w;
+    return w - from;
   }
 
   /** Sorts {@code a[0..n)} and removes repeats; returns the new length. */
   static int sortUnique(int[] a, int n) {
-    if (n > 32) {
-      Arrays.sort(a, 0, n);
+    return sortUnique(a, 0, n);
+  }
+
+  /**
+   * Sorts {@code a[from..to)} and removes repeats, keeping the distinct values at the front of
+   * the range; returns their number.
+   */
+  static int sortUnique(int[] a, int from, int to) {
+    if (to - from > 32) {
+      Arrays.sort(a, from, to);
     } else {
-      for (int i = 1; i < n; i++) {
+      for (int i = from + 1; i < to; i++) {
         int v = a[i];
         int j = i - 1;
-        while (j >= 0 && a[j] > v) {
+        while (j >= from && a[j] > v) {
           a[j + 1] = a[j];
           j--;
         }
         a[j + 1] = v;
       }
     }
-    int w = 0;
-    for (int i = 0; i < n; i++) {
-      if (w == 0 || a[i] != a[w - 1]) {
-        a[w++] = a[i];
-      }
-    }
-    return w;
+    return unique(a, from, to);
   }
 
   private static void siftDown(Cursor[] heap, int k, int i) {
