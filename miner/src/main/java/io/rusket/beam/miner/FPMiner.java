@@ -957,42 +957,38 @@ public final class FPMiner implements AutoCloseable {
     }
   }
 
+  /** Merges every in-memory run into one. */
   private void mergeMemRuns() {
-    if (memRuns.size() <= 1) {
-      return;
-    }
-    RunFormat.Writer w = new RunFormat.Writer((int) Math.min(memRunBytes, 1 << 30));
-    try {
-      RunFormat.merge(memCursors().toArray(new RunFormat.Cursor[0]), w::write);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Corrupt in-memory run", e);
-    }
-    byte[] data = w.toByteArray();
-    memRuns.clear();
-    memRuns.add(new MemRun(data, w.nTxns(), w.nPairs()));
-    memRunBytes = data.length;
+    mergeFirstMemRuns(memRuns.size());
   }
 
   /** Merges the smaller half of the in-memory runs into one (each pair rewritten O(log) times). */
   private void mergeSmallestMemRuns() {
     memRuns.sort((a, b) -> Integer.compare(a.data.length, b.data.length));
-    List<MemRun> smallest =
-        new ArrayList<>(memRuns.subList(0, memRuns.size() - MAX_MEMORY_RUNS / 2));
-    RunFormat.Cursor[] cursors = new RunFormat.Cursor[smallest.size()];
+    mergeFirstMemRuns(memRuns.size() - MAX_MEMORY_RUNS / 2);
+  }
+
+  /**
+   * Replaces the first {@code k} in-memory runs by their merge. By position, not by identity: a
+   * run shared through {@link #merge} may be in the list twice.
+   */
+  private void mergeFirstMemRuns(int k) {
+    if (k <= 1) {
+      return;
+    }
+    List<MemRun> first = memRuns.subList(0, k);
     long bytes = 0;
-    for (int i = 0; i < cursors.length; i++) {
-      MemRun r = smallest.get(i);
-      cursors[i] = new RunFormat.Cursor(r.data, 0, r.data.length, r.nTxns, "memory");
+    for (MemRun r : first) {
       bytes += r.data.length;
     }
     RunFormat.Writer w = new RunFormat.Writer((int) Math.min(bytes, 1 << 30));
     try {
-      RunFormat.merge(cursors, w::write);
+      RunFormat.merge(cursors(first), w::write);
     } catch (IOException e) {
       throw new UncheckedIOException("Corrupt in-memory run", e);
     }
     byte[] data = w.toByteArray();
-    memRuns.removeAll(smallest);
+    first.clear();
     memRuns.add(new MemRun(data, w.nTxns(), w.nPairs()));
     memRunBytes += data.length - bytes;
   }
@@ -1042,9 +1038,14 @@ public final class FPMiner implements AutoCloseable {
   }
 
   private List<RunFormat.Cursor> memCursors() {
-    List<RunFormat.Cursor> cursors = new ArrayList<>(memRuns.size());
-    for (MemRun r : memRuns) {
-      cursors.add(new RunFormat.Cursor(r.data, 0, r.data.length, r.nTxns, "memory"));
+    return new ArrayList<>(Arrays.asList(cursors(memRuns)));
+  }
+
+  private static RunFormat.Cursor[] cursors(List<MemRun> runs) {
+    RunFormat.Cursor[] cursors = new RunFormat.Cursor[runs.size()];
+    for (int i = 0; i < cursors.length; i++) {
+      MemRun r = runs.get(i);
+      cursors[i] = new RunFormat.Cursor(r.data, 0, r.data.length, r.nTxns, "memory");
     }
     return cursors;
   }
