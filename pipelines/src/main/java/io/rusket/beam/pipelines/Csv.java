@@ -17,18 +17,9 @@ final class Csv {
 
   /** {@code s} as a CSV field: quoted (quotes doubled) iff it holds a comma, quote, CR or LF. */
   static String quote(String s) {
-    boolean needs = false;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == ',' || c == '"' || c == '\n' || c == '\r') {
-        needs = true;
-        break;
-      }
-    }
-    if (!needs) {
-      return s;
-    }
-    return '"' + s.replace("\"", "\"\"") + '"';
+    StringBuilder sb = new StringBuilder(s.length() + 2);
+    TextFormats.appendCsvField(sb, s);
+    return sb.toString();
   }
 
   /** Reads records one by one, tracking the line each starts on. Blank lines are skipped. */

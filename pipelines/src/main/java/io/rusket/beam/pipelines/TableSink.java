@@ -285,7 +285,7 @@ public final class TableSink extends PTransform<PCollection<Row>, WriteFilesResu
       line = new StringBuilder(256);
       if (format == OutputFormat.CSV) {
         for (int j = 0; j < schema.getFieldCount(); j++) {
-          line.append(j == 0 ? "" : ",").append(Csv.quote(schema.getField(j).getName()));
+          TextFormats.appendCsvField(line.append(j == 0 ? "" : ","), schema.getField(j).getName());
         }
         writer.write(line.append('\n').toString());
       }
@@ -317,7 +317,7 @@ public final class TableSink extends PTransform<PCollection<Row>, WriteFilesResu
       if (j > 0) {
         sb.append(',');
       }
-      jsonString(sb, schema.getField(j).getName());
+      TextFormats.appendJsonString(sb, schema.getField(j).getName());
       sb.append(':');
       jsonValue(sb, row.getValue(j), schema.getField(j).getType());
     }
@@ -331,7 +331,7 @@ public final class TableSink extends PTransform<PCollection<Row>, WriteFilesResu
     }
     switch (t.getTypeName()) {
       case STRING:
-        jsonString(sb, (String) v);
+        TextFormats.appendJsonString(sb, (String) v);
         return;
       case BYTE:
       case INT16:
@@ -380,7 +380,7 @@ public final class TableSink extends PTransform<PCollection<Row>, WriteFilesResu
               sb.append(',');
             }
             first = false;
-            jsonString(sb, String.valueOf(e.getKey()));
+            TextFormats.appendJsonString(sb, String.valueOf(e.getKey()));
             sb.append(':');
             jsonValue(sb, e.getValue(), t.getMapValueType());
           }
@@ -388,40 +388,8 @@ public final class TableSink extends PTransform<PCollection<Row>, WriteFilesResu
           return;
         }
       default:
-        jsonString(sb, v.toString());
+        TextFormats.appendJsonString(sb, v.toString());
     }
-  }
-
-  /** Appends {@code s} as a JSON string literal. */
-  static void jsonString(StringBuilder sb, String s) {
-    sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"':
-          sb.append("\\\"");
-          break;
-        case '\\':
-          sb.append("\\\\");
-          break;
-        case '\n':
-          sb.append("\\n");
-          break;
-        case '\r':
-          sb.append("\\r");
-          break;
-        case '\t':
-          sb.append("\\t");
-          break;
-        default:
-          if (c < 0x20) {
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-      }
-    }
-    sb.append('"');
   }
 
   /** Appends {@code row} as one CSV line (no line end). */
@@ -445,9 +413,9 @@ public final class TableSink extends PTransform<PCollection<Row>, WriteFilesResu
           first = false;
           joined.append(e == null ? "" : csvText(e, t.getCollectionElementType()));
         }
-        sb.append(Csv.quote(joined.toString()));
+        TextFormats.appendCsvField(sb, joined);
       } else {
-        sb.append(Csv.quote(csvText(v, t)));
+        TextFormats.appendCsvField(sb, csvText(v, t));
       }
     }
   }

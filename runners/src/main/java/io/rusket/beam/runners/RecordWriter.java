@@ -1,5 +1,6 @@
 package io.rusket.beam.runners;
 
+import io.rusket.beam.pipelines.TextFormats;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -161,60 +162,6 @@ abstract class RecordWriter implements AutoCloseable {
 
   abstract void endRecord();
 
-  /** Appends {@code s} as a JSON string: quoted, with quotes, backslashes and controls escaped. */
-  static void appendJsonString(StringBuilder sb, String s) {
-    sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"':
-          sb.append("\\\"");
-          break;
-        case '\\':
-          sb.append("\\\\");
-          break;
-        case '\n':
-          sb.append("\\n");
-          break;
-        case '\r':
-          sb.append("\\r");
-          break;
-        case '\t':
-          sb.append("\\t");
-          break;
-        default:
-          if (c < 0x20) {
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-      }
-    }
-    sb.append('"');
-  }
-
-  /** Appends {@code s} as a CSV field, quoted (quotes doubled) only when RFC 4180 needs it. */
-  static void appendCsvField(StringBuilder sb, CharSequence s) {
-    boolean quote = false;
-    for (int i = 0; i < s.length() && !quote; i++) {
-      char c = s.charAt(i);
-      quote = c == ',' || c == '"' || c == '\n' || c == '\r';
-    }
-    if (!quote) {
-      sb.append(s);
-      return;
-    }
-    sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '"') {
-        sb.append('"');
-      }
-      sb.append(c);
-    }
-    sb.append('"');
-  }
-
   private static final class Jsonl extends RecordWriter {
     /** Per column, what precedes its value: {@code {"name":} or {@code ,"name":}. */
     private final String[] keys;
@@ -228,13 +175,13 @@ abstract class RecordWriter implements AutoCloseable {
       for (int j = 0; j < columns.length; j++) {
         sb.setLength(0);
         sb.append(j == 0 ? '{' : ',');
-        appendJsonString(sb, columns[j]);
+        TextFormats.appendJsonString(sb, columns[j]);
         keys[j] = sb.append(':').toString();
       }
       names = new String[itemNames.length];
       for (int i = 0; i < itemNames.length; i++) {
         sb.setLength(0);
-        appendJsonString(sb, itemNames[i]);
+        TextFormats.appendJsonString(sb, itemNames[i]);
         names[i] = sb.toString();
       }
     }
@@ -305,7 +252,7 @@ abstract class RecordWriter implements AutoCloseable {
         }
         field.append(names[items[k]]);
       }
-      appendCsvField(line, field);
+      TextFormats.appendCsvField(line, field);
     }
 
     @Override
