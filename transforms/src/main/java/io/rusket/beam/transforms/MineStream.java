@@ -578,6 +578,8 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
     private final int shards;
     private final long perMinerBytes;
     private transient @Nullable LinkedHashMap<BoundedWindow, FPMiner[]> pending;
+    private transient @Nullable BoundedWindow lastWindow;
+    private transient FPMiner @Nullable [] lastMiners;
     private transient long bundlePairs;
 
     ShardPairsFn(PairReader<T> reader, int numItems, int shards, long perMinerBytes) {
@@ -602,11 +604,13 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
             "MineStream: " + reader.itemLabel() + " = " + item + " (transaction " + txn
                 + ") is outside [0, " + numItems + ") set by withNumItems");
       }
-      FPMiner[] miners = pending.get(window);
+      FPMiner[] miners = window == lastWindow ? lastMiners : pending.get(window);
       if (miners == null) {
         miners = new FPMiner[shards];
         pending.put(window, miners);
       }
+      lastWindow = window; // consecutive elements usually share a window: skip the map
+      lastMiners = miners;
       int s = shardOf(txn, shards);
       FPMiner m = miners[s];
       if (m == null) {
@@ -630,6 +634,8 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
       }
       pairs.inc(bundlePairs);
       pending = null;
+      lastWindow = null;
+      lastMiners = null;
     }
   }
 
@@ -1042,8 +1048,8 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
       int[] items = new int[Math.toIntExact(nEntries)];
       int p = 0;
       int fill = 0;
+      int[] v = new int[1];
       for (int b = 0; b < nBaskets; b++) {
-        int[] v = new int[1];
         p = getVarInt(data, p, v);
         int len = v[0];
         int prev = -1;
