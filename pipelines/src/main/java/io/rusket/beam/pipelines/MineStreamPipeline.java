@@ -1,6 +1,6 @@
 package io.rusket.beam.pipelines;
 
-import io.rusket.beam.miner.ItemsetMiner;
+import io.rusket.beam.miner.FPMiner;
 import io.rusket.beam.miner.Method;
 import io.rusket.beam.miner.RuleMetric;
 import io.rusket.beam.transforms.AssociationRules;
@@ -13,6 +13,7 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -90,8 +91,12 @@ public final class MineStreamPipeline {
       throw new IllegalArgumentException(
           "Missing required option --numItems (item ids must lie in [0, numItems))");
     }
-    ItemsetMiner.checkMinSupport(o.getMinSupport());
-    MineStream<Row> mine = configure(MineStream.of(txn, item), o);
+    // Settings first (their messages name the option), on the transform the input needs: Arrow
+    // batches go straight into the shards' FPMiners, other formats come as Rows.
+    boolean arrow = InputFormat.resolve(o.getInputFormat(), o.getInput()) == InputFormat.ARROW;
+    MineStream<KV<Integer, FPMiner>> mineShards =
+        arrow ? configure(MineStream.ofShardMiners(), o) : null;
+    MineStream<Row> mineRows = arrow ? null : configure(MineStream.of(txn, item), o);
     AssociationRules rules =
         o.getRules()
             ? AssociationRules.create()
@@ -109,17 +114,16 @@ public final class MineStreamPipeline {
     TableSink rulesSink = rules == null ? null : MiningIO.sink(o, RULES_DIR);
 
     PCollection<Row> itemsets;
-    if (source.getFormat() == InputFormat.ARROW) {
-      // Batches straight into the shards' FPMiners: no Row per event.
+    if (arrow) {
       itemsets =
           pipeline
               .apply(
                   "ReadArrowShards",
                   ArrowPairs.readShardMiners(
                       o.getInput(), txn, item, o.getNumItems(), o.getShards()))
-              .apply("MineStream", configure(MineStream.ofShardMiners(), o));
+              .apply("MineStream", mineShards);
     } else {
-      itemsets = pipeline.apply("ReadInput", source).apply("MineStream", mine);
+      itemsets = pipeline.apply("ReadInput", source).apply("MineStream", mineRows);
     }
     itemsets.apply("WriteItemsets", itemsetsSink);
     PCollection<Row> ruleRows = null;
