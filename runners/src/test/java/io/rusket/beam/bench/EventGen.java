@@ -76,7 +76,8 @@ final class EventGen {
     return new long[][] {txn};
   }
 
-  private static double[] zipfCdf(int n, double exponent) {
+  /** The cumulative distribution of a Zipf law over {@code n} ranks (shared by the generators). */
+  static double[] zipfCdf(int n, double exponent) {
     double[] cdf = new double[n];
     double sum = 0;
     for (int i = 0; i < n; i++) {

@@ -5,8 +5,6 @@ import io.rusket.beam.miner.TransactionDb;
 import io.rusket.beam.transforms.MineGrouped;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -104,7 +102,7 @@ final class GroupedSuite implements Suite {
 
   static Data generate() {
     SplittableRandom rnd = new SplittableRandom(SEED);
-    double[] itemCdf = zipfCdf(ITEMS, 1.0);
+    double[] itemCdf = EventGen.zipfCdf(ITEMS, 1.0);
     double[] storeShare = new double[STORES];
     double h = 0;
     for (int s = 0; s < STORES; s++) {
@@ -168,19 +166,6 @@ final class GroupedSuite implements Suite {
       d.storeSkus[s][fill[s]++] = d.sku[k];
     }
     return d;
-  }
-
-  private static double[] zipfCdf(int n, double exponent) {
-    double[] cdf = new double[n];
-    double sum = 0;
-    for (int i = 0; i < n; i++) {
-      sum += Math.pow(i + 1, -exponent);
-      cdf[i] = sum;
-    }
-    for (int i = 0; i < n; i++) {
-      cdf[i] /= sum;
-    }
-    return cdf;
   }
 
   // -----------------------------------------------------------------------------------------
@@ -300,11 +285,11 @@ final class GroupedSuite implements Suite {
     String[] labels = {"beam (DirectRunner defaults)", "beam (checks off)"};
 
     err.println("[bench] timing the plain loop ...");
-    resetHeapPeaks();
+    HeapProbe.resetPoolPeaks();
     Measured plain =
         Measured.measure(
             o.warmup, o.warmupMillis, o.repeat, () -> total(plainLoop(d, keys)), null);
-    long plainHeap = heapPeaks();
+    long plainHeap = HeapProbe.poolPeaks();
     Measured[] beam = new Measured[2];
     long[] beamHeap = new long[2];
     List<Map<Integer, long[]>> beamOut = new ArrayList<>();
@@ -312,7 +297,7 @@ final class GroupedSuite implements Suite {
       boolean checks = c == 0;
       String label = labels[c];
       err.println("[bench] timing " + label + " ...");
-      resetHeapPeaks();
+      HeapProbe.resetPoolPeaks();
       // No separate warm-up: a run takes minutes (compiled code is reached within it) and every
       // run is checked store by store.
       beam[c] =
@@ -330,7 +315,7 @@ final class GroupedSuite implements Suite {
                 return total(perStore);
               },
               null);
-      beamHeap[c] = heapPeaks();
+      beamHeap[c] = HeapProbe.poolPeaks();
       err.println("[bench] " + label + ": " + MinerSuite.ms(beam[c].medianMs()) + " ms");
     }
     Outcome ref = total(expected);
@@ -419,25 +404,6 @@ final class GroupedSuite implements Suite {
     row.add(MinerSuite.ratio(m.medianMs() / plain.medianMs()));
     row.add(heap);
     t.row(row);
-  }
-
-  private static void resetHeapPeaks() {
-    System.gc();
-    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (p.getType() == MemoryType.HEAP) {
-        p.resetPeakUsage();
-      }
-    }
-  }
-
-  private static long heapPeaks() {
-    long sum = 0;
-    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (p.getType() == MemoryType.HEAP) {
-        sum += p.getPeakUsage().getUsed();
-      }
-    }
-    return sum;
   }
 
   private static double loadAverage() {

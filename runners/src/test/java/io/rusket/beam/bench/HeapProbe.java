@@ -42,6 +42,27 @@ final class HeapProbe {
 
   record HeapUse(long baselineBytes, long peakBytes, long peakAfterGcBytes, int collections) {}
 
+  /** Resets the heap pools' peak usage (after a GC), before a configuration is measured. */
+  static void resetPoolPeaks() {
+    System.gc();
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (p.getType() == MemoryType.HEAP) {
+        p.resetPeakUsage();
+      }
+    }
+  }
+
+  /** The sum of the heap pools' peak usage since the last reset (garbage included). */
+  static long poolPeaks() {
+    long sum = 0;
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (p.getType() == MemoryType.HEAP) {
+        sum += p.getPeakUsage().getUsed();
+      }
+    }
+    return sum;
+  }
+
   /**
    * Bytes allocated by the calling thread while {@code work} runs: exact and independent of the
    * collector, but it sees only this thread (run single-threaded work through it).

@@ -25,8 +25,8 @@ final class ReceiptGen {
   static final int CHUNKS = 100;
   static final long SEED = 0x0E_4071L;
 
-  private static final double[] ITEM_CDF = cdf(ITEMS, ZIPF);
-  private static final double[] STORE_CDF = cdf(STORES, 1.0);
+  private static final double[] ITEM_CDF = EventGen.zipfCdf(ITEMS, ZIPF);
+  private static final double[] STORE_CDF = EventGen.zipfCdf(STORES, 1.0);
 
   private final SplittableRandom rnd;
   private long remaining;
@@ -83,16 +83,4 @@ final class ReceiptGen {
     return sizes;
   }
 
-  private static double[] cdf(int n, double exponent) {
-    double[] cdf = new double[n];
-    double sum = 0;
-    for (int i = 0; i < n; i++) {
-      sum += Math.pow(i + 1, -exponent);
-      cdf[i] = sum;
-    }
-    for (int i = 0; i < n; i++) {
-      cdf[i] /= sum;
-    }
-    return cdf;
-  }
 }

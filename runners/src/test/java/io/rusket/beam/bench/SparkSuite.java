@@ -313,7 +313,7 @@ final class SparkSuite implements Suite {
       err.println("[bench] " + label + ": warm-up ...");
       side.run(Math.max(1, size / 20), 3);
       releaseCaches(spark);
-      StreamChild.resetPeaks();
+      HeapProbe.resetPoolPeaks();
       long[] nanos = new long[repeat];
       Result first = null;
       for (int r = 0; r < repeat; r++) {
@@ -327,11 +327,11 @@ final class SparkSuite implements Suite {
         if (first == null) {
           first = res;
         } else if (GroupedSuite.diff(first.perGroup(), res.perGroup()) != null) {
-          return new Timed(label, nanos, first, StreamChild.peaks(),
+          return new Timed(label, nanos, first, HeapProbe.poolPeaks(),
               "run " + (r + 1) + " differs from run 1");
         }
       }
-      return new Timed(label, nanos, first, StreamChild.peaks(), null);
+      return new Timed(label, nanos, first, HeapProbe.poolPeaks(), null);
     } catch (Exception | OutOfMemoryError e) {
       e.printStackTrace(err);
       return new Timed(label, new long[0], null, 0, e.getClass().getSimpleName() + ": "

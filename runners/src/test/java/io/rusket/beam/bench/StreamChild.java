@@ -4,8 +4,6 @@ import io.rusket.beam.miner.FPMiner;
 import io.rusket.beam.miner.ItemsetMiner;
 import io.rusket.beam.miner.TransactionDb;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -80,7 +78,7 @@ public final class StreamChild {
       int[] it = order.equals("log") ? item : sitem;
       // One warm-up run, then the timed ones.
       for (int run = -1; run < repeat; run++) {
-        resetPeaks();
+        HeapProbe.resetPoolPeaks();
         long c0 = cpu();
         long t0 = System.nanoTime();
         FPMiner m = new FPMiner(EventGen.ITEMS);
@@ -92,7 +90,7 @@ public final class StreamChild {
         Fingerprint f = new Fingerprint(keys);
         m.mine(config, f);
         long t2 = System.nanoTime();
-        long peak = peaks();
+        long peak = HeapProbe.poolPeaks();
         if (run >= 0) {
           System.out.printf(
               Locale.ROOT,
@@ -109,7 +107,7 @@ public final class StreamChild {
   }
 
   private static void streamed(long events, ItemsetMiner config, long[] keys) {
-    resetPeaks();
+    HeapProbe.resetPoolPeaks();
     long[] t = new long[CHUNK];
     int[] it = new int[CHUNK];
     long ingest = 0;
@@ -145,7 +143,7 @@ public final class StreamChild {
               + " itemsets=%d"
               + " checksum=%d transactions=%d heapPeak=%d spillFiles=%d spilledBytes=%d"
               + " budget=%d wallNs=%d maxHeap=%d%n",
-          events, ingest, ingestCpu, gen, t2 - t1, f.itemsets(), f.checksum(), m.nTransactions(), peaks(),
+          events, ingest, ingestCpu, gen, t2 - t1, f.itemsets(), f.checksum(), m.nTransactions(), HeapProbe.poolPeaks(),
           maxSpill, m.spilledBytes(), m.maxRamBytes(), t2 - t0,
           Runtime.getRuntime().maxMemory());
     }
@@ -154,25 +152,6 @@ public final class StreamChild {
   /** CPU time of this thread: the per-core cost, whatever else the shared machine runs. */
   static long cpu() {
     return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
-  }
-
-  static void resetPeaks() {
-    System.gc();
-    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (p.getType() == MemoryType.HEAP) {
-        p.resetPeakUsage();
-      }
-    }
-  }
-
-  static long peaks() {
-    long sum = 0;
-    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (p.getType() == MemoryType.HEAP) {
-        sum += p.getPeakUsage().getUsed();
-      }
-    }
-    return sum;
   }
 
 }

@@ -353,7 +353,7 @@ final class StreamSuite implements Suite {
     options.setBlockOnRun(true);
     options.setEnforceImmutability(checks);
     options.setEnforceEncodability(checks);
-    StreamChild.resetPeaks();
+    HeapProbe.resetPoolPeaks();
     long t0 = System.nanoTime();
     Pipeline p = Pipeline.create(options);
     List<Integer> chunks = new ArrayList<>();
@@ -369,7 +369,7 @@ final class StreamSuite implements Suite {
     PipelineResult result = p.run();
     result.waitUntilFinish();
     double ms = (System.nanoTime() - t0) / 1e6;
-    long peak = StreamChild.peaks();
+    long peak = HeapProbe.poolPeaks();
     MetricQueryResults m = result.metrics().queryMetrics(MetricsFilter.builder()
         .addNameFilter(MetricNameFilter.inNamespace(MineStream.METRICS_NAMESPACE)).build());
     long fin = 0;
