@@ -1,7 +1,7 @@
 package io.rusket.beam.miner;
 
 /**
- * Receives association rules one at a time, as {@link AssociationRules#generate(Itemsets,
+ * Receives association rules one at a time, as {@link RuleMiner#generate(Itemsets,
  * RuleSink)} finds them, so that huge results need not be held in memory.
  *
  * <p>All three arrays are scratch buffers owned by the generator: they are overwritten after
@@ -10,7 +10,7 @@ package io.rusket.beam.miner;
  * antecedent and within the consequent they are distinct and ascending, and the two are disjoint.
  *
  * <p>Calls come from the calling thread, in the deterministic order documented on {@link
- * AssociationRules}.
+ * RuleMiner}.
  */
 @FunctionalInterface
 public interface RuleSink {

@@ -9,7 +9,7 @@ import java.util.Objects;
  * double[]} of {@code size() × 12} values (row-major: rule {@code i}, metric {@code m} at {@code
  * 12·i + m.ordinal()}), plus the number of transactions N and the item names.
  *
- * <p>Rules are kept in the order {@link AssociationRules} produced them, which is deterministic.
+ * <p>Rules are kept in the order {@link RuleMiner} produced them, which is deterministic.
  * Memory: about 96 bytes of metrics plus 8 bytes of offsets and 4 bytes per item, per rule.
  */
 public final class Rules {

@@ -1,6 +1,6 @@
 package io.rusket.beam.runners;
 
-import io.rusket.beam.miner.AssociationRules;
+import io.rusket.beam.miner.RuleMiner;
 import io.rusket.beam.miner.ItemsetMiner;
 import io.rusket.beam.miner.ItemsetSink;
 import io.rusket.beam.miner.Itemsets;
@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * <pre>{@code transactions=N items=M itemsets=K millis=T}</pre>
  *
  * <p>T is the time from the start of mining to the end of writing, without reading the input.
- * With {@code --rules} it also derives association rules with {@link AssociationRules}, writes
+ * With {@code --rules} it also derives association rules with {@link RuleMiner}, writes
  * them to {@code --rulesOutput} (or only counts them) and appends {@code rules=R} to the line.
  * Every option is checked before the input is read.
  *
@@ -153,7 +153,7 @@ final class MineCommand implements Command {
     Path input = a.requiredPath("input");
     InputFormat inputFormat = inputFormat(a, input);
     ItemsetMiner miner = miner(a);
-    AssociationRules rules = rules(a);
+    RuleMiner rules = rules(a);
     Path output = a.path("output");
     Format outputFormat = outputFormat(a, output);
     Path rulesOutput = a.path("rulesOutput");
@@ -252,7 +252,7 @@ final class MineCommand implements Command {
   }
 
   /** The rules to derive with {@code --rules}, else null; a rules option needs the flag. */
-  private static AssociationRules rules(CliArgs a) {
+  private static RuleMiner rules(CliArgs a) {
     if (!a.flag("rules")) {
       for (String option : List.of("metric", "minThreshold", "rulesOutput")) {
         if (a.has(option)) {
@@ -264,7 +264,7 @@ final class MineCommand implements Command {
     String metric = a.has("metric") ? a.string("metric") : DEFAULT_METRIC;
     Double threshold = a.decimal("minThreshold");
     try {
-      return AssociationRules.of(
+      return RuleMiner.of(
           RuleMetric.parse(metric), threshold == null ? DEFAULT_MIN_THRESHOLD : threshold);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage(), e);

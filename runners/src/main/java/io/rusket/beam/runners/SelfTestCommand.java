@@ -1,6 +1,6 @@
 package io.rusket.beam.runners;
 
-import io.rusket.beam.miner.AssociationRules;
+import io.rusket.beam.miner.RuleMiner;
 import io.rusket.beam.miner.ItemsetMiner;
 import io.rusket.beam.miner.Itemsets;
 import io.rusket.beam.miner.RuleMetric;
@@ -177,7 +177,7 @@ final class SelfTestCommand implements Command {
         checksum += Tally.mix(line(store, sets.support(i), List.of(names), sets.count(i), db.size()));
       }
       itemsets += sets.size();
-      rules += AssociationRules.of(RuleMetric.CONFIDENCE, MIN_CONFIDENCE).generate(sets).size();
+      rules += RuleMiner.of(RuleMetric.CONFIDENCE, MIN_CONFIDENCE).generate(sets).size();
     }
     return new Expected(itemsets, checksum, rules);
   }

@@ -1,5 +1,6 @@
 package io.rusket.beam.transforms;
 
+import io.rusket.beam.miner.RuleMiner;
 import io.rusket.beam.miner.RuleMetric;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.display.DisplayData;
@@ -24,7 +25,7 @@ import org.apache.beam.sdk.values.Row;
  * leverage, conviction, zhangs_metric, jaccard, certainty, kulczynski).
  *
  * <p>The rules and their values are exactly those of the miner's {@link
- * io.rusket.beam.miner.AssociationRules} run on the itemsets (same code), whatever the order or
+ * RuleMiner} run on the itemsets (same code), whatever the order or
  * sharding of the input.
  *
  * <p>Example of use:
@@ -56,11 +57,11 @@ public final class AssociationRules extends PTransform<PCollection<Row>, PCollec
 
   /** Default metric: {@link RuleMetric#CONFIDENCE}, as mlxtend's {@code metric="confidence"}. */
   public static final RuleMetric DEFAULT_METRIC =
-      io.rusket.beam.miner.AssociationRules.DEFAULT_METRIC;
+      RuleMiner.DEFAULT_METRIC;
 
   /** Default threshold: 0.8, as mlxtend's {@code min_threshold=0.8}. */
   public static final double DEFAULT_MIN_THRESHOLD =
-      io.rusket.beam.miner.AssociationRules.DEFAULT_MIN_THRESHOLD;
+      RuleMiner.DEFAULT_MIN_THRESHOLD;
 
   /** Namespace of this transform's Beam metrics. */
   public static final String METRICS_NAMESPACE = "AssociationRules";

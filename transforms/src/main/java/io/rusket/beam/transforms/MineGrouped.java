@@ -132,22 +132,21 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
   public static final int DEFAULT_THREADS_PER_GROUP = 1;
 
   /** Output field: the itemset's support within its group, {@code DOUBLE}. */
-  public static final String SUPPORT_FIELD = "support";
+  public static final String SUPPORT_FIELD = ItemsetSchema.SUPPORT;
 
   /** Output field: the itemset's items, {@code ARRAY<STRING>} or {@code ARRAY<INT32>}. */
-  public static final String ITEMSETS_FIELD = "itemsets";
+  public static final String ITEMSETS_FIELD = ItemsetSchema.ITEMSETS;
 
   /** Output field: the number of the group's transactions containing the itemset, INT64. */
-  public static final String COUNT_FIELD = "count";
+  public static final String COUNT_FIELD = ItemsetSchema.COUNT;
 
   /** Output field: the group's number of transactions N, INT64. */
-  public static final String TRANSACTIONS_FIELD = "transactions";
+  public static final String TRANSACTIONS_FIELD = ItemsetSchema.TRANSACTIONS;
 
   /** Namespace of the Beam metrics. */
   public static final String METRICS_NAMESPACE = "MineGrouped";
 
-  private static final List<String> OUTPUT_FIELDS =
-      List.of(SUPPORT_FIELD, ITEMSETS_FIELD, COUNT_FIELD, TRANSACTIONS_FIELD);
+  private static final List<String> OUTPUT_FIELDS = ItemsetSchema.FIELDS;
 
   private enum Format {
     ONE_HOT,
@@ -420,13 +419,7 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
    * {@code transactions INT64}.
    */
   public static Schema outputSchema(Field groupField, boolean itemNames) {
-    return Schema.builder()
-        .addField(groupField)
-        .addDoubleField(SUPPORT_FIELD)
-        .addArrayField(ITEMSETS_FIELD, itemNames ? FieldType.STRING : FieldType.INT32)
-        .addInt64Field(COUNT_FIELD)
-        .addInt64Field(TRANSACTIONS_FIELD)
-        .build();
+    return ItemsetSchema.of(groupField, itemNames);
   }
 
   // ------------------------------------------------------------------------------------------

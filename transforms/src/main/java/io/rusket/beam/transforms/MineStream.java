@@ -338,13 +338,7 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
 
   /** The output schema, with item names or item ids. */
   public static Schema outputSchema(boolean withNames) {
-    return Schema.builder()
-        .addDoubleField(MineGrouped.SUPPORT_FIELD)
-        .addArrayField(
-            MineGrouped.ITEMSETS_FIELD, withNames ? FieldType.STRING : FieldType.INT32)
-        .addInt64Field(MineGrouped.COUNT_FIELD)
-        .addInt64Field(MineGrouped.TRANSACTIONS_FIELD)
-        .build();
+    return ItemsetSchema.of(null, withNames);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.rusket.beam.transforms;
 
+import io.rusket.beam.miner.RuleMiner;
 import io.rusket.beam.miner.Itemsets;
 import io.rusket.beam.miner.RuleMetric;
 import java.io.Serializable;
@@ -39,13 +40,13 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  */
 final class RuleRows {
   /** Input field: support of the itemset, {@code count / transactions}. */
-  static final String SUPPORT = "support";
+  static final String SUPPORT = ItemsetSchema.SUPPORT;
   /** Input field: the items of the itemset. */
-  static final String ITEMSETS = "itemsets";
+  static final String ITEMSETS = ItemsetSchema.ITEMSETS;
   /** Input field: number of transactions containing the itemset. */
-  static final String COUNT = "count";
+  static final String COUNT = ItemsetSchema.COUNT;
   /** Input field: number of transactions the itemsets were mined from (N, per group). */
-  static final String TRANSACTIONS = "transactions";
+  static final String TRANSACTIONS = ItemsetSchema.TRANSACTIONS;
   /** Output field: the rule's antecedent items, ascending. */
   static final String ANTECEDENTS = "antecedents";
   /** Output field: the rule's consequent items, ascending. */
@@ -71,7 +72,7 @@ final class RuleRows {
    * @throws IllegalArgumentException for a null metric or a NaN threshold, naming the value
    */
   static void checkConfig(RuleMetric metric, double minThreshold) {
-    io.rusket.beam.miner.AssociationRules.of(metric, minThreshold);
+    RuleMiner.of(metric, minThreshold);
   }
 
   private static List<String> ruleFields() {
@@ -370,7 +371,7 @@ final class RuleRows {
     private final Counter groups;
     private final Counter itemsetsRead;
     private final Counter rulesEmitted;
-    private transient io.rusket.beam.miner.@Nullable AssociationRules rules;
+    private transient @Nullable RuleMiner rules;
 
     GenerateRulesFn(Layout layout, RuleMetric metric, double minThreshold, String namespace) {
       this.layout = layout;
@@ -383,7 +384,7 @@ final class RuleRows {
 
     @Setup
     public void setup() {
-      rules = io.rusket.beam.miner.AssociationRules.of(metric, minThreshold);
+      rules = RuleMiner.of(metric, minThreshold);
     }
 
     @ProcessElement
@@ -500,7 +501,7 @@ final class RuleRows {
      * @throws IllegalArgumentException if a subset of an itemset is missing or an itemset is
      *     listed twice, naming it and the group
      */
-    long emitRules(io.rusket.beam.miner.AssociationRules rules, Consumer<Row> out) {
+    long emitRules(RuleMiner rules, Consumer<Row> out) {
       final Object[] values = items;
       final Object groupValue = layout.groupIndex < 0 ? null : key.getValue(0);
       final boolean grouped = layout.groupIndex >= 0;

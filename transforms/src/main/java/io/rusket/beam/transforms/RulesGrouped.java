@@ -1,5 +1,6 @@
 package io.rusket.beam.transforms;
 
+import io.rusket.beam.miner.RuleMiner;
 import io.rusket.beam.miner.RuleMetric;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.display.DisplayData;
@@ -27,7 +28,7 @@ import org.apache.beam.sdk.values.Row;
  * kulczynski. A group with no rule above the threshold has no rows.
  *
  * <p>The rules and their metrics are those of the miner's {@link
- * io.rusket.beam.miner.AssociationRules} (mlxtend's formulas), run on each group's itemsets with
+ * RuleMiner} (mlxtend's formulas), run on each group's itemsets with
  * {@code N = transactions}: the same code computes them, so the values are identical to the bit.
  * Within a group, items get dense ids in ascending order of their names (or int ids), so the
  * output does not depend on the order or sharding of the input.
@@ -87,11 +88,11 @@ public final class RulesGrouped extends PTransform<PCollection<Row>, PCollection
 
   /** Default metric: {@link RuleMetric#CONFIDENCE}, as mlxtend's {@code metric="confidence"}. */
   public static final RuleMetric DEFAULT_METRIC =
-      io.rusket.beam.miner.AssociationRules.DEFAULT_METRIC;
+      RuleMiner.DEFAULT_METRIC;
 
   /** Default threshold: 0.8, as mlxtend's {@code min_threshold=0.8}. */
   public static final double DEFAULT_MIN_THRESHOLD =
-      io.rusket.beam.miner.AssociationRules.DEFAULT_MIN_THRESHOLD;
+      RuleMiner.DEFAULT_MIN_THRESHOLD;
 
   /** Namespace of this transform's Beam metrics. */
   public static final String METRICS_NAMESPACE = "RulesGrouped";

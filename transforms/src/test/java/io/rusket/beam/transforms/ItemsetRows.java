@@ -1,6 +1,6 @@
 package io.rusket.beam.transforms;
 
-import io.rusket.beam.miner.AssociationRules;
+import io.rusket.beam.miner.RuleMiner;
 import io.rusket.beam.miner.ItemsetMiner;
 import io.rusket.beam.miner.Itemsets;
 import io.rusket.beam.miner.RuleMetric;
@@ -148,7 +148,7 @@ final class ItemsetRows {
     List<Row> rows = new ArrayList<>();
     for (Map.Entry<Object, Itemsets> e : groups.entrySet()) {
       Itemsets sets = e.getValue();
-      AssociationRules.of(metric, minThreshold).generate(sets, (ant, aLen, con, cLen, m) -> {
+      RuleMiner.of(metric, minThreshold).generate(sets, (ant, aLen, con, cLen, m) -> {
         Row.Builder b = Row.withSchema(out);
         if (grouped) {
           b.addValue(e.getKey());

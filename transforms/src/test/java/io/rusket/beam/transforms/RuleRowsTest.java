@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rusket.beam.miner.AssociationRules;
+import io.rusket.beam.miner.RuleMiner;
 import io.rusket.beam.miner.Itemsets;
 import io.rusket.beam.miner.RuleMetric;
 import java.util.ArrayList;
@@ -103,7 +103,7 @@ class RuleRowsTest {
 
   private static List<Row> emit(RuleRows.GroupItemsets g, RuleMetric m, double t) {
     List<Row> out = new ArrayList<>();
-    long n = g.emitRules(AssociationRules.of(m, t), out::add);
+    long n = g.emitRules(RuleMiner.of(m, t), out::add);
     assertEquals(out.size(), n);
     return out;
   }
@@ -146,7 +146,7 @@ class RuleRowsTest {
         .build());
     String msg = assertThrows(IllegalArgumentException.class,
         () -> RuleRows.GroupItemsets.collect(GROUPED, s1, values(GROUPED, rows))
-            .emitRules(AssociationRules.create(), r -> { })).getMessage();
+            .emitRules(RuleMiner.create(), r -> { })).getMessage();
     assertTrue(msg.startsWith("Cannot generate the rules of group store_id=s1: Itemset [b] (a"
         + " subset of itemset [a, b]"), msg);
 
@@ -156,7 +156,7 @@ class RuleRowsTest {
         .build());
     msg = assertThrows(IllegalArgumentException.class,
         () -> RuleRows.GroupItemsets.collect(GROUPED, s1, values(GROUPED, rows))
-            .emitRules(AssociationRules.create(), r -> { })).getMessage();
+            .emitRules(RuleMiner.create(), r -> { })).getMessage();
     assertTrue(msg.contains("group store_id=s1: Itemset [a] appears twice"), msg);
 
     // Grouped itemsets fed to the global transform: groups of different sizes are caught.

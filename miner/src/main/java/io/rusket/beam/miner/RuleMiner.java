@@ -15,13 +15,13 @@ import java.util.Objects;
  * <pre>{@code
  * TransactionDb db = TransactionDb.readBaskets(Path.of("retail.dat"));
  * Itemsets freq = ItemsetMiner.minSupport(0.01).mine(db);
- * Rules rules = AssociationRules.of(RuleMetric.LIFT, 1.2).generate(freq);
+ * Rules rules = RuleMiner.of(RuleMetric.LIFT, 1.2).generate(freq);
  * for (int i = 0; i < rules.size(); i++) {
  *   System.out.println(Arrays.toString(rules.antecedentNames(i)) + " -> "
  *       + Arrays.toString(rules.consequentNames(i)) + " lift=" + rules.metric(i, RuleMetric.LIFT));
  * }
  * // or stream huge results without holding them:
- * AssociationRules.create().generate(freq, (ant, aLen, con, cLen, metrics) -> { ... });
+ * RuleMiner.create().generate(freq, (ant, aLen, con, cLen, metrics) -> { ... });
  * }</pre>
  *
  * <p><b>Supports.</b> Support = count / N for every itemset, as {@link Itemsets#support(int)}. The
@@ -58,7 +58,7 @@ import java.util.Objects;
  * (Raschka, "MLxtend", Journal of Open Source Software 3(24), 2018), with the original
  * references listed on {@link RuleMetric}.
  */
-public final class AssociationRules {
+public final class RuleMiner {
   /** Default metric, as mlxtend's {@code metric="confidence"}. */
   public static final RuleMetric DEFAULT_METRIC = RuleMetric.CONFIDENCE;
 
@@ -68,14 +68,14 @@ public final class AssociationRules {
   private final RuleMetric metric;
   private final double minThreshold;
 
-  private AssociationRules(RuleMetric metric, double minThreshold) {
+  private RuleMiner(RuleMetric metric, double minThreshold) {
     this.metric = metric;
     this.minThreshold = minThreshold;
   }
 
   /** Rules with confidence at least 0.8 (mlxtend's defaults). */
-  public static AssociationRules create() {
-    return new AssociationRules(DEFAULT_METRIC, DEFAULT_MIN_THRESHOLD);
+  public static RuleMiner create() {
+    return new RuleMiner(DEFAULT_METRIC, DEFAULT_MIN_THRESHOLD);
   }
 
   /**
@@ -83,8 +83,8 @@ public final class AssociationRules {
    *
    * @throws IllegalArgumentException if {@code metric} is null or {@code minThreshold} is NaN
    */
-  public static AssociationRules of(RuleMetric metric, double minThreshold) {
-    return new AssociationRules(checkMetric(metric), checkThreshold(minThreshold));
+  public static RuleMiner of(RuleMetric metric, double minThreshold) {
+    return new RuleMiner(checkMetric(metric), checkThreshold(minThreshold));
   }
 
   /**
@@ -92,8 +92,8 @@ public final class AssociationRules {
    *
    * @throws IllegalArgumentException if {@code m} is null
    */
-  public AssociationRules withMetric(RuleMetric m) {
-    return new AssociationRules(checkMetric(m), minThreshold);
+  public RuleMiner withMetric(RuleMetric m) {
+    return new RuleMiner(checkMetric(m), minThreshold);
   }
 
   /**
@@ -101,8 +101,8 @@ public final class AssociationRules {
    *
    * @throws IllegalArgumentException if {@code t} is NaN
    */
-  public AssociationRules withMinThreshold(double t) {
-    return new AssociationRules(metric, checkThreshold(t));
+  public RuleMiner withMinThreshold(double t) {
+    return new RuleMiner(metric, checkThreshold(t));
   }
 
   /** The metric that selects rules. */
@@ -239,10 +239,10 @@ public final class AssociationRules {
 
   @Override
   public boolean equals(Object o) {
-    if (!(o instanceof AssociationRules)) {
+    if (!(o instanceof RuleMiner)) {
       return false;
     }
-    AssociationRules other = (AssociationRules) o;
+    RuleMiner other = (RuleMiner) o;
     return metric == other.metric
         && Double.compare(minThreshold, other.minThreshold) == 0;
   }
@@ -254,7 +254,7 @@ public final class AssociationRules {
 
   @Override
   public String toString() {
-    return "AssociationRules{metric=" + metric.columnName() + ", minThreshold=" + minThreshold
+    return "RuleMiner{metric=" + metric.columnName() + ", minThreshold=" + minThreshold
         + "}";
   }
 }

@@ -83,7 +83,7 @@ class AssociationRulesTest {
 
   @Test
   void handWorkedExampleEveryRuleEveryMetricInMlxtendOrder() {
-    Rules rules = AssociationRules.of(RuleMetric.SUPPORT, Double.NEGATIVE_INFINITY)
+    Rules rules = RuleMiner.of(RuleMetric.SUPPORT, Double.NEGATIVE_INFINITY)
         .generate(shop(2));
     Object[][] want = {
       // itemset {0,1}: antecedent size 1, positions in order
@@ -129,7 +129,7 @@ class AssociationRulesTest {
     //   kulczynski = (1/4 + 1/2)/2 = 3/8.
     double[] want =
         m(2 / 3., 1 / 3., 1 / 6., 1 / 4., 3 / 4., 1, -1 / 18., 8 / 9., -1 / 2., 1 / 5., -1 / 8., 3 / 8.);
-    Rules rules = AssociationRules.of(RuleMetric.LIFT, 0).generate(shop(1));
+    Rules rules = RuleMiner.of(RuleMetric.LIFT, 0).generate(shop(1));
     int found = -1;
     for (int i = 0; i < rules.size(); i++) {
       if (Arrays.equals(rules.antecedent(i), new int[] {1})
@@ -145,7 +145,7 @@ class AssociationRulesTest {
 
   @Test
   void defaultsKeepConfidenceAtLeastPoint8() {
-    Rules rules = AssociationRules.create().generate(shop(2));
+    Rules rules = RuleMiner.create().generate(shop(2));
     // Only the rules into bread have confidence >= 0.8 (all 1); the others have 3/4 or less.
     String[] want = {"[1] -> [0]", "[2] -> [0]", "[3] -> [0]", "[1, 2] -> [0]"};
     assertEquals(want.length, rules.size(), rules.toString());
@@ -161,12 +161,12 @@ class AssociationRulesTest {
     // The confidence of {1} -> {2} is the double (3/6.)/(4/6.): 6 rules have it (MILK_EGGS), 4
     // have confidence 1 (into bread) and the other 4 less.
     double c = (3 / 6.) / (4 / 6.);
-    assertEquals(10, AssociationRules.of(RuleMetric.CONFIDENCE, c).generate(itemsets).size());
+    assertEquals(10, RuleMiner.of(RuleMetric.CONFIDENCE, c).generate(itemsets).size());
     assertEquals(
-        4, AssociationRules.of(RuleMetric.CONFIDENCE, Math.nextUp(c)).generate(itemsets).size());
+        4, RuleMiner.of(RuleMetric.CONFIDENCE, Math.nextUp(c)).generate(itemsets).size());
     // +Infinity conviction is kept by an infinite threshold.
     assertEquals(
-        4, AssociationRules.of(RuleMetric.CONVICTION, INF).generate(itemsets).size());
+        4, RuleMiner.of(RuleMetric.CONVICTION, INF).generate(itemsets).size());
   }
 
   @Test
@@ -174,7 +174,7 @@ class AssociationRulesTest {
     TransactionDb db =
         TransactionDb.fromStringBaskets(
             List.of(List.of("bread", "milk"), List.of("bread", "milk"), List.of("bread")));
-    Rules rules = AssociationRules.create().generate(ItemsetMiner.minCount(1).mine(db));
+    Rules rules = RuleMiner.create().generate(ItemsetMiner.minCount(1).mine(db));
     assertEquals(1, rules.size(), rules.toString()); // milk -> bread (1); bread -> milk is 2/3
     assertTrue(rules.hasItemNames());
     assertArrayEquals(new String[] {"milk"}, rules.antecedentNames(0));
@@ -182,7 +182,7 @@ class AssociationRulesTest {
     assertEquals("bread", rules.itemName(0));
     assertTrue(rules.toString().contains("[milk] -> [bread]"), rules.toString());
     // Without names, ids in decimal.
-    Rules unnamed = AssociationRules.create().generate(shop(2));
+    Rules unnamed = RuleMiner.create().generate(shop(2));
     assertArrayEquals(new String[] {"1", "2"}, unnamed.antecedentNames(3));
   }
 
@@ -227,7 +227,7 @@ class AssociationRulesTest {
           BruteForceRules.all(baskets, db.nItems(), minCount, maxLen);
 
       // Every rule, itemsets in canonical order: the same list, in the same order.
-      Rules all = AssociationRules.of(RuleMetric.SUPPORT, Double.NEGATIVE_INFINITY)
+      Rules all = RuleMiner.of(RuleMetric.SUPPORT, Double.NEGATIVE_INFINITY)
           .generate(itemsets.canonical());
       assertSameRules(oracle, all, ctx + " all rules");
       for (int i = 0; i < all.size(); i++) {
@@ -259,7 +259,7 @@ class AssociationRulesTest {
             }
           }
         }
-        AssociationRules gen = AssociationRules.of(metric, threshold);
+        RuleMiner gen = RuleMiner.of(metric, threshold);
         String c = ctx + " metric=" + metric.columnName() + " threshold=" + threshold;
         Rules got = gen.generate(itemsets);
         assertSameRules(want, got, c);
@@ -303,9 +303,9 @@ class AssociationRulesTest {
   @Test
   void noItemsetsNoRules() {
     Itemsets empty = Itemsets.collector(0, null).build();
-    assertEquals(0, AssociationRules.create().generate(empty).size());
+    assertEquals(0, RuleMiner.create().generate(empty).size());
     Itemsets none = ItemsetMiner.minCount(1).mine(TransactionDb.fromIntBaskets(new int[0][]));
-    assertEquals(0, AssociationRules.create().generate(none, (a, al, c, cl, m) -> fail()));
+    assertEquals(0, RuleMiner.create().generate(none, (a, al, c, cl, m) -> fail()));
   }
 
   @Test
@@ -313,7 +313,7 @@ class AssociationRulesTest {
     Itemsets singles =
         ItemsetMiner.minCount(1).withMaxLen(1).mine(TransactionDb.fromIntBaskets(SHOP));
     assertEquals(4, singles.size());
-    assertEquals(0, AssociationRules.of(RuleMetric.SUPPORT, 0).generate(singles).size());
+    assertEquals(0, RuleMiner.of(RuleMetric.SUPPORT, 0).generate(singles).size());
   }
 
   @Test
@@ -325,7 +325,7 @@ class AssociationRulesTest {
         .mine(TransactionDb.fromIntBaskets(new int[][] {all}));
     assertEquals(1023, itemsets.size());
     long[] checked = {0};
-    long count = AssociationRules.create().generate(itemsets, (a, al, c, cl, m) -> {
+    long count = RuleMiner.create().generate(itemsets, (a, al, c, cl, m) -> {
       assertTrue(al >= 1 && cl >= 1 && al + cl <= 10, al + " + " + cl);
       // lift 1, leverage 0, conviction +inf, zhang 0 (zero denominator), certainty 0 (sC = 1)
       assertEquals(1.0, m[RuleMetric.LIFT.ordinal()]);
@@ -344,14 +344,14 @@ class AssociationRulesTest {
   @Test
   void collectedRulesReplayEqualAndReportMemory() {
     Itemsets itemsets = shop(1);
-    AssociationRules gen = AssociationRules.of(RuleMetric.LIFT, 0);
+    RuleMiner gen = RuleMiner.of(RuleMetric.LIFT, 0);
     Rules rules = gen.generate(itemsets);
     Rules.Collector replay = Rules.collector(rules.nTransactions(), null);
     rules.forEach(replay);
     Rules copy = replay.build();
     assertEquals(rules, copy);
     assertEquals(rules.hashCode(), copy.hashCode());
-    assertNotEquals(rules, AssociationRules.of(RuleMetric.LIFT, 1.01).generate(itemsets));
+    assertNotEquals(rules, RuleMiner.of(RuleMetric.LIFT, 1.01).generate(itemsets));
     assertTrue(rules.ramBytesUsed() >= 96L * rules.size(), "ramBytesUsed=" + rules.ramBytesUsed());
   }
 
@@ -365,7 +365,7 @@ class AssociationRulesTest {
     c.accept(new int[] {0, 1}, 2, 2); // {1} is missing
     Itemsets itemsets = c.build();
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> AssociationRules.create().generate(itemsets));
+        () -> RuleMiner.create().generate(itemsets));
     assertTrue(e.getMessage().startsWith("Itemset [1] (a subset of itemset [0, 1] at index 1)"),
         e.getMessage());
   }
@@ -376,52 +376,52 @@ class AssociationRulesTest {
     dup.accept(new int[] {2}, 1, 3);
     dup.accept(new int[] {2}, 1, 3);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> AssociationRules.create().generate(dup.build()));
+        () -> RuleMiner.create().generate(dup.build()));
     assertTrue(e.getMessage().contains("[2] appears twice, at indices 0 and 1"), e.getMessage());
 
     // The collector sorts items, so the one malformed row left is a repeated item.
     Itemsets.Collector repeated = Itemsets.collector(4, null);
     repeated.accept(new int[] {1, 1}, 2, 3);
     e = assertThrows(IllegalArgumentException.class,
-        () -> AssociationRules.create().generate(repeated.build()));
+        () -> RuleMiner.create().generate(repeated.build()));
     assertTrue(e.getMessage().contains("not strictly ascending: [1, 1]"), e.getMessage());
   }
 
   @Test
   void nanThresholdAndNullMetricAreRejected() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> AssociationRules.create().withMinThreshold(Double.NaN));
+        () -> RuleMiner.create().withMinThreshold(Double.NaN));
     assertEquals(
         "Invalid minThreshold: NaN. It must be a number (-Infinity and Infinity are allowed).",
         e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
-        () -> AssociationRules.of(RuleMetric.LIFT, Double.NaN));
+        () -> RuleMiner.of(RuleMetric.LIFT, Double.NaN));
     assertTrue(e.getMessage().contains("NaN"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
-        () -> AssociationRules.create().withMetric(null));
+        () -> RuleMiner.create().withMetric(null));
     assertTrue(e.getMessage().startsWith("Invalid metric: null. Valid metrics are"
         + " antecedent_support, consequent_support, support, confidence,"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> AssociationRules.of(null, 0.5));
+    assertThrows(IllegalArgumentException.class, () -> RuleMiner.of(null, 0.5));
   }
 
   @Test
   void configurationIsImmutableWithDocumentedDefaults() {
-    AssociationRules d = AssociationRules.create();
+    RuleMiner d = RuleMiner.create();
     assertSame(RuleMetric.CONFIDENCE, d.getMetric());
     assertEquals(0.8, d.getMinThreshold());
-    assertEquals(AssociationRules.DEFAULT_METRIC, d.getMetric());
-    assertEquals(AssociationRules.DEFAULT_MIN_THRESHOLD, d.getMinThreshold());
-    AssociationRules lift = d.withMetric(RuleMetric.LIFT).withMinThreshold(1.2);
+    assertEquals(RuleMiner.DEFAULT_METRIC, d.getMetric());
+    assertEquals(RuleMiner.DEFAULT_MIN_THRESHOLD, d.getMinThreshold());
+    RuleMiner lift = d.withMetric(RuleMetric.LIFT).withMinThreshold(1.2);
     assertEquals(RuleMetric.CONFIDENCE, d.getMetric());
     assertEquals(0.8, d.getMinThreshold());
-    assertEquals(AssociationRules.of(RuleMetric.LIFT, 1.2), lift);
-    assertEquals("AssociationRules{metric=lift, minThreshold=1.2}", lift.toString());
+    assertEquals(RuleMiner.of(RuleMetric.LIFT, 1.2), lift);
+    assertEquals("RuleMiner{metric=lift, minThreshold=1.2}", lift.toString());
     assertEquals(INF, d.withMinThreshold(INF).getMinThreshold());
   }
 
   @Test
   void rulesAccessorsValidate() {
-    Rules rules = AssociationRules.create().generate(shop(2));
+    Rules rules = RuleMiner.create().generate(shop(2));
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> rules.metric(4, RuleMetric.LIFT));
     assertEquals("Invalid rule index: 4. Valid range is [0, 4).", e.getMessage());
