@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Association rules: a hand-worked example with every metric, the brute-force oracle on random
  * data for every metric and several thresholds, input validation and metric names.
  */
-class AssociationRulesTest {
+class RuleMinerTest {
   private static final int SEEDS = 300;
   private static final double TOL = 1e-12;
   private static final double INF = Double.POSITIVE_INFINITY;
