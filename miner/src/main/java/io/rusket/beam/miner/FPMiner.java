@@ -213,7 +213,7 @@ public final class FPMiner implements AutoCloseable {
 
   /** Bytes held on the heap: the pair buffers and the in-memory runs. */
   public long ramBytesUsed() {
-    return 12L * (bufTxn.length + tmpTxn.length) + memRunBytes;
+    return (long) RamUsage.PAIR * (bufTxn.length + tmpTxn.length) + memRunBytes;
   }
 
   /** Bytes of runs currently spilled to disk. */
@@ -795,13 +795,16 @@ public final class FPMiner implements AutoCloseable {
   // ---------------------------------------------------------------- buffer and runs
 
   private int bufferCap() {
-    return (int) Math.max(MIN_BUFFER_PAIRS, Math.min(MAX_BUFFER_PAIRS, maxRamBytes / 96));
+    // The buffer and its sort scratch (2 × PAIR bytes per pair) take at most a quarter of the
+    // budget.
+    return (int)
+        Math.max(MIN_BUFFER_PAIRS, Math.min(MAX_BUFFER_PAIRS, maxRamBytes / (8 * RamUsage.PAIR)));
   }
 
   private void makeRoom() {
     int cap = bufferCap();
     if (bufTxn.length < cap) {
-      int next = (int) Math.min(cap, Math.max(1024, 2L * bufTxn.length));
+      int next = Math.min(cap, ArrayUtil.grow(bufTxn.length, Math.min(cap, 1024)));
       bufTxn = Arrays.copyOf(bufTxn, next);
       bufItem = Arrays.copyOf(bufItem, next);
     } else {
@@ -1053,7 +1056,8 @@ public final class FPMiner implements AutoCloseable {
     if (memRuns.size() > MAX_MEMORY_RUNS) {
       mergeSmallestMemRuns();
     }
-    if (!memRuns.isEmpty() && memRunBytes + 12L * (bufTxn.length + tmpTxn.length) > maxRamBytes) {
+    if (!memRuns.isEmpty()
+        && memRunBytes + (long) RamUsage.PAIR * (bufTxn.length + tmpTxn.length) > maxRamBytes) {
       spillMemRuns();
     }
     if (fileRuns.size() > MAX_FILE_RUNS) {

@@ -120,14 +120,10 @@ public final class TransactionDb {
 
   /** Approximate heap footprint of this store, in bytes. */
   public long ramBytesUsed() {
-    long bytes = 16 + 16 + 4L * offsets.length + 16 + 4L * items.length;
-    if (itemNames != null) {
-      bytes += 16 + 8L * itemNames.length;
-      for (String s : itemNames) {
-        bytes += 40 + s.length();
-      }
-    }
-    return bytes;
+    return RamUsage.OBJECT_HEADER
+        + RamUsage.sizeOf(offsets)
+        + RamUsage.sizeOf(items)
+        + RamUsage.sizeOf(itemNames);
   }
 
   // Package-private raw views for the miners; never mutated.
@@ -610,7 +606,7 @@ public final class TransactionDb {
         }
         if (k == len && v < MAX_NUMERIC) {
           if (v >= numericIds.length) {
-            int cap = Math.min(MAX_NUMERIC, Math.max(v + 1, numericIds.length * 2));
+            int cap = Math.min(MAX_NUMERIC, ArrayUtil.grow(numericIds.length, v + 1L));
             int old = numericIds.length;
             numericIds = Arrays.copyOf(numericIds, cap);
             Arrays.fill(numericIds, old, cap, -1);
@@ -628,9 +624,7 @@ public final class TransactionDb {
 
     private int newId(String name) {
       int id = size++;
-      if (id == names.length) {
-        names = Arrays.copyOf(names, id * 2);
-      }
+      names = ArrayUtil.grow(names, id + 1L);
       names[id] = name;
       return id;
     }
