@@ -11,10 +11,12 @@ import java.math.BigInteger;
  * ItemsetMiner#thresholdCount}, so a confidence of exactly 4/5 passes the threshold 0.8 (where the
  * double quotient is 0.7999999999999999).
  *
- * <p>Built once per threshold; {@link #accepts} does two {@code long} multiplications and no
- * allocation as long as {@code max(p, q) × maxCount} fits in a long (true for any threshold of
- * up to 9 significant digits and counts below 2^33), and falls back to {@link BigInteger}
- * otherwise.
+ * <p>Built once per threshold; {@link #accepts} allocates nothing for any threshold whose {@code
+ * p} and {@code q} fit in a long (every threshold from about 1e-18 to 9e18, whatever its digits):
+ * two {@code long} multiplications when {@code max(p, q) × maxCount} fits in a long (any
+ * threshold of up to 9 significant digits with counts below 2^33), else the same products in
+ * 128 bits ({@link Math#multiplyHigh}). Only thresholds outside that range use {@link
+ * BigInteger}.
  */
 final class RatioThreshold {
   private enum Mode {
@@ -22,8 +24,10 @@ final class RatioThreshold {
     ALL,
     /** No finite ratio passes ({@code t = +∞}). */
     NONE,
-    /** {@code num × q >= p × den} in long arithmetic. */
+    /** {@code num × q >= p × den} in long arithmetic (the products cannot overflow). */
     LONG,
+    /** The same with 128-bit products. */
+    WIDE,
     /** The same in BigInteger arithmetic. */
     BIG
   }
@@ -73,6 +77,10 @@ final class RatioThreshold {
       mode = Mode.LONG;
       p = bigP.longValueExact();
       q = bigQ.longValueExact();
+    } else if (bigP.bitLength() < Long.SIZE && bigQ.bitLength() < Long.SIZE) {
+      mode = Mode.WIDE;
+      p = bigP.longValueExact();
+      q = bigQ.longValueExact();
     } else {
       mode = Mode.BIG;
       p = q = 0;
@@ -92,6 +100,13 @@ final class RatioThreshold {
         return false;
       case LONG:
         return num * q >= p * den;
+      case WIDE:
+        {
+          // Non-negative 128-bit products: compare the high words, then the low ones unsigned.
+          long hi = Math.multiplyHigh(num, q);
+          long otherHi = Math.multiplyHigh(p, den);
+          return hi != otherHi ? hi > otherHi : Long.compareUnsigned(num * q, p * den) >= 0;
+        }
       case BIG:
       default:
         return BigInteger.valueOf(num)
@@ -103,6 +118,6 @@ final class RatioThreshold {
 
   @Override
   public String toString() {
-    return mode == Mode.LONG || mode == Mode.BIG ? bigP + "/" + bigQ : mode.toString();
+    return bigP != null ? bigP + "/" + bigQ + " (" + mode + ")" : mode.toString();
   }
 }

@@ -75,7 +75,8 @@ import java.util.Objects;
  * the rules need not, when streamed to a {@link RuleSink}. Collected {@link Rules} take 96 bytes
  * of metrics plus 8 bytes and 4 per item per rule (before array growth slack). An itemset of
  * {@code L} items yields {@code 2^L − 2} candidate rules, each costing two hash lookups and no
- * allocation.
+ * allocation (the exact threshold test multiplies longs; only a threshold below about 1e-18 or
+ * above 9e18 needs {@code BigInteger}).
  *
  * <p>References: Agrawal and Srikant, "Fast algorithms for mining association rules", Proc. 20th
  * VLDB, 1994, pp. 487–499 (rules from frequent itemsets); metric definitions as in mlxtend

@@ -29,7 +29,7 @@ class RatioThresholdTest {
     RatioThreshold t = new RatioThreshold(0.8, 6);
     assertTrue(t.accepts(4, 5));
     assertFalse(t.accepts(3, 4));
-    assertEquals("4/5", t.toString());
+    assertEquals("4/5 (LONG)", t.toString());
     assertTrue(new RatioThreshold(0.7, 147).accepts(7, 10));
     assertTrue(new RatioThreshold(0.1, 12).accepts(1, 10));
     assertFalse(new RatioThreshold(Math.nextUp(0.1), 12).accepts(1, 10));
@@ -48,10 +48,30 @@ class RatioThresholdTest {
   }
 
   @Test
+  void manyDigitsWithLargeCountsTakeThe128BitPath() {
+    double third = 1.0 / 3; // 0.3333333333333333: q = 10^16
+    long n = 1L << 40;
+    RatioThreshold r = new RatioThreshold(third, n);
+    assertTrue(r.toString().endsWith("(WIDE)"), r.toString());
+    long den = n - 7;
+    long num = den / 3; // just below a third
+    for (long k = num - 3; k <= num + 3; k++) {
+      assertEquals(oracle(k, den, third), r.accepts(k, den), k + "/" + den);
+    }
+    // Products that exceed 2^64: counts near 2^62.
+    long big = Long.MAX_VALUE / 2;
+    RatioThreshold w = new RatioThreshold(0.7000000000000001, big);
+    for (long k : new long[] {big / 10 * 7, big / 10 * 7 + 1, big - 1, 1, 0}) {
+      assertEquals(oracle(k, big, 0.7000000000000001), w.accepts(k, big), k + "/" + big);
+    }
+  }
+
+  @Test
   void hugeAndTinyThresholdsTakeTheBigIntegerPath() {
     long big = Long.MAX_VALUE / 2;
     // 1e-300 = 1 / 10^300: anything positive passes, zero does not.
     RatioThreshold tiny = new RatioThreshold(1e-300, big);
+    assertTrue(tiny.toString().endsWith("(BIG)"), tiny.toString());
     assertTrue(tiny.accepts(1, big));
     assertFalse(tiny.accepts(0, 1));
     RatioThreshold min = new RatioThreshold(Double.MIN_VALUE, 10);
