@@ -41,12 +41,26 @@ final class PruneShardFn extends DoFn<KV<Integer, CoGbkResult>, PrunedBaskets> {
           "MineStream: shard " + e.getKey() + " has no global counts in its window");
     }
     PrunedBaskets facts = PrunedBaskets.forCounts(counts, minSupport);
-    // Every item of the shard is in the global counts, so rankOf covers it.
-    int[] rankOf = new int[counts.support.length];
-    Arrays.fill(rankOf, -1);
-    for (int r = 0; r < facts.rankToItem.length; r++) {
-      rankOf[facts.rankToItem[r]] = r;
+    // Rank of each frequent item, -1 for the others: an array over the ids below the largest
+    // frequent one (capped at DENSE_IDS), a map beyond.
+    int denseLen = 0;
+    for (int id : facts.rankToItem) {
+      if (id < ItemIdMap.DENSE_IDS) {
+        denseLen = Math.max(denseLen, id + 1);
+      }
     }
+    int[] rankOf = new int[denseLen];
+    Arrays.fill(rankOf, -1);
+    ItemIdMap sparseRank = new ItemIdMap();
+    for (int r = 0; r < facts.rankToItem.length; r++) {
+      int id = facts.rankToItem[r];
+      if (id < denseLen) {
+        rankOf[id] = r;
+      } else {
+        sparseRank.addTo(id, r);
+      }
+    }
+    boolean anySparse = sparseRank.size() > 0;
     for (FPMiner m : e.getValue().getAll(minerTag)) {
       PrunedBaskets b = facts.withoutBaskets();
       if (keepBaskets) {
@@ -59,7 +73,11 @@ final class PruneShardFn extends DoFn<KV<Integer, CoGbkResult>, PrunedBaskets> {
               int[] ranks = scratch[0];
               int k = 0;
               for (int i = 0; i < n; i++) {
-                int r = rankOf[items[i]];
+                int item = items[i];
+                int r =
+                    item < rankOf.length
+                        ? rankOf[item]
+                        : anySparse ? (int) sparseRank.get(item, -1) : -1;
                 if (r >= 0) {
                   ranks[k++] = r;
                 }

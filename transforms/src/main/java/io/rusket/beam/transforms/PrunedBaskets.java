@@ -60,6 +60,7 @@ final class PrunedBaskets {
    */
   static PrunedBaskets forCounts(ItemCounts counts, double minSupport) {
     long minCount = ItemsetMiner.thresholdCount(minSupport, counts.n);
+    int[] ids = counts.ids;
     long[] support = counts.support;
     int f = 0;
     long pruned = 0;
@@ -70,8 +71,9 @@ final class PrunedBaskets {
         pruned++;
       }
     }
-    // Sort (descending support, ascending id) as one long per item: ids and supports are
-    // non-negative, supports below 2^31 (N is at most that for one mining run) and ids below 2^31.
+    // Sort (descending support, ascending id) as one long per item — (MAX - support) << 32 | index
+    // — while supports fit 31 bits (N does, for anything one mining run can hold); the index into
+    // the ascending ids keeps ties in id order.
     long[] keys = new long[f];
     int k = 0;
     boolean small = counts.n <= Integer.MAX_VALUE;
@@ -92,18 +94,18 @@ final class PrunedBaskets {
     b.rankToItem = new int[f];
     b.rankSupport = new long[f];
     for (int r = 0; r < f; r++) {
-      int id = (int) (keys[r] & 0xFFFFFFFFL);
-      b.rankToItem[r] = id;
-      b.rankSupport[r] = support[id];
+      int index = (int) (keys[r] & 0xFFFFFFFFL);
+      b.rankToItem[r] = ids[index];
+      b.rankSupport[r] = support[index];
     }
     return b;
   }
 
-  /** The general case of {@link #forCounts} (supports beyond 2^31; never on one worker today). */
-  private static void sortBySupport(long[] ids, long[] support) {
-    Long[] boxed = new Long[ids.length]; // per frequent item, once per window
-    for (int i = 0; i < ids.length; i++) {
-      boxed[i] = ids[i];
+  /** The general case of {@link #forCounts}: indexes by descending support, then index. */
+  private static void sortBySupport(long[] indexes, long[] support) {
+    Long[] boxed = new Long[indexes.length]; // once per window, per frequent item
+    for (int i = 0; i < indexes.length; i++) {
+      boxed[i] = indexes[i];
     }
     Arrays.sort(
         boxed,
@@ -111,8 +113,8 @@ final class PrunedBaskets {
           int c = Long.compare(support[(int) (long) b], support[(int) (long) a]);
           return c != 0 ? c : Long.compare(a, b);
         });
-    for (int i = 0; i < ids.length; i++) {
-      ids[i] = boxed[i];
+    for (int i = 0; i < indexes.length; i++) {
+      indexes[i] = boxed[i];
     }
   }
 

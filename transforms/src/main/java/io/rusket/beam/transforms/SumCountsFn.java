@@ -8,8 +8,8 @@ import org.apache.beam.sdk.transforms.Combine.CombineFn;
 
 /**
  * MineStream's step 3, "SumCounts": the shards' {@link ItemCounts} summed into the window's global
- * counts (N and supports add up because every transaction is whole in one shard). The result's
- * support array is as long as the longest input's.
+ * counts (N and supports add up because every transaction is whole in one shard), by merging
+ * their ascending id lists.
  */
 final class SumCountsFn extends CombineFn<ItemCounts, ItemCounts, ItemCounts> {
   private static final long serialVersionUID = 1L;
@@ -26,18 +26,40 @@ final class SumCountsFn extends CombineFn<ItemCounts, ItemCounts, ItemCounts> {
 
   @Override
   public ItemCounts mergeAccumulators(Iterable<ItemCounts> accs) {
-    long n = 0;
-    long[] sum = new long[0];
+    ItemCounts sum = ItemCounts.empty();
     for (ItemCounts c : accs) {
-      n += c.n;
-      if (c.support.length > sum.length) {
-        sum = Arrays.copyOf(sum, c.support.length);
-      }
-      for (int i = 0; i < c.support.length; i++) {
-        sum[i] += c.support[i];
+      sum = add(sum, c);
+    }
+    return sum;
+  }
+
+  /** {@code a + b}: N added, the ascending id lists merged, supports of a shared id added. */
+  static ItemCounts add(ItemCounts a, ItemCounts b) {
+    if (b.ids.length == 0 && b.n == 0) {
+      return a;
+    }
+    int[] ids = new int[a.ids.length + b.ids.length];
+    long[] support = new long[ids.length];
+    int i = 0;
+    int j = 0;
+    int k = 0;
+    while (i < a.ids.length || j < b.ids.length) {
+      int x = i < a.ids.length ? a.ids[i] : Integer.MAX_VALUE;
+      int y = j < b.ids.length ? b.ids[j] : Integer.MAX_VALUE;
+      if (i < a.ids.length && (j == b.ids.length || x < y)) {
+        ids[k] = x;
+        support[k++] = a.support[i++];
+      } else if (j < b.ids.length && (i == a.ids.length || y < x)) {
+        ids[k] = y;
+        support[k++] = b.support[j++];
+      } else {
+        ids[k] = x;
+        support[k++] = a.support[i++] + b.support[j++];
       }
     }
-    return new ItemCounts(n, sum);
+    return new ItemCounts(
+        a.n + b.n, k == ids.length ? ids : Arrays.copyOf(ids, k),
+        k == ids.length ? support : Arrays.copyOf(support, k));
   }
 
   @Override

@@ -114,7 +114,7 @@ class MineStreamCombineFnsTest {
             List.of(List.of("x", "y"), List.of("y")))));
     CoderProperties.coderSerializable(ItemsetsCoder.of());
 
-    ItemCounts counts = new ItemCounts(200, m.itemSupports());
+    ItemCounts counts = ItemCounts.ofDense(200, m.itemSupports());
     CoderProperties.coderDecodeEncodeEqual(ItemCounts.coder(), counts);
 
     PrunedBaskets b = PrunedBaskets.forCounts(counts, 0.05);
@@ -140,7 +140,7 @@ class MineStreamCombineFnsTest {
 
   @Test
   void mergeBasketsFnConcatenatesAndChecksTheFacts() {
-    ItemCounts counts = new ItemCounts(10, new long[] {5, 4, 1});
+    ItemCounts counts = ItemCounts.ofDense(10, new long[] {5, 4, 1});
     PrunedBaskets x = PrunedBaskets.forCounts(counts, 0.2);
     x.add(new int[] {0, 1}, 2);
     PrunedBaskets y = PrunedBaskets.forCounts(counts, 0.2);
@@ -153,7 +153,7 @@ class MineStreamCombineFnsTest {
     CombineFnTester.testCombineFn(
         new MergeBasketsFn(), new ArrayList<>(List.of(x, y)), expected);
     assertEquals(1, expected.pruned, "item 2 (support 1 < 2) is pruned");
-    PrunedBaskets other = PrunedBaskets.forCounts(new ItemCounts(11, new long[] {5, 4, 1}), 0.2);
+    PrunedBaskets other = PrunedBaskets.forCounts(ItemCounts.ofDense(11, new long[] {5, 4, 1}), 0.2);
     PrunedBaskets acc = new MergeBasketsFn().createAccumulator();
     acc.append(x);
     assertThrows(IllegalStateException.class, () -> acc.append(other));
@@ -239,7 +239,7 @@ class MineStreamCombineFnsTest {
 
   @Test
   void factsRankTheFrequentItemsByDescendingSupportThenId() {
-    PrunedBaskets f = PrunedBaskets.forCounts(new ItemCounts(10, new long[] {3, 5, 5, 0, 1}), 0.2);
+    PrunedBaskets f = PrunedBaskets.forCounts(ItemCounts.ofDense(10, new long[] {3, 5, 5, 0, 1}), 0.2);
     assertEquals(2, f.minCount);
     assertArrayEquals(new int[] {1, 2, 0}, f.rankToItem);
     assertArrayEquals(new long[] {5, 5, 3}, f.rankSupport);
@@ -251,20 +251,65 @@ class MineStreamCombineFnsTest {
 
   /** Regression: the counts were sized by numItems (2e9 → an array of 16 GB per shard). */
   @Test
-  void itemCountsAreSizedByTheIdsSeen() {
+  void itemCountsAreSizedByTheIdsSeen() throws Exception {
     FPMiner m = new FPMiner(2_000_000_000);
-    long[] txns = {5, 9, 12};
-    int s = MineStream.shardOf(5, 1);
-    for (long t : txns) {
+    for (long t : new long[] {5, 9, 12}) {
       m.add(t, 3);
     }
     m.add(9, 17);
-    ItemCounts c = ItemCounts.ofShard(m, s, 1);
+    m.add(12, 1_999_999_998);
+    m.add(5, 1_999_999_998);
+    m.add(5, ItemIdMap.DENSE_IDS);
+    ItemCounts c = ItemCounts.ofShard(m, 0, 1);
     assertEquals(3, c.n);
-    assertEquals(18, c.support.length);
-    assertEquals(3, c.support[3]);
-    assertEquals(1, c.support[17]);
-    assertEquals(0, ItemCounts.ofShard(new FPMiner(2_000_000_000), 0, 1).support.length);
+    assertArrayEquals(new int[] {3, 17, ItemIdMap.DENSE_IDS, 1_999_999_998}, c.ids);
+    assertArrayEquals(new long[] {3, 1, 1, 2}, c.support);
+    assertEquals(0, ItemCounts.ofShard(new FPMiner(2_000_000_000), 0, 1).ids.length);
+    CoderProperties.coderDecodeEncodeEqual(ItemCounts.coder(), c);
+    CoderProperties.coderDecodeEncodeEqual(ItemCounts.coder(), ItemCounts.empty());
+    assertTrue(CoderUtils.encodeToByteArray(ItemCounts.coder(), c).length < 20, "gaps as varints");
+
+    PrunedBaskets f = PrunedBaskets.forCounts(c, 0.6); // threshold 2
+    assertArrayEquals(new int[] {3, 1_999_999_998}, f.rankToItem);
+    assertEquals(2, f.pruned);
+  }
+
+  @Test
+  void sumCountsFnMergesSparseCounts() {
+    ItemCounts a = new ItemCounts(4, new int[] {1, 5, 3_000_000}, new long[] {1, 2, 4});
+    ItemCounts b = new ItemCounts(3, new int[] {0, 5, 2_000_000_000}, new long[] {3, 1, 1});
+    ItemCounts c = new ItemCounts(2, new int[] {3_000_000}, new long[] {2});
+    ItemCounts sum =
+        new ItemCounts(
+            9,
+            new int[] {0, 1, 5, 3_000_000, 2_000_000_000},
+            new long[] {3, 1, 3, 6, 1});
+    CombineFnTester.testCombineFn(new SumCountsFn(), new ArrayList<>(List.of(a, b, c)), sum);
+    assertEquals(ItemCounts.empty(), new SumCountsFn().apply(List.of()));
+  }
+
+  /** The sparse side of the counts and ranks: many ids, collisions, growth. */
+  @Test
+  void itemIdMapAgreesWithAPlainMap() {
+    ItemIdMap m = new ItemIdMap();
+    Map<Integer, Long> oracle = new HashMap<>();
+    Random r = new Random(3);
+    for (int i = 0; i < 20_000; i++) {
+      int id = r.nextInt(3) == 0 ? r.nextInt(Integer.MAX_VALUE) : r.nextInt(500) << 20;
+      long d = r.nextInt(5);
+      m.addTo(id, d);
+      oracle.merge(id, d, Long::sum);
+    }
+    assertEquals(oracle.size(), m.size());
+    for (Map.Entry<Integer, Long> e : oracle.entrySet()) {
+      assertEquals(e.getValue(), m.get(e.getKey(), -1), "id " + e.getKey());
+    }
+    assertEquals(-1, m.get(7, -1));
+    int[] ids = m.sortedIds();
+    assertEquals(oracle.size(), ids.length);
+    for (int i = 1; i < ids.length; i++) {
+      assertTrue(ids[i - 1] < ids[i]);
+    }
   }
 
   /**
