@@ -31,11 +31,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p><b>Input</b>: Rows with an integer transaction field and an integer item field ({@link
  * #of(String, String)}; any of INT8, INT16, INT32, INT64, typically {@code INT64} and {@code
  * INT32}), {@code KV<Long, Integer>} pairs ({@link #ofKvs()}), or FPMiners already keyed by shard
- * ({@link #ofShardMiners()}). Item ids must lie in {@code [0, numItems)}, and are best dense (the
- * row numbers of an item table): the item counts are sized by the largest id seen in a window, so
- * {@code numItems} is only the bound ids are checked against. The pairs of
- * one transaction may be anywhere in the input, in any order and on any worker; a repeated pair
- * counts once. N, the number of transactions, is the number of distinct transaction ids.
+ * ({@link #ofShardMiners()}). Item ids must lie in {@code [0, numItems)}; memory follows the
+ * distinct ids seen (dense or not), so {@code numItems} is only the bound ids are checked
+ * against. The pairs of one transaction may be anywhere in the input, in any order and on any
+ * worker; a repeated pair counts once. N, the number of transactions, is the number of distinct
+ * transaction ids.
  *
  * <p><b>Output</b>: one Row per frequent itemset, schema {@code support DOUBLE | itemsets
  * ARRAY<STRING> | count INT64 | transactions INT64} ({@link ItemsetSchema}): the item names
@@ -91,8 +91,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * worker of the last step, the final accumulator (about one byte per frequent item occurrence in
  * transactions with two or more frequent items, at most 2 GiB: beyond it the job fails saying to
  * raise minSupport), the same as int arrays (4 bytes per occurrence), the miner's structures (of
- * the same order) and a count per item id up to the largest seen. The itemsets are emitted one
- * by one, never collected.
+ * the same order) and a count per distinct item id seen. The itemsets are emitted one by one,
+ * never collected.
  *
  * <p><b>Errors</b>: a missing or non-integer field fails at {@code expand()} naming the field and
  * the fields present; a null, or an item id outside {@code [0, numItems)}, fails the pipeline
@@ -285,7 +285,7 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
 
   /**
    * Required: item ids lie in {@code [0, numItems)}. Only the bound ids are checked against:
-   * memory follows the largest id seen, not this bound.
+   * memory follows the distinct ids seen, not this bound.
    *
    * @throws IllegalArgumentException if {@code numItems < 1}
    */
