@@ -21,12 +21,12 @@ import org.junit.jupiter.api.Test;
 
 /** GroupEvents, the accumulator of long-format events, and its coder, without a pipeline. */
 class GroupEventsTest {
-  private static final ItemSet.Kind INT = ItemSet.Kind.INTEGER;
-  private static final ItemSet.Kind STR = ItemSet.Kind.STRING;
+  private static final KeyKind INT = KeyKind.INTEGER;
+  private static final KeyKind STR = KeyKind.STRING;
   private static final String[] NAMES = {"Coffee", "Bread", "Tea", "NONE", "café", "日本茶", ""};
 
   /** Random events: transaction keys spread out (some negative or huge), repeats included. */
-  static GroupEvents random(Random rnd, ItemSet.Kind txnKind, ItemSet.Kind itemKind, int n) {
+  static GroupEvents random(Random rnd, KeyKind txnKind, KeyKind itemKind, int n) {
     GroupEvents g = GroupEvents.empty(txnKind, itemKind);
     for (int k = 0; k < n; k++) {
       long t = rnd.nextInt(1 + n / 3) * (rnd.nextBoolean() ? -1L : 1L) * 4_000_000_007L;
