@@ -18,8 +18,8 @@ import org.apache.beam.sdk.util.VarInt;
  * <p>Invariant, as seen from outside: the keys are distinct and ascending (numerically, or by
  * {@link String#compareTo}). Inside, {@link #add} appends to a pending tail that is sorted and
  * de-duplicated the next time the keys are read, so that a basket built one item at a time costs
- * {@code O(k log k)}, not {@code O(k²)}. A {@code Basket} is mutable only through {@link #add}
- * and {@link #addAll}.
+ * {@code O(k log k)}, not {@code O(k²)}. A {@code Basket} is mutable only through {@link #add} and
+ * {@link #addAll}.
  *
  * <p>Encoded by {@link #coder()}: a kind byte, the number of keys as a VarInt, then for integer
  * keys the first key as a VarLong and each later key as its (positive) gap to the previous one, or

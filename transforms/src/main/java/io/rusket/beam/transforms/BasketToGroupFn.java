@@ -8,9 +8,9 @@ import org.apache.beam.sdk.transforms.Combine.CombineFn;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 
 /**
- * Accumulates the baskets of one group into a {@link GroupBaskets}; merging remaps item ids
- * between the accumulators' dictionaries. The output is canonical, so it is the same for any
- * order and sharding of the input. Made by {@link MineGrouped#groupCombineFn(KeyKind)}.
+ * Accumulates the baskets of one group into a {@link GroupBaskets}; merging remaps item ids between
+ * the accumulators' dictionaries. The output is canonical, so it is the same for any order and
+ * sharding of the input. Made by {@link MineGrouped#groupCombineFn(KeyKind)}.
  */
 public final class BasketToGroupFn extends CombineFn<Basket, GroupBaskets, GroupBaskets> {
   private final KeyKind kind;
@@ -53,8 +53,7 @@ public final class BasketToGroupFn extends CombineFn<Basket, GroupBaskets, Group
   }
 
   @Override
-  public Coder<GroupBaskets> getAccumulatorCoder(
-      CoderRegistry registry, Coder<Basket> inputCoder) {
+  public Coder<GroupBaskets> getAccumulatorCoder(CoderRegistry registry, Coder<Basket> inputCoder) {
     return GroupBaskets.coder();
   }
 
@@ -70,4 +69,3 @@ public final class BasketToGroupFn extends CombineFn<Basket, GroupBaskets, Group
     builder.add(DisplayData.item("itemKind", kind.name()).withLabel("Item keys"));
   }
 }
-

@@ -9,10 +9,10 @@ import org.apache.beam.sdk.transforms.display.DisplayData;
 
 /**
  * Accumulates (transaction, item) events of one group into a {@link GroupEvents}: a transaction
- * dictionary, an item dictionary and the pairs of ids; merging remaps both dictionaries. The
- * events of one transaction may be in any accumulator; transactions are assembled, and repeated
- * pairs removed, only in {@link #extractOutput}. Made by {@link
- * MineGrouped#eventsCombineFn(KeyKind, KeyKind)}.
+ * dictionary, an item dictionary and the pairs of ids; merging remaps both dictionaries. The events
+ * of one transaction may be in any accumulator; transactions are assembled, and repeated pairs
+ * removed, only in {@link #extractOutput}. Made by {@link MineGrouped#eventsCombineFn(KeyKind,
+ * KeyKind)}.
  */
 public final class EventsToGroupFn extends CombineFn<GroupEvents, GroupEvents, GroupBaskets> {
   private final KeyKind txnKind;
@@ -76,4 +76,3 @@ public final class EventsToGroupFn extends CombineFn<GroupEvents, GroupEvents, G
         .add(DisplayData.item("itemKind", itemKind.name()).withLabel("Item keys"));
   }
 }
-

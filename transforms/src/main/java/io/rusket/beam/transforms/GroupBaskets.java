@@ -15,8 +15,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * All the transactions of one group, held compactly: an item dictionary (local dense id ↔ item key)
  * and the transactions as compressed sparse rows of local ids. This is the accumulator of {@link
- * BasketToGroupFn}, the output of {@link EventsToGroupFn}, and the value
- * {@link MineGrouped} mines per group.
+ * BasketToGroupFn}, the output of {@link EventsToGroupFn}, and the value {@link MineGrouped} mines
+ * per group.
  *
  * <p>Invariants:
  *
@@ -39,8 +39,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <p>Memory: 4 bytes per item occurrence, 4 per transaction, and the keys (8 bytes each, or the
  * strings), plus a lookup table from key to id while baskets are being added (a {@link
- * KeyDictionary}). One group holds at most {@link #MAX_ENTRIES} transactions and as many (transaction, item) entries:
- * past that, adding or merging fails with a message that says so and how to split the group.
+ * KeyDictionary}). One group holds at most {@link #MAX_ENTRIES} transactions and as many
+ * (transaction, item) entries: past that, adding, merging or decoding fails with a message that
+ * says so and how to split the group ({@link #checkCapacity}).
  *
  * <p>Encoded by {@link #coder()}, see {@link Coder} for the layout.
  */

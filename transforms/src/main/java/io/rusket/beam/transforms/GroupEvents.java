@@ -14,15 +14,15 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * The long-format events of one group, held compactly: a transaction dictionary (local dense id ↔
  * transaction key), an item dictionary (local dense id ↔ item key), and the (transaction id, item
- * id) pairs in two parallel int arrays. This is the accumulator of {@link
- * EventsToGroupFn}: the events of one transaction may arrive anywhere, in any shard, so
- * transactions are only assembled at the end, by {@link #toBaskets()}.
+ * id) pairs in two parallel int arrays. This is the accumulator of {@link EventsToGroupFn}: the
+ * events of one transaction may arrive anywhere, in any shard, so transactions are only assembled
+ * at the end, by {@link #toBaskets()}.
  *
  * <p>Invariants:
  *
  * <ul>
- *   <li><b>D1</b> the keys of each dictionary are distinct; local id {@code i} stands for key {@code
- *       i}, {@code 0 <= i < n}.
+ *   <li><b>D1</b> the keys of each dictionary are distinct; local id {@code i} stands for key
+ *       {@code i}, {@code 0 <= i < n}.
  *   <li><b>D2</b> every key of either dictionary occurs in at least one pair (keys enter only with
  *       a pair), so {@link #nTransactions()} is the group's number of transactions.
  *   <li><b>P1</b> pairs {@code [0, nPairs)} hold valid ids of both dictionaries; a pair may repeat
@@ -31,12 +31,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * </ul>
  *
  * <p>{@code equals} is structural (same dictionaries in the same id order, same pairs in the same
- * order); compare {@link #toBaskets()} for equality of content, which is the same for any order
- * and sharding of the events.
+ * order); compare {@link #toBaskets()} for equality of content, which is the same for any order and
+ * sharding of the events.
  *
- * <p>Memory: 8 bytes per event (two int ids), the keys (8 bytes each for integers, or the
- * strings), and while events are being added a lookup table from key to id per dictionary (two
- * {@link KeyDictionary KeyDictionaries}). {@link #ramBytesUsed()} estimates it in constant time.
+ * <p>Memory: 8 bytes per event (two int ids), the keys (8 bytes each for integers, or the strings),
+ * and while events are being added a lookup table from key to id per dictionary (two {@link
+ * KeyDictionary KeyDictionaries}). {@link #ramBytesUsed()} estimates it in constant time.
  *
  * <p>Encoded by {@link #coder()}, see {@link Coder} for the layout.
  */
@@ -160,9 +160,8 @@ public final class GroupEvents {
   /**
    * The group's transactions as {@link GroupBaskets}: repeated pairs counted once, item ids
    * assigned in ascending key order (numerically, or by {@link String#compareTo}) and transactions
-   * in ascending transaction-key order. So the result is the same for any order and sharding of
-   * the events, and its items follow key order as {@link MineGrouped} needs. This is left
-   * unchanged.
+   * in ascending transaction-key order. So the result is the same for any order and sharding of the
+   * events, and its items follow key order as {@link MineGrouped} needs. This is left unchanged.
    */
   public GroupBaskets toBaskets() {
     final int[] txnRank = txns.ascendingRanks();
@@ -184,8 +183,8 @@ public final class GroupEvents {
   }
 
   /**
-   * Removes repeated pairs, trims the arrays to their contents and drops the lookup tables;
-   * returns this (an equivalent, smaller accumulator).
+   * Removes repeated pairs, trims the arrays to their contents and drops the lookup tables; returns
+   * this (an equivalent, smaller accumulator).
    */
   public GroupEvents compact() {
     long[] packed = packedPairs(null, null);

@@ -27,8 +27,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p>Integer keys are held in a {@code long[]} and looked up without boxing; string keys in a
  * {@code String[]}, hashed by {@link String#hashCode()} (cached by the String).
  *
- * <p>Encoding ({@link #encode}): the number of keys as a VarInt, then the keys in id order, each
- * a VarLong (integer keys) or a VarInt UTF-8 byte length and the bytes (string keys, as {@link
+ * <p>Encoding ({@link #encode}): the number of keys as a VarInt, then the keys in id order, each a
+ * VarLong (integer keys) or a VarInt UTF-8 byte length and the bytes (string keys, as {@link
  * StringUtf8Coder} writes a nested string). The kind is written separately ({@link #encodeKind}),
  * as one byte: 0 for {@link KeyKind#INTEGER}, 1 for {@link KeyKind#STRING}.
  */
@@ -151,8 +151,8 @@ final class KeyDictionary {
   }
 
   /**
-   * The id of a key given as an object: a {@link String} for STRING keys, an integer {@link
-   * Number} (Long, Integer, Short, Byte) for INTEGER keys; added if new.
+   * The id of a key given as an object: a {@link String} for STRING keys, an integer {@link Number}
+   * (Long, Integer, Short, Byte) for INTEGER keys; added if new.
    *
    * @param role "transaction" or "item", for the message
    * @throws IllegalArgumentException for a null key or one of the wrong type
@@ -433,7 +433,7 @@ final class KeyDictionary {
     return VarInt.getLength(utf8) + utf8;
   }
 
-  /** The UTF-8 length of {@code s} (an unpaired surrogate counts as the one byte '?' it becomes). */
+  /** The UTF-8 length of {@code s}; an unpaired surrogate counts as the '?' it becomes. */
   static long utf8Length(String s) {
     long bytes = 0;
     for (int i = 0, len = s.length(); i < len; i++) {

@@ -5,11 +5,7 @@ import static io.rusket.beam.transforms.GroupRows.requireGroup;
 import static io.rusket.beam.transforms.MineGrouped.METRICS_NAMESPACE;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.RowCoder;
 import org.apache.beam.sdk.metrics.Counter;
@@ -31,11 +27,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * emitted at the end of the bundle.
  *
  * <p><b>Memory.</b> All the accumulators of the bundle, whatever their group and window, share one
- * budget of {@code maxBundleBytes}, estimated from their {@link GroupEvents#ramBytesUsed() sizes}
- * (a running total, updated by each event's growth). When an event takes the total past the
- * budget, the largest accumulators are sent on (in their own windows) until the total is at most
- * half the budget. So the total never exceeds the budget by more than one event's growth, however
- * many groups and windows a bundle holds (on Spark a bundle is a whole partition).
+ * budget of {@code maxBundleBytes} ({@link BundleAccumulators}), estimated from their {@link
+ * GroupEvents#ramBytesUsed() sizes} (a running total, updated by each event's growth). When an
+ * event takes the total past the budget, the largest accumulators are sent on (in their own
+ * windows) until the total is at most half the budget. So the total never exceeds the budget by
+ * more than one event's growth, however many groups and windows a bundle holds (on Spark a bundle
+ * is a whole partition).
  *
  * <p>Group values are compared by content: BYTES values by their bytes, and values other than
  * strings, numbers and booleans (rows, arrays, maps, date-times) by their encoding, as the shuffle
@@ -63,28 +60,10 @@ final class KeyEventsByGroupFn extends DoFn<Row, KV<Row, GroupEvents>> {
   private final KeyKind txnKind;
   private final long maxBundleBytes;
 
-  /** The accumulator of one group and window in this bundle, with its last size estimate. */
-  private static final class Pending {
-    final Object group;
-    final BoundedWindow window;
-    final GroupEvents events;
-    long bytes;
+  /** This bundle's accumulators. */
+  private transient @Nullable BundleAccumulators pending;
 
-    Pending(Object group, BoundedWindow window, GroupEvents events) {
-      this.group = group;
-      this.window = window;
-      this.events = events;
-      this.bytes = events.ramBytesUsed();
-    }
-  }
-
-  /** This bundle's accumulators by (group content key, window), in insertion order. */
-  private transient @Nullable LinkedHashMap<KV<Object, BoundedWindow>, Pending> pending;
-
-  /** Sum of the {@link Pending#bytes} of {@link #pending}. */
-  private transient long totalBytes;
-
-  /** Highest {@link #totalBytes} since the last report to {@link #bundleBytes}. */
+  /** Highest total estimate of {@link #pending} since the last report to {@link #bundleBytes}. */
   private transient long peakBytes;
 
   private transient @Nullable RowCoder keyCoder;
@@ -121,8 +100,7 @@ final class KeyEventsByGroupFn extends DoFn<Row, KV<Row, GroupEvents>> {
 
   @StartBundle
   public void startBundle() {
-    pending = new LinkedHashMap<>();
-    totalBytes = 0;
+    pending = new BundleAccumulators(txnKind, kind, maxBundleBytes);
     peakBytes = 0;
   }
 
@@ -162,73 +140,47 @@ final class KeyEventsByGroupFn extends DoFn<Row, KV<Row, GroupEvents>> {
             "withItemNames(false) outputs item values as INT32 ids, and this one does not fit");
       }
     }
-    KV<Object, BoundedWindow> key = KV.of(contentKey(group), window);
-    Pending p = pending.get(key);
-    if (p == null) {
-      p = new Pending(group, window, GroupEvents.empty(txnKind, kind));
-      pending.put(key, p);
-      totalBytes += p.bytes;
-    }
+    boolean over;
     try {
-      p.events.add(txn, item);
+      over = pending.add(contentKey(group, keyCoder), group, window, txn, item);
     } catch (IllegalStateException e) {
       throw new IllegalStateException(
           String.format("MineGrouped: group %s=%s: %s", groupField, group, e.getMessage()), e);
     }
-    long bytes = p.events.ramBytesUsed();
-    totalBytes += bytes - p.bytes;
-    p.bytes = bytes;
-    peakBytes = Math.max(peakBytes, totalBytes);
-    if (totalBytes > maxBundleBytes) {
-      flushLargest(c);
-    }
-  }
-
-  /** Sends on the largest accumulators, each in its window, until the total is half the budget. */
-  private void flushLargest(ProcessContext c) {
-    bundleBytes.update(peakBytes);
-    List<KV<KV<Object, BoundedWindow>, Pending>> bySize = new ArrayList<>(pending.size());
-    for (Map.Entry<KV<Object, BoundedWindow>, Pending> e : pending.entrySet()) {
-      bySize.add(KV.of(e.getKey(), e.getValue()));
-    }
-    bySize.sort(Comparator.comparingLong((KV<KV<Object, BoundedWindow>, Pending> e) -> -e.getValue().bytes));
-    long target = maxBundleBytes / 2;
-    for (KV<KV<Object, BoundedWindow>, Pending> e : bySize) {
-      if (totalBytes <= target) {
-        break;
+    peakBytes = Math.max(peakBytes, pending.totalBytes());
+    if (over) {
+      bundleBytes.update(peakBytes);
+      for (BundleAccumulators.Entry e : pending.takeLargest()) {
+        c.outputWindowedValue(
+            KV.of(Row.withSchema(keySchema).attachValues(e.group), e.events.compact()),
+            e.window.maxTimestamp(),
+            List.of(e.window),
+            PaneInfo.NO_FIRING);
+        bundleFlushes.inc();
       }
-      Pending p = e.getValue();
-      pending.remove(e.getKey());
-      totalBytes -= p.bytes;
-      c.outputWindowedValue(
-          KV.of(Row.withSchema(keySchema).attachValues(p.group), p.events.compact()),
-          p.window.maxTimestamp(),
-          List.of(p.window),
-          PaneInfo.NO_FIRING);
-      bundleFlushes.inc();
+      peakBytes = pending.totalBytes();
     }
-    peakBytes = totalBytes;
   }
 
   @FinishBundle
   public void finishBundle(FinishBundleContext c) {
-    if (!pending.isEmpty()) {
+    if (pending.size() > 0) {
       bundleBytes.update(peakBytes);
     }
-    for (Pending p : pending.values()) {
+    for (BundleAccumulators.Entry e : pending.all()) {
       c.output(
-          KV.of(Row.withSchema(keySchema).attachValues(p.group), p.events.compact()),
-          p.window.maxTimestamp(),
-          p.window);
+          KV.of(Row.withSchema(keySchema).attachValues(e.group), e.events.compact()),
+          e.window.maxTimestamp(),
+          e.window);
     }
     pending = null;
   }
 
   /**
-   * A key equal for group values that the shuffle groups together: strings, numbers and booleans
-   * as they are, BYTES by their content, anything else by its encoding in the key schema.
+   * A key equal for group values that the shuffle groups together: strings, numbers and booleans as
+   * they are, BYTES by their content, anything else by its encoding in the key schema.
    */
-  private Object contentKey(Object group) throws CoderException {
+  static Object contentKey(Object group, RowCoder keyCoder) throws CoderException {
     if (group instanceof String || group instanceof Number || group instanceof Boolean) {
       return group;
     }
@@ -236,6 +188,7 @@ final class KeyEventsByGroupFn extends DoFn<Row, KV<Row, GroupEvents>> {
       return ByteBuffer.wrap((byte[]) group);
     }
     return ByteBuffer.wrap(
-        CoderUtils.encodeToByteArray(keyCoder, Row.withSchema(keySchema).attachValues(group)));
+        CoderUtils.encodeToByteArray(
+            keyCoder, Row.withSchema(keyCoder.getSchema()).attachValues(group)));
   }
 }

@@ -21,8 +21,7 @@ final class MineEachGroupFn extends DoFn<KV<Row, GroupBaskets>, Row> {
   private final Counter groupsMined = Metrics.counter(METRICS_NAMESPACE, "groupsMined");
   private final Counter transactions = Metrics.counter(METRICS_NAMESPACE, "transactions");
   private final Counter itemsetsEmitted = Metrics.counter(METRICS_NAMESPACE, "itemsetsEmitted");
-  private final Distribution miningMillis =
-      Metrics.distribution(METRICS_NAMESPACE, "miningMillis");
+  private final Distribution miningMillis = Metrics.distribution(METRICS_NAMESPACE, "miningMillis");
 
   private final Schema outSchema;
 
@@ -64,14 +63,12 @@ final class MineEachGroupFn extends DoFn<KV<Row, GroupBaskets>, Row> {
     GroupBaskets g = e.getValue();
     long start = System.nanoTime();
     long emitted =
-        mineGroup(
-            e.getKey().getValue(0), g, miner, outSchema, columnNames, itemNames, out::output);
+        mineGroup(e.getKey().getValue(0), g, miner, outSchema, columnNames, itemNames, out::output);
     miningMillis.update((System.nanoTime() - start) / 1_000_000);
     groupsMined.inc();
     transactions.inc(g.size());
     itemsetsEmitted.inc(emitted);
   }
-
 
   /**
    * Mines one group and hands {@code out} a Row per frequent itemset as the miner finds it (on the

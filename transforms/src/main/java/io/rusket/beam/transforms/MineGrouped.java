@@ -9,13 +9,10 @@ import java.util.Set;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.RowCoder;
-import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.Field;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
 import org.apache.beam.sdk.transforms.Combine;
-import org.apache.beam.sdk.transforms.Combine.CombineFn;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.display.DisplayData;
@@ -85,15 +82,15 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * are mined in parallel by the runner; each group on {@link #withThreadsPerGroup(int) one thread}
  * by default (a count set here, never the launching machine's cores). Works per window.
  *
- * <p><b>Memory.</b> All the data of one group, as compact int arrays, must fit in the memory of
- * one worker: for one-hot input roughly 4 bytes per item occurrence plus 4 bytes per transaction;
- * for events roughly 8 bytes per event (repeats included until the accumulator is compacted) plus
- * the transaction keys, with a lookup table per distinct transaction and item key while events are
+ * <p><b>Memory.</b> All the data of one group, as compact int arrays, must fit in the memory of one
+ * worker: for one-hot input roughly 4 bytes per item occurrence plus 4 bytes per transaction; for
+ * events roughly 8 bytes per event (repeats included until the accumulator is compacted) plus the
+ * transaction keys, with a lookup table per distinct transaction and item key while events are
  * added, and 8 more bytes per event while the group's transactions are assembled; in both cases
  * plus the item names (or 8 bytes per integer item), and while mining, the miner's structures for
- * that group (of the same order). The raw Rows of a group are never held together, and the
- * itemsets are emitted one by one, so a huge result need not fit. A heavily skewed input (one group
- * far larger than the others) works as long as its largest group fits; that group is mined by one
+ * that group (of the same order). The raw Rows of a group are never held together, and the itemsets
+ * are emitted one by one, so a huge result need not fit. A heavily skewed input (one group far
+ * larger than the others) works as long as its largest group fits; that group is mined by one
  * worker. Before the shuffle, the per-bundle accumulators of events, all groups and windows
  * together, hold at most about {@link #withMaxBundleBytes(long) maxBundleBytes} (default {@value
  * #DEFAULT_MAX_BUNDLE_BYTES} bytes, 64 MiB): past it, the largest are sent on early.
@@ -518,9 +515,7 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
       }
       kind = stringItems ? KeyKind.STRING : KeyKind.INTEGER;
       KeyKind txnKind =
-          txn.getType().getTypeName() == TypeName.STRING
-              ? KeyKind.STRING
-              : KeyKind.INTEGER;
+          txn.getType().getTypeName() == TypeName.STRING ? KeyKind.STRING : KeyKind.INTEGER;
       groups =
           input
               .apply(
@@ -670,9 +665,9 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
 
   /**
    * The CombineFn that accumulates the long-format events of one group into a {@link GroupEvents}
-   * and outputs its transactions as {@link GroupBaskets} ({@link GroupEvents#toBaskets()}: the
-   * same for any order and sharding of the events). Its inputs are partial {@link GroupEvents} of
-   * the group (as many as wanted, down to one per event), with keys of the given kinds.
+   * and outputs its transactions as {@link GroupBaskets} ({@link GroupEvents#toBaskets()}: the same
+   * for any order and sharding of the events). Its inputs are partial {@link GroupEvents} of the
+   * group (as many as wanted, down to one per event), with keys of the given kinds.
    */
   public static EventsToGroupFn eventsCombineFn(KeyKind txnKind, KeyKind itemKind) {
     return new EventsToGroupFn(txnKind, itemKind);

@@ -62,4 +62,3 @@ final class OneHotToBasketsFn extends DoFn<Row, KV<Row, Basket>> {
     out.output(KV.of(Row.withSchema(keySchema).attachValues(group), Basket.ofLongs(buf, k)));
   }
 }
-

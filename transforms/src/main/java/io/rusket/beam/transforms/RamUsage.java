@@ -3,8 +3,8 @@ package io.rusket.beam.transforms;
 /**
  * Heap-size estimates for the accumulators of this package ({@code ramBytesUsed()}), in one style
  * and with the JVM constants named once (as Lucene's {@code RamUsageEstimator}, for a 64-bit JVM
- * with compressed references). Estimates, not measurements: they count the capacity of every
- * array, so a grown-but-unfilled array counts in full.
+ * with compressed references). Estimates, not measurements: they count the capacity of every array,
+ * so a grown-but-unfilled array counts in full.
  */
 final class RamUsage {
   /** Object header. */

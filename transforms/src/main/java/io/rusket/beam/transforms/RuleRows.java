@@ -1,8 +1,8 @@
 package io.rusket.beam.transforms;
 
-import io.rusket.beam.miner.RuleMiner;
 import io.rusket.beam.miner.Itemsets;
 import io.rusket.beam.miner.RuleMetric;
+import io.rusket.beam.miner.RuleMiner;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,28 +33,33 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * schemas, their validation, and the two DoFns.
  *
  * <p>Shape: {@code KeyByGroup} (a ParDo that validates each itemset row and projects it to a
- * compact value row {@code (items, count, transactions)} keyed by a one-field row holding the
- * group value, or by an empty row for the global transform) → {@code GroupItemsets} (GroupByKey)
- * → {@code GenerateRules} (a ParDo that builds one compact {@link Itemsets} per group and streams
- * its rules out as Rows).
+ * compact value row {@code (items, count, transactions)} keyed by a one-field row holding the group
+ * value, or by an empty row for the global transform) → {@code GroupItemsets} (GroupByKey) → {@code
+ * GenerateRules} (a ParDo that builds one compact {@link Itemsets} per group and streams its rules
+ * out as Rows).
  */
 final class RuleRows {
   /** Input field: support of the itemset, {@code count / transactions}. */
   static final String SUPPORT = ItemsetSchema.SUPPORT;
+
   /** Input field: the items of the itemset. */
   static final String ITEMSETS = ItemsetSchema.ITEMSETS;
+
   /** Input field: number of transactions containing the itemset. */
   static final String COUNT = ItemsetSchema.COUNT;
+
   /** Input field: number of transactions the itemsets were mined from (N, per group). */
   static final String TRANSACTIONS = ItemsetSchema.TRANSACTIONS;
+
   /** Output field: the rule's antecedent items, ascending. */
   static final String ANTECEDENTS = "antecedents";
+
   /** Output field: the rule's consequent items, ascending. */
   static final String CONSEQUENTS = "consequents";
 
   /**
-   * Largest relative difference accepted between an input row's {@code support} and {@code count
-   * / transactions}: wide enough for a support that went through a FLOAT, narrow enough to catch
+   * Largest relative difference accepted between an input row's {@code support} and {@code count /
+   * transactions}: wide enough for a support that went through a FLOAT, narrow enough to catch
    * itemsets paired with the wrong number of transactions (in groups of up to a million).
    */
   static final double SUPPORT_TOLERANCE = 1e-6;
@@ -100,10 +105,13 @@ final class RuleRows {
     final int itemsetsIndex;
     final int countIndex;
     final int transactionsIndex;
+
     /** True for {@code ARRAY<INT32>} itemsets, false for {@code ARRAY<STRING>}. */
     final boolean intItems;
+
     /** The group field alone (grouped), or no field at all (global). */
     final Schema keySchema;
+
     /** {@code items ARRAY<STRING|INT32>, count INT64, transactions INT64}, all non-null. */
     final Schema valueSchema;
 
@@ -161,8 +169,12 @@ final class RuleRows {
       PCollection<Row> input, @Nullable String groupField, String transformName) {
     if (!input.hasSchema()) {
       throw new IllegalArgumentException(
-          transformName + " needs a PCollection<Row> with a schema, but " + input.getName()
-              + " has none (coder " + input.getCoder() + "). Set one with setRowSchema(...).");
+          transformName
+              + " needs a PCollection<Row> with a schema, but "
+              + input.getName()
+              + " has none (coder "
+              + input.getCoder()
+              + "). Set one with setRowSchema(...).");
     }
     return validate(input.getSchema(), groupField, transformName);
   }
@@ -179,15 +191,31 @@ final class RuleRows {
     if (groupField != null
         && Arrays.asList(SUPPORT, ITEMSETS, COUNT, TRANSACTIONS).contains(groupField)) {
       throw new IllegalArgumentException(
-          transformName + ": the group field '" + groupField + "' is one of the itemset fields ("
-              + SUPPORT + ", " + ITEMSETS + ", " + COUNT + ", " + TRANSACTIONS + "). Name the"
+          transformName
+              + ": the group field '"
+              + groupField
+              + "' is one of the itemset fields ("
+              + SUPPORT
+              + ", "
+              + ITEMSETS
+              + ", "
+              + COUNT
+              + ", "
+              + TRANSACTIONS
+              + "). Name the"
               + " field that identifies the group, such as a store or region.");
     }
     if (groupField != null && RULE_FIELDS.contains(groupField)) {
       throw new IllegalArgumentException(
-          transformName + ": the group field '" + groupField + "' has the name of an output"
-              + " field (" + String.join(", ", RULE_FIELDS) + "). Rename it before applying "
-              + transformName + ".");
+          transformName
+              + ": the group field '"
+              + groupField
+              + "' has the name of an output"
+              + " field ("
+              + String.join(", ", RULE_FIELDS)
+              + "). Rename it before applying "
+              + transformName
+              + ".");
     }
     Layout layout = new Layout(schema, groupField);
     if (groupField != null) {
@@ -196,9 +224,15 @@ final class RuleRows {
         keyCoder.verifyDeterministic();
       } catch (Coder.NonDeterministicException e) {
         throw new IllegalArgumentException(
-            transformName + ": the group field '" + groupField + "' of type "
-                + typeName(schema.getField(groupField).getType()) + " cannot be a grouping key:"
-                + " its encoding is not deterministic (" + e.getMessage() + "). Group by a"
+            transformName
+                + ": the group field '"
+                + groupField
+                + "' of type "
+                + typeName(schema.getField(groupField).getType())
+                + " cannot be a grouping key:"
+                + " its encoding is not deterministic ("
+                + e.getMessage()
+                + "). Group by a"
                 + " field of another type (STRING, an integer type, ...).",
             e);
       }
@@ -245,22 +279,30 @@ final class RuleRows {
       present.append(f.getName()).append(' ').append(typeName(f.getType()));
     }
     return new IllegalArgumentException(
-        transformName + ": input field '" + name + "' "
+        transformName
+            + ": input field '"
+            + name
+            + "' "
             + (actual == null ? "is missing" : "has type " + typeName(actual))
-            + "; expected " + expected + ". Fields present: " + present + ". The input must be"
+            + "; expected "
+            + expected
+            + ". Fields present: "
+            + present
+            + ". The input must be"
             + " itemsets as MineGrouped outputs them: [group field,] support DOUBLE, itemsets"
             + " ARRAY<STRING> (or ARRAY<INT32>), count INT64, transactions INT64.");
   }
 
   /** A type as written in messages: {@code INT64}, {@code ARRAY<STRING>}, {@code ROW}. */
   static String typeName(FieldType t) {
-    String s = t.getTypeName().isCollectionType()
-        ? t.getTypeName().name() + "<" + typeName(t.getCollectionElementType()) + ">"
-        : t.getTypeName().isMapType()
-            ? "MAP<" + typeName(t.getMapKeyType()) + ", " + typeName(t.getMapValueType()) + ">"
-            : t.getTypeName().isLogicalType()
-                ? "LOGICAL_TYPE<" + t.getLogicalType().getIdentifier() + ">"
-                : t.getTypeName().name();
+    String s =
+        t.getTypeName().isCollectionType()
+            ? t.getTypeName().name() + "<" + typeName(t.getCollectionElementType()) + ">"
+            : t.getTypeName().isMapType()
+                ? "MAP<" + typeName(t.getMapKeyType()) + ", " + typeName(t.getMapValueType()) + ">"
+                : t.getTypeName().isLogicalType()
+                    ? "LOGICAL_TYPE<" + t.getLogicalType().getIdentifier() + ">"
+                    : t.getTypeName().name();
     return Boolean.TRUE.equals(t.getNullable()) ? s + " (nullable)" : s;
   }
 
@@ -269,7 +311,10 @@ final class RuleRows {
 
   /** KeyByGroup → GroupItemsets → GenerateRules, with the counters of {@code namespace}. */
   static PCollection<Row> expand(
-      PCollection<Row> input, Layout layout, RuleMetric metric, double minThreshold,
+      PCollection<Row> input,
+      Layout layout,
+      RuleMetric metric,
+      double minThreshold,
       String namespace) {
     PCollection<KV<Row, Row>> keyed =
         input
@@ -279,8 +324,8 @@ final class RuleRows {
             .setCoder(KvCoder.of(RowCoder.of(layout.keySchema), RowCoder.of(layout.valueSchema)));
     return keyed
         .apply("GroupItemsets", GroupByKey.create())
-        .apply("GenerateRules", ParDo.of(new GenerateRulesFn(layout, metric, minThreshold,
-            namespace)))
+        .apply(
+            "GenerateRules", ParDo.of(new GenerateRulesFn(layout, metric, minThreshold, namespace)))
         .setRowSchema(layout.outputSchema);
   }
 
@@ -301,8 +346,8 @@ final class RuleRows {
 
   /**
    * Validates one itemset row (no nulls, a non-empty itemset of distinct items, 1 ≤ count ≤
-   * transactions, support = count / transactions) and projects it to {@code KV(group row,
-   * (items, count, transactions))}.
+   * transactions, support = count / transactions) and projects it to {@code KV(group row, (items,
+   * count, transactions))}.
    *
    * @throws IllegalArgumentException naming the group, the problem and the row
    */
@@ -319,8 +364,9 @@ final class RuleRows {
     Long n = row.getInt64(l.transactionsIndex);
     if (items == null || support == null || count == null || n == null) {
       String field =
-          items == null ? ITEMSETS : support == null ? SUPPORT : count == null ? COUNT
-              : TRANSACTIONS;
+          items == null
+              ? ITEMSETS
+              : support == null ? SUPPORT : count == null ? COUNT : TRANSACTIONS;
       throw badRow(l, key, row, "'" + field + "' is null");
     }
     if (items.isEmpty()) {
@@ -345,8 +391,18 @@ final class RuleRows {
     }
     double expected = count / (double) n;
     if (!(Math.abs(support - expected) <= SUPPORT_TOLERANCE * expected)) {
-      throw badRow(l, key, row, "support " + support + " is not count / transactions = " + count
-          + " / " + n + " = " + expected);
+      throw badRow(
+          l,
+          key,
+          row,
+          "support "
+              + support
+              + " is not count / transactions = "
+              + count
+              + " / "
+              + n
+              + " = "
+              + expected);
     }
     return KV.of(key, Row.withSchema(l.valueSchema).attachValues(Arrays.asList(values), count, n));
   }
@@ -355,7 +411,10 @@ final class RuleRows {
     StringBuilder fields = new StringBuilder();
     Schema schema = row.getSchema();
     for (int i = 0; i < schema.getFieldCount(); i++) {
-      fields.append(i == 0 ? "{" : ", ").append(schema.getField(i).getName()).append('=')
+      fields
+          .append(i == 0 ? "{" : ", ")
+          .append(schema.getField(i).getName())
+          .append('=')
           .append((Object) row.getValue(i));
     }
     return new IllegalArgumentException(
@@ -400,15 +459,17 @@ final class RuleRows {
    * The itemsets of one group as a compact {@link Itemsets}, with the item value of each dense id.
    *
    * <p>Items get dense ids in ascending order of their values (names, or int ids), so the rules,
-   * and the order of the items inside each, depend only on the group's itemsets, never on the
-   * order in which they arrive; the itemsets are put in canonical order (by length, then
+   * and the order of the items inside each, depend only on the group's itemsets, never on the order
+   * in which they arrive; the itemsets are put in canonical order (by length, then
    * lexicographically), so the order of the rules is deterministic too.
    */
   static final class GroupItemsets {
     final Layout layout;
     final Row key;
+
     /** Item ids ascending with their values; names are the values' {@code toString()}. */
     final Itemsets itemsets;
+
     /** The item value (String or Integer) of each dense id, ascending. */
     final Object[] items;
 
@@ -422,8 +483,8 @@ final class RuleRows {
     /**
      * Collects a group's value rows (as {@link RuleRows#keyed} made them) in one pass.
      *
-     * @throws IllegalArgumentException if the rows disagree on the number of transactions,
-     *     naming the group and both values
+     * @throws IllegalArgumentException if the rows disagree on the number of transactions, naming
+     *     the group and both values
      */
     static GroupItemsets collect(Layout l, Row key, Iterable<Row> rows) {
       // One pass: items get provisional ids in order of first appearance.
@@ -442,9 +503,18 @@ final class RuleRows {
           n = t;
         } else if (t != n) {
           throw new IllegalArgumentException(
-              "The itemsets of " + l.describe(key) + " disagree on the number of transactions"
-                  + " they were mined from: " + n + " for itemset " + first.getArray(0) + ", "
-                  + t + " for itemset " + itemset.getArray(0) + ". All the itemsets of a group"
+              "The itemsets of "
+                  + l.describe(key)
+                  + " disagree on the number of transactions"
+                  + " they were mined from: "
+                  + n
+                  + " for itemset "
+                  + first.getArray(0)
+                  + ", "
+                  + t
+                  + " for itemset "
+                  + itemset.getArray(0)
+                  + ". All the itemsets of a group"
                   + " must come from one mining run (support = count / transactions).");
         }
         Collection<Object> its = itemset.getArray(0);
@@ -494,12 +564,12 @@ final class RuleRows {
     }
 
     /**
-     * Generates the rules with {@code rules} and hands each to {@code out} as an output row, in
-     * the miner's deterministic order.
+     * Generates the rules with {@code rules} and hands each to {@code out} as an output row, in the
+     * miner's deterministic order.
      *
      * @return the number of rules
-     * @throws IllegalArgumentException if a subset of an itemset is missing or an itemset is
-     *     listed twice, naming it and the group
+     * @throws IllegalArgumentException if a subset of an itemset is missing or an itemset is listed
+     *     twice, naming it and the group
      */
     long emitRules(RuleMiner rules, Consumer<Row> out) {
       final Object[] values = items;
@@ -541,7 +611,10 @@ final class RuleRows {
     final int max = Integer.MAX_VALUE - 16;
     if (minSize > max) {
       throw new IllegalStateException(
-          "Array of " + minSize + " elements exceeds the maximum of " + max
+          "Array of "
+              + minSize
+              + " elements exceeds the maximum of "
+              + max
               + ": a group has too many itemsets for one worker.");
     }
     return (int) Math.min(Math.max(minSize, current + (current >> 1) + 8L), max);

@@ -19,12 +19,11 @@ import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.testing.CoderProperties;
 import org.apache.beam.sdk.util.CoderUtils;
+import org.apache.beam.sdk.util.VarInt;
 import org.apache.beam.sdk.util.common.ElementByteSizeObserver;
 import org.junit.jupiter.api.Test;
 
-/**
- * The accumulators (Basket, GroupBaskets), their coders and the CombineFns, without a pipeline.
- */
+/** The accumulators (Basket, GroupBaskets), their coders and the CombineFns, without a pipeline. */
 class GroupBasketsTest {
   private static final KeyKind INT = KeyKind.INTEGER;
   private static final KeyKind STR = KeyKind.STRING;
@@ -133,10 +132,7 @@ class GroupBasketsTest {
   @Test
   void addBuildsAFirstAppearanceDictionaryAndSortedTransactions() {
     GroupBaskets g =
-        of(
-            Basket.ofStrings("milk", "bread"),
-            Basket.ofStrings(),
-            Basket.ofStrings("eggs", "milk"));
+        of(Basket.ofStrings("milk", "bread"), Basket.ofStrings(), Basket.ofStrings("eggs", "milk"));
     assertEquals(3, g.size(), "the empty basket is a transaction");
     assertEquals(3, g.nItems());
     assertEquals(4, g.nEntries());
@@ -370,5 +366,43 @@ class GroupBasketsTest {
             + RamUsage.longs(big.nItems());
     assertEquals(bound, big.ramBytesUsed());
     assertTrue(Arrays.asList(INT, STR).contains(big.kind()));
+  }
+
+  @Test
+  void aGroupPastTheArrayLimitFailsNamingTheLimitAndTheRemedy() throws Exception {
+    long max = GroupBaskets.MAX_ENTRIES;
+    GroupBaskets.checkCapacity(max, max); // the largest group that fits
+    for (long[] bad :
+        new long[][] {
+          {1, max + 1},
+          {max + 1, 1},
+          {1, (long) Integer.MAX_VALUE + Integer.MAX_VALUE}, // a sum that overflows an int
+          {1, -1}
+        }) {
+      String msg =
+          assertThrows(
+                  IllegalStateException.class, () -> GroupBaskets.checkCapacity(bad[0], bad[1]))
+              .getMessage();
+      assertTrue(msg.contains("at most " + max), msg);
+      assertTrue(msg.contains("Split the group"), msg);
+      assertTrue(msg.contains(Long.toString(bad[1])), msg);
+    }
+    // decoding a header that claims more transactions than fit fails before allocating
+    ByteArrayOutputStream header = new ByteArrayOutputStream();
+    header.write(0); // INTEGER keys
+    VarInt.encode(0, header); // no items
+    VarInt.encode(Integer.MAX_VALUE, header); // transactions
+    assertThrows(
+        IllegalStateException.class,
+        () -> GroupBaskets.coder().decode(new ByteArrayInputStream(header.toByteArray())));
+    ByteArrayOutputStream events = new ByteArrayOutputStream();
+    events.write(0);
+    events.write(1);
+    VarInt.encode(0, events);
+    VarInt.encode(0, events);
+    VarInt.encode(Integer.MAX_VALUE, events); // pairs
+    assertThrows(
+        IllegalStateException.class,
+        () -> GroupEvents.coder().decode(new ByteArrayInputStream(events.toByteArray())));
   }
 }

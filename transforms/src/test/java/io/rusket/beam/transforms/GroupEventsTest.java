@@ -126,9 +126,12 @@ class GroupEventsTest {
       coder.registerByteSizeObserver(v, size);
       size.advance();
       assertEquals(CoderUtils.encodeToByteArray(coder, v).length, size.total, "size estimate");
-      GroupEvents decoded = CoderUtils.decodeFromByteArray(coder, CoderUtils.encodeToByteArray(coder, v));
+      GroupEvents decoded =
+          CoderUtils.decodeFromByteArray(coder, CoderUtils.encodeToByteArray(coder, v));
       assertEquals(v.toBaskets(), decoded.toBaskets());
-      decoded.add(decoded.txnKind() == INT ? (Object) 1L : "x", decoded.itemKind() == INT ? (Object) 2L : "y");
+      decoded.add(
+          decoded.txnKind() == INT ? (Object) 1L : "x",
+          decoded.itemKind() == INT ? (Object) 2L : "y");
     }
     CoderProperties.coderSerializable(coder);
     coder.verifyDeterministic();
@@ -143,10 +146,24 @@ class GroupEventsTest {
     byte[] bytes = CoderUtils.encodeToByteArray(GroupEvents.coder(), g);
     assertArrayEquals(
         new byte[] {
-          0, 1, // kinds INTEGER, STRING
-          2, (byte) 0xAC, 2, 7, // 2 transactions: 300 (VarLong), 7
-          2, 1, 'a', 1, 'b', // 2 items
-          3, 0, 0, 1, 0, 0, 1 // 3 pairs
+          0,
+          1, // kinds INTEGER, STRING
+          2,
+          (byte) 0xAC,
+          2,
+          7, // 2 transactions: 300 (VarLong), 7
+          2,
+          1,
+          'a',
+          1,
+          'b', // 2 items
+          3,
+          0,
+          0,
+          1,
+          0,
+          0,
+          1 // 3 pairs
         },
         bytes);
     Coder<GroupEvents> coder = GroupEvents.coder();
