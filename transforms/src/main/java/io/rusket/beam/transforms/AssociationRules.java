@@ -66,14 +66,38 @@ public final class AssociationRules extends PTransform<PCollection<Row>, PCollec
   private final RuleMetric metric;
   private final double minThreshold;
 
-  private AssociationRules(RuleMetric metric, double minThreshold) {
-    this.metric = metric;
-    this.minThreshold = minThreshold;
+  private AssociationRules(Builder b) {
+    this.metric = b.metric;
+    this.minThreshold = b.minThreshold;
+  }
+
+  private Builder toBuilder() {
+    return new Builder().metric(metric).minThreshold(minThreshold);
+  }
+
+  /** Makes copies with one setting changed: {@code toBuilder().x(v).build()}. */
+  private static final class Builder {
+    private RuleMetric metric = DEFAULT_METRIC;
+    private double minThreshold = DEFAULT_MIN_THRESHOLD;
+
+    private Builder metric(RuleMetric metric) {
+      this.metric = metric;
+      return this;
+    }
+
+    private Builder minThreshold(double minThreshold) {
+      this.minThreshold = minThreshold;
+      return this;
+    }
+
+    private AssociationRules build() {
+      return new AssociationRules(this);
+    }
   }
 
   /** Rules with the default metric and threshold: confidence at least 0.8. */
   public static AssociationRules create() {
-    return new AssociationRules(DEFAULT_METRIC, DEFAULT_MIN_THRESHOLD);
+    return new Builder().build();
   }
 
   /**
@@ -83,7 +107,7 @@ public final class AssociationRules extends PTransform<PCollection<Row>, PCollec
    */
   public AssociationRules withMetric(RuleMetric m) {
     RuleRows.checkConfig(m, minThreshold);
-    return new AssociationRules(m, minThreshold);
+    return toBuilder().metric(m).build();
   }
 
   /**
@@ -102,7 +126,7 @@ public final class AssociationRules extends PTransform<PCollection<Row>, PCollec
    */
   public AssociationRules withMinThreshold(double t) {
     RuleRows.checkConfig(metric, t);
-    return new AssociationRules(metric, t);
+    return toBuilder().minThreshold(t).build();
   }
 
   /** The metric that selects rules. */

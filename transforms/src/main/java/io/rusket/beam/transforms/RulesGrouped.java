@@ -97,10 +97,39 @@ public final class RulesGrouped extends PTransform<PCollection<Row>, PCollection
   private final RuleMetric metric;
   private final double minThreshold;
 
-  private RulesGrouped(String groupColumn, RuleMetric metric, double minThreshold) {
-    this.groupColumn = groupColumn;
-    this.metric = metric;
-    this.minThreshold = minThreshold;
+  private RulesGrouped(Builder b) {
+    this.groupColumn = b.groupColumn;
+    this.metric = b.metric;
+    this.minThreshold = b.minThreshold;
+  }
+
+  private Builder toBuilder() {
+    return new Builder(groupColumn).metric(metric).minThreshold(minThreshold);
+  }
+
+  /** Makes copies with one setting changed: {@code toBuilder().x(v).build()}. */
+  private static final class Builder {
+    private final String groupColumn;
+    private RuleMetric metric = DEFAULT_METRIC;
+    private double minThreshold = DEFAULT_MIN_THRESHOLD;
+
+    private Builder(String groupColumn) {
+      this.groupColumn = groupColumn;
+    }
+
+    private Builder metric(RuleMetric metric) {
+      this.metric = metric;
+      return this;
+    }
+
+    private Builder minThreshold(double minThreshold) {
+      this.minThreshold = minThreshold;
+      return this;
+    }
+
+    private RulesGrouped build() {
+      return new RulesGrouped(this);
+    }
   }
 
   /**
@@ -116,7 +145,7 @@ public final class RulesGrouped extends PTransform<PCollection<Row>, PCollection
               + (groupColumn == null ? "null" : "''")
               + ". It must be the non-empty name of the input field that identifies the group.");
     }
-    return new RulesGrouped(groupColumn, DEFAULT_METRIC, DEFAULT_MIN_THRESHOLD);
+    return new Builder(groupColumn).build();
   }
 
   /**
@@ -126,7 +155,7 @@ public final class RulesGrouped extends PTransform<PCollection<Row>, PCollection
    */
   public RulesGrouped withMetric(RuleMetric m) {
     RuleRows.checkConfig(m, minThreshold);
-    return new RulesGrouped(groupColumn, m, minThreshold);
+    return toBuilder().metric(m).build();
   }
 
   /**
@@ -147,7 +176,7 @@ public final class RulesGrouped extends PTransform<PCollection<Row>, PCollection
    */
   public RulesGrouped withMinThreshold(double t) {
     RuleRows.checkConfig(metric, t);
-    return new RulesGrouped(groupColumn, metric, t);
+    return toBuilder().minThreshold(t).build();
   }
 
   /** The input field that identifies the group. */
