@@ -52,6 +52,10 @@ final class MineEachGroupFn extends DoFn<KV<Row, GroupBaskets>, Row> {
     this.threads = threads;
   }
 
+  /**
+   * Builds the miner on the worker. Its thread count is the configured {@code threadsPerGroup}
+   * (default 1), never a core count taken from the machine that built the pipeline.
+   */
   @Setup
   public void setup() {
     ItemsetMiner m = ItemsetMiner.minSupport(minSupport).withMethod(method).withThreads(threads);

@@ -102,7 +102,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * — in parallel).
  *
  * <p>Metrics (namespace {@value #METRICS_NAMESPACE}): counters {@code groupsMined}, {@code
- * transactions}, {@code itemsetsEmitted}; distribution {@code miningMillis}, per group.
+ * transactions}, {@code itemsetsEmitted}; distribution {@code miningMillis}, per group; for events,
+ * counter {@code bundleFlushes} (accumulators sent on early by the bundle budget) and distribution
+ * {@code bundleBytes} (the per-bundle accumulators' estimated size at its peaks).
  */
 public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<Row>> {
   /** Default minimum support, as mlxtend's {@code fpgrowth}: 0.5. */
