@@ -23,8 +23,8 @@ import org.apache.beam.sdk.util.VarInt;
  *
  * <p>Encoded by {@link #coder()}: a kind byte, the number of keys as a VarInt, then for integer
  * keys the first key as a VarLong and each later key as its (positive) gap to the previous one, or
- * for string keys each key as a VarInt byte length and its UTF-8 bytes ({@link
- * KeyDictionary#writeString}).
+ * for string keys each key as a VarInt byte length and its UTF-8 bytes (as {@code StringUtf8Coder}
+ * writes a nested string).
  */
 public final class Basket {
   private final KeyKind kind;

@@ -38,10 +38,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * canonical forms are {@link #equals equal}. {@code equals} itself is structural.
  *
  * <p>Memory: 4 bytes per item occurrence, 4 per transaction, and the keys (8 bytes each, or the
- * strings), plus a lookup table from key to id while baskets are being added (a {@link
- * KeyDictionary}). One group holds at most {@link #MAX_ENTRIES} transactions and as many
- * (transaction, item) entries: past that, adding, merging or decoding fails with a message that
- * says so and how to split the group ({@link #checkCapacity}).
+ * strings), plus a lookup table from key to id while baskets are being added (a {@code
+ * KeyDictionary}). One group holds at most {@code MAX_ENTRIES} (2<sup>31</sup> - 18) transactions
+ * and as many (transaction, item) entries: past that, adding, merging or decoding fails with a
+ * message that says so and how to split the group ({@code checkCapacity}).
  *
  * <p>Encoded by {@link #coder()}, see {@link Coder} for the layout.
  */
@@ -148,7 +148,7 @@ public final class GroupBaskets {
    * this.
    *
    * @throws IllegalArgumentException if the basket's kind differs from this group's
-   * @throws IllegalStateException if the group would outgrow its arrays ({@link #checkCapacity})
+   * @throws IllegalStateException if the group would outgrow its arrays ({@code checkCapacity})
    */
   public GroupBaskets add(Basket basket) {
     if (basket.kind() != dict.kind()) {
@@ -176,7 +176,7 @@ public final class GroupBaskets {
    * dictionary; returns this.
    *
    * @throws IllegalArgumentException if the kinds differ
-   * @throws IllegalStateException if the group would outgrow its arrays ({@link #checkCapacity})
+   * @throws IllegalStateException if the group would outgrow its arrays ({@code checkCapacity})
    */
   public GroupBaskets addAll(GroupBaskets other) {
     if (other.kind() != kind()) {

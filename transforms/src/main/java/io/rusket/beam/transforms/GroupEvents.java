@@ -35,8 +35,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * sharding of the events.
  *
  * <p>Memory: 8 bytes per event (two int ids), the keys (8 bytes each for integers, or the strings),
- * and while events are being added a lookup table from key to id per dictionary (two {@link
- * KeyDictionary KeyDictionaries}). {@link #ramBytesUsed()} estimates it in constant time.
+ * and while events are being added a lookup table from key to id per dictionary (two {@code
+ * KeyDictionary}s). {@link #ramBytesUsed()} estimates it in constant time.
  *
  * <p>Encoded by {@link #coder()}, see {@link Coder} for the layout.
  */
@@ -100,7 +100,7 @@ public final class GroupEvents {
    * this.
    *
    * @throws IllegalArgumentException for a null key or one of the wrong kind
-   * @throws IllegalStateException if the group would outgrow its arrays ({@link
+   * @throws IllegalStateException if the group would outgrow its arrays ({@code
    *     GroupBaskets#checkCapacity})
    */
   public GroupEvents add(Object txn, Object item) {
@@ -117,7 +117,7 @@ public final class GroupEvents {
    * these; returns this.
    *
    * @throws IllegalArgumentException if the kinds differ
-   * @throws IllegalStateException if the group would outgrow its arrays ({@link
+   * @throws IllegalStateException if the group would outgrow its arrays ({@code
    *     GroupBaskets#checkCapacity})
    */
   public GroupEvents addAll(GroupEvents other) {

@@ -98,11 +98,9 @@ final class KeyItemsetsByGroupFn extends DoFn<Row, KV<Row, Row>> {
     StringBuilder fields = new StringBuilder();
     Schema schema = row.getSchema();
     for (int i = 0; i < schema.getFieldCount(); i++) {
-      fields
-          .append(i == 0 ? "{" : ", ")
-          .append(schema.getField(i).getName())
-          .append('=')
-          .append((Object) row.getValue(i));
+      Object value = row.getValue(i);
+      fields.append(i == 0 ? "{" : ", ").append(schema.getField(i).getName()).append('=');
+      fields.append(value);
     }
     return new IllegalArgumentException(
         "Invalid itemset row in " + l.describe(key) + ": " + what + ". Row: " + fields + "}");
