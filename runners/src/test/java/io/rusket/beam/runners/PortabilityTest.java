@@ -135,7 +135,7 @@ class PortabilityTest {
                     .apply(MineGrouped.byColumn(ShopData.STORE).withMinSupport(0.2)));
     assertTrue(t.transformUrns().contains(PTransformTranslation.COMBINE_PER_KEY_TRANSFORM_URN),
         t.transformUrns()::toString);
-    assertCoders(t, "GroupBaskets$Coder", "ItemSet$Coder");
+    assertCoders(t, "GroupBaskets$Coder", "Basket$Coder");
   }
 
   @Test

@@ -1,7 +1,7 @@
 package io.rusket.beam.transforms;
 
-import io.rusket.beam.miner.RuleMiner;
 import io.rusket.beam.miner.RuleMetric;
+import io.rusket.beam.miner.RuleMiner;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PCollection;
@@ -14,19 +14,18 @@ import org.apache.beam.sdk.values.Row;
  * field.
  *
  * <p><b>Input</b>: Rows with {@code support DOUBLE}, {@code itemsets ARRAY<STRING>} (or {@code
- * ARRAY<INT32>} item ids), {@code count INT64} and {@code transactions INT64} (N, the same in
- * every row, so that {@code support = count / transactions}). Fields are found by name; other
- * fields are ignored.
+ * ARRAY<INT32>} item ids), {@code count INT64} and {@code transactions INT64} (N, the same in every
+ * row, so that {@code support = count / transactions}). Fields are found by name; other fields are
+ * ignored.
  *
  * <p><b>Output</b>: one Row per rule: {@code antecedents} and {@code consequents} ({@code
- * ARRAY<STRING>}, or {@code ARRAY<INT32>} for int items; items ascending), then one {@code
- * DOUBLE} per {@link RuleMetric}, named by {@link RuleMetric#columnName()}, in enum order
- * (antecedent_support, consequent_support, support, confidence, lift, representativity,
- * leverage, conviction, zhangs_metric, jaccard, certainty, kulczynski).
+ * ARRAY<STRING>}, or {@code ARRAY<INT32>} for int items; items ascending), then one {@code DOUBLE}
+ * per {@link RuleMetric}, named by {@link RuleMetric#columnName()}, in enum order
+ * (antecedent_support, consequent_support, support, confidence, lift, representativity, leverage,
+ * conviction, zhangs_metric, jaccard, certainty, kulczynski).
  *
- * <p>The rules and their values are exactly those of the miner's {@link
- * RuleMiner} run on the itemsets (same code), whatever the order or
- * sharding of the input.
+ * <p>The rules and their values are exactly those of the miner's {@link RuleMiner} run on the
+ * itemsets (same code), whatever the order or sharding of the input.
  *
  * <p>Example of use:
  *
@@ -36,9 +35,9 @@ import org.apache.beam.sdk.values.Row;
  * }</pre>
  *
  * <p><b>Memory</b>: all the itemsets go to one key, so they must fit in the memory of a single
- * worker, as compact int arrays (4 bytes per item of every itemset and 12 bytes per itemset,
- * twice while they are put in canonical order) plus each distinct item once and the miner's index
- * (8 to 16 bytes per itemset). The rules are never held: each is output as it is generated.
+ * worker, as compact int arrays (4 bytes per item of every itemset and 12 bytes per itemset, twice
+ * while they are put in canonical order) plus each distinct item once and the miner's index (8 to
+ * 16 bytes per itemset). The rules are never held: each is output as it is generated.
  *
  * <p>Every non-empty subset of every itemset must be present; input errors (a missing subset, a
  * null, rows that disagree on {@code transactions}, ...) fail the pipeline with a message naming
@@ -56,12 +55,10 @@ public final class AssociationRules extends PTransform<PCollection<Row>, PCollec
   private static final long serialVersionUID = 1L;
 
   /** Default metric: {@link RuleMetric#CONFIDENCE}, as mlxtend's {@code metric="confidence"}. */
-  public static final RuleMetric DEFAULT_METRIC =
-      RuleMiner.DEFAULT_METRIC;
+  public static final RuleMetric DEFAULT_METRIC = RuleMiner.DEFAULT_METRIC;
 
   /** Default threshold: 0.8, as mlxtend's {@code min_threshold=0.8}. */
-  public static final double DEFAULT_MIN_THRESHOLD =
-      RuleMiner.DEFAULT_MIN_THRESHOLD;
+  public static final double DEFAULT_MIN_THRESHOLD = RuleMiner.DEFAULT_MIN_THRESHOLD;
 
   /** Namespace of this transform's Beam metrics. */
   public static final String METRICS_NAMESPACE = "AssociationRules";
@@ -69,14 +66,38 @@ public final class AssociationRules extends PTransform<PCollection<Row>, PCollec
   private final RuleMetric metric;
   private final double minThreshold;
 
-  private AssociationRules(RuleMetric metric, double minThreshold) {
-    this.metric = metric;
-    this.minThreshold = minThreshold;
+  private AssociationRules(Builder b) {
+    this.metric = b.metric;
+    this.minThreshold = b.minThreshold;
+  }
+
+  private Builder toBuilder() {
+    return new Builder().metric(metric).minThreshold(minThreshold);
+  }
+
+  /** Makes copies with one setting changed: {@code toBuilder().x(v).build()}. */
+  private static final class Builder {
+    private RuleMetric metric = DEFAULT_METRIC;
+    private double minThreshold = DEFAULT_MIN_THRESHOLD;
+
+    private Builder metric(RuleMetric metric) {
+      this.metric = metric;
+      return this;
+    }
+
+    private Builder minThreshold(double minThreshold) {
+      this.minThreshold = minThreshold;
+      return this;
+    }
+
+    private AssociationRules build() {
+      return new AssociationRules(this);
+    }
   }
 
   /** Rules with the default metric and threshold: confidence at least 0.8. */
   public static AssociationRules create() {
-    return new AssociationRules(DEFAULT_METRIC, DEFAULT_MIN_THRESHOLD);
+    return new Builder().build();
   }
 
   /**
@@ -86,7 +107,7 @@ public final class AssociationRules extends PTransform<PCollection<Row>, PCollec
    */
   public AssociationRules withMetric(RuleMetric m) {
     RuleRows.checkConfig(m, minThreshold);
-    return new AssociationRules(m, minThreshold);
+    return toBuilder().metric(m).build();
   }
 
   /**
@@ -105,7 +126,7 @@ public final class AssociationRules extends PTransform<PCollection<Row>, PCollec
    */
   public AssociationRules withMinThreshold(double t) {
     RuleRows.checkConfig(metric, t);
-    return new AssociationRules(metric, t);
+    return toBuilder().minThreshold(t).build();
   }
 
   /** The metric that selects rules. */

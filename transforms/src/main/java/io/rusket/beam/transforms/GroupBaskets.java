@@ -1,12 +1,11 @@
 package io.rusket.beam.transforms;
 
+import io.rusket.beam.miner.ArrayUtil;
 import io.rusket.beam.miner.TransactionDb;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.CustomCoder;
@@ -16,8 +15,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * All the transactions of one group, held compactly: an item dictionary (local dense id ↔ item key)
  * and the transactions as compressed sparse rows of local ids. This is the accumulator of {@link
- * MineGrouped.BasketsToGroupFn}, the output of {@link MineGrouped.EventsToGroupFn}, and the value
- * {@link MineGrouped} mines per group.
+ * BasketToGroupFn}, the output of {@link EventsToGroupFn}, and the value {@link MineGrouped} mines
+ * per group.
  *
  * <p>Invariants:
  *
@@ -39,24 +38,19 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * canonical forms are {@link #equals equal}. {@code equals} itself is structural.
  *
  * <p>Memory: 4 bytes per item occurrence, 4 per transaction, and the keys (8 bytes each, or the
- * strings), plus a lookup table from key to id while baskets are being added.
+ * strings), plus a lookup table from key to id while baskets are being added (a {@code
+ * KeyDictionary}). One group holds at most {@code MAX_ENTRIES} (2<sup>31</sup> - 18) transactions
+ * and as many (transaction, item) entries: past that, adding, merging or decoding fails with a
+ * message that says so and how to split the group ({@code checkCapacity}).
  *
  * <p>Encoded by {@link #coder()}, see {@link Coder} for the layout.
  */
 public final class GroupBaskets {
-  private final ItemSet.Kind kind;
+  /** Most transactions, and most (transaction, item) entries, one group holds. */
+  static final long MAX_ENTRIES = ArrayUtil.MAX_ARRAY_LENGTH - 1L;
 
-  // Dictionary (D1, D2).
-  private int nItems;
-
-  /** Keys when kind is INTEGER, else null; slots [0, nItems) in use. */
-  private long[] longKeys;
-
-  /** Keys when kind is STRING, else null; slots [0, nItems) in use. */
-  private String[] stringKeys;
-
-  /** Derived key → id lookup (Long or String keys); null until needed, dropped by compact(). */
-  private @Nullable HashMap<Object, Integer> index;
+  /** Items (D1, D2). */
+  private final KeyDictionary dict;
 
   // Transactions (T1, T2).
   private int size;
@@ -67,18 +61,8 @@ public final class GroupBaskets {
   /** Slots [0, offsets[size]) in use. */
   private int[] items;
 
-  private GroupBaskets(
-      ItemSet.Kind kind,
-      int nItems,
-      long[] longKeys,
-      String[] stringKeys,
-      int size,
-      int[] offsets,
-      int[] items) {
-    this.kind = kind;
-    this.nItems = nItems;
-    this.longKeys = longKeys;
-    this.stringKeys = stringKeys;
+  private GroupBaskets(KeyDictionary dict, int size, int[] offsets, int[] items) {
+    this.dict = dict;
     this.size = size;
     this.offsets = offsets;
     this.items = items;
@@ -88,33 +72,37 @@ public final class GroupBaskets {
    * Wraps arrays that already satisfy the invariants (D1, D2, T1, T2), without copying or checking
    * them: for {@link GroupEvents#toBaskets()}, which builds them so.
    */
-  static GroupBaskets wrap(
-      ItemSet.Kind kind,
-      int nItems,
-      long @Nullable [] longKeys,
-      String @Nullable [] stringKeys,
-      int size,
-      int[] offsets,
-      int[] items) {
-    return new GroupBaskets(kind, nItems, longKeys, stringKeys, size, offsets, items);
+  static GroupBaskets wrap(KeyDictionary dict, int size, int[] offsets, int[] items) {
+    return new GroupBaskets(dict, size, offsets, items);
   }
 
   /** No transactions, with keys of the given kind: the identity of {@link #addAll}. */
-  public static GroupBaskets empty(ItemSet.Kind kind) {
+  public static GroupBaskets empty(KeyKind kind) {
     Objects.requireNonNull(kind, "kind");
-    return new GroupBaskets(
-        kind,
-        0,
-        kind == ItemSet.Kind.INTEGER ? new long[8] : null,
-        kind == ItemSet.Kind.STRING ? new String[8] : null,
-        0,
-        new int[8],
-        new int[16]);
+    return new GroupBaskets(KeyDictionary.empty(kind), 0, new int[8], new int[16]);
+  }
+
+  /**
+   * Checks that a group of {@code transactions} transactions holding {@code entries} (transaction,
+   * item) entries fits in this class's int-indexed arrays.
+   *
+   * @throws IllegalStateException if not, naming the limit and what to do
+   */
+  static void checkCapacity(long transactions, long entries) {
+    if (transactions > MAX_ENTRIES || entries > MAX_ENTRIES || transactions < 0 || entries < 0) {
+      throw new IllegalStateException(
+          String.format(
+              "A group of %d transactions holding %d (transaction, item) entries is too large:"
+                  + " one group holds at most %d of each (int-indexed arrays, about 8 GiB of"
+                  + " item ids). Split the group: add a field to the group key, or window the"
+                  + " input.",
+              transactions, entries, MAX_ENTRIES));
+    }
   }
 
   /** The kind of the item keys. */
-  public ItemSet.Kind kind() {
-    return kind;
+  public KeyKind kind() {
+    return dict.kind();
   }
 
   /** Number of transactions, N. */
@@ -124,7 +112,7 @@ public final class GroupBaskets {
 
   /** Number of distinct items. */
   public int nItems() {
-    return nItems;
+    return dict.size();
   }
 
   /** Number of (transaction, item) entries. */
@@ -134,16 +122,16 @@ public final class GroupBaskets {
 
   /** The integer key of local id {@code id}. */
   public long longKey(int id) {
-    checkKind(ItemSet.Kind.INTEGER);
+    checkKind(KeyKind.INTEGER);
     checkId(id);
-    return longKeys[id];
+    return dict.longKey(id);
   }
 
   /** The string key of local id {@code id}. */
   public String stringKey(int id) {
-    checkKind(ItemSet.Kind.STRING);
+    checkKind(KeyKind.STRING);
     checkId(id);
-    return stringKeys[id];
+    return dict.stringKey(id);
   }
 
   /** A copy of the local ids of transaction {@code t}, ascending. */
@@ -160,17 +148,24 @@ public final class GroupBaskets {
    * this.
    *
    * @throws IllegalArgumentException if the basket's kind differs from this group's
+   * @throws IllegalStateException if the group would outgrow its arrays ({@code checkCapacity})
    */
-  public GroupBaskets add(ItemSet basket) {
-    if (basket.kind() != kind) {
+  public GroupBaskets add(Basket basket) {
+    if (basket.kind() != dict.kind()) {
       throw new IllegalArgumentException(
-          "A basket of " + basket.kind() + " keys cannot join a group of " + kind + " keys");
+          "A basket of " + basket.kind() + " keys cannot join a group of " + dict.kind() + " keys");
     }
     int len = basket.size();
     int start = beginTransaction(len);
-    for (int k = 0; k < len; k++) {
-      items[start + k] =
-          kind == ItemSet.Kind.INTEGER ? idOf(basket.longKey(k)) : idOf(basket.stringKey(k));
+    final int[] its = items;
+    if (dict.kind() == KeyKind.INTEGER) {
+      for (int k = 0; k < len; k++) {
+        its[start + k] = dict.add(basket.longKey(k));
+      }
+    } else {
+      for (int k = 0; k < len; k++) {
+        its[start + k] = dict.add(basket.stringKey(k));
+      }
     }
     endTransaction(start, len, false);
     return this;
@@ -181,21 +176,20 @@ public final class GroupBaskets {
    * dictionary; returns this.
    *
    * @throws IllegalArgumentException if the kinds differ
+   * @throws IllegalStateException if the group would outgrow its arrays ({@code checkCapacity})
    */
   public GroupBaskets addAll(GroupBaskets other) {
-    if (other.kind != kind) {
+    if (other.kind() != kind()) {
       throw new IllegalArgumentException(
-          "A group of " + other.kind + " keys cannot merge into a group of " + kind + " keys");
+          "A group of " + other.kind() + " keys cannot merge into a group of " + kind() + " keys");
     }
     if (other == this) {
       other = copy();
     }
-    final int m = other.nItems;
-    int[] remap = new int[m];
+    checkCapacity((long) size + other.size, nEntries() + other.nEntries());
+    final int[] remap = dict.addAll(other.dict);
     boolean identity = true;
-    for (int id = 0; id < m; id++) {
-      remap[id] =
-          kind == ItemSet.Kind.INTEGER ? idOf(other.longKeys[id]) : idOf(other.stringKeys[id]);
+    for (int id = 0; id < remap.length; id++) {
       identity &= remap[id] == id;
     }
     final int[] oOffsets = other.offsets;
@@ -207,8 +201,9 @@ public final class GroupBaskets {
       if (identity) {
         System.arraycopy(oItems, from, items, start, len);
       } else {
+        final int[] its = items;
         for (int k = 0; k < len; k++) {
-          items[start + k] = remap[oItems[from + k]];
+          its[start + k] = remap[oItems[from + k]];
         }
       }
       endTransaction(start, len, identity);
@@ -218,31 +213,10 @@ public final class GroupBaskets {
 
   /** The canonical form of these baskets (see the class comment); this is left unchanged. */
   public GroupBaskets canonical() {
-    final int m = nItems;
-    Integer[] byKey = new Integer[m];
-    for (int i = 0; i < m; i++) {
-      byKey[i] = i;
-    }
-    if (kind == ItemSet.Kind.INTEGER) {
-      Arrays.sort(byKey, (a, b) -> Long.compare(longKeys[a], longKeys[b]));
-    } else {
-      Arrays.sort(byKey, (a, b) -> stringKeys[a].compareTo(stringKeys[b]));
-    }
-    int[] rank = new int[m];
-    long[] newLongs = kind == ItemSet.Kind.INTEGER ? new long[m] : null;
-    String[] newStrings = kind == ItemSet.Kind.STRING ? new String[m] : null;
-    for (int r = 0; r < m; r++) {
-      int old = byKey[r];
-      rank[old] = r;
-      if (newLongs != null) {
-        newLongs[r] = longKeys[old];
-      } else {
-        newStrings[r] = stringKeys[old];
-      }
-    }
-    // Remap every transaction in place in a scratch copy, re-sorting each (T2).
+    final int[] rank = dict.ascendingRanks();
+    // Remap every transaction in a scratch copy, re-sorting each (T2).
     final int entries = offsets[size];
-    int[] remapped = new int[entries];
+    final int[] remapped = new int[entries];
     for (int i = 0; i < entries; i++) {
       remapped[i] = rank[items[i]];
     }
@@ -250,14 +224,12 @@ public final class GroupBaskets {
       sortRange(remapped, offsets[t], offsets[t + 1]);
     }
     // Sort the transactions lexicographically (shorter first on a common prefix).
-    Integer[] order = new Integer[size];
+    int[] order = new int[size];
     for (int t = 0; t < size; t++) {
       order[t] = t;
     }
+    sortTransactions(order, remapped, offsets);
     final int[] offs = offsets;
-    Arrays.sort(
-        order,
-        (a, b) -> Arrays.compare(remapped, offs[a], offs[a + 1], remapped, offs[b], offs[b + 1]));
     int[] newOffsets = new int[size + 1];
     int[] newItems = new int[entries];
     int fill = 0;
@@ -268,21 +240,12 @@ public final class GroupBaskets {
       fill += len;
       newOffsets[t + 1] = fill;
     }
-    return new GroupBaskets(kind, m, newLongs, newStrings, size, newOffsets, newItems);
+    return new GroupBaskets(dict.permuted(rank), size, newOffsets, newItems);
   }
 
   /** True if local ids follow ascending key order, as in the canonical form. */
   public boolean keysAscending() {
-    for (int i = 1; i < nItems; i++) {
-      boolean ascending =
-          kind == ItemSet.Kind.INTEGER
-              ? longKeys[i - 1] < longKeys[i]
-              : stringKeys[i - 1].compareTo(stringKeys[i]) < 0;
-      if (!ascending) {
-        return false;
-      }
-    }
-    return true;
+    return dict.isAscending();
   }
 
   /**
@@ -293,62 +256,40 @@ public final class GroupBaskets {
     return TransactionDb.fromCsr(
         Arrays.copyOf(offsets, size + 1),
         Arrays.copyOf(items, offsets[size]),
-        kind == ItemSet.Kind.STRING ? Arrays.copyOf(stringKeys, nItems) : null);
+        kind() == KeyKind.STRING ? dict.stringKeys() : null);
   }
 
   /** Trims the arrays to their contents and drops the lookup table; returns this. */
   public GroupBaskets compact() {
-    index = null;
     offsets = Arrays.copyOf(offsets, size + 1);
     items = Arrays.copyOf(items, offsets[size]);
-    if (kind == ItemSet.Kind.INTEGER) {
-      longKeys = Arrays.copyOf(longKeys, nItems);
-    } else {
-      stringKeys = Arrays.copyOf(stringKeys, nItems);
-    }
+    dict.trim();
     return this;
   }
 
   /** A deep copy (without the lookup table). */
   public GroupBaskets copy() {
     return new GroupBaskets(
-        kind,
-        nItems,
-        longKeys == null ? null : Arrays.copyOf(longKeys, nItems),
-        stringKeys == null ? null : Arrays.copyOf(stringKeys, nItems),
-        size,
-        Arrays.copyOf(offsets, size + 1),
-        Arrays.copyOf(items, offsets[size]));
+        dict.copy(), size, Arrays.copyOf(offsets, size + 1), Arrays.copyOf(items, offsets[size]));
   }
 
-  /** Approximate heap footprint in bytes, lookup table included. */
+  /** Approximate heap footprint in bytes, lookup table included; constant time. */
   public long ramBytesUsed() {
-    long bytes = 64 + 16 + 4L * offsets.length + 16 + 4L * items.length;
-    if (kind == ItemSet.Kind.INTEGER) {
-      bytes += 16 + 8L * longKeys.length;
-    } else {
-      bytes += 16 + 8L * stringKeys.length;
-      for (int i = 0; i < nItems; i++) {
-        bytes += 40 + stringKeys[i].length();
-      }
-    }
-    if (index != null) {
-      bytes += 48L * index.size() + 8L * index.size() * 2;
-    }
-    return bytes;
+    return RamUsage.OBJECT_HEADER
+        + 16
+        + RamUsage.ints(offsets.length)
+        + RamUsage.ints(items.length)
+        + dict.ramBytesUsed();
   }
 
   // ------------------------------------------------------------------------------------------
 
   /** Reserves room for a transaction of up to {@code len} ids; returns where it starts. */
   private int beginTransaction(int len) {
-    if (size + 2 > offsets.length) {
-      offsets = Arrays.copyOf(offsets, grow(offsets.length, size + 2L));
-    }
     int start = offsets[size];
-    if (start + (long) len > items.length) {
-      items = Arrays.copyOf(items, grow(items.length, (long) start + len));
-    }
+    checkCapacity(size + 1L, (long) start + len);
+    offsets = ArrayUtil.grow(offsets, size + 2L);
+    items = ArrayUtil.grow(items, (long) start + len);
     return start;
   }
 
@@ -362,48 +303,6 @@ public final class GroupBaskets {
       sortRange(items, start, end);
     }
     offsets[++size] = end;
-  }
-
-  /** Looks up or adds an integer key (D1). */
-  private int idOf(long key) {
-    HashMap<Object, Integer> ix = index();
-    Integer id = ix.get(key);
-    if (id == null) {
-      id = nItems;
-      if (nItems == longKeys.length) {
-        longKeys = Arrays.copyOf(longKeys, grow(longKeys.length, nItems + 1L));
-      }
-      longKeys[nItems++] = key;
-      ix.put(key, id);
-    }
-    return id;
-  }
-
-  /** Looks up or adds a string key (D1). */
-  private int idOf(String key) {
-    HashMap<Object, Integer> ix = index();
-    Integer id = ix.get(key);
-    if (id == null) {
-      id = nItems;
-      if (nItems == stringKeys.length) {
-        stringKeys = Arrays.copyOf(stringKeys, grow(stringKeys.length, nItems + 1L));
-      }
-      stringKeys[nItems++] = key;
-      ix.put(key, id);
-    }
-    return id;
-  }
-
-  private HashMap<Object, Integer> index() {
-    HashMap<Object, Integer> ix = index;
-    if (ix == null) {
-      ix = new HashMap<>(Math.max(16, nItems * 2));
-      for (int i = 0; i < nItems; i++) {
-        ix.put(kind == ItemSet.Kind.INTEGER ? (Object) longKeys[i] : stringKeys[i], i);
-      }
-      index = ix;
-    }
-    return ix;
   }
 
   /** Sorts {@code a[from, to)} ascending; transactions are short, so insertion sort for those. */
@@ -423,31 +322,53 @@ public final class GroupBaskets {
     }
   }
 
-  /** A larger capacity, at least {@code min}, with an overflow guard. */
-  private static int grow(int current, long min) {
-    if (min > Integer.MAX_VALUE - 8) {
-      throw new IllegalStateException(
-          "A group is too large for one array: it needs "
-              + min
-              + " slots (at most "
-              + (Integer.MAX_VALUE - 8)
-              + "); split the group into smaller ones");
+  /**
+   * Sorts transaction indices by the lexicographic order of their ids ({@code data[offs[t],
+   * offs[t+1])}), a merge sort on primitive ints.
+   */
+  private static void sortTransactions(int[] order, int[] data, int[] offs) {
+    int n = order.length;
+    int[] buf = new int[n];
+    for (int width = 1; width < n; width <<= 1) {
+      for (int lo = 0; lo < n - width; lo += width << 1) {
+        int mid = lo + width;
+        int hi = (int) Math.min((long) lo + (width << 1), n);
+        int i = lo;
+        int j = mid;
+        int w = lo;
+        while (i < mid && j < hi) {
+          int a = order[i];
+          int b = order[j];
+          if (Arrays.compare(data, offs[a], offs[a + 1], data, offs[b], offs[b + 1]) <= 0) {
+            buf[w++] = a;
+            i++;
+          } else {
+            buf[w++] = b;
+            j++;
+          }
+        }
+        while (i < mid) {
+          buf[w++] = order[i++];
+        }
+        while (j < hi) {
+          buf[w++] = order[j++];
+        }
+        System.arraycopy(buf, lo, order, lo, hi - lo);
+      }
     }
-    long next = Math.max(min, current + (current >> 1) + 8L);
-    return (int) Math.min(next, Integer.MAX_VALUE - 8);
   }
 
-  private void checkKind(ItemSet.Kind expected) {
-    if (kind != expected) {
+  private void checkKind(KeyKind expected) {
+    if (kind() != expected) {
       throw new IllegalArgumentException(
-          "This group holds " + kind + " keys, not " + expected + " keys");
+          "This group holds " + kind() + " keys, not " + expected + " keys");
     }
   }
 
   private void checkId(int id) {
-    if (id < 0 || id >= nItems) {
+    if (id < 0 || id >= dict.size()) {
       throw new IllegalArgumentException(
-          "Invalid item id: " + id + ". Valid range is [0, " + nItems + ").");
+          "Invalid item id: " + id + ". Valid range is [0, " + dict.size() + ").");
     }
   }
 
@@ -456,7 +377,7 @@ public final class GroupBaskets {
    * transactions in the same order. Compare {@link #canonical()} forms for equality of content.
    */
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     if (this == o) {
       return true;
     }
@@ -464,26 +385,15 @@ public final class GroupBaskets {
       return false;
     }
     GroupBaskets other = (GroupBaskets) o;
-    return kind == other.kind
-        && nItems == other.nItems
-        && size == other.size
-        && (kind == ItemSet.Kind.INTEGER
-            ? Arrays.equals(longKeys, 0, nItems, other.longKeys, 0, nItems)
-            : Arrays.equals(stringKeys, 0, nItems, other.stringKeys, 0, nItems))
+    return size == other.size
+        && dict.equals(other.dict)
         && Arrays.equals(offsets, 0, size + 1, other.offsets, 0, size + 1)
         && Arrays.equals(items, 0, offsets[size], other.items, 0, offsets[size]);
   }
 
   @Override
   public int hashCode() {
-    int h = 31 * kind.ordinal() + size;
-    for (int i = 0; i < nItems; i++) {
-      h =
-          31 * h
-              + (kind == ItemSet.Kind.INTEGER
-                  ? Long.hashCode(longKeys[i])
-                  : stringKeys[i].hashCode());
-    }
+    int h = 31 * dict.hashCode() + size;
     for (int t = 1; t <= size; t++) {
       h = 31 * h + offsets[t];
     }
@@ -499,7 +409,7 @@ public final class GroupBaskets {
         new StringBuilder("GroupBaskets{transactions=")
             .append(size)
             .append(", items=")
-            .append(nItems)
+            .append(dict.size())
             .append(", entries=")
             .append(offsets[size])
             .append(", [");
@@ -512,10 +422,7 @@ public final class GroupBaskets {
         if (i > offsets[t]) {
           sb.append(", ");
         }
-        sb.append(
-            kind == ItemSet.Kind.INTEGER
-                ? Long.toString(longKeys[items[i]])
-                : stringKeys[items[i]]);
+        sb.append(dict.keyString(items[i]));
       }
       sb.append(']');
     }
@@ -554,13 +461,8 @@ public final class GroupBaskets {
       if (value == null) {
         throw new CoderException("cannot encode a null GroupBaskets");
       }
-      out.write(value.kind.ordinal());
-      VarInt.encode(value.nItems, out);
-      ItemSet.Coder.encodeKeys(
-          value.kind == ItemSet.Kind.INTEGER ? value.longKeys : null,
-          value.stringKeys,
-          value.nItems,
-          out);
+      KeyDictionary.encodeKind(value.kind(), out);
+      value.dict.encode(out);
       VarInt.encode(value.size, out);
       final int[] offs = value.offsets;
       final int[] its = value.items;
@@ -576,20 +478,24 @@ public final class GroupBaskets {
 
     @Override
     public GroupBaskets decode(InputStream in) throws IOException {
-      ItemSet.Kind kind = ItemSet.Coder.decodeKind(in);
-      int m = checkCount(VarInt.decodeInt(in), "nItems");
-      long[] longKeys = kind == ItemSet.Kind.INTEGER ? new long[m] : null;
-      String[] stringKeys = kind == ItemSet.Kind.STRING ? new String[m] : null;
-      ItemSet.Coder.decodeKeys(longKeys, stringKeys, m, in);
-      int n = checkCount(VarInt.decodeInt(in), "size");
+      KeyKind kind = KeyDictionary.decodeKind(in);
+      KeyDictionary dict = KeyDictionary.decode(kind, in);
+      final int m = dict.size();
+      int n = VarInt.decodeInt(in);
+      if (n < 0) {
+        throw new CoderException("corrupt GroupBaskets: size " + n);
+      }
+      checkCapacity(n, 0);
       int[] offsets = new int[n + 1];
-      int[] items = new int[Math.max(16, n * 2)];
+      int[] items = new int[(int) Math.min(1L << 20, Math.max(16, 2L * n))];
       int fill = 0;
       for (int t = 0; t < n; t++) {
-        int len = checkCount(VarInt.decodeInt(in), "transaction length");
-        if (fill + (long) len > items.length) {
-          items = Arrays.copyOf(items, grow(items.length, (long) fill + len));
+        int len = VarInt.decodeInt(in);
+        if (len < 0) {
+          throw new CoderException("corrupt GroupBaskets: transaction length " + len);
         }
+        checkCapacity(n, (long) fill + len);
+        items = ArrayUtil.grow(items, (long) fill + len);
         int prev = 0;
         for (int k = 0; k < len; k++) {
           int gap = VarInt.decodeInt(in);
@@ -603,15 +509,7 @@ public final class GroupBaskets {
         }
         offsets[t + 1] = fill;
       }
-      return new GroupBaskets(
-          kind, m, longKeys, stringKeys, n, offsets, Arrays.copyOf(items, fill));
-    }
-
-    private static int checkCount(int v, String what) throws CoderException {
-      if (v < 0) {
-        throw new CoderException("corrupt GroupBaskets: " + what + " " + v);
-      }
-      return v;
+      return new GroupBaskets(dict, n, offsets, Arrays.copyOf(items, fill));
     }
 
     /** Deterministic: structurally equal values encode to the same bytes. */
@@ -634,15 +532,7 @@ public final class GroupBaskets {
       if (value == null) {
         throw new CoderException("cannot encode a null GroupBaskets");
       }
-      long bytes = 1 + VarInt.getLength(value.nItems) + VarInt.getLength(value.size);
-      for (int i = 0; i < value.nItems; i++) {
-        if (value.kind == ItemSet.Kind.INTEGER) {
-          bytes += VarInt.getLength(value.longKeys[i]);
-        } else {
-          int utf8 = value.stringKeys[i].getBytes(StandardCharsets.UTF_8).length;
-          bytes += VarInt.getLength(utf8) + utf8;
-        }
-      }
+      long bytes = 1 + value.dict.encodedSize() + VarInt.getLength(value.size);
       final int[] offs = value.offsets;
       final int[] its = value.items;
       for (int t = 0; t < value.size; t++) {
@@ -657,7 +547,7 @@ public final class GroupBaskets {
     }
 
     @Override
-    public boolean equals(Object o) {
+    public boolean equals(@Nullable Object o) {
       return o instanceof Coder;
     }
 

@@ -1,36 +1,21 @@
 package io.rusket.beam.transforms;
 
 import io.rusket.beam.miner.ItemsetMiner;
-import io.rusket.beam.miner.ItemsetSink;
 import io.rusket.beam.miner.Method;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
-import java.util.function.Consumer;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.RowCoder;
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Distribution;
-import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.Field;
-import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
 import org.apache.beam.sdk.transforms.Combine;
-import org.apache.beam.sdk.transforms.Combine.CombineFn;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.display.DisplayData;
-import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
@@ -87,27 +72,28 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <p><b>Shape.</b> The Rows of each group are accumulated by one {@link Combine#perKey} keyed by
  * the group alone ("AccumulateGroups"), which runners can build map-side and merge: one-hot Rows
- * become baskets ("ToBaskets") gathered by {@link BasketsToGroupFn} into a compact {@link
- * GroupBaskets}; events are gathered into a {@link GroupEvents} per group — a transaction
+ * become {@link Basket baskets} ("ToBaskets") gathered by {@link BasketToGroupFn} into a compact
+ * {@link GroupBaskets}; events are gathered into a {@link GroupEvents} per group — a transaction
  * dictionary, an item dictionary and the (transaction, item) id pairs — first per bundle
  * ("KeyByGroup", so that runners without combiner lifting do not shuffle every event), then merged
  * by {@link EventsToGroupFn}, which assembles the transactions only at the end: the events of one
- * transaction may be anywhere in the input and in any shard. Each group is then mined by a DoFn ("MineEachGroup")
- * that emits its rows as the miner finds them, without collecting them. Groups are mined in
- * parallel by the runner; each group on {@link #withThreadsPerGroup(int) one thread} by default.
- * Works per window.
+ * transaction may be anywhere in the input and in any shard. Each group is then mined by a DoFn
+ * ("MineEachGroup") that emits its rows as the miner finds them, without collecting them. Groups
+ * are mined in parallel by the runner; each group on {@link #withThreadsPerGroup(int) one thread}
+ * by default (a count set here, never the launching machine's cores). Works per window.
  *
- * <p><b>Memory.</b> All the data of one group, as compact int arrays, must fit in the memory of
- * one worker: for one-hot input roughly 4 bytes per item occurrence plus 4 bytes per transaction;
- * for events roughly 8 bytes per event (repeats included until the accumulator is compacted) plus
- * the transaction keys, with a lookup table per distinct transaction and item key while events are
+ * <p><b>Memory.</b> All the data of one group, as compact int arrays, must fit in the memory of one
+ * worker: for one-hot input roughly 4 bytes per item occurrence plus 4 bytes per transaction; for
+ * events roughly 8 bytes per event (repeats included until the accumulator is compacted) plus the
+ * transaction keys, with a lookup table per distinct transaction and item key while events are
  * added, and 8 more bytes per event while the group's transactions are assembled; in both cases
  * plus the item names (or 8 bytes per integer item), and while mining, the miner's structures for
- * that group (of the same order). The raw Rows of a group are never held together, and the
- * itemsets are emitted one by one, so a huge result need not fit. A heavily skewed input (one group
- * far larger than the others) works as long as its largest group fits; that group is mined by one
- * worker. Before the shuffle, each bundle holds at most about 8 MiB of event pairs per group and
- * window (2<sup>20</sup> events, then they are sent on).
+ * that group (of the same order). The raw Rows of a group are never held together, and the itemsets
+ * are emitted one by one, so a huge result need not fit. A heavily skewed input (one group far
+ * larger than the others) works as long as its largest group fits; that group is mined by one
+ * worker. Before the shuffle, the per-bundle accumulators of events, all groups and windows
+ * together, hold at most about {@link #withMaxBundleBytes(long) maxBundleBytes} (default {@value
+ * #DEFAULT_MAX_BUNDLE_BYTES} bytes, 64 MiB): past it, the largest are sent on early.
  *
  * <p><b>References.</b> J. Han, J. Pei, Y. Yin, "Mining Frequent Patterns without Candidate
  * Generation", SIGMOD 2000 (FP-Growth). M. J. Zaki, "Scalable Algorithms for Association Mining",
@@ -116,7 +102,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * — in parallel).
  *
  * <p>Metrics (namespace {@value #METRICS_NAMESPACE}): counters {@code groupsMined}, {@code
- * transactions}, {@code itemsetsEmitted}; distribution {@code miningMillis}, per group.
+ * transactions}, {@code itemsetsEmitted}; distribution {@code miningMillis}, per group; for events,
+ * counter {@code bundleFlushes} (accumulators sent on early by the bundle budget) and distribution
+ * {@code bundleBytes} (the per-bundle accumulators' estimated size at its peaks).
  */
 public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<Row>> {
   /** Default minimum support, as mlxtend's {@code fpgrowth}: 0.5. */
@@ -130,6 +118,12 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
 
   /** By default each group is mined on one thread: the runner parallelises across groups. */
   public static final int DEFAULT_THREADS_PER_GROUP = 1;
+
+  /**
+   * By default the per-bundle accumulators of events (all groups and windows of a bundle together)
+   * hold at most 64 MiB before the largest are sent on.
+   */
+  public static final long DEFAULT_MAX_BUNDLE_BYTES = 64L << 20;
 
   /** Output field: the itemset's support within its group, {@code DOUBLE}. */
   public static final String SUPPORT_FIELD = ItemsetSchema.SUPPORT;
@@ -174,6 +168,9 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
   private final boolean itemNames;
   private final int threadsPerGroup;
 
+  /** Events only: the byte budget of the per-bundle accumulators. */
+  private final long maxBundleBytes;
+
   private MineGrouped(Builder b) {
     this.format = b.format;
     this.groupField = b.groupField;
@@ -185,6 +182,7 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
     this.maxLen = b.maxLen;
     this.itemNames = b.itemNames;
     this.threadsPerGroup = b.threadsPerGroup;
+    this.maxBundleBytes = b.maxBundleBytes;
   }
 
   private Builder toBuilder() {
@@ -203,6 +201,7 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
     private @Nullable Integer maxLen;
     private boolean itemNames = DEFAULT_ITEM_NAMES;
     private int threadsPerGroup = DEFAULT_THREADS_PER_GROUP;
+    private long maxBundleBytes = DEFAULT_MAX_BUNDLE_BYTES;
 
     private Builder(Format format, String groupField) {
       this.format = format;
@@ -219,6 +218,7 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
       maxLen = t.maxLen;
       itemNames = t.itemNames;
       threadsPerGroup = t.threadsPerGroup;
+      maxBundleBytes = t.maxBundleBytes;
     }
 
     private Builder eventFields(String transactionField, String itemField) {
@@ -254,6 +254,11 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
 
     private Builder threadsPerGroup(int threadsPerGroup) {
       this.threadsPerGroup = threadsPerGroup;
+      return this;
+    }
+
+    private Builder maxBundleBytes(long maxBundleBytes) {
+      this.maxBundleBytes = maxBundleBytes;
       return this;
     }
 
@@ -357,6 +362,31 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
   }
 
   /**
+   * Events input only: the memory budget, in bytes, of the accumulators that gather events per
+   * group before the shuffle, for all the groups and windows of a bundle together (default {@value
+   * #DEFAULT_MAX_BUNDLE_BYTES}, 64 MiB). When the estimate of their size passes it, the largest are
+   * sent on early, which costs only more, smaller partial accumulators for the combine to merge;
+   * the result is the same. The estimate counts array capacities and keys, not Java's own overhead
+   * of the rows being read.
+   *
+   * @throws IllegalArgumentException for one-hot input or a budget below 1
+   */
+  public MineGrouped withMaxBundleBytes(long maxBundleBytes) {
+    if (format != Format.EVENTS) {
+      throw new IllegalArgumentException(
+          "withMaxBundleBytes applies to events input (MineGrouped.events): one-hot rows are"
+              + " combined one basket at a time");
+    }
+    if (maxBundleBytes < 1) {
+      throw new IllegalArgumentException(
+          String.format(
+              "Invalid maxBundleBytes: %s. Valid range is [1, %s].",
+              maxBundleBytes, Long.MAX_VALUE));
+    }
+    return toBuilder().maxBundleBytes(maxBundleBytes).build();
+  }
+
+  /**
    * One-hot input only: the item fields, in the order that gives their ids (by default every field
    * but the group field, in schema order). Other fields of the input are ignored.
    *
@@ -413,6 +443,11 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
     return threadsPerGroup;
   }
 
+  /** The byte budget of the per-bundle event accumulators (events input). */
+  public long getMaxBundleBytes() {
+    return maxBundleBytes;
+  }
+
   /**
    * The output schema for a group field: the group field, {@code support DOUBLE}, {@code itemsets
    * ARRAY<STRING>} (or {@code ARRAY<INT32>} when {@code itemNames} is false), {@code count INT64},
@@ -448,7 +483,7 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
     Schema outSchema = outputSchema(group, itemNames);
 
     PCollection<KV<Row, GroupBaskets>> groups;
-    ItemSet.Kind kind;
+    KeyKind kind;
     String[] columnNames = null;
     if (format == Format.ONE_HOT) {
       List<String> columns = resolveItemColumns(schema);
@@ -457,7 +492,7 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
       for (int j = 0; j < indices.length; j++) {
         indices[j] = schema.indexOf(columnNames[j]);
       }
-      kind = ItemSet.Kind.INTEGER;
+      kind = KeyKind.INTEGER;
       groups =
           input
               .apply(
@@ -465,8 +500,8 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
                   ParDo.of(
                       new OneHotToBasketsFn(
                           groupField, schema.indexOf(groupField), columnNames, indices, keySchema)))
-              .setCoder(KvCoder.of(keyCoder, ItemSet.coder()))
-              .apply("AccumulateGroups", Combine.perKey(new BasketsToGroupFn(kind)));
+              .setCoder(KvCoder.of(keyCoder, Basket.coder()))
+              .apply("AccumulateGroups", Combine.perKey(new BasketToGroupFn(kind)));
     } else {
       Field txn = requireField(schema, transactionField, "Transaction");
       Field item = requireField(schema, itemField, "Item");
@@ -480,11 +515,9 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
                     + " integer item field, but item field '%s' is STRING",
                 itemField));
       }
-      kind = stringItems ? ItemSet.Kind.STRING : ItemSet.Kind.INTEGER;
-      ItemSet.Kind txnKind =
-          txn.getType().getTypeName() == TypeName.STRING
-              ? ItemSet.Kind.STRING
-              : ItemSet.Kind.INTEGER;
+      kind = stringItems ? KeyKind.STRING : KeyKind.INTEGER;
+      KeyKind txnKind =
+          txn.getType().getTypeName() == TypeName.STRING ? KeyKind.STRING : KeyKind.INTEGER;
       groups =
           input
               .apply(
@@ -500,7 +533,8 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
                           kind,
                           !itemNames,
                           keySchema,
-                          txnKind)))
+                          txnKind,
+                          maxBundleBytes)))
               .setCoder(KvCoder.of(keyCoder, GroupEvents.coder()))
               .apply("AccumulateGroups", Combine.perKey(new EventsToGroupFn(txnKind, kind)));
     }
@@ -613,6 +647,11 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
         .add(
             DisplayData.item("threadsPerGroup", threadsPerGroup)
                 .withLabel("Mining threads per group"));
+    if (format == Format.EVENTS) {
+      builder.add(
+          DisplayData.item("maxBundleBytes", maxBundleBytes)
+              .withLabel("Memory budget of the per-bundle event accumulators (bytes)"));
+    }
   }
 
   // ------------------------------------------------------------------------------------------
@@ -622,466 +661,17 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
    * The CombineFn that accumulates the baskets of one group into a {@link GroupBaskets}; its output
    * is the {@link GroupBaskets#canonical() canonical} form.
    */
-  public static BasketsToGroupFn groupCombineFn(ItemSet.Kind kind) {
-    return new BasketsToGroupFn(kind);
+  public static BasketToGroupFn groupCombineFn(KeyKind kind) {
+    return new BasketToGroupFn(kind);
   }
 
   /**
    * The CombineFn that accumulates the long-format events of one group into a {@link GroupEvents}
-   * and outputs its transactions as {@link GroupBaskets} ({@link GroupEvents#toBaskets()}: the
-   * same for any order and sharding of the events). Its inputs are partial {@link GroupEvents} of
-   * the group (as many as wanted, down to one per event), with keys of the given kinds.
+   * and outputs its transactions as {@link GroupBaskets} ({@link GroupEvents#toBaskets()}: the same
+   * for any order and sharding of the events). Its inputs are partial {@link GroupEvents} of the
+   * group (as many as wanted, down to one per event), with keys of the given kinds.
    */
-  public static EventsToGroupFn eventsCombineFn(ItemSet.Kind txnKind, ItemSet.Kind itemKind) {
+  public static EventsToGroupFn eventsCombineFn(KeyKind txnKind, KeyKind itemKind) {
     return new EventsToGroupFn(txnKind, itemKind);
-  }
-
-  /**
-   * Accumulates (transaction, item) events of one group into a {@link GroupEvents}: a transaction
-   * dictionary, an item dictionary and the pairs of ids; merging remaps both dictionaries. The
-   * events of one transaction may be in any accumulator; transactions are assembled, and repeated
-   * pairs removed, only in {@link #extractOutput}.
-   */
-  public static final class EventsToGroupFn
-      extends CombineFn<GroupEvents, GroupEvents, GroupBaskets> {
-    private final ItemSet.Kind txnKind;
-    private final ItemSet.Kind itemKind;
-
-    EventsToGroupFn(ItemSet.Kind txnKind, ItemSet.Kind itemKind) {
-      this.txnKind = Objects.requireNonNull(txnKind, "txnKind");
-      this.itemKind = Objects.requireNonNull(itemKind, "itemKind");
-    }
-
-    @Override
-    public GroupEvents createAccumulator() {
-      return GroupEvents.empty(txnKind, itemKind);
-    }
-
-    @Override
-    public GroupEvents addInput(GroupEvents accumulator, GroupEvents events) {
-      return accumulator.addAll(events);
-    }
-
-    @Override
-    public GroupEvents mergeAccumulators(Iterable<GroupEvents> accumulators) {
-      Iterator<GroupEvents> it = accumulators.iterator();
-      if (!it.hasNext()) {
-        return createAccumulator();
-      }
-      GroupEvents first = it.next();
-      while (it.hasNext()) {
-        first.addAll(it.next());
-      }
-      return first;
-    }
-
-    @Override
-    public GroupBaskets extractOutput(GroupEvents accumulator) {
-      return accumulator.toBaskets();
-    }
-
-    @Override
-    public GroupEvents compact(GroupEvents accumulator) {
-      return accumulator.compact();
-    }
-
-    @Override
-    public Coder<GroupEvents> getAccumulatorCoder(
-        CoderRegistry registry, Coder<GroupEvents> inputCoder) {
-      return GroupEvents.coder();
-    }
-
-    @Override
-    public Coder<GroupBaskets> getDefaultOutputCoder(
-        CoderRegistry registry, Coder<GroupEvents> inputCoder) {
-      return GroupBaskets.coder();
-    }
-
-    @Override
-    public void populateDisplayData(DisplayData.Builder builder) {
-      super.populateDisplayData(builder);
-      builder
-          .add(DisplayData.item("transactionKind", txnKind.name()).withLabel("Transaction keys"))
-          .add(DisplayData.item("itemKind", itemKind.name()).withLabel("Item keys"));
-    }
-  }
-
-  /**
-   * Accumulates the baskets of one group into a {@link GroupBaskets}; merging remaps item ids
-   * between the accumulators' dictionaries. The output is canonical, so it is the same for any
-   * order and sharding of the input.
-   */
-  public static final class BasketsToGroupFn
-      extends CombineFn<ItemSet, GroupBaskets, GroupBaskets> {
-    private final ItemSet.Kind kind;
-
-    BasketsToGroupFn(ItemSet.Kind kind) {
-      this.kind = Objects.requireNonNull(kind, "kind");
-    }
-
-    @Override
-    public GroupBaskets createAccumulator() {
-      return GroupBaskets.empty(kind);
-    }
-
-    @Override
-    public GroupBaskets addInput(GroupBaskets accumulator, ItemSet basket) {
-      return accumulator.add(basket);
-    }
-
-    @Override
-    public GroupBaskets mergeAccumulators(Iterable<GroupBaskets> accumulators) {
-      Iterator<GroupBaskets> it = accumulators.iterator();
-      if (!it.hasNext()) {
-        return createAccumulator();
-      }
-      GroupBaskets first = it.next();
-      while (it.hasNext()) {
-        first.addAll(it.next());
-      }
-      return first;
-    }
-
-    @Override
-    public GroupBaskets extractOutput(GroupBaskets accumulator) {
-      return accumulator.canonical();
-    }
-
-    @Override
-    public GroupBaskets compact(GroupBaskets accumulator) {
-      return accumulator.compact();
-    }
-
-    @Override
-    public Coder<GroupBaskets> getAccumulatorCoder(
-        CoderRegistry registry, Coder<ItemSet> inputCoder) {
-      return GroupBaskets.coder();
-    }
-
-    @Override
-    public Coder<GroupBaskets> getDefaultOutputCoder(
-        CoderRegistry registry, Coder<ItemSet> inputCoder) {
-      return GroupBaskets.coder();
-    }
-
-    @Override
-    public void populateDisplayData(DisplayData.Builder builder) {
-      super.populateDisplayData(builder);
-      builder.add(DisplayData.item("itemKind", kind.name()).withLabel("Item keys"));
-    }
-  }
-
-  // ------------------------------------------------------------------------------------------
-  // DoFns
-
-  /** Message of a bad value met while running: names the field, the value and the group. */
-  static IllegalArgumentException badValue(
-      String role,
-      String field,
-      @Nullable Object value,
-      String groupField,
-      @Nullable Object group,
-      String rule) {
-    return new IllegalArgumentException(
-        String.format(
-            "MineGrouped: invalid value %s in %s field '%s' of a row of group %s=%s: %s",
-            value, role, field, groupField, group, rule));
-  }
-
-  private static Object requireGroup(Row row, int groupIndex, String groupField) {
-    Object group = row.getValue(groupIndex);
-    if (group == null) {
-      throw new IllegalArgumentException(
-          String.format(
-              "MineGrouped: invalid value null in group field '%s': every row must belong to a"
-                  + " group (rows are never dropped silently)",
-              groupField));
-    }
-    return group;
-  }
-
-  /** One-hot Row → (group, basket of item column indices). */
-  static final class OneHotToBasketsFn extends DoFn<Row, KV<Row, ItemSet>> {
-    private static final String RULE =
-        "one-hot item fields must be 0 or 1 (or false/true); rows are never dropped silently";
-    private final String groupField;
-    private final int groupIndex;
-    private final String[] columnNames;
-    private final int[] columnIndices;
-    private final Schema keySchema;
-    private transient long[] buf;
-
-    OneHotToBasketsFn(
-        String groupField,
-        int groupIndex,
-        String[] columnNames,
-        int[] columnIndices,
-        Schema keySchema) {
-      this.groupField = groupField;
-      this.groupIndex = groupIndex;
-      this.columnNames = columnNames;
-      this.columnIndices = columnIndices;
-      this.keySchema = keySchema;
-    }
-
-    @Setup
-    public void setup() {
-      buf = new long[columnIndices.length];
-    }
-
-    @ProcessElement
-    public void processElement(@Element Row row, OutputReceiver<KV<Row, ItemSet>> out) {
-      Object group = requireGroup(row, groupIndex, groupField);
-      int k = 0;
-      for (int j = 0; j < columnIndices.length; j++) {
-        Object v = row.getValue(columnIndices[j]);
-        boolean set;
-        if (v instanceof Boolean) {
-          set = (Boolean) v;
-        } else if (v instanceof Number) {
-          long x = ((Number) v).longValue();
-          if (x != 0 && x != 1) {
-            throw badValue("item", columnNames[j], v, groupField, group, RULE);
-          }
-          set = x == 1;
-        } else {
-          throw badValue("item", columnNames[j], v, groupField, group, RULE);
-        }
-        if (set) {
-          buf[k++] = j;
-        }
-      }
-      out.output(KV.of(Row.withSchema(keySchema).attachValues(group), ItemSet.ofLongs(buf, k)));
-    }
-  }
-
-  /**
-   * Event Rows → (group, its events in this bundle as a {@link GroupEvents}), after checking each
-   * row's values: the map-side half of the combine, done here so that runners without combiner
-   * lifting (the DirectRunner) do not shuffle every event. One accumulator per group and window,
-   * emitted at the end of the bundle, or earlier when it reaches {@link #FLUSH_PAIRS} events.
-   */
-  static final class KeyEventsByGroupFn extends DoFn<Row, KV<Row, GroupEvents>> {
-    /** Events held per group and window before an early output: 8 MiB of pairs. */
-    static final int FLUSH_PAIRS = 1 << 20;
-
-    private final String groupField;
-    private final int groupIndex;
-    private final String transactionField;
-    private final int transactionIndex;
-    private final String itemField;
-    private final int itemIndex;
-    private final ItemSet.Kind kind;
-
-    /** Items become INT32 ids: integer items must fit. */
-    private final boolean int32Items;
-
-    private final Schema keySchema;
-    private final ItemSet.Kind txnKind;
-
-    /** This bundle's accumulators by (group value, window); insertion order, for determinism. */
-    private transient @Nullable LinkedHashMap<KV<Object, BoundedWindow>, GroupEvents> pending;
-
-    KeyEventsByGroupFn(
-        String groupField,
-        int groupIndex,
-        String transactionField,
-        int transactionIndex,
-        String itemField,
-        int itemIndex,
-        ItemSet.Kind kind,
-        boolean int32Items,
-        Schema keySchema,
-        ItemSet.Kind txnKind) {
-      this.groupField = groupField;
-      this.groupIndex = groupIndex;
-      this.transactionField = transactionField;
-      this.transactionIndex = transactionIndex;
-      this.itemField = itemField;
-      this.itemIndex = itemIndex;
-      this.kind = kind;
-      this.int32Items = int32Items;
-      this.keySchema = keySchema;
-      this.txnKind = txnKind;
-    }
-
-    @StartBundle
-    public void startBundle() {
-      pending = new LinkedHashMap<>();
-    }
-
-    @ProcessElement
-    public void processElement(
-        @Element Row row, BoundedWindow window, OutputReceiver<KV<Row, GroupEvents>> out) {
-      Object group = requireGroup(row, groupIndex, groupField);
-      Object txn = row.getValue(transactionIndex);
-      if (txn == null) {
-        throw badValue(
-            "transaction",
-            transactionField,
-            null,
-            groupField,
-            group,
-            "every event must name its transaction (rows are never dropped silently)");
-      }
-      Object item = row.getValue(itemIndex);
-      if (item == null) {
-        throw badValue(
-            "item",
-            itemField,
-            null,
-            groupField,
-            group,
-            "every event must name its item (rows are never dropped silently)");
-      }
-      if (kind == ItemSet.Kind.INTEGER && int32Items) {
-        long v = ((Number) item).longValue();
-        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-          throw badValue(
-              "item",
-              itemField,
-              item,
-              groupField,
-              group,
-              "withItemNames(false) outputs item values as INT32 ids, and this one does not fit");
-        }
-      }
-      KV<Object, BoundedWindow> key = KV.of(group, window);
-      GroupEvents acc = pending.get(key);
-      if (acc == null) {
-        acc = GroupEvents.empty(txnKind, kind);
-        pending.put(key, acc);
-      }
-      acc.add(txn, item);
-      if (acc.nPairs() >= FLUSH_PAIRS) {
-        pending.remove(key);
-        out.output(KV.of(Row.withSchema(keySchema).attachValues(group), acc.compact()));
-      }
-    }
-
-    @FinishBundle
-    public void finishBundle(FinishBundleContext c) {
-      for (Map.Entry<KV<Object, BoundedWindow>, GroupEvents> e : pending.entrySet()) {
-        BoundedWindow window = e.getKey().getValue();
-        c.output(
-            KV.of(
-                Row.withSchema(keySchema).attachValues(e.getKey().getKey()),
-                e.getValue().compact()),
-            window.maxTimestamp(),
-            window);
-      }
-      pending = null;
-    }
-  }
-
-  /** Mines one group's baskets and emits a Row per frequent itemset, as the miner finds it. */
-  static final class MineEachGroupFn extends DoFn<KV<Row, GroupBaskets>, Row> {
-    private final Counter groupsMined = Metrics.counter(METRICS_NAMESPACE, "groupsMined");
-    private final Counter transactions = Metrics.counter(METRICS_NAMESPACE, "transactions");
-    private final Counter itemsetsEmitted = Metrics.counter(METRICS_NAMESPACE, "itemsetsEmitted");
-    private final Distribution miningMillis =
-        Metrics.distribution(METRICS_NAMESPACE, "miningMillis");
-
-    private final Schema outSchema;
-
-    /** One-hot: the item column names, by column index; null for events. */
-    private final String @Nullable [] columnNames;
-
-    private final double minSupport;
-    private final Method method;
-    private final @Nullable Integer maxLen;
-    private final boolean itemNames;
-    private final int threads;
-    private transient ItemsetMiner miner;
-
-    MineEachGroupFn(
-        Schema outSchema,
-        String @Nullable [] columnNames,
-        double minSupport,
-        Method method,
-        @Nullable Integer maxLen,
-        boolean itemNames,
-        int threads) {
-      this.outSchema = outSchema;
-      this.columnNames = columnNames;
-      this.minSupport = minSupport;
-      this.method = method;
-      this.maxLen = maxLen;
-      this.itemNames = itemNames;
-      this.threads = threads;
-    }
-
-    @Setup
-    public void setup() {
-      ItemsetMiner m = ItemsetMiner.minSupport(minSupport).withMethod(method).withThreads(threads);
-      miner = maxLen == null ? m : m.withMaxLen(maxLen);
-    }
-
-    @ProcessElement
-    public void processElement(@Element KV<Row, GroupBaskets> e, OutputReceiver<Row> out) {
-      GroupBaskets g = e.getValue();
-      long start = System.nanoTime();
-      long emitted =
-          mineGroup(
-              e.getKey().getValue(0), g, miner, outSchema, columnNames, itemNames, out::output);
-      miningMillis.update((System.nanoTime() - start) / 1_000_000);
-      groupsMined.inc();
-      transactions.inc(g.size());
-      itemsetsEmitted.inc(emitted);
-    }
-  }
-
-  /**
-   * Mines one group and hands {@code out} a Row per frequent itemset as the miner finds it (on the
-   * calling thread), never collecting them.
-   *
-   * @param columnNames one-hot: the item column names, by column index; null for events
-   * @return the number of rows emitted
-   */
-  static long mineGroup(
-      Object group,
-      GroupBaskets baskets,
-      ItemsetMiner miner,
-      Schema outSchema,
-      String @Nullable [] columnNames,
-      boolean itemNames,
-      Consumer<Row> out) {
-    // Item ids must follow key order for a deterministic item order inside itemsets; the
-    // output of BasketsToGroupFn is canonical, so this copy is only for other callers.
-    GroupBaskets g = baskets.keysAscending() ? baskets : baskets.canonical();
-    final Object[] values = outputValues(g, columnNames, itemNames);
-    final Long n = (long) g.size();
-    final double nDouble = g.size();
-    return miner.mine(
-        g.toTransactionDb(),
-        ItemsetSink.sorted(
-            (items, length, count) -> {
-              Object[] itemset = new Object[length];
-              for (int k = 0; k < length; k++) {
-                itemset[k] = values[items[k]];
-              }
-              out.accept(
-                  Row.withSchema(outSchema)
-                      .attachValues(group, count / nDouble, Arrays.asList(itemset), count, n));
-            }));
-  }
-
-  /** What the output holds for each local item id: a name (String) or an id (Integer). */
-  private static Object[] outputValues(
-      GroupBaskets g, String @Nullable [] columnNames, boolean itemNames) {
-    Object[] values = new Object[g.nItems()];
-    for (int id = 0; id < values.length; id++) {
-      if (g.kind() == ItemSet.Kind.STRING) {
-        values[id] = g.stringKey(id);
-      } else {
-        long key = g.longKey(id);
-        if (columnNames != null) {
-          values[id] = itemNames ? columnNames[(int) key] : Integer.valueOf((int) key);
-        } else {
-          values[id] = itemNames ? Long.toString(key) : Integer.valueOf(Math.toIntExact(key));
-        }
-      }
-    }
-    return values;
   }
 }

@@ -1,7 +1,7 @@
 package io.rusket.beam.transforms;
 
-import io.rusket.beam.miner.RuleMiner;
 import io.rusket.beam.miner.RuleMetric;
+import io.rusket.beam.miner.RuleMiner;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PCollection;
@@ -9,9 +9,9 @@ import org.apache.beam.sdk.values.Row;
 
 /**
  * Association rules per group (store, region, customer segment): takes the frequent itemsets of
- * every group, as {@code MineGrouped} outputs them, and returns, for each group, every rule
- * {@code A → C} whose chosen metric is at least the threshold, with all twelve metrics computed
- * from that group's supports.
+ * every group, as {@code MineGrouped} outputs them, and returns, for each group, every rule {@code
+ * A → C} whose chosen metric is at least the threshold, with all twelve metrics computed from that
+ * group's supports.
  *
  * <p><b>Input</b>: Rows with the group field (any type usable as a grouping key), {@code support
  * DOUBLE}, {@code itemsets ARRAY<STRING>} (or {@code ARRAY<INT32>} item ids), {@code count INT64}
@@ -20,18 +20,17 @@ import org.apache.beam.sdk.values.Row;
  * ignored. Nothing else is needed: unlike the seed's {@code rules_grouped}, the per-group
  * transaction counts travel with the itemsets.
  *
- * <p><b>Output</b>: one Row per rule: the group field (same name and type), {@code antecedents}
- * and {@code consequents} ({@code ARRAY<STRING>}, or {@code ARRAY<INT32>} for int items; items
+ * <p><b>Output</b>: one Row per rule: the group field (same name and type), {@code antecedents} and
+ * {@code consequents} ({@code ARRAY<STRING>}, or {@code ARRAY<INT32>} for int items; items
  * ascending), then one {@code DOUBLE} per {@link RuleMetric}, named by {@link
  * RuleMetric#columnName()}, in this order: antecedent_support, consequent_support, support,
  * confidence, lift, representativity, leverage, conviction, zhangs_metric, jaccard, certainty,
  * kulczynski. A group with no rule above the threshold has no rows.
  *
- * <p>The rules and their metrics are those of the miner's {@link
- * RuleMiner} (mlxtend's formulas), run on each group's itemsets with
- * {@code N = transactions}: the same code computes them, so the values are identical to the bit.
- * Within a group, items get dense ids in ascending order of their names (or int ids), so the
- * output does not depend on the order or sharding of the input.
+ * <p>The rules and their metrics are those of the miner's {@link RuleMiner} (mlxtend's formulas),
+ * run on each group's itemsets with {@code N = transactions}: the same code computes them, so the
+ * values are identical to the bit. Within a group, items get dense ids in ascending order of their
+ * names (or int ids), so the output does not depend on the order or sharding of the input.
  *
  * <p>Example of use:
  *
@@ -44,38 +43,37 @@ import org.apache.beam.sdk.values.Row;
  * }</pre>
  *
  * <p><b>Memory</b>: all the itemsets of one group must fit in the memory of a single worker. They
- * are held as compact int arrays (4 bytes per item of every itemset and 12 bytes per itemset,
- * twice while they are put in canonical order) plus each distinct item value once, and the
- * miner's index adds 8 to 16 bytes per itemset. The rules are never held: each is output as soon
- * as it is generated.
+ * are held as compact int arrays (4 bytes per item of every itemset and 12 bytes per itemset, twice
+ * while they are put in canonical order) plus each distinct item value once, and the miner's index
+ * adds 8 to 16 bytes per itemset. The rules are never held: each is output as soon as it is
+ * generated.
  *
  * <p><b>Every non-empty subset of every itemset must be present</b> in its group, as {@code
- * MineGrouped} (or any frequent itemset miner, with or without a maximum length) outputs them:
- * the supports of the antecedent and the consequent are looked up there. Itemsets filtered by the
- * user (closed, maximal, a support band) make the pipeline fail with a message naming the missing
+ * MineGrouped} (or any frequent itemset miner, with or without a maximum length) outputs them: the
+ * supports of the antecedent and the consequent are looked up there. Itemsets filtered by the user
+ * (closed, maximal, a support band) make the pipeline fail with a message naming the missing
  * itemset and the group, as do the other input errors: a null field or item, an empty itemset, an
  * item listed twice in one itemset, an itemset listed twice in one group, {@code count} outside
- * {@code [1, transactions]}, a {@code support} that is not {@code count / transactions}, and
- * rows of one group that disagree on {@code transactions}. Nothing is silently dropped.
+ * {@code [1, transactions]}, a {@code support} that is not {@code count / transactions}, and rows
+ * of one group that disagree on {@code transactions}. Nothing is silently dropped.
  *
  * <p><b>Why GroupByKey and not {@code Combine.perKey}.</b> The steps are {@code KeyByGroup}
- * (validates each row and projects it to a compact value {@code (items, count, transactions)}
- * keyed by the group), {@code GroupItemsets} (a {@code GroupByKey}) and {@code GenerateRules}
- * (builds the group's compact {@link io.rusket.beam.miner.Itemsets} in one pass over its values
- * and streams the rules). A {@code CombineFn} would buy nothing here: rule generation needs all
- * the itemsets of a group at once (any itemset may hold the support a rule needs), so there is no
- * partial result to compute early, and since a group's itemsets are all distinct, a map-side
- * accumulator is exactly as large as the rows it absorbed, so combiner lifting would not shrink
- * the shuffle; merging accumulators would re-map each one's item dictionary at every merge; and
- * a {@code CombineFn} never sees its key, whereas every input error must name its group.
- * Contrast {@code MineGrouped}, where accumulating transactions into a compact structure is the
- * work itself.
+ * (validates each row and projects it to a compact value {@code (items, count, transactions)} keyed
+ * by the group), {@code GroupItemsets} (a {@code GroupByKey}) and {@code GenerateRules} (builds the
+ * group's compact {@link io.rusket.beam.miner.Itemsets} in one pass over its values and streams the
+ * rules). A {@code CombineFn} would buy nothing here: rule generation needs all the itemsets of a
+ * group at once (any itemset may hold the support a rule needs), so there is no partial result to
+ * compute early, and since a group's itemsets are all distinct, a map-side accumulator is exactly
+ * as large as the rows it absorbed, so combiner lifting would not shrink the shuffle; merging
+ * accumulators would re-map each one's item dictionary at every merge; and a {@code CombineFn}
+ * never sees its key, whereas every input error must name its group. Contrast {@code MineGrouped},
+ * where accumulating transactions into a compact structure is the work itself.
  *
- * <p><b>Metrics</b> (namespace {@value #METRICS_NAMESPACE}): counters {@code groups},
- * {@code itemsetsRead} and {@code rulesEmitted}.
+ * <p><b>Metrics</b> (namespace {@value #METRICS_NAMESPACE}): counters {@code groups}, {@code
+ * itemsetsRead} and {@code rulesEmitted}.
  *
- * <p>Windowing is that of {@link org.apache.beam.sdk.transforms.GroupByKey}: rules are computed
- * per group and window.
+ * <p>Windowing is that of {@link org.apache.beam.sdk.transforms.GroupByKey}: rules are computed per
+ * group and window.
  *
  * <p>References: Agrawal and Srikant, "Fast algorithms for mining association rules", Proc. 20th
  * VLDB, 1994, pp. 487–499 (rules from frequent itemsets); metric definitions as in mlxtend
@@ -87,12 +85,10 @@ public final class RulesGrouped extends PTransform<PCollection<Row>, PCollection
   private static final long serialVersionUID = 1L;
 
   /** Default metric: {@link RuleMetric#CONFIDENCE}, as mlxtend's {@code metric="confidence"}. */
-  public static final RuleMetric DEFAULT_METRIC =
-      RuleMiner.DEFAULT_METRIC;
+  public static final RuleMetric DEFAULT_METRIC = RuleMiner.DEFAULT_METRIC;
 
   /** Default threshold: 0.8, as mlxtend's {@code min_threshold=0.8}. */
-  public static final double DEFAULT_MIN_THRESHOLD =
-      RuleMiner.DEFAULT_MIN_THRESHOLD;
+  public static final double DEFAULT_MIN_THRESHOLD = RuleMiner.DEFAULT_MIN_THRESHOLD;
 
   /** Namespace of this transform's Beam metrics. */
   public static final String METRICS_NAMESPACE = "RulesGrouped";
@@ -101,10 +97,39 @@ public final class RulesGrouped extends PTransform<PCollection<Row>, PCollection
   private final RuleMetric metric;
   private final double minThreshold;
 
-  private RulesGrouped(String groupColumn, RuleMetric metric, double minThreshold) {
-    this.groupColumn = groupColumn;
-    this.metric = metric;
-    this.minThreshold = minThreshold;
+  private RulesGrouped(Builder b) {
+    this.groupColumn = b.groupColumn;
+    this.metric = b.metric;
+    this.minThreshold = b.minThreshold;
+  }
+
+  private Builder toBuilder() {
+    return new Builder(groupColumn).metric(metric).minThreshold(minThreshold);
+  }
+
+  /** Makes copies with one setting changed: {@code toBuilder().x(v).build()}. */
+  private static final class Builder {
+    private final String groupColumn;
+    private RuleMetric metric = DEFAULT_METRIC;
+    private double minThreshold = DEFAULT_MIN_THRESHOLD;
+
+    private Builder(String groupColumn) {
+      this.groupColumn = groupColumn;
+    }
+
+    private Builder metric(RuleMetric metric) {
+      this.metric = metric;
+      return this;
+    }
+
+    private Builder minThreshold(double minThreshold) {
+      this.minThreshold = minThreshold;
+      return this;
+    }
+
+    private RulesGrouped build() {
+      return new RulesGrouped(this);
+    }
   }
 
   /**
@@ -116,10 +141,11 @@ public final class RulesGrouped extends PTransform<PCollection<Row>, PCollection
   public static RulesGrouped byColumn(String groupColumn) {
     if (groupColumn == null || groupColumn.isEmpty()) {
       throw new IllegalArgumentException(
-          "Invalid group column: " + (groupColumn == null ? "null" : "''")
+          "Invalid group column: "
+              + (groupColumn == null ? "null" : "''")
               + ". It must be the non-empty name of the input field that identifies the group.");
     }
-    return new RulesGrouped(groupColumn, DEFAULT_METRIC, DEFAULT_MIN_THRESHOLD);
+    return new Builder(groupColumn).build();
   }
 
   /**
@@ -129,12 +155,12 @@ public final class RulesGrouped extends PTransform<PCollection<Row>, PCollection
    */
   public RulesGrouped withMetric(RuleMetric m) {
     RuleRows.checkConfig(m, minThreshold);
-    return new RulesGrouped(groupColumn, m, minThreshold);
+    return toBuilder().metric(m).build();
   }
 
   /**
-   * The metric that selects rules, by name: {@code "lift"}, {@code "LIFT"}, or mlxtend's
-   * {@code "antecedent support"} (see {@link RuleMetric#parse}).
+   * The metric that selects rules, by name: {@code "lift"}, {@code "LIFT"}, or mlxtend's {@code
+   * "antecedent support"} (see {@link RuleMetric#parse}).
    *
    * @throws IllegalArgumentException for an unknown name, naming it and listing the valid ones
    */
@@ -150,7 +176,7 @@ public final class RulesGrouped extends PTransform<PCollection<Row>, PCollection
    */
   public RulesGrouped withMinThreshold(double t) {
     RuleRows.checkConfig(metric, t);
-    return new RulesGrouped(groupColumn, metric, t);
+    return toBuilder().minThreshold(t).build();
   }
 
   /** The input field that identifies the group. */

@@ -1,6 +1,44 @@
 /**
- * Beam transforms for market basket analysis, built on the {@code io.rusket.beam.miner} core:
- * {@link io.rusket.beam.transforms.MineGrouped} mines frequent itemsets per group (store, region,
- * segment) from one-hot receipts or long-format events.
+ * Beam transforms for market basket analysis, built on the {@code io.rusket.beam.miner} core.
+ *
+ * <p><b>The transforms</b> (each a family behind static factories, with its steps in files of their
+ * own beside it):
+ *
+ * <ul>
+ *   <li>{@link io.rusket.beam.transforms.MineGrouped} — frequent itemsets per group (store, region,
+ *       segment), from one-hot receipts ({@code byColumn}) or long-format events ({@code events}).
+ *       Steps: {@code OneHotToBasketsFn} or {@code KeyEventsByGroupFn} (with its per-bundle {@code
+ *       BundleAccumulators}), the CombineFns {@link io.rusket.beam.transforms.BasketToGroupFn} and
+ *       {@link io.rusket.beam.transforms.EventsToGroupFn}, then {@code MineEachGroupFn}.
+ *   <li>{@link io.rusket.beam.transforms.MineStream} — exact global frequent itemsets over an event
+ *       log too large for one worker, sharded into {@link io.rusket.beam.miner.FPMiner}s.
+ *   <li>{@link io.rusket.beam.transforms.RulesGrouped} and {@link
+ *       io.rusket.beam.transforms.AssociationRules} — association rules from the itemsets of each
+ *       group, or of one global run. Their shared expansion is {@code RuleRows} (schemas and their
+ *       validation), with the steps {@code KeyItemsetsByGroupFn}, a {@code GroupByKey} and {@code
+ *       GenerateRulesFn} (over one group's {@code GroupItemsets}).
+ * </ul>
+ *
+ * <p><b>Schemas.</b> {@link io.rusket.beam.transforms.ItemsetSchema} is the one definition of the
+ * itemset rows every transform writes and the rule transforms read.
+ *
+ * <p><b>Values and their coders</b> (compact binary layouts: VarInt ids, VarLong counts, UTF-8
+ * strings with a VarInt length):
+ *
+ * <ul>
+ *   <li>{@link io.rusket.beam.transforms.Basket} — the distinct items of one transaction, keyed by
+ *       integers or strings ({@link io.rusket.beam.transforms.KeyKind}).
+ *   <li>{@link io.rusket.beam.transforms.GroupBaskets} — all the transactions of one group, as
+ *       compressed sparse rows of local item ids.
+ *   <li>{@link io.rusket.beam.transforms.GroupEvents} — the (transaction, item) events of one
+ *       group, assembled into transactions only at the end.
+ *   <li>{@link io.rusket.beam.transforms.FPMinerCoder} and {@link
+ *       io.rusket.beam.transforms.ItemsetsCoder} — the miner's accumulator and its itemsets.
+ * </ul>
+ *
+ * <p>Package-private helpers: {@code KeyDictionary} (the one key dictionary — insertion ids,
+ * ascending ranks and the key encoding — of the group values) and {@code RamUsage} (the one
+ * memory-accounting style of their {@code ramBytesUsed()}); array growth is {@link
+ * io.rusket.beam.miner.ArrayUtil}'s.
  */
 package io.rusket.beam.transforms;

@@ -19,107 +19,106 @@ import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.testing.CoderProperties;
 import org.apache.beam.sdk.util.CoderUtils;
+import org.apache.beam.sdk.util.VarInt;
 import org.apache.beam.sdk.util.common.ElementByteSizeObserver;
 import org.junit.jupiter.api.Test;
 
-/**
- * The accumulators (ItemSet, GroupBaskets), their coders and the CombineFns, without a pipeline.
- */
+/** The accumulators (Basket, GroupBaskets), their coders and the CombineFns, without a pipeline. */
 class GroupBasketsTest {
-  private static final ItemSet.Kind INT = ItemSet.Kind.INTEGER;
-  private static final ItemSet.Kind STR = ItemSet.Kind.STRING;
+  private static final KeyKind INT = KeyKind.INTEGER;
+  private static final KeyKind STR = KeyKind.STRING;
 
-  static GroupBaskets of(ItemSet... baskets) {
+  static GroupBaskets of(Basket... baskets) {
     GroupBaskets g = GroupBaskets.empty(baskets.length == 0 ? INT : baskets[0].kind());
-    for (ItemSet b : baskets) {
+    for (Basket b : baskets) {
       g.add(b);
     }
     return g;
   }
 
   /** Random baskets over {@code nItems} integer keys (some negative or huge), some empty. */
-  static List<ItemSet> randomLongBaskets(Random rnd, int n, int nItems) {
+  static List<Basket> randomLongBaskets(Random rnd, int n, int nItems) {
     long[] keys = new long[nItems];
     for (int i = 0; i < nItems; i++) {
       keys[i] = i % 7 == 0 ? Long.MAX_VALUE - i : i % 5 == 0 ? -1000L * i : 3L * i;
     }
-    List<ItemSet> out = new ArrayList<>();
+    List<Basket> out = new ArrayList<>();
     for (int t = 0; t < n; t++) {
       int len = rnd.nextInt(6);
       long[] b = new long[len];
       for (int k = 0; k < len; k++) {
         b[k] = keys[rnd.nextInt(nItems)];
       }
-      out.add(ItemSet.ofLongs(b));
+      out.add(Basket.ofLongs(b));
     }
     return out;
   }
 
-  static List<ItemSet> randomStringBaskets(Random rnd, int n) {
+  static List<Basket> randomStringBaskets(Random rnd, int n) {
     String[] names = {"Coffee", "Bread", "Tea", "NONE", "café", "日本茶", "", "Hot chocolate"};
-    List<ItemSet> out = new ArrayList<>();
+    List<Basket> out = new ArrayList<>();
     for (int t = 0; t < n; t++) {
       String[] b = new String[rnd.nextInt(5)];
       for (int k = 0; k < b.length; k++) {
         b[k] = names[rnd.nextInt(names.length)];
       }
-      out.add(ItemSet.ofStrings(b));
+      out.add(Basket.ofStrings(b));
     }
     return out;
   }
 
   // ------------------------------------------------------------------------------------------
-  // ItemSet
+  // Basket
 
   @Test
-  void itemSetIsSortedAndDistinctWhateverTheOrderOfAdds() {
-    ItemSet a = ItemSet.empty(INT).add(5).add(-2).add(5).add(9).add(-2);
+  void basketIsSortedAndDistinctWhateverTheOrderOfAdds() {
+    Basket a = Basket.empty(INT).add(5).add(-2).add(5).add(9).add(-2);
     assertEquals(3, a.size());
     assertEquals(-2, a.longKey(0));
     assertEquals(9, a.longKey(2));
-    assertEquals(ItemSet.ofLongs(9, -2, 5), a);
-    assertEquals(ItemSet.ofLongs(9, -2, 5).hashCode(), a.hashCode());
-    ItemSet s = ItemSet.ofStrings("b", "a").addAll(ItemSet.ofStrings("c", "a"));
+    assertEquals(Basket.ofLongs(9, -2, 5), a);
+    assertEquals(Basket.ofLongs(9, -2, 5).hashCode(), a.hashCode());
+    Basket s = Basket.ofStrings("b", "a").addAll(Basket.ofStrings("c", "a"));
     assertEquals("[a, b, c]", s.toString());
-    assertEquals(ItemSet.ofStrings("a", "b", "c"), s.copy());
-    assertNotEquals(ItemSet.ofLongs(), ItemSet.ofStrings());
-    assertEquals(2, ItemSet.ofLongs(new long[] {4, 1, 4, 7}, 3).size(), "first three keys");
+    assertEquals(Basket.ofStrings("a", "b", "c"), s.copy());
+    assertNotEquals(Basket.ofLongs(), Basket.ofStrings());
+    assertEquals(2, Basket.ofLongs(new long[] {4, 1, 4, 7}, 3).size(), "first three keys");
   }
 
   @Test
-  void itemSetRejectsNullsAndMixedKinds() {
+  void basketRejectsNullsAndMixedKinds() {
     assertEquals(
         "null item key at position 1",
-        assertThrows(IllegalArgumentException.class, () -> ItemSet.ofStrings("a", null))
+        assertThrows(IllegalArgumentException.class, () -> Basket.ofStrings("a", null))
             .getMessage());
     assertEquals(
-        "This item set holds STRING keys, not INTEGER keys",
-        assertThrows(IllegalArgumentException.class, () -> ItemSet.ofStrings("a").add(1))
+        "This basket holds STRING keys, not INTEGER keys",
+        assertThrows(IllegalArgumentException.class, () -> Basket.ofStrings("a").add(1))
             .getMessage());
     assertThrows(
-        IllegalArgumentException.class, () -> ItemSet.ofLongs(1).addAll(ItemSet.ofStrings("x")));
+        IllegalArgumentException.class, () -> Basket.ofLongs(1).addAll(Basket.ofStrings("x")));
     assertEquals(
         "Invalid key index: 1. Valid range is [0, 1).",
-        assertThrows(IllegalArgumentException.class, () -> ItemSet.ofLongs(3).longKey(1))
+        assertThrows(IllegalArgumentException.class, () -> Basket.ofLongs(3).longKey(1))
             .getMessage());
   }
 
   @Test
-  void itemSetCoderRoundTrips() throws Exception {
-    Coder<ItemSet> coder = ItemSet.coder();
-    List<ItemSet> values = new ArrayList<>(randomLongBaskets(new Random(1), 50, 20));
+  void basketCoderRoundTrips() throws Exception {
+    Coder<Basket> coder = Basket.coder();
+    List<Basket> values = new ArrayList<>(randomLongBaskets(new Random(1), 50, 20));
     values.addAll(randomStringBaskets(new Random(2), 50));
-    values.add(ItemSet.ofLongs(Long.MIN_VALUE, Long.MAX_VALUE, 0));
-    values.add(ItemSet.empty(STR));
-    for (ItemSet v : values) {
+    values.add(Basket.ofLongs(Long.MIN_VALUE, Long.MAX_VALUE, 0));
+    values.add(Basket.empty(STR));
+    for (Basket v : values) {
       CoderProperties.coderDecodeEncodeEqual(coder, v);
       CoderProperties.coderDeterministic(coder, v, v.copy());
       CoderProperties.coderConsistentWithEquals(coder, v, v.copy());
     }
-    // the pending (unsorted) tail of an ItemSet encodes like its sorted form
+    // the pending (unsorted) tail of a Basket encodes like its sorted form
     assertArrayEquals(
-        CoderUtils.encodeToByteArray(coder, ItemSet.ofLongs(1, 2)),
-        CoderUtils.encodeToByteArray(coder, ItemSet.empty(INT).add(2).add(1).add(2)));
+        CoderUtils.encodeToByteArray(coder, Basket.ofLongs(1, 2)),
+        CoderUtils.encodeToByteArray(coder, Basket.empty(INT).add(2).add(1).add(2)));
     CoderProperties.coderSerializable(coder);
     coder.verifyDeterministic();
     assertThrows(CoderException.class, () -> CoderUtils.encodeToByteArray(coder, null));
@@ -133,14 +132,11 @@ class GroupBasketsTest {
   @Test
   void addBuildsAFirstAppearanceDictionaryAndSortedTransactions() {
     GroupBaskets g =
-        of(
-            ItemSet.ofStrings("milk", "bread"),
-            ItemSet.ofStrings(),
-            ItemSet.ofStrings("eggs", "milk"));
+        of(Basket.ofStrings("milk", "bread"), Basket.ofStrings(), Basket.ofStrings("eggs", "milk"));
     assertEquals(3, g.size(), "the empty basket is a transaction");
     assertEquals(3, g.nItems());
     assertEquals(4, g.nEntries());
-    // ItemSet sorts its keys (bread, milk), so ids follow: bread 0, milk 1, eggs 2
+    // Basket sorts its keys (bread, milk), so ids follow: bread 0, milk 1, eggs 2
     assertEquals("bread", g.stringKey(0));
     assertEquals("milk", g.stringKey(1));
     assertEquals("eggs", g.stringKey(2));
@@ -156,7 +152,7 @@ class GroupBasketsTest {
   @Test
   void canonicalSortsKeysIdsAndTransactions() {
     GroupBaskets g =
-        of(ItemSet.ofLongs(30), ItemSet.ofLongs(10, 30), ItemSet.ofLongs(20), ItemSet.ofLongs(10));
+        of(Basket.ofLongs(30), Basket.ofLongs(10, 30), Basket.ofLongs(20), Basket.ofLongs(10));
     assertEquals(30, g.longKey(0), "first appearance");
     GroupBaskets c = g.canonical();
     assertTrue(c.keysAscending());
@@ -177,13 +173,13 @@ class GroupBasketsTest {
   void mergingRemapsIdsBetweenDictionariesAndKeepsTheOthersIntact() {
     Random rnd = new Random(42);
     for (int round = 0; round < 30; round++) {
-      List<ItemSet> baskets = randomLongBaskets(rnd, 1 + rnd.nextInt(60), 1 + rnd.nextInt(15));
-      GroupBaskets all = of(baskets.toArray(new ItemSet[0]));
+      List<Basket> baskets = randomLongBaskets(rnd, 1 + rnd.nextInt(60), 1 + rnd.nextInt(15));
+      GroupBaskets all = of(baskets.toArray(new Basket[0]));
       // split into shards fed in shuffled order: every dictionary differs
-      List<ItemSet> shuffled = new ArrayList<>(baskets);
+      List<Basket> shuffled = new ArrayList<>(baskets);
       java.util.Collections.shuffle(shuffled, rnd);
       int cut = rnd.nextInt(shuffled.size() + 1);
-      GroupBaskets left = of(shuffled.subList(0, cut).toArray(new ItemSet[0]));
+      GroupBaskets left = of(shuffled.subList(0, cut).toArray(new Basket[0]));
       GroupBaskets right = GroupBaskets.empty(INT);
       shuffled.subList(cut, shuffled.size()).forEach(right::add);
       GroupBaskets rightCopy = right.copy();
@@ -193,10 +189,10 @@ class GroupBasketsTest {
       assertEquals(all.size(), merged.size());
       assertEquals(all.nItems(), merged.nItems(), "D2: no key without a transaction");
     }
-    GroupBaskets self = of(ItemSet.ofLongs(1, 2), ItemSet.ofLongs(2));
+    GroupBaskets self = of(Basket.ofLongs(1, 2), Basket.ofLongs(2));
     self.addAll(self);
     assertEquals(
-        of(ItemSet.ofLongs(1, 2), ItemSet.ofLongs(2), ItemSet.ofLongs(1, 2), ItemSet.ofLongs(2))
+        of(Basket.ofLongs(1, 2), Basket.ofLongs(2), Basket.ofLongs(1, 2), Basket.ofLongs(2))
             .canonical(),
         self.canonical(),
         "merging into itself doubles");
@@ -204,12 +200,12 @@ class GroupBasketsTest {
 
   @Test
   void compactAndCopyAreEquivalent() {
-    GroupBaskets g = of(randomStringBaskets(new Random(3), 40).toArray(new ItemSet[0]));
+    GroupBaskets g = of(randomStringBaskets(new Random(3), 40).toArray(new Basket[0]));
     long before = g.ramBytesUsed();
     GroupBaskets copy = g.copy();
     assertEquals(copy, g.compact());
     assertTrue(g.ramBytesUsed() <= before, g.ramBytesUsed() + " > " + before);
-    g.add(ItemSet.ofStrings("after-compact", "Coffee"));
+    g.add(Basket.ofStrings("after-compact", "Coffee"));
     assertEquals(copy.size() + 1, g.size(), "usable after compact");
   }
 
@@ -219,7 +215,7 @@ class GroupBasketsTest {
         "A basket of STRING keys cannot join a group of INTEGER keys",
         assertThrows(
                 IllegalArgumentException.class,
-                () -> GroupBaskets.empty(INT).add(ItemSet.ofStrings("a")))
+                () -> GroupBaskets.empty(INT).add(Basket.ofStrings("a")))
             .getMessage());
     assertEquals(
         "A group of STRING keys cannot merge into a group of INTEGER keys",
@@ -236,11 +232,11 @@ class GroupBasketsTest {
 
   @Test
   void toTransactionDbMinesLikeTheSameBaskets() {
-    List<ItemSet> baskets = randomStringBaskets(new Random(9), 300);
-    GroupBaskets g = of(baskets.toArray(new ItemSet[0])).canonical();
+    List<Basket> baskets = randomStringBaskets(new Random(9), 300);
+    GroupBaskets g = of(baskets.toArray(new Basket[0])).canonical();
     TransactionDb db = g.toTransactionDb();
     List<List<String>> raw = new ArrayList<>();
-    for (ItemSet b : baskets) {
+    for (Basket b : baskets) {
       List<String> names = new ArrayList<>();
       for (int k = 0; k < b.size(); k++) {
         names.add(b.stringKey(k));
@@ -279,13 +275,13 @@ class GroupBasketsTest {
     List<GroupBaskets> values = new ArrayList<>();
     values.add(GroupBaskets.empty(INT));
     values.add(GroupBaskets.empty(STR));
-    values.add(of(ItemSet.ofLongs(), ItemSet.ofLongs()));
+    values.add(of(Basket.ofLongs(), Basket.ofLongs()));
     for (int i = 0; i < 20; i++) {
       values.add(
           of(
               randomLongBaskets(rnd, 1 + rnd.nextInt(100), 1 + rnd.nextInt(40))
-                  .toArray(new ItemSet[0])));
-      values.add(of(randomStringBaskets(rnd, 1 + rnd.nextInt(100)).toArray(new ItemSet[0])));
+                  .toArray(new Basket[0])));
+      values.add(of(randomStringBaskets(rnd, 1 + rnd.nextInt(100)).toArray(new Basket[0])));
     }
     for (GroupBaskets v : values) {
       CoderProperties.coderDecodeEncodeEqual(coder, v);
@@ -319,7 +315,7 @@ class GroupBasketsTest {
   @Test
   void groupBasketsCoderLayoutIsCompact() throws Exception {
     // keys 10, 20 (VarLong); transactions {10, 20} and {20} as ids with gaps
-    GroupBaskets g = of(ItemSet.ofLongs(10, 20), ItemSet.ofLongs(20));
+    GroupBaskets g = of(Basket.ofLongs(10, 20), Basket.ofLongs(20));
     byte[] bytes = CoderUtils.encodeToByteArray(GroupBaskets.coder(), g);
     assertArrayEquals(
         new byte[] {
@@ -356,13 +352,57 @@ class GroupBasketsTest {
 
   @Test
   void ramBytesGrowWithTheData() {
-    GroupBaskets small = of(ItemSet.ofLongs(1));
-    GroupBaskets big = of(randomLongBaskets(new Random(1), 5000, 30).toArray(new ItemSet[0]));
+    GroupBaskets small = of(Basket.ofLongs(1));
+    GroupBaskets big = of(randomLongBaskets(new Random(1), 5000, 30).toArray(new Basket[0]));
     assertTrue(big.compact().ramBytesUsed() > small.compact().ramBytesUsed());
     // about 4 bytes per entry and per transaction, plus the keys
     long bound =
-        64 + 16 + 4L * (big.size() + 1) + 16 + 4L * big.nEntries() + 16 + 8L * big.nItems();
+        RamUsage.OBJECT_HEADER
+            + 16
+            + RamUsage.ints(big.size() + 1)
+            + RamUsage.ints((int) big.nEntries())
+            + RamUsage.OBJECT_HEADER
+            + 32
+            + RamUsage.longs(big.nItems());
     assertEquals(bound, big.ramBytesUsed());
     assertTrue(Arrays.asList(INT, STR).contains(big.kind()));
+  }
+
+  @Test
+  void aGroupPastTheArrayLimitFailsNamingTheLimitAndTheRemedy() throws Exception {
+    long max = GroupBaskets.MAX_ENTRIES;
+    GroupBaskets.checkCapacity(max, max); // the largest group that fits
+    for (long[] bad :
+        new long[][] {
+          {1, max + 1},
+          {max + 1, 1},
+          {1, (long) Integer.MAX_VALUE + Integer.MAX_VALUE}, // a sum that overflows an int
+          {1, -1}
+        }) {
+      String msg =
+          assertThrows(
+                  IllegalStateException.class, () -> GroupBaskets.checkCapacity(bad[0], bad[1]))
+              .getMessage();
+      assertTrue(msg.contains("at most " + max), msg);
+      assertTrue(msg.contains("Split the group"), msg);
+      assertTrue(msg.contains(Long.toString(bad[1])), msg);
+    }
+    // decoding a header that claims more transactions than fit fails before allocating
+    ByteArrayOutputStream header = new ByteArrayOutputStream();
+    header.write(0); // INTEGER keys
+    VarInt.encode(0, header); // no items
+    VarInt.encode(Integer.MAX_VALUE, header); // transactions
+    assertThrows(
+        IllegalStateException.class,
+        () -> GroupBaskets.coder().decode(new ByteArrayInputStream(header.toByteArray())));
+    ByteArrayOutputStream events = new ByteArrayOutputStream();
+    events.write(0);
+    events.write(1);
+    VarInt.encode(0, events);
+    VarInt.encode(0, events);
+    VarInt.encode(Integer.MAX_VALUE, events); // pairs
+    assertThrows(
+        IllegalStateException.class,
+        () -> GroupEvents.coder().decode(new ByteArrayInputStream(events.toByteArray())));
   }
 }

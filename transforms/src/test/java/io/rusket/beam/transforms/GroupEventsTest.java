@@ -21,12 +21,12 @@ import org.junit.jupiter.api.Test;
 
 /** GroupEvents, the accumulator of long-format events, and its coder, without a pipeline. */
 class GroupEventsTest {
-  private static final ItemSet.Kind INT = ItemSet.Kind.INTEGER;
-  private static final ItemSet.Kind STR = ItemSet.Kind.STRING;
+  private static final KeyKind INT = KeyKind.INTEGER;
+  private static final KeyKind STR = KeyKind.STRING;
   private static final String[] NAMES = {"Coffee", "Bread", "Tea", "NONE", "café", "日本茶", ""};
 
   /** Random events: transaction keys spread out (some negative or huge), repeats included. */
-  static GroupEvents random(Random rnd, ItemSet.Kind txnKind, ItemSet.Kind itemKind, int n) {
+  static GroupEvents random(Random rnd, KeyKind txnKind, KeyKind itemKind, int n) {
     GroupEvents g = GroupEvents.empty(txnKind, itemKind);
     for (int k = 0; k < n; k++) {
       long t = rnd.nextInt(1 + n / 3) * (rnd.nextBoolean() ? -1L : 1L) * 4_000_000_007L;
@@ -126,9 +126,12 @@ class GroupEventsTest {
       coder.registerByteSizeObserver(v, size);
       size.advance();
       assertEquals(CoderUtils.encodeToByteArray(coder, v).length, size.total, "size estimate");
-      GroupEvents decoded = CoderUtils.decodeFromByteArray(coder, CoderUtils.encodeToByteArray(coder, v));
+      GroupEvents decoded =
+          CoderUtils.decodeFromByteArray(coder, CoderUtils.encodeToByteArray(coder, v));
       assertEquals(v.toBaskets(), decoded.toBaskets());
-      decoded.add(decoded.txnKind() == INT ? (Object) 1L : "x", decoded.itemKind() == INT ? (Object) 2L : "y");
+      decoded.add(
+          decoded.txnKind() == INT ? (Object) 1L : "x",
+          decoded.itemKind() == INT ? (Object) 2L : "y");
     }
     CoderProperties.coderSerializable(coder);
     coder.verifyDeterministic();
@@ -143,10 +146,24 @@ class GroupEventsTest {
     byte[] bytes = CoderUtils.encodeToByteArray(GroupEvents.coder(), g);
     assertArrayEquals(
         new byte[] {
-          0, 1, // kinds INTEGER, STRING
-          2, (byte) 0xAC, 2, 7, // 2 transactions: 300 (VarLong), 7
-          2, 1, 'a', 1, 'b', // 2 items
-          3, 0, 0, 1, 0, 0, 1 // 3 pairs
+          0,
+          1, // kinds INTEGER, STRING
+          2,
+          (byte) 0xAC,
+          2,
+          7, // 2 transactions: 300 (VarLong), 7
+          2,
+          1,
+          'a',
+          1,
+          'b', // 2 items
+          3,
+          0,
+          0,
+          1,
+          0,
+          0,
+          1 // 3 pairs
         },
         bytes);
     Coder<GroupEvents> coder = GroupEvents.coder();

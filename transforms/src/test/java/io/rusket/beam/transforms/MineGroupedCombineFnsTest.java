@@ -19,23 +19,23 @@ import org.junit.jupiter.api.Test;
  * accumulators and extracts repeatedly. The outputs are canonical, so plain equality applies.
  */
 class MineGroupedCombineFnsTest {
-  private static final ItemSet.Kind INT = ItemSet.Kind.INTEGER;
-  private static final ItemSet.Kind STR = ItemSet.Kind.STRING;
+  private static final KeyKind INT = KeyKind.INTEGER;
+  private static final KeyKind STR = KeyKind.STRING;
 
   @Test
   void basketsToGroupFnIsIndependentOfShardingAndOrder() {
     Random rnd = new Random(17);
     for (int round = 0; round < 5; round++) {
-      List<ItemSet> longs = randomLongBaskets(rnd, 40 + rnd.nextInt(40), 12);
+      List<Basket> longs = randomLongBaskets(rnd, 40 + rnd.nextInt(40), 12);
       CombineFnTester.testCombineFn(
           MineGrouped.groupCombineFn(INT),
           new ArrayList<>(longs),
-          of(longs.toArray(new ItemSet[0])).canonical());
-      List<ItemSet> strings = randomStringBaskets(rnd, 40 + rnd.nextInt(40));
+          of(longs.toArray(new Basket[0])).canonical());
+      List<Basket> strings = randomStringBaskets(rnd, 40 + rnd.nextInt(40));
       CombineFnTester.testCombineFn(
           MineGrouped.groupCombineFn(STR),
           new ArrayList<>(strings),
-          of(strings.toArray(new ItemSet[0])).canonical());
+          of(strings.toArray(new Basket[0])).canonical());
     }
     // no input at all: no transactions
     assertEquals(
@@ -46,10 +46,10 @@ class MineGroupedCombineFnsTest {
   void eventsToGroupFnIsIndependentOfShardingAndOrder() {
     Random rnd = new Random(23);
     for (int round = 0; round < 5; round++) {
-      List<ItemSet> longs = randomLongBaskets(rnd, 30 + rnd.nextInt(40), 12);
+      List<Basket> longs = randomLongBaskets(rnd, 30 + rnd.nextInt(40), 12);
       checkEvents(INT, INT, longs, rnd);
       checkEvents(STR, INT, longs, rnd);
-      List<ItemSet> strings = randomStringBaskets(rnd, 30 + rnd.nextInt(40));
+      List<Basket> strings = randomStringBaskets(rnd, 30 + rnd.nextInt(40));
       checkEvents(INT, STR, strings, rnd);
       checkEvents(STR, STR, strings, rnd);
     }
@@ -63,12 +63,12 @@ class MineGroupedCombineFnsTest {
    * which events cannot express), with ids in key order and transactions in key order.
    */
   private static void checkEvents(
-      ItemSet.Kind txnKind, ItemSet.Kind itemKind, List<ItemSet> baskets, Random rnd) {
+      KeyKind txnKind, KeyKind itemKind, List<Basket> baskets, Random rnd) {
     // Partial accumulators of one event each, as the finest possible split of the input.
     List<GroupEvents> events = new ArrayList<>();
-    List<ItemSet> nonEmpty = new ArrayList<>();
+    List<Basket> nonEmpty = new ArrayList<>();
     for (int t = 0; t < baskets.size(); t++) {
-      ItemSet b = baskets.get(t);
+      Basket b = baskets.get(t);
       if (b.size() > 0) {
         nonEmpty.add(b);
       }
@@ -83,8 +83,8 @@ class MineGroupedCombineFnsTest {
       }
     }
     Collections.shuffle(events, rnd);
-    GroupBaskets expected = of(nonEmpty.toArray(new ItemSet[0])).canonical();
-    MineGrouped.EventsToGroupFn fn = MineGrouped.eventsCombineFn(txnKind, itemKind);
+    GroupBaskets expected = of(nonEmpty.toArray(new Basket[0])).canonical();
+    EventsToGroupFn fn = MineGrouped.eventsCombineFn(txnKind, itemKind);
     CombineFnTester.testCombineFn(
         fn,
         events,
