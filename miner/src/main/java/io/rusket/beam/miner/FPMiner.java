@@ -371,38 +371,73 @@ public final class FPMiner implements AutoCloseable {
 
   /** Mines with a full configuration (threshold, length limit, method, threads). */
   public Itemsets mine(ItemsetMiner config) {
-    return config.mine(toTransactionDb(config));
+    Frequent f = frequent(config::minCountFor, true);
+    if (f.rankToId == null) {
+      return config.mine(f.db);
+    }
+    Itemsets.Collector c = Itemsets.collector(f.db.size(), null);
+    config.mine(f.db, f.toIds(c));
+    return c.build();
   }
 
   /** Mines with a full configuration, streaming the itemsets to {@code sink}. */
   public long mine(ItemsetMiner config, ItemsetSink sink) {
-    return config.mine(toTransactionDb(config), sink);
+    Frequent f = frequent(config::minCountFor, true);
+    return config.mine(f.db, f.rankToId == null ? sink : f.toIds(sink));
   }
 
   /**
    * The transactions as a database holding only the items frequent for {@code config} (the
-   * others cannot be in a frequent itemset); N counts every transaction, emptied or not.
+   * others cannot be in a frequent itemset); N counts every transaction, emptied or not. The
+   * database's item bound is one more than the largest id seen, whatever {@link #nItems()} is.
    */
   public TransactionDb toTransactionDb(ItemsetMiner config) {
-    return toTransactionDb(config::minCountFor);
+    return frequent(config::minCountFor, false).db;
   }
 
-  /** Every transaction in ascending id order, with all its items. */
+  /**
+   * Every transaction in ascending id order, with all its items (item bound: the largest id seen
+   * plus one).
+   */
   public TransactionDb toTransactionDb() {
-    return toTransactionDb(n -> 0);
+    return frequent(n -> 0, false).db;
   }
 
   private interface Threshold {
     long minCountFor(long n);
   }
 
-  private TransactionDb toTransactionDb(Threshold threshold) {
-    final int[] support = new int[nItems];
+  /**
+   * The frequent part of the transactions, from two merge passes. Memory follows the ids actually
+   * seen, never {@link #nItems()} (a bound, possibly far above any id): supports of ids below
+   * {@link ItemIdMap#DENSE_IDS} are counted in an array sized by the largest of them, larger ids
+   * in an {@link ItemIdMap}. With {@code recode} and any id that large, the database holds dense
+   * ranks (ascending with the ids) and {@code rankToId} maps them back; otherwise ids as they are.
+   */
+  private Frequent frequent(Threshold threshold, boolean recode) {
+    final int[][] smallRef = {NO_INTS}; // supports of ids < DENSE_IDS, grown on demand
+    final ItemIdMap large = new ItemIdMap();
+    final int[] top = {-1}; // largest id seen
     final long n =
         mergeAll(
             (txn, items, len) -> {
+              if (len == 0) {
+                return;
+              }
+              int last = items[len - 1]; // items ascending: the largest
+              top[0] = Math.max(top[0], last);
+              int[] small = smallRef[0];
+              if (last >= small.length && small.length < ItemIdMap.DENSE_IDS) {
+                small = smallRef[0] =
+                    ArrayUtil.grow(small, Math.min(last + 1L, ItemIdMap.DENSE_IDS));
+              }
               for (int k = 0; k < len; k++) {
-                support[items[k]]++;
+                int item = items[k];
+                if (item < small.length) {
+                  small[item]++;
+                } else {
+                  large.addTo(item, 1);
+                }
               }
             });
     cachedTxns = n;
@@ -411,19 +446,55 @@ public final class FPMiner implements AutoCloseable {
           n + " transactions exceed the " + (ArrayUtil.MAX_ARRAY_LENGTH - 1)
               + " one mining run can hold");
     }
-    final long minCount = threshold.minCountFor(n);
-    final boolean[] keep = new boolean[nItems];
+    final long minCount = Math.max(1, threshold.minCountFor(n));
+    final int[] small = smallRef[0];
+    // code[id] for small ids: -1 dropped, else the id itself or its rank
+    final int[] code = new int[small.length];
     long entries = 0;
-    for (int i = 0; i < nItems; i++) {
-      if (support[i] > 0 && support[i] >= minCount) {
-        keep[i] = true;
-        entries += support[i];
+    int kept = 0;
+    for (int i = 0; i < small.length; i++) {
+      if (small[i] >= minCount) {
+        entries += small[i];
+        code[i] = kept++;
+      } else {
+        code[i] = -1;
+      }
+    }
+    int[] largeIds = large.sortedIds();
+    final ItemIdMap largeCode = new ItemIdMap();
+    for (int id : largeIds) {
+      long count = large.get(id, 0);
+      if (count >= minCount) {
+        entries += count;
+        largeCode.addTo(id, kept++);
       }
     }
     if (entries > ArrayUtil.MAX_ARRAY_LENGTH) {
       throw new IllegalStateException(
           entries + " frequent (transaction, item) pairs exceed the " + ArrayUtil.MAX_ARRAY_LENGTH
               + " one mining run can hold");
+    }
+    final boolean ranks = recode && largeCode.size() > 0;
+    int[] rankToId = null;
+    if (ranks) {
+      rankToId = new int[kept];
+      for (int i = 0; i < small.length; i++) {
+        if (code[i] >= 0) {
+          rankToId[code[i]] = i;
+        }
+      }
+      for (int id : largeIds) {
+        long r = largeCode.get(id, -1);
+        if (r >= 0) {
+          rankToId[(int) r] = id;
+        }
+      }
+    } else {
+      for (int i = 0; i < small.length; i++) {
+        if (code[i] >= 0) {
+          code[i] = i;
+        }
+      }
     }
     final int[] offsets = new int[(int) n + 1];
     final int[] rows = new int[(int) entries];
@@ -433,14 +504,50 @@ public final class FPMiner implements AutoCloseable {
           int fill = state[1];
           for (int k = 0; k < len; k++) {
             int item = items[k];
-            if (keep[item]) {
-              rows[fill++] = item;
+            int c;
+            if (item < code.length) {
+              c = code[item];
+            } else {
+              long r = largeCode.get(item, -1);
+              c = r < 0 ? -1 : ranks ? (int) r : item;
+            }
+            if (c >= 0) {
+              rows[fill++] = c;
             }
           }
           state[1] = fill;
           offsets[++state[0]] = fill;
         });
-    return TransactionDb.trusted(offsets, rows, nItems);
+    int bound = ranks ? kept : top[0] + 1;
+    return new Frequent(TransactionDb.trusted(offsets, rows, bound), rankToId);
+  }
+
+  /** A database of frequent items and, when it holds ranks, the id of each rank. */
+  private static final class Frequent {
+    final TransactionDb db;
+    final int[] rankToId; // null when the database holds the ids themselves
+
+    Frequent(TransactionDb db, int[] rankToId) {
+      this.db = db;
+      this.rankToId = rankToId;
+    }
+
+    /** {@code sink} receiving ids instead of ranks (ranks ascend with ids, so order is kept). */
+    ItemsetSink toIds(ItemsetSink sink) {
+      final int[] ids = rankToId;
+      return new ItemsetSink() {
+        private int[] buf = new int[16];
+
+        @Override
+        public void accept(int[] items, int length, long count) {
+          int[] b = buf = ArrayUtil.grow(buf, length);
+          for (int k = 0; k < length; k++) {
+            b[k] = ids[items[k]];
+          }
+          sink.accept(b, length, count);
+        }
+      };
+    }
   }
 
   /** Receives transactions: {@code items[0..n)} strictly ascending, valid only during the call. */

@@ -130,6 +130,42 @@ class FPMinerTest {
   }
 
   @Test
+  void aHugeItemBoundAndHugeIdsCostNoMemoryWhenMining() {
+    // nItems is a bound, not a size: an int[2e9] would need 8 GB and fail in this JVM.
+    FPMiner m = new FPMiner(2_000_000_000);
+    int big = 1_999_999_998;
+    m.addChunk(
+        new long[] {1, 1, 1, 2, 2, 3, 3, 4},
+        new int[] {7, big, 5_000_000, 7, big, 7, 3, 3});
+    Itemsets sets = m.mine(0.5).canonical(); // minCount 2
+    List<String> found = new ArrayList<>();
+    for (int i = 0; i < sets.size(); i++) {
+      found.add(Arrays.toString(sets.items(i)) + "=" + sets.count(i));
+    }
+    assertEquals(
+        List.of("[3]=2", "[7]=3", "[" + big + "]=2", "[7, " + big + "]=2"), found, "by hand");
+    List<String> streamed = new ArrayList<>();
+    m.mine(
+        ItemsetMiner.minCount(2),
+        (items, len, count) -> streamed.add(Arrays.toString(Arrays.copyOf(items, len)) + count));
+    assertTrue(streamed.contains("[" + big + "]2"), streamed.toString());
+    assertEquals(big + 1, m.toTransactionDb().nItems(), "bound = largest id seen + 1");
+    assertArrayEquals(
+        new int[] {7}, m.toTransactionDb(ItemsetMiner.minCount(3)).transaction(0),
+        "infrequent ids are pruned, frequent ones keep their id");
+    m.close();
+  }
+
+  @Test
+  void aGenerousItemBoundWithSmallIdsMinesAsTheBatchMiner() {
+    Pairs p = Pairs.random(41, 500, 40, 3.0);
+    FPMiner m = new FPMiner(1_500_000_000);
+    p.feed(m, 97);
+    assertEquals(batch(p, ItemsetMiner.minSupport(0.05)), m.mine(0.05).canonical());
+    m.close();
+  }
+
+  @Test
   void spillFilesAreRemovedAfterAFailedMiningRunAndOnReset() throws IOException {
     Pairs p = Pairs.random(31, 2000, 30, 4.0);
     Path dir = tmp.resolve("fail");

@@ -1,5 +1,6 @@
 package io.rusket.beam.transforms;
 
+import io.rusket.beam.miner.RamUsage;
 import io.rusket.beam.miner.ArrayUtil;
 import io.rusket.beam.miner.TransactionDb;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.rusket.beam.transforms;
 
+import io.rusket.beam.miner.RamUsage;
 import io.rusket.beam.miner.ArrayUtil;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
 package io.rusket.beam.transforms;
 
+import io.rusket.beam.miner.ItemIdMap;
 import io.rusket.beam.miner.ArrayUtil;
 import io.rusket.beam.miner.FPMiner;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.rusket.beam.transforms;
 
+import io.rusket.beam.miner.RamUsage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,32 +1,34 @@
-package io.rusket.beam.transforms;
+package io.rusket.beam.miner;
 
 import java.util.Arrays;
 
 /**
  * A map from item ids to long values, by primitive open addressing (linear probing, at most half
- * full): the sparse side of MineStream's item counts and rank tables, for ids too large to index
- * an array by ({@link #DENSE_IDS} and beyond). No boxing; {@code -1} marks an empty slot, which
- * no item id is.
+ * full): the sparse side of item counts and rank tables (FPMiner's mining pass, MineStream's item
+ * counts), for ids too large to index an array by ({@link #DENSE_IDS} and beyond). No boxing;
+ * {@code -1} marks an empty slot, which no item id is.
  */
-final class ItemIdMap {
+public final class ItemIdMap {
   /**
    * Ids below this bound are counted in plain arrays (sized by the largest such id seen, at most 8
    * MiB of longs); ids from it on go to an {@code ItemIdMap}.
    */
-  static final int DENSE_IDS = 1 << 20;
+  public static final int DENSE_IDS = 1 << 20;
 
   private static final int EMPTY = -1;
   private int[] keys;
   private long[] values;
   private int size;
 
-  ItemIdMap() {
+  /** An empty map. */
+  public ItemIdMap() {
     keys = new int[16];
     Arrays.fill(keys, EMPTY);
     values = new long[16];
   }
 
-  int size() {
+  /** The number of ids held. */
+  public int size() {
     return size;
   }
 
@@ -36,7 +38,7 @@ final class ItemIdMap {
   }
 
   /** Adds {@code delta} to the value of {@code id} (0 if absent). */
-  void addTo(int id, long delta) {
+  public void addTo(int id, long delta) {
     assert id >= 0 : "id=" + id;
     int[] k = keys;
     int mask = k.length - 1;
@@ -57,7 +59,7 @@ final class ItemIdMap {
   }
 
   /** The value of {@code id}, or {@code missing}. */
-  long get(int id, long missing) {
+  public long get(int id, long missing) {
     int[] k = keys;
     int mask = k.length - 1;
     for (int i = slot(id); ; i = (i + 1) & mask) {
@@ -75,7 +77,7 @@ final class ItemIdMap {
     long[] oldValues = values;
     if (oldKeys.length >= 1 << 30) {
       throw new IllegalStateException(
-          "MineStream: more than " + size + " distinct item ids in one window");
+          "More than " + size + " distinct item ids: an ItemIdMap holds at most 2^29");
     }
     int cap = 2 * oldKeys.length;
     keys = new int[cap];
@@ -96,7 +98,7 @@ final class ItemIdMap {
   }
 
   /** The ids held, ascending. */
-  int[] sortedIds() {
+  public int[] sortedIds() {
     int[] ids = new int[size];
     int n = 0;
     for (int id : keys) {
