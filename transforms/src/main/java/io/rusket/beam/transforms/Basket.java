@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.CoderException;
-import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.util.VarInt;
 
 /**
@@ -261,7 +260,7 @@ public final class Basket {
   }
 
   /** Encodes an {@link Basket}: deterministic, and consistent with {@link Basket#equals}. */
-  public static final class Coder extends CustomCoder<Basket> {
+  public static final class Coder extends StatelessCoder<Basket> {
     private static final Coder INSTANCE = new Coder();
 
     private Coder() {}
@@ -305,25 +304,6 @@ public final class Basket {
         keys[i] = KeyDictionary.readString(in);
       }
       return new Basket(kind, null, keys, n);
-    }
-
-    /** Deterministic: equal sets have one sorted form and so one encoding. */
-    @Override
-    public void verifyDeterministic() {}
-
-    @Override
-    public boolean consistentWithEquals() {
-      return true;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Coder;
-    }
-
-    @Override
-    public int hashCode() {
-      return Coder.class.hashCode();
     }
 
     private Object readResolve() {

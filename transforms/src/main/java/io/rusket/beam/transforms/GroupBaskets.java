@@ -9,7 +9,6 @@ import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.CoderException;
-import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.util.VarInt;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -452,7 +451,7 @@ public final class GroupBaskets {
    *
    * Deterministic, and consistent with {@link GroupBaskets#equals} (structural equality).
    */
-  public static final class Coder extends CustomCoder<GroupBaskets> {
+  public static final class Coder extends StatelessCoder<GroupBaskets> {
     private static final Coder INSTANCE = new Coder();
 
     private Coder() {}
@@ -513,15 +512,6 @@ public final class GroupBaskets {
       return new GroupBaskets(dict, n, offsets, Arrays.copyOf(items, fill));
     }
 
-    /** Deterministic: structurally equal values encode to the same bytes. */
-    @Override
-    public void verifyDeterministic() {}
-
-    @Override
-    public boolean consistentWithEquals() {
-      return true;
-    }
-
     @Override
     public boolean isRegisterByteSizeObserverCheap(GroupBaskets value) {
       return false;
@@ -545,16 +535,6 @@ public final class GroupBaskets {
         }
       }
       return bytes;
-    }
-
-    @Override
-    public boolean equals(@Nullable Object o) {
-      return o instanceof Coder;
-    }
-
-    @Override
-    public int hashCode() {
-      return Coder.class.hashCode();
     }
 
     private Object readResolve() {

@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.CoderException;
-import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.util.VarInt;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -317,7 +316,7 @@ public final class GroupEvents {
    *
    * Deterministic, and consistent with {@link GroupEvents#equals} (structural equality).
    */
-  public static final class Coder extends CustomCoder<GroupEvents> {
+  public static final class Coder extends StatelessCoder<GroupEvents> {
     private static final Coder INSTANCE = new Coder();
 
     private Coder() {}
@@ -370,15 +369,6 @@ public final class GroupEvents {
       return new GroupEvents(txns, items, n, pt, pi);
     }
 
-    /** Deterministic: structurally equal values encode to the same bytes. */
-    @Override
-    public void verifyDeterministic() {}
-
-    @Override
-    public boolean consistentWithEquals() {
-      return true;
-    }
-
     @Override
     public boolean isRegisterByteSizeObserverCheap(GroupEvents value) {
       return false;
@@ -396,16 +386,6 @@ public final class GroupEvents {
         bytes += VarInt.getLength(value.pairTxn[k]) + VarInt.getLength(value.pairItem[k]);
       }
       return bytes;
-    }
-
-    @Override
-    public boolean equals(@Nullable Object o) {
-      return o instanceof Coder;
-    }
-
-    @Override
-    public int hashCode() {
-      return Coder.class.hashCode();
     }
 
     private Object readResolve() {

@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Arrays;
 import org.apache.beam.sdk.coders.CoderException;
-import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.util.VarInt;
 
 /**
@@ -147,7 +146,7 @@ final class ItemCounts {
    * N, the number of items seen, then per item the gap to the previous id (minus one; the first
    * is its id) and its support, all as varints: two bytes for most items of a dense id range.
    */
-  static final class Coder extends CustomCoder<ItemCounts> {
+  static final class Coder extends StatelessCoder<ItemCounts> {
     private static final long serialVersionUID = 1L;
     private static final Coder INSTANCE = new Coder();
 
@@ -190,22 +189,5 @@ final class ItemCounts {
       return new ItemCounts(n, ids, s);
     }
 
-    @Override
-    public void verifyDeterministic() {}
-
-    @Override
-    public boolean consistentWithEquals() {
-      return true;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Coder;
-    }
-
-    @Override
-    public int hashCode() {
-      return Coder.class.hashCode();
-    }
   }
 }

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import org.apache.beam.sdk.coders.CoderException;
-import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.util.VarInt;
 
@@ -21,7 +20,7 @@ import org.apache.beam.sdk.util.VarInt;
  * // the CombineFn names this coder as its default output coder
  * }</pre>
  */
-public final class ItemsetsCoder extends CustomCoder<Itemsets> {
+public final class ItemsetsCoder extends StatelessCoder<Itemsets> {
   private static final long serialVersionUID = 1L;
   private static final ItemsetsCoder INSTANCE = new ItemsetsCoder();
   private static final StringUtf8Coder NAME = StringUtf8Coder.of();
@@ -98,21 +97,4 @@ public final class ItemsetsCoder extends CustomCoder<Itemsets> {
     return c.build();
   }
 
-  @Override
-  public void verifyDeterministic() {}
-
-  @Override
-  public boolean consistentWithEquals() {
-    return true;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof ItemsetsCoder;
-  }
-
-  @Override
-  public int hashCode() {
-    return ItemsetsCoder.class.hashCode();
-  }
 }

@@ -9,7 +9,6 @@ import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.CoderException;
-import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.util.VarInt;
 
 /**
@@ -315,7 +314,7 @@ final class PrunedBaskets {
    * frequent items and per rank its item id and support, then the basket and entry counts and the
    * basket bytes with their length, all as varints.
    */
-  static final class Coder extends CustomCoder<PrunedBaskets> {
+  static final class Coder extends StatelessCoder<PrunedBaskets> {
     private static final long serialVersionUID = 1L;
     private static final Coder INSTANCE = new Coder();
 
@@ -379,17 +378,5 @@ final class PrunedBaskets {
       return b;
     }
 
-    @Override
-    public void verifyDeterministic() {}
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Coder;
-    }
-
-    @Override
-    public int hashCode() {
-      return Coder.class.hashCode();
-    }
   }
 }
