@@ -1,10 +1,10 @@
 package io.rusket.beam.runners;
 
-import io.rusket.beam.pipelines.GenerateData;
-import io.rusket.beam.pipelines.GenerateData.Config;
-import io.rusket.beam.pipelines.GenerateData.Dataset;
-import io.rusket.beam.pipelines.GenerateData.Layout;
-import io.rusket.beam.pipelines.InputFormat;
+import io.rusket.beam.pipelines.generate.Config;
+import io.rusket.beam.pipelines.generate.Dataset;
+import io.rusket.beam.pipelines.generate.GenerateData;
+import io.rusket.beam.pipelines.generate.Layout;
+import io.rusket.beam.pipelines.io.InputFormat;
 import io.rusket.beam.runners.CliArgs.Option;
 import java.io.IOException;
 import java.io.PrintStream;

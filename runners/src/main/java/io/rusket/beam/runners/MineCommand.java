@@ -1,22 +1,38 @@
 package io.rusket.beam.runners;
 
-import io.rusket.beam.miner.RuleMiner;
+import io.rusket.beam.miner.ArrayUtil;
 import io.rusket.beam.miner.ItemsetMiner;
 import io.rusket.beam.miner.ItemsetSink;
 import io.rusket.beam.miner.Itemsets;
 import io.rusket.beam.miner.Method;
 import io.rusket.beam.miner.RuleMetric;
+import io.rusket.beam.miner.RuleMiner;
 import io.rusket.beam.miner.RuleSink;
 import io.rusket.beam.miner.TransactionDb;
+import io.rusket.beam.pipelines.io.CsvReader;
 import io.rusket.beam.runners.CliArgs.Option;
 import io.rusket.beam.runners.RecordWriter.Format;
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 
 /**
  * {@code mine}: frequent itemsets of one file, on this machine, with {@link ItemsetMiner}.
@@ -163,6 +179,9 @@ final class MineCommand implements Command {
         && output.toAbsolutePath().normalize().equals(rulesOutput.toAbsolutePath().normalize())) {
       throw new UsageException("--output and --rulesOutput are the same file: " + output);
     }
+    checkInput(input);
+    checkNotInput(input, output, "output");
+    checkNotInput(input, rulesOutput, "rulesOutput");
 
     TransactionDb db = read(input, inputFormat, a.string("txnCol"), a.string("itemCol"));
 
@@ -199,7 +218,8 @@ final class MineCommand implements Command {
     String value = a.string("format");
     InputFormat format;
     if (value == null) {
-      boolean csv = input.toString().toLowerCase(Locale.ROOT).endsWith(".csv");
+      String name = input.toString().toLowerCase(Locale.ROOT);
+      boolean csv = name.endsWith(".csv") || name.endsWith(".csv.gz");
       format = csv ? InputFormat.CSV : InputFormat.BASKETS;
     } else if (value.equalsIgnoreCase("baskets")) {
       format = InputFormat.BASKETS;
@@ -216,6 +236,10 @@ final class MineCommand implements Command {
                   + input + " as CSV");
         }
       }
+    } else if (a.has("txnCol") && a.string("txnCol").equals(a.string("itemCol"))) {
+      throw new UsageException(
+          "--txnCol and --itemCol name the same column '" + a.string("txnCol")
+              + "'; a transaction and its items need a column each");
     }
     return format;
   }
@@ -284,20 +308,119 @@ final class MineCommand implements Command {
         : Format.ofExtension("output", output, ", or add --outputFormat=jsonl|csv");
   }
 
-  private static TransactionDb read(Path input, InputFormat format, String txnCol, String itemCol) {
+  private static void checkInput(Path input) {
     if (!Files.exists(input)) {
       throw new UsageException("input file not found: " + input);
     }
     if (!Files.isRegularFile(input)) {
       throw new UsageException("input is not a file: " + input);
     }
+  }
+
+  /** Refuses an output that is the input file (after links and relative paths are resolved). */
+  private static void checkNotInput(Path input, Path output, String option) {
     try {
-      return format == InputFormat.CSV
-          ? LongFormatCsv.read(input, txnCol, itemCol)
-          : TransactionDb.readBaskets(input);
+      if (output != null && Files.exists(output) && Files.isSameFile(input, output)) {
+        throw new UsageException(
+            "--" + option + " is the input file " + input + ": writing it would destroy the input;"
+                + " choose another --" + option);
+      }
+    } catch (IOException e) {
+      throw UsageException.io("cannot read", output, e);
+    }
+  }
+
+  /**
+   * Reads the input: gunzipped when it ends in {@code .gz}; bytes decoded strictly as UTF-8
+   * (invalid UTF-8 is an error naming the file and line, never U+FFFD).
+   */
+  private static TransactionDb read(Path input, InputFormat format, String txnCol, String itemCol) {
+    try (InputStream in = open(input)) {
+      if (format == InputFormat.CSV) {
+        return readLongFormatCsv(in, input.toString(), txnCol, itemCol);
+      }
+      // The miner reads raw bytes; the check makes invalid UTF-8 an error here too.
+      return TransactionDb.readBaskets(new Utf8CheckingInputStream(in, input.toString()));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage(), e);
     } catch (IOException e) {
       throw UsageException.io("cannot read", input, e);
     }
+  }
+
+  private static InputStream open(Path input) throws IOException {
+    InputStream in = new BufferedInputStream(Files.newInputStream(input), 1 << 16);
+    if (!input.toString().toLowerCase(Locale.ROOT).endsWith(".gz")) {
+      return in;
+    }
+    try {
+      return new GZIPInputStream(in, 1 << 16);
+    } catch (IOException e) {
+      in.close();
+      throw new UsageException(input + " is not gzip data (" + e.getMessage() + ") although its"
+          + " name ends in .gz", e);
+    }
+  }
+
+  /**
+   * Long-format CSV ({@link CsvReader}): one (transaction, item) pair per row. Transaction ids and
+   * items are strings, taken verbatim; transactions are numbered, and items given dense ids, in
+   * order of first appearance; a repeated item in a transaction counts once. Every row needs a
+   * non-empty transaction id and item.
+   *
+   * <p>Memory: a {@code long} and an {@code int} per row, plus one map entry per distinct
+   * transaction id and item, until the {@link TransactionDb} is built.
+   */
+  private static TransactionDb readLongFormatCsv(
+      InputStream in, String file, String txnCol, String itemCol) throws IOException {
+    try (CsvReader csv = CsvReader.open(in, file)) {
+      int txnIdx = column(csv, txnCol, "txnCol", "transaction ids");
+      int itemIdx = column(csv, itemCol, "itemCol", "items");
+      Map<String, Integer> txnIds = new HashMap<>();
+      Map<String, Integer> itemIds = new HashMap<>();
+      List<String> itemNames = new ArrayList<>();
+      long[] txns = new long[1024];
+      int[] items = new int[1024];
+      int n = 0;
+      while (csv.next()) {
+        String txn = csv.nonEmpty(txnIdx);
+        String item = csv.nonEmpty(itemIdx);
+        if (n == txns.length) {
+          if (n == ArrayUtil.MAX_ARRAY_LENGTH) {
+            throw new UsageException(
+                file + " has more than " + ArrayUtil.MAX_ARRAY_LENGTH + " rows");
+          }
+          int grown = ArrayUtil.grow(n, n + 1L);
+          txns = Arrays.copyOf(txns, grown);
+          items = Arrays.copyOf(items, grown);
+        }
+        Integer t = txnIds.get(txn);
+        if (t == null) {
+          t = txnIds.size();
+          txnIds.put(txn, t);
+        }
+        Integer i = itemIds.get(item);
+        if (i == null) {
+          i = itemNames.size();
+          itemIds.put(item, i);
+          itemNames.add(item);
+        }
+        txns[n] = t;
+        items[n] = i;
+        n++;
+      }
+      return TransactionDb.fromPairs(
+          Arrays.copyOf(txns, n), Arrays.copyOf(items, n), itemNames.toArray(new String[0]));
+    }
+  }
+
+  private static int column(CsvReader csv, String name, String option, String what) {
+    if (name == null) {
+      throw new UsageException(
+          "missing --" + option + "=NAME, the column of " + what + "; the columns of "
+              + csv.source() + " are: " + String.join(", ", csv.header()));
+    }
+    return csv.column(name, "--" + option);
   }
 
   /** The item names, index = item id (ids in decimal for items without names). */
@@ -329,5 +452,77 @@ final class MineCommand implements Command {
       }
       w.end();
     };
+  }
+
+  /**
+   * Passes bytes through unchanged while checking that they are UTF-8 (as the miner reads basket
+   * files as bytes, decoding names leniently): the first malformed sequence is an {@link
+   * IllegalArgumentException} naming the file and line. (To go when the miner's reader decodes
+   * strictly itself.)
+   */
+  private static final class Utf8CheckingInputStream extends FilterInputStream {
+    private final String source;
+    private final CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private final CharBuffer scratch = CharBuffer.allocate(1 << 14);
+
+    /** The undecoded tail of the last read (at most 3 bytes of a split sequence), then input. */
+    private ByteBuffer pending = ByteBuffer.allocate(1 << 16);
+
+    /** Line breaks (LF) among the bytes checked so far. */
+    private long lines;
+
+    Utf8CheckingInputStream(InputStream in, String source) {
+      super(in);
+      this.source = source;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      check(b, off, Math.max(n, 0), n < 0);
+      return n;
+    }
+
+    private void check(byte[] b, int off, int n, boolean eof) {
+      if (pending.remaining() < n) {
+        ByteBuffer bigger = ByteBuffer.allocate(pending.position() + n);
+        pending.flip();
+        bigger.put(pending);
+        pending = bigger;
+      }
+      pending.put(b, off, n);
+      pending.flip();
+      while (true) {
+        scratch.clear();
+        int from = pending.position();
+        CoderResult r = decoder.decode(pending, scratch, eof);
+        for (int i = from; i < pending.position(); i++) {
+          if (pending.get(i) == '\n') {
+            lines++;
+          }
+        }
+        if (r.isError()) {
+          throw new IllegalArgumentException(
+              String.format(
+                  "%s line %d: invalid UTF-8 (byte 0x%02X)",
+                  source, lines + 1, pending.get(pending.position()) & 0xff));
+        }
+        if (r.isUnderflow()) {
+          break;
+        }
+      }
+      pending.compact();
+    }
   }
 }

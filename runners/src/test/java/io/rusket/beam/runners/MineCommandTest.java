@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rusket.beam.testing.Datasets;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -355,12 +357,11 @@ class MineCommandTest {
   void malformedCsvNamesFileAndLine() throws IOException {
     Path in = file("bad.csv", "txn,item,qty\n1,a,1\n\"2\",\"b\nc\",1\n3,d\n");
     Cli.run("mine", "--input=" + in, "--txnCol=txn", "--itemCol=item", "--minSupport=0.5")
-        .assertUsageError(
-            "malformed CSV in " + in + " at line 5: expected 3 fields, as in the header, but"
-                + " found 2");
+        .assertUsageError(in + " line 5: expected 3 fields, as in the header, but found 2");
     Path quote = file("quote.csv", "txn,item\r\n1,a\r\n2,\"b\r\n");
     Cli.run("mine", "--input=" + quote, "--txnCol=txn", "--itemCol=item", "--minSupport=0.5")
-        .assertUsageError("malformed CSV in " + quote + " at line 3: a quoted field is never closed");
+        .assertUsageError(
+            quote + " line 3: malformed CSV: EOF reached before encapsulated token finished");
   }
 
   @Test
@@ -380,9 +381,111 @@ class MineCommandTest {
   void emptyCsvValue() throws IOException {
     Path in = file("pairs.csv", "t,i\n1,a\n2,\n");
     Cli.run("mine", "--input=" + in, "--txnCol=t", "--itemCol=i", "--minSupport=0.5")
+        .assertUsageError(in + " line 3: column 'i' is empty");
+  }
+
+  /** Regression (issue 9): {@code mine --output} equal to {@code --input} overwrote the input. */
+  @Test
+  void outputThatIsTheInputIsRefused() throws IOException {
+    Path in = file("abc.dat", ABC);
+    String message =
+        "--output is the input file " + in + ": writing it would destroy the input; choose"
+            + " another --output";
+    Cli.run("mine", "--input=" + in, "--minSupport=0.5", "--output=" + in, "--outputFormat=csv")
+        .assertUsageError(message);
+    Path sub = Files.createDirectories(dir.resolve("sub"));
+    Path roundabout = sub.resolve("../abc.dat");
+    Cli.run("mine", "--input=" + in, "--minSupport=0.5", "--output=" + roundabout,
+            "--outputFormat=csv")
+        .assertUsageError(message);
+    // Through a symbolic link: baskets in a file named like an output.
+    Path named = file("baskets.jsonl", ABC);
+    Path link = Files.createSymbolicLink(dir.resolve("link.dat"), named);
+    Cli.run("mine", "--input=" + link, "--minSupport=0.5", "--rules",
+            "--rulesOutput=" + sub.resolve("../baskets.jsonl"))
+        .assertUsageErrorContaining("--rulesOutput is the input file " + link);
+    assertEquals(ABC, Files.readString(in), "the input is untouched");
+    assertEquals(ABC, Files.readString(named), "the input is untouched");
+  }
+
+  /** Regression (issue 9): {@code mine} on a .gz file mined the compressed bytes as text. */
+  @Test
+  void gzippedInputIsDecompressed() throws IOException {
+    Path gz = dir.resolve("abc.dat.gz");
+    try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(gz))) {
+      o.write(ABC.getBytes(StandardCharsets.UTF_8));
+    }
+    Map<String, Long> s = Cli.run("mine", "--input=" + gz, "--minSupport=0.5").summary();
+    assertEquals(3, s.get("transactions"));
+    assertEquals(3, s.get("items"));
+    assertEquals(5, s.get("itemsets"));
+    Path csvGz = dir.resolve("pairs.csv.gz");
+    try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(csvGz))) {
+      o.write("t,i\n1,a\n1,b\n2,a\n".getBytes(StandardCharsets.UTF_8));
+    }
+    s = Cli.run("mine", "--input=" + csvGz, "--txnCol=t", "--itemCol=i", "--minSupport=1").summary();
+    assertEquals(2, s.get("transactions"));
+    assertEquals(1, s.get("itemsets"));
+    Path notGz = file("fake.dat.gz", ABC);
+    Cli.run("mine", "--input=" + notGz, "--minSupport=0.5")
+        .assertUsageErrorContaining(notGz + " is not gzip data");
+  }
+
+  /**
+   * Regression (issue 9): invalid UTF-8 became U+FFFD, so caf\xe9 and caf\xe8 were one item; random
+   * bytes were mined as text. Both fail naming the file and line.
+   */
+  @Test
+  void invalidUtf8FailsNamingFileAndLine() throws IOException {
+    Path latin1 = dir.resolve("latin1.dat");
+    Files.write(latin1, "tea\ncaf\u00e9 tea\ncaf\u00e8\n".getBytes(StandardCharsets.ISO_8859_1));
+    Cli.run("mine", "--input=" + latin1, "--minSupport=0.5")
+        .assertUsageError(latin1 + " line 2: invalid UTF-8 (byte 0xE9)");
+    Path csv = dir.resolve("latin1.csv");
+    Files.write(csv, "t,i\n1,tea\n2,caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+    Cli.run("mine", "--input=" + csv, "--txnCol=t", "--itemCol=i", "--minSupport=0.5")
+        .assertUsageError(csv + " line 3: invalid UTF-8 (byte 0xE9)");
+    byte[] noise = new byte[100_000];
+    new Random(9).nextBytes(noise);
+    Path random = Files.write(dir.resolve("random.bin"), noise);
+    Cli.run("mine", "--input=" + random, "--minSupport=0.5")
+        .assertUsageErrorContaining(random + " line ");
+    // Valid multi-byte names far into a file, split across read buffers, are read intact.
+    StringBuilder big = new StringBuilder();
+    for (int t = 0; t < 40_000; t++) {
+      big.append("caf\u00e9 \u2603").append(t % 3).append('\n');
+    }
+    Path ok = file("utf8.dat", big.toString());
+    Map<String, Long> s = Cli.run("mine", "--input=" + ok, "--minSupport=0.3").summary();
+    assertEquals(40_000, s.get("transactions"));
+    assertEquals(4, s.get("items"));
+  }
+
+  /** Regression (issue 9): one column for both transactions and items was accepted. */
+  @Test
+  void oneColumnForTransactionsAndItemsIsRefused() throws IOException {
+    Path in = file("pairs.csv", "txn,item\n1,a\n");
+    Cli.run("mine", "--input=" + in, "--txnCol=item", "--itemCol=item", "--minSupport=0.5")
         .assertUsageError(
-            "empty value in column i at " + in + " line 3: every row needs a transaction id"
-                + " and an item");
+            "--txnCol and --itemCol name the same column 'item'; a transaction and its items need"
+                + " a column each");
+  }
+
+  /** CSV values are the text written: 0012, 012 and 12 are three items (as in grouped). */
+  @Test
+  void csvItemsWithLeadingZerosAreDistinct() throws IOException {
+    StringBuilder sb = new StringBuilder("txn,item\n");
+    for (int t = 0; t < 8; t++) {
+      sb.append(t).append(',').append(t < 4 ? "0012" : "12").append('\n');
+      sb.append(t).append(',').append(t < 4 ? "7" : "8").append('\n');
+    }
+    Path in = file("zeros.csv", sb.toString());
+    Map<String, Long> s =
+        Cli.run("mine", "--input=" + in, "--txnCol=txn", "--itemCol=item", "--minSupport=0.6")
+            .summary();
+    assertEquals(8, s.get("transactions"));
+    assertEquals(4, s.get("items"));
+    assertEquals(0, s.get("itemsets"));
   }
 
   @Test

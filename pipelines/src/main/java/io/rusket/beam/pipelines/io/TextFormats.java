@@ -1,4 +1,4 @@
-package io.rusket.beam.pipelines;
+package io.rusket.beam.pipelines.io;
 
 /**
  * The escaping rules of the text outputs, in one place for every writer (TableSink's JSON lines
