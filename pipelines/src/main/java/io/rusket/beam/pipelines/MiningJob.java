@@ -20,7 +20,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p>Building a job converts and checks what only the options know (a required option, an option
  * name, {@code --txnCol} with {@code --itemCol}, a format or metric name, {@code --csvTypes} on
  * non-CSV input); thresholds and lengths are checked once, by the transforms they configure, and
- * the input's columns and the output directories by {@link MiningIO} when the pipeline is built.
+ * the input's columns and the output directories by {@code MiningIO} when the pipeline is built.
  * Every mistake is an {@link IllegalArgumentException} naming the option and the value.
  *
  * <p>Example of use:

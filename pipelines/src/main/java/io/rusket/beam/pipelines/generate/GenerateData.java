@@ -12,7 +12,7 @@ import org.apache.beam.sdk.schemas.Schema;
  * realistic basket sizes and co-occurring bundles (so that association rules exist), written as
  * one-hot receipts and as event logs in Parquet, Arrow IPC and CSV. A plain program, not a
  * pipeline; the same {@link Config} (seed included) gives the same rows and the same file bytes.
- * The model is {@link Generator}'s, the files {@link DatasetWriter}'s.
+ * The model is {@code Generator}'s, the files {@code DatasetWriter}'s.
  *
  * <p><b>Model.</b> Store {@code k} (0-based) gets a share of the transactions proportional to
  * {@code 1 / (k + 1)^storeSkew} (Zipf: with the default 1.1 and 20 stores the largest is ~27× the
@@ -49,7 +49,8 @@ import org.apache.beam.sdk.schemas.Schema;
  * event and 8 per transaction), then streamed to the files: 10M events take a few seconds to
  * generate and to write as Arrow; Parquet (through Avro records) is slower. One-hot files have one
  * column per item: keep {@code items} modest (hundreds) for them.
- */public final class GenerateData {
+ */
+public final class GenerateData {
   private GenerateData() {}
 
   /**

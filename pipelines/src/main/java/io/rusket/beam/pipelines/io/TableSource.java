@@ -42,13 +42,17 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * the same types (checked per file when Arrow and CSV files are read; Parquet files are read with
  * the first file's schema).
  *
- * <p>Types: Parquet through Avro as {@link AvroUtils#toBeamSchema} maps them; Arrow as {@link
- * ArrowTable} maps them. CSV: a value is the text that was written — every column is STRING unless
+ * <p>Types: Parquet through Avro as {@link AvroUtils#toBeamSchema} maps them. Arrow: Bool →
+ * BOOLEAN, signed Int(8/16/32/64) → BYTE/INT16/INT32/INT64, FloatingPoint → FLOAT/DOUBLE,
+ * Utf8/LargeUtf8 → STRING (nullable as in the file); other Arrow types are an error only if the
+ * column is selected. CSV: a value is the text that was written — every column is STRING unless
  * its type is declared ({@link #withCsvTypes}: STRING, INT32, INT64, DOUBLE or BOOLEAN), so that
- * {@code 0012}, {@code 012} and {@code 12} stay three values; declared types are parsed strictly
- * (see {@link CsvTable}); fields are not trimmed; an empty field is an error (CSV has no null);
- * bytes must be valid UTF-8 ({@link CsvReader}). A bad CSV row fails the pipeline with the file,
- * line, column and value.
+ * {@code 0012}, {@code 012} and {@code 12} stay three values. Declared types are parsed strictly:
+ * integers as {@code -?(0|[1-9][0-9]*)} in range (no {@code +}, spaces or leading zeros), DOUBLE
+ * without surrounding spaces, BOOLEAN as {@code true}/{@code false} (any case) or {@code 1}/{@code
+ * 0}. Fields are not trimmed; an empty field is an error (CSV has no null); bytes must be valid
+ * UTF-8 ({@link CsvReader}). A bad CSV row fails the pipeline with the file, line, column and
+ * value.
  *
  * <p>Example of use:
  *
