@@ -37,15 +37,16 @@ import java.util.zip.GZIPInputStream;
 /**
  * {@code mine}: frequent itemsets of one file, on this machine, with {@link ItemsetMiner}.
  *
- * <p>Reads a basket file or a long-format CSV into a {@link TransactionDb}, mines it, streams the
- * itemsets to {@code --output} (or only counts them) and prints one summary line:
+ * <p>Reads a basket file or a long-format CSV (gunzipped when named {@code .gz}; strict UTF-8, read
+ * with the project's one CSV reader, {@link CsvReader}) into a {@link TransactionDb}, mines it,
+ * streams the itemsets to {@code --output} (or only counts them) and prints one summary line:
  *
  * <pre>{@code transactions=N items=M itemsets=K millis=T}</pre>
  *
  * <p>T is the time from the start of mining to the end of writing, without reading the input.
  * With {@code --rules} it also derives association rules with {@link RuleMiner}, writes
  * them to {@code --rulesOutput} (or only counts them) and appends {@code rules=R} to the line.
- * Every option is checked before the input is read.
+ * Every option is checked before the input is read; an output that is the input file is refused.
  *
  * <p>Memory: the transactions must fit in the heap; the itemsets need not, they are streamed,
  * except with {@code --rules}, which derives rules from the collected itemsets.
@@ -56,7 +57,7 @@ final class MineCommand implements Command {
   private static final List<Option> OPTIONS =
       List.of(
           new Option("input", "FILE", "the transactions (required)"),
-          new Option("format", "baskets|csv", "default: csv for a .csv file, else baskets"),
+          new Option("format", "baskets|csv", "default: csv for .csv(.gz), else baskets"),
           new Option("txnCol", "NAME", "csv: the transaction column (required)"),
           new Option("itemCol", "NAME", "csv: the item column (required)"),
           new Option("minSupport", "S", "frequent iff count / N >= S; S in (0, 1]"),
@@ -125,6 +126,8 @@ final class MineCommand implements Command {
     out.println("           names the columns; comma-separated, UTF-8, quoted per RFC 4180. A");
     out.println("           transaction's rows may be anywhere; a repeated item counts once.");
     out.println("           Values are taken verbatim (no trimming) and must not be empty.");
+    out.println("  Either may be gzipped (a name ending in .gz, e.g. events.csv.gz). The bytes");
+    out.println("  must be UTF-8: anything else is an error naming the file and line.");
     out.println();
     out.println("Output formats (UTF-8, one itemset per line):");
     out.println("  jsonl    {\"support\":0.0123,\"count\":45,\"itemsets\":[\"a\",\"b\"]}");
