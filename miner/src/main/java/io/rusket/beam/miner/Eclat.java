@@ -76,7 +76,7 @@ final class Eclat {
       OrderedTasks.Outcome out =
           OrderedTasks.run(
               f, threads, () -> new BitsetWorker(rec, bits, words, minCount, maxLen), sink);
-      return stats(out, 8L * bits.length);
+      return stats(out, (long) Long.BYTES * bits.length); // the bitsets' payload
     }
     int[] start = new int[f + 1];
     for (int r = 0; r < f; r++) {
@@ -118,7 +118,10 @@ final class Eclat {
             threads,
             () -> new TidListWorker(rec, tids, start, hOffsets, hItems, minCount, maxLen),
             sink);
-    return stats(out, 4L * (tids.length + start.length + hOffsets.length + hItems.length));
+    // The tid-lists' payload.
+    return stats(
+        out,
+        (long) Integer.BYTES * (tids.length + start.length + hOffsets.length + hItems.length));
   }
 
   private MiningStats stats(OrderedTasks.Outcome out, long structureBytes) {
@@ -151,10 +154,9 @@ final class Eclat {
 
     /** Bytes of the per-depth member lists (depth 0 is shared and not counted). */
     final long classBytes() {
-      long b = emitterBytes() + bytesOf(pre);
+      long b = emitterBytes() + RamUsage.sizeOf(pre);
       for (int d = 1; d < gid.length; d++) {
-        b += (gid[d] == null ? 0 : 16 + 4L * gid[d].length)
-            + (sup[d] == null ? 0 : 16 + 4L * sup[d].length);
+        b += RamUsage.sizeOf(gid[d]) + RamUsage.sizeOf(sup[d]);
       }
       return b;
     }
@@ -185,9 +187,10 @@ final class Eclat {
       final int peMark = peLen;
       final int nd = d + 1;
       if (nd + 1 >= gid.length) {
-        gid = Arrays.copyOf(gid, nd * 2);
-        sup = Arrays.copyOf(sup, nd * 2);
-        size = Arrays.copyOf(size, nd * 2);
+        int cap = ArrayUtil.grow(gid.length, nd + 2L);
+        gid = Arrays.copyOf(gid, cap);
+        sup = Arrays.copyOf(sup, cap);
+        size = Arrays.copyOf(size, cap);
       }
       final int later = size[d] - a - 1;
       int[] g = scratch(gid, nd, later);
@@ -248,16 +251,14 @@ final class Eclat {
     public long ramBytesUsed() {
       long b = classBytes();
       for (int d = 1; d < sets.length; d++) {
-        b += sets[d] == null ? 0 : 16 + 8L * sets[d].length;
+        b += RamUsage.sizeOf(sets[d]);
       }
       return b;
     }
 
     @Override
     void prepare(int d, int a, int members) {
-      if (d + 1 >= sets.length) {
-        sets = Arrays.copyOf(sets, d * 2 + 2);
-      }
+      sets = ArrayUtil.grow(sets, d + 2L);
       long need = (long) members * words;
       long[] s = sets[d + 1];
       if (s == null || s.length < need) {
@@ -320,8 +321,7 @@ final class Eclat {
     public long ramBytesUsed() {
       long b = classBytes();
       for (int d = 1; d < tids.length; d++) {
-        b += (tids[d] == null ? 0 : 16 + 4L * tids[d].length)
-            + (starts[d] == null ? 0 : 16 + 4L * starts[d].length);
+        b += RamUsage.sizeOf(tids[d]) + RamUsage.sizeOf(starts[d]);
       }
       return b;
     }
@@ -329,8 +329,9 @@ final class Eclat {
     @Override
     void prepare(int d, int a, int members) {
       if (d + 1 >= tids.length) {
-        tids = Arrays.copyOf(tids, d * 2 + 2);
-        starts = Arrays.copyOf(starts, d * 2 + 2);
+        int cap = ArrayUtil.grow(tids.length, d + 2L);
+        tids = Arrays.copyOf(tids, cap);
+        starts = Arrays.copyOf(starts, cap);
       }
       width = sup[d][a];
       long need = (long) members * width;

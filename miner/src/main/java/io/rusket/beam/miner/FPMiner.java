@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A streaming, mergeable, memory-bounded accumulator of {@code (transaction id, item id)} pairs
@@ -44,12 +45,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * when there are many, so at most {@value #MAX_FILE_RUNS} are ever open. {@link #mine mine}
  * k-way merges all runs twice, streaming: a first pass counts N and each item's support, a second
  * builds compressed sparse rows holding only the frequent items (4 bytes per frequent pair and 4
- * per transaction), which the {@link ItemsetMiner} then mines. Temporary files are removed by
- * {@link #close()} and {@link #reset()}, when the miner becomes unreachable, and at JVM exit.
+ * per transaction), which the {@link ItemsetMiner} then mines. Spill files are deleted
+ * deterministically: by {@link #close()} and {@link #reset()} (once no other miner shares them,
+ * see {@link #merge}), and as soon as a merge of runs replaces them; mining does not consume the
+ * miner, so close it when done. A Cleaner (when a miner is garbage-collected unclosed) and a
+ * shutdown hook (at JVM exit) are only safety nets.
  *
  * <p><b>Merging and encoding</b> make it an accumulator: {@link #merge(FPMiner)} adds another
- * miner's pairs without changing it, and {@link #encode}/{@link #decode} give a compact,
- * canonical binary form (equal contents encode to equal bytes).
+ * miner's pairs without changing it (sharing its immutable runs, files included, instead of
+ * copying them), and {@link #encode}/{@link #decode} give a compact, canonical binary form:
+ * miners are {@link #equals equal} exactly when they encode to equal bytes, and equality changes
+ * neither miner.
+ *
+ * <p><b>Configuration</b> ({@link #withMaxRamBytes}, {@link #withSpillDirectory}) returns a copy;
+ * the miner it is called on is not changed.
  *
  * <p>Bad input is rejected whole, before anything is added, with an {@link
  * IllegalArgumentException} naming the value and its position; the miner stays usable.
@@ -77,8 +86,9 @@ public final class FPMiner implements AutoCloseable {
   private static final int[] NO_INTS = new int[0];
 
   private final int nItems;
-  private long maxRamBytes = DEFAULT_MAX_RAM_BYTES;
-  private Path spillDirectory;
+  private final long maxRamBytes;
+  /** Null: {@code java.io.tmpdir}. */
+  private final Path spillDirectory;
 
   // Unsorted pairs.
   private long[] bufTxn = NO_LONGS;
@@ -90,8 +100,9 @@ public final class FPMiner implements AutoCloseable {
 
   private final ArrayList<MemRun> memRuns = new ArrayList<>();
   private long memRunBytes;
+  /** One reference per entry (a run merged twice is listed, and referenced, twice). */
   private final ArrayList<FileRun> fileRuns = new ArrayList<>();
-  private SpillFiles spill;
+  /** Registered at the first file run held: releases {@link #fileRuns} if this is collected. */
   private Cleaner.Cleanable cleanable;
 
   /** Set by a packed sort: the buffer holds gathered keys, to be restored with these bits. */
@@ -107,15 +118,30 @@ public final class FPMiner implements AutoCloseable {
    * @throws IllegalArgumentException if {@code nItems} is negative
    */
   public FPMiner(int nItems) {
+    this(checkItems(nItems), DEFAULT_MAX_RAM_BYTES, null);
+  }
+
+  private FPMiner(int nItems, long maxRamBytes, Path spillDirectory) {
+    this.nItems = nItems;
+    this.maxRamBytes = maxRamBytes;
+    this.spillDirectory = spillDirectory;
+  }
+
+  private static int checkItems(int nItems) {
     if (nItems < 0) {
       throw new IllegalArgumentException("nItems must be >= 0, got " + nItems);
     }
-    this.nItems = nItems;
+    return nItems;
   }
 
   /**
-   * Sets the RAM budget for buffered pairs and in-memory runs; beyond it runs spill to disk.
-   * Mining needs memory beyond this for the frequent items' rows (see the class comment).
+   * A copy of this miner with the RAM budget {@code bytes} for buffered pairs and in-memory runs;
+   * beyond it runs spill to disk. Mining needs memory beyond this for the frequent items' rows
+   * (see the class comment). This miner is not changed.
+   *
+   * <p>The copy has the same pairs (in-memory runs and spill files are shared, not copied: see
+   * {@link #merge}) and the same spill directory; both must be {@link #close() closed} (the
+   * usual form, {@code m = new FPMiner(n).withMaxRamBytes(b)}, copies an empty miner).
    *
    * @throws IllegalArgumentException if below {@value #MIN_RAM_BYTES} bytes
    */
@@ -124,18 +150,34 @@ public final class FPMiner implements AutoCloseable {
       throw new IllegalArgumentException(
           "maxRamBytes must be at least " + MIN_RAM_BYTES + " bytes, got " + bytes);
     }
-    this.maxRamBytes = bytes;
-    manageMemory();
-    return this;
+    return copy(bytes, spillDirectory);
   }
 
-  /** Sets the directory for spilled runs (default: {@code java.io.tmpdir}). */
+  /**
+   * A copy of this miner that spills runs to {@code dir} (default: {@code java.io.tmpdir}); this
+   * miner is not changed. Contents are shared as by {@link #withMaxRamBytes}; runs already spilled
+   * stay where they are.
+   *
+   * @throws IllegalArgumentException if {@code dir} is null
+   */
   public FPMiner withSpillDirectory(Path dir) {
     if (dir == null) {
       throw new IllegalArgumentException("spill directory must not be null");
     }
-    this.spillDirectory = dir;
-    return this;
+    return copy(maxRamBytes, dir);
+  }
+
+  /** The spill directory, or null for {@code java.io.tmpdir}. */
+  public Path spillDirectory() {
+    return spillDirectory;
+  }
+
+  /** A new miner with this configuration changed and the same contents. */
+  private FPMiner copy(long budget, Path dir) {
+    FPMiner c = new FPMiner(nItems, budget, dir);
+    c.addAll(this);
+    c.cachedTxns = cachedTxns;
+    return c;
   }
 
   /** The item id bound: ids are in {@code [0, nItems())}. */
@@ -171,7 +213,7 @@ public final class FPMiner implements AutoCloseable {
 
   /** Bytes held on the heap: the pair buffers and the in-memory runs. */
   public long ramBytesUsed() {
-    return 12L * (bufTxn.length + tmpTxn.length) + memRunBytes;
+    return (long) RamUsage.PAIR * (bufTxn.length + tmpTxn.length) + memRunBytes;
   }
 
   /** Bytes of runs currently spilled to disk. */
@@ -276,8 +318,11 @@ public final class FPMiner implements AutoCloseable {
   }
 
   /**
-   * Adds every pair of {@code other}, which is not changed (its runs are immutable and shared;
-   * its spill files are copied).
+   * Adds every pair of {@code other}, which is not changed: its buffered pairs are copied, its
+   * runs (immutable once written) are shared — in-memory runs by reference, spill files by
+   * reference counting, so nothing is copied on disk. A shared spill file is deleted when the
+   * last miner holding it is {@link #close() closed} or {@link #reset() reset}, or merges it away
+   * into a new run (or, as a safety net, is garbage-collected).
    *
    * @throws IllegalArgumentException if {@code other} is null, this miner, or has a different
    *     {@link #nItems()}
@@ -293,20 +338,18 @@ public final class FPMiner implements AutoCloseable {
       throw new IllegalArgumentException(
           "Cannot merge an FPMiner over " + other.nItems + " items into one over " + nItems);
     }
+    addAll(other);
+  }
+
+  /** The body of {@link #merge}: adds every pair of {@code other} (not changed). */
+  private void addAll(FPMiner other) {
     appendUnchecked(other.bufTxn, other.bufItem, 0, other.bufLen);
     for (MemRun r : other.memRuns) {
       memRuns.add(r);
       memRunBytes += r.data.length;
     }
     for (FileRun f : other.fileRuns) {
-      Path copy = newSpillFile();
-      try {
-        Files.copy(f.path, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      } catch (IOException e) {
-        throw new UncheckedIOException(
-            "Cannot copy spilled run " + f.path + " to " + copy + ": " + e.getMessage(), e);
-      }
-      fileRuns.add(new FileRun(copy, f.bytes, f.nTxns, f.nPairs));
+      hold(f.retain());
     }
     nRows += other.nRows;
     cachedTxns = -1;
@@ -448,7 +491,11 @@ public final class FPMiner implements AutoCloseable {
     cachedTxns = fileRuns.isEmpty() ? memRuns.get(0).nTxns : fileRuns.get(0).nTxns;
   }
 
-  /** Drops every pair and removes the spill files; the configuration stays. */
+  /**
+   * Drops every pair and releases the spill files: each is deleted now unless another miner
+   * still shares it (through {@link #merge} or a {@code withX} copy), then when the last one
+   * releases it. The configuration stays, and the miner stays usable.
+   */
   public void reset() {
     bufTxn = NO_LONGS;
     bufItem = NO_INTS;
@@ -457,17 +504,16 @@ public final class FPMiner implements AutoCloseable {
     bufLen = 0;
     memRuns.clear();
     memRunBytes = 0;
-    fileRuns.clear();
-    if (cleanable != null) {
-      cleanable.clean();
-      cleanable = null;
-      spill = null;
-    }
+    releaseAll(fileRuns);
     nRows = 0;
     cachedTxns = -1;
   }
 
-  /** Same as {@link #reset()}: releases memory and removes the spill files. */
+  /**
+   * Same as {@link #reset()}: releases memory and the spill files. Call it when done with a miner
+   * (mining does not consume it: {@link #mine} leaves the runs, and their files, in place for
+   * another call).
+   */
   @Override
   public void close() {
     reset();
@@ -592,8 +638,7 @@ public final class FPMiner implements AutoCloseable {
           "Corrupt FPMiner encoding: rows " + nRows + ", transactions "
               + nTxns + ", pairs " + nPairs + ", run bytes " + bytes);
     }
-    FPMiner m = new FPMiner((int) nItems);
-    m.maxRamBytes = budget;
+    FPMiner m = new FPMiner((int) nItems, budget, null);
     m.nRows = nRows;
     if (bytes > 0) {
       if (bytes <= Math.min(budget, ArrayUtil.MAX_ARRAY_LENGTH)) {
@@ -619,11 +664,11 @@ public final class FPMiner implements AutoCloseable {
             out.write(chunk, 0, r);
             left -= r;
           }
-        } catch (IOException e) {
-          m.close();
+        } catch (IOException | RuntimeException e) {
+          deleteSpillFile(file);
           throw e;
         }
-        m.fileRuns.add(new FileRun(file, bytes, nTxns, nPairs));
+        m.hold(new FileRun(file, bytes, nTxns, nPairs));
       }
     }
     m.cachedTxns = nTxns;
@@ -643,8 +688,15 @@ public final class FPMiner implements AutoCloseable {
   }
 
   /**
-   * Equal iff the same item bound, the same row count and the same set of pairs (whatever the
-   * budgets). Compacts both miners (no change of content).
+   * Equal iff the same item bound, the same row count and the same set of distinct pairs
+   * (whatever the budgets, spill directories and internal layout): exactly when {@link #encode}
+   * writes the same bytes for both, so the coder of this class can be consistent with equals.
+   *
+   * <p>Changes neither miner (no flush, compaction, spill or encoding): it walks both miners'
+   * transactions side by side through a read-only merge of their runs. Cost: up to one streaming
+   * pass over each miner's runs (spill files are read, not written), stopping at the first
+   * difference, plus a sorted copy of each miner's pairs not yet flushed to a run (at most the
+   * buffer: 12 bytes per pair, twice while sorting).
    */
   @Override
   public boolean equals(Object o) {
@@ -655,14 +707,82 @@ public final class FPMiner implements AutoCloseable {
       return false;
     }
     FPMiner other = (FPMiner) o;
-    return nItems == other.nItems
-        && nRows == other.nRows
-        && Arrays.equals(toBytes(), other.toBytes());
+    if (nItems != other.nItems
+        || nRows != other.nRows
+        || (cachedTxns >= 0 && other.cachedTxns >= 0 && cachedTxns != other.cachedTxns)) {
+      return false;
+    }
+    List<InputStream> opened = new ArrayList<>();
+    try {
+      RunFormat.Merger a = readOnlyView(opened);
+      RunFormat.Merger b = other.readOnlyView(opened);
+      while (true) {
+        boolean hasA = a.next();
+        if (hasA != b.next()) {
+          return false;
+        }
+        if (!hasA) {
+          return true;
+        }
+        if (a.txn != b.txn
+            || !Arrays.equals(a.items, 0, a.length, b.items, 0, b.length)) {
+          return false;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read FPMiner runs: " + e.getMessage(), e);
+    } finally {
+      closeAll(opened);
+    }
   }
 
+  /**
+   * A hash of the item bound, the row count and every distinct pair, consistent with {@link
+   * #equals}; changes nothing. Cost: one streaming pass over the runs, as {@link #equals}.
+   */
   @Override
   public int hashCode() {
-    return Long.hashCode(31L * nItems + nRows) * 31 + Long.hashCode(nTransactions());
+    int h = 31 * Integer.hashCode(nItems) + Long.hashCode(nRows);
+    List<InputStream> opened = new ArrayList<>();
+    try {
+      RunFormat.Merger m = readOnlyView(opened);
+      while (m.next()) {
+        h = 31 * h + Long.hashCode(m.txn);
+        final int[] items = m.items;
+        for (int k = 0, n = m.length; k < n; k++) {
+          h = 31 * h + items[k];
+        }
+      }
+      return h;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read FPMiner runs: " + e.getMessage(), e);
+    } finally {
+      closeAll(opened);
+    }
+  }
+
+  /**
+   * Every transaction, merged across the runs and the unflushed buffer, without changing this
+   * miner: the buffer is sorted in a copy (a throw-away miner with an unlimited budget, so it
+   * never spills), the runs are read in place. Streams opened are added to {@code opened}.
+   */
+  private RunFormat.Merger readOnlyView(List<InputStream> opened) throws IOException {
+    List<RunFormat.Cursor> cursors = new ArrayList<>(Arrays.asList(cursors(memRuns)));
+    if (bufLen > 0) {
+      FPMiner sorted = new FPMiner(nItems, Long.MAX_VALUE, null);
+      sorted.bufTxn = Arrays.copyOf(bufTxn, bufLen);
+      sorted.bufItem = Arrays.copyOf(bufItem, bufLen);
+      sorted.bufLen = bufLen;
+      sorted.flushBuffer();
+      assert sorted.memRuns.size() == 1 && sorted.fileRuns.isEmpty() : sorted;
+      cursors.addAll(Arrays.asList(cursors(sorted.memRuns)));
+    }
+    for (FileRun f : fileRuns) {
+      InputStream in = Files.newInputStream(f.path);
+      opened.add(in);
+      cursors.add(new RunFormat.Cursor(in, f.nTxns, f.path.toString()));
+    }
+    return new RunFormat.Merger(cursors.toArray(new RunFormat.Cursor[0]));
   }
 
   @Override
@@ -675,13 +795,16 @@ public final class FPMiner implements AutoCloseable {
   // ---------------------------------------------------------------- buffer and runs
 
   private int bufferCap() {
-    return (int) Math.max(MIN_BUFFER_PAIRS, Math.min(MAX_BUFFER_PAIRS, maxRamBytes / 96));
+    // The buffer and its sort scratch (2 × PAIR bytes per pair) take at most a quarter of the
+    // budget.
+    return (int)
+        Math.max(MIN_BUFFER_PAIRS, Math.min(MAX_BUFFER_PAIRS, maxRamBytes / (8 * RamUsage.PAIR)));
   }
 
   private void makeRoom() {
     int cap = bufferCap();
     if (bufTxn.length < cap) {
-      int next = (int) Math.min(cap, Math.max(1024, 2L * bufTxn.length));
+      int next = Math.min(cap, ArrayUtil.grow(bufTxn.length, Math.min(cap, 1024)));
       bufTxn = Arrays.copyOf(bufTxn, next);
       bufItem = Arrays.copyOf(bufItem, next);
     } else {
@@ -933,7 +1056,8 @@ public final class FPMiner implements AutoCloseable {
     if (memRuns.size() > MAX_MEMORY_RUNS) {
       mergeSmallestMemRuns();
     }
-    if (!memRuns.isEmpty() && memRunBytes + 12L * (bufTxn.length + tmpTxn.length) > maxRamBytes) {
+    if (!memRuns.isEmpty()
+        && memRunBytes + (long) RamUsage.PAIR * (bufTxn.length + tmpTxn.length) > maxRamBytes) {
       spillMemRuns();
     }
     if (fileRuns.size() > MAX_FILE_RUNS) {
@@ -947,14 +1071,11 @@ public final class FPMiner implements AutoCloseable {
    */
   private void mergeSmallestFiles() {
     fileRuns.sort((a, b) -> Long.compare(a.bytes, b.bytes));
-    List<FileRun> smallest =
-        new ArrayList<>(fileRuns.subList(0, fileRuns.size() - MAX_FILE_RUNS / 2));
-    FileRun f = writeMerged(List.of(), smallest);
-    fileRuns.removeAll(smallest);
-    fileRuns.add(f);
-    for (FileRun o : smallest) {
-      spill.delete(o.path);
-    }
+    // By position, not by identity: a run shared through merge may be listed twice.
+    List<FileRun> first = fileRuns.subList(0, fileRuns.size() - MAX_FILE_RUNS / 2);
+    FileRun f = writeMerged(List.of(), first);
+    releaseAll(first);
+    hold(f);
   }
 
   /** Merges every in-memory run into one. */
@@ -998,21 +1119,17 @@ public final class FPMiner implements AutoCloseable {
     FileRun f = writeMerged(memCursors(), List.of());
     memRuns.clear();
     memRunBytes = 0;
-    fileRuns.add(f);
+    hold(f);
   }
 
   /** Merges every run (memory and files) into one new spill file. */
   private void spillAll() {
     flushBuffer();
-    List<FileRun> old = new ArrayList<>(fileRuns);
-    FileRun f = writeMerged(memCursors(), old);
+    FileRun f = writeMerged(memCursors(), fileRuns);
     memRuns.clear();
     memRunBytes = 0;
-    fileRuns.clear();
-    fileRuns.add(f);
-    for (FileRun o : old) {
-      spill.delete(o.path);
-    }
+    releaseAll(fileRuns);
+    hold(f);
   }
 
   private FileRun writeMerged(List<RunFormat.Cursor> memory, List<FileRun> files) {
@@ -1030,8 +1147,11 @@ public final class FPMiner implements AutoCloseable {
       long bytes = w.finish();
       return new FileRun(path, bytes, w.nTxns(), w.nPairs());
     } catch (IOException e) {
-      spill.delete(path);
+      deleteSpillFile(path);
       throw new UncheckedIOException("Cannot spill FPMiner run to " + path + ": " + e, e);
+    } catch (RuntimeException e) {
+      deleteSpillFile(path);
+      throw e;
     } finally {
       closeAll(opened);
     }
@@ -1079,17 +1199,17 @@ public final class FPMiner implements AutoCloseable {
     }
   }
 
+  /**
+   * A new, empty spill file, deleted at JVM exit unless {@link #deleteSpillFile deleted} before;
+   * the caller deletes it on failure or wraps it in a {@link FileRun} it {@link #hold holds}.
+   */
   private Path newSpillFile() {
-    if (spill == null) {
-      spill = new SpillFiles();
-      cleanable = CLEANER.register(this, spill);
-    }
     Path dir =
         spillDirectory != null ? spillDirectory : Paths.get(System.getProperty("java.io.tmpdir"));
     try {
       Files.createDirectories(dir);
       Path p = Files.createTempFile(dir, "rusket-fpminer-", ".run");
-      spill.add(p);
+      LIVE.add(p);
       return p;
     } catch (IOException e) {
       throw new UncheckedIOException(
@@ -1097,50 +1217,65 @@ public final class FPMiner implements AutoCloseable {
     }
   }
 
+  /** Deletes a spill file (best effort: a file that cannot be deleted is no longer used). */
+  private static void deleteSpillFile(Path p) {
+    LIVE.remove(p);
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException ignored) {
+      // Best effort: the file is no longer referenced.
+    }
+  }
+
+  /** Adds a reference this miner now owns to {@link #fileRuns}. */
+  private void hold(FileRun f) {
+    if (cleanable == null) {
+      cleanable = CLEANER.register(this, new ReleaseRuns(fileRuns));
+    }
+    fileRuns.add(f);
+  }
+
+  /** Releases every reference in {@code runs} and empties it. */
+  private static void releaseAll(List<FileRun> runs) {
+    for (FileRun f : runs) {
+      f.release();
+    }
+    runs.clear();
+  }
+
   private static final Cleaner CLEANER = Cleaner.create();
 
-  /** Spill files of all live miners, removed at JVM exit if not before. */
-  private static final Set<SpillFiles> LIVE = ConcurrentHashMap.newKeySet();
+  /** Every spill file not yet deleted (of all miners), deleted at JVM exit if not before. */
+  private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
 
   static {
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  for (SpillFiles s : LIVE) {
-                    s.run();
+                  for (Path p : LIVE) {
+                    deleteSpillFile(p);
                   }
                 },
                 "rusket-fpminer-cleanup"));
   }
 
-  /** The spill files of one miner; the cleaning action deletes them. Holds no miner reference. */
-  private static final class SpillFiles implements Runnable {
-    private final Set<Path> files = ConcurrentHashMap.newKeySet();
+  /**
+   * The Cleaner's action for a collected miner: releases the file runs it still held (the safety
+   * net behind {@link #close()}). Holds the miner's run list, never the miner.
+   */
+  private static final class ReleaseRuns implements Runnable {
+    private final List<FileRun> runs;
 
-    SpillFiles() {
-      LIVE.add(this);
-    }
-
-    void add(Path p) {
-      files.add(p);
-    }
-
-    void delete(Path p) {
-      files.remove(p);
-      try {
-        Files.deleteIfExists(p);
-      } catch (IOException ignored) {
-        // Best effort: the file is no longer referenced.
-      }
+    ReleaseRuns(List<FileRun> runs) {
+      this.runs = runs;
     }
 
     @Override
     public void run() {
-      for (Path p : files) {
-        delete(p);
+      synchronized (runs) {
+        releaseAll(runs);
       }
-      LIVE.remove(this);
     }
   }
 
@@ -1157,18 +1292,42 @@ public final class FPMiner implements AutoCloseable {
     }
   }
 
-  /** A sorted run in a spill file owned by one miner. */
+  /**
+   * A sorted run in a spill file, immutable once written and shared by the miners that merged
+   * it: each holder owns one reference (starting with the writer's), and the file is deleted when
+   * the last reference is released.
+   */
   private static final class FileRun {
     final Path path;
     final long bytes;
     final long nTxns;
     final long nPairs;
+    private final AtomicInteger refs = new AtomicInteger(1);
 
     FileRun(Path path, long bytes, long nTxns, long nPairs) {
       this.path = path;
       this.bytes = bytes;
       this.nTxns = nTxns;
       this.nPairs = nPairs;
+    }
+
+    /** One more reference, for a new holder; returns this run. */
+    FileRun retain() {
+      int r;
+      do {
+        r = refs.get();
+        if (r <= 0) {
+          throw new IllegalStateException("FPMiner spill run " + path + " was already deleted");
+        }
+      } while (!refs.compareAndSet(r, r + 1));
+      return this;
+    }
+
+    /** Drops a reference; the last one deletes the file. */
+    void release() {
+      if (refs.decrementAndGet() == 0) {
+        deleteSpillFile(path);
+      }
     }
   }
 }

@@ -76,10 +76,15 @@ final class FpGrowth {
     final int[] rankCount;
 
     long ramBytesUsed() {
-      return 128
-          + 4L * (offsets.length + items.length + occStart.length + occBegin.length + occEnd.length)
-          + 8L * (rankToId.length + rankCount.length)
-          + (pairs == null ? 0 : 4L * pairs.length);
+      return RamUsage.SMALL_OBJECT
+          + RamUsage.sizeOf(offsets)
+          + RamUsage.sizeOf(items)
+          + RamUsage.sizeOf(occStart)
+          + RamUsage.sizeOf(occBegin)
+          + RamUsage.sizeOf(occEnd)
+          + RamUsage.sizeOf(rankToId)
+          + RamUsage.sizeOf(rankCount)
+          + RamUsage.sizeOf(pairs);
     }
 
     /** Largest number of frequent items for which pair counts are precomputed (8 MiB). */
@@ -179,7 +184,11 @@ final class FpGrowth {
 
     @Override
     public long ramBytesUsed() {
-      long b = emitterBytes() + bytesOf(counts) + bytesOf(newIds) + 4L * path.length;
+      long b =
+          emitterBytes()
+              + RamUsage.sizeOf(counts)
+              + RamUsage.sizeOf(newIds)
+              + RamUsage.sizeOf(path);
       for (FpTree t : levels) {
         b += t == null ? 0 : t.ramBytesUsed();
       }
@@ -227,7 +236,7 @@ final class FpGrowth {
               int k = nid[items[q]];
               if (k != FpTree.NONE) {
                 if (len == pathBuf.length) {
-                  pathBuf = path = Arrays.copyOf(pathBuf, len * 2);
+                  pathBuf = path = ArrayUtil.grow(pathBuf, len + 1L);
                 }
                 pathBuf[len++] = k;
               }
@@ -310,8 +319,9 @@ final class FpGrowth {
       }
       final int peMark = peLen;
       if (d + 1 >= counts.length) {
-        counts = Arrays.copyOf(counts, d * 2 + 2);
-        newIds = Arrays.copyOf(newIds, d * 2 + 2);
+        int cap = ArrayUtil.grow(counts.length, d + 2L);
+        counts = Arrays.copyOf(counts, cap);
+        newIds = Arrays.copyOf(newIds, cap);
       }
       final int[] cnt = scratch(counts, d, i);
       final int[] nid = scratch(newIds, d, i);
@@ -342,7 +352,7 @@ final class FpGrowth {
               int k = nid[item[p]];
               if (k != FpTree.NONE) {
                 if (len == pathBuf.length) {
-                  pathBuf = path = Arrays.copyOf(pathBuf, len * 2);
+                  pathBuf = path = ArrayUtil.grow(pathBuf, len + 1L);
                 }
                 pathBuf[len++] = k;
               }
@@ -374,9 +384,7 @@ final class FpGrowth {
     }
 
     private FpTree level(int d) {
-      if (d >= levels.length) {
-        levels = Arrays.copyOf(levels, d * 2);
-      }
+      levels = ArrayUtil.grow(levels, d + 1L);
       FpTree t = levels[d];
       if (t == null) {
         t = levels[d] = new FpTree();

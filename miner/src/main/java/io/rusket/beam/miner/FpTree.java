@@ -148,6 +148,16 @@ final class FpTree {
 
   /** Approximate heap footprint in bytes. */
   long ramBytesUsed() {
-    return 6L * 4 * item.length + 4L * 4 * head.length + 128;
+    return RamUsage.SMALL_OBJECT
+        + RamUsage.sizeOf(item)
+        + RamUsage.sizeOf(count)
+        + RamUsage.sizeOf(parent)
+        + RamUsage.sizeOf(firstChild)
+        + RamUsage.sizeOf(nextSibling)
+        + RamUsage.sizeOf(link)
+        + RamUsage.sizeOf(head)
+        + RamUsage.sizeOf(support)
+        + RamUsage.sizeOf(globalId)
+        + RamUsage.sizeOf(rootChild);
   }
 }

@@ -86,7 +86,7 @@ final class ItemsetIndex {
 
   /** Approximate heap footprint of the table, in bytes (the rows belong to the Itemsets). */
   long ramBytesUsed() {
-    return 32 + 16 + 4L * table.length;
+    return RamUsage.OBJECT_HEADER + 2 * RamUsage.REFERENCE + RamUsage.sizeOf(table);
   }
 
   private boolean sameItems(int itemset, int[] key, int keyFrom, int len) {

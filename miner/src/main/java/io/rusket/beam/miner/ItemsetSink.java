@@ -37,7 +37,7 @@ public interface ItemsetSink {
       @Override
       public void accept(int[] items, int length, long count) {
         if (buf.length < length) {
-          buf = new int[Math.max(length, buf.length * 2)];
+          buf = new int[ArrayUtil.grow(buf.length, length)]; // scratch: nothing to copy
         }
         sortInto(items, length, buf);
         downstream.accept(buf, length, count);

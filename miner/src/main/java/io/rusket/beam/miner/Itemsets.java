@@ -183,7 +183,10 @@ public final class Itemsets {
 
   /** Approximate heap footprint in bytes. */
   public long ramBytesUsed() {
-    return 64 + 4L * offsets.length + 4L * items.length + 8L * counts.length;
+    return RamUsage.OBJECT_HEADER
+        + RamUsage.sizeOf(offsets)
+        + RamUsage.sizeOf(items)
+        + RamUsage.sizeOf(counts);
   }
 
   /** Equal iff the same N and the same itemsets with the same counts in the same order. */

@@ -1,6 +1,7 @@
 package io.rusket.beam.miner;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -8,6 +9,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
 
 /**
@@ -81,14 +84,15 @@ final class OrderedTasks {
       }
       return new Outcome(total, w.ramBytesUsed(), 0);
     }
-    final List<Worker> all = java.util.Collections.synchronizedList(new ArrayList<>());
-    final java.util.concurrent.atomic.AtomicLong buffered = new java.util.concurrent.atomic.AtomicLong();
-    final java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong();
+    final List<Worker> all = Collections.synchronizedList(new ArrayList<>());
+    final AtomicLong buffered = new AtomicLong();
+    final AtomicLong peak = new AtomicLong();
     final int helpers = Math.min(threads, nTasks) - 1;
-    @SuppressWarnings("unchecked")
-    final CompletableFuture<ItemsetBuffer>[] results = new CompletableFuture[nTasks];
+    // One future per task, in task order (a typed array of futures, without a generic array).
+    final AtomicReferenceArray<CompletableFuture<ItemsetBuffer>> results =
+        new AtomicReferenceArray<>(nTasks);
     for (int t = 0; t < nTasks; t++) {
-      results[t] = new CompletableFuture<>();
+      results.set(t, new CompletableFuture<>());
     }
     final AtomicInteger next = new AtomicInteger();
     final AtomicBoolean cancelled = new AtomicBoolean();
@@ -102,9 +106,9 @@ final class OrderedTasks {
                   ItemsetBuffer buf = new ItemsetBuffer();
                   w.mine(t, buf);
                   peak.accumulateAndGet(buffered.addAndGet(buf.bytes()), Math::max);
-                  results[t].complete(buf);
+                  results.get(t).complete(buf);
                 } catch (Throwable e) {
-                  results[t].completeExceptionally(e);
+                  results.get(t).completeExceptionally(e);
                   cancelled.set(true);
                 }
               }
@@ -126,24 +130,24 @@ final class OrderedTasks {
             HELPERS.execute(helper);
           }
         }
-        CompletableFuture<ItemsetBuffer> head = results[deliver];
+        CompletableFuture<ItemsetBuffer> head = results.get(deliver);
         if (head.isDone()) {
           total += replay(join(head), sink, buffered);
-          results[deliver++] = null; // let the buffer go once delivered
+          results.set(deliver++, null); // let the buffer go once delivered
           continue;
         }
         int t = next.getAndIncrement();
         if (t >= nTasks) {
           total += replay(join(head), sink, buffered);
-          results[deliver++] = null;
+          results.set(deliver++, null);
         } else if (t == deliver) {
           total += own.mine(t, sink);
-          results[deliver++] = null;
+          results.set(deliver++, null);
         } else {
           ItemsetBuffer buf = new ItemsetBuffer();
           own.mine(t, buf);
           peak.accumulateAndGet(buffered.addAndGet(buf.bytes()), Math::max);
-          results[t].complete(buf);
+          results.get(t).complete(buf);
         }
       }
       long scratch = 0;
@@ -215,9 +219,9 @@ final class OrderedTasks {
     }
 
     long bytes() {
-      long b = 64;
+      long b = RamUsage.SMALL_OBJECT;
       for (int[] c : chunks) {
-        b += 16 + 4L * c.length;
+        b += RamUsage.sizeOf(c);
       }
       return b;
     }

@@ -65,28 +65,18 @@ abstract class PatternEmitter implements OrderedTasks.Worker {
 
   final void pushPe(int item) {
     if (peLen == pe.length) {
-      pe = Arrays.copyOf(pe, peLen * 2);
+      pe = ArrayUtil.grow(pe, peLen + 1L);
     }
     pe[peLen++] = item;
   }
 
   final void ensurePrefix(int len) {
-    if (prefix.length < len) {
-      prefix = Arrays.copyOf(prefix, Math.max(len, prefix.length * 2));
-    }
+    prefix = ArrayUtil.grow(prefix, len);
   }
 
   /** Bytes of the emitter's stacks; subclasses add their own scratch. */
   long emitterBytes() {
-    return 4L * (prefix.length + pe.length) + 64;
-  }
-
-  static long bytesOf(int[][] pool) {
-    long b = 16 + 8L * pool.length;
-    for (int[] a : pool) {
-      b += a == null ? 0 : 16 + 4L * a.length;
-    }
-    return b;
+    return 2 * RamUsage.OBJECT_HEADER + RamUsage.sizeOf(prefix) + RamUsage.sizeOf(pe);
   }
 
   /** A reusable per-depth int array of at least {@code size} entries. */

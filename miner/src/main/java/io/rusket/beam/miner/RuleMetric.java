@@ -39,6 +39,14 @@ import java.util.Locale;
  * confidence as {@code (sAC·N) / (sA·N)}; this class evaluates {@code sAC / sA}, which is what
  * mlxtend computes with its default {@code num_itemsets = 1}. The two can differ in the last bit.
  *
+ * <p><b>Thresholds.</b> The values are doubles, computed as above. When {@link RuleMiner} selects
+ * rules by a metric, the four ratios of counts — {@link #ANTECEDENT_SUPPORT}, {@link
+ * #CONSEQUENT_SUPPORT}, {@link #SUPPORT} and {@link #CONFIDENCE} — are compared with the threshold
+ * exactly, on the integer counts and the threshold's decimal value (confidence 4/5 passes 0.8
+ * although {@code (4/6.) / (5/6.)} is 0.7999999999999999); the other eight are compared as
+ * doubles with {@code >=}, so a value mathematically equal to the threshold can miss it by the
+ * last bit. See {@link RuleMiner} ("Threshold").
+ *
  * <p>References: lift and conviction, Brin, Motwani, Ullman and Tsur, "Dynamic itemset counting
  * and implication rules for market basket data", SIGMOD 1997; leverage, Piatetsky-Shapiro,
  * "Discovery, analysis, and presentation of strong rules", Knowledge Discovery in Databases,

@@ -39,7 +39,31 @@ import java.util.Objects;
  *
  * <p><b>Threshold.</b> A rule is kept iff {@code metric >= minThreshold}, a NaN metric never, as
  * in mlxtend. Any non-NaN threshold is accepted, including ±∞ ({@code -∞} keeps every rule,
- * {@code +∞} with {@link RuleMetric#CONVICTION} keeps the rules of confidence 1).
+ * {@code +∞} with {@link RuleMetric#CONVICTION} keeps the rules of confidence 1). How the
+ * comparison is made depends on the metric:
+ *
+ * <ul>
+ *   <li><b>Exact</b> for the four metrics that are ratios of counts — {@link
+ *       RuleMetric#ANTECEDENT_SUPPORT} ({@code count(A) / N}), {@link
+ *       RuleMetric#CONSEQUENT_SUPPORT} ({@code count(C) / N}), {@link RuleMetric#SUPPORT} ({@code
+ *       count(A ∪ C) / N}) and {@link RuleMetric#CONFIDENCE} ({@code count(A ∪ C) / count(A)}):
+ *       with {@code minThreshold = p / q} its exact decimal value (as {@link Double#toString}
+ *       prints it, the value you wrote), a rule is kept iff {@code numerator × q >= p ×
+ *       denominator} on the integer counts — the decimal arithmetic of {@link
+ *       ItemsetMiner#thresholdCount minSupport}. So a confidence of exactly 4/5 is kept by
+ *       {@code minThreshold = 0.8}, although its double {@code sAC / sA} can fall below 0.8
+ *       ({@code (4/6.) / (5/6.)} is 0.7999999999999999).
+ *   <li><b>Floating point</b> for the other eight ({@link RuleMetric#LIFT}, {@link
+ *       RuleMetric#REPRESENTATIVITY}, {@link RuleMetric#LEVERAGE}, {@link RuleMetric#CONVICTION},
+ *       {@link RuleMetric#ZHANGS_METRIC}, {@link RuleMetric#JACCARD}, {@link
+ *       RuleMetric#CERTAINTY}, {@link RuleMetric#KULCZYNSKI}): the double that {@link
+ *       RuleMetric#compute} returns is compared with {@code >=} to the double {@code
+ *       minThreshold}, so a value that is mathematically equal to the threshold may fall a last
+ *       bit short of it and be dropped, as in mlxtend.
+ * </ul>
+ *
+ * <p>Either way the metric values delivered with a rule are the doubles of {@link RuleMetric}
+ * (for instance {@code confidence = sAC / sA}), unchanged by the exact comparison.
  *
  * <p><b>Differences from mlxtend.</b> No missing values ({@code null_values}), so {@link
  * RuleMetric#REPRESENTATIVITY} is always 1; no {@code support_only} mode (all metrics are always
@@ -51,7 +75,8 @@ import java.util.Objects;
  * the rules need not, when streamed to a {@link RuleSink}. Collected {@link Rules} take 96 bytes
  * of metrics plus 8 bytes and 4 per item per rule (before array growth slack). An itemset of
  * {@code L} items yields {@code 2^L − 2} candidate rules, each costing two hash lookups and no
- * allocation.
+ * allocation (the exact threshold test multiplies longs; only a threshold below about 1e-18 or
+ * above 9e18 needs {@code BigInteger}).
  *
  * <p>References: Agrawal and Srikant, "Fast algorithms for mining association rules", Proc. 20th
  * VLDB, 1994, pp. 487–499 (rules from frequent itemsets); metric definitions as in mlxtend
@@ -97,7 +122,8 @@ public final class RuleMiner {
   }
 
   /**
-   * The least value of the metric for a rule to be kept (inclusive).
+   * The least value of the metric for a rule to be kept (inclusive; exact for the ratios of
+   * counts, see "Threshold" in the class documentation).
    *
    * @throws IllegalArgumentException if {@code t} is NaN
    */
@@ -161,9 +187,14 @@ public final class RuleMiner {
     final int[] offsets = itemsets.rawOffsets();
     final int[] items = itemsets.rawItems();
     final long[] counts = itemsets.rawCounts();
-    final double n = itemsets.nTransactions();
+    final long nTxns = itemsets.nTransactions();
+    final double n = nTxns;
     final RuleMetric selector = metric;
     final double threshold = minThreshold;
+    // The four ratios of counts are compared exactly on the counts (see "Threshold" above).
+    final int ratio = ratioKind(selector);
+    final RatioThreshold exact =
+        ratio == NOT_A_RATIO ? null : new RatioThreshold(threshold, maxCount(nTxns, counts, size));
     final int[] pos = new int[maxLen]; // positions in X of the antecedent's items, ascending
     final int[] ant = new int[maxLen];
     final int[] con = new int[maxLen];
@@ -200,7 +231,12 @@ public final class RuleMiner {
           }
           final double sA = counts[ia] / n;
           final double sC = counts[ic] / n;
-          if (selector.compute(sAC, sA, sC) >= threshold) {
+          final boolean keep =
+              exact != null
+                  ? keepsRatio(ratio, exact, counts[i], counts[ia], counts[ic], nTxns, selector,
+                      threshold)
+                  : selector.compute(sAC, sA, sC) >= threshold;
+          if (keep) {
             RuleMetric.computeAll(sAC, sA, sC, metrics);
             sink.accept(ant, k, con, cLen, metrics);
             rules++;
@@ -221,6 +257,81 @@ public final class RuleMiner {
       }
     }
     return rules;
+  }
+
+  /** {@link #ratioKind}: the metric is not a ratio of counts. */
+  private static final int NOT_A_RATIO = -1;
+  /** {@link #ratioKind}: count(A) / N, count(C) / N, count(A ∪ C) / N, count(A ∪ C) / count(A). */
+  private static final int A_OVER_N = 0;
+  private static final int C_OVER_N = 1;
+  private static final int AC_OVER_N = 2;
+  private static final int AC_OVER_A = 3;
+
+  /** Which ratio of counts {@code m} is, or {@link #NOT_A_RATIO}. */
+  private static int ratioKind(RuleMetric m) {
+    switch (m) {
+      case ANTECEDENT_SUPPORT:
+        return A_OVER_N;
+      case CONSEQUENT_SUPPORT:
+        return C_OVER_N;
+      case SUPPORT:
+        return AC_OVER_N;
+      case CONFIDENCE:
+        return AC_OVER_A;
+      default:
+        return NOT_A_RATIO;
+    }
+  }
+
+  /** The largest of N and the itemsets' counts: the bound of every numerator and denominator. */
+  private static long maxCount(long nTxns, long[] counts, int size) {
+    long max = Math.max(0, nTxns);
+    for (int i = 0; i < size; i++) {
+      max = Math.max(max, counts[i]);
+    }
+    return max;
+  }
+
+  /**
+   * Whether the rule's ratio of counts reaches the threshold, exactly. A zero denominator (N = 0
+   * or count(A) = 0, only in hand-made itemsets) or a negative count takes the floating-point
+   * comparison of the metric instead, so ∞ and NaN behave as before.
+   */
+  private static boolean keepsRatio(
+      int ratio,
+      RatioThreshold exact,
+      long cAC,
+      long cA,
+      long cC,
+      long nTxns,
+      RuleMetric selector,
+      double threshold) {
+    long num;
+    long den;
+    switch (ratio) {
+      case A_OVER_N:
+        num = cA;
+        den = nTxns;
+        break;
+      case C_OVER_N:
+        num = cC;
+        den = nTxns;
+        break;
+      case AC_OVER_N:
+        num = cAC;
+        den = nTxns;
+        break;
+      case AC_OVER_A:
+      default:
+        num = cAC;
+        den = cA;
+        break;
+    }
+    if (den > 0 && num >= 0) {
+      return exact.accepts(num, den);
+    }
+    double n = nTxns;
+    return selector.compute(cAC / n, cA / n, cC / n) >= threshold;
   }
 
   private static IllegalArgumentException missing(

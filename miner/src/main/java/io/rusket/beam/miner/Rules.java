@@ -150,12 +150,12 @@ public final class Rules {
 
   /** Approximate heap footprint in bytes. */
   public long ramBytesUsed() {
-    return 64
-        + 16 + 4L * antOffsets.length
-        + 16 + 4L * antItems.length
-        + 16 + 4L * conOffsets.length
-        + 16 + 4L * conItems.length
-        + 16 + 8L * metrics.length;
+    return RamUsage.SMALL_OBJECT
+        + RamUsage.sizeOf(antOffsets)
+        + RamUsage.sizeOf(antItems)
+        + RamUsage.sizeOf(conOffsets)
+        + RamUsage.sizeOf(conItems)
+        + RamUsage.sizeOf(metrics);
   }
 
   /**

@@ -403,34 +403,63 @@ final class RunFormat {
    * @return the number of distinct transactions
    */
   static long merge(Cursor[] cursors, RecordSink sink) throws IOException {
-    int k = 0;
-    Cursor[] heap = new Cursor[cursors.length];
-    for (Cursor c : cursors) {
-      if (c.next()) {
-        heap[k++] = c;
-      }
-    }
-    for (int i = k / 2 - 1; i >= 0; i--) {
-      siftDown(heap, k, i);
-    }
-    if (k == 1) {
-      // One run: its records are already merged.
-      Cursor c = heap[0];
-      long txns = 0;
-      do {
-        sink.accept(c.txn, c.items, c.length);
-        txns++;
-      } while (c.next());
-      return txns;
-    }
-    int[] union = new int[64];
+    Merger m = new Merger(cursors);
     long txns = 0;
-    while (k > 0) {
-      long txn = heap[0].txn;
+    while (m.next()) {
+      sink.accept(m.txn, m.items, m.length);
+      txns++;
+    }
+    return txns;
+  }
+
+  /**
+   * The k-way merge of {@link #merge} in pull form: after {@link #next()} returns true, {@link
+   * #txn}, {@link #length} and {@link #items}{@code [0, length)} (strictly ascending, valid until
+   * the next call) describe the next transaction. Reads the cursors and nothing else, so two
+   * mergers can be walked side by side (as {@code FPMiner.equals} does).
+   */
+  static final class Merger {
+    private final Cursor[] cursors;
+    private Cursor[] heap;
+    private int k;
+    /** The only non-empty cursor, whose records are already merged; null otherwise. */
+    private Cursor single;
+    /** Whether {@link #single} must be advanced before its record is exposed. */
+    private boolean advanceSingle;
+    private int[] union = new int[64];
+
+    long txn;
+    int length;
+    int[] items;
+
+    Merger(Cursor[] cursors) {
+      this.cursors = cursors;
+    }
+
+    /** Advances to the next merged transaction; false at the end. */
+    boolean next() throws IOException {
+      if (heap == null) {
+        start();
+      }
+      if (single != null) {
+        if (advanceSingle && !single.next()) {
+          single = null;
+          return false;
+        }
+        advanceSingle = true;
+        txn = single.txn;
+        items = single.items;
+        length = single.length;
+        return true;
+      }
+      if (k == 0) {
+        return false;
+      }
+      final long t = heap[0].txn;
       int n = 0;
       int sources = 0;
       // Pop every cursor positioned at this transaction, collecting its items.
-      while (k > 0 && heap[0].txn == txn) {
+      while (k > 0 && heap[0].txn == t) {
         Cursor c = heap[0];
         union = ensure(union, n + c.length);
         System.arraycopy(c.items, 0, union, n, c.length);
@@ -448,10 +477,28 @@ final class RunFormat {
       if (sources > 1) {
         n = sortUnique(union, n);
       }
-      sink.accept(txn, union, n);
-      txns++;
+      txn = t;
+      items = union;
+      length = n;
+      return true;
     }
-    return txns;
+
+    private void start() throws IOException {
+      heap = new Cursor[cursors.length];
+      for (Cursor c : cursors) {
+        if (c.next()) {
+          heap[k++] = c;
+        }
+      }
+      for (int i = k / 2 - 1; i >= 0; i--) {
+        siftDown(heap, k, i);
+      }
+      if (k == 1) {
+        // One run: its records are already merged.
+        single = heap[0];
+        k = 0;
+      }
+    }
   }
 
   private static int[] ensure(int[] a, int n) {

@@ -1,7 +1,14 @@
 package io.rusket.beam.miner;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PushbackInputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -10,7 +17,10 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * An immutable, compact store of transactions: compressed sparse rows of dense item ids.
@@ -110,14 +120,10 @@ public final class TransactionDb {
 
   /** Approximate heap footprint of this store, in bytes. */
   public long ramBytesUsed() {
-    long bytes = 16 + 16 + 4L * offsets.length + 16 + 4L * items.length;
-    if (itemNames != null) {
-      bytes += 16 + 8L * itemNames.length;
-      for (String s : itemNames) {
-        bytes += 40 + s.length();
-      }
-    }
-    return bytes;
+    return RamUsage.OBJECT_HEADER
+        + RamUsage.sizeOf(offsets)
+        + RamUsage.sizeOf(items)
+        + RamUsage.sizeOf(itemNames);
   }
 
   // Package-private raw views for the miners; never mutated.
@@ -376,21 +382,65 @@ public final class TransactionDb {
   /**
    * Reads a basket text file (FIMI format): one transaction per line, items as tokens separated
    * by spaces or tabs. Tokens become item names; dense ids follow first appearance. An empty line
-   * is an empty transaction; a final line break does not start another transaction.
+   * is an empty transaction; a final line break does not start another transaction. The text is
+   * UTF-8, decoded strictly; a file that starts with the gzip magic bytes {@code 1f 8b} is
+   * decompressed first (whatever its name).
+   *
+   * <p>Example: {@code TransactionDb.readBaskets(Path.of("retail.dat"))} or {@code
+   * readBaskets(Path.of("retail.dat.gz"))}.
    *
    * @throws IOException if the file cannot be read; a missing file is reported with its path
+   * @throws IllegalArgumentException naming the file and the line (and the byte column) for
+   *     invalid UTF-8, for binary content (a NUL byte or another control character than tab,
+   *     carriage return and line feed), or for corrupt gzip data
    */
   public static TransactionDb readBaskets(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new NoSuchFileException(file.toString(), null, "no such file");
     }
     try (InputStream in = Files.newInputStream(file)) {
-      return readBaskets(in);
+      return readBaskets(in, file.toString());
     }
   }
 
-  /** Reads baskets in FIMI format from a stream; see {@link #readBaskets(Path)}. */
+  /**
+   * Reads baskets in FIMI format from a stream, as {@link #readBaskets(Path)}; {@code
+   * sourceName} (a file name, say) names the input in error messages. Gzip data (magic bytes
+   * {@code 1f 8b}) is decompressed; a caller may as well pass a {@link
+   * java.util.zip.GZIPInputStream}. The stream is read to its end and not closed.
+   *
+   * @throws IllegalArgumentException as {@link #readBaskets(Path)}, naming {@code sourceName}
+   */
+  public static TransactionDb readBaskets(InputStream in, String sourceName) throws IOException {
+    if (in == null) {
+      throw new IllegalArgumentException("in must not be null");
+    }
+    String name = sourceName == null ? "input" : sourceName;
+    PushbackInputStream head = new PushbackInputStream(in, 2);
+    byte[] magic = head.readNBytes(2);
+    head.unread(magic);
+    if (magic.length == 2 && magic[0] == (byte) 0x1f && magic[1] == (byte) 0x8b) {
+      try {
+        return parseBaskets(new GZIPInputStream(head, 1 << 16), name);
+      } catch (ZipException | EOFException e) {
+        throw new IllegalArgumentException(
+            name + ": corrupt gzip data (" + e.getMessage() + ")", e);
+      }
+    }
+    return parseBaskets(head, name);
+  }
+
+  /** Reads baskets in FIMI format from a stream, named "input" in error messages. */
   public static TransactionDb readBaskets(InputStream in) throws IOException {
+    return readBaskets(in, "input");
+  }
+
+  /**
+   * The FIMI parser. Tokens of ASCII digits take the dictionary's numeric fast path, creating no
+   * String; other ASCII tokens are decoded as such; tokens with bytes from 0x80 are decoded
+   * strictly as UTF-8. Line numbers and byte columns are tracked only as offsets, for messages.
+   */
+  private static TransactionDb parseBaskets(InputStream in, String name) throws IOException {
     Dictionary dict = new Dictionary();
     Builder b = new Builder(1024, -1);
     byte[] buf = new byte[1 << 16];
@@ -398,7 +448,13 @@ public final class TransactionDb {
     int nBasket = 0;
     byte[] token = new byte[64];
     int tokenLen = 0;
+    boolean tokenHigh = false; // the token has a byte >= 0x80: strict UTF-8 decoding
     boolean lineOpen = false;
+    long line = 1;
+    long base = 0; // offset in the input of buf[0]
+    long lineStart = 0; // offset of the current line's first byte
+    long tokenStart = 0; // offset of the current token's first byte
+    Utf8 utf8 = null;
     int read;
     while ((read = in.read(buf)) > 0) {
       for (int i = 0; i < read; i++) {
@@ -406,35 +462,105 @@ public final class TransactionDb {
         if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
           if (tokenLen > 0) {
             if (nBasket == basket.length) {
-              basket = Arrays.copyOf(basket, nBasket * 2);
+              basket = ArrayUtil.grow(basket, nBasket + 1L);
             }
-            basket[nBasket++] = dict.id(token, tokenLen);
+            if (tokenHigh) {
+              if (utf8 == null) {
+                utf8 = new Utf8();
+              }
+              basket[nBasket++] =
+                  dict.id(utf8.decode(token, tokenLen, name, line, tokenStart - lineStart + 1));
+              tokenHigh = false;
+            } else {
+              basket[nBasket++] = dict.id(token, tokenLen);
+            }
             tokenLen = 0;
           }
           if (c == '\n') {
             b.addTransaction(basket, 0, nBasket);
             nBasket = 0;
             lineOpen = false;
+            line++;
+            lineStart = base + i + 1;
           }
         } else {
-          if (tokenLen == token.length) {
-            token = Arrays.copyOf(token, tokenLen * 2);
+          if ((c & 0xE0) == 0 || c == 0x7F) {
+            throw binary(name, line, base + i - lineStart + 1, c);
           }
+          if (tokenLen == token.length) {
+            token = ArrayUtil.grow(token, tokenLen + 1L);
+          }
+          if (tokenLen == 0) {
+            tokenStart = base + i;
+          }
+          tokenHigh |= c < 0;
           token[tokenLen++] = c;
           lineOpen = true;
         }
       }
+      base += read;
     }
     if (tokenLen > 0) {
       if (nBasket == basket.length) {
-        basket = Arrays.copyOf(basket, nBasket * 2);
+        basket = ArrayUtil.grow(basket, nBasket + 1L);
       }
-      basket[nBasket++] = dict.id(token, tokenLen);
+      basket[nBasket++] =
+          tokenHigh
+              ? dict.id(new Utf8().decode(token, tokenLen, name, line, tokenStart - lineStart + 1))
+              : dict.id(token, tokenLen);
     }
     if (lineOpen || nBasket > 0) {
       b.addTransaction(basket, 0, nBasket);
     }
     return b.build(dict.names());
+  }
+
+  private static IllegalArgumentException binary(String name, long line, long column, byte c) {
+    return new IllegalArgumentException(
+        name + " line " + line + ": binary content (byte " + hex(c) + " at column " + column
+            + "); a basket file is UTF-8 text, items separated by spaces or tabs, one"
+            + " transaction per line");
+  }
+
+  private static String hex(byte c) {
+    return String.format(Locale.ROOT, "0x%02X", c & 0xFF);
+  }
+
+  /** A strict UTF-8 decoder for tokens (malformed and unmappable input reported, not replaced). */
+  private static final class Utf8 {
+    private final CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private CharBuffer chars = CharBuffer.allocate(64);
+
+    /**
+     * The token's text.
+     *
+     * @throws IllegalArgumentException naming the source, line and byte column of the first
+     *     byte of invalid UTF-8
+     */
+    String decode(byte[] token, int len, String name, long line, long column) {
+      if (chars.capacity() < len) {
+        chars = CharBuffer.allocate(ArrayUtil.grow(chars.capacity(), len));
+      }
+      chars.clear();
+      decoder.reset();
+      ByteBuffer bytes = ByteBuffer.wrap(token, 0, len);
+      CoderResult r = decoder.decode(bytes, chars, true);
+      if (!r.isError()) {
+        r = decoder.flush(chars);
+      }
+      if (r.isError()) {
+        int bad = Math.min(bytes.position(), len - 1);
+        throw new IllegalArgumentException(
+            name + " line " + line + ": invalid UTF-8 (byte " + hex(token[bad]) + " at column "
+                + (column + bad) + ")");
+      }
+      chars.flip();
+      return chars.toString();
+    }
   }
 
   // ------------------------------------------------------------------------------------------
@@ -480,7 +606,7 @@ public final class TransactionDb {
         }
         if (k == len && v < MAX_NUMERIC) {
           if (v >= numericIds.length) {
-            int cap = Math.min(MAX_NUMERIC, Math.max(v + 1, numericIds.length * 2));
+            int cap = Math.min(MAX_NUMERIC, ArrayUtil.grow(numericIds.length, v + 1L));
             int old = numericIds.length;
             numericIds = Arrays.copyOf(numericIds, cap);
             Arrays.fill(numericIds, old, cap, -1);
@@ -498,9 +624,7 @@ public final class TransactionDb {
 
     private int newId(String name) {
       int id = size++;
-      if (id == names.length) {
-        names = Arrays.copyOf(names, id * 2);
-      }
+      names = ArrayUtil.grow(names, id + 1L);
       names[id] = name;
       return id;
     }

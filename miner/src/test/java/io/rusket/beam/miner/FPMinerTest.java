@@ -191,7 +191,7 @@ class FPMinerTest {
       // Some parts spill, some stay in memory, some keep pairs in the buffer.
       ms[k] = new FPMiner(p.nItems).withSpillDirectory(tmp);
       if (k % 2 == 1) {
-        ms[k].withMaxRamBytes(2048);
+        ms[k] = ms[k].withMaxRamBytes(2048);
       }
     }
     for (int i = 0; i < p.txn.length; i++) {
@@ -389,6 +389,211 @@ class FPMinerTest {
         assertEquals(ref.itemsets, total, ref.toString());
         assertArrayEquals(ref.byLength, Arrays.copyOf(byLen, ref.byLength.length), ref.toString());
       }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Equality without side effects, shared spill runs, copies for configuration
+
+  /** A miner with pairs in all three places: spill files, in-memory runs and the buffer. */
+  private FPMiner everywhere(Pairs p, Path dir) {
+    FPMiner spilled = new FPMiner(p.nItems).withMaxRamBytes(2048).withSpillDirectory(dir);
+    int third = p.txn.length / 3;
+    spilled.addChunk(p.txn, p.item, 0, 2 * third); // spills at this budget
+    // A copy with a budget that keeps the rest in memory (sharing the spilled runs).
+    FPMiner m = spilled.withMaxRamBytes(1 << 20);
+    spilled.close();
+    FPMiner big = new FPMiner(p.nItems);
+    big.addChunk(p.txn, p.item, 2 * third, third / 2);
+    big.compact();
+    m.merge(big);
+    for (int i = 2 * third + third / 2; i < p.txn.length && i < 2 * third + third / 2 + 20; i++) {
+      m.add(p.txn[i], p.item[i]); // a few buffered pairs
+    }
+    return m;
+  }
+
+  @Test
+  void equalsAndHashCodeChangeNeitherMiner() throws IOException {
+    Pairs p = Pairs.random(61, 1500, 30, 4.0);
+    Path dirA = tmp.resolve("eq-a");
+    Path dirB = tmp.resolve("eq-b");
+    try (FPMiner a = everywhere(p, dirA);
+        FPMiner b = new FPMiner(p.nItems).withMaxRamBytes(4096).withSpillDirectory(dirB)) {
+      // b: the same pairs, in another order and layout.
+      for (int i = p.txn.length - 1; i >= 0; i--) {
+        if (i < 2 * (p.txn.length / 3) + p.txn.length / 6 + 20) {
+          b.add(p.txn[i], p.item[i]);
+        }
+      }
+      String stateA = a.toString();
+      String stateB = b.toString();
+      long filesA = countFiles(dirA);
+      long filesB = countFiles(dirB);
+      long ramA = a.ramBytesUsed();
+      assertTrue(
+          !stateA.contains("buffered=0,") && !stateA.contains("memoryRuns=0")
+              && a.spillFileCount() > 0,
+          stateA);
+      assertTrue(filesA > 0 && filesB > 0);
+
+      assertEquals(a, b);
+      assertEquals(b, a);
+      assertEquals(a.hashCode(), b.hashCode());
+      assertEquals(stateA, a.toString(), "equals/hashCode must not flush, compact or spill a");
+      assertEquals(stateB, b.toString(), "equals/hashCode must not flush, compact or spill b");
+      assertEquals(filesA, countFiles(dirA));
+      assertEquals(filesB, countFiles(dirB));
+      assertEquals(ramA, a.ramBytesUsed());
+
+      // Consistent with the canonical encoding (which compacts, so it comes last).
+      assertArrayEquals(a.toBytes(), b.toBytes());
+      b.add(p.txn[0], (p.item[0] + 1) % p.nItems == p.item[0] ? 0 : (p.item[0] + 1) % p.nItems);
+      boolean sameBytes = Arrays.equals(a.toBytes(), b.toBytes());
+      assertEquals(sameBytes, a.equals(b));
+    }
+  }
+
+  @Test
+  void equalsAgreesWithTheEncodingOnRandomVariations() {
+    for (int seed = 0; seed < 60; seed++) {
+      Random r = new Random(seed);
+      FPMiner a = new FPMiner(6);
+      FPMiner b = new FPMiner(6).withMaxRamBytes(r.nextBoolean() ? 1024 : 1 << 20)
+          .withSpillDirectory(tmp);
+      int n = r.nextInt(300);
+      for (int i = 0; i < n; i++) {
+        long t = r.nextInt(40) - 20;
+        int it = r.nextInt(6);
+        a.add(t, it);
+        b.add(t, it);
+        if (r.nextInt(5) == 0) {
+          b.add(t, it); // a repeat: the same set of pairs, but one more row...
+          a.add(r.nextInt(40) - 20, r.nextInt(6)); // ...and a row of a that may be a repeat
+        }
+      }
+      if (r.nextBoolean()) {
+        a.compact();
+      }
+      boolean eq = a.equals(b);
+      assertEquals(eq, b.equals(a), "seed " + seed);
+      if (eq) {
+        assertEquals(a.hashCode(), b.hashCode(), "seed " + seed);
+      }
+      assertEquals(Arrays.equals(a.toBytes(), b.toBytes()), eq, "seed " + seed);
+      a.close();
+      b.close();
+    }
+  }
+
+  @Test
+  void mergeSharesSpillFilesInsteadOfCopyingAndTheLastHolderDeletesThem() throws IOException {
+    Pairs p = Pairs.random(62, 2000, 30, 4.0);
+    Path dir = tmp.resolve("share");
+    FPMiner b = new FPMiner(p.nItems).withMaxRamBytes(2048).withSpillDirectory(dir);
+    p.feed(b, 100);
+    long files = countFiles(dir);
+    assertTrue(files > 0 && files == b.spillFileCount(), files + " files");
+    byte[] before = b.toBytes(); // compacts b into one file
+    files = countFiles(dir);
+    FPMiner a = new FPMiner(p.nItems).withSpillDirectory(tmp.resolve("share-a"));
+    a.merge(b);
+    a.merge(b); // twice: two references to the same run
+    assertEquals(files, countFiles(dir), "merge copies no spill file");
+    assertEquals(0, countFiles(tmp.resolve("share-a")));
+    assertArrayEquals(before, b.toBytes(), "merge does not change b");
+    b.close();
+    assertEquals(files, countFiles(dir), "a still holds b's run");
+    ItemsetMiner cfg = ItemsetMiner.minSupport(0.03);
+    assertEquals(batch(p, cfg), a.mine(cfg).canonical());
+    a.close();
+    assertEquals(0, countFiles(dir), "the last holder's close deletes the file, without GC");
+  }
+
+  @Test
+  void sharedRunsMergedAwaySurviveForTheOtherHolder() throws IOException {
+    // Many file runs, merged twice into a: a exceeds MAX_FILE_RUNS and merges its files (each
+    // listed twice), releasing its references; b's files stay until b is closed.
+    Pairs p = Pairs.random(63, 4000, 40, 5.0);
+    Path dir = tmp.resolve("merge-away");
+    Path dirA = tmp.resolve("merge-away-a");
+    FPMiner b = new FPMiner(p.nItems).withMaxRamBytes(2048).withSpillDirectory(dir);
+    p.feed(b, 97);
+    int bFiles = b.spillFileCount();
+    assertTrue(bFiles > FPMiner.MAX_FILE_RUNS / 2, bFiles + " files");
+    assertEquals(bFiles, countFiles(dir));
+    String bState = b.toString();
+    FPMiner a = new FPMiner(p.nItems).withMaxRamBytes(2048).withSpillDirectory(dirA);
+    a.merge(b);
+    a.merge(b);
+    assertTrue(countFiles(dirA) > 0, "a merged its many file runs into new files of its own");
+    assertTrue(a.spillFileCount() <= FPMiner.MAX_FILE_RUNS, a.toString());
+    assertEquals(bFiles, countFiles(dir), "b's files are neither copied nor deleted");
+    assertEquals(bState, b.toString());
+    ItemsetMiner cfg = ItemsetMiner.minSupport(0.03);
+    Itemsets expected = batch(p, cfg);
+    assertEquals(expected, a.mine(cfg).canonical());
+    assertEquals(expected, b.mine(cfg).canonical());
+    a.close();
+    assertEquals(0, countFiles(dirA));
+    assertEquals(bFiles, countFiles(dir), "b still holds its files");
+    assertEquals(expected, b.mine(cfg).canonical());
+    b.reset();
+    assertEquals(0, countFiles(dir), "the last holder's reset deletes them");
+  }
+
+  @Test
+  void withMaxRamBytesAndWithSpillDirectoryReturnCopies() throws IOException {
+    Pairs p = Pairs.random(64, 1500, 30, 4.0);
+    Path dir = tmp.resolve("copy");
+    FPMiner m = new FPMiner(p.nItems).withSpillDirectory(dir);
+    p.feed(m, 50);
+    FPMiner small = m.withMaxRamBytes(2048);
+    assertNotEquals(System.identityHashCode(m), System.identityHashCode(small));
+    assertEquals(FPMiner.DEFAULT_MAX_RAM_BYTES, m.maxRamBytes(), "this is not changed");
+    assertEquals(0, m.spillFileCount(), "this does not spill");
+    assertEquals(2048, small.maxRamBytes());
+    assertTrue(small.spillFileCount() > 0, "the copy applies its budget");
+    assertEquals(dir, small.spillDirectory());
+    assertEquals(m, small);
+    Path other = tmp.resolve("copy-2");
+    FPMiner moved = small.withSpillDirectory(other);
+    assertEquals(dir, small.spillDirectory(), "this is not changed");
+    assertEquals(other, moved.spillDirectory());
+    assertEquals(2048, moved.maxRamBytes());
+    assertEquals(small, moved);
+    ItemsetMiner cfg = ItemsetMiner.minSupport(0.04);
+    Itemsets expected = batch(p, cfg);
+    assertEquals(expected, m.mine(cfg).canonical());
+    assertEquals(expected, small.mine(cfg).canonical());
+    small.close();
+    assertEquals(expected, moved.mine(cfg).canonical(), "the copy shares, not borrows, the runs");
+    moved.close();
+    m.close();
+    assertEquals(0, countFiles(dir));
+    assertEquals(0, countFiles(other));
+  }
+
+  @Test
+  void decodedMinersSpillFilesAreDeletedByClose() throws IOException {
+    Pairs p = Pairs.random(65, 800, 20, 4.0);
+    FPMiner a = new FPMiner(p.nItems);
+    p.feed(a, 100);
+    String before = System.getProperty("java.io.tmpdir");
+    Path dir = tmp.resolve("decoded");
+    FPMiner holder = new FPMiner(p.nItems).withSpillDirectory(dir);
+    try {
+      System.setProperty("java.io.tmpdir", dir.toString());
+      Files.createDirectories(dir);
+      FPMiner d = FPMiner.decode(new ByteArrayInputStream(a.toBytes()), 1024);
+      assertEquals(1, countFiles(dir));
+      holder.merge(d);
+      d.close();
+      assertEquals(1, countFiles(dir), "the merged-into miner still holds the run");
+      holder.close();
+      assertEquals(0, countFiles(dir));
+    } finally {
+      System.setProperty("java.io.tmpdir", before);
     }
   }
 }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.rusket.beam.testing.BruteForce;
 import io.rusket.beam.testing.BruteForceRules;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -25,7 +26,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Association rules: a hand-worked example with every metric, the brute-force oracle on random
  * data for every metric and several thresholds, input validation and metric names.
  */
-class AssociationRulesTest {
+class RuleMinerTest {
   private static final int SEEDS = 300;
   private static final double TOL = 1e-12;
   private static final double INF = Double.POSITIVE_INFINITY;
@@ -194,8 +195,8 @@ class AssociationRulesTest {
   static {
     THRESHOLDS.put(RuleMetric.ANTECEDENT_SUPPORT, new double[] {0.1, 0.3, 0.5});
     THRESHOLDS.put(RuleMetric.CONSEQUENT_SUPPORT, new double[] {0.1, 0.3, 0.5});
-    THRESHOLDS.put(RuleMetric.SUPPORT, new double[] {0.05, 0.2});
-    THRESHOLDS.put(RuleMetric.CONFIDENCE, new double[] {0.5, 0.8, 1.0});
+    THRESHOLDS.put(RuleMetric.SUPPORT, new double[] {0.05, 0.2, 0.1, 0.07});
+    THRESHOLDS.put(RuleMetric.CONFIDENCE, new double[] {0.5, 0.8, 1.0, 0.7, 0.1, 0.6, 0.75});
     THRESHOLDS.put(RuleMetric.LIFT, new double[] {1.0, 1.5});
     THRESHOLDS.put(RuleMetric.REPRESENTATIVITY, new double[] {1.0, Math.nextUp(1.0)});
     THRESHOLDS.put(RuleMetric.LEVERAGE, new double[] {0.0, 0.02});
@@ -254,7 +255,7 @@ class AssociationRulesTest {
         for (int i = 0; i < itemsets.size(); i++) {
           for (BruteForceRules.Rule r :
               byItemset.getOrDefault(Arrays.toString(itemsets.items(i)), List.of())) {
-            if (r.metrics[metric.ordinal()] >= threshold) {
+            if (oracleKeeps(r, n, metric, threshold)) {
               want.add(r);
             }
           }
@@ -266,6 +267,153 @@ class AssociationRulesTest {
         long[] streamed = {0};
         assertEquals(got.size(), gen.generate(itemsets, (a, al, cs, cl, ms) -> streamed[0]++), c);
         assertEquals(got.size(), streamed[0], c);
+      }
+    }
+  }
+
+  /**
+   * The oracle's decision: for the ratios of counts, exactly in rational arithmetic on the counts
+   * and the threshold's decimal value ({@code num / den >= t} as {@code num >= t × den} in
+   * BigDecimal); for the other metrics, the oracle's double compared with {@code >=}.
+   */
+  private static boolean oracleKeeps(
+      BruteForceRules.Rule r, long n, RuleMetric metric, double threshold) {
+    long num;
+    long den;
+    switch (metric) {
+      case ANTECEDENT_SUPPORT:
+        num = r.countA;
+        den = n;
+        break;
+      case CONSEQUENT_SUPPORT:
+        num = r.countC;
+        den = n;
+        break;
+      case SUPPORT:
+        num = r.countAC;
+        den = n;
+        break;
+      case CONFIDENCE:
+        num = r.countAC;
+        den = r.countA;
+        break;
+      default:
+        return r.metrics[metric.ordinal()] >= threshold;
+    }
+    if (threshold == Double.NEGATIVE_INFINITY) {
+      return true;
+    }
+    if (threshold == INF) {
+      return false;
+    }
+    return BigDecimal.valueOf(num)
+            .compareTo(new BigDecimal(Double.toString(threshold)).multiply(BigDecimal.valueOf(den)))
+        >= 0;
+  }
+
+  /** Baskets where count(A ∪ C) = {@code ac} and count(A) = {@code a}, among {@code n}. */
+  private static Itemsets ratioBaskets(int ac, int a, int n) {
+    int[][] baskets = new int[n][];
+    for (int t = 0; t < n; t++) {
+      baskets[t] = t < ac ? new int[] {0, 1} : t < a ? new int[] {0} : new int[0];
+    }
+    return ItemsetMiner.minCount(1).withThreads(1).mine(TransactionDb.fromIntBaskets(baskets));
+  }
+
+  /** The rule {0} -> {1} of {@code rules}, or -1. */
+  private static int zeroToOne(Rules rules) {
+    for (int i = 0; i < rules.size(); i++) {
+      if (Arrays.equals(rules.antecedent(i), new int[] {0})
+          && Arrays.equals(rules.consequent(i), new int[] {1})) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  @Test
+  void confidenceOfExactlyFourFifthsPassesPointEight() {
+    // count({0,1}) = 4, count({0}) = 5, N = 6: the double (4/6.)/(5/6.) is 0.7999999999999999,
+    // which a floating-point comparison with 0.8 drops; the rule's confidence is exactly 4/5.
+    Itemsets itemsets = ratioBaskets(4, 5, 6);
+    assertTrue((4 / 6.) / (5 / 6.) < 0.8, "the premise of this test");
+    Rules rules = RuleMiner.of(RuleMetric.CONFIDENCE, 0.8).generate(itemsets);
+    int i = zeroToOne(rules);
+    assertTrue(i >= 0, rules.toString());
+    // The value written out is still mlxtend's double.
+    assertEquals((4 / 6.) / (5 / 6.), rules.metric(i, RuleMetric.CONFIDENCE));
+    assertEquals(RuleMiner.DEFAULT_MIN_THRESHOLD, 0.8);
+    assertTrue(zeroToOne(RuleMiner.create().generate(itemsets)) >= 0, "the defaults keep it");
+    // Just above 4/5 drops it.
+    assertEquals(-1, zeroToOne(RuleMiner.of(RuleMetric.CONFIDENCE, 0.8000001).generate(itemsets)));
+  }
+
+  @Test
+  void confidenceBoundariesSevenTenthsAndOneTenth() {
+    // 7/10 with N = 147 and 1/10 with N = 12 also round below their decimal in double.
+    assertTrue((7 / 147.) / (10 / 147.) < 0.7);
+    assertTrue((1 / 12.) / (10 / 12.) < 0.1);
+    assertTrue(zeroToOne(RuleMiner.of(RuleMetric.CONFIDENCE, 0.7).generate(ratioBaskets(7, 10, 147)))
+        >= 0);
+    assertTrue(zeroToOne(RuleMiner.of(RuleMetric.CONFIDENCE, 0.1).generate(ratioBaskets(1, 10, 12)))
+        >= 0);
+    assertEquals(-1,
+        zeroToOne(RuleMiner.of(RuleMetric.CONFIDENCE, 0.70000001).generate(ratioBaskets(7, 10, 147))));
+    // Support and antecedent support of the same rule at their exact values: 7/147 = 1/21 is
+    // not a finite decimal, 10/100 is.
+    Itemsets tenth = ratioBaskets(10, 20, 100);
+    assertTrue(zeroToOne(RuleMiner.of(RuleMetric.SUPPORT, 0.1).generate(tenth)) >= 0);
+    assertEquals(-1, zeroToOne(RuleMiner.of(RuleMetric.SUPPORT, 0.1000001).generate(tenth)));
+    assertTrue(zeroToOne(RuleMiner.of(RuleMetric.ANTECEDENT_SUPPORT, 0.2).generate(tenth)) >= 0);
+    assertEquals(-1,
+        zeroToOne(RuleMiner.of(RuleMetric.ANTECEDENT_SUPPORT, 0.2000001).generate(tenth)));
+    assertTrue(zeroToOne(RuleMiner.of(RuleMetric.CONSEQUENT_SUPPORT, 0.1).generate(tenth)) >= 0);
+    assertEquals(-1,
+        zeroToOne(RuleMiner.of(RuleMetric.CONSEQUENT_SUPPORT, 0.10000001).generate(tenth)));
+  }
+
+  @Test
+  void ratioThresholdsAreExactAgainstARationalOracleAtEveryBoundary() {
+    // Thresholds at the decimal roundings of actual ratios (so at, just below and just above the
+    // boundaries), against the exact oracle, for the four ratio metrics.
+    RuleMetric[] ratios = {
+      RuleMetric.ANTECEDENT_SUPPORT, RuleMetric.CONSEQUENT_SUPPORT, RuleMetric.SUPPORT,
+      RuleMetric.CONFIDENCE
+    };
+    java.math.RoundingMode[] modes = {
+      java.math.RoundingMode.UP, java.math.RoundingMode.DOWN, java.math.RoundingMode.HALF_EVEN
+    };
+    for (int seed = 0; seed < 200; seed++) {
+      Random rnd = new Random(1000 + seed);
+      int nItems = 2 + rnd.nextInt(6);
+      int n = 1 + rnd.nextInt(200);
+      int[][] baskets = BruteForce.randomBaskets(rnd, n, nItems, 1 + rnd.nextInt(nItems + 1));
+      TransactionDb db = TransactionDb.fromIntBaskets(baskets);
+      Itemsets itemsets = ItemsetMiner.minCount(1).withThreads(1).mine(db).canonical();
+      List<BruteForceRules.Rule> oracle =
+          BruteForceRules.all(baskets, db.nItems(), 1, Integer.MAX_VALUE);
+      if (oracle.isEmpty()) {
+        continue;
+      }
+      for (RuleMetric metric : ratios) {
+        for (int trial = 0; trial < 4; trial++) {
+          BruteForceRules.Rule pick = oracle.get(rnd.nextInt(oracle.size()));
+          long num = metric == RuleMetric.ANTECEDENT_SUPPORT ? pick.countA
+              : metric == RuleMetric.CONSEQUENT_SUPPORT ? pick.countC : pick.countAC;
+          long den = metric == RuleMetric.CONFIDENCE ? pick.countA : n;
+          double threshold = BigDecimal.valueOf(num)
+              .divide(BigDecimal.valueOf(den), 1 + rnd.nextInt(17), modes[rnd.nextInt(3)])
+              .doubleValue();
+          List<BruteForceRules.Rule> want = new ArrayList<>();
+          for (BruteForceRules.Rule r : oracle) {
+            if (oracleKeeps(r, n, metric, threshold)) {
+              want.add(r);
+            }
+          }
+          String ctx = "seed=" + (1000 + seed) + " n=" + n + " metric=" + metric.columnName()
+              + " threshold=" + threshold;
+          assertSameRules(want, RuleMiner.of(metric, threshold).generate(itemsets), ctx);
+        }
       }
     }
   }

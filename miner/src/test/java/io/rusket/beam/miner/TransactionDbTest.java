@@ -81,6 +81,144 @@ class TransactionDbTest {
     assertTrue(e.getMessage().contains("nope.dat"), e.getMessage());
   }
 
+  private static byte[] bytes(int... b) {
+    byte[] out = new byte[b.length];
+    for (int i = 0; i < b.length; i++) {
+      out[i] = (byte) b[i];
+    }
+    return out;
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  @Test
+  void fimiValidUtf8ItemsStayDistinct() throws IOException {
+    TransactionDb db = fimi("caf\u00e9 caf\u00e8\ncaf\u00e9 \u6771\u4eac \ud83d\ude00\n");
+    assertArrayEquals(
+        new String[] {"caf\u00e9", "caf\u00e8", "\u6771\u4eac", "\ud83d\ude00"},
+        db.itemNames());
+    assertArrayEquals(new int[] {2, 1, 1, 1}, db.itemCounts());
+  }
+
+  @Test
+  void fimiInvalidUtf8FailsNamingFileLineAndColumn(@TempDir Path dir) throws IOException {
+    // "caf\xe9" and "caf\xe8" (Latin-1) used to become one item "caf\uFFFD" with count 3.
+    Path f = dir.resolve("latin1.dat");
+    Files.write(
+        f,
+        concat(ascii("bread milk\n"), ascii("caf"), bytes(0xE9), ascii(" x\n"), ascii("caf"),
+            bytes(0xE8), ascii("\n")));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> TransactionDb.readBaskets(f));
+    assertEquals(f + " line 2: invalid UTF-8 (byte 0xE9 at column 4)", e.getMessage());
+    // Mid-line, after other tokens: the column counts bytes from the start of the line.
+    byte[] mid = concat(ascii("a\nb\ncc d"), bytes(0xC3, 0x28), ascii(" e\n"));
+    e = assertThrows(
+        IllegalArgumentException.class,
+        () -> TransactionDb.readBaskets(new ByteArrayInputStream(mid), "shop.dat"));
+    assertEquals("shop.dat line 3: invalid UTF-8 (byte 0xC3 at column 5)", e.getMessage());
+    // A truncated sequence at the very end of the input.
+    byte[] end = concat(ascii("a b\nz"), bytes(0xE2, 0x82));
+    e = assertThrows(
+        IllegalArgumentException.class,
+        () -> TransactionDb.readBaskets(new ByteArrayInputStream(end), "end.dat"));
+    assertTrue(e.getMessage().startsWith("end.dat line 2: invalid UTF-8 (byte 0xE2 at column 2"),
+        e.getMessage());
+    // An overlong encoding and a lone surrogate are invalid too.
+    for (byte[] bad : new byte[][] {bytes(0xC0, 0xAF), bytes(0xED, 0xA0, 0x80), bytes(0xFF)}) {
+      byte[] in = concat(ascii("ok "), bad, ascii("\n"));
+      e = assertThrows(
+          IllegalArgumentException.class,
+          () -> TransactionDb.readBaskets(new ByteArrayInputStream(in), "x.dat"));
+      assertTrue(e.getMessage().startsWith("x.dat line 1: invalid UTF-8 (byte 0x"), e.getMessage());
+      assertTrue(e.getMessage().contains("at column 4)"), e.getMessage());
+    }
+  }
+
+  @Test
+  void fimiBinaryContentFailsNamingFileAndLine() {
+    byte[] nul = concat(ascii("1 2 3\n4 5"), bytes(0), ascii("6\n"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> TransactionDb.readBaskets(new ByteArrayInputStream(nul), "data.bin"));
+    assertTrue(
+        e.getMessage().startsWith("data.bin line 2: binary content (byte 0x00 at column 4)"),
+        e.getMessage());
+    for (int c : new int[] {0x01, 0x07, 0x0B, 0x0C, 0x1B, 0x1F, 0x7F}) {
+      byte[] in = concat(ascii("a"), bytes(c));
+      e = assertThrows(
+          IllegalArgumentException.class,
+          () -> TransactionDb.readBaskets(new ByteArrayInputStream(in), "c.dat"));
+      assertTrue(e.getMessage().contains(String.format("byte 0x%02X at column 2", c)),
+          e.getMessage());
+    }
+    // Random bytes are rejected (a control byte or invalid UTF-8 comes soon), never mined.
+    java.util.Random r = new java.util.Random(5);
+    for (int seed = 0; seed < 50; seed++) {
+      byte[] noise = new byte[4096];
+      r.nextBytes(noise);
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> TransactionDb.readBaskets(new ByteArrayInputStream(noise), "noise"));
+    }
+  }
+
+  @Test
+  void fimiGzipFilesAreDecompressedByTheirMagicBytes(@TempDir Path dir) throws IOException {
+    String text = "b a\na c \n\ncaf\u00e9\n";
+    java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+    TransactionDb want = fimi(text);
+    for (String file : new String[] {"b.dat.gz", "b.dat"}) { // by content, not by name
+      Path f = dir.resolve(file);
+      Files.write(f, gz.toByteArray());
+      TransactionDb db = TransactionDb.readBaskets(f);
+      assertEquals(want.size(), db.size());
+      assertArrayEquals(want.itemNames(), db.itemNames());
+      assertArrayEquals(want.itemCounts(), db.itemCounts());
+    }
+    // The stream overload: a GZIPInputStream given by the caller, or the raw gzip bytes.
+    TransactionDb viaStream =
+        TransactionDb.readBaskets(
+            new java.util.zip.GZIPInputStream(new ByteArrayInputStream(gz.toByteArray())),
+            "b.dat.gz");
+    assertArrayEquals(want.itemNames(), viaStream.itemNames());
+    assertArrayEquals(
+        want.itemNames(),
+        TransactionDb.readBaskets(new ByteArrayInputStream(gz.toByteArray()), "raw").itemNames());
+    // Corrupt or truncated gzip data: one line naming the file.
+    Path cut = dir.resolve("cut.dat.gz");
+    Files.write(cut, Arrays.copyOf(gz.toByteArray(), gz.size() - 12));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> TransactionDb.readBaskets(cut));
+    assertTrue(e.getMessage().startsWith(cut + ": corrupt gzip data"), e.getMessage());
+    byte[] bad = gz.toByteArray().clone();
+    for (int i = 12; i < bad.length - 8; i++) {
+      bad[i] ^= 0x5A;
+    }
+    Path garbled = dir.resolve("garbled.gz");
+    Files.write(garbled, bad);
+    e = assertThrows(IllegalArgumentException.class, () -> TransactionDb.readBaskets(garbled));
+    assertTrue(e.getMessage().startsWith(garbled.toString()), e.getMessage());
+    // A lone 0x1f is not gzip: it is binary content.
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> TransactionDb.readBaskets(new ByteArrayInputStream(bytes(0x1f)), "one"));
+  }
+
   @Test
   void stringBaskets() {
     TransactionDb db =

@@ -1,19 +1,20 @@
 package io.rusket.beam.transforms;
 
 import io.rusket.beam.miner.Itemsets;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.CustomCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.util.VarInt;
 
 /**
- * Coder of collected {@link Itemsets}: N, the item names (if any), then per itemset its length,
- * its ascending item ids as deltas and its count, all as varints. Keeps the itemsets' order, so
- * it is deterministic and round-trips to an {@linkplain Itemsets#equals equal} value.
+ * Coder of collected {@link Itemsets}: N, the item names (if any: their count + 1, then each as
+ * {@link StringUtf8Coder} writes it nested, a varint byte length and standard UTF-8, so names of
+ * any length and any Unicode character round-trip), then per itemset its length, its ascending
+ * item ids as deltas and its count, all as varints. Keeps the itemsets' order, so it is
+ * deterministic and round-trips to an {@linkplain Itemsets#equals equal} value.
  *
  * <pre>{@code
  * PCollection<Itemsets> freq = pairs.apply(Combine.globally(MineStream.combineFn(50_000, config)));
@@ -23,6 +24,7 @@ import org.apache.beam.sdk.util.VarInt;
 public final class ItemsetsCoder extends CustomCoder<Itemsets> {
   private static final long serialVersionUID = 1L;
   private static final ItemsetsCoder INSTANCE = new ItemsetsCoder();
+  private static final StringUtf8Coder NAME = StringUtf8Coder.of();
 
   private ItemsetsCoder() {}
 
@@ -40,11 +42,9 @@ public final class ItemsetsCoder extends CustomCoder<Itemsets> {
     String[] names = value.hasItemNames() ? value.itemNames() : null;
     VarInt.encode(names == null ? 0 : names.length + 1, out);
     if (names != null) {
-      DataOutputStream data = new DataOutputStream(out);
       for (String name : names) {
-        data.writeUTF(name);
+        NAME.encode(name, out); // nested: varint length, UTF-8 bytes
       }
-      data.flush();
     }
     int size = value.size();
     VarInt.encode(size, out);
@@ -68,9 +68,8 @@ public final class ItemsetsCoder extends CustomCoder<Itemsets> {
     String[] names = null;
     if (namesPlusOne > 0) {
       names = new String[namesPlusOne - 1];
-      DataInputStream data = new DataInputStream(in);
       for (int j = 0; j < names.length; j++) {
-        names[j] = data.readUTF();
+        names[j] = NAME.decode(in);
       }
     } else if (namesPlusOne < 0) {
       throw new CoderException("Corrupt Itemsets encoding: name count " + namesPlusOne);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rusket.beam.miner.ArrayUtil;
 import io.rusket.beam.miner.FPMiner;
 import io.rusket.beam.miner.ItemsetMiner;
 import io.rusket.beam.miner.Itemsets;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,9 +39,12 @@ import org.apache.beam.sdk.transforms.Combine.CombineFn;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
+import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /** MineStream's CombineFns and coders without a pipeline, and retail as shuffled events. */
@@ -75,7 +80,7 @@ class MineStreamCombineFnsTest {
     for (FPMiner m : parts) {
       before.add(m.toBytes());
     }
-    MineStream.MergeMinersFn fn = new MineStream.MergeMinersFn(20, 1 << 20);
+    MergeMinersFn fn = MineStream.mergeMinersFn(20, 1 << 20);
     CombineFnTester.testCombineFn(fn, new ArrayList<>(parts), all);
     for (int k = 0; k < parts.size(); k++) {
       assertArrayEquals(before.get(k), parts.get(k).toBytes(), "input " + k + " unchanged");
@@ -109,15 +114,15 @@ class MineStreamCombineFnsTest {
             List.of(List.of("x", "y"), List.of("y")))));
     CoderProperties.coderSerializable(ItemsetsCoder.of());
 
-    MineStream.ItemCounts counts = new MineStream.ItemCounts(200, m.itemSupports());
-    CoderProperties.coderDecodeEncodeEqual(MineStream.ItemCounts.CODER, counts);
+    ItemCounts counts = ItemCounts.ofDense(200, m.itemSupports());
+    CoderProperties.coderDecodeEncodeEqual(ItemCounts.coder(), counts);
 
-    MineStream.Baskets b = MineStream.facts(counts, 0.05);
+    PrunedBaskets b = PrunedBaskets.forCounts(counts, 0.05);
     b.add(new int[] {0, 2, 5}, 3);
     b.add(new int[] {1, 300}, 2);
-    CoderProperties.coderDecodeEncodeEqual(MineStream.Baskets.CODER, b);
-    assertEquals(CoderUtils.encodeToByteArray(MineStream.Baskets.CODER, b).length, b.encodedSize());
-    CoderProperties.coderDecodeEncodeEqual(MineStream.Baskets.CODER, new MineStream.Baskets());
+    CoderProperties.coderDecodeEncodeEqual(PrunedBaskets.coder(), b);
+    assertEquals(CoderUtils.encodeToByteArray(PrunedBaskets.coder(), b).length, b.encodedSize());
+    CoderProperties.coderDecodeEncodeEqual(PrunedBaskets.coder(), new PrunedBaskets());
     TransactionDb db = b.toTransactionDb();
     assertArrayEquals(new int[] {0, 2, 5}, db.transaction(0));
     assertArrayEquals(new int[] {1, 300}, db.transaction(1));
@@ -135,23 +140,176 @@ class MineStreamCombineFnsTest {
 
   @Test
   void mergeBasketsFnConcatenatesAndChecksTheFacts() {
-    MineStream.ItemCounts counts = new MineStream.ItemCounts(10, new long[] {5, 4, 1});
-    MineStream.Baskets x = MineStream.facts(counts, 0.2);
+    ItemCounts counts = ItemCounts.ofDense(10, new long[] {5, 4, 1});
+    PrunedBaskets x = PrunedBaskets.forCounts(counts, 0.2);
     x.add(new int[] {0, 1}, 2);
-    MineStream.Baskets y = MineStream.facts(counts, 0.2);
+    PrunedBaskets y = PrunedBaskets.forCounts(counts, 0.2);
     y.add(new int[] {0, 1}, 2);
     y.add(new int[] {0, 1}, 2);
-    MineStream.Baskets expected = MineStream.facts(counts, 0.2);
+    PrunedBaskets expected = PrunedBaskets.forCounts(counts, 0.2);
     for (int i = 0; i < 3; i++) {
       expected.add(new int[] {0, 1}, 2);
     }
     CombineFnTester.testCombineFn(
-        new MineStream.MergeBasketsFn(), new ArrayList<>(List.of(x, y)), expected);
+        new MergeBasketsFn(), new ArrayList<>(List.of(x, y)), expected);
     assertEquals(1, expected.pruned, "item 2 (support 1 < 2) is pruned");
-    MineStream.Baskets other = MineStream.facts(new MineStream.ItemCounts(11, new long[] {5, 4, 1}), 0.2);
-    MineStream.Baskets acc = new MineStream.MergeBasketsFn().createAccumulator();
+    PrunedBaskets other = PrunedBaskets.forCounts(ItemCounts.ofDense(11, new long[] {5, 4, 1}), 0.2);
+    PrunedBaskets acc = new MergeBasketsFn().createAccumulator();
     acc.append(x);
     assertThrows(IllegalStateException.class, () -> acc.append(other));
+  }
+
+  /**
+   * Regression: ShardPairs' budget held per window. Over 60 windows with a tiny budget the held
+   * miners stay within it after every pair (by their own measure, not only by the accounting), and
+   * the miners emitted per window merge to exactly that window's pairs.
+   */
+  @Test
+  void pendingMinersKeepOneBudgetOverAllWindowsAndLoseNothing() {
+    int shards = 4;
+    long budget = MineStream.MIN_MAX_RAM_BYTES;
+    ShardPairsFn.PendingMiners pending =
+        new ShardPairsFn.PendingMiners(30, shards, budget / shards, budget);
+    Map<BoundedWindow, FPMiner> expected = new HashMap<>();
+    Map<BoundedWindow, FPMiner> got = new HashMap<>();
+    ShardPairsFn.Emitter collect =
+        (w, shard, m) -> {
+          assertTrue(shard >= 0 && shard < shards);
+          got.computeIfAbsent(w, x -> new FPMiner(30)).merge(m);
+        };
+    IntervalWindow[] windows = new IntervalWindow[60];
+    for (int k = 0; k < windows.length; k++) {
+      windows[k] = new IntervalWindow(new Instant(k * 1000L), new Instant(k * 1000L + 1000));
+    }
+    Random r = new Random(7);
+    for (int i = 0; i < 30_000; i++) {
+      // Mostly the current window, sometimes an old one, as late data or sliding windows give.
+      int k = r.nextInt(10) == 0 ? r.nextInt(windows.length) : (i / 500) % windows.length;
+      long txn = r.nextInt(400) + 1000L * k;
+      int item = r.nextInt(30);
+      expected.computeIfAbsent(windows[k], x -> new FPMiner(30)).add(txn, item);
+      if (pending.add(windows[k], txn, item)) {
+        assertTrue(pending.emitLargest(collect) > 0);
+        assertTrue(pending.heldBytes() <= budget / 2, "emitted down to half the budget");
+      }
+      assertTrue(pending.heldBytes() <= budget, "held " + pending.heldBytes() + " of " + budget);
+      if (i % 97 == 0) {
+        assertEquals(pending.measuredHeldBytes(), pending.heldBytes(), "accounting at pair " + i);
+      }
+    }
+    assertTrue(pending.emittedEarly() > 0, "the budget was reached");
+    assertTrue(pending.peakHeldBytes() <= budget);
+    pending.flushAll(collect);
+    assertEquals(0, pending.windows());
+    assertEquals(expected.keySet(), got.keySet());
+    for (BoundedWindow w : expected.keySet()) {
+      assertArrayEquals(expected.get(w).toBytes(), got.get(w).toBytes(), "window " + w);
+    }
+  }
+
+  /** Regression: past 1 GiB the growth cast went negative; past 2 GiB the size sum overflowed. */
+  @Test
+  void prunedBasketsSizesAreLongAndTheLimitIsNamed() {
+    int grown = PrunedBaskets.capacity(1_500_000_000, 1_500_000_100L, PrunedBaskets.SHARD_FIX);
+    assertTrue(grown >= 1_500_000_100L, "grown to " + grown);
+    // The old growth, (int) Math.max(needed, 2L * length + 64), is negative here.
+    assertTrue((int) Math.max(1_500_000_100L, 2L * 1_500_000_000 + 64) < 0);
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                PrunedBaskets.capacity(
+                    2_000_000_000, 2_000_000_000L + 2_000_000_000L, PrunedBaskets.WINDOW_FIX));
+    assertTrue(
+        e.getMessage().contains("4000000000 bytes")
+            && e.getMessage().contains(String.valueOf(ArrayUtil.MAX_ARRAY_LENGTH))
+            && e.getMessage().contains("raise minSupport"),
+        e.getMessage());
+    e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> PrunedBaskets.capacity(0, Integer.MAX_VALUE, PrunedBaskets.SHARD_FIX));
+    assertTrue(e.getMessage().contains("raise withShards"), e.getMessage());
+    e =
+        assertThrows(
+            IllegalStateException.class, () -> PrunedBaskets.checkMineable(10, 3_000_000_000L));
+    assertTrue(e.getMessage().contains("3000000000 frequent item occurrences"), e.getMessage());
+    PrunedBaskets.checkMineable(10, 40);
+  }
+
+  @Test
+  void factsRankTheFrequentItemsByDescendingSupportThenId() {
+    PrunedBaskets f = PrunedBaskets.forCounts(ItemCounts.ofDense(10, new long[] {3, 5, 5, 0, 1}), 0.2);
+    assertEquals(2, f.minCount);
+    assertArrayEquals(new int[] {1, 2, 0}, f.rankToItem);
+    assertArrayEquals(new long[] {5, 5, 3}, f.rankSupport);
+    assertEquals(1, f.pruned, "item 4 is seen but infrequent; item 3 is not seen");
+    PrunedBaskets none = PrunedBaskets.forCounts(ItemCounts.empty(), 0.5);
+    assertEquals(0, none.rankToItem.length);
+    assertEquals(0, none.n);
+  }
+
+  /** Regression: the counts were sized by numItems (2e9 → an array of 16 GB per shard). */
+  @Test
+  void itemCountsAreSizedByTheIdsSeen() throws Exception {
+    FPMiner m = new FPMiner(2_000_000_000);
+    for (long t : new long[] {5, 9, 12}) {
+      m.add(t, 3);
+    }
+    m.add(9, 17);
+    m.add(12, 1_999_999_998);
+    m.add(5, 1_999_999_998);
+    m.add(5, ItemIdMap.DENSE_IDS);
+    ItemCounts c = ItemCounts.ofShard(m, 0, 1);
+    assertEquals(3, c.n);
+    assertArrayEquals(new int[] {3, 17, ItemIdMap.DENSE_IDS, 1_999_999_998}, c.ids);
+    assertArrayEquals(new long[] {3, 1, 1, 2}, c.support);
+    assertEquals(0, ItemCounts.ofShard(new FPMiner(2_000_000_000), 0, 1).ids.length);
+    CoderProperties.coderDecodeEncodeEqual(ItemCounts.coder(), c);
+    CoderProperties.coderDecodeEncodeEqual(ItemCounts.coder(), ItemCounts.empty());
+    assertTrue(CoderUtils.encodeToByteArray(ItemCounts.coder(), c).length < 20, "gaps as varints");
+
+    PrunedBaskets f = PrunedBaskets.forCounts(c, 0.6); // threshold 2
+    assertArrayEquals(new int[] {3, 1_999_999_998}, f.rankToItem);
+    assertEquals(2, f.pruned);
+  }
+
+  @Test
+  void sumCountsFnMergesSparseCounts() {
+    ItemCounts a = new ItemCounts(4, new int[] {1, 5, 3_000_000}, new long[] {1, 2, 4});
+    ItemCounts b = new ItemCounts(3, new int[] {0, 5, 2_000_000_000}, new long[] {3, 1, 1});
+    ItemCounts c = new ItemCounts(2, new int[] {3_000_000}, new long[] {2});
+    ItemCounts sum =
+        new ItemCounts(
+            9,
+            new int[] {0, 1, 5, 3_000_000, 2_000_000_000},
+            new long[] {3, 1, 3, 6, 1});
+    CombineFnTester.testCombineFn(new SumCountsFn(), new ArrayList<>(List.of(a, b, c)), sum);
+    assertEquals(ItemCounts.empty(), new SumCountsFn().apply(List.of()));
+  }
+
+  /** The sparse side of the counts and ranks: many ids, collisions, growth. */
+  @Test
+  void itemIdMapAgreesWithAPlainMap() {
+    ItemIdMap m = new ItemIdMap();
+    Map<Integer, Long> oracle = new HashMap<>();
+    Random r = new Random(3);
+    for (int i = 0; i < 20_000; i++) {
+      int id = r.nextInt(3) == 0 ? r.nextInt(Integer.MAX_VALUE) : r.nextInt(500) << 20;
+      long d = r.nextInt(5);
+      m.addTo(id, d);
+      oracle.merge(id, d, Long::sum);
+    }
+    assertEquals(oracle.size(), m.size());
+    for (Map.Entry<Integer, Long> e : oracle.entrySet()) {
+      assertEquals(e.getValue(), m.get(e.getKey(), -1), "id " + e.getKey());
+    }
+    assertEquals(-1, m.get(7, -1));
+    int[] ids = m.sortedIds();
+    assertEquals(oracle.size(), ids.length);
+    for (int i = 1; i < ids.length; i++) {
+      assertTrue(ids[i - 1] < ids[i]);
+    }
   }
 
   /**

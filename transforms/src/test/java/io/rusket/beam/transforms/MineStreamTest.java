@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rusket.beam.miner.FPMiner;
 import io.rusket.beam.miner.ItemsetMiner;
 import io.rusket.beam.miner.Itemsets;
+import io.rusket.beam.miner.Method;
 import io.rusket.beam.miner.TransactionDb;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -32,10 +33,12 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestStream;
+import org.apache.beam.sdk.util.SerializableUtils;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
@@ -389,6 +392,32 @@ class MineStreamTest {
     assertTrue(
         msg.contains("item_id = 12") && msg.contains("transaction 7") && msg.contains("[0, 10)"),
         msg);
+    // Understandable from the command line too: the setting, as option and as method.
+    assertTrue(msg.contains("raise numItems (--numItems / withNumItems)"), msg);
+  }
+
+  /**
+   * Regression: numItems used to size per-shard arrays (2e9 ran out of memory on 5 pairs). Now
+   * neither the bound nor a huge id (a SKU number) costs memory: only the ids seen do.
+   */
+  @Test
+  void aHugeNumItemsAndHugeIdsCostNothing() {
+    int sku = 1_999_999_998;
+    List<KV<Long, Integer>> pairs =
+        List.of(KV.of(1L, 3), KV.of(1L, sku), KV.of(2L, 3), KV.of(2L, sku), KV.of(3L, 7));
+    Pipeline p = pipeline();
+    PCollection<Row> out =
+        p.apply(Create.of(pairs).withCoder(KvCoder.of(VarLongCoder.of(), VarIntCoder.of())))
+            .apply(MineStream.ofKvs().withNumItems(2_000_000_000).withMinSupport(0.5));
+    // By hand (the batch oracle sizes its tables by the largest id): N = 3, threshold 2.
+    PAssert.that(out)
+        .satisfies(
+            equalTo(
+                Set.of(
+                    key(2 / 3.0, List.of(3), 2, 3),
+                    key(2 / 3.0, List.of(sku), 2, 3),
+                    key(2 / 3.0, List.of(3, sku), 2, 3))));
+    p.run().waitUntilFinish();
   }
 
   @Test
@@ -445,6 +474,134 @@ class MineStreamTest {
         .apply(MineStream.ofShardMiners().withNumItems(20).withShards(4).withMinSupport(0.05));
     String msg = rootMessage(assertThrows(Exception.class, () -> q.run().waitUntilFinish()));
     assertTrue(msg.contains("shard key 9 is outside [0, 4)"), msg);
+  }
+
+  /** Regression: a transaction split over two shards was counted twice in N, with no error. */
+  @Test
+  void aShardMinerHoldingAnotherShardsTransactionFailsNamingIt() {
+    FPMiner[] shards = new FPMiner[4];
+    for (int s = 0; s < 4; s++) {
+      shards[s] = new FPMiner(20);
+    }
+    long txn = 17;
+    int right = MineStream.shardOf(txn, 4);
+    int wrong = (right + 1) % 4;
+    shards[right].add(txn, 1);
+    shards[wrong].add(txn, 2); // the same transaction's other pair, in the wrong shard
+    for (long t = 100; t < 140; t++) {
+      shards[MineStream.shardOf(t, 4)].add(t, (int) (t % 5));
+    }
+    List<KV<Integer, FPMiner>> miners = new ArrayList<>();
+    for (int s = 0; s < 4; s++) {
+      miners.add(KV.of(s, shards[s]));
+    }
+    Pipeline p = pipeline();
+    p.apply(Create.of(miners).withCoder(KvCoder.of(VarIntCoder.of(), FPMinerCoder.of())))
+        .apply(MineStream.ofShardMiners().withNumItems(20).withShards(4).withMinSupport(0.05));
+    String msg = rootMessage(assertThrows(Exception.class, () -> p.run().waitUntilFinish()));
+    assertTrue(
+        msg.contains("transaction 17 is in a miner keyed " + wrong)
+            && msg.contains("belongs to shard " + right)
+            && msg.contains("MineStream.shardOf(txn, 4)"),
+        msg);
+  }
+
+  /**
+   * Regression: the RAM budget of ShardPairs held per window, so a bundle over many windows held
+   * many budgets. With a tiny budget and 40 windows the miners are sent on early, and every
+   * window's result stays exact.
+   */
+  @Test
+  void aTinyBudgetOverManyWindowsStaysExact() {
+    Random r = new Random(41);
+    List<TimestampedValue<KV<Long, Integer>>> timed = new ArrayList<>();
+    Map<IntervalWindow, List<KV<Long, Integer>>> byWindow = new HashMap<>();
+    for (long t = 0; t < 1200; t++) {
+      long second = t % 40;
+      IntervalWindow w =
+          new IntervalWindow(new Instant(second * 1000), new Instant(second * 1000 + 1000));
+      int len = 1 + r.nextInt(5);
+      for (int k = 0; k < len; k++) {
+        KV<Long, Integer> kv = KV.of(t, (int) Math.floor(12 * Math.pow(r.nextDouble(), 2)));
+        timed.add(TimestampedValue.of(kv, new Instant(second * 1000 + r.nextInt(1000))));
+        byWindow.computeIfAbsent(w, x -> new ArrayList<>()).add(kv);
+      }
+    }
+    Collections.shuffle(timed, r);
+    Pipeline p = pipeline();
+    PCollection<Row> out =
+        p.apply(
+                Create.timestamped(timed)
+                    .withCoder(KvCoder.of(VarLongCoder.of(), VarIntCoder.of())))
+            .apply(Window.into(FixedWindows.of(Duration.standardSeconds(1))))
+            .apply(
+                MineStream.ofKvs()
+                    .withNumItems(12)
+                    .withMinSupport(0.1)
+                    .withShards(4)
+                    .withMaxRamBytes(MineStream.MIN_MAX_RAM_BYTES));
+    for (Map.Entry<IntervalWindow, List<KV<Long, Integer>>> e : byWindow.entrySet()) {
+      PAssert.that(out)
+          .inWindow(e.getKey())
+          .satisfies(equalTo(expected(e.getValue(), ItemsetMiner.minSupport(0.1), null)));
+    }
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    long early = 0;
+    for (var c :
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(
+                        MetricNameFilter.named(MineStream.METRICS_NAMESPACE, "earlyFlushes"))
+                    .build())
+            .getCounters()) {
+      early += c.getAttempted();
+    }
+    assertTrue(early > 0, "miners were sent on early: " + early);
+  }
+
+  @Test
+  void threadsAreDecidedOnTheWorkerUnlessSet() {
+    assertThrows(IllegalArgumentException.class, () -> MineStream.ofKvs().withThreads(0));
+    DisplayData unset = DisplayData.from(MineStream.ofKvs().withNumItems(3).withMinSupport(0.5));
+    assertTrue(
+        unset.items().stream()
+            .anyMatch(
+                i -> i.getKey().equals("threads")
+                    && i.getValue().equals("each worker's available processors")),
+        unset.toString());
+    DisplayData set = DisplayData.from(MineStream.ofKvs().withThreads(3));
+    assertTrue(
+        set.items().stream()
+            .anyMatch(i -> i.getKey().equals("threads") && i.getValue().equals(3L)),
+        set.toString());
+
+    // MineFrequentFn ships no core count: a copy (as a worker gets it) reads its own in @Setup.
+    MineFrequentFn fn =
+        SerializableUtils.clone(
+            new MineFrequentFn(MineStream.outputSchema(false), null, Method.AUTO, null, null));
+    fn.setup();
+    assertEquals(Runtime.getRuntime().availableProcessors(), fn.workerThreads());
+    MineFrequentFn three =
+        SerializableUtils.clone(
+            new MineFrequentFn(MineStream.outputSchema(false), null, Method.AUTO, 3, null));
+    three.setup();
+    assertEquals(3, three.workerThreads());
+
+    // The pairs CombineFn: the miner's default thread count is the launching JVM's, not shipped.
+    PairsCombineFn byDefault =
+        SerializableUtils.clone(new PairsCombineFn(5, ItemsetMiner.minSupport(0.5), 1 << 20));
+    assertEquals(null, byDefault.config().threads());
+    assertEquals(
+        Runtime.getRuntime().availableProcessors(), byDefault.config().get().getThreads());
+    int chosen = Runtime.getRuntime().availableProcessors() + 1;
+    PairsCombineFn explicit =
+        SerializableUtils.clone(
+            new PairsCombineFn(5, ItemsetMiner.minSupport(0.5).withThreads(chosen), 1 << 20));
+    assertEquals(chosen, explicit.config().threads());
+    assertEquals(chosen, explicit.config().get().getThreads());
   }
 
   static String rootMessage(Throwable e) {
