@@ -28,10 +28,13 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <p>Input: long format {@code (group, transaction, item)} when {@code --txnCol} and {@code
  * --itemCol} are given (other columns are not read), else one-hot receipts: the group column and
- * every other column a BOOLEAN or 0/1 integer item named by the column. Every setting, the input's
- * columns and types, and the output directories are checked in {@link #buildPipeline} before
- * anything runs (the options once, into a {@link MiningJob}); mistakes are {@link IllegalArgumentException}s naming the option, column or file.
- * No runner-specific code: run it on any runner.
+ * every other column a BOOLEAN or 0/1 integer item named by the column. CSV values are the text
+ * written ({@code 0012} and {@code 12} are two items, store {@code 001} is written back as {@code
+ * "001"}) unless {@code --csvTypes} declares a type; one-hot CSV items are {@code true}/{@code
+ * false}/{@code 1}/{@code 0}. Every setting, the input's columns and types, and the output
+ * directories are checked in {@link #buildPipeline} before anything runs (the options once, into
+ * a {@link MiningJob}); mistakes are {@link IllegalArgumentException}s naming the option, column or
+ * file. No runner-specific code: run it on any runner.
  *
  * <p>Example of use:
  *

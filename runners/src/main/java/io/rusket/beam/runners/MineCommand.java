@@ -13,16 +13,10 @@ import io.rusket.beam.pipelines.io.CsvReader;
 import io.rusket.beam.runners.CliArgs.Option;
 import io.rusket.beam.runners.RecordWriter.Format;
 import java.io.BufferedInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import java.io.PushbackInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,7 +31,7 @@ import java.util.zip.GZIPInputStream;
 /**
  * {@code mine}: frequent itemsets of one file, on this machine, with {@link ItemsetMiner}.
  *
- * <p>Reads a basket file or a long-format CSV (gunzipped when named {@code .gz}; strict UTF-8, read
+ * <p>Reads a basket file or a long-format CSV (gunzipped when it is gzip data; strict UTF-8; CSV
  * with the project's one CSV reader, {@link CsvReader}) into a {@link TransactionDb}, mines it,
  * streams the itemsets to {@code --output} (or only counts them) and prints one summary line:
  *
@@ -126,8 +120,8 @@ final class MineCommand implements Command {
     out.println("           names the columns; comma-separated, UTF-8, quoted per RFC 4180. A");
     out.println("           transaction's rows may be anywhere; a repeated item counts once.");
     out.println("           Values are taken verbatim (no trimming) and must not be empty.");
-    out.println("  Either may be gzipped (a name ending in .gz, e.g. events.csv.gz). The bytes");
-    out.println("  must be UTF-8: anything else is an error naming the file and line.");
+    out.println("  Either may be gzipped (e.g. events.csv.gz). The text must be UTF-8: anything");
+    out.println("  else is an error naming the file and line.");
     out.println();
     out.println("Output formats (UTF-8, one itemset per line):");
     out.println("  jsonl    {\"support\":0.0123,\"count\":45,\"itemsets\":[\"a\",\"b\"]}");
@@ -334,16 +328,15 @@ final class MineCommand implements Command {
   }
 
   /**
-   * Reads the input: gunzipped when it ends in {@code .gz}; bytes decoded strictly as UTF-8
-   * (invalid UTF-8 is an error naming the file and line, never U+FFFD).
+   * Reads the input, gunzipped when it starts with gzip's magic bytes, decoded strictly as UTF-8
+   * (invalid UTF-8 is an error naming the file and line, never U+FFFD): baskets by {@link
+   * TransactionDb#readBaskets(InputStream, String)}, CSV by {@link CsvReader}.
    */
   private static TransactionDb read(Path input, InputFormat format, String txnCol, String itemCol) {
-    try (InputStream in = open(input)) {
-      if (format == InputFormat.CSV) {
-        return readLongFormatCsv(in, input.toString(), txnCol, itemCol);
-      }
-      // The miner reads raw bytes; the check makes invalid UTF-8 an error here too.
-      return TransactionDb.readBaskets(new Utf8CheckingInputStream(in, input.toString()));
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(input), 1 << 16)) {
+      return format == InputFormat.CSV
+          ? readLongFormatCsv(gunzipped(in), input.toString(), txnCol, itemCol)
+          : TransactionDb.readBaskets(in, input.toString());
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage(), e);
     } catch (IOException e) {
@@ -351,18 +344,13 @@ final class MineCommand implements Command {
     }
   }
 
-  private static InputStream open(Path input) throws IOException {
-    InputStream in = new BufferedInputStream(Files.newInputStream(input), 1 << 16);
-    if (!input.toString().toLowerCase(Locale.ROOT).endsWith(".gz")) {
-      return in;
-    }
-    try {
-      return new GZIPInputStream(in, 1 << 16);
-    } catch (IOException e) {
-      in.close();
-      throw new UsageException(input + " is not gzip data (" + e.getMessage() + ") although its"
-          + " name ends in .gz", e);
-    }
+  /** {@code in}, decompressed if it starts with gzip's magic bytes (as the basket reader does). */
+  private static InputStream gunzipped(InputStream in) throws IOException {
+    PushbackInputStream head = new PushbackInputStream(in, 2);
+    byte[] magic = head.readNBytes(2);
+    head.unread(magic);
+    boolean gzip = magic.length == 2 && magic[0] == (byte) 0x1f && magic[1] == (byte) 0x8b;
+    return gzip ? new GZIPInputStream(head, 1 << 16) : head;
   }
 
   /**
@@ -455,77 +443,5 @@ final class MineCommand implements Command {
       }
       w.end();
     };
-  }
-
-  /**
-   * Passes bytes through unchanged while checking that they are UTF-8 (as the miner reads basket
-   * files as bytes, decoding names leniently): the first malformed sequence is an {@link
-   * IllegalArgumentException} naming the file and line. (To go when the miner's reader decodes
-   * strictly itself.)
-   */
-  private static final class Utf8CheckingInputStream extends FilterInputStream {
-    private final String source;
-    private final CharsetDecoder decoder =
-        StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
-    private final CharBuffer scratch = CharBuffer.allocate(1 << 14);
-
-    /** The undecoded tail of the last read (at most 3 bytes of a split sequence), then input. */
-    private ByteBuffer pending = ByteBuffer.allocate(1 << 16);
-
-    /** Line breaks (LF) among the bytes checked so far. */
-    private long lines;
-
-    Utf8CheckingInputStream(InputStream in, String source) {
-      super(in);
-      this.source = source;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = in.read(b, off, len);
-      check(b, off, Math.max(n, 0), n < 0);
-      return n;
-    }
-
-    private void check(byte[] b, int off, int n, boolean eof) {
-      if (pending.remaining() < n) {
-        ByteBuffer bigger = ByteBuffer.allocate(pending.position() + n);
-        pending.flip();
-        bigger.put(pending);
-        pending = bigger;
-      }
-      pending.put(b, off, n);
-      pending.flip();
-      while (true) {
-        scratch.clear();
-        int from = pending.position();
-        CoderResult r = decoder.decode(pending, scratch, eof);
-        for (int i = from; i < pending.position(); i++) {
-          if (pending.get(i) == '\n') {
-            lines++;
-          }
-        }
-        if (r.isError()) {
-          throw new IllegalArgumentException(
-              String.format(
-                  "%s line %d: invalid UTF-8 (byte 0x%02X)",
-                  source, lines + 1, pending.get(pending.position()) & 0xff));
-        }
-        if (r.isUnderflow()) {
-          break;
-        }
-      }
-      pending.compact();
-    }
   }
 }

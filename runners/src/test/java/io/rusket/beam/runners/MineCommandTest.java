@@ -426,9 +426,16 @@ class MineCommandTest {
     s = Cli.run("mine", "--input=" + csvGz, "--txnCol=t", "--itemCol=i", "--minSupport=1").summary();
     assertEquals(2, s.get("transactions"));
     assertEquals(1, s.get("itemsets"));
-    Path notGz = file("fake.dat.gz", ABC);
-    Cli.run("mine", "--input=" + notGz, "--minSupport=0.5")
-        .assertUsageErrorContaining(notGz + " is not gzip data");
+    // gzip is recognised by its magic bytes, not the name: text named .gz is text.
+    Path plain = file("plain.dat.gz", ABC);
+    assertEquals(5, Cli.run("mine", "--input=" + plain, "--minSupport=0.5").summary().get("itemsets"));
+    byte[] bytes = Files.readAllBytes(csvGz);
+    Path truncated = Files.write(dir.resolve("truncated.csv.gz"), Arrays.copyOf(bytes, 15));
+    Cli.run("mine", "--input=" + truncated, "--txnCol=t", "--itemCol=i", "--minSupport=1")
+        .assertUsageErrorContaining("cannot read " + truncated + ": ");
+    Path truncatedBaskets = Files.write(dir.resolve("truncated.dat.gz"), Arrays.copyOf(bytes, 15));
+    Cli.run("mine", "--input=" + truncatedBaskets, "--minSupport=1")
+        .assertUsageErrorContaining(truncatedBaskets + ": corrupt gzip data");
   }
 
   /**
@@ -440,11 +447,11 @@ class MineCommandTest {
     Path latin1 = dir.resolve("latin1.dat");
     Files.write(latin1, "tea\ncaf\u00e9 tea\ncaf\u00e8\n".getBytes(StandardCharsets.ISO_8859_1));
     Cli.run("mine", "--input=" + latin1, "--minSupport=0.5")
-        .assertUsageError(latin1 + " line 2: invalid UTF-8 (byte 0xE9)");
+        .assertUsageError(latin1 + " line 2: invalid UTF-8 (byte 0xE9 at column 4)");
     Path csv = dir.resolve("latin1.csv");
     Files.write(csv, "t,i\n1,tea\n2,caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
     Cli.run("mine", "--input=" + csv, "--txnCol=t", "--itemCol=i", "--minSupport=0.5")
-        .assertUsageError(csv + " line 3: invalid UTF-8 (byte 0xE9)");
+        .assertUsageError(csv + " line 3: invalid UTF-8 (byte 0xE9 at column 6)");
     byte[] noise = new byte[100_000];
     new Random(9).nextBytes(noise);
     Path random = Files.write(dir.resolve("random.bin"), noise);

@@ -32,9 +32,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * must be non-empty and distinct. Every other record must have as many fields as the header.
  *
  * <p>Errors are {@link IllegalArgumentException}s of one line naming the source and the 1-based
- * line a record starts on: {@code "events.csv line 3: invalid UTF-8 (byte 0xE9)"}, {@code
- * "events.csv line 4: expected 3 fields, as in the header, but found 2"}, {@code "events.csv line
- * 5: column 'item' is empty"}.
+ * line a record starts on: {@code "events.csv line 3: invalid UTF-8 (byte 0xE9 at column 5)"},
+ * {@code "events.csv line 4: expected 3 fields, as in the header, but found 2"}, {@code
+ * "events.csv line 5: column 'item' is empty"}.
  *
  * <p>Example of use:
  *
@@ -246,6 +246,11 @@ public final class CsvReader implements Closeable {
     /** Line breaks among the bytes decoded so far (CR, LF or CRLF each count once). */
     private long breaks;
 
+    /** Bytes decoded so far, and the offset of the current line's first byte. */
+    private long offset;
+
+    private long lineStart;
+
     private byte lastByte;
 
     StrictUtf8Reader(InputStream in, String source) {
@@ -270,8 +275,11 @@ public final class CsvReader implements Closeable {
         if (r.isError()) {
           throw new IllegalArgumentException(
               String.format(
-                  "%s line %d: invalid UTF-8 (byte 0x%02X)",
-                  source, breaks + 1, bytes.get(bytes.position()) & 0xff));
+                  "%s line %d: invalid UTF-8 (byte 0x%02X at column %d)",
+                  source,
+                  breaks + 1,
+                  bytes.get(bytes.position()) & 0xff,
+                  offset - lineStart + 1));
         }
         if (out.position() > off || r.isOverflow()) {
           break;
@@ -303,6 +311,10 @@ public final class CsvReader implements Closeable {
         byte b = bytes.get(i);
         if (b == '\r' || (b == '\n' && lastByte != '\r')) {
           breaks++;
+        }
+        offset++;
+        if (b == '\r' || b == '\n') {
+          lineStart = offset;
         }
         lastByte = b;
       }

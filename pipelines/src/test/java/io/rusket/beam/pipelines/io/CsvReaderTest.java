@@ -109,10 +109,10 @@ class CsvReaderTest {
   @Test
   void invalidUtf8NamesTheLineOfTheBadByte() {
     byte[] latin1 = "t,i\n1,caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1);
-    assertEquals("in.csv line 2: invalid UTF-8 (byte 0xE9)", fails(latin1));
+    assertEquals("in.csv line 2: invalid UTF-8 (byte 0xE9 at column 6)", fails(latin1));
     // A truncated sequence at the end of the input.
     byte[] truncated = Arrays.copyOf("t,i\n1,\u00e9".getBytes(StandardCharsets.UTF_8), 7);
-    assertEquals("in.csv line 2: invalid UTF-8 (byte 0xC3)", fails(truncated));
+    assertEquals("in.csv line 2: invalid UTF-8 (byte 0xC3 at column 3)", fails(truncated));
     // Far into the file, past the decoder's and the parser's buffers, inside a quoted field.
     StringBuilder sb = new StringBuilder("t,i\n");
     for (int k = 0; k < 20_000; k++) {
@@ -124,7 +124,7 @@ class CsvReaderTest {
     bad[good.length] = (byte) 0xFF;
     bad[good.length + 1] = '"';
     bad[good.length + 2] = '\n';
-    assertEquals("in.csv line 20003: invalid UTF-8 (byte 0xFF)", fails(bad));
+    assertEquals("in.csv line 20003: invalid UTF-8 (byte 0xFF at column 6)", fails(bad));
   }
 
   /** Multi-byte characters split across buffer boundaries decode intact. */

@@ -503,7 +503,8 @@ class TableSourceTest {
     Path in = dir.resolve("latin1.csv");
     Files.write(in, "txn,item\n1,caf\u00e9\n2,caf\u00e8\n".getBytes(StandardCharsets.ISO_8859_1));
     assertContains(
-        in + " line 2: invalid UTF-8 (byte 0xE9)", runFails(TableSource.from(in.toString())));
+        in + " line 2: invalid UTF-8 (byte 0xE9 at column 6)",
+        runFails(TableSource.from(in.toString())));
   }
 
   @Test
