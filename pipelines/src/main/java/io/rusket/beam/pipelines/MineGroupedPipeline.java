@@ -32,8 +32,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * written ({@code 0012} and {@code 12} are two items, store {@code 001} is written back as {@code
  * "001"}) unless {@code --csvTypes} declares a type; one-hot CSV items are {@code true}/{@code
  * false}/{@code 1}/{@code 0}. Every setting, the input's columns and types, and the output
- * directories are checked in {@link #buildPipeline} before anything runs (the options once, into
- * a {@link MiningJob}); mistakes are {@link IllegalArgumentException}s naming the option, column or
+ * directories are checked in {@link #buildPipeline} before anything runs (the options once, into a
+ * {@link MiningJob}); mistakes are {@link IllegalArgumentException}s naming the option, column or
  * file. No runner-specific code: run it on any runner.
  *
  * <p>Example of use:
@@ -143,5 +143,4 @@ public final class MineGroupedPipeline {
         PipelineOptionsFactory.fromArgs(args).withValidation().as(MineGroupedOptions.class);
     run(options).waitUntilFinish();
   }
-
 }

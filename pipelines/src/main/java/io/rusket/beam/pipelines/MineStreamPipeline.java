@@ -19,23 +19,23 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * The global job: reads an event log of {@code (transaction, item)} pairs (Parquet, Arrow IPC or
  * CSV; integer columns — CSV ones parsed strictly as INT64, a non-integer value failing with its
- * file, line, column and value —, item ids in {@code [0, --numItems)}), mines the frequent itemsets of all
- * transactions with {@link MineStream}, optionally derives association rules with {@link
+ * file, line, column and value —, item ids in {@code [0, --numItems)}), mines the frequent itemsets
+ * of all transactions with {@link MineStream}, optionally derives association rules with {@link
  * AssociationRules}, and writes the results with {@link TableSink}:
  *
  * <ul>
  *   <li>{@code <output>/itemsets/part-SSSSS-of-NNNNN.<ext>}: {@code support DOUBLE | itemsets
  *       ARRAY<INT32> | count INT64 | transactions INT64};
  *   <li>with {@code --rules}, {@code <output>/rules/part-...}: {@code antecedents | consequents |
- *       antecedent_support | consequent_support | support | confidence | lift | representativity
- *       | leverage | conviction | zhangs_metric | jaccard | certainty | kulczynski}.
+ *       antecedent_support | consequent_support | support | confidence | lift | representativity |
+ *       leverage | conviction | zhangs_metric | jaccard | certainty | kulczynski}.
  * </ul>
  *
- * <p>Arrow input is read batch by batch straight into the shards' FPMiners from the column
- * buffers ({@link ArrowPairs#readShardMiners}, {@link MineStream#ofShardMiners()}), without a Row
- * per event; Parquet and CSV go through {@link TableSource} Rows. Settings, the input's columns
- * and types and the output directories are checked in {@link #buildPipeline} before anything
- * runs. No runner-specific code.
+ * <p>Arrow input is read batch by batch straight into the shards' FPMiners from the column buffers
+ * ({@link ArrowPairs#readShardMiners}, {@link MineStream#ofShardMiners()}), without a Row per
+ * event; Parquet and CSV go through {@link TableSource} Rows. Settings, the input's columns and
+ * types and the output directories are checked in {@link #buildPipeline} before anything runs. No
+ * runner-specific code.
  *
  * <pre>{@code
  * MineStreamOptions options =
@@ -76,9 +76,9 @@ public final class MineStreamPipeline {
    * Validates the options and the input, then adds read → mine → (rules) → write to {@code
    * pipeline}, without running it.
    *
-   * @throws IllegalArgumentException for a bad or missing setting (naming the option), a missing
-   *     or non-integer input column (naming the file and column, listing those present), an
-   *     unreadable input, or an output directory that already holds files
+   * @throws IllegalArgumentException for a bad or missing setting (naming the option), a missing or
+   *     non-integer input column (naming the file and column, listing those present), an unreadable
+   *     input, or an output directory that already holds files
    */
   public static Outputs buildPipeline(Pipeline pipeline, MineStreamOptions o) {
     FileSystems.setDefaultPipelineOptions(pipeline.getOptions());
@@ -90,7 +90,8 @@ public final class MineStreamPipeline {
     boolean arrow = job.inputFormat() == InputFormat.ARROW;
     MineStream<KV<Integer, FPMiner>> mineShards =
         arrow ? configure(MineStream.ofShardMiners(), job, o.getShards()) : null;
-    MineStream<Row> mineRows = arrow ? null : configure(MineStream.of(txn, item), job, o.getShards());
+    MineStream<Row> mineRows =
+        arrow ? null : configure(MineStream.of(txn, item), job, o.getShards());
     AssociationRules rules =
         job.ruleMetric() != null
             ? AssociationRules.create()
@@ -109,8 +110,7 @@ public final class MineStreamPipeline {
           pipeline
               .apply(
                   "ReadArrowShards",
-                  ArrowPairs.readShardMiners(
-                      job.input(), txn, item, job.numItems(), o.getShards()))
+                  ArrowPairs.readShardMiners(job.input(), txn, item, job.numItems(), o.getShards()))
               .apply("MineStream", mineShards);
     } else {
       itemsets = pipeline.apply("ReadInput", source).apply("MineStream", mineRows);
@@ -145,12 +145,13 @@ public final class MineStreamPipeline {
     return create(options).run();
   }
 
-  /** Parses {@code args} (see {@link MineStreamOptions}; {@code --help} lists them), runs, waits. */
+  /**
+   * Parses {@code args} (see {@link MineStreamOptions}; {@code --help} lists them), runs, waits.
+   */
   public static void main(String[] args) {
     PipelineOptionsFactory.register(MineStreamOptions.class);
     MineStreamOptions options =
         PipelineOptionsFactory.fromArgs(args).withValidation().as(MineStreamOptions.class);
     run(options).waitUntilFinish();
   }
-
 }

@@ -16,8 +16,8 @@ import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
-import org.apache.beam.sdk.schemas.Schema.TypeName;
 import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.schemas.Schema.TypeName;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -160,7 +160,8 @@ final class MiningIO {
   /**
    * The sink of {@code <output>/<name>/} in {@code --outputFormat} with {@code --numShards}.
    *
-   * @throws IllegalArgumentException if the directory already holds files (results of two runs must not mix), naming it and one file
+   * @throws IllegalArgumentException if the directory already holds files (results of two runs must
+   *     not mix), naming it and one file
    */
   static TableSink sink(MiningJob job, String name) {
     ResourceId dir = resultDir(job, name);

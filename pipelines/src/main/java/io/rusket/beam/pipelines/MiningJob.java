@@ -13,8 +13,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * What a mining pipeline is to do, parsed once from its {@link MiningOptions}: the input (path,
- * format, columns, declared CSV types), the mining and rule settings as values (a {@link Method},
- * a {@link RuleMetric}), and the output (directory, {@link OutputFormat}, shard count). Shared by
+ * format, columns, declared CSV types), the mining and rule settings as values (a {@link Method}, a
+ * {@link RuleMetric}), and the output (directory, {@link OutputFormat}, shard count). Shared by
  * {@link MineGroupedPipeline} and {@link MineStreamPipeline}; immutable.
  *
  * <p>Building a job converts and checks what only the options know (a required option, an option

@@ -430,7 +430,8 @@ class MineGroupedPipelineTest {
             "--itemCol=item",
             "--minSupport=0.25",
             "--output=" + out.resolve("zeros3"));
-    Schema schema = MineGrouped.outputSchema(Schema.Field.of("store", Schema.FieldType.STRING), true);
+    Schema schema =
+        MineGrouped.outputSchema(Schema.Field.of("store", Schema.FieldType.STRING), true);
     Pipeline p3 = Pipeline.create(opts3);
     PAssert.that(MineGroupedPipeline.buildPipeline(p3, opts3).itemsets)
         .containsInAnyOrder(
@@ -497,13 +498,15 @@ class MineGroupedPipelineTest {
   @Test
   void oneHotCsvTakesTrueFalseAndZeroOne() throws IOException {
     Path in =
-        csvFile(
-            "onehot.csv",
-            "store,bread,milk\nS,true,false\nS,TRUE,1\nS,1,0\nS,false,true\n");
+        csvFile("onehot.csv", "store,bread,milk\nS,true,false\nS,TRUE,1\nS,1,0\nS,false,true\n");
     MineGroupedOptions opts =
         options(
-            "--input=" + in, "--groupCol=store", "--minSupport=0.5", "--output=" + out.resolve("oh"));
-    Schema schema = MineGrouped.outputSchema(Schema.Field.of("store", Schema.FieldType.STRING), true);
+            "--input=" + in,
+            "--groupCol=store",
+            "--minSupport=0.5",
+            "--output=" + out.resolve("oh"));
+    Schema schema =
+        MineGrouped.outputSchema(Schema.Field.of("store", Schema.FieldType.STRING), true);
     Pipeline p = Pipeline.create(opts);
     PAssert.that(MineGroupedPipeline.buildPipeline(p, opts).itemsets)
         .containsInAnyOrder(
@@ -512,7 +515,8 @@ class MineGroupedPipelineTest {
     p.run().waitUntilFinish();
 
     for (String bad : List.of("2", "-1", "yes")) {
-      Path b = csvFile("onehot-" + bad + ".csv", "store,bread,milk\nS,true,false\nS," + bad + ",1\n");
+      Path b =
+          csvFile("onehot-" + bad + ".csv", "store,bread,milk\nS,true,false\nS," + bad + ",1\n");
       String msg =
           runFails(
               options(
@@ -522,7 +526,10 @@ class MineGroupedPipelineTest {
                   "--output=" + out.resolve("oh-" + bad)));
       assertTrue(
           msg.contains(
-              b + " line 3: column 'bread': '" + bad + "' is not a valid BOOLEAN (true, false, 1"
+              b
+                  + " line 3: column 'bread': '"
+                  + bad
+                  + "' is not a valid BOOLEAN (true, false, 1"
                   + " or 0)"),
           msg);
     }

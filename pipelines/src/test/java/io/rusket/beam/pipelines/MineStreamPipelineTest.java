@@ -136,10 +136,13 @@ class MineStreamPipelineTest {
                 MineStreamPipeline.buildPipeline(
                     Pipeline.create(PipelineOptionsFactory.create()),
                     options(
-                        events, o, "--txnCol=transaction_id", "--itemCol=store_id",
+                        events,
+                        o,
+                        "--txnCol=transaction_id",
+                        "--itemCol=store_id",
                         "--numItems=40")));
-    assertTrue(e.getMessage().contains("store_id") && e.getMessage().contains("STRING"),
-        e.getMessage());
+    assertTrue(
+        e.getMessage().contains("store_id") && e.getMessage().contains("STRING"), e.getMessage());
     e =
         assertThrows(
             IllegalArgumentException.class,
@@ -147,7 +150,8 @@ class MineStreamPipelineTest {
                 MineStreamPipeline.buildPipeline(
                     Pipeline.create(PipelineOptionsFactory.create()),
                     options(events, o, "--txnCol=session", "--itemCol=item_id", "--numItems=40")));
-    assertTrue(e.getMessage().contains("session") && e.getMessage().contains("transaction_id"),
+    assertTrue(
+        e.getMessage().contains("session") && e.getMessage().contains("transaction_id"),
         e.getMessage());
   }
 

@@ -37,10 +37,10 @@ import java.util.zip.GZIPInputStream;
  *
  * <pre>{@code transactions=N items=M itemsets=K millis=T}</pre>
  *
- * <p>T is the time from the start of mining to the end of writing, without reading the input.
- * With {@code --rules} it also derives association rules with {@link RuleMiner}, writes
- * them to {@code --rulesOutput} (or only counts them) and appends {@code rules=R} to the line.
- * Every option is checked before the input is read; an output that is the input file is refused.
+ * <p>T is the time from the start of mining to the end of writing, without reading the input. With
+ * {@code --rules} it also derives association rules with {@link RuleMiner}, writes them to {@code
+ * --rulesOutput} (or only counts them) and appends {@code rules=R} to the line. Every option is
+ * checked before the input is read; an output that is the input file is refused.
  *
  * <p>Memory: the transactions must fit in the heap; the itemsets need not, they are streamed,
  * except with {@code --rules}, which derives rules from the collected itemsets.
@@ -144,9 +144,11 @@ final class MineCommand implements Command {
     }
     out.println(metrics);
     out.println("--rulesOutput writes one rule per line, as jsonl or csv by its extension:");
-    out.println("  jsonl    {\"antecedents\":[\"a\"],\"consequents\":[\"b\"],\"antecedent_support\":0.5,");
+    out.println(
+        "  jsonl    {\"antecedents\":[\"a\"],\"consequents\":[\"b\"],\"antecedent_support\":0.5,");
     out.println("           ...,\"kulczynski\":0.75}");
-    out.println("  csv      a header row antecedents,consequents,antecedent_support,...,kulczynski;");
+    out.println(
+        "  csv      a header row antecedents,consequents,antecedent_support,...,kulczynski;");
     out.println("           items joined by '|' as for itemsets.");
     out.println("  A value that is not finite (conviction is infinite when confidence is 1) is");
     out.println("  null in jsonl and inf (or -inf, nan) in csv. Rules need the itemsets in");
@@ -154,10 +156,14 @@ final class MineCommand implements Command {
     out.println();
     out.println("Examples:");
     out.println("  " + jar + " mine --input=retail.dat --minSupport=0.01 --output=itemsets.jsonl");
-    out.println("  " + jar + " mine --input=bread-basket.csv --txnCol=Transaction --itemCol=Item \\");
+    out.println(
+        "  " + jar + " mine --input=bread-basket.csv --txnCol=Transaction --itemCol=Item \\");
     out.println("      --minSupport=0.02 --maxLen=2 --output=itemsets.csv");
-    out.println("  " + jar + " mine --input=bread-basket.csv --txnCol=Transaction --itemCol=Item \\");
-    out.println("      --minSupport=0.01 --rules --metric=lift --minThreshold=1.2 --rulesOutput=rules.jsonl");
+    out.println(
+        "  " + jar + " mine --input=bread-basket.csv --txnCol=Transaction --itemCol=Item \\");
+    out.println(
+        "      --minSupport=0.01 --rules --metric=lift --minThreshold=1.2"
+            + " --rulesOutput=rules.jsonl");
   }
 
   @Override
@@ -172,7 +178,8 @@ final class MineCommand implements Command {
     Path rulesOutput = a.path("rulesOutput");
     Format rulesFormat =
         rulesOutput == null ? null : Format.ofExtension("rulesOutput", rulesOutput, "");
-    if (output != null && rulesOutput != null
+    if (output != null
+        && rulesOutput != null
         && output.toAbsolutePath().normalize().equals(rulesOutput.toAbsolutePath().normalize())) {
       throw new UsageException("--output and --rulesOutput are the same file: " + output);
     }
@@ -201,13 +208,21 @@ final class MineCommand implements Command {
         collected.forEach(sink);
         itemsets = collected.size();
         ruleCount =
-            rules.generate(collected, ruleOut == null ? (x, xLen, y, yLen, m) -> {} : ruleRows(ruleOut));
+            rules.generate(
+                collected, ruleOut == null ? (x, xLen, y, yLen, m) -> {} : ruleRows(ruleOut));
       }
     }
     long millis = (System.nanoTime() - start) / 1_000_000;
     out.println(
-        "transactions=" + db.size() + " items=" + db.nItems() + " itemsets=" + itemsets
-            + " millis=" + millis + (rules == null ? "" : " rules=" + ruleCount));
+        "transactions="
+            + db.size()
+            + " items="
+            + db.nItems()
+            + " itemsets="
+            + itemsets
+            + " millis="
+            + millis
+            + (rules == null ? "" : " rules=" + ruleCount));
     return Main.EXIT_OK;
   }
 
@@ -229,13 +244,17 @@ final class MineCommand implements Command {
       for (String csvOnly : List.of("txnCol", "itemCol")) {
         if (a.has(csvOnly)) {
           throw new UsageException(
-              "--" + csvOnly + " applies to CSV input only; add --format=csv to read "
-                  + input + " as CSV");
+              "--"
+                  + csvOnly
+                  + " applies to CSV input only; add --format=csv to read "
+                  + input
+                  + " as CSV");
         }
       }
     } else if (a.has("txnCol") && a.string("txnCol").equals(a.string("itemCol"))) {
       throw new UsageException(
-          "--txnCol and --itemCol name the same column '" + a.string("txnCol")
+          "--txnCol and --itemCol name the same column '"
+              + a.string("txnCol")
               + "'; a transaction and its items need a column each");
     }
     return format;
@@ -256,7 +275,9 @@ final class MineCommand implements Command {
     }
     try {
       ItemsetMiner m =
-          minSupport != null ? ItemsetMiner.minSupport(minSupport) : ItemsetMiner.minCount(minCount);
+          minSupport != null
+              ? ItemsetMiner.minSupport(minSupport)
+              : ItemsetMiner.minCount(minCount);
       if (maxLen != null) {
         m = m.withMaxLen(maxLen);
       }
@@ -319,8 +340,13 @@ final class MineCommand implements Command {
     try {
       if (output != null && Files.exists(output) && Files.isSameFile(input, output)) {
         throw new UsageException(
-            "--" + option + " is the input file " + input + ": writing it would destroy the input;"
-                + " choose another --" + option);
+            "--"
+                + option
+                + " is the input file "
+                + input
+                + ": writing it would destroy the input;"
+                + " choose another --"
+                + option);
       }
     } catch (IOException e) {
       throw UsageException.io("cannot read", output, e);
@@ -408,8 +434,14 @@ final class MineCommand implements Command {
   private static int column(CsvReader csv, String name, String option, String what) {
     if (name == null) {
       throw new UsageException(
-          "missing --" + option + "=NAME, the column of " + what + "; the columns of "
-              + csv.source() + " are: " + String.join(", ", csv.header()));
+          "missing --"
+              + option
+              + "=NAME, the column of "
+              + what
+              + "; the columns of "
+              + csv.source()
+              + " are: "
+              + String.join(", ", csv.header()));
     }
     return csv.column(name, "--" + option);
   }

@@ -112,8 +112,17 @@ class MineCommandTest {
   void namesAreEscapedInJsonAndQuotedInCsv() throws IOException {
     List<String> names =
         List.of(
-            "quote\"d", "back\\slash", "comma,here", "line\nbreak", "cr\rhere", "tab\there",
-            "ctrl\u0001", "ünïcødé ☕", "pipe|name", " padded ", "NONE");
+            "quote\"d",
+            "back\\slash",
+            "comma,here",
+            "line\nbreak",
+            "cr\rhere",
+            "tab\there",
+            "ctrl\u0001",
+            "ünïcødé ☕",
+            "pipe|name",
+            " padded ",
+            "NONE");
     StringBuilder csv = new StringBuilder("txn,item\n");
     for (String n : names) {
       csv.append("t1,\"").append(n.replace("\"", "\"\"")).append("\"\n");
@@ -157,7 +166,11 @@ class MineCommandTest {
     Path out = dir.resolve("out.jsonl");
     Map<String, Long> s =
         Cli.run(
-                "mine", "--input=" + in, "--txnCol=txn", "--itemCol=item", "--minCount=2",
+                "mine",
+                "--input=" + in,
+                "--txnCol=txn",
+                "--itemCol=item",
+                "--minCount=2",
                 "--output=" + out)
             .summary();
     assertEquals(5, s.get("transactions"), "T1 T2 T3 01 1: ids are strings");
@@ -173,7 +186,12 @@ class MineCommandTest {
   void formatOptionOverridesTheExtension() throws IOException {
     Path in = file("pairs.txt", "t,i\n1,a\n2,a\n");
     Map<String, Long> s =
-        Cli.run("mine", "--input=" + in, "--format=csv", "--txnCol=t", "--itemCol=i",
+        Cli.run(
+                "mine",
+                "--input=" + in,
+                "--format=csv",
+                "--txnCol=t",
+                "--itemCol=i",
                 "--minSupport=1")
             .summary();
     assertEquals(2, s.get("transactions"));
@@ -198,7 +216,9 @@ class MineCommandTest {
   void maxLenOne() throws IOException {
     Path in = file("abc.dat", ABC);
     assertEquals(
-        3, Cli.run("mine", "--input=" + in, "--minSupport=0.5", "--maxLen=1").summary()
+        3,
+        Cli.run("mine", "--input=" + in, "--minSupport=0.5", "--maxLen=1")
+            .summary()
             .get("itemsets"));
   }
 
@@ -208,8 +228,8 @@ class MineCommandTest {
     Path out = dir.resolve("out.csv");
     Map<String, Long> s =
         Cli.run("mine", "--input=" + in, "--minSupport=0.1", "--output=" + out).summary();
-    assertEquals(List.of(0L, 0L, 0L), List.of(s.get("transactions"), s.get("items"),
-        s.get("itemsets")));
+    assertEquals(
+        List.of(0L, 0L, 0L), List.of(s.get("transactions"), s.get("items"), s.get("itemsets")));
     assertEquals("support,count,itemsets\n", Files.readString(out));
   }
 
@@ -229,8 +249,13 @@ class MineCommandTest {
     for (String method : new String[] {"fpgrowth", "eclat", "auto"}) {
       for (int threads = 1; threads <= 2; threads++) {
         Path out = dir.resolve(method + threads + ".csv");
-        Cli.run("mine", "--input=" + in, "--minSupport=0.02", "--method=" + method,
-                "--threads=" + threads, "--output=" + out)
+        Cli.run(
+                "mine",
+                "--input=" + in,
+                "--minSupport=0.02",
+                "--method=" + method,
+                "--threads=" + threads,
+                "--output=" + out)
             .summary();
         outputs.put(method + threads, Files.readString(out));
       }
@@ -270,8 +295,8 @@ class MineCommandTest {
 
     Path out = dir.resolve("bakery.jsonl");
     assertEquals(
-        12, Cli.run(concat(common, "--minSupport=0.05", "--output=" + out)).summary()
-            .get("itemsets"));
+        12,
+        Cli.run(concat(common, "--minSupport=0.05", "--output=" + out)).summary().get("itemsets"));
     Map<Set<String>, Long> pairs = new HashMap<>();
     for (Map<String, Object> row : jsonLines(out)) {
       List<String> items = strings(row.get("itemsets"));
@@ -291,34 +316,50 @@ class MineCommandTest {
         bad("Invalid minSupport: 0.0. Valid range is (0, 1].", "--minSupport=0"),
         bad("Invalid --minSupport: abc (expected a number)", "--minSupport=abc"),
         bad("Invalid maxLen: 0. Valid range is [1, 2147483647].", "--minSupport=0.5", "--maxLen=0"),
-        bad("Invalid --maxLen: two (expected an integer up to 2147483647)",
-            "--minSupport=0.5", "--maxLen=two"),
+        bad(
+            "Invalid --maxLen: two (expected an integer up to 2147483647)",
+            "--minSupport=0.5",
+            "--maxLen=two"),
         bad("Invalid minCount: 0. Valid range is [1, 2147483647].", "--minCount=0"),
         bad("Invalid --minCount: 1.5 (expected an integer)", "--minCount=1.5"),
-        bad("Invalid threads: 0. Valid range is [1, 2147483647].", "--minSupport=0.5",
+        bad(
+            "Invalid threads: 0. Valid range is [1, 2147483647].",
+            "--minSupport=0.5",
             "--threads=0"),
-        bad("Invalid --threads: x (expected an integer up to 2147483647)", "--minSupport=0.5",
+        bad(
+            "Invalid --threads: x (expected an integer up to 2147483647)",
+            "--minSupport=0.5",
             "--threads=x"),
-        bad("Invalid method: apriori. Valid values are auto, fpgrowth, eclat.", "--minSupport=0.5",
+        bad(
+            "Invalid method: apriori. Valid values are auto, fpgrowth, eclat.",
+            "--minSupport=0.5",
             "--method=apriori"),
         bad("missing --minSupport=S (or --minCount=K)"),
         bad("give --minSupport or --minCount, not both", "--minSupport=0.5", "--minCount=2"),
-        bad("unknown option --minsupport for mine (did you mean --minSupport?); see mine --help",
+        bad(
+            "unknown option --minsupport for mine (did you mean --minSupport?); see mine --help",
             "--minsupport=0.5"),
         bad("unknown option --support for mine; see mine --help", "--support=0.5"),
         bad("--minSupport is given more than once", "--minSupport=0.5", "--minSupport=0.4"),
         bad("--minSupport needs a value: --minSupport=S", "--minSupport"),
         bad("--minSupport needs a value: --minSupport=S", "--minSupport="),
-        bad("unexpected argument '0.5' for mine: options are written --name=value",
-            "--minSupport=0.5", "0.5"),
-        bad("Invalid --format: parquet. Valid values are baskets, csv.", "--minSupport=0.5",
+        bad(
+            "unexpected argument '0.5' for mine: options are written --name=value",
+            "--minSupport=0.5",
+            "0.5"),
+        bad(
+            "Invalid --format: parquet. Valid values are baskets, csv.",
+            "--minSupport=0.5",
             "--format=parquet"),
         bad("--outputFormat needs --output=FILE", "--minSupport=0.5", "--outputFormat=csv"),
-        bad("Invalid --outputFormat: xml. Valid values are jsonl, csv.", "--minSupport=0.5",
+        bad(
+            "Invalid --outputFormat: xml. Valid values are jsonl, csv.", "--minSupport=0.5",
             "--output=x.csv", "--outputFormat=xml"),
-        bad("cannot tell the format of --output=out.txt from its extension: name it .jsonl,"
+        bad(
+            "cannot tell the format of --output=out.txt from its extension: name it .jsonl,"
                 + " .json or .csv, or add --outputFormat=jsonl|csv",
-            "--minSupport=0.5", "--output=out.txt"));
+            "--minSupport=0.5",
+            "--output=out.txt"));
   }
 
   private static Arguments bad(String message, String... options) {
@@ -369,11 +410,13 @@ class MineCommandTest {
     Path in = file("pairs.csv", "Date,Transaction,Item\n1,2,a\n");
     Cli.run("mine", "--input=" + in, "--txnCol=Transaction", "--itemCol=Itm", "--minSupport=0.5")
         .assertUsageError(
-            "column 'Itm' (--itemCol) not found; the columns of " + in
+            "column 'Itm' (--itemCol) not found; the columns of "
+                + in
                 + " are: Date, Transaction, Item");
     Cli.run("mine", "--input=" + in, "--itemCol=Item", "--minSupport=0.5")
         .assertUsageError(
-            "missing --txnCol=NAME, the column of transaction ids; the columns of " + in
+            "missing --txnCol=NAME, the column of transaction ids; the columns of "
+                + in
                 + " are: Date, Transaction, Item");
   }
 
@@ -389,19 +432,29 @@ class MineCommandTest {
   void outputThatIsTheInputIsRefused() throws IOException {
     Path in = file("abc.dat", ABC);
     String message =
-        "--output is the input file " + in + ": writing it would destroy the input; choose"
+        "--output is the input file "
+            + in
+            + ": writing it would destroy the input; choose"
             + " another --output";
     Cli.run("mine", "--input=" + in, "--minSupport=0.5", "--output=" + in, "--outputFormat=csv")
         .assertUsageError(message);
     Path sub = Files.createDirectories(dir.resolve("sub"));
     Path roundabout = sub.resolve("../abc.dat");
-    Cli.run("mine", "--input=" + in, "--minSupport=0.5", "--output=" + roundabout,
+    Cli.run(
+            "mine",
+            "--input=" + in,
+            "--minSupport=0.5",
+            "--output=" + roundabout,
             "--outputFormat=csv")
         .assertUsageError(message);
     // Through a symbolic link: baskets in a file named like an output.
     Path named = file("baskets.jsonl", ABC);
     Path link = Files.createSymbolicLink(dir.resolve("link.dat"), named);
-    Cli.run("mine", "--input=" + link, "--minSupport=0.5", "--rules",
+    Cli.run(
+            "mine",
+            "--input=" + link,
+            "--minSupport=0.5",
+            "--rules",
             "--rulesOutput=" + sub.resolve("../baskets.jsonl"))
         .assertUsageErrorContaining("--rulesOutput is the input file " + link);
     assertEquals(ABC, Files.readString(in), "the input is untouched");
@@ -423,12 +476,15 @@ class MineCommandTest {
     try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(csvGz))) {
       o.write("t,i\n1,a\n1,b\n2,a\n".getBytes(StandardCharsets.UTF_8));
     }
-    s = Cli.run("mine", "--input=" + csvGz, "--txnCol=t", "--itemCol=i", "--minSupport=1").summary();
+    s =
+        Cli.run("mine", "--input=" + csvGz, "--txnCol=t", "--itemCol=i", "--minSupport=1")
+            .summary();
     assertEquals(2, s.get("transactions"));
     assertEquals(1, s.get("itemsets"));
     // gzip is recognised by its magic bytes, not the name: text named .gz is text.
     Path plain = file("plain.dat.gz", ABC);
-    assertEquals(5, Cli.run("mine", "--input=" + plain, "--minSupport=0.5").summary().get("itemsets"));
+    assertEquals(
+        5, Cli.run("mine", "--input=" + plain, "--minSupport=0.5").summary().get("itemsets"));
     byte[] bytes = Files.readAllBytes(csvGz);
     Path truncated = Files.write(dir.resolve("truncated.csv.gz"), Arrays.copyOf(bytes, 15));
     Cli.run("mine", "--input=" + truncated, "--txnCol=t", "--itemCol=i", "--minSupport=1")

@@ -43,8 +43,8 @@ final class DatasetWriter {
    *
    * @return the files written
    */
-  static List<Path> write(
-      Dataset data, Path dir, Set<Layout> layouts, Set<InputFormat> formats) throws IOException {
+  static List<Path> write(Dataset data, Path dir, Set<Layout> layouts, Set<InputFormat> formats)
+      throws IOException {
     Files.createDirectories(dir);
     List<Path> written = new ArrayList<>();
     for (Layout layout : layouts) {

@@ -49,8 +49,8 @@ import org.apache.beam.sdk.values.PCollection;
  * <p>Accepted column types: {@code Int(64|32|16|8, signed)} for both columns (BigInt, Int,
  * SmallInt, TinyInt vectors). A batch is checked whole before anything is added: a missing column
  * (the columns present are listed), another type, a null, or an item id outside the miner's range
- * is an {@link IllegalArgumentException} naming the column, the value and its row in the batch;
- * the miner is then unchanged.
+ * is an {@link IllegalArgumentException} naming the column, the value and its row in the batch; the
+ * miner is then unchanged.
  */
 public final class ArrowPairs {
   private ArrowPairs() {}
@@ -139,7 +139,10 @@ public final class ArrowPairs {
       for (int i = 0; i < n; i++) {
         if (v.isNull(i)) {
           throw new IllegalArgumentException(
-              "Arrow column '" + v.getName() + "' is null at row " + i
+              "Arrow column '"
+                  + v.getName()
+                  + "' is null at row "
+                  + i
                   + " of the batch (pairs are never dropped)");
         }
       }
@@ -205,21 +208,30 @@ public final class ArrowPairs {
 
   private static IllegalArgumentException outOfRange(FieldVector v, long value, int row, int n) {
     return new IllegalArgumentException(
-        "Arrow column '" + v.getName() + "' = " + value + " at row " + row
-            + " of the batch is outside [0, " + n + ")");
+        "Arrow column '"
+            + v.getName()
+            + "' = "
+            + value
+            + " at row "
+            + row
+            + " of the batch is outside [0, "
+            + n
+            + ")");
   }
 
   private static IllegalArgumentException wrongType(FieldVector v) {
     return new IllegalArgumentException(
-        "Arrow column '" + v.getName() + "' must be a signed integer (Int 8/16/32/64), but it is "
+        "Arrow column '"
+            + v.getName()
+            + "' must be a signed integer (Int 8/16/32/64), but it is "
             + v.getField().getType());
   }
 
   /**
-   * Reads Arrow IPC files of {@code (txnCol, itemCol)} events straight into one {@link FPMiner}
-   * per shard and file, for {@link MineStream#ofShardMiners()}: each record batch's column
-   * buffers go into primitive arrays, split by {@link MineStream#shardOf}, and are added as
-   * chunks — no Row or boxed value per event.
+   * Reads Arrow IPC files of {@code (txnCol, itemCol)} events straight into one {@link FPMiner} per
+   * shard and file, for {@link MineStream#ofShardMiners()}: each record batch's column buffers go
+   * into primitive arrays, split by {@link MineStream#shardOf}, and are added as chunks — no Row or
+   * boxed value per event.
    *
    * <pre>{@code
    * p.apply(ArrowPairs.readShardMiners("events-*.arrow", "session_id", "item_id", 2600, 16))

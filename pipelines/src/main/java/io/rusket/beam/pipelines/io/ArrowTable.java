@@ -28,9 +28,9 @@ import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult.Metadata;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
-import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PBegin;
@@ -119,8 +119,8 @@ final class ArrowTable {
   /**
    * Reads the {@code schema} columns of every file matching {@code filepattern}.
    *
-   * @throws IllegalArgumentException if a selected column has an unsupported type, naming the
-   *     first file {@code file}
+   * @throws IllegalArgumentException if a selected column has an unsupported type, naming the first
+   *     file {@code file}
    */
   static PCollection<Row> read(PBegin input, String filepattern, String file, Schema schema) {
     for (Schema.Field f : schema.getFields()) {

@@ -22,8 +22,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The one CSV reader of the project, used by every command and by {@link TableSource}: RFC 4180
- * records parsed by Apache Commons CSV (as Beam's own CsvIO), with a header row, over bytes
- * decoded strictly as UTF-8.
+ * records parsed by Apache Commons CSV (as Beam's own CsvIO), with a header row, over bytes decoded
+ * strictly as UTF-8.
  *
  * <p>The format: comma-separated fields, optionally in double quotes (a quote inside is doubled;
  * commas and line breaks inside quotes are data; a quote inside an unquoted field is data), records
@@ -33,8 +33,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <p>Errors are {@link IllegalArgumentException}s of one line naming the source and the 1-based
  * line a record starts on: {@code "events.csv line 3: invalid UTF-8 (byte 0xE9 at column 5)"},
- * {@code "events.csv line 4: expected 3 fields, as in the header, but found 2"}, {@code
- * "events.csv line 5: column 'item' is empty"}.
+ * {@code "events.csv line 4: expected 3 fields, as in the header, but found 2"}, {@code "events.csv
+ * line 5: column 'item' is empty"}.
  *
  * <p>Example of use:
  *
@@ -145,8 +145,8 @@ public final class CsvReader implements Closeable {
   /**
    * Moves to the next record; false at the end of the input.
    *
-   * @throws IllegalArgumentException for malformed CSV, invalid UTF-8 or a record whose field
-   *     count differs from the header's, naming the source and line
+   * @throws IllegalArgumentException for malformed CSV, invalid UTF-8 or a record whose field count
+   *     differs from the header's, naming the source and line
    * @throws IOException if reading fails
    */
   public boolean next() throws IOException {
@@ -276,10 +276,7 @@ public final class CsvReader implements Closeable {
           throw new IllegalArgumentException(
               String.format(
                   "%s line %d: invalid UTF-8 (byte 0x%02X at column %d)",
-                  source,
-                  breaks + 1,
-                  bytes.get(bytes.position()) & 0xff,
-                  offset - lineStart + 1));
+                  source, breaks + 1, bytes.get(bytes.position()) & 0xff, offset - lineStart + 1));
         }
         if (out.position() > off || r.isOverflow()) {
           break;

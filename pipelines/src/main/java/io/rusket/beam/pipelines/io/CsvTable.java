@@ -12,9 +12,9 @@ import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult.Metadata;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
-import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PBegin;
@@ -26,8 +26,8 @@ import org.apache.beam.sdk.values.Row;
  * types (every other column is STRING: a value is the text that was written), and the read, one
  * file per element (decompressed by extension).
  *
- * <p>Values of a declared type are parsed strictly: INT64 and INT32 as {@code -?(0|[1-9][0-9]*)}
- * in range (no {@code +}, no spaces, no leading zeros: {@code 007} and {@code 7} must not silently
+ * <p>Values of a declared type are parsed strictly: INT64 and INT32 as {@code -?(0|[1-9][0-9]*)} in
+ * range (no {@code +}, no spaces, no leading zeros: {@code 007} and {@code 7} must not silently
  * become one id); DOUBLE as {@link Double#parseDouble} without surrounding spaces; BOOLEAN as
  * {@code true}/{@code false} (any case) or {@code 1}/{@code 0}. An empty field is an error in every
  * column read (CSV has no null). Errors name the file, line, column and value.

@@ -28,9 +28,9 @@ import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.SeekableInputStream;
 
 /**
- * {@link TableSource}'s Parquet side: the schema from the footer (its Avro schema, or one
- * converted from the Parquet schema) and the read through Beam's {@link ParquetIO} with a
- * projection of the selected columns.
+ * {@link TableSource}'s Parquet side: the schema from the footer (its Avro schema, or one converted
+ * from the Parquet schema) and the read through Beam's {@link ParquetIO} with a projection of the
+ * selected columns.
  */
 final class ParquetTable {
   private ParquetTable() {}

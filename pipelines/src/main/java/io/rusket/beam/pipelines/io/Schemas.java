@@ -3,9 +3,9 @@ package io.rusket.beam.pipelines.io;
 import java.util.Collection;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
-import org.apache.beam.sdk.schemas.Schema;
 
 /**
  * The schema check of {@link TableSource} (required columns and their types) and the one-line

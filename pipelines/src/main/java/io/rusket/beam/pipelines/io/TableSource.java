@@ -14,11 +14,11 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
 import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.fs.MatchResult.Metadata;
 import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.MatchResult.Metadata;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
-import org.apache.beam.sdk.schemas.Schema.TypeName;
 import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.schemas.Schema.TypeName;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PBegin;
@@ -45,14 +45,13 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p>Types: Parquet through Avro as {@link AvroUtils#toBeamSchema} maps them. Arrow: Bool →
  * BOOLEAN, signed Int(8/16/32/64) → BYTE/INT16/INT32/INT64, FloatingPoint → FLOAT/DOUBLE,
  * Utf8/LargeUtf8 → STRING (nullable as in the file); other Arrow types are an error only if the
- * column is selected. CSV: a value is the text that was written — every column is STRING unless
- * its type is declared ({@link #withCsvTypes}: STRING, INT32, INT64, DOUBLE or BOOLEAN), so that
- * {@code 0012}, {@code 012} and {@code 12} stay three values. Declared types are parsed strictly:
- * integers as {@code -?(0|[1-9][0-9]*)} in range (no {@code +}, spaces or leading zeros), DOUBLE
- * without surrounding spaces, BOOLEAN as {@code true}/{@code false} (any case) or {@code 1}/{@code
- * 0}. Fields are not trimmed; an empty field is an error (CSV has no null); bytes must be valid
- * UTF-8 ({@link CsvReader}). A bad CSV row fails the pipeline with the file, line, column and
- * value.
+ * column is selected. CSV: a value is the text that was written — every column is STRING unless its
+ * type is declared ({@link #withCsvTypes}: STRING, INT32, INT64, DOUBLE or BOOLEAN), so that {@code
+ * 0012}, {@code 012} and {@code 12} stay three values. Declared types are parsed strictly: integers
+ * as {@code -?(0|[1-9][0-9]*)} in range (no {@code +}, spaces or leading zeros), DOUBLE without
+ * surrounding spaces, BOOLEAN as {@code true}/{@code false} (any case) or {@code 1}/{@code 0}.
+ * Fields are not trimmed; an empty field is an error (CSV has no null); bytes must be valid UTF-8
+ * ({@link CsvReader}). A bad CSV row fails the pipeline with the file, line, column and value.
  *
  * <p>Example of use:
  *

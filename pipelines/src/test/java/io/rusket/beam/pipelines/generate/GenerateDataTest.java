@@ -108,7 +108,11 @@ class GenerateDataTest {
     Path out = dir.resolve("cli");
     Dataset d =
         GenerateData.generate(
-            Config.of(3).withStores(4).withTransactions(500).withItems(20).withItemNameColumn(true));
+            Config.of(3)
+                .withStores(4)
+                .withTransactions(500)
+                .withItems(20)
+                .withItemNameColumn(true));
     List<Path> written =
         GenerateData.write(
             d,
@@ -117,8 +121,7 @@ class GenerateDataTest {
             EnumSet.of(InputFormat.PARQUET, InputFormat.ARROW));
     assertEquals(4, written.size());
     assertEquals(
-        List.of("events.arrow", "events.parquet", "items.arrow", "items.parquet"),
-        files(out));
+        List.of("events.arrow", "events.parquet", "items.arrow", "items.parquet"), files(out));
     for (String f : List.of("events.arrow", "events.parquet")) {
       assertEquals(
           GenerateData.eventsSchema(true).getFieldNames(),

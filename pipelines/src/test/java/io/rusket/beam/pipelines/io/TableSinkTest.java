@@ -25,8 +25,8 @@ import org.apache.beam.sdk.coders.RowCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -179,9 +179,8 @@ public class TableSinkTest {
 
   /**
    * MineGrouped, RulesGrouped, AssociationRules and MineStream (ARRAY<INT32> items) outputs,
-   * written as Parquet (two shards) and
-   * read back through TableSource: the same schemas and rows. Every output directory holds only its
-   * shards.
+   * written as Parquet (two shards) and read back through TableSource: the same schemas and rows.
+   * Every output directory holds only its shards.
    */
   @Test
   void parquetRoundTripOfEveryTransformOutput() throws IOException {

@@ -23,8 +23,8 @@ import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.beam.sdk.schemas.Schema.TypeName;
 import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.schemas.Schema.TypeName;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PCollection;
@@ -419,8 +419,8 @@ class TableSourceTest {
   }
 
   /**
-   * Regression (issue 9): CSV values were typed INT64 when the first 1,000 looked like integers,
-   * so items 0012, 012 and 12 merged and store 001 became 1. They stay the text written.
+   * Regression (issue 9): CSV values were typed INT64 when the first 1,000 looked like integers, so
+   * items 0012, 012 and 12 merged and store 001 became 1. They stay the text written.
    */
   @Test
   void csvValuesStayTheTextThatWasWritten() throws IOException {
@@ -510,8 +510,17 @@ class TableSourceTest {
   @Test
   void csvTypesAreParsedAndChecked() throws IOException {
     assertEquals(
-        Map.of("txn", TypeName.INT64, "s", TypeName.STRING, "n", TypeName.INT32, "x",
-            TypeName.DOUBLE, "b", TypeName.BOOLEAN),
+        Map.of(
+            "txn",
+            TypeName.INT64,
+            "s",
+            TypeName.STRING,
+            "n",
+            TypeName.INT32,
+            "x",
+            TypeName.DOUBLE,
+            "b",
+            TypeName.BOOLEAN),
         TableSource.parseCsvTypes("txn:long,s:STRING,n:int,x:double,b:boolean", "--csvTypes"));
     assertEquals(
         List.of("a:b", "c"),
