@@ -45,15 +45,13 @@ public interface MiningOptions extends PipelineOptions {
   void setCsvTypes(@Nullable String value);
 
   @Description(
-      "Long format: the transaction column; text or integers for per-group mining, integer ids"
-          + " for the global (stream) job. With --itemCol; without both, the input is one-hot.")
+      "Long format: the transaction column (STRING or integer). With --itemCol; without both,"
+          + " the input is one-hot.")
   @Nullable String getTxnCol();
 
   void setTxnCol(@Nullable String value);
 
-  @Description(
-      "Long format: the item column; text or integers for per-group mining, integer ids in"
-          + " [0, numItems) for the global (stream) job. With --txnCol.")
+  @Description("Long format: the item column (STRING or integer). With --txnCol.")
   @Nullable String getItemCol();
 
   void setItemCol(@Nullable String value);
