@@ -1,8 +1,7 @@
 package io.rusket.beam.pipelines;
 
-import io.rusket.beam.miner.ItemsetMiner;
-import io.rusket.beam.miner.Method;
-import io.rusket.beam.miner.RuleMetric;
+import io.rusket.beam.pipelines.io.TableSink;
+import io.rusket.beam.pipelines.io.TableSource;
 import io.rusket.beam.transforms.MineGrouped;
 import io.rusket.beam.transforms.RulesGrouped;
 import org.apache.beam.sdk.Pipeline;
@@ -29,10 +28,13 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <p>Input: long format {@code (group, transaction, item)} when {@code --txnCol} and {@code
  * --itemCol} are given (other columns are not read), else one-hot receipts: the group column and
- * every other column a BOOLEAN or 0/1 integer item named by the column. Every setting, the input's
- * columns and types, and the output directories are checked in {@link #buildPipeline} before
- * anything runs; mistakes are {@link IllegalArgumentException}s naming the option, column or file.
- * No runner-specific code: run it on any runner.
+ * every other column a BOOLEAN or 0/1 integer item named by the column. CSV values are the text
+ * written ({@code 0012} and {@code 12} are two items, store {@code 001} is written back as {@code
+ * "001"}) unless {@code --csvTypes} declares a type; one-hot CSV items are {@code true}/{@code
+ * false}/{@code 1}/{@code 0}. Every setting, the input's columns and types, and the output
+ * directories are checked in {@link #buildPipeline} before anything runs (the options once, into a
+ * {@link MiningJob}); mistakes are {@link IllegalArgumentException}s naming the option, column or
+ * file. No runner-specific code: run it on any runner.
  *
  * <p>Example of use:
  *
@@ -84,44 +86,31 @@ public final class MineGroupedPipeline {
    */
   public static Outputs buildPipeline(Pipeline pipeline, MineGroupedOptions o) {
     FileSystems.setDefaultPipelineOptions(pipeline.getOptions());
-    String group = MiningIO.required(o.getGroupCol(), "--groupCol");
-    MiningIO.required(o.getInput(), "--input");
-    MiningIO.required(o.getOutput(), "--output");
-    boolean longFormat = o.getTxnCol() != null || o.getItemCol() != null;
-    if (longFormat && (o.getTxnCol() == null || o.getItemCol() == null)) {
-      throw new IllegalArgumentException(
-          "Long-format input needs both --txnCol and --itemCol, got --txnCol="
-              + o.getTxnCol()
-              + " --itemCol="
-              + o.getItemCol()
-              + " (give neither for one-hot input)");
-    }
-    // Settings first: cheap, and their messages name the option.
-    ItemsetMiner.checkMinSupport(o.getMinSupport());
+    MiningJob job = MiningJob.grouped(o);
+    String group = job.groupCol();
+    // Settings first: cheap, and their messages name the option; the transforms check the values.
     MineGrouped mine =
-        (longFormat
-                ? MineGrouped.events(group, o.getTxnCol(), o.getItemCol())
+        (job.longFormat()
+                ? MineGrouped.events(group, job.txnCol(), job.itemCol())
                 : MineGrouped.byColumn(group))
-            .withMinSupport(o.getMinSupport())
-            .withMethod(Method.parse(o.getMethod()));
-    if (o.getMaxLen() != null) {
-      mine = mine.withMaxLen(o.getMaxLen());
+            .withMinSupport(job.minSupport())
+            .withMethod(job.method());
+    if (job.maxLen() != null) {
+      mine = mine.withMaxLen(job.maxLen());
     }
     RulesGrouped rules =
-        o.getRules()
+        job.ruleMetric() != null
             ? RulesGrouped.byColumn(group)
-                .withMetric(RuleMetric.parse(o.getMetric()))
-                .withMinThreshold(o.getMinThreshold())
+                .withMetric(job.ruleMetric())
+                .withMinThreshold(job.minThreshold())
             : null;
-    OutputFormat.parse(o.getOutputFormat());
-    MiningIO.checkNumShards(o);
     // Then the input's schema and the output directories.
     TableSource source =
-        longFormat
-            ? MiningIO.longFormatSource(o, group, o.getTxnCol(), o.getItemCol())
-            : MiningIO.oneHotSource(o, group);
-    TableSink itemsetsSink = MiningIO.sink(o, ITEMSETS_DIR);
-    TableSink rulesSink = rules == null ? null : MiningIO.sink(o, RULES_DIR);
+        job.longFormat()
+            ? MiningIO.longFormatSource(job, group, job.txnCol(), job.itemCol())
+            : MiningIO.oneHotSource(job, group);
+    TableSink itemsetsSink = MiningIO.sink(job, ITEMSETS_DIR);
+    TableSink rulesSink = rules == null ? null : MiningIO.sink(job, RULES_DIR);
 
     PCollection<Row> itemsets = pipeline.apply("ReadInput", source).apply("MineGrouped", mine);
     itemsets.apply("WriteItemsets", itemsetsSink);
@@ -154,5 +143,4 @@ public final class MineGroupedPipeline {
         PipelineOptionsFactory.fromArgs(args).withValidation().as(MineGroupedOptions.class);
     run(options).waitUntilFinish();
   }
-
 }

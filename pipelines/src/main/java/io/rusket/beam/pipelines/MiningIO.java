@@ -1,9 +1,14 @@
 package io.rusket.beam.pipelines;
 
+import io.rusket.beam.pipelines.io.InputFormat;
+import io.rusket.beam.pipelines.io.TableSink;
+import io.rusket.beam.pipelines.io.TableSource;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.beam.sdk.io.FileSystems;
@@ -16,32 +21,37 @@ import org.apache.beam.sdk.schemas.Schema.TypeName;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * Input and output of the mining pipelines from {@link MiningOptions}: the {@link TableSource} of
+ * Input and output of the mining pipelines from their {@link MiningJob}: the {@link TableSource} of
  * {@code --input} with its columns checked, and a {@link TableSink} per result directory under
  * {@code --output}. Everything is checked when called, before the pipeline runs.
+ *
+ * <p>CSV input: a value is the text that was written, so the columns are STRING unless declared
+ * ({@code --csvTypes}); where a job needs another type it declares it itself: {@link
+ * #integerSource} declares its columns INT64 (parsed strictly), {@link #oneHotSource} its item
+ * columns BOOLEAN ({@code true}/{@code false}/{@code 1}/{@code 0}).
  *
  * <p>Example of use:
  *
  * <pre>{@code
- * TableSource events =
- *     MiningIO.longFormatSource(options, "store_id", options.getTxnCol(), options.getItemCol());
+ * MiningJob job = MiningJob.grouped(options);
+ * TableSource events = MiningIO.longFormatSource(job, "store_id", job.txnCol(), job.itemCol());
  * PCollection<Row> rows = pipeline.apply("ReadInput", events);
- * results.apply("WriteItemsets", MiningIO.sink(options, "itemsets"));
+ * results.apply("WriteItemsets", MiningIO.sink(job, "itemsets"));
  * }</pre>
  */
-public final class MiningIO {
+final class MiningIO {
   private MiningIO() {}
 
   /** Integer types accepted for ids and 0/1 items. */
-  public static final Set<TypeName> INTEGERS =
+  static final Set<TypeName> INTEGERS =
       EnumSet.of(TypeName.BYTE, TypeName.INT16, TypeName.INT32, TypeName.INT64);
 
   /** Types accepted for a group, transaction or item key: STRING or an integer. */
-  public static final Set<TypeName> KEYS =
+  static final Set<TypeName> KEYS =
       EnumSet.of(TypeName.STRING, TypeName.BYTE, TypeName.INT16, TypeName.INT32, TypeName.INT64);
 
   /** Types accepted for a one-hot item column: BOOLEAN or a 0/1 integer. */
-  public static final Set<TypeName> ONE_HOT =
+  static final Set<TypeName> ONE_HOT =
       EnumSet.of(TypeName.BOOLEAN, TypeName.BYTE, TypeName.INT16, TypeName.INT32, TypeName.INT64);
 
   /**
@@ -49,25 +59,17 @@ public final class MiningIO {
    *
    * @throws IllegalArgumentException naming {@code option} when the value is null or blank
    */
-  public static String required(@Nullable String value, String option) {
+  static String required(@Nullable String value, String option) {
     if (value == null || value.isBlank()) {
       throw new IllegalArgumentException("Missing required option " + option);
     }
     return value;
   }
 
-  /** Checks {@code --numShards}: absent, or at least 1. */
-  public static void checkNumShards(MiningOptions o) {
-    if (o.getNumShards() != null && o.getNumShards() < 1) {
-      throw new IllegalArgumentException(
-          "Invalid --numShards: " + o.getNumShards() + ". Valid range is [1, 2147483647].");
-    }
-  }
-
-  /** The unchecked source of {@code --input} in {@code --inputFormat} (or the inferred one). */
-  public static TableSource source(MiningOptions o) {
-    return TableSource.from(o.getInput())
-        .withFormat(InputFormat.resolve(o.getInputFormat(), o.getInput()));
+  /** The unchecked source of the job's input, with its declared CSV types. */
+  static TableSource source(MiningJob job) {
+    TableSource src = TableSource.from(job.input()).withFormat(job.inputFormat());
+    return job.csvTypes().isEmpty() ? src : src.withCsvTypes(job.csvTypes());
   }
 
   /**
@@ -76,12 +78,42 @@ public final class MiningIO {
    *
    * @throws IllegalArgumentException naming the file and the missing or mistyped column
    */
-  public static TableSource longFormatSource(MiningOptions o, String... columns) {
+  static TableSource longFormatSource(MiningJob job, String... columns) {
     Map<String, Collection<TypeName>> required = new LinkedHashMap<>();
     for (String c : columns) {
       required.put(c, KEYS);
     }
-    return source(o).withColumns(columns).validate(required);
+    return source(job).withColumns(columns).validate(required);
+  }
+
+  /**
+   * The source of the integer columns {@code columns}, checked to be integer columns of the first
+   * input file; CSV columns without a declared type are declared INT64.
+   *
+   * @throws IllegalArgumentException naming the file and the missing or mistyped column
+   */
+  static TableSource integerSource(MiningJob job, String... columns) {
+    TableSource src = source(job);
+    if (job.inputFormat() == InputFormat.CSV) {
+      src = src.withCsvTypes(undeclared(job, List.of(columns), TypeName.INT64));
+    }
+    Map<String, Collection<TypeName>> required = new LinkedHashMap<>();
+    for (String c : columns) {
+      required.put(c, INTEGERS);
+    }
+    return src.withColumns(columns).validate(required);
+  }
+
+  /** {@code type} for each of {@code columns} that {@code --csvTypes} does not declare. */
+  private static Map<String, TypeName> undeclared(
+      MiningJob job, List<String> columns, TypeName type) {
+    Map<String, TypeName> types = new LinkedHashMap<>();
+    for (String c : columns) {
+      if (!job.csvTypes().containsKey(c)) {
+        types.put(c, type);
+      }
+    }
+    return types;
   }
 
   /**
@@ -91,9 +123,15 @@ public final class MiningIO {
    * @throws IllegalArgumentException naming the file and the column of the wrong type, or if there
    *     is no item column
    */
-  public static TableSource oneHotSource(MiningOptions o, String groupCol) {
-    TableSource src = source(o);
+  static TableSource oneHotSource(MiningJob job, String groupCol) {
+    TableSource src = source(job);
     Schema schema = src.getFileSchema();
+    if (job.inputFormat() == InputFormat.CSV) {
+      List<String> items = new ArrayList<>(schema.getFieldNames());
+      items.remove(groupCol);
+      src = src.withCsvTypes(undeclared(job, items, TypeName.BOOLEAN));
+      schema = src.getFileSchema();
+    }
     Map<String, Collection<TypeName>> required = new LinkedHashMap<>();
     required.put(groupCol, KEYS);
     for (Schema.Field f : schema.getFields()) {
@@ -114,23 +152,22 @@ public final class MiningIO {
   }
 
   /** {@code <output>/<name>/}, as a directory resource. */
-  public static ResourceId resultDir(MiningOptions o, String name) {
-    return FileSystems.matchNewResource(o.getOutput(), true)
+  static ResourceId resultDir(MiningJob job, String name) {
+    return FileSystems.matchNewResource(job.output(), true)
         .resolve(name, StandardResolveOptions.RESOLVE_DIRECTORY);
   }
 
   /**
    * The sink of {@code <output>/<name>/} in {@code --outputFormat} with {@code --numShards}.
    *
-   * @throws IllegalArgumentException for an unknown format, a bad shard count, or if the directory
-   *     already holds files (results of two runs must not mix), naming it and one file
+   * @throws IllegalArgumentException if the directory already holds files (results of two runs must
+   *     not mix), naming it and one file
    */
-  public static TableSink sink(MiningOptions o, String name) {
-    ResourceId dir = resultDir(o, name);
+  static TableSink sink(MiningJob job, String name) {
+    ResourceId dir = resultDir(job, name);
     checkEmpty(dir);
-    TableSink sink =
-        TableSink.to(dir.toString()).withFormat(OutputFormat.parse(o.getOutputFormat()));
-    return o.getNumShards() == null ? sink : sink.withNumShards(o.getNumShards());
+    TableSink sink = TableSink.to(dir.toString()).withFormat(job.outputFormat());
+    return job.numShards() == null ? sink : sink.withNumShards(job.numShards());
   }
 
   private static void checkEmpty(ResourceId dir) {

@@ -10,8 +10,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * Options shared by the mining pipelines: the input table and its format, the long-format columns,
  * the mining and rule settings, and the output. {@link MineGroupedOptions} adds the group column; a
  * streaming pipeline over {@code (transaction, item)} events uses {@code --txnCol}, {@code
- * --itemCol} and {@code --numItems} from here. {@link MiningIO} turns these options into the {@link
- * TableSource} and {@link TableSink}s.
+ * --itemCol} and {@code --numItems} from here. A pipeline parses them once into a {@link
+ * MiningJob}.
  *
  * <p>Example of use:
  *
@@ -35,6 +35,14 @@ public interface MiningOptions extends PipelineOptions {
   @Nullable String getInputFormat();
 
   void setInputFormat(@Nullable String value);
+
+  @Description(
+      "CSV input: the types of some columns, as column:type,... with the types string, long, int,"
+          + " double, boolean (e.g. txn:long). A column not listed is text: 0012 and 12 are two"
+          + " values. Integers are parsed strictly (no '+', no leading zeros).")
+  @Nullable String getCsvTypes();
+
+  void setCsvTypes(@Nullable String value);
 
   @Description(
       "Long format: the transaction column (STRING or integer). With --itemCol; without both,"

@@ -1,9 +1,12 @@
 /**
- * Beam pipelines around the rusket transforms: read tables ({@link
- * io.rusket.beam.pipelines.TableSource}: Parquet, Arrow IPC, CSV), mine them ({@link
- * io.rusket.beam.pipelines.MineGroupedPipeline}), write results ({@link
- * io.rusket.beam.pipelines.TableSink}: Parquet, JSON lines, CSV), and generate synthetic retail
- * data ({@link io.rusket.beam.pipelines.GenerateData}). Nothing here depends on a particular
- * runner.
+ * The mining pipelines around the rusket transforms, on any runner: {@link
+ * io.rusket.beam.pipelines.MineGroupedPipeline} (itemsets and rules per group) and {@link
+ * io.rusket.beam.pipelines.MineStreamPipeline} (global itemsets of an event log), their options
+ * ({@link io.rusket.beam.pipelines.MiningOptions} and sub-interfaces), parsed once into a {@link
+ * io.rusket.beam.pipelines.MiningJob}.
+ *
+ * <p>Where things are: reading and writing tables (Parquet, Arrow IPC, CSV, JSON lines) is in
+ * {@link io.rusket.beam.pipelines.io}; the synthetic retail data generator in {@link
+ * io.rusket.beam.pipelines.generate}. Nothing here depends on a particular runner.
  */
 package io.rusket.beam.pipelines;

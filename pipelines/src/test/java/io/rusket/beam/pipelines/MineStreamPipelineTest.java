@@ -1,5 +1,6 @@
 package io.rusket.beam.pipelines;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,11 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rusket.beam.miner.ItemsetMiner;
 import io.rusket.beam.miner.Itemsets;
 import io.rusket.beam.miner.TransactionDb;
-import io.rusket.beam.pipelines.GenerateData.Config;
-import io.rusket.beam.pipelines.GenerateData.Dataset;
-import io.rusket.beam.pipelines.GenerateData.Layout;
+import io.rusket.beam.pipelines.generate.Config;
+import io.rusket.beam.pipelines.generate.Dataset;
+import io.rusket.beam.pipelines.generate.GenerateData;
+import io.rusket.beam.pipelines.generate.Layout;
+import io.rusket.beam.pipelines.io.InputFormat;
 import io.rusket.beam.transforms.MineStream;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -132,10 +136,13 @@ class MineStreamPipelineTest {
                 MineStreamPipeline.buildPipeline(
                     Pipeline.create(PipelineOptionsFactory.create()),
                     options(
-                        events, o, "--txnCol=transaction_id", "--itemCol=store_id",
+                        events,
+                        o,
+                        "--txnCol=transaction_id",
+                        "--itemCol=store_id",
                         "--numItems=40")));
-    assertTrue(e.getMessage().contains("store_id") && e.getMessage().contains("STRING"),
-        e.getMessage());
+    assertTrue(
+        e.getMessage().contains("store_id") && e.getMessage().contains("STRING"), e.getMessage());
     e =
         assertThrows(
             IllegalArgumentException.class,
@@ -143,7 +150,53 @@ class MineStreamPipelineTest {
                 MineStreamPipeline.buildPipeline(
                     Pipeline.create(PipelineOptionsFactory.create()),
                     options(events, o, "--txnCol=session", "--itemCol=item_id", "--numItems=40")));
-    assertTrue(e.getMessage().contains("session") && e.getMessage().contains("transaction_id"),
+    assertTrue(
+        e.getMessage().contains("session") && e.getMessage().contains("transaction_id"),
         e.getMessage());
+  }
+
+  /**
+   * CSV ids: declared INT64 by the job and parsed strictly — a value that is not a canonical
+   * integer fails naming file, line, column and value ({@code 007} must not silently become 7).
+   */
+  @Test
+  void csvIdsAreParsedStrictly() throws IOException {
+    Path ok = Files.writeString(out.resolve("ok.csv"), "t,i\n1,0\n1,1\n2,1\n", UTF_8);
+    MineStreamOptions opts =
+        options(
+            "--input=" + ok,
+            "--txnCol=t",
+            "--itemCol=i",
+            "--numItems=2",
+            "--minSupport=1.0",
+            "--output=" + out.resolve("ok"));
+    Pipeline p = Pipeline.create(opts);
+    PAssert.that(MineStreamPipeline.buildPipeline(p, opts).itemsets)
+        .containsInAnyOrder(Row.withSchema(OUT).addValues(1.0, List.of(1), 2L, 2L).build());
+    p.run().waitUntilFinish();
+
+    String[][] cases = {{"007", "t"}, {"+5", "t"}, {"x", "i"}, {" 1", "i"}};
+    for (String[] c : cases) {
+      String row = c[1].equals("t") ? c[0] + ",1" : "3," + c[0];
+      String quoted = "\"" + row.replace(",", "\",\"") + "\"";
+      Path in = Files.writeString(out.resolve("bad.csv"), "t,i\n1,0\n" + quoted + "\n", UTF_8);
+      MineStreamOptions bad =
+          options(
+              "--input=" + in,
+              "--txnCol=t",
+              "--itemCol=i",
+              "--numItems=2",
+              "--output=" + out.resolve("bad-" + c[1] + c[0].trim()));
+      Exception e =
+          assertThrows(
+              Exception.class,
+              () -> {
+                Pipeline q = Pipeline.create(bad);
+                MineStreamPipeline.buildPipeline(q, bad);
+                q.run().waitUntilFinish();
+              });
+      String want = in + " line 3: column '" + c[1] + "': '" + c[0] + "' is not a valid INT64";
+      assertTrue(String.valueOf(e.getMessage()).contains(want), e.getMessage());
+    }
   }
 }

@@ -2,13 +2,13 @@ package io.rusket.beam.runners;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.rusket.beam.pipelines.GenerateData;
-import io.rusket.beam.pipelines.GenerateData.Config;
-import io.rusket.beam.pipelines.GenerateData.Dataset;
-import io.rusket.beam.pipelines.GenerateData.Layout;
-import io.rusket.beam.pipelines.InputFormat;
 import io.rusket.beam.pipelines.MineGroupedOptions;
 import io.rusket.beam.pipelines.MineGroupedPipeline;
+import io.rusket.beam.pipelines.generate.Config;
+import io.rusket.beam.pipelines.generate.Dataset;
+import io.rusket.beam.pipelines.generate.GenerateData;
+import io.rusket.beam.pipelines.generate.Layout;
+import io.rusket.beam.pipelines.io.InputFormat;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -69,7 +69,7 @@ final class DemoCommand implements Command {
   static final String DATA_DIR = "data";
   static final String EVENTS_FILE = "events.arrow";
 
-  /** The shards {@link io.rusket.beam.pipelines.TableSink} writes as JSON lines. */
+  /** The shards {@link io.rusket.beam.pipelines.io.TableSink} writes as JSON lines. */
   private static final Pattern SHARD = Pattern.compile("part-\\d+-of-\\d+\\.jsonl");
 
   @Override

@@ -1,10 +1,10 @@
 package io.rusket.beam.runners;
 
-import io.rusket.beam.pipelines.GenerateData;
-import io.rusket.beam.pipelines.GenerateData.Config;
-import io.rusket.beam.pipelines.GenerateData.Dataset;
-import io.rusket.beam.pipelines.GenerateData.Layout;
-import io.rusket.beam.pipelines.InputFormat;
+import io.rusket.beam.pipelines.generate.Config;
+import io.rusket.beam.pipelines.generate.Dataset;
+import io.rusket.beam.pipelines.generate.GenerateData;
+import io.rusket.beam.pipelines.generate.Layout;
+import io.rusket.beam.pipelines.io.InputFormat;
 import io.rusket.beam.runners.CliArgs.Option;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -16,15 +16,15 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * {@code generate}: writes deterministic synthetic retail data with {@link GenerateData} — the
- * same options, defaults and output as its own {@code main} — as one-hot receipts, event logs and
- * an item table in Parquet, Arrow IPC and CSV. Prints the settings, then {@code transactions=N
+ * {@code generate}: writes deterministic synthetic retail data with {@link GenerateData} (this
+ * command is its entry point) as one-hot receipts, event logs and an item table in Parquet, Arrow
+ * IPC and CSV. Prints the settings, then {@code transactions=N
  * events=E generateMillis=T writeMillis=T}, then each file written with its size.
  */
 final class GenerateCommand implements Command {
   static final String NAME = "generate";
 
-  /** The seed without {@code --seed}, as {@link GenerateData#main}. */
+  /** The seed without {@code --seed}. */
   static final long DEFAULT_SEED = 42;
 
   private static final List<Option> OPTIONS =

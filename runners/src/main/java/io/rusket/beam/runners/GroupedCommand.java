@@ -31,9 +31,9 @@ final class GroupedCommand implements Command {
   /** The options of {@link MineGroupedOptions}, in the order of the help. */
   static final List<String> OPTIONS =
       List.of(
-          "input", "inputFormat", "groupCol", "txnCol", "itemCol", "numItems", "minSupport",
-          "maxLen", "method", "rules", "metric", "minThreshold", "output", "outputFormat",
-          "numShards");
+          "input", "inputFormat", "csvTypes", "groupCol", "txnCol", "itemCol", "numItems",
+          "minSupport", "maxLen", "method", "rules", "metric", "minThreshold", "output",
+          "outputFormat", "numShards");
 
   @Override
   public String name() {

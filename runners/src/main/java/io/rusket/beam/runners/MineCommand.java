@@ -1,35 +1,46 @@
 package io.rusket.beam.runners;
 
-import io.rusket.beam.miner.RuleMiner;
+import io.rusket.beam.miner.ArrayUtil;
 import io.rusket.beam.miner.ItemsetMiner;
 import io.rusket.beam.miner.ItemsetSink;
 import io.rusket.beam.miner.Itemsets;
 import io.rusket.beam.miner.Method;
 import io.rusket.beam.miner.RuleMetric;
+import io.rusket.beam.miner.RuleMiner;
 import io.rusket.beam.miner.RuleSink;
 import io.rusket.beam.miner.TransactionDb;
+import io.rusket.beam.pipelines.io.CsvReader;
 import io.rusket.beam.runners.CliArgs.Option;
 import io.rusket.beam.runners.RecordWriter.Format;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.PushbackInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 
 /**
  * {@code mine}: frequent itemsets of one file, on this machine, with {@link ItemsetMiner}.
  *
- * <p>Reads a basket file or a long-format CSV into a {@link TransactionDb}, mines it, streams the
- * itemsets to {@code --output} (or only counts them) and prints one summary line:
+ * <p>Reads a basket file or a long-format CSV (gunzipped when it is gzip data; strict UTF-8; CSV
+ * with the project's one CSV reader, {@link CsvReader}) into a {@link TransactionDb}, mines it,
+ * streams the itemsets to {@code --output} (or only counts them) and prints one summary line:
  *
  * <pre>{@code transactions=N items=M itemsets=K millis=T}</pre>
  *
- * <p>T is the time from the start of mining to the end of writing, without reading the input.
- * With {@code --rules} it also derives association rules with {@link RuleMiner}, writes
- * them to {@code --rulesOutput} (or only counts them) and appends {@code rules=R} to the line.
- * Every option is checked before the input is read.
+ * <p>T is the time from the start of mining to the end of writing, without reading the input. With
+ * {@code --rules} it also derives association rules with {@link RuleMiner}, writes them to {@code
+ * --rulesOutput} (or only counts them) and appends {@code rules=R} to the line. Every option is
+ * checked before the input is read; an output that is the input file is refused.
  *
  * <p>Memory: the transactions must fit in the heap; the itemsets need not, they are streamed,
  * except with {@code --rules}, which derives rules from the collected itemsets.
@@ -40,7 +51,7 @@ final class MineCommand implements Command {
   private static final List<Option> OPTIONS =
       List.of(
           new Option("input", "FILE", "the transactions (required)"),
-          new Option("format", "baskets|csv", "default: csv for a .csv file, else baskets"),
+          new Option("format", "baskets|csv", "default: csv for .csv(.gz), else baskets"),
           new Option("txnCol", "NAME", "csv: the transaction column (required)"),
           new Option("itemCol", "NAME", "csv: the item column (required)"),
           new Option("minSupport", "S", "frequent iff count / N >= S; S in (0, 1]"),
@@ -109,6 +120,8 @@ final class MineCommand implements Command {
     out.println("           names the columns; comma-separated, UTF-8, quoted per RFC 4180. A");
     out.println("           transaction's rows may be anywhere; a repeated item counts once.");
     out.println("           Values are taken verbatim (no trimming) and must not be empty.");
+    out.println("  Either may be gzipped (e.g. events.csv.gz). The text must be UTF-8: anything");
+    out.println("  else is an error naming the file and line.");
     out.println();
     out.println("Output formats (UTF-8, one itemset per line):");
     out.println("  jsonl    {\"support\":0.0123,\"count\":45,\"itemsets\":[\"a\",\"b\"]}");
@@ -131,9 +144,11 @@ final class MineCommand implements Command {
     }
     out.println(metrics);
     out.println("--rulesOutput writes one rule per line, as jsonl or csv by its extension:");
-    out.println("  jsonl    {\"antecedents\":[\"a\"],\"consequents\":[\"b\"],\"antecedent_support\":0.5,");
+    out.println(
+        "  jsonl    {\"antecedents\":[\"a\"],\"consequents\":[\"b\"],\"antecedent_support\":0.5,");
     out.println("           ...,\"kulczynski\":0.75}");
-    out.println("  csv      a header row antecedents,consequents,antecedent_support,...,kulczynski;");
+    out.println(
+        "  csv      a header row antecedents,consequents,antecedent_support,...,kulczynski;");
     out.println("           items joined by '|' as for itemsets.");
     out.println("  A value that is not finite (conviction is infinite when confidence is 1) is");
     out.println("  null in jsonl and inf (or -inf, nan) in csv. Rules need the itemsets in");
@@ -141,10 +156,14 @@ final class MineCommand implements Command {
     out.println();
     out.println("Examples:");
     out.println("  " + jar + " mine --input=retail.dat --minSupport=0.01 --output=itemsets.jsonl");
-    out.println("  " + jar + " mine --input=bread-basket.csv --txnCol=Transaction --itemCol=Item \\");
+    out.println(
+        "  " + jar + " mine --input=bread-basket.csv --txnCol=Transaction --itemCol=Item \\");
     out.println("      --minSupport=0.02 --maxLen=2 --output=itemsets.csv");
-    out.println("  " + jar + " mine --input=bread-basket.csv --txnCol=Transaction --itemCol=Item \\");
-    out.println("      --minSupport=0.01 --rules --metric=lift --minThreshold=1.2 --rulesOutput=rules.jsonl");
+    out.println(
+        "  " + jar + " mine --input=bread-basket.csv --txnCol=Transaction --itemCol=Item \\");
+    out.println(
+        "      --minSupport=0.01 --rules --metric=lift --minThreshold=1.2"
+            + " --rulesOutput=rules.jsonl");
   }
 
   @Override
@@ -159,10 +178,14 @@ final class MineCommand implements Command {
     Path rulesOutput = a.path("rulesOutput");
     Format rulesFormat =
         rulesOutput == null ? null : Format.ofExtension("rulesOutput", rulesOutput, "");
-    if (output != null && rulesOutput != null
+    if (output != null
+        && rulesOutput != null
         && output.toAbsolutePath().normalize().equals(rulesOutput.toAbsolutePath().normalize())) {
       throw new UsageException("--output and --rulesOutput are the same file: " + output);
     }
+    checkInput(input);
+    checkNotInput(input, output, "output");
+    checkNotInput(input, rulesOutput, "rulesOutput");
 
     TransactionDb db = read(input, inputFormat, a.string("txnCol"), a.string("itemCol"));
 
@@ -185,13 +208,21 @@ final class MineCommand implements Command {
         collected.forEach(sink);
         itemsets = collected.size();
         ruleCount =
-            rules.generate(collected, ruleOut == null ? (x, xLen, y, yLen, m) -> {} : ruleRows(ruleOut));
+            rules.generate(
+                collected, ruleOut == null ? (x, xLen, y, yLen, m) -> {} : ruleRows(ruleOut));
       }
     }
     long millis = (System.nanoTime() - start) / 1_000_000;
     out.println(
-        "transactions=" + db.size() + " items=" + db.nItems() + " itemsets=" + itemsets
-            + " millis=" + millis + (rules == null ? "" : " rules=" + ruleCount));
+        "transactions="
+            + db.size()
+            + " items="
+            + db.nItems()
+            + " itemsets="
+            + itemsets
+            + " millis="
+            + millis
+            + (rules == null ? "" : " rules=" + ruleCount));
     return Main.EXIT_OK;
   }
 
@@ -199,7 +230,8 @@ final class MineCommand implements Command {
     String value = a.string("format");
     InputFormat format;
     if (value == null) {
-      boolean csv = input.toString().toLowerCase(Locale.ROOT).endsWith(".csv");
+      String name = input.toString().toLowerCase(Locale.ROOT);
+      boolean csv = name.endsWith(".csv") || name.endsWith(".csv.gz");
       format = csv ? InputFormat.CSV : InputFormat.BASKETS;
     } else if (value.equalsIgnoreCase("baskets")) {
       format = InputFormat.BASKETS;
@@ -212,10 +244,18 @@ final class MineCommand implements Command {
       for (String csvOnly : List.of("txnCol", "itemCol")) {
         if (a.has(csvOnly)) {
           throw new UsageException(
-              "--" + csvOnly + " applies to CSV input only; add --format=csv to read "
-                  + input + " as CSV");
+              "--"
+                  + csvOnly
+                  + " applies to CSV input only; add --format=csv to read "
+                  + input
+                  + " as CSV");
         }
       }
+    } else if (a.has("txnCol") && a.string("txnCol").equals(a.string("itemCol"))) {
+      throw new UsageException(
+          "--txnCol and --itemCol name the same column '"
+              + a.string("txnCol")
+              + "'; a transaction and its items need a column each");
     }
     return format;
   }
@@ -235,7 +275,9 @@ final class MineCommand implements Command {
     }
     try {
       ItemsetMiner m =
-          minSupport != null ? ItemsetMiner.minSupport(minSupport) : ItemsetMiner.minCount(minCount);
+          minSupport != null
+              ? ItemsetMiner.minSupport(minSupport)
+              : ItemsetMiner.minCount(minCount);
       if (maxLen != null) {
         m = m.withMaxLen(maxLen);
       }
@@ -284,20 +326,124 @@ final class MineCommand implements Command {
         : Format.ofExtension("output", output, ", or add --outputFormat=jsonl|csv");
   }
 
-  private static TransactionDb read(Path input, InputFormat format, String txnCol, String itemCol) {
+  private static void checkInput(Path input) {
     if (!Files.exists(input)) {
       throw new UsageException("input file not found: " + input);
     }
     if (!Files.isRegularFile(input)) {
       throw new UsageException("input is not a file: " + input);
     }
+  }
+
+  /** Refuses an output that is the input file (after links and relative paths are resolved). */
+  private static void checkNotInput(Path input, Path output, String option) {
     try {
+      if (output != null && Files.exists(output) && Files.isSameFile(input, output)) {
+        throw new UsageException(
+            "--"
+                + option
+                + " is the input file "
+                + input
+                + ": writing it would destroy the input;"
+                + " choose another --"
+                + option);
+      }
+    } catch (IOException e) {
+      throw UsageException.io("cannot read", output, e);
+    }
+  }
+
+  /**
+   * Reads the input, gunzipped when it starts with gzip's magic bytes, decoded strictly as UTF-8
+   * (invalid UTF-8 is an error naming the file and line, never U+FFFD): baskets by {@link
+   * TransactionDb#readBaskets(InputStream, String)}, CSV by {@link CsvReader}.
+   */
+  private static TransactionDb read(Path input, InputFormat format, String txnCol, String itemCol) {
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(input), 1 << 16)) {
       return format == InputFormat.CSV
-          ? LongFormatCsv.read(input, txnCol, itemCol)
-          : TransactionDb.readBaskets(input);
+          ? readLongFormatCsv(gunzipped(in), input.toString(), txnCol, itemCol)
+          : TransactionDb.readBaskets(in, input.toString());
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage(), e);
     } catch (IOException e) {
       throw UsageException.io("cannot read", input, e);
     }
+  }
+
+  /** {@code in}, decompressed if it starts with gzip's magic bytes (as the basket reader does). */
+  private static InputStream gunzipped(InputStream in) throws IOException {
+    PushbackInputStream head = new PushbackInputStream(in, 2);
+    byte[] magic = head.readNBytes(2);
+    head.unread(magic);
+    boolean gzip = magic.length == 2 && magic[0] == (byte) 0x1f && magic[1] == (byte) 0x8b;
+    return gzip ? new GZIPInputStream(head, 1 << 16) : head;
+  }
+
+  /**
+   * Long-format CSV ({@link CsvReader}): one (transaction, item) pair per row. Transaction ids and
+   * items are strings, taken verbatim; transactions are numbered, and items given dense ids, in
+   * order of first appearance; a repeated item in a transaction counts once. Every row needs a
+   * non-empty transaction id and item.
+   *
+   * <p>Memory: a {@code long} and an {@code int} per row, plus one map entry per distinct
+   * transaction id and item, until the {@link TransactionDb} is built.
+   */
+  private static TransactionDb readLongFormatCsv(
+      InputStream in, String file, String txnCol, String itemCol) throws IOException {
+    try (CsvReader csv = CsvReader.open(in, file)) {
+      int txnIdx = column(csv, txnCol, "txnCol", "transaction ids");
+      int itemIdx = column(csv, itemCol, "itemCol", "items");
+      Map<String, Integer> txnIds = new HashMap<>();
+      Map<String, Integer> itemIds = new HashMap<>();
+      List<String> itemNames = new ArrayList<>();
+      long[] txns = new long[1024];
+      int[] items = new int[1024];
+      int n = 0;
+      while (csv.next()) {
+        String txn = csv.nonEmpty(txnIdx);
+        String item = csv.nonEmpty(itemIdx);
+        if (n == txns.length) {
+          if (n == ArrayUtil.MAX_ARRAY_LENGTH) {
+            throw new UsageException(
+                file + " has more than " + ArrayUtil.MAX_ARRAY_LENGTH + " rows");
+          }
+          int grown = ArrayUtil.grow(n, n + 1L);
+          txns = Arrays.copyOf(txns, grown);
+          items = Arrays.copyOf(items, grown);
+        }
+        Integer t = txnIds.get(txn);
+        if (t == null) {
+          t = txnIds.size();
+          txnIds.put(txn, t);
+        }
+        Integer i = itemIds.get(item);
+        if (i == null) {
+          i = itemNames.size();
+          itemIds.put(item, i);
+          itemNames.add(item);
+        }
+        txns[n] = t;
+        items[n] = i;
+        n++;
+      }
+      return TransactionDb.fromPairs(
+          Arrays.copyOf(txns, n), Arrays.copyOf(items, n), itemNames.toArray(new String[0]));
+    }
+  }
+
+  private static int column(CsvReader csv, String name, String option, String what) {
+    if (name == null) {
+      throw new UsageException(
+          "missing --"
+              + option
+              + "=NAME, the column of "
+              + what
+              + "; the columns of "
+              + csv.source()
+              + " are: "
+              + String.join(", ", csv.header()));
+    }
+    return csv.column(name, "--" + option);
   }
 
   /** The item names, index = item id (ids in decimal for items without names). */

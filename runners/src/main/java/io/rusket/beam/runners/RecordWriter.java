@@ -1,6 +1,6 @@
 package io.rusket.beam.runners;
 
-import io.rusket.beam.pipelines.TextFormats;
+import io.rusket.beam.pipelines.io.TextFormats;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;

@@ -28,9 +28,9 @@ final class StreamCommand implements Command {
   /** The options of {@link MineStreamOptions}, in the order of the help. */
   static final List<String> OPTIONS =
       List.of(
-          "input", "inputFormat", "txnCol", "itemCol", "numItems", "minSupport", "maxLen",
-          "method", "shards", "rules", "metric", "minThreshold", "output", "outputFormat",
-          "numShards");
+          "input", "inputFormat", "csvTypes", "txnCol", "itemCol", "numItems", "minSupport",
+          "maxLen", "method", "shards", "rules", "metric", "minThreshold", "output",
+          "outputFormat", "numShards");
 
   @Override
   public String name() {

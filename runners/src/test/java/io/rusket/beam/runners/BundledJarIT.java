@@ -223,6 +223,9 @@ class BundledJarIT {
       assertTrue(jar.getEntry("log4j2.properties") == null, "the cluster's logging applies");
       assertTrue(jar.getEntry("org/apache/beam/runners/spark/SparkRunner.class") != null);
       assertTrue(jar.getEntry("io/rusket/beam/runners/Main.class") != null);
+      assertTrue(
+          jar.getEntry("org/apache/commons/csv/CSVParser.class") != null,
+          "Commons CSV (the CSV reader's), which Spark does not ship");
       assertEquals(Main.class.getName(), jar.getManifest().getMainAttributes().getValue("Main-Class"));
       assertTrue(
           jar.stream().noneMatch(e -> e.getName().matches("META-INF/[^/]*\\.(SF|DSA|RSA)")),

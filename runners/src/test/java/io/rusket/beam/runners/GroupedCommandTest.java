@@ -3,11 +3,11 @@ package io.rusket.beam.runners;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rusket.beam.pipelines.GenerateData;
-import io.rusket.beam.pipelines.GenerateData.Config;
-import io.rusket.beam.pipelines.GenerateData.Layout;
-import io.rusket.beam.pipelines.InputFormat;
 import io.rusket.beam.pipelines.MineGroupedOptions;
+import io.rusket.beam.pipelines.generate.Config;
+import io.rusket.beam.pipelines.generate.GenerateData;
+import io.rusket.beam.pipelines.generate.Layout;
+import io.rusket.beam.pipelines.io.InputFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

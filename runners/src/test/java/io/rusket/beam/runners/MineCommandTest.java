@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rusket.beam.testing.Datasets;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -110,8 +112,17 @@ class MineCommandTest {
   void namesAreEscapedInJsonAndQuotedInCsv() throws IOException {
     List<String> names =
         List.of(
-            "quote\"d", "back\\slash", "comma,here", "line\nbreak", "cr\rhere", "tab\there",
-            "ctrl\u0001", "ünïcødé ☕", "pipe|name", " padded ", "NONE");
+            "quote\"d",
+            "back\\slash",
+            "comma,here",
+            "line\nbreak",
+            "cr\rhere",
+            "tab\there",
+            "ctrl\u0001",
+            "ünïcødé ☕",
+            "pipe|name",
+            " padded ",
+            "NONE");
     StringBuilder csv = new StringBuilder("txn,item\n");
     for (String n : names) {
       csv.append("t1,\"").append(n.replace("\"", "\"\"")).append("\"\n");
@@ -155,7 +166,11 @@ class MineCommandTest {
     Path out = dir.resolve("out.jsonl");
     Map<String, Long> s =
         Cli.run(
-                "mine", "--input=" + in, "--txnCol=txn", "--itemCol=item", "--minCount=2",
+                "mine",
+                "--input=" + in,
+                "--txnCol=txn",
+                "--itemCol=item",
+                "--minCount=2",
                 "--output=" + out)
             .summary();
     assertEquals(5, s.get("transactions"), "T1 T2 T3 01 1: ids are strings");
@@ -171,7 +186,12 @@ class MineCommandTest {
   void formatOptionOverridesTheExtension() throws IOException {
     Path in = file("pairs.txt", "t,i\n1,a\n2,a\n");
     Map<String, Long> s =
-        Cli.run("mine", "--input=" + in, "--format=csv", "--txnCol=t", "--itemCol=i",
+        Cli.run(
+                "mine",
+                "--input=" + in,
+                "--format=csv",
+                "--txnCol=t",
+                "--itemCol=i",
                 "--minSupport=1")
             .summary();
     assertEquals(2, s.get("transactions"));
@@ -196,7 +216,9 @@ class MineCommandTest {
   void maxLenOne() throws IOException {
     Path in = file("abc.dat", ABC);
     assertEquals(
-        3, Cli.run("mine", "--input=" + in, "--minSupport=0.5", "--maxLen=1").summary()
+        3,
+        Cli.run("mine", "--input=" + in, "--minSupport=0.5", "--maxLen=1")
+            .summary()
             .get("itemsets"));
   }
 
@@ -206,8 +228,8 @@ class MineCommandTest {
     Path out = dir.resolve("out.csv");
     Map<String, Long> s =
         Cli.run("mine", "--input=" + in, "--minSupport=0.1", "--output=" + out).summary();
-    assertEquals(List.of(0L, 0L, 0L), List.of(s.get("transactions"), s.get("items"),
-        s.get("itemsets")));
+    assertEquals(
+        List.of(0L, 0L, 0L), List.of(s.get("transactions"), s.get("items"), s.get("itemsets")));
     assertEquals("support,count,itemsets\n", Files.readString(out));
   }
 
@@ -227,8 +249,13 @@ class MineCommandTest {
     for (String method : new String[] {"fpgrowth", "eclat", "auto"}) {
       for (int threads = 1; threads <= 2; threads++) {
         Path out = dir.resolve(method + threads + ".csv");
-        Cli.run("mine", "--input=" + in, "--minSupport=0.02", "--method=" + method,
-                "--threads=" + threads, "--output=" + out)
+        Cli.run(
+                "mine",
+                "--input=" + in,
+                "--minSupport=0.02",
+                "--method=" + method,
+                "--threads=" + threads,
+                "--output=" + out)
             .summary();
         outputs.put(method + threads, Files.readString(out));
       }
@@ -268,8 +295,8 @@ class MineCommandTest {
 
     Path out = dir.resolve("bakery.jsonl");
     assertEquals(
-        12, Cli.run(concat(common, "--minSupport=0.05", "--output=" + out)).summary()
-            .get("itemsets"));
+        12,
+        Cli.run(concat(common, "--minSupport=0.05", "--output=" + out)).summary().get("itemsets"));
     Map<Set<String>, Long> pairs = new HashMap<>();
     for (Map<String, Object> row : jsonLines(out)) {
       List<String> items = strings(row.get("itemsets"));
@@ -289,34 +316,50 @@ class MineCommandTest {
         bad("Invalid minSupport: 0.0. Valid range is (0, 1].", "--minSupport=0"),
         bad("Invalid --minSupport: abc (expected a number)", "--minSupport=abc"),
         bad("Invalid maxLen: 0. Valid range is [1, 2147483647].", "--minSupport=0.5", "--maxLen=0"),
-        bad("Invalid --maxLen: two (expected an integer up to 2147483647)",
-            "--minSupport=0.5", "--maxLen=two"),
+        bad(
+            "Invalid --maxLen: two (expected an integer up to 2147483647)",
+            "--minSupport=0.5",
+            "--maxLen=two"),
         bad("Invalid minCount: 0. Valid range is [1, 2147483647].", "--minCount=0"),
         bad("Invalid --minCount: 1.5 (expected an integer)", "--minCount=1.5"),
-        bad("Invalid threads: 0. Valid range is [1, 2147483647].", "--minSupport=0.5",
+        bad(
+            "Invalid threads: 0. Valid range is [1, 2147483647].",
+            "--minSupport=0.5",
             "--threads=0"),
-        bad("Invalid --threads: x (expected an integer up to 2147483647)", "--minSupport=0.5",
+        bad(
+            "Invalid --threads: x (expected an integer up to 2147483647)",
+            "--minSupport=0.5",
             "--threads=x"),
-        bad("Invalid method: apriori. Valid values are auto, fpgrowth, eclat.", "--minSupport=0.5",
+        bad(
+            "Invalid method: apriori. Valid values are auto, fpgrowth, eclat.",
+            "--minSupport=0.5",
             "--method=apriori"),
         bad("missing --minSupport=S (or --minCount=K)"),
         bad("give --minSupport or --minCount, not both", "--minSupport=0.5", "--minCount=2"),
-        bad("unknown option --minsupport for mine (did you mean --minSupport?); see mine --help",
+        bad(
+            "unknown option --minsupport for mine (did you mean --minSupport?); see mine --help",
             "--minsupport=0.5"),
         bad("unknown option --support for mine; see mine --help", "--support=0.5"),
         bad("--minSupport is given more than once", "--minSupport=0.5", "--minSupport=0.4"),
         bad("--minSupport needs a value: --minSupport=S", "--minSupport"),
         bad("--minSupport needs a value: --minSupport=S", "--minSupport="),
-        bad("unexpected argument '0.5' for mine: options are written --name=value",
-            "--minSupport=0.5", "0.5"),
-        bad("Invalid --format: parquet. Valid values are baskets, csv.", "--minSupport=0.5",
+        bad(
+            "unexpected argument '0.5' for mine: options are written --name=value",
+            "--minSupport=0.5",
+            "0.5"),
+        bad(
+            "Invalid --format: parquet. Valid values are baskets, csv.",
+            "--minSupport=0.5",
             "--format=parquet"),
         bad("--outputFormat needs --output=FILE", "--minSupport=0.5", "--outputFormat=csv"),
-        bad("Invalid --outputFormat: xml. Valid values are jsonl, csv.", "--minSupport=0.5",
+        bad(
+            "Invalid --outputFormat: xml. Valid values are jsonl, csv.", "--minSupport=0.5",
             "--output=x.csv", "--outputFormat=xml"),
-        bad("cannot tell the format of --output=out.txt from its extension: name it .jsonl,"
+        bad(
+            "cannot tell the format of --output=out.txt from its extension: name it .jsonl,"
                 + " .json or .csv, or add --outputFormat=jsonl|csv",
-            "--minSupport=0.5", "--output=out.txt"));
+            "--minSupport=0.5",
+            "--output=out.txt"));
   }
 
   private static Arguments bad(String message, String... options) {
@@ -355,12 +398,11 @@ class MineCommandTest {
   void malformedCsvNamesFileAndLine() throws IOException {
     Path in = file("bad.csv", "txn,item,qty\n1,a,1\n\"2\",\"b\nc\",1\n3,d\n");
     Cli.run("mine", "--input=" + in, "--txnCol=txn", "--itemCol=item", "--minSupport=0.5")
-        .assertUsageError(
-            "malformed CSV in " + in + " at line 5: expected 3 fields, as in the header, but"
-                + " found 2");
+        .assertUsageError(in + " line 5: expected 3 fields, as in the header, but found 2");
     Path quote = file("quote.csv", "txn,item\r\n1,a\r\n2,\"b\r\n");
     Cli.run("mine", "--input=" + quote, "--txnCol=txn", "--itemCol=item", "--minSupport=0.5")
-        .assertUsageError("malformed CSV in " + quote + " at line 3: a quoted field is never closed");
+        .assertUsageError(
+            quote + " line 3: malformed CSV: EOF reached before encapsulated token finished");
   }
 
   @Test
@@ -368,11 +410,13 @@ class MineCommandTest {
     Path in = file("pairs.csv", "Date,Transaction,Item\n1,2,a\n");
     Cli.run("mine", "--input=" + in, "--txnCol=Transaction", "--itemCol=Itm", "--minSupport=0.5")
         .assertUsageError(
-            "column 'Itm' (--itemCol) not found; the columns of " + in
+            "column 'Itm' (--itemCol) not found; the columns of "
+                + in
                 + " are: Date, Transaction, Item");
     Cli.run("mine", "--input=" + in, "--itemCol=Item", "--minSupport=0.5")
         .assertUsageError(
-            "missing --txnCol=NAME, the column of transaction ids; the columns of " + in
+            "missing --txnCol=NAME, the column of transaction ids; the columns of "
+                + in
                 + " are: Date, Transaction, Item");
   }
 
@@ -380,9 +424,131 @@ class MineCommandTest {
   void emptyCsvValue() throws IOException {
     Path in = file("pairs.csv", "t,i\n1,a\n2,\n");
     Cli.run("mine", "--input=" + in, "--txnCol=t", "--itemCol=i", "--minSupport=0.5")
+        .assertUsageError(in + " line 3: column 'i' is empty");
+  }
+
+  /** Regression (issue 9): {@code mine --output} equal to {@code --input} overwrote the input. */
+  @Test
+  void outputThatIsTheInputIsRefused() throws IOException {
+    Path in = file("abc.dat", ABC);
+    String message =
+        "--output is the input file "
+            + in
+            + ": writing it would destroy the input; choose"
+            + " another --output";
+    Cli.run("mine", "--input=" + in, "--minSupport=0.5", "--output=" + in, "--outputFormat=csv")
+        .assertUsageError(message);
+    Path sub = Files.createDirectories(dir.resolve("sub"));
+    Path roundabout = sub.resolve("../abc.dat");
+    Cli.run(
+            "mine",
+            "--input=" + in,
+            "--minSupport=0.5",
+            "--output=" + roundabout,
+            "--outputFormat=csv")
+        .assertUsageError(message);
+    // Through a symbolic link: baskets in a file named like an output.
+    Path named = file("baskets.jsonl", ABC);
+    Path link = Files.createSymbolicLink(dir.resolve("link.dat"), named);
+    Cli.run(
+            "mine",
+            "--input=" + link,
+            "--minSupport=0.5",
+            "--rules",
+            "--rulesOutput=" + sub.resolve("../baskets.jsonl"))
+        .assertUsageErrorContaining("--rulesOutput is the input file " + link);
+    assertEquals(ABC, Files.readString(in), "the input is untouched");
+    assertEquals(ABC, Files.readString(named), "the input is untouched");
+  }
+
+  /** Regression (issue 9): {@code mine} on a .gz file mined the compressed bytes as text. */
+  @Test
+  void gzippedInputIsDecompressed() throws IOException {
+    Path gz = dir.resolve("abc.dat.gz");
+    try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(gz))) {
+      o.write(ABC.getBytes(StandardCharsets.UTF_8));
+    }
+    Map<String, Long> s = Cli.run("mine", "--input=" + gz, "--minSupport=0.5").summary();
+    assertEquals(3, s.get("transactions"));
+    assertEquals(3, s.get("items"));
+    assertEquals(5, s.get("itemsets"));
+    Path csvGz = dir.resolve("pairs.csv.gz");
+    try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(csvGz))) {
+      o.write("t,i\n1,a\n1,b\n2,a\n".getBytes(StandardCharsets.UTF_8));
+    }
+    s =
+        Cli.run("mine", "--input=" + csvGz, "--txnCol=t", "--itemCol=i", "--minSupport=1")
+            .summary();
+    assertEquals(2, s.get("transactions"));
+    assertEquals(1, s.get("itemsets"));
+    // gzip is recognised by its magic bytes, not the name: text named .gz is text.
+    Path plain = file("plain.dat.gz", ABC);
+    assertEquals(
+        5, Cli.run("mine", "--input=" + plain, "--minSupport=0.5").summary().get("itemsets"));
+    byte[] bytes = Files.readAllBytes(csvGz);
+    Path truncated = Files.write(dir.resolve("truncated.csv.gz"), Arrays.copyOf(bytes, 15));
+    Cli.run("mine", "--input=" + truncated, "--txnCol=t", "--itemCol=i", "--minSupport=1")
+        .assertUsageErrorContaining("cannot read " + truncated + ": ");
+    Path truncatedBaskets = Files.write(dir.resolve("truncated.dat.gz"), Arrays.copyOf(bytes, 15));
+    Cli.run("mine", "--input=" + truncatedBaskets, "--minSupport=1")
+        .assertUsageErrorContaining(truncatedBaskets + ": corrupt gzip data");
+  }
+
+  /**
+   * Regression (issue 9): invalid UTF-8 became U+FFFD, so caf\xe9 and caf\xe8 were one item; random
+   * bytes were mined as text. Both fail naming the file and line.
+   */
+  @Test
+  void invalidUtf8FailsNamingFileAndLine() throws IOException {
+    Path latin1 = dir.resolve("latin1.dat");
+    Files.write(latin1, "tea\ncaf\u00e9 tea\ncaf\u00e8\n".getBytes(StandardCharsets.ISO_8859_1));
+    Cli.run("mine", "--input=" + latin1, "--minSupport=0.5")
+        .assertUsageError(latin1 + " line 2: invalid UTF-8 (byte 0xE9 at column 4)");
+    Path csv = dir.resolve("latin1.csv");
+    Files.write(csv, "t,i\n1,tea\n2,caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+    Cli.run("mine", "--input=" + csv, "--txnCol=t", "--itemCol=i", "--minSupport=0.5")
+        .assertUsageError(csv + " line 3: invalid UTF-8 (byte 0xE9 at column 6)");
+    byte[] noise = new byte[100_000];
+    new Random(9).nextBytes(noise);
+    Path random = Files.write(dir.resolve("random.bin"), noise);
+    Cli.run("mine", "--input=" + random, "--minSupport=0.5")
+        .assertUsageErrorContaining(random + " line ");
+    // Valid multi-byte names far into a file, split across read buffers, are read intact.
+    StringBuilder big = new StringBuilder();
+    for (int t = 0; t < 40_000; t++) {
+      big.append("caf\u00e9 \u2603").append(t % 3).append('\n');
+    }
+    Path ok = file("utf8.dat", big.toString());
+    Map<String, Long> s = Cli.run("mine", "--input=" + ok, "--minSupport=0.3").summary();
+    assertEquals(40_000, s.get("transactions"));
+    assertEquals(4, s.get("items"));
+  }
+
+  /** Regression (issue 9): one column for both transactions and items was accepted. */
+  @Test
+  void oneColumnForTransactionsAndItemsIsRefused() throws IOException {
+    Path in = file("pairs.csv", "txn,item\n1,a\n");
+    Cli.run("mine", "--input=" + in, "--txnCol=item", "--itemCol=item", "--minSupport=0.5")
         .assertUsageError(
-            "empty value in column i at " + in + " line 3: every row needs a transaction id"
-                + " and an item");
+            "--txnCol and --itemCol name the same column 'item'; a transaction and its items need"
+                + " a column each");
+  }
+
+  /** CSV values are the text written: 0012, 012 and 12 are three items (as in grouped). */
+  @Test
+  void csvItemsWithLeadingZerosAreDistinct() throws IOException {
+    StringBuilder sb = new StringBuilder("txn,item\n");
+    for (int t = 0; t < 8; t++) {
+      sb.append(t).append(',').append(t < 4 ? "0012" : "12").append('\n');
+      sb.append(t).append(',').append(t < 4 ? "7" : "8").append('\n');
+    }
+    Path in = file("zeros.csv", sb.toString());
+    Map<String, Long> s =
+        Cli.run("mine", "--input=" + in, "--txnCol=txn", "--itemCol=item", "--minSupport=0.6")
+            .summary();
+    assertEquals(8, s.get("transactions"));
+    assertEquals(4, s.get("items"));
+    assertEquals(0, s.get("itemsets"));
   }
 
   @Test

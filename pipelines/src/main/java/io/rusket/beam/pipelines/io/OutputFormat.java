@@ -1,4 +1,4 @@
-package io.rusket.beam.pipelines;
+package io.rusket.beam.pipelines.io;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package io.rusket.beam.pipelines;
+package io.rusket.beam.pipelines.io;
 
 import io.rusket.beam.miner.FPMiner;
 import io.rusket.beam.transforms.FPMinerCoder;
@@ -10,7 +10,14 @@ import java.util.List;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.SmallIntVector;
+import org.apache.arrow.vector.TinyIntVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
+import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.io.FileIO;
@@ -22,13 +29,6 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.arrow.vector.BigIntVector;
-import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.IntVector;
-import org.apache.arrow.vector.SmallIntVector;
-import org.apache.arrow.vector.TinyIntVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.types.pojo.Field;
 
 /**
  * Arrow record batches into an {@link FPMiner}: the transaction and item columns are read straight
@@ -49,8 +49,8 @@ import org.apache.arrow.vector.types.pojo.Field;
  * <p>Accepted column types: {@code Int(64|32|16|8, signed)} for both columns (BigInt, Int,
  * SmallInt, TinyInt vectors). A batch is checked whole before anything is added: a missing column
  * (the columns present are listed), another type, a null, or an item id outside the miner's range
- * is an {@link IllegalArgumentException} naming the column, the value and its row in the batch;
- * the miner is then unchanged.
+ * is an {@link IllegalArgumentException} naming the column, the value and its row in the batch; the
+ * miner is then unchanged.
  */
 public final class ArrowPairs {
   private ArrowPairs() {}
@@ -139,7 +139,10 @@ public final class ArrowPairs {
       for (int i = 0; i < n; i++) {
         if (v.isNull(i)) {
           throw new IllegalArgumentException(
-              "Arrow column '" + v.getName() + "' is null at row " + i
+              "Arrow column '"
+                  + v.getName()
+                  + "' is null at row "
+                  + i
                   + " of the batch (pairs are never dropped)");
         }
       }
@@ -205,21 +208,30 @@ public final class ArrowPairs {
 
   private static IllegalArgumentException outOfRange(FieldVector v, long value, int row, int n) {
     return new IllegalArgumentException(
-        "Arrow column '" + v.getName() + "' = " + value + " at row " + row
-            + " of the batch is outside [0, " + n + ")");
+        "Arrow column '"
+            + v.getName()
+            + "' = "
+            + value
+            + " at row "
+            + row
+            + " of the batch is outside [0, "
+            + n
+            + ")");
   }
 
   private static IllegalArgumentException wrongType(FieldVector v) {
     return new IllegalArgumentException(
-        "Arrow column '" + v.getName() + "' must be a signed integer (Int 8/16/32/64), but it is "
+        "Arrow column '"
+            + v.getName()
+            + "' must be a signed integer (Int 8/16/32/64), but it is "
             + v.getField().getType());
   }
 
   /**
-   * Reads Arrow IPC files of {@code (txnCol, itemCol)} events straight into one {@link FPMiner}
-   * per shard and file, for {@link MineStream#ofShardMiners()}: each record batch's column
-   * buffers go into primitive arrays, split by {@link MineStream#shardOf}, and are added as
-   * chunks — no Row or boxed value per event.
+   * Reads Arrow IPC files of {@code (txnCol, itemCol)} events straight into one {@link FPMiner} per
+   * shard and file, for {@link MineStream#ofShardMiners()}: each record batch's column buffers go
+   * into primitive arrays, split by {@link MineStream#shardOf}, and are added as chunks — no Row or
+   * boxed value per event.
    *
    * <pre>{@code
    * p.apply(ArrowPairs.readShardMiners("events-*.arrow", "session_id", "item_id", 2600, 16))

@@ -1,12 +1,12 @@
-package io.rusket.beam.pipelines;
+package io.rusket.beam.pipelines.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rusket.beam.transforms.AssociationRules;
-import io.rusket.beam.transforms.MineStream;
 import io.rusket.beam.transforms.MineGrouped;
+import io.rusket.beam.transforms.MineStream;
 import io.rusket.beam.transforms.RulesGrouped;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,10 +21,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.RowCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
-import org.apache.beam.sdk.values.KV;
-import org.apache.beam.sdk.coders.RowCoder;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
@@ -35,6 +34,7 @@ import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TimestampedValue;
@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** TableSink: exact JSON lines and CSV text, Parquet round trips of every transform's output. */
-class TableSinkTest {
+public class TableSinkTest {
   @TempDir Path dir;
 
   /** Rows seen by {@link Collect}, by name (the DirectRunner runs in this JVM). */
@@ -65,7 +65,7 @@ class TableSinkTest {
   }
 
   /** The file names in {@code d}, sorted. */
-  static List<String> files(Path d) throws IOException {
+  public static List<String> files(Path d) throws IOException {
     try (Stream<Path> s = Files.list(d)) {
       return s.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
     }
@@ -179,9 +179,8 @@ class TableSinkTest {
 
   /**
    * MineGrouped, RulesGrouped, AssociationRules and MineStream (ARRAY<INT32> items) outputs,
-   * written as Parquet (two shards) and
-   * read back through TableSource: the same schemas and rows. Every output directory holds only its
-   * shards.
+   * written as Parquet (two shards) and read back through TableSource: the same schemas and rows.
+   * Every output directory holds only its shards.
    */
   @Test
   void parquetRoundTripOfEveryTransformOutput() throws IOException {

@@ -1,4 +1,4 @@
-package io.rusket.beam.pipelines;
+package io.rusket.beam.pipelines.generate;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rusket.beam.pipelines.GenerateData.Config;
-import io.rusket.beam.pipelines.GenerateData.Dataset;
-import io.rusket.beam.pipelines.GenerateData.Layout;
+import io.rusket.beam.pipelines.io.InputFormat;
+import io.rusket.beam.pipelines.io.TableSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +16,8 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -98,24 +99,29 @@ class GenerateDataTest {
     assertTrue(lift > 2, "bundle lift " + lift);
   }
 
-  /** The command line writes what it is asked; the files' schemas are those documented. */
+  /**
+   * {@link GenerateData#write} writes the layouts and formats asked for (the command line's {@code
+   * generate} is tested in runners); the files' schemas are those documented.
+   */
   @Test
-  void commandLineWritesTheChosenLayoutsAndFormats() throws IOException {
+  void writesTheChosenLayoutsAndFormats() throws IOException {
     Path out = dir.resolve("cli");
-    GenerateData.main(
-        new String[] {
-          "--output=" + out,
-          "--seed=3",
-          "--stores=4",
-          "--transactions=500",
-          "--items=20",
-          "--itemNameColumn",
-          "--layouts=events,items",
-          "--formats=parquet,arrow"
-        });
+    Dataset d =
+        GenerateData.generate(
+            Config.of(3)
+                .withStores(4)
+                .withTransactions(500)
+                .withItems(20)
+                .withItemNameColumn(true));
+    List<Path> written =
+        GenerateData.write(
+            d,
+            out,
+            EnumSet.of(Layout.EVENTS, Layout.ITEMS),
+            EnumSet.of(InputFormat.PARQUET, InputFormat.ARROW));
+    assertEquals(4, written.size());
     assertEquals(
-        List.of("events.arrow", "events.parquet", "items.arrow", "items.parquet"),
-        TableSinkTest.files(out));
+        List.of("events.arrow", "events.parquet", "items.arrow", "items.parquet"), files(out));
     for (String f : List.of("events.arrow", "events.parquet")) {
       assertEquals(
           GenerateData.eventsSchema(true).getFieldNames(),
@@ -124,8 +130,13 @@ class GenerateDataTest {
     assertEquals(
         GenerateData.itemsSchema(),
         TableSource.from(out.resolve("items.parquet").toString()).getFileSchema());
-    assertThrows(
-        IllegalArgumentException.class, () -> GenerateData.main(new String[] {"--stores=2"}));
+  }
+
+  /** The names of the files in {@code d}, sorted. */
+  private static List<String> files(Path d) throws IOException {
+    try (Stream<Path> s = Files.list(d)) {
+      return s.map(f -> f.getFileName().toString()).sorted().collect(Collectors.toList());
+    }
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.rusket.beam.pipelines;
+package io.rusket.beam.pipelines.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,7 +20,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.Test;
 
 class ArrowPairsTest {
-  private static VectorSchemaRoot batch(BufferAllocator a, long[] txn, int[] item, int from, int to) {
+  private static VectorSchemaRoot batch(
+      BufferAllocator a, long[] txn, int[] item, int from, int to) {
     BigIntVector t = new BigIntVector("session_id", a);
     IntVector i = new IntVector("item_id", a);
     t.allocateNew(to - from);
@@ -51,10 +52,16 @@ class ArrowPairsTest {
     try (BufferAllocator a = new RootAllocator()) {
       for (int from = 0; from < n; from += 4096) {
         try (VectorSchemaRoot root = batch(a, txn, item, from, Math.min(n, from + 4096))) {
-          assertEquals(root.getRowCount(), ArrowPairs.addArrowBatch(got, root, "session_id", "item_id"));
+          assertEquals(
+              root.getRowCount(), ArrowPairs.addArrowBatch(got, root, "session_id", "item_id"));
           ArrowPairs.addArrowBatch(
-              shards, k -> new FPMiner(50), t -> (int) Math.floorMod(t, 3), 50, root,
-              "session_id", "item_id");
+              shards,
+              k -> new FPMiner(50),
+              t -> (int) Math.floorMod(t, 3),
+              50,
+              root,
+              "session_id",
+              "item_id");
         }
       }
     }

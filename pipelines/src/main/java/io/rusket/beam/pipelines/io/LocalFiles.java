@@ -1,4 +1,4 @@
-package io.rusket.beam.pipelines;
+package io.rusket.beam.pipelines.io;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -35,18 +35,28 @@ import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
 
 /**
- * Writing local Parquet and Arrow IPC files outside a pipeline (for {@link GenerateData} and
- * tests): a Parquet {@link OutputFile} on a local path, and an Arrow file writer for Rows of flat
- * schemas (STRING, BOOLEAN, INT32, INT64, DOUBLE). Output bytes depend only on the data.
+ * Writing local Parquet and Arrow IPC files outside a pipeline (for the data generator, {@link
+ * io.rusket.beam.pipelines.generate.GenerateData}, and tests): a Parquet {@link OutputFile} on a
+ * local path, and an Arrow file writer for Rows of flat schemas (STRING, BOOLEAN, INT32, INT64,
+ * DOUBLE). Output bytes depend only on the data.
+ *
+ * <p>Example of use:
+ *
+ * <pre>{@code
+ * try (ParquetWriter<GenericRecord> w = LocalFiles.parquetWriter(Path.of("x.parquet"), avro)) {
+ *   w.write(record);
+ * }
+ * LocalFiles.writeArrow(Path.of("x.arrow"), schema, rows);
+ * }</pre>
  */
-final class LocalFiles {
+public final class LocalFiles {
   private LocalFiles() {}
 
   /** Rows per Arrow record batch. */
-  static final int ARROW_BATCH_ROWS = 1 << 16;
+  public static final int ARROW_BATCH_ROWS = 1 << 16;
 
   /** A Parquet writer of Avro records to a local file (replaced if present), Snappy. */
-  static ParquetWriter<GenericRecord> parquetWriter(Path path, org.apache.avro.Schema avro)
+  public static ParquetWriter<GenericRecord> parquetWriter(Path path, org.apache.avro.Schema avro)
       throws IOException {
     return AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(path))
         .withSchema(avro)
@@ -115,7 +125,7 @@ final class LocalFiles {
   }
 
   /** The Arrow type of a flat Beam field type. */
-  static ArrowType arrowType(Schema.FieldType t) {
+  public static ArrowType arrowType(Schema.FieldType t) {
     switch (t.getTypeName()) {
       case STRING:
         return ArrowType.Utf8.INSTANCE;
@@ -133,7 +143,7 @@ final class LocalFiles {
   }
 
   /** Writes {@code rows} (a flat schema) as an Arrow IPC file, in batches. */
-  static void writeArrow(Path path, Schema schema, Iterable<Row> rows) throws IOException {
+  public static void writeArrow(Path path, Schema schema, Iterable<Row> rows) throws IOException {
     List<Field> fields = new ArrayList<>();
     for (Schema.Field f : schema.getFields()) {
       fields.add(Field.nullable(f.getName(), arrowType(f.getType())));

@@ -1,4 +1,4 @@
-package io.rusket.beam.pipelines;
+package io.rusket.beam.pipelines.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -121,6 +121,9 @@ class TableSourceTest {
     for (Path path : List.of(parquet, arrow, csv, glob)) {
       TableSource src =
           TableSource.from(path.toString()).withColumns("item", "store_id", "transaction_id");
+      if (path.equals(csv)) {
+        src = src.withCsvType("transaction_id", TypeName.INT64);
+      }
       assertEquals(wanted.getFieldNames(), src.getSchema().getFieldNames());
       PCollection<Row> rows = p.apply("Read " + path.getFileName(), src);
       PAssert.that(path.getFileName().toString(), rows)
@@ -134,9 +137,9 @@ class TableSourceTest {
                 return null;
               });
     }
-    // CSV types: INT64 inferred for integers, STRING otherwise; INT32 when declared.
+    // CSV types: STRING (the text written) unless declared, e.g. INT32.
     Schema csvSchema = TableSource.from(csv.toString()).getFileSchema();
-    assertEquals(TypeName.INT64, csvSchema.getField("item_id").getType().getTypeName());
+    assertEquals(TypeName.STRING, csvSchema.getField("item_id").getType().getTypeName());
     assertEquals(TypeName.STRING, csvSchema.getField("item").getType().getTypeName());
     assertEquals(
         TypeName.INT32,
@@ -253,12 +256,12 @@ class TableSourceTest {
     assertEquals(InputFormat.CSV, src.getFormat());
     Schema schema = src.getSchema();
     assertEquals(List.of("store_id", "txn"), schema.getFieldNames());
-    assertEquals(TypeName.INT64, schema.getField("txn").getType().getTypeName());
+    assertEquals(TypeName.STRING, schema.getField("txn").getType().getTypeName());
     Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
     PAssert.that(p.apply(src))
         .containsInAnyOrder(
-            Row.withSchema(schema).addValues("S1", 1L).build(),
-            Row.withSchema(schema).addValues("S2", 2L).build());
+            Row.withSchema(schema).addValues("S1", "1").build(),
+            Row.withSchema(schema).addValues("S2", "2").build());
     p.run().waitUntilFinish();
   }
 
@@ -344,7 +347,9 @@ class TableSourceTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class, () -> TableSource.from(blank.toString()).getSchema());
-    assertTrue(e.getMessage().contains(blank + " has no header line"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains(blank + " is empty: a CSV file needs a header row"),
+        e.getMessage());
   }
 
   @Test
@@ -369,35 +374,190 @@ class TableSourceTest {
     }
   }
 
+  /**
+   * Builds and runs a pipeline reading {@code src}; the message of the failure (met while the
+   * schema is read, or while the pipeline runs).
+   */
+  private static String runFails(TableSource src) {
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
+    Exception e =
+        assertThrows(
+            Exception.class,
+            () -> {
+              p.apply(src);
+              p.run().waitUntilFinish();
+            });
+    return String.valueOf(e.getMessage());
+  }
+
+  private static void assertContains(String expected, String actual) {
+    assertTrue(actual.contains(expected), "expected '" + expected + "' in: " + actual);
+  }
+
   @Test
   void badCsvRowNamesFileLineAndColumn() throws IOException {
     Path bad = csv("bad.csv", "store,txn,item\nS1,1,a\nS1,2,b\nS1,x3,c\n");
-    Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
-    p.apply(TableSource.from(bad.toString()).withCsvType("txn", TypeName.INT64));
-    Exception e = assertThrows(Exception.class, () -> p.run().waitUntilFinish());
-    assertTrue(
-        String.valueOf(e.getMessage())
-            .contains(bad + ":4: column 'txn': 'x3' is not a valid INT64"),
-        e.getMessage());
+    assertContains(
+        bad + " line 4: column 'txn': 'x3' is not a valid INT64",
+        runFails(TableSource.from(bad.toString()).withCsvType("txn", TypeName.INT64)));
 
     Path ragged = csv("ragged.csv", "store,txn,item\nS1,1,a\nS1,2\n");
-    Pipeline p2 = Pipeline.create(PipelineOptionsFactory.create());
-    p2.apply(TableSource.from(ragged.toString()));
-    e = assertThrows(Exception.class, () -> p2.run().waitUntilFinish());
-    assertTrue(
-        String.valueOf(e.getMessage()).contains(ragged + ":3: 2 fields, but the header has 3"),
-        e.getMessage());
+    assertContains(
+        ragged + " line 3: expected 3 fields, as in the header, but found 2",
+        runFails(TableSource.from(ragged.toString())));
 
     Path quote = csv("quote.csv", "a,b\n1,\"open\n2,3\n");
-    IllegalArgumentException ie =
-        assertThrows(
-            IllegalArgumentException.class, () -> TableSource.from(quote.toString()).getSchema());
-    assertTrue(ie.getMessage().contains(quote + ":4: unterminated quoted field"), ie.getMessage());
+    assertContains(
+        quote + " line 2: malformed CSV: EOF reached before encapsulated token finished",
+        runFails(TableSource.from(quote.toString())));
 
     Path dup = csv("dup.csv", "a,b,a\n1,2,3\n");
-    ie =
+    IllegalArgumentException ie =
         assertThrows(
             IllegalArgumentException.class, () -> TableSource.from(dup.toString()).getSchema());
     assertTrue(ie.getMessage().contains("column 'a' appears twice"), ie.getMessage());
+  }
+
+  /**
+   * Regression (issue 9): CSV values were typed INT64 when the first 1,000 looked like integers, so
+   * items 0012, 012 and 12 merged and store 001 became 1. They stay the text written.
+   */
+  @Test
+  void csvValuesStayTheTextThatWasWritten() throws IOException {
+    Path in = csv("events.csv", "store,txn,item\n001,007,0012\n1,7,012\n001,07,12\n1,7,00123\n");
+    TableSource src = TableSource.from(in.toString());
+    Schema schema = src.getSchema();
+    for (String c : List.of("store", "txn", "item")) {
+      assertEquals(TypeName.STRING, schema.getField(c).getType().getTypeName(), c);
+    }
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
+    PAssert.that(p.apply(src))
+        .containsInAnyOrder(
+            Row.withSchema(schema).addValues("001", "007", "0012").build(),
+            Row.withSchema(schema).addValues("1", "7", "012").build(),
+            Row.withSchema(schema).addValues("001", "07", "12").build(),
+            Row.withSchema(schema).addValues("1", "7", "00123").build());
+    p.run().waitUntilFinish();
+    // A text value after any number of integers is still a value, not an error.
+    StringBuilder many = new StringBuilder("txn,item\n");
+    for (int i = 0; i < 1500; i++) {
+      many.append(i).append(',').append(i % 7).append('\n');
+    }
+    many.append("1500,sku-x\n");
+    Path big = csv("big.csv", many.toString());
+    Pipeline p2 = Pipeline.create(PipelineOptionsFactory.create());
+    PCollection<Row> rows = p2.apply(TableSource.from(big.toString()));
+    PAssert.that(rows)
+        .satisfies(
+            got -> {
+              long n = 0;
+              boolean text = false;
+              for (Row r : got) {
+                n++;
+                text |= r.getString("item").equals("sku-x");
+              }
+              assertEquals(1501, n);
+              assertTrue(text);
+              return null;
+            });
+    p2.run().waitUntilFinish();
+  }
+
+  /** Declared integers are parsed strictly: no '+', no spaces, no leading zeros, in range. */
+  @Test
+  void declaredCsvIntegersAreParsedStrictly() throws IOException {
+    Path ok = csv("ok.csv", "txn,item\n0,-3\n9223372036854775807,12\n");
+    TableSource src =
+        TableSource.from(ok.toString())
+            .withCsvTypes(Map.of("txn", TypeName.INT64, "item", TypeName.INT32));
+    Schema schema = src.getSchema();
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
+    PAssert.that(p.apply(src))
+        .containsInAnyOrder(
+            Row.withSchema(schema).addValues(0L, -3).build(),
+            Row.withSchema(schema).addValues(Long.MAX_VALUE, 12).build());
+    p.run().waitUntilFinish();
+    String[] bad = {"+5", "007", " 5", "5 ", "9223372036854775808", "1e3", "-0x1"};
+    for (int k = 0; k < bad.length; k++) {
+      Path in = csv("bad" + k + ".csv", "txn,item\n1,2\n\"" + bad[k] + "\",3\n");
+      assertContains(
+          in + " line 3: column 'txn': '" + bad[k] + "' is not a valid INT64",
+          runFails(TableSource.from(in.toString()).withCsvType("txn", TypeName.INT64)));
+    }
+  }
+
+  /** Regression (issue 9): an empty CSV field was the value "" (or the group ""): now an error. */
+  @Test
+  void emptyCsvFieldIsAnError() throws IOException {
+    Path in = csv("empty-field.csv", "store,txn,item\nS1,1,a\nS1,2,\n");
+    assertContains(
+        in + " line 3: column 'item' is empty", runFails(TableSource.from(in.toString())));
+    Path group = csv("empty-group.csv", "store,txn,item\nS1,1,a\n\"\",2,b\n");
+    assertContains(
+        group + " line 3: column 'store' is empty", runFails(TableSource.from(group.toString())));
+  }
+
+  /** Regression (issue 9): invalid UTF-8 became U+FFFD and distinct items merged. */
+  @Test
+  void invalidUtf8InCsvNamesFileAndLine() throws IOException {
+    Path in = dir.resolve("latin1.csv");
+    Files.write(in, "txn,item\n1,caf\u00e9\n2,caf\u00e8\n".getBytes(StandardCharsets.ISO_8859_1));
+    assertContains(
+        in + " line 2: invalid UTF-8 (byte 0xE9 at column 6)",
+        runFails(TableSource.from(in.toString())));
+  }
+
+  @Test
+  void csvTypesAreParsedAndChecked() throws IOException {
+    assertEquals(
+        Map.of(
+            "txn",
+            TypeName.INT64,
+            "s",
+            TypeName.STRING,
+            "n",
+            TypeName.INT32,
+            "x",
+            TypeName.DOUBLE,
+            "b",
+            TypeName.BOOLEAN),
+        TableSource.parseCsvTypes("txn:long,s:STRING,n:int,x:double,b:boolean", "--csvTypes"));
+    assertEquals(
+        List.of("a:b", "c"),
+        List.copyOf(TableSource.parseCsvTypes("a:b:string,c:long", "--csvTypes").keySet()));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> TableSource.parseCsvTypes("txn:integer", "--csvTypes"));
+    assertEquals(
+        "Invalid --csvTypes type for column 'txn': integer. Valid types are string, long, int,"
+            + " double, boolean.",
+        e.getMessage());
+    for (String spec : List.of("txn", ":long", "txn:", "txn:long,,", "")) {
+      e =
+          assertThrows(
+              IllegalArgumentException.class, () -> TableSource.parseCsvTypes(spec, "--csvTypes"));
+      assertTrue(e.getMessage().startsWith("Invalid --csvTypes entry: '"), e.getMessage());
+    }
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> TableSource.parseCsvTypes("a:long,a:string", "--csvTypes"));
+    assertEquals("Column 'a' is given twice in --csvTypes=a:long,a:string", e.getMessage());
+    Path in = csv("in.csv", "txn,item\n1,2\n");
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> TableSource.from(in.toString()).withCsvType("tx", TypeName.INT64).getSchema());
+    assertEquals(
+        "A CSV type is declared for column 'tx' (--csvTypes), which is missing from "
+            + in
+            + "; columns present: txn, item",
+        e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> TableSource.from(in.toString()).withCsvType("txn", TypeName.BYTES));
+    assertTrue(e.getMessage().contains("Invalid CSV type for column 'txn': BYTES"), e.getMessage());
   }
 }

@@ -1,8 +1,8 @@
-package io.rusket.beam.pipelines;
+package io.rusket.beam.pipelines.io;
 
 /**
- * The escaping rules of the text outputs, in one place for every writer (TableSink's JSON lines
- * and CSV shards, the command line's result files):
+ * The escaping rules of the text outputs, in one place for every writer (TableSink's JSON lines and
+ * CSV shards, the command line's result files):
  *
  * <pre>{@code
  * StringBuilder sb = new StringBuilder();
