@@ -90,6 +90,11 @@ final class SelfTestCommand implements Command {
   }
 
   @Override
+  public boolean runsPipelines() {
+    return true;
+  }
+
+  @Override
   public int run(String[] args, PrintStream out, PrintStream err) {
     PipelineOptions options = RunnerSetup.optionsFrom(args);
     List<Row> events = new ArrayList<>();
@@ -111,9 +116,8 @@ final class SelfTestCommand implements Command {
     PipelineResult result;
     try {
       result = RunnerSetup.run(p);
-    } catch (RuntimeException e) {
-      err.println("error: the pipeline failed on " + RunnerSetup.describe(options) + ": " + e);
-      return Main.EXIT_FAILURE;
+    } catch (Exception e) { // Spark throws its checked SparkException unchecked
+      throw new PipelineFailed(RunnerSetup.describe(options), e, false);
     }
     long millis = (System.nanoTime() - start) / 1_000_000;
 
