@@ -65,7 +65,9 @@ final class StreamCommand implements Command {
         + " \\");
     out.println("      --minThreshold=1.2 --output=out --outputFormat=jsonl");
     out.println();
-    out.println("Exit status 0 on success, 2 on a usage or input error, 1 when the pipeline failed.");
+    out.println("Exit status 0 on success; 2 on a mistake in the options or the input data (also");
+    out.println("one met while the pipeline runs), reported as one line 'error: ...' naming the");
+    out.println("option, file, row or value; 1 when the pipeline failed for another reason.");
   }
 
   @Override
