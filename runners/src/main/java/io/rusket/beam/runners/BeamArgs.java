@@ -2,6 +2,8 @@ package io.rusket.beam.runners;
 
 import java.beans.Introspector;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -184,7 +186,7 @@ final class BeamArgs {
   }
 
   private static List<Class<?>> concat(Class<?> first, Collection<? extends Class<?>> rest) {
-    List<Class<?>> all = new java.util.ArrayList<>();
+    List<Class<?>> all = new ArrayList<>();
     all.add(first);
     all.addAll(rest);
     return all;
@@ -192,21 +194,23 @@ final class BeamArgs {
 
   /** The names, ours (io.rusket's interfaces) first, so a suggestion prefers them on a tie. */
   private static List<String> ourFirst(Map<String, Property> known) {
-    List<String> names = new java.util.ArrayList<>();
+    List<String> names = new ArrayList<>();
     known.values().stream().filter(Property::ours).forEach(p -> names.add(p.name()));
     known.values().stream().filter(p -> !p.ours()).forEach(p -> names.add(p.name()));
     return names;
   }
 
+  /** Whether {@code m} is a property getter, {@code getX()} or a boolean {@code isX()}. */
   static boolean isGetter(Method m) {
     String n = m.getName();
     return m.getParameterCount() == 0
         && !m.isDefault()
-        && !java.lang.reflect.Modifier.isStatic(m.getModifiers())
+        && !Modifier.isStatic(m.getModifiers())
         && (n.startsWith("get") && n.length() > 3 && m.getReturnType() != void.class
             || n.startsWith("is") && n.length() > 2 && m.getReturnType() == boolean.class);
   }
 
+  /** The property of getter {@code m}: {@code getMinSupport} is {@code minSupport}. */
   static String property(Method m) {
     String n = m.getName();
     return Introspector.decapitalize(n.substring(n.startsWith("get") ? 3 : 2));

@@ -56,7 +56,9 @@ final class ErrorReport {
         code = Main.EXIT_USAGE;
       } else {
         String where =
-            t instanceof PipelineFailed ? "the pipeline failed on " + t.getMessage() : "failed";
+            t instanceof PipelineFailed
+                ? "the pipeline failed on " + t.getMessage()
+                : "internal error";
         err.println(
             "error: " + where + ": " + firstLine(innermost(t).toString())
                 + (verbose ? "" : " (--verbose shows the stack trace)"));

@@ -107,17 +107,20 @@ public final class RunnerSetup {
     return options;
   }
 
-  /** {@code local[N]}, {@code local[*]}, {@code local[N,F]} (N threads, F task failures). */
+  /**
+   * {@code local[N]}, {@code local[*]}, {@code local[N,F]} (N threads, F task failures), spaced
+   * as Spark's SparkContext accepts them.
+   */
   private static final Pattern LOCAL =
-      Pattern.compile("local\\[\\s*(\\d+|\\*)\\s*(?:,\\s*(\\d+)\\s*)?]");
+      Pattern.compile("local\\[([0-9]+|\\*)(?:\\s*,\\s*([0-9]+))?]");
 
   /** Spark's test master, {@code local-cluster[workers, cores, MB]}. */
   private static final Pattern LOCAL_CLUSTER =
-      Pattern.compile("local-cluster\\[\\s*(\\d+)\\s*,\\s*(\\d+)\\s*,\\s*(\\d+)\\s*]");
+      Pattern.compile("local-cluster\\[\\s*([0-9]+)\\s*,\\s*([0-9]+)\\s*,\\s*([0-9]+)\\s*]");
 
   /** A standalone master, or several for standby masters: {@code spark://h1:7077,h2:7077}. */
   private static final Pattern STANDALONE =
-      Pattern.compile("spark://[^\\s:/,]+:\\d+(?:,[^\\s:/,]+:\\d+)*");
+      Pattern.compile("spark://[^\\s:/,]+:[0-9]+(?:,[^\\s:/,]+:[0-9]+)*");
 
   /**
    * Checks a {@code --sparkMaster} value before Spark starts (Spark fails on a bad one with a
@@ -128,9 +131,8 @@ public final class RunnerSetup {
    * @throws UsageException naming the option and the value
    */
   static void checkSparkMaster(String master) {
-    String m = master.strip();
-    Matcher local = LOCAL.matcher(m);
-    Matcher cluster = LOCAL_CLUSTER.matcher(m);
+    Matcher local = LOCAL.matcher(master);
+    Matcher cluster = LOCAL_CLUSTER.matcher(master);
     if (local.matches()) {
       atLeastOne(master, local.group(1), "threads N");
       atLeastOne(master, local.group(2), "task failures F");
@@ -138,8 +140,8 @@ public final class RunnerSetup {
       atLeastOne(master, cluster.group(1), "workers");
       atLeastOne(master, cluster.group(2), "cores per worker");
       atLeastOne(master, cluster.group(3), "MB per worker");
-    } else if (!(m.equals("local") || m.equals("yarn") || STANDALONE.matcher(m).matches()
-        || m.matches("(k8s|mesos)://\\S+"))) {
+    } else if (!(master.equals("local") || master.equals("yarn")
+        || STANDALONE.matcher(master).matches() || master.matches("(k8s|mesos)://\\S+"))) {
       throw new UsageException(
           "--sparkMaster: '" + master + "' is not a Spark master URL; use local, local[N],"
               + " local[*], local[N,F], spark://HOST:PORT, yarn, k8s://URL or mesos://URL");
@@ -150,7 +152,9 @@ public final class RunnerSetup {
     if (count != null && !count.equals("*") && !count.matches("0*[1-9]\\d*")) {
       throw new UsageException(
           "--sparkMaster: '" + master + "' asks for " + count + " " + what
-              + "; it must be at least 1, e.g. local[2] or local[*]");
+              + "; it must be at least 1" + (what.startsWith("threads")
+                  ? ", e.g. local[2] or local[*]"
+                  : ""));
     }
   }
 

@@ -53,23 +53,26 @@ class CliErrorsTest {
     writeArrowWithNullItem(nullItem);
   }
 
-  /** An Arrow IPC file {@code txn INT64, item INT64} whose second row's item is null. */
+  /** An Arrow IPC file {@code store, txn, item} (INT64) whose second row's item is null. */
   private static void writeArrowWithNullItem(Path path) throws IOException {
     ArrowType int64 = new ArrowType.Int(64, true);
     org.apache.arrow.vector.types.pojo.Schema schema =
         new org.apache.arrow.vector.types.pojo.Schema(
-            List.of(Field.nullable("txn", int64), Field.nullable("item", int64)));
+            List.of(
+                Field.nullable("store", int64),
+                Field.nullable("txn", int64),
+                Field.nullable("item", int64)));
     try (BufferAllocator alloc = new RootAllocator();
         VectorSchemaRoot root = VectorSchemaRoot.create(schema, alloc);
         FileChannel ch =
             FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         ArrowFileWriter w = new ArrowFileWriter(root, null, ch)) {
-      BigIntVector txn = (BigIntVector) root.getVector(0);
-      BigIntVector item = (BigIntVector) root.getVector(1);
-      txn.setSafe(0, 1);
-      item.setSafe(0, 0);
-      txn.setSafe(1, 1);
-      item.setNull(1);
+      for (int row = 0; row < 2; row++) {
+        ((BigIntVector) root.getVector(0)).setSafe(row, 1);
+        ((BigIntVector) root.getVector(1)).setSafe(row, 1);
+      }
+      ((BigIntVector) root.getVector(2)).setSafe(0, 0);
+      ((BigIntVector) root.getVector(2)).setNull(1);
       root.setRowCount(2);
       w.start();
       w.writeBatch();
@@ -183,7 +186,7 @@ class CliErrorsTest {
       RunnerSetup.checkSparkMaster(ok);
     }
     for (String bad : List.of("", "bogus", "local[]", "local[x]", "local[0]", "local[2,0]",
-        "Local[2]", "spark://host", "spark://", "local-cluster[0,1,1024]", "yarn-client")) {
+        "Local[2]", "local[ 2]", " local", "spark://host", "spark://", "local-cluster[0,1,1024]", "yarn-client")) {
       UsageException e =
           assertThrows(UsageException.class, () -> RunnerSetup.checkSparkMaster(bad), bad);
       assertTrue(e.getMessage().startsWith("--sparkMaster: '" + bad + "' "), e::getMessage);
@@ -260,8 +263,18 @@ class CliErrorsTest {
 
   @Test
   void anArrowNullIsNamed() {
-    Cli r = Cli.run(stream(nullItem));
-    r.assertUsageErrorContaining("null");
+    for (Cli r : List.of(Cli.run(stream(nullItem)), Cli.run(grouped(nullItem)))) {
+      r.assertUsageErrorContaining("null");
+      assertTrue(r.err().contains("item"), r::err);
+      assertFalse(r.err().contains("Exception"), r::err);
+    }
+  }
+
+  @Test
+  void anEmptyValueNamesTheFile() throws IOException {
+    Path empty = Files.writeString(dir.resolve("empty.csv"), "store,txn,item\nS1,1,a\nS1,,c\n");
+    Cli r = Cli.run(grouped(empty));
+    r.assertUsageErrorContaining(empty.toString());
     assertFalse(r.err().contains("Exception"), r::err);
   }
 
