@@ -165,7 +165,7 @@ final class DemoCommand implements Command {
       throw UsageException.io("cannot write", events.getParent(), e);
     }
 
-    GroupedCommand.Counts counts = GroupedCommand.runPipeline(options);
+    GroupedCommand.Counts counts = GroupedCommand.runPipeline(options, false);
 
     Map<String, StoreResult> stores = new TreeMap<>();
     for (int t = 0; t < data.numTransactions(); t++) {

@@ -88,7 +88,7 @@ final class GroupedCommand implements Command {
           "--numItems applies to stream only; " + NAME + " finds the items in the input");
     }
     MineGroupedOptions options = RunnerSetup.optionsFrom(args, MineGroupedOptions.class);
-    Counts c = runPipeline(options);
+    Counts c = runPipeline(options, true);
     out.println(
         "runner=" + RunnerSetup.describe(options) + " groups=" + c.groups() + " transactions="
             + c.transactions() + " itemsets=" + c.itemsets()
@@ -106,15 +106,17 @@ final class GroupedCommand implements Command {
   /**
    * Builds {@link MineGroupedPipeline} from {@code options}, runs it and waits.
    *
+   * @param userData whether the input is the user's (else built-in, as the demo's: then a
+   *     failure is never the user's)
    * @throws UsageException for a bad setting, input or output, found before running
    * @throws PipelineFailed if the pipeline failed while running
    */
-  static Counts runPipeline(MineGroupedOptions options) {
+  static Counts runPipeline(MineGroupedOptions options, boolean userData) {
     PipelineRun.checkInput(options.getInput());
     Pipeline p = Pipeline.create(options);
     PipelineRun.build(() -> MineGroupedPipeline.buildPipeline(p, options));
     PipelineRun.prepareOutput(options.getOutput());
-    PipelineRun.Finished f = PipelineRun.runAndWait(p);
+    PipelineRun.Finished f = PipelineRun.runAndWait(p, userData);
     String mg = MineGrouped.METRICS_NAMESPACE;
     return new Counts(
         PipelineMetrics.counter(f.result(), mg, "groupsMined"),

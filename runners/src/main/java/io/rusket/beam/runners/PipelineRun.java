@@ -90,17 +90,28 @@ final class PipelineRun {
   }
 
   /**
-   * Runs {@code p} with {@link RunnerSetup#run} and waits.
+   * Runs {@code p}, which reads the user's input, with {@link RunnerSetup#run} and waits.
    *
    * @throws PipelineFailed if it failed, naming the runner
    */
   static Finished runAndWait(Pipeline p) {
+    return runAndWait(p, true);
+  }
+
+  /**
+   * Runs {@code p} with {@link RunnerSetup#run} and waits.
+   *
+   * @param readsUserData whether {@code p} reads the user's input (else built-in data: then no
+   *     failure is the user's, see {@link PipelineFailed#readsUserData()})
+   * @throws PipelineFailed if it failed, naming the runner
+   */
+  static Finished runAndWait(Pipeline p, boolean readsUserData) {
     long start = System.nanoTime();
     PipelineResult result;
     try {
       result = RunnerSetup.run(p);
     } catch (Exception e) { // Spark throws its checked SparkException unchecked
-      throw new PipelineFailed(RunnerSetup.describe(p.getOptions()), e);
+      throw new PipelineFailed(RunnerSetup.describe(p.getOptions()), e, readsUserData);
     }
     return new Finished(result, (System.nanoTime() - start) / 1_000_000);
   }

@@ -112,14 +112,9 @@ final class SelfTestCommand implements Command {
                 .withMinThreshold(MIN_CONFIDENCE))
         .apply("TallyRules", ParDo.of(new Tally("rules")));
 
-    long start = System.nanoTime();
-    PipelineResult result;
-    try {
-      result = RunnerSetup.run(p);
-    } catch (Exception e) { // Spark throws its checked SparkException unchecked
-      throw new PipelineFailed(RunnerSetup.describe(options), e, false);
-    }
-    long millis = (System.nanoTime() - start) / 1_000_000;
+    PipelineRun.Finished f = PipelineRun.runAndWait(p, false);
+    PipelineResult result = f.result();
+    long millis = f.millis();
 
     long itemsetCount = counter(result, "itemsets");
     long checksum = counter(result, "itemsetsChecksum");
