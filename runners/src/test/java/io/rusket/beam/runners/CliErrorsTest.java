@@ -14,6 +14,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
@@ -21,6 +24,10 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +48,7 @@ class CliErrorsTest {
   private static Path oneHotMinus1;
   private static Path bigItem;
   private static Path nullItem;
+  private static Path nullParquet;
 
   @BeforeAll
   static void files() throws IOException {
@@ -51,6 +59,32 @@ class CliErrorsTest {
     bigItem = Files.writeString(data.resolve("big.csv"), "txn,item\n1,0\n1,1\n2,5\n");
     nullItem = data.resolve("null.arrow");
     writeArrowWithNullItem(nullItem);
+    nullParquet = data.resolve("null.parquet");
+    writeParquetWithNullItem(nullParquet);
+  }
+
+  /** A Parquet file {@code store, txn, item} (STRING, INT64, nullable STRING), item null in row 2. */
+  private static void writeParquetWithNullItem(Path path) throws IOException {
+    org.apache.avro.Schema schema =
+        SchemaBuilder.record("event").fields()
+            .requiredString("store")
+            .requiredLong("txn")
+            .optionalString("item")
+            .endRecord();
+    try (ParquetWriter<GenericRecord> w =
+        AvroParquetWriter.<GenericRecord>builder(
+                HadoopOutputFile.fromPath(
+                    new org.apache.hadoop.fs.Path(path.toUri()), new Configuration()))
+            .withSchema(schema)
+            .build()) {
+      for (String item : new String[] {"a", null}) {
+        GenericRecord r = new GenericData.Record(schema);
+        r.put("store", "S1");
+        r.put("txn", 1L);
+        r.put("item", item);
+        w.write(r);
+      }
+    }
   }
 
   /** An Arrow IPC file {@code store, txn, item} (INT64) whose second row's item is null. */
@@ -229,7 +263,7 @@ class CliErrorsTest {
             "--input: " + data + " is a directory; give a file or a glob, e.g. --input="
                 + data.resolve("*.parquet"));
     Cli.run(stream(data)).assertUsageErrorContaining("--input: " + data + " is a directory");
-    Path glob = data.resolve("*.parquet");
+    Path glob = data.resolve("none-*.parquet");
     Cli.run(grouped(glob)).assertUsageErrorContaining(glob.toString());
   }
 
@@ -262,8 +296,9 @@ class CliErrorsTest {
   }
 
   @Test
-  void anArrowNullIsNamed() {
-    for (Cli r : List.of(Cli.run(stream(nullItem)), Cli.run(grouped(nullItem)))) {
+  void anArrowOrParquetNullIsNamed() {
+    for (Cli r : List.of(Cli.run(stream(nullItem)), Cli.run(grouped(nullItem)),
+        Cli.run(grouped(nullParquet)))) {
       r.assertUsageErrorContaining("null");
       assertTrue(r.err().contains("item"), r::err);
       assertFalse(r.err().contains("Exception"), r::err);
