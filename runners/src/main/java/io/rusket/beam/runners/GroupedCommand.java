@@ -30,12 +30,17 @@ import org.apache.beam.sdk.Pipeline;
 final class GroupedCommand implements Command {
   static final String NAME = "grouped";
 
-  /** The options of {@link MineGroupedOptions}, in the order of the help. */
+  /**
+   * The options of {@link MineGroupedOptions}, in the order of the help: all but {@link
+   * #NOT_TAKEN}.
+   */
   static final List<String> OPTIONS =
       List.of(
-          "input", "inputFormat", "groupCol", "txnCol", "itemCol", "numItems", "minSupport",
-          "maxLen", "method", "rules", "metric", "minThreshold", "output", "outputFormat",
-          "numShards");
+          "input", "inputFormat", "groupCol", "txnCol", "itemCol", "minSupport", "maxLen",
+          "method", "rules", "metric", "minThreshold", "output", "outputFormat", "numShards");
+
+  /** The option of {@link MineGroupedOptions} that only {@code stream} uses: an error here. */
+  static final String NOT_TAKEN = "numItems";
 
   @Override
   public String name() {
@@ -83,9 +88,9 @@ final class GroupedCommand implements Command {
   public int run(String[] args, PrintStream out, PrintStream err) {
     BeamArgs given = BeamArgs.check(args, MineGroupedOptions.class);
     CliArgs.requireFlagFor("rules", given.isTrue("rules"), given::has, RULE_OPTIONS);
-    if (given.has("numItems")) {
+    if (given.has(NOT_TAKEN)) {
       throw new UsageException(
-          "--numItems applies to stream only; " + NAME + " finds the items in the input");
+          "--" + NOT_TAKEN + " applies to stream only; " + NAME + " finds the items in the input");
     }
     MineGroupedOptions options = RunnerSetup.optionsFrom(args, MineGroupedOptions.class);
     Counts c = runPipeline(options, true);

@@ -63,6 +63,14 @@ final class PipelineRun {
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
       throw new UsageException("--output: " + output + " is a file, not a directory");
     }
+    for (Path p = dir.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+      if (Files.exists(p)) {
+        if (!Files.isDirectory(p)) {
+          throw new UsageException("--output: cannot create " + output + ": " + p + " is a file");
+        }
+        break;
+      }
+    }
     try {
       Files.createDirectories(dir);
       Files.delete(Files.createTempFile(dir, ".rusket-write-check", ""));
