@@ -223,9 +223,6 @@ final class BeamArgs {
   static String beamMessage(IllegalArgumentException e) {
     String m = e.getMessage() == null ? e.toString() : e.getMessage();
     int source = m.indexOf(" at [Source:");
-    if (source < 0) {
-      source = m.indexOf("\n at [Source:");
-    }
     if (source >= 0) {
       m = m.substring(0, source);
     }
