@@ -2,6 +2,7 @@ package io.rusket.beam.pipelines;
 
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Options of {@link MineStreamPipeline}: {@link MiningOptions}, where {@code --txnCol}, {@code
@@ -15,6 +16,22 @@ import org.apache.beam.sdk.options.Description;
  * }</pre>
  */
 public interface MineStreamOptions extends MiningOptions {
+  @Override
+  @Description(
+      "The transaction column, of integer ids (Parquet/Arrow integer types; CSV values are parsed"
+          + " as integers). Required.")
+  @Nullable String getTxnCol();
+
+  @Override
+  @Description(
+      "The item column, of integer ids in [0, numItems) (Parquet/Arrow integer types; CSV values"
+          + " are parsed as integers). Required.")
+  @Nullable String getItemCol();
+
+  @Override
+  @Description("Number of distinct items: item ids lie in [0, numItems). Required.")
+  @Nullable Integer getNumItems();
+
   @Description(
       "Number of shards the transactions are spread over (MineStream.withShards): the parallelism"
           + " of the accumulation step.")

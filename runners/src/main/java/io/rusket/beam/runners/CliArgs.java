@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The options of one command, written {@code --name=value} (or a bare {@code --name} for a flag,
@@ -81,12 +82,70 @@ final class CliArgs {
   }
 
   private static String suggestion(String name, Iterable<String> known) {
+    String close = closest(name, known);
+    return close == null ? "" : " (did you mean --" + close + "?)";
+  }
+
+  /**
+   * The known option {@code name} was most likely meant to be: the same ignoring case, else the
+   * first at the smallest edit distance (insertions, deletions, substitutions; a swap of two
+   * neighbours counts once) of at most 2, or 1 for names of up to 4 characters; null if none.
+   */
+  static String closest(String name, Iterable<String> known) {
+    int limit = name.length() <= 4 ? 1 : 2;
+    String best = null;
+    int bestDistance = limit + 1;
     for (String k : known) {
-      if (k.equalsIgnoreCase(name)) {
-        return " (did you mean --" + k + "?)";
+      int d = k.equalsIgnoreCase(name) ? 0 : distance(name.toLowerCase(), k.toLowerCase());
+      if (d < bestDistance) {
+        best = k;
+        bestDistance = d;
       }
     }
-    return "";
+    return best;
+  }
+
+  /** Optimal string alignment distance (Damerau–Levenshtein without repeated edits). */
+  private static int distance(String a, String b) {
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      d[i][0] = i;
+    }
+    for (int j = 0; j <= b.length(); j++) {
+      d[0][j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        int v = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2)
+            && a.charAt(i - 2) == b.charAt(j - 1)) {
+          v = Math.min(v, d[i - 2][j - 2] + 1);
+        }
+        d[i][j] = v;
+      }
+    }
+    return d[a.length()][b.length()];
+  }
+
+  /**
+   * Checks that options that only act with a flag come with it, e.g. {@code --metric} with {@code
+   * --rules}: the options are ignored otherwise, so their presence is a mistake. Shared by {@code
+   * mine} and the Beam commands.
+   *
+   * @param given whether an option was given on the command line
+   * @throws UsageException "{@code --metric needs --rules}" for the first such option given
+   */
+  static void requireFlagFor(
+      String flag, boolean flagOn, Predicate<String> given, List<String> options) {
+    if (flagOn) {
+      return;
+    }
+    for (String option : options) {
+      if (given.test(option)) {
+        throw new UsageException("--" + option + " needs --" + flag);
+      }
+    }
   }
 
   boolean has(String name) {

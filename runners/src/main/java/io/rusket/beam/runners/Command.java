@@ -18,10 +18,20 @@ interface Command {
   void printHelp(PrintStream out);
 
   /**
+   * Whether the command runs Beam pipelines (then, without {@code --verbose}, Spark's logging of
+   * failed tasks is kept off stderr while it runs: {@link TaskLogging}).
+   */
+  default boolean runsPipelines() {
+    return false;
+  }
+
+  /**
    * Runs the command with the arguments that follow its name.
    *
    * @return the exit code
    * @throws UsageException for a user mistake: a bad option, a missing or malformed file
+   * @throws PipelineFailed for a pipeline that failed while running ({@link ErrorReport} tells
+   *     bad input data from an internal failure)
    */
   int run(String[] args, PrintStream out, PrintStream err);
 }

@@ -109,6 +109,11 @@ final class DemoCommand implements Command {
   }
 
   @Override
+  public boolean runsPipelines() {
+    return true;
+  }
+
+  @Override
   public int run(String[] args, PrintStream out, PrintStream err) {
     String output = DEFAULT_OUTPUT;
     Set<String> fixed = OptionsHelp.optionNames(MineGroupedOptions.class);
@@ -160,13 +165,7 @@ final class DemoCommand implements Command {
       throw UsageException.io("cannot write", events.getParent(), e);
     }
 
-    GroupedCommand.Counts counts;
-    try {
-      counts = GroupedCommand.runPipeline(options);
-    } catch (GroupedCommand.PipelineFailed e) {
-      err.println("error: " + e.getMessage());
-      return Main.EXIT_FAILURE;
-    }
+    GroupedCommand.Counts counts = GroupedCommand.runPipeline(options, false);
 
     Map<String, StoreResult> stores = new TreeMap<>();
     for (int t = 0; t < data.numTransactions(); t++) {

@@ -7,7 +7,6 @@ import io.rusket.beam.transforms.RulesGrouped;
 import java.io.PrintStream;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.PipelineResult;
 
 /**
  * {@code grouped}: runs {@link MineGroupedPipeline} — read a Parquet, Arrow or CSV table, mine
@@ -21,19 +20,28 @@ import org.apache.beam.sdk.PipelineResult;
  * runner=SparkRunner (local[4]) groups=G transactions=N itemsets=K rules=R output=DIR millis=T
  * }</pre>
  *
- * <p>({@code rules=R} only with {@code --rules}.) A bad option, a missing or mistyped input column
- * or an output directory that already holds files is a usage error (exit 2), reported before the
- * pipeline runs; a pipeline that fails while running exits with 1.
+ * <p>({@code rules=R} only with {@code --rules}.) A bad option (also {@code --metric} or {@code
+ * --minThreshold} without {@code --rules}, and {@code --numItems}, which only {@code stream}
+ * uses), a missing or mistyped input column, an input that is a directory, or an output that
+ * already holds files, is a file or is not writable is a usage error (exit 2), reported before
+ * the pipeline runs; bad input data met while running (an empty or malformed value, a ragged
+ * row, a null) is one too, reported by {@link ErrorReport}; any other failure exits with 1.
  */
 final class GroupedCommand implements Command {
   static final String NAME = "grouped";
 
-  /** The options of {@link MineGroupedOptions}, in the order of the help. */
+  /**
+   * The options of {@link MineGroupedOptions}, in the order of the help: all but {@link
+   * #NOT_TAKEN}.
+   */
   static final List<String> OPTIONS =
       List.of(
-          "input", "inputFormat", "csvTypes", "groupCol", "txnCol", "itemCol", "numItems",
-          "minSupport", "maxLen", "method", "rules", "metric", "minThreshold", "output",
-          "outputFormat", "numShards");
+          "input", "inputFormat", "csvTypes", "groupCol", "txnCol", "itemCol", "minSupport",
+          "maxLen", "method", "rules", "metric", "minThreshold", "output", "outputFormat",
+          "numShards");
+
+  /** The option of {@link MineGroupedOptions} that only {@code stream} uses: an error here. */
+  static final String NOT_TAKEN = "numItems";
 
   @Override
   public String name() {
@@ -67,19 +75,26 @@ final class GroupedCommand implements Command {
         + " --metric=lift \\");
     out.println("      --minThreshold=1.2 --output=out --outputFormat=jsonl");
     out.println();
-    out.println("Exit status 0 on success, 2 on a usage or input error, 1 when the pipeline failed.");
+    out.println("Exit status 0 on success; 2 on a mistake in the options or the input data (also");
+    out.println("one met while the pipeline runs), reported as one line 'error: ...' naming the");
+    out.println("option, file, row or value; 1 when the pipeline failed for another reason.");
+  }
+
+  @Override
+  public boolean runsPipelines() {
+    return true;
   }
 
   @Override
   public int run(String[] args, PrintStream out, PrintStream err) {
-    MineGroupedOptions options = RunnerSetup.optionsFrom(args, MineGroupedOptions.class);
-    Counts c;
-    try {
-      c = runPipeline(options);
-    } catch (PipelineFailed e) {
-      err.println("error: " + e.getMessage());
-      return Main.EXIT_FAILURE;
+    BeamArgs given = BeamArgs.check(args, MineGroupedOptions.class);
+    CliArgs.requireFlagFor("rules", given.isTrue("rules"), given::has, RULE_OPTIONS);
+    if (given.has(NOT_TAKEN)) {
+      throw new UsageException(
+          "--" + NOT_TAKEN + " applies to stream only; " + NAME + " finds the items in the input");
     }
+    MineGroupedOptions options = RunnerSetup.optionsFrom(args, MineGroupedOptions.class);
+    Counts c = runPipeline(options, true);
     out.println(
         "runner=" + RunnerSetup.describe(options) + " groups=" + c.groups() + " transactions="
             + c.transactions() + " itemsets=" + c.itemsets()
@@ -88,32 +103,26 @@ final class GroupedCommand implements Command {
     return Main.EXIT_OK;
   }
 
+  /** The options that only act with {@code --rules} (grouped's and stream's). */
+  static final List<String> RULE_OPTIONS = List.of("metric", "minThreshold");
+
   /** What a run of the pipeline reported through its counters, and how long it took. */
   record Counts(long groups, long transactions, long itemsets, long rules, long millis) {}
-
-  /** The pipeline failed while running (not a usage error). */
-  static final class PipelineFailed extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    PipelineFailed(String message, Throwable cause) {
-      super(message, cause);
-    }
-  }
 
   /**
    * Builds {@link MineGroupedPipeline} from {@code options}, runs it and waits.
    *
+   * @param userData whether the input is the user's (else built-in, as the demo's: then a
+   *     failure is never the user's)
    * @throws UsageException for a bad setting, input or output, found before running
    * @throws PipelineFailed if the pipeline failed while running
    */
-  static Counts runPipeline(MineGroupedOptions options) {
+  static Counts runPipeline(MineGroupedOptions options, boolean userData) {
+    PipelineRun.checkInput(options.getInput());
     Pipeline p = Pipeline.create(options);
-    try {
-      MineGroupedPipeline.buildPipeline(p, options);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage(), e);
-    }
-    Finished f = runAndWait(p);
+    PipelineRun.build(() -> MineGroupedPipeline.buildPipeline(p, options));
+    PipelineRun.prepareOutput(options.getOutput());
+    PipelineRun.Finished f = PipelineRun.runAndWait(p, userData);
     String mg = MineGrouped.METRICS_NAMESPACE;
     return new Counts(
         PipelineMetrics.counter(f.result(), mg, "groupsMined"),
@@ -121,25 +130,5 @@ final class GroupedCommand implements Command {
         PipelineMetrics.counter(f.result(), mg, "itemsetsEmitted"),
         PipelineMetrics.counter(f.result(), RulesGrouped.METRICS_NAMESPACE, "rulesEmitted"),
         f.millis());
-  }
-
-  /** A finished pipeline and the milliseconds from its start to its end. */
-  record Finished(PipelineResult result, long millis) {}
-
-  /**
-   * Runs {@code p} with {@link RunnerSetup#run} and waits.
-   *
-   * @throws PipelineFailed if it failed, naming the runner
-   */
-  static Finished runAndWait(Pipeline p) {
-    long start = System.nanoTime();
-    PipelineResult result;
-    try {
-      result = RunnerSetup.run(p);
-    } catch (RuntimeException e) {
-      throw new PipelineFailed(
-          "the pipeline failed on " + RunnerSetup.describe(p.getOptions()) + ": " + e, e);
-    }
-    return new Finished(result, (System.nanoTime() - start) / 1_000_000);
   }
 }

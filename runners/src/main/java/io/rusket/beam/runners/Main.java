@@ -1,6 +1,7 @@
 package io.rusket.beam.runners;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -13,8 +14,9 @@ import java.util.stream.Collectors;
  * demo} ({@link DemoCommand}), {@code selftest} ({@link SelfTestCommand}). No arguments run the
  * demo. {@code --help} prints the commands;
  * {@code COMMAND --help} a command's options. A user mistake (unknown command or option, bad
- * value, missing or malformed file) prints one line starting with {@code error: } on stderr and
- * exits with {@link #EXIT_USAGE}, never with a stack trace.
+ * value, missing or malformed file, bad input data met while a pipeline runs) prints one line
+ * starting with {@code error: } on stderr and exits with {@link #EXIT_USAGE}; the stack trace only
+ * with {@code --verbose}, which every command takes ({@link ErrorReport}).
  */
 public final class Main {
   /** Success. */
@@ -43,40 +45,81 @@ public final class Main {
     System.exit(run(args, System.out, System.err));
   }
 
+  /** The flag every command takes: on an error, print the stack trace (and Spark's task logs). */
+  static final String VERBOSE = "verbose";
+
   /**
    * Runs the command line {@code args}, printing results to {@code out} and errors to {@code err}.
+   * An error is one line {@code error: ...} ({@link ErrorReport}); with {@code --verbose}
+   * (anywhere on the line) its stack trace follows, and Spark's logging of failed tasks stays on.
    *
    * @return the exit code: {@link #EXIT_OK}, {@link #EXIT_FAILURE} or {@link #EXIT_USAGE}
    */
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    boolean verbose = false;
     try {
-      if (args.length == 0) {
-        return new DemoCommand().run(args, out, err);
+      List<String> rest = new ArrayList<>();
+      for (String arg : args) {
+        if (arg.equals("--" + VERBOSE) || arg.startsWith("--" + VERBOSE + "=")) {
+          verbose = verbose(arg);
+        } else {
+          rest.add(arg);
+        }
       }
-      if (isHelp(args[0])) {
-        printHelp(out);
-        return EXIT_OK;
-      }
-      Command command = command(args[0]);
-      String[] rest = Arrays.copyOfRange(args, 1, args.length);
-      if (Arrays.stream(rest).anyMatch(Main::isHelp)) {
-        command.printHelp(out);
-        return EXIT_OK;
-      }
-      return command.run(rest, out, err);
-    } catch (UsageException e) {
-      err.println("error: " + e.getMessage());
-      return EXIT_USAGE;
-    } catch (OutOfMemoryError e) {
-      err.println(
-          "error: out of memory (max heap " + (Runtime.getRuntime().maxMemory() >> 20)
-              + " MB): give Java more with -Xmx, e.g. java -Xmx8g -jar " + JAR
-              + ", or ask for less (a higher --minSupport, a --maxLen)");
-      return EXIT_FAILURE;
+      return dispatch(rest.toArray(new String[0]), out, err, verbose);
+    } catch (Throwable t) {
+      return ErrorReport.report(t, verbose, err);
     } finally {
       out.flush();
       err.flush();
     }
+  }
+
+  private static boolean verbose(String arg) {
+    String value = arg.equals("--" + VERBOSE) ? "true" : arg.substring(VERBOSE.length() + 3);
+    if (!value.equals("true") && !value.equals("false")) {
+      throw new UsageException(
+          "Invalid --" + VERBOSE + ": " + value + ". It is a flag: --" + VERBOSE + " or --"
+              + VERBOSE + "=true|false.");
+    }
+    return value.equals("true");
+  }
+
+  private static int dispatch(String[] args, PrintStream out, PrintStream err, boolean verbose)
+      throws Exception {
+    if (args.length > 0 && isHelp(args[0])) {
+      printHelp(out);
+      return EXIT_OK;
+    }
+    Command command = args.length == 0 ? new DemoCommand() : command(args[0]);
+    String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+    if (Arrays.stream(rest).anyMatch(Main::isHelp)) {
+      command.printHelp(out);
+      printCommonOptions(out);
+      return EXIT_OK;
+    }
+    try (AutoCloseable quiet = verbose || !command.runsPipelines() ? null : quietTasks()) {
+      return command.run(rest, out, err);
+    }
+  }
+
+  /** {@link TaskLogging#quiet()}, or nothing without log4j2's core. */
+  private static AutoCloseable quietTasks() {
+    try {
+      return TaskLogging.quiet();
+    } catch (LinkageError e) {
+      return () -> {};
+    }
+  }
+
+  /** The options of {@link #run} itself, at the end of every command's help. */
+  private static void printCommonOptions(PrintStream out) {
+    out.println();
+    out.println("Every command also takes:");
+    out.println("  --verbose   on an error, also print its stack trace (and, on Spark, the");
+    out.println("              executor's logs of failed tasks); without it an error is one line");
+    out.println("              'error: ...' on stderr, exit status 2 for a mistake in the");
+    out.println("              options or the input data, 1 when the work could not be done.");
   }
 
   private static Command command(String name) {
@@ -112,5 +155,6 @@ public final class Main {
     out.println("'java -jar " + JAR + " COMMAND --help' lists a command's options.");
     out.println("Exit status: 0 on success; 2 on a usage or input error, reported as one line");
     out.println("starting with 'error: ' on stderr; 1 when the work could not be done.");
+    out.println("--verbose (with any command) adds the error's stack trace.");
   }
 }

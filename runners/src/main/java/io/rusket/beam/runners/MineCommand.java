@@ -295,12 +295,9 @@ final class MineCommand implements Command {
 
   /** The rules to derive with {@code --rules}, else null; a rules option needs the flag. */
   private static RuleMiner rules(CliArgs a) {
+    CliArgs.requireFlagFor(
+        "rules", a.flag("rules"), a::has, List.of("metric", "minThreshold", "rulesOutput"));
     if (!a.flag("rules")) {
-      for (String option : List.of("metric", "minThreshold", "rulesOutput")) {
-        if (a.has(option)) {
-          throw new UsageException("--" + option + " needs --rules");
-        }
-      }
       return null;
     }
     String metric = a.has("metric") ? a.string("metric") : DEFAULT_METRIC;

@@ -1,6 +1,5 @@
 package io.rusket.beam.runners;
 
-import java.beans.Introspector;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -75,15 +74,11 @@ final class OptionsHelp {
   }
 
   private static boolean isGetter(Method m) {
-    String n = m.getName();
-    return m.getParameterCount() == 0
-        && (n.startsWith("get") && n.length() > 3
-            || n.startsWith("is") && n.length() > 2 && m.getReturnType() == boolean.class);
+    return BeamArgs.isGetter(m);
   }
 
   private static String property(Method m) {
-    String n = m.getName();
-    return Introspector.decapitalize(n.substring(n.startsWith("get") ? 3 : 2));
+    return BeamArgs.property(m);
   }
 
   private static String hint(Class<?> t) {

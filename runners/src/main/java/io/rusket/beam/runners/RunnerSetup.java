@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.security.CodeSource;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.beam.runners.spark.SparkCommonPipelineOptions;
 import org.apache.beam.runners.spark.SparkRunner;
 import org.apache.beam.sdk.Pipeline;
@@ -38,6 +40,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <p>Logging: the jar's {@code log4j2.properties} sets Spark, Beam and everything else to WARN so
  * that a command's own output stays readable; {@code -Dlog4j2.configurationFile=FILE} replaces it.
+ * While a command runs a pipeline, Spark's logging of failed tasks is off unless {@code --verbose}
+ * ({@link TaskLogging}).
  *
  * <p>Example of use, in a command:
  *
@@ -65,10 +69,12 @@ public final class RunnerSetup {
    * into validated options of {@code type}, on the {@link #DEFAULT_RUNNER} in {@link
    * #EMBEDDED_SPARK_MASTER} unless {@code --runner} or {@code --sparkMaster} say otherwise.
    *
-   * @throws UsageException for an unknown option or runner, a bad value or a missing required
-   *     option, with Beam's message
+   * @throws UsageException for an unknown option or runner, a bad value, an option given twice, a
+   *     missing required option ({@link BeamArgs}) or a {@code --sparkMaster} that is not a Spark
+   *     master URL ({@link #checkSparkMaster})
    */
   public static <T extends PipelineOptions> T optionsFrom(String[] args, Class<T> type) {
+    BeamArgs.check(args, type);
     boolean hasRunner = given(args, "runner");
     boolean hasMaster = given(args, "sparkMaster");
     T options;
@@ -76,7 +82,7 @@ public final class RunnerSetup {
       PipelineOptionsFactory.register(type);
       options = PipelineOptionsFactory.fromArgs(args).withValidation().as(type);
     } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage(), e);
+      throw new UsageException(BeamArgs.beamMessage(e), e);
     }
     if (!hasRunner) {
       options.setRunner(SparkRunner.class);
@@ -86,8 +92,11 @@ public final class RunnerSetup {
       String submitted = System.getProperty(SPARK_SUBMIT_MASTER);
       if (!hasMaster) {
         spark.setSparkMaster(submitted != null ? submitted : embeddedMaster());
-      } else if (spark.getSparkMaster().equals(EMBEDDED_SPARK_MASTER)) {
-        spark.setSparkMaster(embeddedMaster());
+      } else {
+        checkSparkMaster(spark.getSparkMaster());
+        if (spark.getSparkMaster().equals(EMBEDDED_SPARK_MASTER)) {
+          spark.setSparkMaster(embeddedMaster());
+        }
       }
       Path jar = ownJar();
       if (submitted != null && jar != null && !given(args, "filesToStage")) {
@@ -96,6 +105,57 @@ public final class RunnerSetup {
       }
     }
     return options;
+  }
+
+  /**
+   * {@code local[N]}, {@code local[*]}, {@code local[N,F]} (N threads, F task failures), spaced
+   * as Spark's SparkContext accepts them.
+   */
+  private static final Pattern LOCAL =
+      Pattern.compile("local\\[([0-9]+|\\*)(?:\\s*,\\s*([0-9]+))?]");
+
+  /** Spark's test master, {@code local-cluster[workers, cores, MB]}. */
+  private static final Pattern LOCAL_CLUSTER =
+      Pattern.compile("local-cluster\\[\\s*([0-9]+)\\s*,\\s*([0-9]+)\\s*,\\s*([0-9]+)\\s*]");
+
+  /** A standalone master, or several for standby masters: {@code spark://h1:7077,h2:7077}. */
+  private static final Pattern STANDALONE =
+      Pattern.compile("spark://[^\\s:/,]+:[0-9]+(?:,[^\\s:/,]+:[0-9]+)*");
+
+  /**
+   * Checks a {@code --sparkMaster} value before Spark starts (Spark fails on a bad one with a
+   * stack trace and no message of ours): {@code local}, {@code local[N]}, {@code local[*]}, {@code
+   * local[N,F]}, {@code local-cluster[W,C,M]}, {@code spark://HOST:PORT[,HOST:PORT...]}, {@code
+   * yarn}, {@code k8s://URL} or {@code mesos://URL}, with every count at least 1.
+   *
+   * @throws UsageException naming the option and the value
+   */
+  static void checkSparkMaster(String master) {
+    Matcher local = LOCAL.matcher(master);
+    Matcher cluster = LOCAL_CLUSTER.matcher(master);
+    if (local.matches()) {
+      atLeastOne(master, local.group(1), "threads N");
+      atLeastOne(master, local.group(2), "task failures F");
+    } else if (cluster.matches()) {
+      atLeastOne(master, cluster.group(1), "workers");
+      atLeastOne(master, cluster.group(2), "cores per worker");
+      atLeastOne(master, cluster.group(3), "MB per worker");
+    } else if (!(master.equals("local") || master.equals("yarn")
+        || STANDALONE.matcher(master).matches() || master.matches("(k8s|mesos)://\\S+"))) {
+      throw new UsageException(
+          "--sparkMaster: '" + master + "' is not a Spark master URL; use local, local[N],"
+              + " local[*], local[N,F], spark://HOST:PORT, yarn, k8s://URL or mesos://URL");
+    }
+  }
+
+  private static void atLeastOne(String master, @Nullable String count, String what) {
+    if (count != null && !count.equals("*") && !count.matches("0*[1-9]\\d*")) {
+      throw new UsageException(
+          "--sparkMaster: '" + master + "' asks for " + count + " " + what
+              + "; it must be at least 1" + (what.startsWith("threads")
+                  ? ", e.g. local[2] or local[*]"
+                  : ""));
+    }
   }
 
   /** {@link #optionsFrom(String[], Class)} for plain {@link PipelineOptions}. */

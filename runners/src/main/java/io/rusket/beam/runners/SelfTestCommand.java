@@ -90,6 +90,11 @@ final class SelfTestCommand implements Command {
   }
 
   @Override
+  public boolean runsPipelines() {
+    return true;
+  }
+
+  @Override
   public int run(String[] args, PrintStream out, PrintStream err) {
     PipelineOptions options = RunnerSetup.optionsFrom(args);
     List<Row> events = new ArrayList<>();
@@ -107,15 +112,9 @@ final class SelfTestCommand implements Command {
                 .withMinThreshold(MIN_CONFIDENCE))
         .apply("TallyRules", ParDo.of(new Tally("rules")));
 
-    long start = System.nanoTime();
-    PipelineResult result;
-    try {
-      result = RunnerSetup.run(p);
-    } catch (RuntimeException e) {
-      err.println("error: the pipeline failed on " + RunnerSetup.describe(options) + ": " + e);
-      return Main.EXIT_FAILURE;
-    }
-    long millis = (System.nanoTime() - start) / 1_000_000;
+    PipelineRun.Finished f = PipelineRun.runAndWait(p, false);
+    PipelineResult result = f.result();
+    long millis = f.millis();
 
     long itemsetCount = counter(result, "itemsets");
     long checksum = counter(result, "itemsetsChecksum");

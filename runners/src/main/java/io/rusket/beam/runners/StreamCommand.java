@@ -65,25 +65,26 @@ final class StreamCommand implements Command {
         + " \\");
     out.println("      --minThreshold=1.2 --output=out --outputFormat=jsonl");
     out.println();
-    out.println("Exit status 0 on success, 2 on a usage or input error, 1 when the pipeline failed.");
+    out.println("Exit status 0 on success; 2 on a mistake in the options or the input data (also");
+    out.println("one met while the pipeline runs), reported as one line 'error: ...' naming the");
+    out.println("option, file, row or value; 1 when the pipeline failed for another reason.");
+  }
+
+  @Override
+  public boolean runsPipelines() {
+    return true;
   }
 
   @Override
   public int run(String[] args, PrintStream out, PrintStream err) {
+    BeamArgs given = BeamArgs.check(args, MineStreamOptions.class);
+    CliArgs.requireFlagFor("rules", given.isTrue("rules"), given::has, GroupedCommand.RULE_OPTIONS);
     MineStreamOptions options = RunnerSetup.optionsFrom(args, MineStreamOptions.class);
+    PipelineRun.checkInput(options.getInput());
     Pipeline p = Pipeline.create(options);
-    try {
-      MineStreamPipeline.buildPipeline(p, options);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage(), e);
-    }
-    GroupedCommand.Finished f;
-    try {
-      f = GroupedCommand.runAndWait(p);
-    } catch (GroupedCommand.PipelineFailed e) {
-      err.println("error: " + e.getMessage());
-      return Main.EXIT_FAILURE;
-    }
+    PipelineRun.build(() -> MineStreamPipeline.buildPipeline(p, options));
+    PipelineRun.prepareOutput(options.getOutput());
+    PipelineRun.Finished f = PipelineRun.runAndWait(p);
     String ms = MineStream.METRICS_NAMESPACE;
     out.println(
         "runner=" + RunnerSetup.describe(options)

@@ -106,6 +106,53 @@ class BundledJarIT {
     assertEquals(1, r.err().lines().count());
   }
 
+  /**
+   * Issue 9 §2 through the jar: bad input data met by a Spark executor (embedded, local[2]) is
+   * one line on stderr and exit 2 — none of Spark's task-failure logs, no stack trace — and the
+   * trace (and Spark's logs) only with --verbose.
+   */
+  @Test
+  void badDataOnEmbeddedSparkIsOneLineAndExitCodeTwo() throws Exception {
+    Path in = Files.writeString(dir.resolve("events.csv"), "txn,item\n1,0\n1,1\n2,5\n");
+    String line = "error: MineStream: item = 5 (transaction 2) is outside [0, 3) set by --numItems";
+    String[] args = {
+      "stream", "--sparkMaster=local[2]", "--input=" + in, "--txnCol=txn", "--itemCol=item",
+      "--numItems=3", "--minSupport=0.5", "--output=" + dir.resolve("out")
+    };
+    Run r = javaJar(args);
+    assertEquals(2, r.exitCode(), r::err);
+    assertEquals("", r.out());
+    assertEquals(line + System.lineSeparator(), r.err());
+
+    Run v = javaJar(concat(args, "--verbose"));
+    assertEquals(2, v.exitCode(), v::err);
+    assertTrue(v.err().lines().anyMatch(line::equals), v::err);
+    assertTrue(v.err().lines().anyMatch(l -> l.startsWith("\tat ")), v::err);
+    assertTrue(v.err().contains("Lost task"), v::err);
+  }
+
+  /** Option errors and a bad Spark master: one line naming the option, before Spark starts. */
+  @Test
+  void optionMistakesOfBeamCommandsAreOneLine() throws Exception {
+    Path in = Files.writeString(dir.resolve("g.csv"), "store,txn,item\nS1,1,a\n");
+    String[] args = {"grouped", "--input=" + in, "--groupCol=store", "--output=" + dir.resolve("o")};
+    Run r = javaJar(concat(args, "--minSupport=abc"));
+    assertEquals(2, r.exitCode(), r::err);
+    assertEquals("error: --minSupport: 'abc' is not a number" + System.lineSeparator(), r.err());
+    Run m = javaJar(concat(args, "--txnCol=txn", "--itemCol=item", "--sparkMaster=local[0]"));
+    assertEquals(2, m.exitCode(), m::err);
+    assertEquals(
+        "error: --sparkMaster: 'local[0]' asks for 0 threads N; it must be at least 1, e.g."
+            + " local[2] or local[*]" + System.lineSeparator(),
+        m.err());
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
   @Test
   void help() throws Exception {
     Run r = javaJar("--help");
