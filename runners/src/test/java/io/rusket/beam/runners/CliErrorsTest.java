@@ -292,7 +292,7 @@ class CliErrorsTest {
   @Test
   void anItemOutsideNumItemsNamesTheOption() {
     Cli r = Cli.run(stream(bigItem));
-    r.assertUsageErrorContaining("item = 5 (transaction 2) is outside [0, 3) set by --numItems");
+    r.assertUsageErrorContaining("item = 5 in transaction 2 is out of range [0, 3): raise --numItems");
     assertFalse(r.err().contains("withNumItems") || r.err().contains("Exception"), r::err);
   }
 
@@ -320,7 +320,7 @@ class CliErrorsTest {
     assertEquals(Main.EXIT_USAGE, r.exitCode(), r::err);
     List<String> lines = r.err().lines().toList();
     assertEquals(
-        "error: MineStream: item = 5 (transaction 2) is outside [0, 3) set by --numItems",
+        "error: MineStream: item = 5 in transaction 2 is out of range [0, 3): raise --numItems",
         lines.get(0));
     assertTrue(lines.size() > 5 && lines.stream().anyMatch(l -> l.startsWith("\tat ")), r::err);
     assertTrue(r.err().contains("IllegalArgumentException"), r::err);

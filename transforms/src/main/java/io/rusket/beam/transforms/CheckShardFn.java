@@ -37,7 +37,7 @@ final class CheckShardFn extends DoFn<KV<Integer, FPMiner>, KV<Integer, FPMiner>
       throw new IllegalArgumentException(
           "MineStream.ofShardMiners: a miner of shard " + shard + " is over " + m.nItems()
               + " items, but numItems is " + numItems + ": build every miner with new FPMiner("
-              + numItems + ") or set numItems (--numItems / withNumItems) to " + m.nItems());
+              + numItems + ") or set withNumItems to " + m.nItems());
     }
     pairs.inc(m.nRows());
     out.output(e);

@@ -65,8 +65,7 @@ final class ShardPairsFn<T> extends DoFn<T, KV<Integer, FPMiner>> {
     if (item < 0 || item >= numItems) {
       throw new IllegalArgumentException(
           "MineStream: " + reader.itemLabel() + " = " + item + " in transaction " + txn
-              + " is out of range [0, " + numItems + "): raise numItems (--numItems /"
-              + " withNumItems)");
+              + " is out of range [0, " + numItems + "): raise withNumItems");
     }
     PendingMiners p = pending;
     if (p.add(window, txn, (int) item)) {

@@ -393,7 +393,7 @@ class MineStreamTest {
         msg.contains("item_id = 12") && msg.contains("transaction 7") && msg.contains("[0, 10)"),
         msg);
     // Understandable from the command line too: the setting, as option and as method.
-    assertTrue(msg.contains("raise numItems (--numItems / withNumItems)"), msg);
+    assertTrue(msg.contains("raise withNumItems"), msg);
   }
 
   /**
