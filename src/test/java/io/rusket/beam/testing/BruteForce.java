@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * The test oracle: frequent itemsets by enumerating every subset of the item universe and
- * counting it with bitmasks. Obviously correct and exponential, so for at most 20 items.
+ * The test oracle: frequent itemsets by enumerating every subset of the item universe and counting
+ * it with bitmasks. Obviously correct and exponential, so for at most 20 items.
  */
 public final class BruteForce {
   private BruteForce() {}
@@ -23,8 +23,8 @@ public final class BruteForce {
   }
 
   /**
-   * Every itemset of at most {@code maxLen} items with count ≥ {@code minCount}, over items
-   * {@code 0 .. nItems-1}, in canonical order (by length, then lexicographic).
+   * Every itemset of at most {@code maxLen} items with count ≥ {@code minCount}, over items {@code
+   * 0 .. nItems-1}, in canonical order (by length, then lexicographic).
    */
   public static List<Counted> frequent(int[][] baskets, int nItems, long minCount, int maxLen) {
     if (nItems > 20) {

@@ -5,10 +5,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The test oracle for association rules: every rule {@code A → C} of every frequent itemset
- * {@code A ∪ C}, with the counts of A, C and A ∪ C obtained by scanning the baskets (bitmasks), and
- * mlxtend's twelve metrics transcribed here independently of the code under test. Exponential,
- * so for at most 16 items.
+ * The test oracle for association rules: every rule {@code A → C} of every frequent itemset {@code
+ * A ∪ C}, with the counts of A, C and A ∪ C obtained by scanning the baskets (bitmasks), and
+ * mlxtend's twelve metrics transcribed here independently of the code under test. Exponential, so
+ * for at most 16 items.
  *
  * <p>Metrics are in mlxtend's column order ({@link #METRICS}), the order of {@code RuleMetric}.
  */
@@ -17,8 +17,17 @@ public final class BruteForceRules {
 
   /** mlxtend's metric columns, in order (snake_case). */
   public static final String[] METRICS = {
-    "antecedent_support", "consequent_support", "support", "confidence", "lift",
-    "representativity", "leverage", "conviction", "zhangs_metric", "jaccard", "certainty",
+    "antecedent_support",
+    "consequent_support",
+    "support",
+    "confidence",
+    "lift",
+    "representativity",
+    "leverage",
+    "conviction",
+    "zhangs_metric",
+    "jaccard",
+    "certainty",
     "kulczynski"
   };
 
@@ -26,6 +35,7 @@ public final class BruteForceRules {
   public static final class Rule {
     public final int[] antecedent;
     public final int[] consequent;
+
     /** The items of A ∪ C, ascending. */
     public final int[] itemset;
 
@@ -51,7 +61,14 @@ public final class BruteForceRules {
 
     @Override
     public String toString() {
-      return key() + " counts(A,C,AC)=" + countA + "," + countC + "," + countAC + " "
+      return key()
+          + " counts(A,C,AC)="
+          + countA
+          + ","
+          + countC
+          + ","
+          + countAC
+          + " "
           + Arrays.toString(metrics);
     }
   }
@@ -109,16 +126,21 @@ public final class BruteForceRules {
         int c = x & ~a;
         out.add(
             new Rule(
-                itemsOf[a], itemsOf[c], itemsOf[x], count[a], count[c],
-                count[x], metrics(count[x], count[a], count[c], n)));
+                itemsOf[a],
+                itemsOf[c],
+                itemsOf[x],
+                count[a],
+                count[c],
+                count[x],
+                metrics(count[x], count[a], count[c], n)));
       }
     }
     return out;
   }
 
   /**
-   * mlxtend's metrics (association_rules.py, without null values, so {@code disAC = disA = disC
-   * = dis_int = dis_int_ = 0}) from the counts of A ∪ C, A and C among {@code n} transactions.
+   * mlxtend's metrics (association_rules.py, without null values, so {@code disAC = disA = disC =
+   * dis_int = dis_int_ = 0}) from the counts of A ∪ C, A and C among {@code n} transactions.
    */
   public static double[] metrics(long countAC, long countA, long countC, long n) {
     double sAC = countAC / (double) n;
@@ -140,8 +162,18 @@ public final class BruteForceRules {
     double confCA = sAC / sC;
     double kulczynski = (confidence + confCA) / 2;
     return new double[] {
-      sA, sC, sAC, confidence, lift, representativity, leverage, conviction, zhang, jaccard,
-      certainty, kulczynski
+      sA,
+      sC,
+      sAC,
+      confidence,
+      lift,
+      representativity,
+      leverage,
+      conviction,
+      zhang,
+      jaccard,
+      certainty,
+      kulczynski
     };
   }
 

@@ -15,9 +15,9 @@ import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Locates the public datasets in {@code ../shared/datasets} (never copied into the project) and
- * the reference itemset counts for them. Tests call {@link #require(String)}, which skips the
- * test with a clear message when the folder is absent.
+ * Locates the public datasets in {@code ../shared/datasets} (never copied into the project) and the
+ * reference itemset counts for them. Tests call {@link #require(String)}, which skips the test with
+ * a clear message when the folder is absent.
  */
 public final class Datasets {
   private Datasets() {}
@@ -44,6 +44,7 @@ public final class Datasets {
   /** One row of the reference table. */
   public static final class Reference {
     public final String dataset;
+
     /** "exact" (mined at minSupport) or "guard" (mined at minCount, one off the threshold). */
     public final String kind;
 

@@ -4,8 +4,8 @@ package io.rusket.beam.miner;
  * The rule behind {@link Method#AUTO}: Eclat on bitsets when the frequent items are dense, else
  * FP-Growth.
  *
- * <p>Dense means the frequent items' mean support is at least N/32, so a bitset ({@code N/8}
- * bytes per item) is no larger than a tid-list ({@code 4 × support} bytes), and the bitsets of all
+ * <p>Dense means the frequent items' mean support is at least N/32, so a bitset ({@code N/8} bytes
+ * per item) is no larger than a tid-list ({@code 4 × support} bytes), and the bitsets of all
  * frequent items fit in {@link #MAX_BITSET_BYTES}. On dense data, Eclat's word-parallel
  * intersections ({@code Long.bitCount(a[i] & b[i])}) beat walking tree paths; on sparse data
  * FP-Growth's prefix sharing and sequential first-level scans win by far. The measurements behind

@@ -6,12 +6,12 @@ import java.util.Arrays;
  * Eclat (Zaki, "Scalable algorithms for association mining", IEEE TKDE 12(3), 2000): depth-first
  * search over equivalence classes on the vertical layout, support by intersection.
  *
- * <p>Items are ranked by ascending frequency, so the classes built first are the small ones.
- * Each item's transactions are held as a bitset ({@code long[]} words, support by {@link
- * Long#bitCount}) when the frequent items are dense enough that a bitset is smaller than a sorted
- * tid-list (average density at least 1/32), and as a sorted {@code int[]} tid-list otherwise.
- * Items present in every transaction of a class's base are perfect extensions and are not
- * intersected further. First-level classes run in parallel (see {@link OrderedTasks}).
+ * <p>Items are ranked by ascending frequency, so the classes built first are the small ones. Each
+ * item's transactions are held as a bitset ({@code long[]} words, support by {@link Long#bitCount})
+ * when the frequent items are dense enough that a bitset is smaller than a sorted tid-list (average
+ * density at least 1/32), and as a sorted {@code int[]} tid-list otherwise. Items present in every
+ * transaction of a class's base are perfect extensions and are not intersected further. First-level
+ * classes run in parallel (see {@link OrderedTasks}).
  */
 final class Eclat {
   private final TransactionDb db;
@@ -58,8 +58,7 @@ final class Eclat {
     final int[] offsets = db.rawOffsets();
     final int[] items = db.rawItems();
     final int[] rank = rec.idToRank;
-    boolean bitsets =
-        layout == Layout.AUTO ? useBitsets(sum, f, n) : layout == Layout.BITSET;
+    boolean bitsets = layout == Layout.AUTO ? useBitsets(sum, f, n) : layout == Layout.BITSET;
     if (bitsets) {
       final int words = (n + 63) >>> 6;
       long[] bits = new long[Math.multiplyExact(f, words)];
@@ -120,8 +119,7 @@ final class Eclat {
             sink);
     // The tid-lists' payload.
     return stats(
-        out,
-        (long) Integer.BYTES * (tids.length + start.length + hOffsets.length + hItems.length));
+        out, (long) Integer.BYTES * (tids.length + start.length + hOffsets.length + hItems.length));
   }
 
   private MiningStats stats(OrderedTasks.Outcome out, long structureBytes) {
@@ -141,6 +139,7 @@ final class Eclat {
    */
   private abstract static class ClassWorker extends PatternEmitter {
     final int minCount;
+
     /** Per depth: members' database item ids and supports. */
     int[][] gid = new int[16][];
 
@@ -229,6 +228,7 @@ final class Eclat {
 
   private static final class BitsetWorker extends ClassWorker {
     private final int words;
+
     /** Depth 0 is the shared database; deeper depths are this worker's. */
     private long[][] sets = new long[16][];
 

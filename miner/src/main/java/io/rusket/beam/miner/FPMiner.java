@@ -18,9 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A streaming, mergeable, memory-bounded accumulator of {@code (transaction id, item id)} pairs
- * that mines frequent itemsets over everything it was given: the miner for event logs too large
- * to hold as rows (click streams, order lines), and the accumulator of the Beam transform
- * MineStream.
+ * that mines frequent itemsets over everything it was given: the miner for event logs too large to
+ * hold as rows (click streams, order lines), and the accumulator of the Beam transform MineStream.
  *
  * <pre>{@code
  * try (FPMiner miner = new FPMiner(50_000)) {      // item ids in [0, 50_000)
@@ -32,30 +31,30 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  *
  * <p><b>Semantics.</b> A transaction is the set of items paired with its id, which may be any
- * {@code long}. The pairs of one transaction may arrive in any order, in different chunks, and
- * in different miners that are {@linkplain #merge merged} later; a repeated pair counts once.
- * Mining sees the transactions in ascending id order, so the result does not depend on how the
- * pairs arrived. Supports are relative to {@link #nTransactions()}, the number of distinct ids.
+ * {@code long}. The pairs of one transaction may arrive in any order, in different chunks, and in
+ * different miners that are {@linkplain #merge merged} later; a repeated pair counts once. Mining
+ * sees the transactions in ascending id order, so the result does not depend on how the pairs
+ * arrived. Supports are relative to {@link #nTransactions()}, the number of distinct ids.
  *
- * <p><b>Memory.</b> Pairs are buffered in primitive arrays (12 bytes each, plus 12 while the
- * buffer is sorted), then sorted by transaction, de-duplicated and encoded as a compact run
- * (delta varints, typically 1 to 2.5 bytes per pair; see {@code RunFormat}). Buffer and runs stay
- * within {@link #withMaxRamBytes the RAM budget}: beyond it the runs are merged into a sorted
- * temporary file under {@link #withSpillDirectory the spill directory}, and files are merged
- * when there are many, so at most {@value #MAX_FILE_RUNS} are ever open. {@link #mine mine}
- * k-way merges all runs twice, streaming: a first pass counts N and each item's support, a second
- * builds compressed sparse rows holding only the frequent items (4 bytes per frequent pair and 4
- * per transaction), which the {@link ItemsetMiner} then mines. Spill files are deleted
- * deterministically: by {@link #close()} and {@link #reset()} (once no other miner shares them,
- * see {@link #merge}), and as soon as a merge of runs replaces them; mining does not consume the
- * miner, so close it when done. A Cleaner (when a miner is garbage-collected unclosed) and a
- * shutdown hook (at JVM exit) are only safety nets.
+ * <p><b>Memory.</b> Pairs are buffered in primitive arrays (12 bytes each, plus 12 while the buffer
+ * is sorted), then sorted by transaction, de-duplicated and encoded as a compact run (delta
+ * varints, typically 1 to 2.5 bytes per pair; see {@code RunFormat}). Buffer and runs stay within
+ * {@link #withMaxRamBytes the RAM budget}: beyond it the runs are merged into a sorted temporary
+ * file under {@link #withSpillDirectory the spill directory}, and files are merged when there are
+ * many, so at most {@value #MAX_FILE_RUNS} are ever open. {@link #mine mine} k-way merges all runs
+ * twice, streaming: a first pass counts N and each item's support, a second builds compressed
+ * sparse rows holding only the frequent items (4 bytes per frequent pair and 4 per transaction),
+ * which the {@link ItemsetMiner} then mines. Spill files are deleted deterministically: by {@link
+ * #close()} and {@link #reset()} (once no other miner shares them, see {@link #merge}), and as soon
+ * as a merge of runs replaces them; mining does not consume the miner, so close it when done. A
+ * Cleaner (when a miner is garbage-collected unclosed) and a shutdown hook (at JVM exit) are only
+ * safety nets.
  *
  * <p><b>Merging and encoding</b> make it an accumulator: {@link #merge(FPMiner)} adds another
- * miner's pairs without changing it (sharing its immutable runs, files included, instead of
- * copying them), and {@link #encode}/{@link #decode} give a compact, canonical binary form:
- * miners are {@link #equals equal} exactly when they encode to equal bytes, and equality changes
- * neither miner.
+ * miner's pairs without changing it (sharing its immutable runs, files included, instead of copying
+ * them), and {@link #encode}/{@link #decode} give a compact, canonical binary form: miners are
+ * {@link #equals equal} exactly when they encode to equal bytes, and equality changes neither
+ * miner.
  *
  * <p><b>Configuration</b> ({@link #withMaxRamBytes}, {@link #withSpillDirectory}) returns a copy;
  * the miner it is called on is not changed.
@@ -87,6 +86,7 @@ public final class FPMiner implements AutoCloseable {
 
   private final int nItems;
   private final long maxRamBytes;
+
   /** Null: {@code java.io.tmpdir}. */
   private final Path spillDirectory;
 
@@ -100,8 +100,10 @@ public final class FPMiner implements AutoCloseable {
 
   private final ArrayList<MemRun> memRuns = new ArrayList<>();
   private long memRunBytes;
+
   /** One reference per entry (a run merged twice is listed, and referenced, twice). */
   private final ArrayList<FileRun> fileRuns = new ArrayList<>();
+
   /** Registered at the first file run held: releases {@link #fileRuns} if this is collected. */
   private Cleaner.Cleanable cleanable;
 
@@ -109,6 +111,7 @@ public final class FPMiner implements AutoCloseable {
   private KeyBits packedKeys;
 
   private long nRows;
+
   /** Distinct transactions, or -1 when not known since the last change. */
   private long cachedTxns = -1;
 
@@ -136,12 +139,12 @@ public final class FPMiner implements AutoCloseable {
 
   /**
    * A copy of this miner with the RAM budget {@code bytes} for buffered pairs and in-memory runs;
-   * beyond it runs spill to disk. Mining needs memory beyond this for the frequent items' rows
-   * (see the class comment). This miner is not changed.
+   * beyond it runs spill to disk. Mining needs memory beyond this for the frequent items' rows (see
+   * the class comment). This miner is not changed.
    *
    * <p>The copy has the same pairs (in-memory runs and spill files are shared, not copied: see
-   * {@link #merge}) and the same spill directory; both must be {@link #close() closed} (the
-   * usual form, {@code m = new FPMiner(n).withMaxRamBytes(b)}, copies an empty miner).
+   * {@link #merge}) and the same spill directory; both must be {@link #close() closed} (the usual
+   * form, {@code m = new FPMiner(n).withMaxRamBytes(b)}, copies an empty miner).
    *
    * @throws IllegalArgumentException if below {@value #MIN_RAM_BYTES} bytes
    */
@@ -234,8 +237,13 @@ public final class FPMiner implements AutoCloseable {
   public void add(long txnId, int itemId) {
     if (itemId < 0 || itemId >= nItems) {
       throw new IllegalArgumentException(
-          "Invalid item id " + itemId + " for transaction " + txnId + ". Valid range is [0, "
-              + nItems + ").");
+          "Invalid item id "
+              + itemId
+              + " for transaction "
+              + txnId
+              + ". Valid range is [0, "
+              + nItems
+              + ").");
     }
     if (bufLen == bufTxn.length) {
       makeRoom();
@@ -266,8 +274,8 @@ public final class FPMiner implements AutoCloseable {
   }
 
   /**
-   * Adds the pairs at positions {@code [offset, offset + length)} of both arrays (for callers
-   * that reuse arrays, such as columnar batch readers).
+   * Adds the pairs at positions {@code [offset, offset + length)} of both arrays (for callers that
+   * reuse arrays, such as columnar batch readers).
    *
    * @throws IllegalArgumentException as {@link #addChunk(long[], int[])}, or for a range outside
    *     either array
@@ -283,8 +291,15 @@ public final class FPMiner implements AutoCloseable {
         || offset + length > txnIds.length
         || offset + length > itemIds.length) {
       throw new IllegalArgumentException(
-          "Range [" + offset + ", " + ((long) offset + length) + ") is outside txnIds (length "
-              + txnIds.length + ") or itemIds (length " + itemIds.length + ")");
+          "Range ["
+              + offset
+              + ", "
+              + ((long) offset + length)
+              + ") is outside txnIds (length "
+              + txnIds.length
+              + ") or itemIds (length "
+              + itemIds.length
+              + ")");
     }
     final int end = offset + length;
     final int bound = nItems;
@@ -292,8 +307,15 @@ public final class FPMiner implements AutoCloseable {
       int item = itemIds[i];
       if (item < 0 || item >= bound) {
         throw new IllegalArgumentException(
-            "Invalid item id " + item + " at position " + i + " (transaction " + txnIds[i]
-                + "). Valid range is [0, " + bound + ").");
+            "Invalid item id "
+                + item
+                + " at position "
+                + i
+                + " (transaction "
+                + txnIds[i]
+                + "). Valid range is [0, "
+                + bound
+                + ").");
       }
     }
     appendUnchecked(txnIds, itemIds, offset, end);
@@ -318,11 +340,11 @@ public final class FPMiner implements AutoCloseable {
   }
 
   /**
-   * Adds every pair of {@code other}, which is not changed: its buffered pairs are copied, its
-   * runs (immutable once written) are shared — in-memory runs by reference, spill files by
-   * reference counting, so nothing is copied on disk. A shared spill file is deleted when the
-   * last miner holding it is {@link #close() closed} or {@link #reset() reset}, or merges it away
-   * into a new run (or, as a safety net, is garbage-collected).
+   * Adds every pair of {@code other}, which is not changed: its buffered pairs are copied, its runs
+   * (immutable once written) are shared — in-memory runs by reference, spill files by reference
+   * counting, so nothing is copied on disk. A shared spill file is deleted when the last miner
+   * holding it is {@link #close() closed} or {@link #reset() reset}, or merges it away into a new
+   * run (or, as a safety net, is garbage-collected).
    *
    * @throws IllegalArgumentException if {@code other} is null, this miner, or has a different
    *     {@link #nItems()}
@@ -357,8 +379,8 @@ public final class FPMiner implements AutoCloseable {
   }
 
   /**
-   * Mines the frequent itemsets with support at least {@code minSupport} and at most {@code
-   * maxLen} items, with the given method.
+   * Mines the frequent itemsets with support at least {@code minSupport} and at most {@code maxLen}
+   * items, with the given method.
    */
   public Itemsets mine(double minSupport, int maxLen, Method method) {
     return mine(ItemsetMiner.minSupport(minSupport).withMaxLen(maxLen).withMethod(method));
@@ -387,9 +409,9 @@ public final class FPMiner implements AutoCloseable {
   }
 
   /**
-   * The transactions as a database holding only the items frequent for {@code config} (the
-   * others cannot be in a frequent itemset); N counts every transaction, emptied or not. The
-   * database's item bound is one more than the largest id seen, whatever {@link #nItems()} is.
+   * The transactions as a database holding only the items frequent for {@code config} (the others
+   * cannot be in a frequent itemset); N counts every transaction, emptied or not. The database's
+   * item bound is one more than the largest id seen, whatever {@link #nItems()} is.
    */
   public TransactionDb toTransactionDb(ItemsetMiner config) {
     return frequent(config::minCountFor, false).db;
@@ -410,9 +432,9 @@ public final class FPMiner implements AutoCloseable {
   /**
    * The frequent part of the transactions, from two merge passes. Memory follows the ids actually
    * seen, never {@link #nItems()} (a bound, possibly far above any id): supports of ids below
-   * {@link ItemIdMap#DENSE_IDS} are counted in an array sized by the largest of them, larger ids
-   * in an {@link ItemIdMap}. With {@code recode} and any id that large, the database holds dense
-   * ranks (ascending with the ids) and {@code rankToId} maps them back; otherwise ids as they are.
+   * {@link ItemIdMap#DENSE_IDS} are counted in an array sized by the largest of them, larger ids in
+   * an {@link ItemIdMap}. With {@code recode} and any id that large, the database holds dense ranks
+   * (ascending with the ids) and {@code rankToId} maps them back; otherwise ids as they are.
    */
   private Frequent frequent(Threshold threshold, boolean recode) {
     final int[][] smallRef = {NO_INTS}; // supports of ids < DENSE_IDS, grown on demand
@@ -428,8 +450,8 @@ public final class FPMiner implements AutoCloseable {
               top[0] = Math.max(top[0], last);
               int[] small = smallRef[0];
               if (last >= small.length && small.length < ItemIdMap.DENSE_IDS) {
-                small = smallRef[0] =
-                    ArrayUtil.grow(small, Math.min(last + 1L, ItemIdMap.DENSE_IDS));
+                small =
+                    smallRef[0] = ArrayUtil.grow(small, Math.min(last + 1L, ItemIdMap.DENSE_IDS));
               }
               for (int k = 0; k < len; k++) {
                 int item = items[k];
@@ -443,7 +465,9 @@ public final class FPMiner implements AutoCloseable {
     cachedTxns = n;
     if (n > ArrayUtil.MAX_ARRAY_LENGTH - 1) {
       throw new IllegalStateException(
-          n + " transactions exceed the " + (ArrayUtil.MAX_ARRAY_LENGTH - 1)
+          n
+              + " transactions exceed the "
+              + (ArrayUtil.MAX_ARRAY_LENGTH - 1)
               + " one mining run can hold");
     }
     final long minCount = Math.max(1, threshold.minCountFor(n));
@@ -471,7 +495,9 @@ public final class FPMiner implements AutoCloseable {
     }
     if (entries > ArrayUtil.MAX_ARRAY_LENGTH) {
       throw new IllegalStateException(
-          entries + " frequent (transaction, item) pairs exceed the " + ArrayUtil.MAX_ARRAY_LENGTH
+          entries
+              + " frequent (transaction, item) pairs exceed the "
+              + ArrayUtil.MAX_ARRAY_LENGTH
               + " one mining run can hold");
     }
     final boolean ranks = recode && largeCode.size() > 0;
@@ -557,8 +583,8 @@ public final class FPMiner implements AutoCloseable {
   }
 
   /**
-   * Streams every transaction, in ascending id order with its distinct items ascending, to
-   * {@code visitor} (one merge of the runs; nothing is materialised).
+   * Streams every transaction, in ascending id order with its distinct items ascending, to {@code
+   * visitor} (one merge of the runs; nothing is materialised).
    *
    * @return the number of transactions, N
    */
@@ -599,9 +625,9 @@ public final class FPMiner implements AutoCloseable {
   }
 
   /**
-   * Drops every pair and releases the spill files: each is deleted now unless another miner
-   * still shares it (through {@link #merge} or a {@code withX} copy), then when the last one
-   * releases it. The configuration stays, and the miner stays usable.
+   * Drops every pair and releases the spill files: each is deleted now unless another miner still
+   * shares it (through {@link #merge} or a {@code withX} copy), then when the last one releases it.
+   * The configuration stays, and the miner stays usable.
    */
   public void reset() {
     bufTxn = NO_LONGS;
@@ -677,8 +703,13 @@ public final class FPMiner implements AutoCloseable {
       nPairs = fileRuns.get(0).nPairs;
       bytes = fileRuns.get(0).bytes;
     }
-    return MAGIC.length + varLen(nItems) + varLen(nRows) + varLen(nTxns) + varLen(nPairs)
-        + varLen(bytes) + bytes;
+    return MAGIC.length
+        + varLen(nItems)
+        + varLen(nRows)
+        + varLen(nTxns)
+        + varLen(nPairs)
+        + varLen(bytes)
+        + bytes;
   }
 
   private static int varLen(long v) {
@@ -707,8 +738,8 @@ public final class FPMiner implements AutoCloseable {
   }
 
   /**
-   * Reads a miner written by {@link #encode}, consuming exactly its bytes, with RAM budget
-   * {@code maxRamBytes}: run data larger than the budget goes straight to a spill file.
+   * Reads a miner written by {@link #encode}, consuming exactly its bytes, with RAM budget {@code
+   * maxRamBytes}: run data larger than the budget goes straight to a spill file.
    *
    * @throws IOException for truncated or corrupt input, saying what was expected
    */
@@ -742,8 +773,14 @@ public final class FPMiner implements AutoCloseable {
         || (nTxns == 0) != (bytes == 0)
         || bytes < nTxns * 2) {
       throw new IOException(
-          "Corrupt FPMiner encoding: rows " + nRows + ", transactions "
-              + nTxns + ", pairs " + nPairs + ", run bytes " + bytes);
+          "Corrupt FPMiner encoding: rows "
+              + nRows
+              + ", transactions "
+              + nTxns
+              + ", pairs "
+              + nPairs
+              + ", run bytes "
+              + bytes);
     }
     FPMiner m = new FPMiner((int) nItems, budget, null);
     m.nRows = nRows;
@@ -765,8 +802,7 @@ public final class FPMiner implements AutoCloseable {
             int r = in.read(chunk, 0, (int) Math.min(chunk.length, left));
             if (r < 0) {
               throw new EOFException(
-                  "Truncated FPMiner encoding: " + (bytes - left) + " of " + bytes
-                      + " run bytes");
+                  "Truncated FPMiner encoding: " + (bytes - left) + " of " + bytes + " run bytes");
             }
             out.write(chunk, 0, r);
             left -= r;
@@ -795,9 +831,9 @@ public final class FPMiner implements AutoCloseable {
   }
 
   /**
-   * Equal iff the same item bound, the same row count and the same set of distinct pairs
-   * (whatever the budgets, spill directories and internal layout): exactly when {@link #encode}
-   * writes the same bytes for both, so the coder of this class can be consistent with equals.
+   * Equal iff the same item bound, the same row count and the same set of distinct pairs (whatever
+   * the budgets, spill directories and internal layout): exactly when {@link #encode} writes the
+   * same bytes for both, so the coder of this class can be consistent with equals.
    *
    * <p>Changes neither miner (no flush, compaction, spill or encoding): it walks both miners'
    * transactions side by side through a read-only merge of their runs. Cost: up to one streaming
@@ -831,8 +867,7 @@ public final class FPMiner implements AutoCloseable {
         if (!hasA) {
           return true;
         }
-        if (a.txn != b.txn
-            || !Arrays.equals(a.items, 0, a.length, b.items, 0, b.length)) {
+        if (a.txn != b.txn || !Arrays.equals(a.items, 0, a.length, b.items, 0, b.length)) {
           return false;
         }
       }
@@ -870,8 +905,8 @@ public final class FPMiner implements AutoCloseable {
 
   /**
    * Every transaction, merged across the runs and the unflushed buffer, without changing this
-   * miner: the buffer is sorted in a copy (a throw-away miner with an unlimited budget, so it
-   * never spills), the runs are read in place. Streams opened are added to {@code opened}.
+   * miner: the buffer is sorted in a copy (a throw-away miner with an unlimited budget, so it never
+   * spills), the runs are read in place. Streams opened are added to {@code opened}.
    */
   private RunFormat.Merger readOnlyView(List<InputStream> opened) throws IOException {
     List<RunFormat.Cursor> cursors = new ArrayList<>(Arrays.asList(cursors(memRuns)));
@@ -894,9 +929,19 @@ public final class FPMiner implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "FPMiner{nItems=" + nItems + ", rows=" + nRows + ", buffered=" + bufLen
-        + ", memoryRuns=" + memRuns.size() + " (" + memRunBytes + " bytes), spillFiles="
-        + fileRuns.size() + "}";
+    return "FPMiner{nItems="
+        + nItems
+        + ", rows="
+        + nRows
+        + ", buffered="
+        + bufLen
+        + ", memoryRuns="
+        + memRuns.size()
+        + " ("
+        + memRunBytes
+        + " bytes), spillFiles="
+        + fileRuns.size()
+        + "}";
   }
 
   // ---------------------------------------------------------------- buffer and runs
@@ -1197,8 +1242,8 @@ public final class FPMiner implements AutoCloseable {
   }
 
   /**
-   * Replaces the first {@code k} in-memory runs by their merge. By position, not by identity: a
-   * run shared through {@link #merge} may be in the list twice.
+   * Replaces the first {@code k} in-memory runs by their merge. By position, not by identity: a run
+   * shared through {@link #merge} may be in the list twice.
    */
   private void mergeFirstMemRuns(int k) {
     if (k <= 1) {
@@ -1319,8 +1364,7 @@ public final class FPMiner implements AutoCloseable {
       LIVE.add(p);
       return p;
     } catch (IOException e) {
-      throw new UncheckedIOException(
-          "Cannot create an FPMiner spill file in " + dir + ": " + e, e);
+      throw new UncheckedIOException("Cannot create an FPMiner spill file in " + dir + ": " + e, e);
     }
   }
 
@@ -1400,9 +1444,9 @@ public final class FPMiner implements AutoCloseable {
   }
 
   /**
-   * A sorted run in a spill file, immutable once written and shared by the miners that merged
-   * it: each holder owns one reference (starting with the writer's), and the file is deleted when
-   * the last reference is released.
+   * A sorted run in a spill file, immutable once written and shared by the miners that merged it:
+   * each holder owns one reference (starting with the writer's), and the file is deleted when the
+   * last reference is released.
    */
   private static final class FileRun {
     final Path path;

@@ -7,16 +7,16 @@ import java.util.Arrays;
  * 2000) on array-backed trees.
  *
  * <p>Items are recoded once to dense ranks by descending frequency (ties by item id). There is no
- * global tree: the transactions become ascending rank arrays with per-item occurrence lists
- * ({@link RankedDb}), so an item's first-level conditional pattern base is a set of array
- * prefixes scanned sequentially, and its conditional counts come from one pass of pair counts
- * when there are at most {@link RankedDb#MAX_PAIR_RANKS} frequent items. Each conditional base
- * is projected into a conditional {@link FpTree} kept in per-depth scratch arrays, keeping the
- * global item order (so collected paths need no sorting). Two reductions keep dense data
- * cheap: items present in every transaction of a conditional base (perfect extensions, Borgelt
- * 2005) leave the tree and are combined with every itemset found below; and a conditional tree
- * that is a single path is enumerated without further projection. The first-level projections
- * run in parallel (see {@link OrderedTasks}).
+ * global tree: the transactions become ascending rank arrays with per-item occurrence lists ({@link
+ * RankedDb}), so an item's first-level conditional pattern base is a set of array prefixes scanned
+ * sequentially, and its conditional counts come from one pass of pair counts when there are at most
+ * {@link RankedDb#MAX_PAIR_RANKS} frequent items. Each conditional base is projected into a
+ * conditional {@link FpTree} kept in per-depth scratch arrays, keeping the global item order (so
+ * collected paths need no sorting). Two reductions keep dense data cheap: items present in every
+ * transaction of a conditional base (perfect extensions, Borgelt 2005) leave the tree and are
+ * combined with every itemset found below; and a conditional tree that is a single path is
+ * enumerated without further projection. The first-level projections run in parallel (see {@link
+ * OrderedTasks}).
  */
 final class FpGrowth {
   private final TransactionDb db;
@@ -54,24 +54,29 @@ final class FpGrowth {
   }
 
   /**
-   * The transactions recoded to ascending ranks (infrequent items dropped), and for every rank
-   * the list of its occurrences. The conditional pattern base of rank r is, for each occurrence,
-   * the transaction's items before r: {@code items[begin[o] .. end[o])}, already ascending. The
+   * The transactions recoded to ascending ranks (infrequent items dropped), and for every rank the
+   * list of its occurrences. The conditional pattern base of rank r is, for each occurrence, the
+   * transaction's items before r: {@code items[begin[o] .. end[o])}, already ascending. The
    * first-level projections scan these sequentially, which beats walking parent pointers of a
    * global tree that does not fit in cache (sparse data barely compresses into a tree anyway).
    */
   static final class RankedDb {
     final int nRanks;
+
     /** Transaction t's ranks, ascending, are {@code items[offsets[t] .. offsets[t+1])}. */
     final int[] offsets;
 
     final int[] items;
+
     /** Occurrences of rank r are {@code occStart[r] .. occStart[r+1]}. */
     final int[] occStart;
+
     /** Start of the occurrence's transaction in {@link #items}. */
     final int[] occBegin;
+
     /** Position of the occurrence itself in {@link #items}: the prefix ends here. */
     final int[] occEnd;
+
     final int[] rankToId;
     final int[] rankCount;
 
@@ -171,8 +176,10 @@ final class FpGrowth {
 
     /** Conditional trees, one per depth, reused. */
     private FpTree[] levels = new FpTree[8];
+
     /** Per-depth scratch: conditional counts and old-to-new item maps. */
     private int[][] counts = new int[8][];
+
     private int[][] newIds = new int[8][];
     private int[] path = new int[32];
 
@@ -253,8 +260,8 @@ final class FpGrowth {
 
     /**
      * Classifies the candidate items {@code 0 .. i-1} by conditional count: infrequent (dropped),
-     * perfect extensions (count equals the base's support: pushed, dropped from the tree) or
-     * kept, numbered in order. Returns the number kept.
+     * perfect extensions (count equals the base's support: pushed, dropped from the tree) or kept,
+     * numbered in order. Returns the number kept.
      */
     private int reduce(int[] cnt, int[] nid, int i, int supp, int[] globalId) {
       int m = 0;
@@ -368,8 +375,8 @@ final class FpGrowth {
     }
 
     /**
-     * A single-path tree: a subset's count is the count of its deepest node. Each node is
-     * emitted with every subset of the nodes above it (and of the perfect extensions).
+     * A single-path tree: a subset's count is the count of its deepest node. Each node is emitted
+     * with every subset of the nodes above it (and of the perfect extensions).
      */
     private void emitSinglePath(FpTree c, int plen) {
       // In a single path, nodes 1 .. size-1 were created from the root down.

@@ -3,13 +3,13 @@ package io.rusket.beam.miner;
 import java.util.Arrays;
 
 /**
- * An array-backed FP-tree (Han, Pei and Yin 2000): one node per distinct transaction prefix,
- * stored in parallel {@code int[]} arrays and reused across conditional trees of one depth.
+ * An array-backed FP-tree (Han, Pei and Yin 2000): one node per distinct transaction prefix, stored
+ * in parallel {@code int[]} arrays and reused across conditional trees of one depth.
  *
- * <p>Invariants: node 0 is the root (item -1); a child's item is greater than its parent's
- * (items are ranks, most frequent first, so every path is ascending); {@code head[i]} starts the
- * linked list (through {@code link}) of all nodes of item {@code i}; {@code support[i]} is the sum
- * of their counts; {@code globalId[i]} maps the tree's item back to the database's item id.
+ * <p>Invariants: node 0 is the root (item -1); a child's item is greater than its parent's (items
+ * are ranks, most frequent first, so every path is ascending); {@code head[i]} starts the linked
+ * list (through {@code link}) of all nodes of item {@code i}; {@code support[i]} is the sum of
+ * their counts; {@code globalId[i]} maps the tree's item back to the database's item id.
  */
 final class FpTree {
   static final int ROOT = 0;
@@ -27,6 +27,7 @@ final class FpTree {
   int[] head = new int[16];
   int[] support = new int[16];
   int[] globalId = new int[16];
+
   /** Root children indexed by item, so a wide root needs no sibling scan. */
   int[] rootChild = new int[16];
 
@@ -85,8 +86,8 @@ final class FpTree {
   }
 
   /**
-   * Adds a path with weight {@code c}. The path's items are {@code path[len-1], ..., path[0]}
-   * from the root down (the caller collected them walking up a parent tree), ascending.
+   * Adds a path with weight {@code c}. The path's items are {@code path[len-1], ..., path[0]} from
+   * the root down (the caller collected them walking up a parent tree), ascending.
    */
   void insertReversed(int[] path, int len, int c) {
     ensureNodes(len);

@@ -50,7 +50,9 @@ final class ItemsetIndex {
       for (int k = from + 1; k < from + len; k++) {
         if (items[k] <= items[k - 1]) {
           throw new IllegalArgumentException(
-              "Itemset " + i + " is not strictly ascending: "
+              "Itemset "
+                  + i
+                  + " is not strictly ascending: "
                   + Arrays.toString(Arrays.copyOfRange(items, from, from + len))
                   + ". Items within an itemset must be distinct ascending ids.");
         }
@@ -60,8 +62,13 @@ final class ItemsetIndex {
         int other = table[slot] - 1;
         if (index.sameItems(other, items, from, len)) {
           throw new IllegalArgumentException(
-              "Itemset " + Arrays.toString(itemsets.names(i)) + " appears twice, at indices "
-                  + other + " and " + i + ". Each itemset must be listed once.");
+              "Itemset "
+                  + Arrays.toString(itemsets.names(i))
+                  + " appears twice, at indices "
+                  + other
+                  + " and "
+                  + i
+                  + ". Each itemset must be listed once.");
         }
         slot = (slot + 1) & mask;
       }

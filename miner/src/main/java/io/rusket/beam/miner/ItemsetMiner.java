@@ -21,19 +21,19 @@ import java.util.Objects;
  * }</pre>
  *
  * <p><b>Support.</b> As in mlxtend and rusket, {@code support = count / N} and an itemset is
- * frequent iff {@code support >= minSupport}. The integer threshold is computed once, exactly,
- * from the decimal value of {@code minSupport}: {@code minCount = ceil(minSupport × N)} in
- * decimal arithmetic, so 0.1 × 8124 gives 813 and 0.07 × 100 gives 7 (floating point would give
- * 8). An absolute {@link #minCount(long)} may be given instead.
+ * frequent iff {@code support >= minSupport}. The integer threshold is computed once, exactly, from
+ * the decimal value of {@code minSupport}: {@code minCount = ceil(minSupport × N)} in decimal
+ * arithmetic, so 0.1 × 8124 gives 813 and 0.07 × 100 gives 7 (floating point would give 8). An
+ * absolute {@link #minCount(long)} may be given instead.
  *
- * <p><b>Threads.</b> The first-level projections (one per frequent item) are mined in parallel
- * on {@link #withThreads(int) threads} threads (default: all cores). Results are delivered from
- * the calling thread, in the same order as a single-threaded run, so they are identical.
+ * <p><b>Threads.</b> The first-level projections (one per frequent item) are mined in parallel on
+ * {@link #withThreads(int) threads} threads (default: all cores). Results are delivered from the
+ * calling thread, in the same order as a single-threaded run, so they are identical.
  *
- * <p><b>Memory.</b> The database and the mining structures (the FP-tree, or Eclat's tid-lists)
- * must fit in the heap; the results need not, when streamed to an {@link ItemsetSink}. In
- * parallel mode each thread buffers the results of the projection it is mining until earlier
- * projections have been delivered.
+ * <p><b>Memory.</b> The database and the mining structures (the FP-tree, or Eclat's tid-lists) must
+ * fit in the heap; the results need not, when streamed to an {@link ItemsetSink}. In parallel mode
+ * each thread buffers the results of the projection it is mining until earlier projections have
+ * been delivered.
  */
 public final class ItemsetMiner {
   /** Default method. */
@@ -45,7 +45,8 @@ public final class ItemsetMiner {
   private final Method method;
   private final int threads;
 
-  private ItemsetMiner(double minSupport, long minCount, Integer maxLen, Method method, int threads) {
+  private ItemsetMiner(
+      double minSupport, long minCount, Integer maxLen, Method method, int threads) {
     this.minSupport = minSupport;
     this.minCount = minCount;
     this.maxLen = maxLen;
@@ -220,6 +221,12 @@ public final class ItemsetMiner {
   public String toString() {
     return "ItemsetMiner{"
         + (minCount >= 1 ? "minCount=" + minCount : "minSupport=" + minSupport)
-        + ", maxLen=" + maxLen + ", method=" + method + ", threads=" + threads + "}";
+        + ", maxLen="
+        + maxLen
+        + ", method="
+        + method
+        + ", threads="
+        + threads
+        + "}";
   }
 }

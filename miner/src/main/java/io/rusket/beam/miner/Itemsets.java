@@ -3,22 +3,24 @@ package io.rusket.beam.miner;
 import java.util.Arrays;
 
 /**
- * A collected, compact set of frequent itemsets: compressed sparse rows of item ids with one
- * count per itemset, plus the number of transactions mined (N) and the item names.
+ * A collected, compact set of frequent itemsets: compressed sparse rows of item ids with one count
+ * per itemset, plus the number of transactions mined (N) and the item names.
  *
  * <p>Itemset {@code i} holds {@code items(i)}, ascending item ids, and {@code count(i)}; its
- * support is {@code count(i) / N}. Itemsets are kept in the order the miner delivered them,
- * which is deterministic; {@link #canonical()} sorts them by length, then lexicographically, for
+ * support is {@code count(i) / N}. Itemsets are kept in the order the miner delivered them, which
+ * is deterministic; {@link #canonical()} sorts them by length, then lexicographically, for
  * comparisons across methods.
  */
 public final class Itemsets {
   private final int size;
+
   /** Invariant: length size+1, offsets[0] == 0, strictly increasing (no empty itemset). */
   private final int[] offsets;
 
   private final int[] items;
   private final long[] counts;
   private final long nTransactions;
+
   /** Null when the items have no names. */
   private final String[] itemNames;
 

@@ -79,8 +79,20 @@ public final class MiningStats {
 
   @Override
   public String toString() {
-    return "MiningStats{method=" + method + ", minCount=" + minCount + ", itemsets=" + itemsets
-        + ", threads=" + threads + ", structureBytes=" + structureBytes + ", scratchBytes="
-        + scratchBytes + ", peakBufferedBytes=" + peakBufferedBytes + "}";
+    return "MiningStats{method="
+        + method
+        + ", minCount="
+        + minCount
+        + ", itemsets="
+        + itemsets
+        + ", threads="
+        + threads
+        + ", structureBytes="
+        + structureBytes
+        + ", scratchBytes="
+        + scratchBytes
+        + ", peakBufferedBytes="
+        + peakBufferedBytes
+        + "}";
   }
 }

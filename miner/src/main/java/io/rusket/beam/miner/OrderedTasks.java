@@ -15,16 +15,16 @@ import java.util.function.Supplier;
 
 /**
  * Runs the first-level mining tasks {@code 0 .. nTasks-1} on several threads and delivers their
- * itemsets to the caller's sink from the calling thread, in task order, so the output is
- * identical to a sequential run.
+ * itemsets to the caller's sink from the calling thread, in task order, so the output is identical
+ * to a sequential run.
  *
  * <p>Tasks are claimed in ascending order from a shared counter (dynamic scheduling, so uneven
- * projections balance). Helpers join after the first millisecond, so tiny jobs stay on one
- * thread. The calling thread is one of the miners: when the task it claims is the
- * next one to deliver, it mines straight into the sink; otherwise it, like the {@code threads-1}
- * helper threads, mines into a private {@link ItemsetBuffer}. Between tasks the calling thread
- * replays completed buffers in order. Memory: buffers of tasks that finish ahead of an earlier,
- * slower task wait until that task is delivered.
+ * projections balance). Helpers join after the first millisecond, so tiny jobs stay on one thread.
+ * The calling thread is one of the miners: when the task it claims is the next one to deliver, it
+ * mines straight into the sink; otherwise it, like the {@code threads-1} helper threads, mines into
+ * a private {@link ItemsetBuffer}. Between tasks the calling thread replays completed buffers in
+ * order. Memory: buffers of tasks that finish ahead of an earlier, slower task wait until that task
+ * is delivered.
  */
 final class OrderedTasks {
   /** One mining worker, owning its scratch memory; used by one thread at a time. */
@@ -59,8 +59,8 @@ final class OrderedTasks {
 
   /**
    * Helper threads, shared by all mining calls: daemon threads created on demand and kept for a
-   * minute when idle, so small, frequent mining calls (one per group in a Beam pipeline) do not
-   * pay for thread creation each time.
+   * minute when idle, so small, frequent mining calls (one per group in a Beam pipeline) do not pay
+   * for thread creation each time.
    */
   private static final ExecutorService HELPERS =
       Executors.newCachedThreadPool(
@@ -75,7 +75,8 @@ final class OrderedTasks {
             }
           });
 
-  static Outcome run(int nTasks, int threads, Supplier<? extends Worker> workers, ItemsetSink sink) {
+  static Outcome run(
+      int nTasks, int threads, Supplier<? extends Worker> workers, ItemsetSink sink) {
     if (threads <= 1 || nTasks <= 1) {
       Worker w = workers.get();
       long total = 0;
@@ -97,22 +98,22 @@ final class OrderedTasks {
     final AtomicInteger next = new AtomicInteger();
     final AtomicBoolean cancelled = new AtomicBoolean();
     final Runnable helper =
-            () -> {
-              Worker w = workers.get();
-              all.add(w);
-              int t;
-              while (!cancelled.get() && (t = next.getAndIncrement()) < nTasks) {
-                try {
-                  ItemsetBuffer buf = new ItemsetBuffer();
-                  w.mine(t, buf);
-                  peak.accumulateAndGet(buffered.addAndGet(buf.bytes()), Math::max);
-                  results.get(t).complete(buf);
-                } catch (Throwable e) {
-                  results.get(t).completeExceptionally(e);
-                  cancelled.set(true);
-                }
-              }
-            };
+        () -> {
+          Worker w = workers.get();
+          all.add(w);
+          int t;
+          while (!cancelled.get() && (t = next.getAndIncrement()) < nTasks) {
+            try {
+              ItemsetBuffer buf = new ItemsetBuffer();
+              w.mine(t, buf);
+              peak.accumulateAndGet(buffered.addAndGet(buf.bytes()), Math::max);
+              results.get(t).complete(buf);
+            } catch (Throwable e) {
+              results.get(t).completeExceptionally(e);
+              cancelled.set(true);
+            }
+          }
+        };
     try {
       // Helpers join only once the job has run for SPAWN_AFTER_NANOS: a job of a millisecond
       // or two is done sooner on the calling thread alone than a parked thread can be woken
@@ -188,8 +189,8 @@ final class OrderedTasks {
 
   /**
    * Itemsets held until they can be delivered in order: records {@code [length, count, items…]}
-   * appended to int chunks that start small (most tasks yield few itemsets) and double up to
-   * {@link #MAX_CHUNK}, so growing never copies.
+   * appended to int chunks that start small (most tasks yield few itemsets) and double up to {@link
+   * #MAX_CHUNK}, so growing never copies.
    */
   static final class ItemsetBuffer implements ItemsetSink {
     private static final int FIRST_CHUNK = 64;

@@ -1,18 +1,18 @@
 package io.rusket.beam.miner;
 
-import java.util.Arrays;
-
 /**
  * The output side shared by the miners' workers: the current itemset (a stack of item ids), the
  * perfect extensions of the current conditional base (a stack of item ids that occur in every
- * transaction of that base, so each may be added to any itemset found below it without changing
- * its count), and delivery of itemsets to a sink straight from the prefix stack (no copy, no
- * sort: items arrive in mining order).
+ * transaction of that base, so each may be added to any itemset found below it without changing its
+ * count), and delivery of itemsets to a sink straight from the prefix stack (no copy, no sort:
+ * items arrive in mining order).
  */
 abstract class PatternEmitter implements OrderedTasks.Worker {
   final int maxLen;
+
   /** The items of the current itemset (database item ids), a stack. */
   int[] prefix = new int[32];
+
   /** Perfect extensions in force (database item ids), a stack. */
   int[] pe = new int[32];
 

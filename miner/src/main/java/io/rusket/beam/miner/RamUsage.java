@@ -4,8 +4,8 @@ package io.rusket.beam.miner;
  * The heap-size constants behind every {@code ramBytesUsed()} estimate of the project (the miner's
  * and the Beam accumulators'), named once (in the spirit of Lucene's {@code RamUsageEstimator}): a
  * 64-bit JVM, object and array headers rounded up to 16 bytes, references counted as 8 bytes
- * (uncompressed oops, an upper bound). Estimates for budgets and statistics, not measurements:
- * they count the capacity of every array, so a grown-but-unfilled array counts in full.
+ * (uncompressed oops, an upper bound). Estimates for budgets and statistics, not measurements: they
+ * count the capacity of every array, so a grown-but-unfilled array counts in full.
  */
 public final class RamUsage {
   private RamUsage() {}

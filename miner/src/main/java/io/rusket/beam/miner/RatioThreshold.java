@@ -11,12 +11,11 @@ import java.math.BigInteger;
  * ItemsetMiner#thresholdCount}, so a confidence of exactly 4/5 passes the threshold 0.8 (where the
  * double quotient is 0.7999999999999999).
  *
- * <p>Built once per threshold; {@link #accepts} allocates nothing for any threshold whose {@code
- * p} and {@code q} fit in a long (every threshold from about 1e-18 to 9e18, whatever its digits):
- * two {@code long} multiplications when {@code max(p, q) × maxCount} fits in a long (any
- * threshold of up to 9 significant digits with counts below 2^33), else the same products in
- * 128 bits ({@link Math#multiplyHigh}). Only thresholds outside that range use {@link
- * BigInteger}.
+ * <p>Built once per threshold; {@link #accepts} allocates nothing for any threshold whose {@code p}
+ * and {@code q} fit in a long (every threshold from about 1e-18 to 9e18, whatever its digits): two
+ * {@code long} multiplications when {@code max(p, q) × maxCount} fits in a long (any threshold of
+ * up to 9 significant digits with counts below 2^33), else the same products in 128 bits ({@link
+ * Math#multiplyHigh}). Only thresholds outside that range use {@link BigInteger}.
  */
 final class RatioThreshold {
   private enum Mode {
@@ -88,8 +87,8 @@ final class RatioThreshold {
   }
 
   /**
-   * Whether {@code num / den >= t}, exactly, for {@code 0 <= num <= maxCount} and {@code 0 < den
-   * <= maxCount}.
+   * Whether {@code num / den >= t}, exactly, for {@code 0 <= num <= maxCount} and {@code 0 < den <=
+   * maxCount}.
    */
   boolean accepts(long num, long den) {
     assert num >= 0 && den > 0 : "num=" + num + ", den=" + den;

@@ -1,16 +1,19 @@
 package io.rusket.beam.miner;
 
 /**
- * The frequent items of a database, recoded to dense ranks: rank 0 is the most frequent item;
- * ties are broken by ascending item id, so the recoding is deterministic.
+ * The frequent items of a database, recoded to dense ranks: rank 0 is the most frequent item; ties
+ * are broken by ascending item id, so the recoding is deterministic.
  */
 final class Recoding {
   /** Number of frequent items; ranks are {@code 0 .. nFrequent-1}. */
   final int nFrequent;
+
   /** Item id of each rank. */
   final int[] rankToId;
+
   /** Count of each rank's item. */
   final int[] rankCount;
+
   /** Rank of each item id, or -1 when the item is infrequent. */
   final int[] idToRank;
 

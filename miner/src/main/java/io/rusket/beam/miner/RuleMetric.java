@@ -3,14 +3,13 @@ package io.rusket.beam.miner;
 import java.util.Locale;
 
 /**
- * The measures computed for an association rule {@code A → C}, from the supports of the
- * antecedent {@code sA}, the consequent {@code sC} and the whole itemset {@code sAC} (support =
- * count / N). Constants are in the column order of mlxtend's {@code association_rules}, and
- * {@link #ordinal()} indexes the metric arrays handed to a {@link RuleSink}.
+ * The measures computed for an association rule {@code A → C}, from the supports of the antecedent
+ * {@code sA}, the consequent {@code sC} and the whole itemset {@code sAC} (support = count / N).
+ * Constants are in the column order of mlxtend's {@code association_rules}, and {@link #ordinal()}
+ * indexes the metric arrays handed to a {@link RuleSink}.
  *
- * <p>The formulas, including the handling of zero denominators, are those of mlxtend 0.23
- * ({@code mlxtend/frequent_patterns/association_rules.py}), which the Rust/Python library rusket
- * copies:
+ * <p>The formulas, including the handling of zero denominators, are those of mlxtend 0.23 ({@code
+ * mlxtend/frequent_patterns/association_rules.py}), which the Rust/Python library rusket copies:
  *
  * <table>
  *   <caption>Metric definitions</caption>
@@ -43,20 +42,20 @@ import java.util.Locale;
  * rules by a metric, the four ratios of counts — {@link #ANTECEDENT_SUPPORT}, {@link
  * #CONSEQUENT_SUPPORT}, {@link #SUPPORT} and {@link #CONFIDENCE} — are compared with the threshold
  * exactly, on the integer counts and the threshold's decimal value (confidence 4/5 passes 0.8
- * although {@code (4/6.) / (5/6.)} is 0.7999999999999999); the other eight are compared as
- * doubles with {@code >=}, so a value mathematically equal to the threshold can miss it by the
- * last bit. See {@link RuleMiner} ("Threshold").
+ * although {@code (4/6.) / (5/6.)} is 0.7999999999999999); the other eight are compared as doubles
+ * with {@code >=}, so a value mathematically equal to the threshold can miss it by the last bit.
+ * See {@link RuleMiner} ("Threshold").
  *
- * <p>References: lift and conviction, Brin, Motwani, Ullman and Tsur, "Dynamic itemset counting
- * and implication rules for market basket data", SIGMOD 1997; leverage, Piatetsky-Shapiro,
- * "Discovery, analysis, and presentation of strong rules", Knowledge Discovery in Databases,
- * 1991; Zhang's metric, Zhang, "Association rules", PAKDD 2000; certainty factor, Berzal, Blanco,
- * Sánchez and Vila, "Measuring the accuracy and interest of association rules: a new framework",
- * Intelligent Data Analysis 6(3), 2002; Kulczynski, Wu, Chen and Han, "Re-examination of
- * interestingness measures in pattern mining: a unified framework", Data Mining and Knowledge
- * Discovery 21(3), 2010; Jaccard and a survey of the others, Tan, Kumar and Srivastava,
- * "Selecting the right objective measure for association analysis", Information Systems 29(4),
- * 2004; the implementation, Raschka, "MLxtend", Journal of Open Source Software 3(24), 2018.
+ * <p>References: lift and conviction, Brin, Motwani, Ullman and Tsur, "Dynamic itemset counting and
+ * implication rules for market basket data", SIGMOD 1997; leverage, Piatetsky-Shapiro, "Discovery,
+ * analysis, and presentation of strong rules", Knowledge Discovery in Databases, 1991; Zhang's
+ * metric, Zhang, "Association rules", PAKDD 2000; certainty factor, Berzal, Blanco, Sánchez and
+ * Vila, "Measuring the accuracy and interest of association rules: a new framework", Intelligent
+ * Data Analysis 6(3), 2002; Kulczynski, Wu, Chen and Han, "Re-examination of interestingness
+ * measures in pattern mining: a unified framework", Data Mining and Knowledge Discovery 21(3),
+ * 2010; Jaccard and a survey of the others, Tan, Kumar and Srivastava, "Selecting the right
+ * objective measure for association analysis", Information Systems 29(4), 2004; the implementation,
+ * Raschka, "MLxtend", Journal of Open Source Software 3(24), 2018.
  */
 public enum RuleMetric {
   /** Support of the antecedent A: sA. */
@@ -73,9 +72,9 @@ public enum RuleMetric {
    * The fraction of transactions usable to evaluate the rule. mlxtend computes it as {@code
    * (num_itemsets − disAC) / num_itemsets}, where {@code disAC} counts the transactions with a
    * missing value (NaN in the one-hot input, only with {@code null_values=True}) in one of the
-   * items of A ∪ C, following the treatment of missing values of Ragel and Crémilleux (PAKDD
-   * 1998). Transactions here never have missing values, so {@code disAC = 0} and representativity
-   * is always exactly 1.0, as mlxtend reports without {@code null_values}.
+   * items of A ∪ C, following the treatment of missing values of Ragel and Crémilleux (PAKDD 1998).
+   * Transactions here never have missing values, so {@code disAC = 0} and representativity is
+   * always exactly 1.0, as mlxtend reports without {@code null_values}.
    */
   REPRESENTATIVITY("representativity"),
   /** sAC − sA·sC: 0 when A and C are independent. */
@@ -110,8 +109,8 @@ public enum RuleMetric {
   }
 
   /**
-   * The snake_case column name: {@code "antecedent_support"}, ..., {@code "zhangs_metric"},
-   * {@code "kulczynski"}. (mlxtend's own columns spell the first two with a space.)
+   * The snake_case column name: {@code "antecedent_support"}, ..., {@code "zhangs_metric"}, {@code
+   * "kulczynski"}. (mlxtend's own columns spell the first two with a space.)
    */
   public String columnName() {
     return columnName;
@@ -134,8 +133,11 @@ public enum RuleMetric {
       }
     }
     throw new IllegalArgumentException(
-        "Invalid metric: " + (s == null ? "null" : "'" + s + "'") + ". Valid metrics are "
-            + validNames() + " (case-insensitive; mlxtend's spaced names such as"
+        "Invalid metric: "
+            + (s == null ? "null" : "'" + s + "'")
+            + ". Valid metrics are "
+            + validNames()
+            + " (case-insensitive; mlxtend's spaced names such as"
             + " 'antecedent support' are accepted too).");
   }
 

@@ -7,8 +7,8 @@ import java.util.Objects;
  * Generates association rules from frequent itemsets, exactly as mlxtend's {@code
  * association_rules} (and rusket, which copies it): for every itemset {@code X} of at least two
  * items and every non-empty proper subset {@code A} of {@code X}, the rule {@code A → C} with
- * {@code C = X \ A}, its {@link RuleMetric metrics} computed from the supports of {@code X},
- * {@code A} and {@code C}, is kept iff the chosen metric is at least the threshold.
+ * {@code C = X \ A}, its {@link RuleMetric metrics} computed from the supports of {@code X}, {@code
+ * A} and {@code C}, is kept iff the chosen metric is at least the threshold.
  *
  * <p>Configuration is immutable: each {@code withX} returns a copy. Example of use:
  *
@@ -26,21 +26,21 @@ import java.util.Objects;
  *
  * <p><b>Supports.</b> Support = count / N for every itemset, as {@link Itemsets#support(int)}. The
  * supports of {@code A} and {@code C} are looked up in the itemsets themselves (through an
- * open-addressing hash over the itemsets' compressed rows), so every non-empty subset of an
- * itemset of two or more items must be present, as it is in the output of {@link ItemsetMiner}
- * with or without a maximum length. A missing subset is an {@link IllegalArgumentException}
- * naming it, as mlxtend raises a {@code KeyError}; so is an itemset listed twice (mlxtend's dict
- * would silently keep one).
+ * open-addressing hash over the itemsets' compressed rows), so every non-empty subset of an itemset
+ * of two or more items must be present, as it is in the output of {@link ItemsetMiner} with or
+ * without a maximum length. A missing subset is an {@link IllegalArgumentException} naming it, as
+ * mlxtend raises a {@code KeyError}; so is an itemset listed twice (mlxtend's dict would silently
+ * keep one).
  *
- * <p><b>Order.</b> Deterministic: itemsets in the order of the {@link Itemsets}; within an
- * itemset {@code X} of length {@code L}, mlxtend's order: antecedent sizes from {@code L − 1} down
- * to 1, and for each size the antecedents in lexicographic order of their positions in {@code X}
- * (items ascending), that is {@code itertools.combinations} order.
+ * <p><b>Order.</b> Deterministic: itemsets in the order of the {@link Itemsets}; within an itemset
+ * {@code X} of length {@code L}, mlxtend's order: antecedent sizes from {@code L − 1} down to 1,
+ * and for each size the antecedents in lexicographic order of their positions in {@code X} (items
+ * ascending), that is {@code itertools.combinations} order.
  *
- * <p><b>Threshold.</b> A rule is kept iff {@code metric >= minThreshold}, a NaN metric never, as
- * in mlxtend. Any non-NaN threshold is accepted, including ±∞ ({@code -∞} keeps every rule,
- * {@code +∞} with {@link RuleMetric#CONVICTION} keeps the rules of confidence 1). How the
- * comparison is made depends on the metric:
+ * <p><b>Threshold.</b> A rule is kept iff {@code metric >= minThreshold}, a NaN metric never, as in
+ * mlxtend. Any non-NaN threshold is accepted, including ±∞ ({@code -∞} keeps every rule, {@code +∞}
+ * with {@link RuleMetric#CONVICTION} keeps the rules of confidence 1). How the comparison is made
+ * depends on the metric:
  *
  * <ul>
  *   <li><b>Exact</b> for the four metrics that are ratios of counts — {@link
@@ -50,38 +50,38 @@ import java.util.Objects;
  *       with {@code minThreshold = p / q} its exact decimal value (as {@link Double#toString}
  *       prints it, the value you wrote), a rule is kept iff {@code numerator × q >= p ×
  *       denominator} on the integer counts — the decimal arithmetic of {@link
- *       ItemsetMiner#thresholdCount minSupport}. So a confidence of exactly 4/5 is kept by
- *       {@code minThreshold = 0.8}, although its double {@code sAC / sA} can fall below 0.8
- *       ({@code (4/6.) / (5/6.)} is 0.7999999999999999).
+ *       ItemsetMiner#thresholdCount minSupport}. So a confidence of exactly 4/5 is kept by {@code
+ *       minThreshold = 0.8}, although its double {@code sAC / sA} can fall below 0.8 ({@code (4/6.)
+ *       / (5/6.)} is 0.7999999999999999).
  *   <li><b>Floating point</b> for the other eight ({@link RuleMetric#LIFT}, {@link
  *       RuleMetric#REPRESENTATIVITY}, {@link RuleMetric#LEVERAGE}, {@link RuleMetric#CONVICTION},
- *       {@link RuleMetric#ZHANGS_METRIC}, {@link RuleMetric#JACCARD}, {@link
- *       RuleMetric#CERTAINTY}, {@link RuleMetric#KULCZYNSKI}): the double that {@link
- *       RuleMetric#compute} returns is compared with {@code >=} to the double {@code
- *       minThreshold}, so a value that is mathematically equal to the threshold may fall a last
- *       bit short of it and be dropped, as in mlxtend.
+ *       {@link RuleMetric#ZHANGS_METRIC}, {@link RuleMetric#JACCARD}, {@link RuleMetric#CERTAINTY},
+ *       {@link RuleMetric#KULCZYNSKI}): the double that {@link RuleMetric#compute} returns is
+ *       compared with {@code >=} to the double {@code minThreshold}, so a value that is
+ *       mathematically equal to the threshold may fall a last bit short of it and be dropped, as in
+ *       mlxtend.
  * </ul>
  *
- * <p>Either way the metric values delivered with a rule are the doubles of {@link RuleMetric}
- * (for instance {@code confidence = sAC / sA}), unchanged by the exact comparison.
+ * <p>Either way the metric values delivered with a rule are the doubles of {@link RuleMetric} (for
+ * instance {@code confidence = sAC / sA}), unchanged by the exact comparison.
  *
  * <p><b>Differences from mlxtend.</b> No missing values ({@code null_values}), so {@link
  * RuleMetric#REPRESENTATIVITY} is always 1; no {@code support_only} mode (all metrics are always
  * computed); no itemsets means no rules, where mlxtend raises a {@code ValueError}; confidence is
- * {@code sAC / sA} (see {@link RuleMetric} for the last-bit difference when mlxtend is given
- * {@code num_itemsets}).
+ * {@code sAC / sA} (see {@link RuleMetric} for the last-bit difference when mlxtend is given {@code
+ * num_itemsets}).
  *
  * <p><b>Memory.</b> The itemsets and an index of 8 to 16 bytes per itemset must fit in the heap;
- * the rules need not, when streamed to a {@link RuleSink}. Collected {@link Rules} take 96 bytes
- * of metrics plus 8 bytes and 4 per item per rule (before array growth slack). An itemset of
- * {@code L} items yields {@code 2^L − 2} candidate rules, each costing two hash lookups and no
- * allocation (the exact threshold test multiplies longs; only a threshold below about 1e-18 or
- * above 9e18 needs {@code BigInteger}).
+ * the rules need not, when streamed to a {@link RuleSink}. Collected {@link Rules} take 96 bytes of
+ * metrics plus 8 bytes and 4 per item per rule (before array growth slack). An itemset of {@code L}
+ * items yields {@code 2^L − 2} candidate rules, each costing two hash lookups and no allocation
+ * (the exact threshold test multiplies longs; only a threshold below about 1e-18 or above 9e18
+ * needs {@code BigInteger}).
  *
  * <p>References: Agrawal and Srikant, "Fast algorithms for mining association rules", Proc. 20th
  * VLDB, 1994, pp. 487–499 (rules from frequent itemsets); metric definitions as in mlxtend
- * (Raschka, "MLxtend", Journal of Open Source Software 3(24), 2018), with the original
- * references listed on {@link RuleMetric}.
+ * (Raschka, "MLxtend", Journal of Open Source Software 3(24), 2018), with the original references
+ * listed on {@link RuleMetric}.
  */
 public final class RuleMiner {
   /** Default metric, as mlxtend's {@code metric="confidence"}. */
@@ -122,8 +122,8 @@ public final class RuleMiner {
   }
 
   /**
-   * The least value of the metric for a rule to be kept (inclusive; exact for the ratios of
-   * counts, see "Threshold" in the class documentation).
+   * The least value of the metric for a rule to be kept (inclusive; exact for the ratios of counts,
+   * see "Threshold" in the class documentation).
    *
    * @throws IllegalArgumentException if {@code t} is NaN
    */
@@ -152,7 +152,9 @@ public final class RuleMiner {
   private static double checkThreshold(double t) {
     if (Double.isNaN(t)) {
       throw new IllegalArgumentException(
-          "Invalid minThreshold: " + t + ". It must be a number (-Infinity and Infinity are"
+          "Invalid minThreshold: "
+              + t
+              + ". It must be a number (-Infinity and Infinity are"
               + " allowed).");
     }
     return t;
@@ -171,8 +173,8 @@ public final class RuleMiner {
    * documented above.
    *
    * @return the number of rules delivered
-   * @throws IllegalArgumentException if a subset of an itemset is missing from {@code itemsets},
-   *     or an itemset is listed twice or is not strictly ascending
+   * @throws IllegalArgumentException if a subset of an itemset is missing from {@code itemsets}, or
+   *     an itemset is listed twice or is not strictly ascending
    */
   public long generate(Itemsets itemsets, RuleSink sink) {
     Objects.requireNonNull(itemsets, "itemsets");
@@ -233,8 +235,8 @@ public final class RuleMiner {
           final double sC = counts[ic] / n;
           final boolean keep =
               exact != null
-                  ? keepsRatio(ratio, exact, counts[i], counts[ia], counts[ic], nTxns, selector,
-                      threshold)
+                  ? keepsRatio(
+                      ratio, exact, counts[i], counts[ia], counts[ic], nTxns, selector, threshold)
                   : selector.compute(sAC, sA, sC) >= threshold;
           if (keep) {
             RuleMetric.computeAll(sAC, sA, sC, metrics);
@@ -261,8 +263,10 @@ public final class RuleMiner {
 
   /** {@link #ratioKind}: the metric is not a ratio of counts. */
   private static final int NOT_A_RATIO = -1;
+
   /** {@link #ratioKind}: count(A) / N, count(C) / N, count(A ∪ C) / N, count(A ∪ C) / count(A). */
   private static final int A_OVER_N = 0;
+
   private static final int C_OVER_N = 1;
   private static final int AC_OVER_N = 2;
   private static final int AC_OVER_A = 3;
@@ -293,8 +297,8 @@ public final class RuleMiner {
   }
 
   /**
-   * Whether the rule's ratio of counts reaches the threshold, exactly. A zero denominator (N = 0
-   * or count(A) = 0, only in hand-made itemsets) or a negative count takes the floating-point
+   * Whether the rule's ratio of counts reaches the threshold, exactly. A zero denominator (N = 0 or
+   * count(A) = 0, only in hand-made itemsets) or a negative count takes the floating-point
    * comparison of the metric instead, so ∞ and NaN behave as before.
    */
   private static boolean keepsRatio(
@@ -334,15 +338,18 @@ public final class RuleMiner {
     return selector.compute(cAC / n, cA / n, cC / n) >= threshold;
   }
 
-  private static IllegalArgumentException missing(
-      Itemsets itemsets, int i, int[] subset, int len) {
+  private static IllegalArgumentException missing(Itemsets itemsets, int i, int[] subset, int len) {
     String[] names = new String[len];
     for (int k = 0; k < len; k++) {
       names[k] = itemsets.itemName(subset[k]);
     }
     return new IllegalArgumentException(
-        "Itemset " + Arrays.toString(names) + " (a subset of itemset "
-            + Arrays.toString(itemsets.names(i)) + " at index " + i
+        "Itemset "
+            + Arrays.toString(names)
+            + " (a subset of itemset "
+            + Arrays.toString(itemsets.names(i))
+            + " at index "
+            + i
             + ") is missing from the itemsets, so its support is unknown. Rules need every"
             + " non-empty subset of each itemset, as ItemsetMiner outputs them (closed, maximal"
             + " or otherwise filtered itemsets do not have them).");
@@ -354,8 +361,7 @@ public final class RuleMiner {
       return false;
     }
     RuleMiner other = (RuleMiner) o;
-    return metric == other.metric
-        && Double.compare(minThreshold, other.minThreshold) == 0;
+    return metric == other.metric && Double.compare(minThreshold, other.minThreshold) == 0;
   }
 
   @Override
@@ -365,7 +371,6 @@ public final class RuleMiner {
 
   @Override
   public String toString() {
-    return "RuleMiner{metric=" + metric.columnName() + ", minThreshold=" + minThreshold
-        + "}";
+    return "RuleMiner{metric=" + metric.columnName() + ", minThreshold=" + minThreshold + "}";
   }
 }

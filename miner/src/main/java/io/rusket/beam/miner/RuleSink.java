@@ -1,13 +1,13 @@
 package io.rusket.beam.miner;
 
 /**
- * Receives association rules one at a time, as {@link RuleMiner#generate(Itemsets,
- * RuleSink)} finds them, so that huge results need not be held in memory.
+ * Receives association rules one at a time, as {@link RuleMiner#generate(Itemsets, RuleSink)} finds
+ * them, so that huge results need not be held in memory.
  *
- * <p>All three arrays are scratch buffers owned by the generator: they are overwritten after
- * {@code accept} returns, so a sink that keeps a rule must copy what it needs. Item values are the
- * dense item ids of the {@link Itemsets} (see {@link Itemsets#itemName(int)}); within the
- * antecedent and within the consequent they are distinct and ascending, and the two are disjoint.
+ * <p>All three arrays are scratch buffers owned by the generator: they are overwritten after {@code
+ * accept} returns, so a sink that keeps a rule must copy what it needs. Item values are the dense
+ * item ids of the {@link Itemsets} (see {@link Itemsets#itemName(int)}); within the antecedent and
+ * within the consequent they are distinct and ascending, and the two are disjoint.
  *
  * <p>Calls come from the calling thread, in the deterministic order documented on {@link
  * RuleMiner}.

@@ -9,25 +9,29 @@ import java.util.Objects;
  * double[]} of {@code size() × 12} values (row-major: rule {@code i}, metric {@code m} at {@code
  * 12·i + m.ordinal()}), plus the number of transactions N and the item names.
  *
- * <p>Rules are kept in the order {@link RuleMiner} produced them, which is deterministic.
- * Memory: about 96 bytes of metrics plus 8 bytes of offsets and 4 bytes per item, per rule.
+ * <p>Rules are kept in the order {@link RuleMiner} produced them, which is deterministic. Memory:
+ * about 96 bytes of metrics plus 8 bytes of offsets and 4 bytes per item, per rule.
  */
 public final class Rules {
   private static final int M = RuleMetric.COUNT;
 
   private final int size;
+
   /** Invariant: length ≥ size+1, antOffsets[0] == 0, strictly increasing (no empty antecedent). */
   private final int[] antOffsets;
 
   private final int[] antItems;
+
   /** Invariant: as antOffsets. */
   private final int[] conOffsets;
 
   private final int[] conItems;
+
   /** Invariant: length ≥ size·M; rule i's metrics at [i·M, (i+1)·M). */
   private final double[] metrics;
 
   private final long nTransactions;
+
   /** Null when the items have no names. */
   private final String[] itemNames;
 
@@ -51,8 +55,8 @@ public final class Rules {
   }
 
   /**
-   * A collector for rules over itemsets of {@code nTransactions} transactions, whose item ids
-   * name {@code itemNames} (null when the items have no names; the array is not copied).
+   * A collector for rules over itemsets of {@code nTransactions} transactions, whose item ids name
+   * {@code itemNames} (null when the items have no names; the array is not copied).
    */
   public static Collector collector(long nTransactions, String[] itemNames) {
     return new Collector(nTransactions, itemNames);
@@ -209,9 +213,12 @@ public final class Rules {
       sb.append(Arrays.toString(antecedentNames(i)))
           .append(" -> ")
           .append(Arrays.toString(consequentNames(i)))
-          .append(" support=").append(metrics[i * M + RuleMetric.SUPPORT.ordinal()])
-          .append(" confidence=").append(metrics[i * M + RuleMetric.CONFIDENCE.ordinal()])
-          .append(" lift=").append(metrics[i * M + RuleMetric.LIFT.ordinal()]);
+          .append(" support=")
+          .append(metrics[i * M + RuleMetric.SUPPORT.ordinal()])
+          .append(" confidence=")
+          .append(metrics[i * M + RuleMetric.CONFIDENCE.ordinal()])
+          .append(" lift=")
+          .append(metrics[i * M + RuleMetric.LIFT.ordinal()]);
     }
     if (size > 20) {
       sb.append(", … ").append(size - 20).append(" more");
@@ -251,7 +258,9 @@ public final class Rules {
           cap = ArrayUtil.MAX_ARRAY_LENGTH / M;
           if (cap < size + 2) {
             throw new IllegalStateException(
-                "More than " + (cap - 1) + " rules do not fit in one Rules; stream them to a"
+                "More than "
+                    + (cap - 1)
+                    + " rules do not fit in one Rules; stream them to a"
                     + " RuleSink instead.");
           }
         }

@@ -185,8 +185,8 @@ final class RunFormat {
     }
 
     /**
-     * Decodes one record straight from the buffer; false (state to be restored by the caller)
-     * when it would read past the buffered bytes or finds malformed data.
+     * Decodes one record straight from the buffer; false (state to be restored by the caller) when
+     * it would read past the buffered bytes or finds malformed data.
      */
     private boolean fastNext() {
       final byte[] b = buf;
@@ -397,8 +397,8 @@ final class RunFormat {
   }
 
   /**
-   * K-way merge of runs into one stream of transactions in ascending id order, with the items of
-   * a transaction found in several runs united (each item once).
+   * K-way merge of runs into one stream of transactions in ascending id order, with the items of a
+   * transaction found in several runs united (each item once).
    *
    * @return the number of distinct transactions
    */
@@ -422,10 +422,13 @@ final class RunFormat {
     private final Cursor[] cursors;
     private Cursor[] heap;
     private int k;
+
     /** The only non-empty cursor, whose records are already merged; null otherwise. */
     private Cursor single;
+
     /** Whether {@link #single} must be advanced before its record is exposed. */
     private boolean advanceSingle;
+
     private int[] union = new int[64];
 
     long txn;
@@ -506,8 +509,8 @@ final class RunFormat {
   }
 
   /**
-   * Removes repeats from the sorted {@code a[from..to)}, keeping the distinct values at the
-   * front of the range; returns their number.
+   * Removes repeats from the sorted {@code a[from..to)}, keeping the distinct values at the front
+   * of the range; returns their number.
    */
   static int unique(int[] a, int from, int to) {
     int w = from;
@@ -525,8 +528,8 @@ final class RunFormat {
   }
 
   /**
-   * Sorts {@code a[from..to)} and removes repeats, keeping the distinct values at the front of
-   * the range; returns their number.
+   * Sorts {@code a[from..to)} and removes repeats, keeping the distinct values at the front of the
+   * range; returns their number.
    */
   static int sortUnique(int[] a, int from, int to) {
     if (to - from > 32) {

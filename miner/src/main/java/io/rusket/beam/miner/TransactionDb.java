@@ -35,10 +35,12 @@ import java.util.zip.ZipException;
 public final class TransactionDb {
   /** Invariant: length size()+1, offsets[0] == 0, non-decreasing. */
   private final int[] offsets;
+
   /** Invariant: within each transaction strictly ascending, every id in [0, nItems). */
   private final int[] items;
 
   private final int nItems;
+
   /** Null when the items have no names; otherwise length nItems. */
   private final String[] itemNames;
 
@@ -144,8 +146,13 @@ public final class TransactionDb {
 
   @Override
   public String toString() {
-    return "TransactionDb{transactions=" + size() + ", items=" + nItems + ", entries="
-        + nEntries() + "}";
+    return "TransactionDb{transactions="
+        + size()
+        + ", items="
+        + nItems
+        + ", entries="
+        + nEntries()
+        + "}";
   }
 
   // ------------------------------------------------------------------------------------------
@@ -170,7 +177,12 @@ public final class TransactionDb {
       for (int k = 0; k < basket.length; k++) {
         if (basket[k] < 0) {
           throw new IllegalArgumentException(
-              "Invalid item id " + basket[k] + " in basket " + t + " at position " + k
+              "Invalid item id "
+                  + basket[k]
+                  + " in basket "
+                  + t
+                  + " at position "
+                  + k
                   + ": ids must be >= 0.");
         }
       }
@@ -240,8 +252,13 @@ public final class TransactionDb {
       boolean[] row = rows[t];
       if (row == null || row.length != columns.length) {
         throw new IllegalArgumentException(
-            "Row " + t + " has " + (row == null ? "no values" : row.length + " values")
-                + " but there are " + columns.length + " columns");
+            "Row "
+                + t
+                + " has "
+                + (row == null ? "no values" : row.length + " values")
+                + " but there are "
+                + columns.length
+                + " columns");
       }
       int k = 0;
       for (int j = 0; j < row.length; j++) {
@@ -257,8 +274,8 @@ public final class TransactionDb {
   /**
    * Long format: one (transaction id, item id) pair per entry. Transactions are ordered by
    * ascending transaction id; the pairs of one transaction may appear anywhere, repeated pairs
-   * count once. Item ids are the dense ids ({@code >= 0}); {@code itemNames}, when not null,
-   * names them (its length is then {@link #nItems()} and every id must be below it).
+   * count once. Item ids are the dense ids ({@code >= 0}); {@code itemNames}, when not null, names
+   * them (its length is then {@link #nItems()} and every id must be below it).
    *
    * @throws IllegalArgumentException for mismatched lengths or an id out of range, naming the
    *     position
@@ -277,8 +294,13 @@ public final class TransactionDb {
       int item = itemIds[i];
       if (item < 0 || (itemNames != null && item >= itemNames.length)) {
         throw new IllegalArgumentException(
-            "Invalid item id " + item + " at position " + i + ". Valid range is [0, "
-                + (itemNames == null ? "2^31" : Integer.toString(itemNames.length)) + ").");
+            "Invalid item id "
+                + item
+                + " at position "
+                + i
+                + ". Valid range is [0, "
+                + (itemNames == null ? "2^31" : Integer.toString(itemNames.length))
+                + ").");
       }
       maxItem = Math.max(maxItem, item);
     }
@@ -320,11 +342,10 @@ public final class TransactionDb {
    * here (the input contract above), so the ids of one transaction may come in any order. The
    * arrays are not kept: the database holds its own copies.
    *
-   * <p>{@code offsets} has one more entry than there are transactions, starts at 0, never
-   * decreases and ends at {@code items.length}. Item ids are {@code >= 0}; when {@code itemNames}
-   * is not null it names them (its length is then {@link #nItems()}, every id must be below it,
-   * and the names must be distinct and not null), otherwise {@link #nItems()} is the largest id +
-   * 1.
+   * <p>{@code offsets} has one more entry than there are transactions, starts at 0, never decreases
+   * and ends at {@code items.length}. Item ids are {@code >= 0}; when {@code itemNames} is not null
+   * it names them (its length is then {@link #nItems()}, every id must be below it, and the names
+   * must be distinct and not null), otherwise {@link #nItems()} is the largest id + 1.
    *
    * @throws IllegalArgumentException for a null array, offsets that break the rules above (naming
    *     the position), an id out of range (naming its position) or a null or repeated name
@@ -342,14 +363,25 @@ public final class TransactionDb {
     for (int t = 0; t < n; t++) {
       if (offsets[t + 1] < offsets[t]) {
         throw new IllegalArgumentException(
-            "offsets must not decrease, but offsets[" + (t + 1) + "] = " + offsets[t + 1]
-                + " < offsets[" + t + "] = " + offsets[t]);
+            "offsets must not decrease, but offsets["
+                + (t + 1)
+                + "] = "
+                + offsets[t + 1]
+                + " < offsets["
+                + t
+                + "] = "
+                + offsets[t]);
       }
     }
     if (offsets[n] != items.length) {
       throw new IllegalArgumentException(
-          "The last offset must equal the number of items: offsets[" + n + "] = " + offsets[n]
-              + " but items has " + items.length + " entries");
+          "The last offset must equal the number of items: offsets["
+              + n
+              + "] = "
+              + offsets[n]
+              + " but items has "
+              + items.length
+              + " entries");
     }
     if (itemNames != null) {
       Map<String, Integer> seen = new HashMap<>();
@@ -368,8 +400,13 @@ public final class TransactionDb {
       int item = items[i];
       if (item < 0 || (itemNames != null && item >= itemNames.length)) {
         throw new IllegalArgumentException(
-            "Invalid item id " + item + " at position " + i + ". Valid range is [0, "
-                + (itemNames == null ? "2^31" : Integer.toString(itemNames.length)) + ").");
+            "Invalid item id "
+                + item
+                + " at position "
+                + i
+                + ". Valid range is [0, "
+                + (itemNames == null ? "2^31" : Integer.toString(itemNames.length))
+                + ").");
       }
     }
     Builder b = new Builder(n, itemNames == null ? -1 : itemNames.length);
@@ -380,19 +417,19 @@ public final class TransactionDb {
   }
 
   /**
-   * Reads a basket text file (FIMI format): one transaction per line, items as tokens separated
-   * by spaces or tabs. Tokens become item names; dense ids follow first appearance. An empty line
-   * is an empty transaction; a final line break does not start another transaction. The text is
-   * UTF-8, decoded strictly; a file that starts with the gzip magic bytes {@code 1f 8b} is
-   * decompressed first (whatever its name).
+   * Reads a basket text file (FIMI format): one transaction per line, items as tokens separated by
+   * spaces or tabs. Tokens become item names; dense ids follow first appearance. An empty line is
+   * an empty transaction; a final line break does not start another transaction. The text is UTF-8,
+   * decoded strictly; a file that starts with the gzip magic bytes {@code 1f 8b} is decompressed
+   * first (whatever its name).
    *
    * <p>Example: {@code TransactionDb.readBaskets(Path.of("retail.dat"))} or {@code
    * readBaskets(Path.of("retail.dat.gz"))}.
    *
    * @throws IOException if the file cannot be read; a missing file is reported with its path
-   * @throws IllegalArgumentException naming the file and the line (and the byte column) for
-   *     invalid UTF-8, for binary content (a NUL byte or another control character than tab,
-   *     carriage return and line feed), or for corrupt gzip data
+   * @throws IllegalArgumentException naming the file and the line (and the byte column) for invalid
+   *     UTF-8, for binary content (a NUL byte or another control character than tab, carriage
+   *     return and line feed), or for corrupt gzip data
    */
   public static TransactionDb readBaskets(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
@@ -404,10 +441,10 @@ public final class TransactionDb {
   }
 
   /**
-   * Reads baskets in FIMI format from a stream, as {@link #readBaskets(Path)}; {@code
-   * sourceName} (a file name, say) names the input in error messages. Gzip data (magic bytes
-   * {@code 1f 8b}) is decompressed; a caller may as well pass a {@link
-   * java.util.zip.GZIPInputStream}. The stream is read to its end and not closed.
+   * Reads baskets in FIMI format from a stream, as {@link #readBaskets(Path)}; {@code sourceName}
+   * (a file name, say) names the input in error messages. Gzip data (magic bytes {@code 1f 8b}) is
+   * decompressed; a caller may as well pass a {@link java.util.zip.GZIPInputStream}. The stream is
+   * read to its end and not closed.
    *
    * @throws IllegalArgumentException as {@link #readBaskets(Path)}, naming {@code sourceName}
    */
@@ -517,7 +554,13 @@ public final class TransactionDb {
 
   private static IllegalArgumentException binary(String name, long line, long column, byte c) {
     return new IllegalArgumentException(
-        name + " line " + line + ": binary content (byte " + hex(c) + " at column " + column
+        name
+            + " line "
+            + line
+            + ": binary content (byte "
+            + hex(c)
+            + " at column "
+            + column
             + "); a basket file is UTF-8 text, items separated by spaces or tabs, one"
             + " transaction per line");
   }
@@ -538,8 +581,8 @@ public final class TransactionDb {
     /**
      * The token's text.
      *
-     * @throws IllegalArgumentException naming the source, line and byte column of the first
-     *     byte of invalid UTF-8
+     * @throws IllegalArgumentException naming the source, line and byte column of the first byte of
+     *     invalid UTF-8
      */
     String decode(byte[] token, int len, String name, long line, long column) {
       if (chars.capacity() < len) {
@@ -555,8 +598,14 @@ public final class TransactionDb {
       if (r.isError()) {
         int bad = Math.min(bytes.position(), len - 1);
         throw new IllegalArgumentException(
-            name + " line " + line + ": invalid UTF-8 (byte " + hex(token[bad]) + " at column "
-                + (column + bad) + ")");
+            name
+                + " line "
+                + line
+                + ": invalid UTF-8 (byte "
+                + hex(token[bad])
+                + " at column "
+                + (column + bad)
+                + ")");
       }
       chars.flip();
       return chars.toString();
@@ -635,8 +684,8 @@ public final class TransactionDb {
   }
 
   /**
-   * Appends transactions into CSR arrays, sorting and de-duplicating each one. {@code nItems}
-   * &lt; 0 means "largest id + 1".
+   * Appends transactions into CSR arrays, sorting and de-duplicating each one. {@code nItems} &lt;
+   * 0 means "largest id + 1".
    */
   static final class Builder {
     private int[] offsets;
@@ -691,7 +740,8 @@ public final class TransactionDb {
     }
 
     TransactionDb build(String[] names) {
-      int nItems = names != null ? names.length : (declaredItems >= 0 ? declaredItems : maxItem + 1);
+      int nItems =
+          names != null ? names.length : (declaredItems >= 0 ? declaredItems : maxItem + 1);
       if (maxItem >= nItems) {
         throw new IllegalArgumentException(
             "Invalid item id " + maxItem + ". Valid range is [0, " + nItems + ").");

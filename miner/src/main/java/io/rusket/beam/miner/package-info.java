@@ -15,12 +15,12 @@
  *       are emitted by {@code PatternEmitter} to an {@link io.rusket.beam.miner.ItemsetSink} or
  *       collected in {@link io.rusket.beam.miner.Itemsets}; {@link
  *       io.rusket.beam.miner.MiningStats} reports the method and memory.
- *   <li>Rules: {@link io.rusket.beam.miner.RuleMiner} (subset lookups through {@code
- *       ItemsetIndex}, exact thresholds on ratios of counts through {@code RatioThreshold}) with
- *       the twelve {@link io.rusket.beam.miner.RuleMetric}s, streamed to a {@link
- *       io.rusket.beam.miner.RuleSink} or collected in {@link io.rusket.beam.miner.Rules}.
- *   <li>Helpers: {@link io.rusket.beam.miner.ArrayUtil} (the project's one array-growth helper)
- *       and {@code RamUsage} (the constants of every {@code ramBytesUsed()} estimate).
+ *   <li>Rules: {@link io.rusket.beam.miner.RuleMiner} (subset lookups through {@code ItemsetIndex},
+ *       exact thresholds on ratios of counts through {@code RatioThreshold}) with the twelve {@link
+ *       io.rusket.beam.miner.RuleMetric}s, streamed to a {@link io.rusket.beam.miner.RuleSink} or
+ *       collected in {@link io.rusket.beam.miner.Rules}.
+ *   <li>Helpers: {@link io.rusket.beam.miner.ArrayUtil} (the project's one array-growth helper) and
+ *       {@code RamUsage} (the constants of every {@code ramBytesUsed()} estimate).
  * </ul>
  */
 package io.rusket.beam.miner;

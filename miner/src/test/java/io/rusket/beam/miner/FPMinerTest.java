@@ -134,9 +134,7 @@ class FPMinerTest {
     // nItems is a bound, not a size: an int[2e9] would need 8 GB and fail in this JVM.
     FPMiner m = new FPMiner(2_000_000_000);
     int big = 1_999_999_998;
-    m.addChunk(
-        new long[] {1, 1, 1, 2, 2, 3, 3, 4},
-        new int[] {7, big, 5_000_000, 7, big, 7, 3, 3});
+    m.addChunk(new long[] {1, 1, 1, 2, 2, 3, 3, 4}, new int[] {7, big, 5_000_000, 7, big, 7, 3, 3});
     Itemsets sets = m.mine(0.5).canonical(); // minCount 2
     List<String> found = new ArrayList<>();
     for (int i = 0; i < sets.size(); i++) {
@@ -151,7 +149,8 @@ class FPMinerTest {
     assertTrue(streamed.contains("[" + big + "]2"), streamed.toString());
     assertEquals(big + 1, m.toTransactionDb().nItems(), "bound = largest id seen + 1");
     assertArrayEquals(
-        new int[] {7}, m.toTransactionDb(ItemsetMiner.minCount(3)).transaction(0),
+        new int[] {7},
+        m.toTransactionDb(ItemsetMiner.minCount(3)).transaction(0),
         "infrequent ids are pruned, frequent ones keep their id");
     m.close();
   }
@@ -468,7 +467,8 @@ class FPMinerTest {
       long filesB = countFiles(dirB);
       long ramA = a.ramBytesUsed();
       assertTrue(
-          !stateA.contains("buffered=0,") && !stateA.contains("memoryRuns=0")
+          !stateA.contains("buffered=0,")
+              && !stateA.contains("memoryRuns=0")
               && a.spillFileCount() > 0,
           stateA);
       assertTrue(filesA > 0 && filesB > 0);
@@ -495,8 +495,8 @@ class FPMinerTest {
     for (int seed = 0; seed < 60; seed++) {
       Random r = new Random(seed);
       FPMiner a = new FPMiner(6);
-      FPMiner b = new FPMiner(6).withMaxRamBytes(r.nextBoolean() ? 1024 : 1 << 20)
-          .withSpillDirectory(tmp);
+      FPMiner b =
+          new FPMiner(6).withMaxRamBytes(r.nextBoolean() ? 1024 : 1 << 20).withSpillDirectory(tmp);
       int n = r.nextInt(300);
       for (int i = 0; i < n; i++) {
         long t = r.nextInt(40) - 20;

@@ -32,8 +32,7 @@ class ItemsetMinerTest {
         assertThrows(IllegalArgumentException.class, () -> ItemsetMiner.minCount(0)).getMessage());
     assertEquals(
         "Invalid threads: 0. Valid range is [1, 2147483647].",
-        assertThrows(
-                IllegalArgumentException.class, () -> ItemsetMiner.minCount(1).withThreads(0))
+        assertThrows(IllegalArgumentException.class, () -> ItemsetMiner.minCount(1).withThreads(0))
             .getMessage());
     assertEquals(
         "Invalid method: dfs. Valid values are auto, fpgrowth, eclat.",
@@ -84,14 +83,21 @@ class ItemsetMinerTest {
       assertEquals(7, full.count(i));
     }
     assertEquals(k, m.withMaxLen(1).mine(TransactionDb.fromIntBaskets(all)).size());
-    assertEquals(k + k * (k - 1) / 2, m.withMaxLen(2).mine(TransactionDb.fromIntBaskets(all)).size());
+    assertEquals(
+        k + k * (k - 1) / 2, m.withMaxLen(2).mine(TransactionDb.fromIntBaskets(all)).size());
     // minSupport exactly at a count boundary: count 3 of N=6 is support 0.5, frequent
     int[][] half = {{0, 1}, {0, 1}, {0, 1}, {0}, {1}, {}};
-    Itemsets h = ItemsetMiner.minSupport(0.5).withMethod(method).mine(TransactionDb.fromIntBaskets(half));
+    Itemsets h =
+        ItemsetMiner.minSupport(0.5).withMethod(method).mine(TransactionDb.fromIntBaskets(half));
     assertEquals(3, h.size(), h.toString());
     assertEquals(3, h.count(h.indexOf(0, 1)));
     // threshold above N: nothing
-    assertEquals(0, ItemsetMiner.minCount(7).withMethod(method).mine(TransactionDb.fromIntBaskets(half)).size());
+    assertEquals(
+        0,
+        ItemsetMiner.minCount(7)
+            .withMethod(method)
+            .mine(TransactionDb.fromIntBaskets(half))
+            .size());
   }
 
   /** A sink that records every call, items in the order delivered. */
@@ -151,7 +157,8 @@ class ItemsetMinerTest {
     TransactionDb db = TransactionDb.fromIntBaskets(baskets);
     ItemsetMiner m = ItemsetMiner.minCount(5).withMethod(Method.FPGROWTH);
     List<int[]> sorted = new ArrayList<>();
-    m.mine(db, ItemsetSink.sorted((items, len, c) -> sorted.add(java.util.Arrays.copyOf(items, len))));
+    m.mine(
+        db, ItemsetSink.sorted((items, len, c) -> sorted.add(java.util.Arrays.copyOf(items, len))));
     Itemsets collected = m.mine(db);
     assertEquals(sorted.size(), collected.size());
     for (int i = 0; i < sorted.size(); i++) {
@@ -168,7 +175,8 @@ class ItemsetMinerTest {
   @Test
   void statsReportMethodAndMemory() throws IOException {
     TransactionDb chess = TransactionDb.readBaskets(Datasets.require("chess.dat"));
-    MiningStats s = ItemsetMiner.minSupport(0.8).withThreads(2).mineWithStats(chess, (i, l, c) -> {});
+    MiningStats s =
+        ItemsetMiner.minSupport(0.8).withThreads(2).mineWithStats(chess, (i, l, c) -> {});
     assertEquals(Method.ECLAT, s.method(), "chess is dense");
     assertEquals(8227, s.itemsets());
     assertEquals(2557, s.minCount());

@@ -45,8 +45,20 @@ class MinerOracleTest {
       int maxLen = rnd.nextBoolean() ? Integer.MAX_VALUE : 1 + rnd.nextInt(4);
       int threads = 1 + rnd.nextInt(3);
       String ctx =
-          "seed=" + seed + " method=" + method + " n=" + n + " items=" + nItems + " minCount="
-              + minCount + " maxLen=" + maxLen + " threads=" + threads;
+          "seed="
+              + seed
+              + " method="
+              + method
+              + " n="
+              + n
+              + " items="
+              + nItems
+              + " minCount="
+              + minCount
+              + " maxLen="
+              + maxLen
+              + " threads="
+              + threads;
       Itemsets got = mine(method, db, minCount, maxLen, threads).canonical();
       List<BruteForce.Counted> want =
           BruteForce.frequent(baskets, Math.max(dbItems, 0), minCount, maxLen);
@@ -75,13 +87,20 @@ class MinerOracleTest {
         baskets[t] = new int[size];
         for (int k = 0; k < size; k++) {
           // P(item i) ~ 2^-i: item 0 in most baskets, item 13 in a handful
-          baskets[t][k] = Math.min(nItems - 1, Integer.numberOfTrailingZeros(rnd.nextInt() | (1 << 20)));
+          baskets[t][k] =
+              Math.min(nItems - 1, Integer.numberOfTrailingZeros(rnd.nextInt() | (1 << 20)));
         }
       }
       long minCount = 1 + rnd.nextInt(3);
-      String ctx = "seed=" + (1000 + seed) + " method=" + method + " n=" + n + " minCount=" + minCount;
+      String ctx =
+          "seed=" + (1000 + seed) + " method=" + method + " n=" + n + " minCount=" + minCount;
       Itemsets got =
-          mine(method, TransactionDb.fromIntBaskets(baskets), minCount, Integer.MAX_VALUE, 1 + seed % 2)
+          mine(
+                  method,
+                  TransactionDb.fromIntBaskets(baskets),
+                  minCount,
+                  Integer.MAX_VALUE,
+                  1 + seed % 2)
               .canonical();
       List<BruteForce.Counted> want =
           BruteForce.frequent(baskets, nItems, minCount, Integer.MAX_VALUE);
@@ -102,7 +121,9 @@ class MinerOracleTest {
       baskets[t] = t < 7 ? new int[] {0, 1} : (t < 13 ? new int[] {1, 2} : new int[] {3});
     }
     Itemsets got =
-        ItemsetMiner.minSupport(0.07).withMethod(method).mine(TransactionDb.fromIntBaskets(baskets));
+        ItemsetMiner.minSupport(0.07)
+            .withMethod(method)
+            .mine(TransactionDb.fromIntBaskets(baskets));
     assertEquals(7, got.count(got.indexOf(0, 1)));
     assertEquals(-1, got.indexOf(1, 2), "{1,2} has count 6 < 7");
     assertEquals(4, got.size(), got.toString()); // {0} {1} {3} {0,1}; {2} has 6

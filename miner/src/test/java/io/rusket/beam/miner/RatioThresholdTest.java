@@ -97,9 +97,11 @@ class RatioThresholdTest {
       double t;
       switch (rnd.nextInt(4)) {
         case 0: // a decimal rounding of the ratio itself: at or next to the boundary
-          t = BigDecimal.valueOf(num)
-              .divide(BigDecimal.valueOf(den), 1 + rnd.nextInt(18), java.math.RoundingMode.HALF_UP)
-              .doubleValue();
+          t =
+              BigDecimal.valueOf(num)
+                  .divide(
+                      BigDecimal.valueOf(den), 1 + rnd.nextInt(18), java.math.RoundingMode.HALF_UP)
+                  .doubleValue();
           break;
         case 1: // the double quotient and its neighbours
           double q = (double) num / den;
@@ -113,7 +115,8 @@ class RatioThresholdTest {
       }
       RatioThreshold r = new RatioThreshold(t, maxCount);
       assertEquals(
-          oracle(num, den, t), r.accepts(num, den),
+          oracle(num, den, t),
+          r.accepts(num, den),
           "seed=" + seed + " " + num + "/" + den + " >= " + t + " (" + r + ")");
     }
   }

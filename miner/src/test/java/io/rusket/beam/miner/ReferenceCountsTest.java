@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Exact itemset counts per length on the public datasets, for every method, against the
- * reference table of ../shared/datasets/README.md, including the off-by-one guard rows.
+ * Exact itemset counts per length on the public datasets, for every method, against the reference
+ * table of ../shared/datasets/README.md, including the off-by-one guard rows.
  */
 class ReferenceCountsTest {
   private static final Map<String, TransactionDb> CACHE = new ConcurrentHashMap<>();

@@ -23,8 +23,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Association rules: a hand-worked example with every metric, the brute-force oracle on random
- * data for every metric and several thresholds, input validation and metric names.
+ * Association rules: a hand-worked example with every metric, the brute-force oracle on random data
+ * for every metric and several thresholds, input validation and metric names.
  */
 class RuleMinerTest {
   private static final int SEEDS = 300;
@@ -47,7 +47,9 @@ class RuleMinerTest {
   };
 
   private static Itemsets shop(long minCount) {
-    return ItemsetMiner.minCount(minCount).withThreads(1).mine(TransactionDb.fromIntBaskets(SHOP))
+    return ItemsetMiner.minCount(minCount)
+        .withThreads(1)
+        .mine(TransactionDb.fromIntBaskets(SHOP))
         .canonical();
   }
 
@@ -84,8 +86,7 @@ class RuleMinerTest {
 
   @Test
   void handWorkedExampleEveryRuleEveryMetricInMlxtendOrder() {
-    Rules rules = RuleMiner.of(RuleMetric.SUPPORT, Double.NEGATIVE_INFINITY)
-        .generate(shop(2));
+    Rules rules = RuleMiner.of(RuleMetric.SUPPORT, Double.NEGATIVE_INFINITY).generate(shop(2));
     Object[][] want = {
       // itemset {0,1}: antecedent size 1, positions in order
       {new int[] {0}, new int[] {1}, fromBread(2 / 3.)},
@@ -129,7 +130,9 @@ class RuleMinerTest {
     //   jaccard = (1/6)/(2/3 + 1/3 - 1/6) = 1/5; certainty = (1/4 - 1/3)/(2/3) = -1/8;
     //   kulczynski = (1/4 + 1/2)/2 = 3/8.
     double[] want =
-        m(2 / 3., 1 / 3., 1 / 6., 1 / 4., 3 / 4., 1, -1 / 18., 8 / 9., -1 / 2., 1 / 5., -1 / 8., 3 / 8.);
+        m(
+            2 / 3., 1 / 3., 1 / 6., 1 / 4., 3 / 4., 1, -1 / 18., 8 / 9., -1 / 2., 1 / 5., -1 / 8.,
+            3 / 8.);
     Rules rules = RuleMiner.of(RuleMetric.LIFT, 0).generate(shop(1));
     int found = -1;
     for (int i = 0; i < rules.size(); i++) {
@@ -163,11 +166,9 @@ class RuleMinerTest {
     // have confidence 1 (into bread) and the other 4 less.
     double c = (3 / 6.) / (4 / 6.);
     assertEquals(10, RuleMiner.of(RuleMetric.CONFIDENCE, c).generate(itemsets).size());
-    assertEquals(
-        4, RuleMiner.of(RuleMetric.CONFIDENCE, Math.nextUp(c)).generate(itemsets).size());
+    assertEquals(4, RuleMiner.of(RuleMetric.CONFIDENCE, Math.nextUp(c)).generate(itemsets).size());
     // +Infinity conviction is kept by an infinite threshold.
-    assertEquals(
-        4, RuleMiner.of(RuleMetric.CONVICTION, INF).generate(itemsets).size());
+    assertEquals(4, RuleMiner.of(RuleMetric.CONVICTION, INF).generate(itemsets).size());
   }
 
   @Test
@@ -222,14 +223,23 @@ class RuleMinerTest {
         miner = miner.withMaxLen(maxLen);
       }
       Itemsets itemsets = miner.mine(db);
-      String ctx = "seed=" + seed + " n=" + n + " items=" + nItems + " minCount=" + minCount
-          + " maxLen=" + maxLen;
+      String ctx =
+          "seed="
+              + seed
+              + " n="
+              + n
+              + " items="
+              + nItems
+              + " minCount="
+              + minCount
+              + " maxLen="
+              + maxLen;
       List<BruteForceRules.Rule> oracle =
           BruteForceRules.all(baskets, db.nItems(), minCount, maxLen);
 
       // Every rule, itemsets in canonical order: the same list, in the same order.
-      Rules all = RuleMiner.of(RuleMetric.SUPPORT, Double.NEGATIVE_INFINITY)
-          .generate(itemsets.canonical());
+      Rules all =
+          RuleMiner.of(RuleMetric.SUPPORT, Double.NEGATIVE_INFINITY).generate(itemsets.canonical());
       assertSameRules(oracle, all, ctx + " all rules");
       for (int i = 0; i < all.size(); i++) {
         double sAC = all.metric(i, RuleMetric.SUPPORT);
@@ -353,23 +363,26 @@ class RuleMinerTest {
     // 7/10 with N = 147 and 1/10 with N = 12 also round below their decimal in double.
     assertTrue((7 / 147.) / (10 / 147.) < 0.7);
     assertTrue((1 / 12.) / (10 / 12.) < 0.1);
-    assertTrue(zeroToOne(RuleMiner.of(RuleMetric.CONFIDENCE, 0.7).generate(ratioBaskets(7, 10, 147)))
-        >= 0);
-    assertTrue(zeroToOne(RuleMiner.of(RuleMetric.CONFIDENCE, 0.1).generate(ratioBaskets(1, 10, 12)))
-        >= 0);
-    assertEquals(-1,
-        zeroToOne(RuleMiner.of(RuleMetric.CONFIDENCE, 0.70000001).generate(ratioBaskets(7, 10, 147))));
+    assertTrue(
+        zeroToOne(RuleMiner.of(RuleMetric.CONFIDENCE, 0.7).generate(ratioBaskets(7, 10, 147)))
+            >= 0);
+    assertTrue(
+        zeroToOne(RuleMiner.of(RuleMetric.CONFIDENCE, 0.1).generate(ratioBaskets(1, 10, 12))) >= 0);
+    assertEquals(
+        -1,
+        zeroToOne(
+            RuleMiner.of(RuleMetric.CONFIDENCE, 0.70000001).generate(ratioBaskets(7, 10, 147))));
     // Support and antecedent support of the same rule at their exact values: 7/147 = 1/21 is
     // not a finite decimal, 10/100 is.
     Itemsets tenth = ratioBaskets(10, 20, 100);
     assertTrue(zeroToOne(RuleMiner.of(RuleMetric.SUPPORT, 0.1).generate(tenth)) >= 0);
     assertEquals(-1, zeroToOne(RuleMiner.of(RuleMetric.SUPPORT, 0.1000001).generate(tenth)));
     assertTrue(zeroToOne(RuleMiner.of(RuleMetric.ANTECEDENT_SUPPORT, 0.2).generate(tenth)) >= 0);
-    assertEquals(-1,
-        zeroToOne(RuleMiner.of(RuleMetric.ANTECEDENT_SUPPORT, 0.2000001).generate(tenth)));
+    assertEquals(
+        -1, zeroToOne(RuleMiner.of(RuleMetric.ANTECEDENT_SUPPORT, 0.2000001).generate(tenth)));
     assertTrue(zeroToOne(RuleMiner.of(RuleMetric.CONSEQUENT_SUPPORT, 0.1).generate(tenth)) >= 0);
-    assertEquals(-1,
-        zeroToOne(RuleMiner.of(RuleMetric.CONSEQUENT_SUPPORT, 0.10000001).generate(tenth)));
+    assertEquals(
+        -1, zeroToOne(RuleMiner.of(RuleMetric.CONSEQUENT_SUPPORT, 0.10000001).generate(tenth)));
   }
 
   @Test
@@ -377,7 +390,9 @@ class RuleMinerTest {
     // Thresholds at the decimal roundings of actual ratios (so at, just below and just above the
     // boundaries), against the exact oracle, for the four ratio metrics.
     RuleMetric[] ratios = {
-      RuleMetric.ANTECEDENT_SUPPORT, RuleMetric.CONSEQUENT_SUPPORT, RuleMetric.SUPPORT,
+      RuleMetric.ANTECEDENT_SUPPORT,
+      RuleMetric.CONSEQUENT_SUPPORT,
+      RuleMetric.SUPPORT,
       RuleMetric.CONFIDENCE
     };
     java.math.RoundingMode[] modes = {
@@ -398,20 +413,30 @@ class RuleMinerTest {
       for (RuleMetric metric : ratios) {
         for (int trial = 0; trial < 4; trial++) {
           BruteForceRules.Rule pick = oracle.get(rnd.nextInt(oracle.size()));
-          long num = metric == RuleMetric.ANTECEDENT_SUPPORT ? pick.countA
-              : metric == RuleMetric.CONSEQUENT_SUPPORT ? pick.countC : pick.countAC;
+          long num =
+              metric == RuleMetric.ANTECEDENT_SUPPORT
+                  ? pick.countA
+                  : metric == RuleMetric.CONSEQUENT_SUPPORT ? pick.countC : pick.countAC;
           long den = metric == RuleMetric.CONFIDENCE ? pick.countA : n;
-          double threshold = BigDecimal.valueOf(num)
-              .divide(BigDecimal.valueOf(den), 1 + rnd.nextInt(17), modes[rnd.nextInt(3)])
-              .doubleValue();
+          double threshold =
+              BigDecimal.valueOf(num)
+                  .divide(BigDecimal.valueOf(den), 1 + rnd.nextInt(17), modes[rnd.nextInt(3)])
+                  .doubleValue();
           List<BruteForceRules.Rule> want = new ArrayList<>();
           for (BruteForceRules.Rule r : oracle) {
             if (oracleKeeps(r, n, metric, threshold)) {
               want.add(r);
             }
           }
-          String ctx = "seed=" + (1000 + seed) + " n=" + n + " metric=" + metric.columnName()
-              + " threshold=" + threshold;
+          String ctx =
+              "seed="
+                  + (1000 + seed)
+                  + " n="
+                  + n
+                  + " metric="
+                  + metric.columnName()
+                  + " threshold="
+                  + threshold;
           assertSameRules(want, RuleMiner.of(metric, threshold).generate(itemsets), ctx);
         }
       }
@@ -435,9 +460,18 @@ class RuleMinerTest {
       }
     }
     if (want.size() != got.size()) {
-      fail(ctx + ": " + got.size() + " rules, expected " + want.size() + "; first difference at "
-          + common + ": " + (common < want.size() ? "missing " + want.get(common)
-              : "extra " + key(got, common)));
+      fail(
+          ctx
+              + ": "
+              + got.size()
+              + " rules, expected "
+              + want.size()
+              + "; first difference at "
+              + common
+              + ": "
+              + (common < want.size()
+                  ? "missing " + want.get(common)
+                  : "extra " + key(got, common)));
     }
   }
 
@@ -469,22 +503,29 @@ class RuleMinerTest {
     // 10 items in every basket: every itemset has support 1, every rule confidence 1, and the
     // number of rules is sum over k of C(10,k)(2^k - 2) = 3^10 - 2·2^10 + 1.
     int[] all = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
-    Itemsets itemsets = ItemsetMiner.minCount(1).withThreads(1)
-        .mine(TransactionDb.fromIntBaskets(new int[][] {all}));
+    Itemsets itemsets =
+        ItemsetMiner.minCount(1)
+            .withThreads(1)
+            .mine(TransactionDb.fromIntBaskets(new int[][] {all}));
     assertEquals(1023, itemsets.size());
     long[] checked = {0};
-    long count = RuleMiner.create().generate(itemsets, (a, al, c, cl, m) -> {
-      assertTrue(al >= 1 && cl >= 1 && al + cl <= 10, al + " + " + cl);
-      // lift 1, leverage 0, conviction +inf, zhang 0 (zero denominator), certainty 0 (sC = 1)
-      assertEquals(1.0, m[RuleMetric.LIFT.ordinal()]);
-      assertEquals(0.0, m[RuleMetric.LEVERAGE.ordinal()]);
-      assertEquals(INF, m[RuleMetric.CONVICTION.ordinal()]);
-      assertEquals(0.0, m[RuleMetric.ZHANGS_METRIC.ordinal()]);
-      assertEquals(0.0, m[RuleMetric.CERTAINTY.ordinal()]);
-      assertEquals(1.0, m[RuleMetric.JACCARD.ordinal()]);
-      assertEquals(1.0, m[RuleMetric.KULCZYNSKI.ordinal()]);
-      checked[0]++;
-    });
+    long count =
+        RuleMiner.create()
+            .generate(
+                itemsets,
+                (a, al, c, cl, m) -> {
+                  assertTrue(al >= 1 && cl >= 1 && al + cl <= 10, al + " + " + cl);
+                  // lift 1, leverage 0, conviction +inf, zhang 0 (zero denominator), certainty 0
+                  // (sC = 1)
+                  assertEquals(1.0, m[RuleMetric.LIFT.ordinal()]);
+                  assertEquals(0.0, m[RuleMetric.LEVERAGE.ordinal()]);
+                  assertEquals(INF, m[RuleMetric.CONVICTION.ordinal()]);
+                  assertEquals(0.0, m[RuleMetric.ZHANGS_METRIC.ordinal()]);
+                  assertEquals(0.0, m[RuleMetric.CERTAINTY.ordinal()]);
+                  assertEquals(1.0, m[RuleMetric.JACCARD.ordinal()]);
+                  assertEquals(1.0, m[RuleMetric.KULCZYNSKI.ordinal()]);
+                  checked[0]++;
+                });
     assertEquals(59049 - 2048 + 1, count);
     assertEquals(count, checked[0]);
   }
@@ -512,9 +553,10 @@ class RuleMinerTest {
     c.accept(new int[] {0}, 1, 3);
     c.accept(new int[] {0, 1}, 2, 2); // {1} is missing
     Itemsets itemsets = c.build();
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> RuleMiner.create().generate(itemsets));
-    assertTrue(e.getMessage().startsWith("Itemset [1] (a subset of itemset [0, 1] at index 1)"),
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> RuleMiner.create().generate(itemsets));
+    assertTrue(
+        e.getMessage().startsWith("Itemset [1] (a subset of itemset [0, 1] at index 1)"),
         e.getMessage());
   }
 
@@ -523,32 +565,39 @@ class RuleMinerTest {
     Itemsets.Collector dup = Itemsets.collector(4, null);
     dup.accept(new int[] {2}, 1, 3);
     dup.accept(new int[] {2}, 1, 3);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> RuleMiner.create().generate(dup.build()));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> RuleMiner.create().generate(dup.build()));
     assertTrue(e.getMessage().contains("[2] appears twice, at indices 0 and 1"), e.getMessage());
 
     // The collector sorts items, so the one malformed row left is a repeated item.
     Itemsets.Collector repeated = Itemsets.collector(4, null);
     repeated.accept(new int[] {1, 1}, 2, 3);
-    e = assertThrows(IllegalArgumentException.class,
-        () -> RuleMiner.create().generate(repeated.build()));
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> RuleMiner.create().generate(repeated.build()));
     assertTrue(e.getMessage().contains("not strictly ascending: [1, 1]"), e.getMessage());
   }
 
   @Test
   void nanThresholdAndNullMetricAreRejected() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> RuleMiner.create().withMinThreshold(Double.NaN));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> RuleMiner.create().withMinThreshold(Double.NaN));
     assertEquals(
         "Invalid minThreshold: NaN. It must be a number (-Infinity and Infinity are allowed).",
         e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> RuleMiner.of(RuleMetric.LIFT, Double.NaN));
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> RuleMiner.of(RuleMetric.LIFT, Double.NaN));
     assertTrue(e.getMessage().contains("NaN"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> RuleMiner.create().withMetric(null));
-    assertTrue(e.getMessage().startsWith("Invalid metric: null. Valid metrics are"
-        + " antecedent_support, consequent_support, support, confidence,"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> RuleMiner.create().withMetric(null));
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "Invalid metric: null. Valid metrics are"
+                    + " antecedent_support, consequent_support, support, confidence,"),
+        e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> RuleMiner.of(null, 0.5));
   }
 
@@ -583,8 +632,17 @@ class RuleMinerTest {
   @Test
   void columnNamesInMlxtendOrder() {
     String[] mlxtend = {
-      "antecedent support", "consequent support", "support", "confidence", "lift",
-      "representativity", "leverage", "conviction", "zhangs_metric", "jaccard", "certainty",
+      "antecedent support",
+      "consequent support",
+      "support",
+      "confidence",
+      "lift",
+      "representativity",
+      "leverage",
+      "conviction",
+      "zhangs_metric",
+      "jaccard",
+      "certainty",
       "kulczynski"
     };
     RuleMetric[] values = RuleMetric.values();
@@ -600,11 +658,17 @@ class RuleMinerTest {
   void parseAcceptsEverySpelling(RuleMetric metric) {
     String col = metric.columnName();
     String spaced = col.replace('_', ' ');
-    for (String s : new String[] {
-      col, metric.name(), spaced, spaced.toUpperCase(Locale.ROOT), col.replace('_', '-'),
-      "  " + col + " ", Character.toUpperCase(col.charAt(0)) + col.substring(1),
-      metric.name().toLowerCase(Locale.ROOT)
-    }) {
+    for (String s :
+        new String[] {
+          col,
+          metric.name(),
+          spaced,
+          spaced.toUpperCase(Locale.ROOT),
+          col.replace('_', '-'),
+          "  " + col + " ",
+          Character.toUpperCase(col.charAt(0)) + col.substring(1),
+          metric.name().toLowerCase(Locale.ROOT)
+        }) {
       assertSame(metric, RuleMetric.parse(s), s);
     }
   }
@@ -613,9 +677,13 @@ class RuleMinerTest {
   void parseRejectsBadNamesListingValidOnes() {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> RuleMetric.parse("confidnce"));
-    assertTrue(e.getMessage().startsWith("Invalid metric: 'confidnce'. Valid metrics are "
-        + "antecedent_support, consequent_support, support, confidence, lift, representativity,"
-        + " leverage, conviction, zhangs_metric, jaccard, certainty, kulczynski"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "Invalid metric: 'confidnce'. Valid metrics are "
+                    + "antecedent_support, consequent_support, support, confidence, lift, representativity,"
+                    + " leverage, conviction, zhangs_metric, jaccard, certainty, kulczynski"),
+        e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> RuleMetric.parse(null));
     assertTrue(e.getMessage().startsWith("Invalid metric: null."), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> RuleMetric.parse(""));

@@ -56,7 +56,9 @@ class TransactionDbTest {
     // all of them remain different items with their original text.
     TransactionDb db = fimi("7 007 07\n7.0 x7 7\n0 00 99999999999 4194304 4194303\n");
     assertArrayEquals(
-        new String[] {"7", "007", "07", "7.0", "x7", "0", "00", "99999999999", "4194304", "4194303"},
+        new String[] {
+          "7", "007", "07", "7.0", "x7", "0", "00", "99999999999", "4194304", "4194303"
+        },
         db.itemNames());
     assertArrayEquals(new int[] {2, 1, 1, 1, 1, 1, 1, 1, 1, 1}, db.itemCounts());
   }
@@ -105,8 +107,7 @@ class TransactionDbTest {
   void fimiValidUtf8ItemsStayDistinct() throws IOException {
     TransactionDb db = fimi("caf\u00e9 caf\u00e8\ncaf\u00e9 \u6771\u4eac \ud83d\ude00\n");
     assertArrayEquals(
-        new String[] {"caf\u00e9", "caf\u00e8", "\u6771\u4eac", "\ud83d\ude00"},
-        db.itemNames());
+        new String[] {"caf\u00e9", "caf\u00e8", "\u6771\u4eac", "\ud83d\ude00"}, db.itemNames());
     assertArrayEquals(new int[] {2, 1, 1, 1}, db.itemCounts());
   }
 
@@ -116,30 +117,40 @@ class TransactionDbTest {
     Path f = dir.resolve("latin1.dat");
     Files.write(
         f,
-        concat(ascii("bread milk\n"), ascii("caf"), bytes(0xE9), ascii(" x\n"), ascii("caf"),
-            bytes(0xE8), ascii("\n")));
+        concat(
+            ascii("bread milk\n"),
+            ascii("caf"),
+            bytes(0xE9),
+            ascii(" x\n"),
+            ascii("caf"),
+            bytes(0xE8),
+            ascii("\n")));
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> TransactionDb.readBaskets(f));
     assertEquals(f + " line 2: invalid UTF-8 (byte 0xE9 at column 4)", e.getMessage());
     // Mid-line, after other tokens: the column counts bytes from the start of the line.
     byte[] mid = concat(ascii("a\nb\ncc d"), bytes(0xC3, 0x28), ascii(" e\n"));
-    e = assertThrows(
-        IllegalArgumentException.class,
-        () -> TransactionDb.readBaskets(new ByteArrayInputStream(mid), "shop.dat"));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> TransactionDb.readBaskets(new ByteArrayInputStream(mid), "shop.dat"));
     assertEquals("shop.dat line 3: invalid UTF-8 (byte 0xC3 at column 5)", e.getMessage());
     // A truncated sequence at the very end of the input.
     byte[] end = concat(ascii("a b\nz"), bytes(0xE2, 0x82));
-    e = assertThrows(
-        IllegalArgumentException.class,
-        () -> TransactionDb.readBaskets(new ByteArrayInputStream(end), "end.dat"));
-    assertTrue(e.getMessage().startsWith("end.dat line 2: invalid UTF-8 (byte 0xE2 at column 2"),
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> TransactionDb.readBaskets(new ByteArrayInputStream(end), "end.dat"));
+    assertTrue(
+        e.getMessage().startsWith("end.dat line 2: invalid UTF-8 (byte 0xE2 at column 2"),
         e.getMessage());
     // An overlong encoding and a lone surrogate are invalid too.
     for (byte[] bad : new byte[][] {bytes(0xC0, 0xAF), bytes(0xED, 0xA0, 0x80), bytes(0xFF)}) {
       byte[] in = concat(ascii("ok "), bad, ascii("\n"));
-      e = assertThrows(
-          IllegalArgumentException.class,
-          () -> TransactionDb.readBaskets(new ByteArrayInputStream(in), "x.dat"));
+      e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> TransactionDb.readBaskets(new ByteArrayInputStream(in), "x.dat"));
       assertTrue(e.getMessage().startsWith("x.dat line 1: invalid UTF-8 (byte 0x"), e.getMessage());
       assertTrue(e.getMessage().contains("at column 4)"), e.getMessage());
     }
@@ -157,11 +168,12 @@ class TransactionDbTest {
         e.getMessage());
     for (int c : new int[] {0x01, 0x07, 0x0B, 0x0C, 0x1B, 0x1F, 0x7F}) {
       byte[] in = concat(ascii("a"), bytes(c));
-      e = assertThrows(
-          IllegalArgumentException.class,
-          () -> TransactionDb.readBaskets(new ByteArrayInputStream(in), "c.dat"));
-      assertTrue(e.getMessage().contains(String.format("byte 0x%02X at column 2", c)),
-          e.getMessage());
+      e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> TransactionDb.readBaskets(new ByteArrayInputStream(in), "c.dat"));
+      assertTrue(
+          e.getMessage().contains(String.format("byte 0x%02X at column 2", c)), e.getMessage());
     }
     // Random bytes are rejected (a control byte or invalid UTF-8 comes soon), never mined.
     java.util.Random r = new java.util.Random(5);
@@ -278,7 +290,9 @@ class TransactionDbTest {
     IllegalArgumentException range =
         assertThrows(
             IllegalArgumentException.class,
-            () -> TransactionDb.fromPairs(new long[] {1, 2}, new int[] {0, 3}, new String[] {"a", "b"}));
+            () ->
+                TransactionDb.fromPairs(
+                    new long[] {1, 2}, new int[] {0, 3}, new String[] {"a", "b"}));
     assertEquals("Invalid item id 3 at position 1. Valid range is [0, 2).", range.getMessage());
     TransactionDb named =
         TransactionDb.fromPairs(new long[] {1, 1}, new int[] {1, 0}, new String[] {"a", "b"});
@@ -308,8 +322,7 @@ class TransactionDbTest {
   @Test
   void csrTransactionsAreSortedAndDeduplicated() {
     // transactions {2, 0, 2}, {}, {1}
-    TransactionDb db =
-        TransactionDb.fromCsr(new int[] {0, 3, 3, 4}, new int[] {2, 0, 2, 1}, null);
+    TransactionDb db = TransactionDb.fromCsr(new int[] {0, 3, 3, 4}, new int[] {2, 0, 2, 1}, null);
     assertEquals(3, db.size());
     assertEquals(3, db.nItems(), "largest id + 1");
     assertArrayEquals(new int[] {0, 2}, db.transaction(0));
@@ -374,7 +387,8 @@ class TransactionDbTest {
     String m6 =
         assertThrows(
                 IllegalArgumentException.class,
-                () -> TransactionDb.fromCsr(new int[] {0, 1}, new int[] {2}, new String[] {"a", "b"}))
+                () ->
+                    TransactionDb.fromCsr(new int[] {0, 1}, new int[] {2}, new String[] {"a", "b"}))
             .getMessage();
     assertEquals("Invalid item id 2 at position 0. Valid range is [0, 2).", m6);
     String m7 =

@@ -56,8 +56,8 @@ final class BeamArgs {
    * Checks {@code args} against {@code type} and Beam's registered options interfaces.
    *
    * @return the options given (name to value, null for a bare {@code --name}), in order
-   * @throws UsageException for an argument that is not {@code --name[=value]}, an unknown option,
-   *     a value of the wrong type, an option given twice or a missing required option
+   * @throws UsageException for an argument that is not {@code --name[=value]}, an unknown option, a
+   *     value of the wrong type, an option given twice or a missing required option
    */
   static BeamArgs check(String[] args, Class<? extends PipelineOptions> type) {
     PipelineOptionsFactory.register(type);
@@ -75,7 +75,9 @@ final class BeamArgs {
       if (p == null) {
         String close = CliArgs.closest(name, ourFirst(known));
         throw new UsageException(
-            "unknown option --" + name + (close == null ? "" : "; did you mean --" + close + "?")
+            "unknown option --"
+                + name
+                + (close == null ? "" : "; did you mean --" + close + "?")
                 + " (see --help)");
       }
       boolean repeatable = p.type().isArray() || Collection.class.isAssignableFrom(p.type());
@@ -87,7 +89,9 @@ final class BeamArgs {
     }
     for (Method m : type.getMethods()) {
       Validation.Required required = m.getAnnotation(Validation.Required.class);
-      if (required != null && required.groups().length == 0 && isGetter(m)
+      if (required != null
+          && required.groups().length == 0
+          && isGetter(m)
           && m.getDeclaringClass().getName().startsWith("io.rusket.")
           && !values.containsKey(property(m))) {
         throw new UsageException("missing required option --" + property(m) + " (see --help)");
@@ -115,13 +119,18 @@ final class BeamArgs {
     if (t == boolean.class || t == Boolean.class) {
       if (value != null && !value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
         throw new UsageException(
-            option + ": '" + value + "' is not true or false (a flag: " + option + " or "
-                + option + "=false)");
+            option
+                + ": '"
+                + value
+                + "' is not true or false (a flag: "
+                + option
+                + " or "
+                + option
+                + "=false)");
       }
       return;
     }
-    boolean number = t == double.class || t == Double.class || t == float.class
-        || t == Float.class;
+    boolean number = t == double.class || t == Double.class || t == float.class || t == Float.class;
     long min;
     long max;
     if (t == int.class || t == Integer.class) {
@@ -137,8 +146,7 @@ final class BeamArgs {
       return;
     }
     if (value == null || value.isEmpty()) {
-      throw new UsageException(
-          option + " needs a value: " + option + "=" + (number ? "X" : "N"));
+      throw new UsageException(option + " needs a value: " + option + "=" + (number ? "X" : "N"));
     }
     if (number) {
       try {
@@ -165,12 +173,13 @@ final class BeamArgs {
   }
 
   /**
-   * The properties Beam's {@link PipelineOptionsFactory} accepts for {@code type}: those of
-   * {@code type} and of every registered options interface (the runners' among them).
+   * The properties Beam's {@link PipelineOptionsFactory} accepts for {@code type}: those of {@code
+   * type} and of every registered options interface (the runners' among them).
    */
   private static Map<String, Property> properties(Class<? extends PipelineOptions> type) {
     Map<String, Property> known = new TreeMap<>();
-    Set<Class<? extends PipelineOptions>> registered = PipelineOptionsFactory.getRegisteredOptions();
+    Set<Class<? extends PipelineOptions>> registered =
+        PipelineOptionsFactory.getRegisteredOptions();
     for (Class<?> c : concat(type, registered)) {
       for (Method m : c.getMethods()) {
         if (isGetter(m)) {
@@ -217,8 +226,8 @@ final class BeamArgs {
   }
 
   /**
-   * A message of Beam's option parsing as one line: Jackson's source locations ("at [Source:
-   * ...]") dropped, line breaks joined.
+   * A message of Beam's option parsing as one line: Jackson's source locations ("at [Source: ...]")
+   * dropped, line breaks joined.
    */
   static String beamMessage(IllegalArgumentException e) {
     String m = e.getMessage() == null ? e.toString() : e.getMessage();

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * The options of one command, written {@code --name=value} (or a bare {@code --name} for a flag,
- * as Beam's PipelineOptions do), checked against the options the command declares. Every getter
+ * The options of one command, written {@code --name=value} (or a bare {@code --name} for a flag, as
+ * Beam's PipelineOptions do), checked against the options the command declares. Every getter
  * returns null for an absent option and throws {@link UsageException} for a bad value, naming the
  * option and the value.
  */
@@ -41,8 +41,8 @@ final class CliArgs {
   /**
    * Parses {@code args} against the options of {@code command}.
    *
-   * @throws UsageException for an argument that is not an option, an unknown or repeated option,
-   *     or a missing value
+   * @throws UsageException for an argument that is not an option, an unknown or repeated option, or
+   *     a missing value
    */
   static CliArgs parse(String command, List<Option> options, String[] args) {
     Map<String, Option> known = new LinkedHashMap<>();
@@ -53,7 +53,11 @@ final class CliArgs {
     for (String arg : args) {
       if (!arg.startsWith("--") || arg.length() == 2) {
         throw new UsageException(
-            "unexpected argument '" + arg + "' for " + command + ": options are written --name=value");
+            "unexpected argument '"
+                + arg
+                + "' for "
+                + command
+                + ": options are written --name=value");
       }
       int eq = arg.indexOf('=');
       String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
@@ -61,13 +65,26 @@ final class CliArgs {
       Option option = known.get(name);
       if (option == null) {
         throw new UsageException(
-            "unknown option --" + name + " for " + command + suggestion(name, known.keySet())
-                + "; see " + command + " --help");
+            "unknown option --"
+                + name
+                + " for "
+                + command
+                + suggestion(name, known.keySet())
+                + "; see "
+                + command
+                + " --help");
       }
       if (option.isFlag()) {
         if (value != null && !value.equals("true") && !value.equals("false")) {
           throw new UsageException(
-              "Invalid --" + name + ": " + value + ". It is a flag: --" + name + " or --" + name
+              "Invalid --"
+                  + name
+                  + ": "
+                  + value
+                  + ". It is a flag: --"
+                  + name
+                  + " or --"
+                  + name
                   + "=true|false.");
         }
         value = value == null ? "true" : value;
@@ -118,7 +135,9 @@ final class CliArgs {
       for (int j = 1; j <= b.length(); j++) {
         int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
         int v = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2)
+        if (i > 1
+            && j > 1
+            && a.charAt(i - 1) == b.charAt(j - 2)
             && a.charAt(i - 2) == b.charAt(j - 1)) {
           v = Math.min(v, d[i - 2][j - 2] + 1);
         }
@@ -200,7 +219,13 @@ final class CliArgs {
       return v == null ? null : Integer.valueOf(v);
     } catch (NumberFormatException e) {
       throw new UsageException(
-          "Invalid --" + name + ": " + v + " (expected an integer up to " + Integer.MAX_VALUE + ")");
+          "Invalid --"
+              + name
+              + ": "
+              + v
+              + " (expected an integer up to "
+              + Integer.MAX_VALUE
+              + ")");
     }
   }
 

@@ -4,8 +4,8 @@ import java.io.PrintStream;
 
 /**
  * One subcommand of the bundled jar: {@code java -jar rusket-beam.jar NAME [--option=value ...]}.
- * {@link Main} dispatches on the name and handles {@code --help}; a command parses the rest of
- * the arguments itself (with {@link CliArgs}, or as Beam PipelineOptions).
+ * {@link Main} dispatches on the name and handles {@code --help}; a command parses the rest of the
+ * arguments itself (with {@link CliArgs}, or as Beam PipelineOptions).
  */
 interface Command {
   /** The name users type, e.g. {@code mine}. */
@@ -30,8 +30,8 @@ interface Command {
    *
    * @return the exit code
    * @throws UsageException for a user mistake: a bad option, a missing or malformed file
-   * @throws PipelineFailed for a pipeline that failed while running ({@link ErrorReport} tells
-   *     bad input data from an internal failure)
+   * @throws PipelineFailed for a pipeline that failed while running ({@link ErrorReport} tells bad
+   *     input data from an internal failure)
    */
   int run(String[] args, PrintStream out, PrintStream err);
 }

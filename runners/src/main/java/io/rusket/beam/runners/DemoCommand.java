@@ -36,17 +36,17 @@ import java.util.regex.Pattern;
  * runner of the Beam options ({@link RunnerSetup}: the SparkRunner embedded in this JVM by
  * default), which writes JSON lines under {@code <output>/itemsets/} and {@code <output>/rules/},
  * then reads those files back and prints per store its transactions, itemsets, rules and its top
- * {@value #TOP_RULES} rules by lift (one per itemset: see {@link #topRules}), and
- * a last summary line:
+ * {@value #TOP_RULES} rules by lift (one per itemset: see {@link #topRules}), and a last summary
+ * line:
  *
  * <pre>{@code
  * runner=SparkRunner (local[4]) stores=5 transactions=N events=E itemsets=K rules=R output=DIR millis=T
  * }</pre>
  *
- * <p>Re-running works: the files a previous demo wrote there (the event log and the result
- * shards) are deleted first; any other file in those directories is left alone and makes the
- * pipeline refuse to write (a usage error). The results are read back from the files, not
- * collected inside the pipeline, so the same works on a cluster with a shared file system.
+ * <p>Re-running works: the files a previous demo wrote there (the event log and the result shards)
+ * are deleted first; any other file in those directories is left alone and makes the pipeline
+ * refuse to write (a usage error). The results are read back from the files, not collected inside
+ * the pipeline, so the same works on a cluster with a shared file system.
  */
 final class DemoCommand implements Command {
   static final String NAME = "demo";
@@ -58,6 +58,7 @@ final class DemoCommand implements Command {
   static final int STORES = 5;
   static final int TRANSACTIONS = 8_000;
   static final int ITEMS = 300;
+
   /** Zipf exponent of the store sizes: the largest store is ~11 times the smallest. */
   static final double STORE_SKEW = 1.5;
 
@@ -84,21 +85,44 @@ final class DemoCommand implements Command {
 
   @Override
   public void printHelp(PrintStream out) {
-    out.println("Usage: java -jar " + Main.JAR + " [" + NAME + "] [--output=DIR] [--runner=NAME ...]");
+    out.println(
+        "Usage: java -jar " + Main.JAR + " [" + NAME + "] [--output=DIR] [--runner=NAME ...]");
     out.println();
     out.println("The main job, end to end, with nothing but the jar:");
-    out.println("  1. generates " + TRANSACTIONS + " receipts of " + STORES + " stores of very"
-        + " different sizes over " + ITEMS + " items");
-    out.println("     (seed " + SEED + ") into DIR/" + DATA_DIR + "/" + EVENTS_FILE
-        + " (store_id, transaction_id, item_id, item);");
-    out.println("  2. runs MineGroupedPipeline on it: itemsets with support >= " + MIN_SUPPORT
-        + " per store,");
-    out.println("     rules with " + METRIC + " >= " + MIN_LIFT + ", written as JSON lines to"
-        + " DIR/itemsets/ and DIR/rules/;");
-    out.println("  3. reads them back and prints, per store, its transactions, itemsets, rules and");
+    out.println(
+        "  1. generates "
+            + TRANSACTIONS
+            + " receipts of "
+            + STORES
+            + " stores of very"
+            + " different sizes over "
+            + ITEMS
+            + " items");
+    out.println(
+        "     (seed "
+            + SEED
+            + ") into DIR/"
+            + DATA_DIR
+            + "/"
+            + EVENTS_FILE
+            + " (store_id, transaction_id, item_id, item);");
+    out.println(
+        "  2. runs MineGroupedPipeline on it: itemsets with support >= "
+            + MIN_SUPPORT
+            + " per store,");
+    out.println(
+        "     rules with "
+            + METRIC
+            + " >= "
+            + MIN_LIFT
+            + ", written as JSON lines to"
+            + " DIR/itemsets/ and DIR/rules/;");
+    out.println(
+        "  3. reads them back and prints, per store, its transactions, itemsets, rules and");
     out.println("     top " + TOP_RULES + " rules by lift (one per itemset), then one line:");
-    out.println("     runner=NAME stores=S transactions=N events=E itemsets=K rules=R output=DIR"
-        + " millis=T");
+    out.println(
+        "     runner=NAME stores=S transactions=N events=E itemsets=K rules=R output=DIR"
+            + " millis=T");
     out.println("Files a previous demo wrote in DIR are replaced; other files are left alone.");
     out.println();
     out.println("Options:");
@@ -127,7 +151,9 @@ final class DemoCommand implements Command {
         output = arg.substring("--output=".length());
       } else if (fixed.contains(name)) {
         throw new UsageException(
-            "the demo does not take --" + name + " (its data and settings are fixed);"
+            "the demo does not take --"
+                + name
+                + " (its data and settings are fixed);"
                 + " use generate and grouped for your own");
       } else {
         beamArgs.add(arg);
@@ -191,17 +217,31 @@ final class DemoCommand implements Command {
     out.printf(
         Locale.ROOT,
         "Demo data: %d stores, %d receipts, %d events, %d items (seed %d) -> %s%s/%s%n",
-        STORES, data.numTransactions(), data.numEvents(), ITEMS, SEED, shown, DATA_DIR,
+        STORES,
+        data.numTransactions(),
+        data.numEvents(),
+        ITEMS,
+        SEED,
+        shown,
+        DATA_DIR,
         EVENTS_FILE);
     out.printf(
         Locale.ROOT,
         "MineGroupedPipeline on %s in %d ms: itemsets with support >= %s per store, rules with"
             + " %s >= %s%n",
-        RunnerSetup.describe(options), counts.millis(), MIN_SUPPORT, METRIC, MIN_LIFT);
+        RunnerSetup.describe(options),
+        counts.millis(),
+        MIN_SUPPORT,
+        METRIC,
+        MIN_LIFT);
     out.printf(
         Locale.ROOT,
         "Results (JSON lines): %d itemsets in %s%s/, %d rules in %s%s/%n",
-        itemsets, shown, MineGroupedPipeline.ITEMSETS_DIR, rules, shown,
+        itemsets,
+        shown,
+        MineGroupedPipeline.ITEMSETS_DIR,
+        rules,
+        shown,
         MineGroupedPipeline.RULES_DIR);
     for (Map.Entry<String, StoreResult> e : stores.entrySet()) {
       StoreResult s = e.getValue();
@@ -209,15 +249,31 @@ final class DemoCommand implements Command {
       out.printf(
           Locale.ROOT,
           "%s: %d transactions, %d itemsets, %d rules%s%n",
-          e.getKey(), s.transactions, s.itemsets, s.rules.size(),
+          e.getKey(),
+          s.transactions,
+          s.itemsets,
+          s.rules.size(),
           s.rules.isEmpty() ? "" : "; top rules by lift (one per itemset):");
       topRules(s.rules).forEach(r -> out.println("  " + r));
     }
     out.println();
     out.println(
-        "runner=" + RunnerSetup.describe(options) + " stores=" + stores.size() + " transactions="
-            + data.numTransactions() + " events=" + data.numEvents() + " itemsets=" + itemsets
-            + " rules=" + rules + " output=" + output + " millis=" + counts.millis());
+        "runner="
+            + RunnerSetup.describe(options)
+            + " stores="
+            + stores.size()
+            + " transactions="
+            + data.numTransactions()
+            + " events="
+            + data.numEvents()
+            + " itemsets="
+            + itemsets
+            + " rules="
+            + rules
+            + " output="
+            + output
+            + " millis="
+            + counts.millis());
     return Main.EXIT_OK;
   }
 
@@ -311,8 +367,12 @@ final class DemoCommand implements Command {
   }
 
   /** A rule as the summary shows it. */
-  record Rule(List<String> antecedents, List<String> consequents, double support,
-      double confidence, double lift) {
+  record Rule(
+      List<String> antecedents,
+      List<String> consequents,
+      double support,
+      double confidence,
+      double lift) {
     /** Highest lift first; ties by confidence, then support, then the items. */
     static final Comparator<Rule> BY_LIFT =
         Comparator.comparingDouble(Rule::lift)
@@ -341,7 +401,10 @@ final class DemoCommand implements Command {
       return String.format(
           Locale.ROOT,
           "%s -> %s  support=%.4f confidence=%.3f lift=%.2f",
-          String.join(" + ", antecedents), String.join(" + ", consequents), support, confidence,
+          String.join(" + ", antecedents),
+          String.join(" + ", consequents),
+          support,
+          confidence,
           lift);
     }
   }

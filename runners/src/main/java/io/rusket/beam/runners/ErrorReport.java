@@ -17,9 +17,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *   <li>{@link PipelineFailed} (the pipeline failed while running) caused by bad input data: the
  *       message of the {@link IllegalArgumentException} the transforms and readers throw for it
  *       (naming the file, row, column and value), dug out of the runners' wrappers
- *       (PipelineExecutionException, Spark's SparkException, Beam's UserCodeException), exit
- *       {@link Main#EXIT_USAGE}. Names of transform settings in it are replaced by the options
- *       that set them ({@code withNumItems} is {@code --numItems}).
+ *       (PipelineExecutionException, Spark's SparkException, Beam's UserCodeException), exit {@link
+ *       Main#EXIT_USAGE}. Names of transform settings in it are replaced by the options that set
+ *       them ({@code withNumItems} is {@code --numItems}).
  *   <li>{@link OutOfMemoryError}: how to give Java more heap, exit {@link Main#EXIT_FAILURE}.
  *   <li>Anything else is an internal failure: the runner and the innermost exception's first line,
  *       exit {@link Main#EXIT_FAILURE}.
@@ -45,8 +45,10 @@ final class ErrorReport {
       code = Main.EXIT_USAGE;
     } else if (find(t, OutOfMemoryError.class) != null) {
       err.println(
-          "error: out of memory (max heap " + (Runtime.getRuntime().maxMemory() >> 20)
-              + " MB): give Java more with -Xmx, e.g. java -Xmx8g -jar " + Main.JAR
+          "error: out of memory (max heap "
+              + (Runtime.getRuntime().maxMemory() >> 20)
+              + " MB): give Java more with -Xmx, e.g. java -Xmx8g -jar "
+              + Main.JAR
               + ", or ask for less (a higher --minSupport, a --maxLen)");
       code = Main.EXIT_FAILURE;
     } else {
@@ -60,7 +62,10 @@ final class ErrorReport {
                 ? "the pipeline failed on " + t.getMessage()
                 : "internal error";
         err.println(
-            "error: " + where + ": " + firstLine(innermost(t).toString())
+            "error: "
+                + where
+                + ": "
+                + firstLine(innermost(t).toString())
                 + (verbose ? "" : " (--verbose shows the stack trace)"));
         code = Main.EXIT_FAILURE;
       }
@@ -73,9 +78,9 @@ final class ErrorReport {
 
   /**
    * The message of the input-data error that failed a pipeline, or null: the first {@link
-   * IllegalArgumentException} with a message in the cause chain, or one that Spark only quotes in
-   * a message (a remote executor's failure that did not travel as an object); on one line, with
-   * the transforms' setting names replaced by options.
+   * IllegalArgumentException} with a message in the cause chain, or one that Spark only quotes in a
+   * message (a remote executor's failure that did not travel as an object); on one line, with the
+   * transforms' setting names replaced by options.
    */
   static @Nullable String inputError(Throwable t) {
     Map<Throwable, Boolean> seen = new IdentityHashMap<>();

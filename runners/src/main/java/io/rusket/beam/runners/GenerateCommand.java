@@ -18,8 +18,8 @@ import java.util.Set;
 /**
  * {@code generate}: writes deterministic synthetic retail data with {@link GenerateData} (this
  * command is its entry point) as one-hot receipts, event logs and an item table in Parquet, Arrow
- * IPC and CSV. Prints the settings, then {@code transactions=N
- * events=E generateMillis=T writeMillis=T}, then each file written with its size.
+ * IPC and CSV. Prints the settings, then {@code transactions=N events=E generateMillis=T
+ * writeMillis=T}, then each file written with its size.
  */
 final class GenerateCommand implements Command {
   static final String NAME = "generate";
@@ -29,22 +29,38 @@ final class GenerateCommand implements Command {
 
   private static final List<Option> OPTIONS =
       List.of(
-          new Option("output", "DIR", "where to write (required; created if needed, files replaced)"),
+          new Option(
+              "output", "DIR", "where to write (required; created if needed, files replaced)"),
           new Option("seed", "N", "the random seed (default: " + DEFAULT_SEED + ")"),
           new Option("stores", "N", "number of stores (default: " + Config.DEFAULT_STORES + ")"),
-          new Option("transactions", "N",
+          new Option(
+              "transactions",
+              "N",
               "transactions over all stores (default: " + Config.DEFAULT_TRANSACTIONS + ")"),
           new Option("items", "N", "distinct items (default: " + Config.DEFAULT_ITEMS + ")"),
-          new Option("meanBasketSize", "X",
+          new Option(
+              "meanBasketSize",
+              "X",
               "mean distinct items per basket (default: " + Config.DEFAULT_MEAN_BASKET_SIZE + ")"),
-          new Option("storeSkew", "X",
-              "Zipf exponent of store sizes, 0 = equal (default: " + Config.DEFAULT_STORE_SKEW + ")"),
-          new Option("itemSkew", "X",
+          new Option(
+              "storeSkew",
+              "X",
+              "Zipf exponent of store sizes, 0 = equal (default: "
+                  + Config.DEFAULT_STORE_SKEW
+                  + ")"),
+          new Option(
+              "itemSkew",
+              "X",
               "Zipf exponent of item popularity (default: " + Config.DEFAULT_ITEM_SKEW + ")"),
-          new Option("bundles", "N",
+          new Option(
+              "bundles",
+              "N",
               "bundles of 2-3 items bought together (default: " + Config.DEFAULT_BUNDLES + ")"),
-          new Option("bundleProbability", "X",
-              "chance that a basket holds a bundle (default: " + Config.DEFAULT_BUNDLE_PROBABILITY
+          new Option(
+              "bundleProbability",
+              "X",
+              "chance that a basket holds a bundle (default: "
+                  + Config.DEFAULT_BUNDLE_PROBABILITY
                   + ")"),
           Option.flag("itemNameColumn", "events also carry the item name (item STRING)"),
           new Option("layouts", "receipts,events,items", "what to write (default: all three)"),
@@ -79,8 +95,13 @@ final class GenerateCommand implements Command {
     }
     out.println();
     out.println("Example:");
-    out.println("  java -jar " + Main.JAR + " " + NAME + " --output=data --stores=50"
-        + " --transactions=2000000 --items=500 \\");
+    out.println(
+        "  java -jar "
+            + Main.JAR
+            + " "
+            + NAME
+            + " --output=data --stores=50"
+            + " --transactions=2000000 --items=500 \\");
     out.println("      --layouts=events,items --formats=parquet --itemNameColumn");
   }
 
@@ -157,9 +178,10 @@ final class GenerateCommand implements Command {
       if (a.has("bundles") || a.has("bundleProbability")) {
         Integer bundles = a.integer("bundles");
         Double p = a.decimal("bundleProbability");
-        c = c.withBundles(
-            bundles == null ? Config.DEFAULT_BUNDLES : bundles,
-            p == null ? Config.DEFAULT_BUNDLE_PROBABILITY : p);
+        c =
+            c.withBundles(
+                bundles == null ? Config.DEFAULT_BUNDLES : bundles,
+                p == null ? Config.DEFAULT_BUNDLE_PROBABILITY : p);
       }
       if (a.flag("itemNameColumn")) {
         c = c.withItemNameColumn(true);

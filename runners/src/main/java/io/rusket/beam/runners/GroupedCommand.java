@@ -10,22 +10,22 @@ import org.apache.beam.sdk.Pipeline;
 
 /**
  * {@code grouped}: runs {@link MineGroupedPipeline} — read a Parquet, Arrow or CSV table, mine
- * frequent itemsets (and with {@code --rules} association rules) per group, write them under
- * {@code <output>/itemsets/} and {@code <output>/rules/} — on the runner the Beam options choose
- * ({@link RunnerSetup}: the SparkRunner embedded in this JVM by default). Options are those of
- * {@link MineGroupedOptions}, parsed by Beam. Prints one line, the counts taken from the
- * pipeline's Beam counters:
+ * frequent itemsets (and with {@code --rules} association rules) per group, write them under {@code
+ * <output>/itemsets/} and {@code <output>/rules/} — on the runner the Beam options choose ({@link
+ * RunnerSetup}: the SparkRunner embedded in this JVM by default). Options are those of {@link
+ * MineGroupedOptions}, parsed by Beam. Prints one line, the counts taken from the pipeline's Beam
+ * counters:
  *
  * <pre>{@code
  * runner=SparkRunner (local[4]) groups=G transactions=N itemsets=K rules=R output=DIR millis=T
  * }</pre>
  *
  * <p>({@code rules=R} only with {@code --rules}.) A bad option (also {@code --metric} or {@code
- * --minThreshold} without {@code --rules}, and {@code --numItems}, which only {@code stream}
- * uses), a missing or mistyped input column, an input that is a directory, or an output that
- * already holds files, is a file or is not writable is a usage error (exit 2), reported before
- * the pipeline runs; bad input data met while running (an empty or malformed value, a ragged
- * row, a null) is one too, reported by {@link ErrorReport}; any other failure exits with 1.
+ * --minThreshold} without {@code --rules}, and {@code --numItems}, which only {@code stream} uses),
+ * a missing or mistyped input column, an input that is a directory, or an output that already holds
+ * files, is a file or is not writable is a usage error (exit 2), reported before the pipeline runs;
+ * bad input data met while running (an empty or malformed value, a ragged row, a null) is one too,
+ * reported by {@link ErrorReport}; any other failure exits with 1.
  */
 final class GroupedCommand implements Command {
   static final String NAME = "grouped";
@@ -36,8 +36,20 @@ final class GroupedCommand implements Command {
    */
   static final List<String> OPTIONS =
       List.of(
-          "input", "inputFormat", "csvTypes", "groupCol", "txnCol", "itemCol", "minSupport",
-          "maxLen", "method", "rules", "metric", "minThreshold", "output", "outputFormat",
+          "input",
+          "inputFormat",
+          "csvTypes",
+          "groupCol",
+          "txnCol",
+          "itemCol",
+          "minSupport",
+          "maxLen",
+          "method",
+          "rules",
+          "metric",
+          "minThreshold",
+          "output",
+          "outputFormat",
           "numShards");
 
   /** The option of {@link MineGroupedOptions} that only {@code stream} uses: an error here. */
@@ -55,8 +67,12 @@ final class GroupedCommand implements Command {
 
   @Override
   public void printHelp(PrintStream out) {
-    out.println("Usage: java -jar " + Main.JAR + " " + NAME
-        + " --input=FILE --groupCol=NAME --output=DIR [options]");
+    out.println(
+        "Usage: java -jar "
+            + Main.JAR
+            + " "
+            + NAME
+            + " --input=FILE --groupCol=NAME --output=DIR [options]");
     out.println();
     out.println("Runs MineGroupedPipeline: reads a table (Parquet, Arrow IPC or CSV), mines the");
     out.println("frequent itemsets of each group (and with --rules its association rules) and");
@@ -69,10 +85,16 @@ final class GroupedCommand implements Command {
     OptionsHelp.print(out, MineGroupedOptions.class, OPTIONS);
     out.println();
     out.println("Example:");
-    out.println("  java -jar " + Main.JAR + " " + NAME + " --input=data/events.parquet"
-        + " --groupCol=store_id \\");
-    out.println("      --txnCol=transaction_id --itemCol=item --minSupport=0.01 --rules"
-        + " --metric=lift \\");
+    out.println(
+        "  java -jar "
+            + Main.JAR
+            + " "
+            + NAME
+            + " --input=data/events.parquet"
+            + " --groupCol=store_id \\");
+    out.println(
+        "      --txnCol=transaction_id --itemCol=item --minSupport=0.01 --rules"
+            + " --metric=lift \\");
     out.println("      --minThreshold=1.2 --output=out --outputFormat=jsonl");
     out.println();
     out.println("Exit status 0 on success; 2 on a mistake in the options or the input data (also");
@@ -96,10 +118,19 @@ final class GroupedCommand implements Command {
     MineGroupedOptions options = RunnerSetup.optionsFrom(args, MineGroupedOptions.class);
     Counts c = runPipeline(options, true);
     out.println(
-        "runner=" + RunnerSetup.describe(options) + " groups=" + c.groups() + " transactions="
-            + c.transactions() + " itemsets=" + c.itemsets()
-            + (options.getRules() ? " rules=" + c.rules() : "") + " output="
-            + options.getOutput() + " millis=" + c.millis());
+        "runner="
+            + RunnerSetup.describe(options)
+            + " groups="
+            + c.groups()
+            + " transactions="
+            + c.transactions()
+            + " itemsets="
+            + c.itemsets()
+            + (options.getRules() ? " rules=" + c.rules() : "")
+            + " output="
+            + options.getOutput()
+            + " millis="
+            + c.millis());
     return Main.EXIT_OK;
   }
 
@@ -112,8 +143,8 @@ final class GroupedCommand implements Command {
   /**
    * Builds {@link MineGroupedPipeline} from {@code options}, runs it and waits.
    *
-   * @param userData whether the input is the user's (else built-in, as the demo's: then a
-   *     failure is never the user's)
+   * @param userData whether the input is the user's (else built-in, as the demo's: then a failure
+   *     is never the user's)
    * @throws UsageException for a bad setting, input or output, found before running
    * @throws PipelineFailed if the pipeline failed while running
    */

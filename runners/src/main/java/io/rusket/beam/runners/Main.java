@@ -9,14 +9,13 @@ import java.util.stream.Collectors;
 /**
  * The bundled jar's entry point: {@code java -jar rusket-beam.jar COMMAND [--option=value ...]}.
  *
- * <p>Commands: {@code mine} ({@link MineCommand}), {@code grouped} ({@link GroupedCommand}),
- * {@code stream} ({@link StreamCommand}), {@code generate} ({@link GenerateCommand}), {@code
- * demo} ({@link DemoCommand}), {@code selftest} ({@link SelfTestCommand}). No arguments run the
- * demo. {@code --help} prints the commands;
- * {@code COMMAND --help} a command's options. A user mistake (unknown command or option, bad
- * value, missing or malformed file, bad input data met while a pipeline runs) prints one line
- * starting with {@code error: } on stderr and exits with {@link #EXIT_USAGE}; the stack trace only
- * with {@code --verbose}, which every command takes ({@link ErrorReport}).
+ * <p>Commands: {@code mine} ({@link MineCommand}), {@code grouped} ({@link GroupedCommand}), {@code
+ * stream} ({@link StreamCommand}), {@code generate} ({@link GenerateCommand}), {@code demo} ({@link
+ * DemoCommand}), {@code selftest} ({@link SelfTestCommand}). No arguments run the demo. {@code
+ * --help} prints the commands; {@code COMMAND --help} a command's options. A user mistake (unknown
+ * command or option, bad value, missing or malformed file, bad input data met while a pipeline
+ * runs) prints one line starting with {@code error: } on stderr and exits with {@link #EXIT_USAGE};
+ * the stack trace only with {@code --verbose}, which every command takes ({@link ErrorReport}).
  */
 public final class Main {
   /** Success. */
@@ -50,8 +49,8 @@ public final class Main {
 
   /**
    * Runs the command line {@code args}, printing results to {@code out} and errors to {@code err}.
-   * An error is one line {@code error: ...} ({@link ErrorReport}); with {@code --verbose}
-   * (anywhere on the line) its stack trace follows, and Spark's logging of failed tasks stays on.
+   * An error is one line {@code error: ...} ({@link ErrorReport}); with {@code --verbose} (anywhere
+   * on the line) its stack trace follows, and Spark's logging of failed tasks stays on.
    *
    * @return the exit code: {@link #EXIT_OK}, {@link #EXIT_FAILURE} or {@link #EXIT_USAGE}
    */
@@ -79,8 +78,15 @@ public final class Main {
     String value = arg.equals("--" + VERBOSE) ? "true" : arg.substring(VERBOSE.length() + 3);
     if (!value.equals("true") && !value.equals("false")) {
       throw new UsageException(
-          "Invalid --" + VERBOSE + ": " + value + ". It is a flag: --" + VERBOSE + " or --"
-              + VERBOSE + "=true|false.");
+          "Invalid --"
+              + VERBOSE
+              + ": "
+              + value
+              + ". It is a flag: --"
+              + VERBOSE
+              + " or --"
+              + VERBOSE
+              + "=true|false.");
     }
     return value.equals("true");
   }
@@ -132,7 +138,8 @@ public final class Main {
       throw new UsageException(
           "no command given before " + name + "; commands: " + names() + " (see --help)");
     }
-    throw new UsageException("unknown command '" + name + "'; commands: " + names() + " (see --help)");
+    throw new UsageException(
+        "unknown command '" + name + "'; commands: " + names() + " (see --help)");
   }
 
   private static boolean isHelp(String arg) {

@@ -40,9 +40,8 @@ final class OptionsHelp {
       Method getter = getter(type, name);
       boolean flag = getter.getReturnType() == boolean.class;
       String usage = "--" + name + (flag ? "" : "=" + hint(getter.getReturnType()));
-      String extra = getter.isAnnotationPresent(Validation.Required.class)
-          ? "required"
-          : defaultValue(getter);
+      String extra =
+          getter.isAnnotationPresent(Validation.Required.class) ? "required" : defaultValue(getter);
       out.println("  " + usage + (extra == null ? "" : "  (" + extra + ")"));
       Description d = getter.getAnnotation(Description.class);
       wrap(out, d == null ? "" : d.value(), "      ");

@@ -11,9 +11,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * What the pipeline commands ({@code grouped}, {@code stream}, {@code demo}) share around a run:
- * the checks of {@code --input} and {@code --output} on the local file system that Beam would
- * only fail on while running, building the pipeline (its {@link IllegalArgumentException}s are
- * usage errors), and running it ({@link PipelineFailed} when it fails).
+ * the checks of {@code --input} and {@code --output} on the local file system that Beam would only
+ * fail on while running, building the pipeline (its {@link IllegalArgumentException}s are usage
+ * errors), and running it ({@link PipelineFailed} when it fails).
  *
  * <p>Example of use, in a command:
  *
@@ -40,18 +40,21 @@ final class PipelineRun {
    */
   static void checkInput(@Nullable String input) {
     Path path = localPath(input);
-    if (path != null && input.chars().noneMatch(c -> "*?[{".indexOf(c) >= 0)
+    if (path != null
+        && input.chars().noneMatch(c -> "*?[{".indexOf(c) >= 0)
         && Files.isDirectory(path)) {
       throw new UsageException(
-          "--input: " + input + " is a directory; give a file or a glob, e.g. --input="
+          "--input: "
+              + input
+              + " is a directory; give a file or a glob, e.g. --input="
               + path.resolve("*.parquet"));
     }
   }
 
   /**
    * Creates the {@code --output} directory when it is a local path, and checks that files can be
-   * written in it, so that an output that is a file or is not writable fails before the run
-   * instead of after it.
+   * written in it, so that an output that is a file or is not writable fails before the run instead
+   * of after it.
    *
    * @throws UsageException naming the option, the path and the reason
    */
@@ -78,8 +81,8 @@ final class PipelineRun {
       throw new UsageException(
           "--output: cannot create " + output + ": " + e.getFile() + " is a file", e);
     } catch (IOException e) {
-      throw new UsageException("--output: " + UsageException.io("cannot write in", dir, e)
-          .getMessage(), e);
+      throw new UsageException(
+          "--output: " + UsageException.io("cannot write in", dir, e).getMessage(), e);
     }
   }
 

@@ -19,13 +19,13 @@ import java.util.Locale;
  *   <li>JSON lines: one object per record, keys in column order; an item list is an array of
  *       strings; a non-finite number is {@code null}.
  *   <li>CSV: a header row of the column names; an item list is one field, the names joined by
- *       {@code |}; a field is quoted per RFC 4180 when it holds a comma, a quote or a line break;
- *       a non-finite number is {@code inf}, {@code -inf} or {@code nan}.
+ *       {@code |}; a field is quoted per RFC 4180 when it holds a comma, a quote or a line break; a
+ *       non-finite number is {@code inf}, {@code -inf} or {@code nan}.
  * </ul>
  *
- * Numbers are written with {@link Double#toString(double)}. A failure to create or write the
- * file is a {@link UsageException} naming it (unchecked, so that the writer can sit behind a
- * miner's sink).
+ * Numbers are written with {@link Double#toString(double)}. A failure to create or write the file
+ * is a {@link UsageException} naming it (unchecked, so that the writer can sit behind a miner's
+ * sink).
  */
 abstract class RecordWriter implements AutoCloseable {
   /** Separates the names of an item list in a CSV field. */
@@ -63,16 +63,23 @@ abstract class RecordWriter implements AutoCloseable {
         return CSV;
       }
       throw new UsageException(
-          "cannot tell the format of --" + option + "=" + file + " from its extension: name it"
-              + " .jsonl, .json or .csv" + otherwise);
+          "cannot tell the format of --"
+              + option
+              + "="
+              + file
+              + " from its extension: name it"
+              + " .jsonl, .json or .csv"
+              + otherwise);
     }
   }
 
   private final Path file;
   private final Writer out;
   private final int columns;
+
   /** The record being written; flushed to {@link #out} by {@link #end()}. */
   final StringBuilder line = new StringBuilder(256);
+
   /** Index of the next field of the current record. */
   private int column;
 
@@ -83,8 +90,8 @@ abstract class RecordWriter implements AutoCloseable {
   }
 
   /**
-   * Creates (or truncates) {@code file}, and its missing parent directories, and for CSV writes
-   * the header.
+   * Creates (or truncates) {@code file}, and its missing parent directories, and for CSV writes the
+   * header.
    *
    * @param itemNames the names of item ids, index = id
    * @param columns the column names, in the order fields are written
@@ -97,8 +104,7 @@ abstract class RecordWriter implements AutoCloseable {
       }
       Writer w =
           new BufferedWriter(
-              new OutputStreamWriter(Files.newOutputStream(file), StandardCharsets.UTF_8),
-              1 << 16);
+              new OutputStreamWriter(Files.newOutputStream(file), StandardCharsets.UTF_8), 1 << 16);
       if (format == Format.CSV) {
         w.write(String.join(",", columns));
         w.write('\n');
@@ -165,6 +171,7 @@ abstract class RecordWriter implements AutoCloseable {
   private static final class Jsonl extends RecordWriter {
     /** Per column, what precedes its value: {@code {"name":} or {@code ,"name":}. */
     private final String[] keys;
+
     /** Per item id, its name as a JSON string. */
     private final String[] names;
 

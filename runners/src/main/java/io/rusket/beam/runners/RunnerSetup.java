@@ -34,8 +34,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       --filesToStage} says otherwise.
  *   <li>{@code --runner=DirectRunner}: Beam's single-JVM test runner (checks immutability and
  *       encodability of every element; slow, for debugging).
- *   <li>{@code --runner=FlinkRunner}: only if a Flink runner is on the classpath (it is not in
- *       the bundled jar: see the README).
+ *   <li>{@code --runner=FlinkRunner}: only if a Flink runner is on the classpath (it is not in the
+ *       bundled jar: see the README).
  * </ul>
  *
  * <p>Logging: the jar's {@code log4j2.properties} sets Spark, Beam and everything else to WARN so
@@ -108,8 +108,8 @@ public final class RunnerSetup {
   }
 
   /**
-   * {@code local[N]}, {@code local[*]}, {@code local[N,F]} (N threads, F task failures), spaced
-   * as Spark's SparkContext accepts them.
+   * {@code local[N]}, {@code local[*]}, {@code local[N,F]} (N threads, F task failures), spaced as
+   * Spark's SparkContext accepts them.
    */
   private static final Pattern LOCAL =
       Pattern.compile("local\\[([0-9]+|\\*)(?:\\s*,\\s*([0-9]+))?]");
@@ -123,8 +123,8 @@ public final class RunnerSetup {
       Pattern.compile("spark://[^\\s:/,]+:[0-9]+(?:,[^\\s:/,]+:[0-9]+)*");
 
   /**
-   * Checks a {@code --sparkMaster} value before Spark starts (Spark fails on a bad one with a
-   * stack trace and no message of ours): {@code local}, {@code local[N]}, {@code local[*]}, {@code
+   * Checks a {@code --sparkMaster} value before Spark starts (Spark fails on a bad one with a stack
+   * trace and no message of ours): {@code local}, {@code local[N]}, {@code local[*]}, {@code
    * local[N,F]}, {@code local-cluster[W,C,M]}, {@code spark://HOST:PORT[,HOST:PORT...]}, {@code
    * yarn}, {@code k8s://URL} or {@code mesos://URL}, with every count at least 1.
    *
@@ -140,10 +140,14 @@ public final class RunnerSetup {
       atLeastOne(master, cluster.group(1), "workers");
       atLeastOne(master, cluster.group(2), "cores per worker");
       atLeastOne(master, cluster.group(3), "MB per worker");
-    } else if (!(master.equals("local") || master.equals("yarn")
-        || STANDALONE.matcher(master).matches() || master.matches("(k8s|mesos)://\\S+"))) {
+    } else if (!(master.equals("local")
+        || master.equals("yarn")
+        || STANDALONE.matcher(master).matches()
+        || master.matches("(k8s|mesos)://\\S+"))) {
       throw new UsageException(
-          "--sparkMaster: '" + master + "' is not a Spark master URL; use local, local[N],"
+          "--sparkMaster: '"
+              + master
+              + "' is not a Spark master URL; use local, local[N],"
               + " local[*], local[N,F], spark://HOST:PORT, yarn, k8s://URL or mesos://URL");
     }
   }
@@ -151,10 +155,14 @@ public final class RunnerSetup {
   private static void atLeastOne(String master, @Nullable String count, String what) {
     if (count != null && !count.equals("*") && !count.matches("0*[1-9]\\d*")) {
       throw new UsageException(
-          "--sparkMaster: '" + master + "' asks for " + count + " " + what
-              + "; it must be at least 1" + (what.startsWith("threads")
-                  ? ", e.g. local[2] or local[*]"
-                  : ""));
+          "--sparkMaster: '"
+              + master
+              + "' asks for "
+              + count
+              + " "
+              + what
+              + "; it must be at least 1"
+              + (what.startsWith("threads") ? ", e.g. local[2] or local[*]" : ""));
     }
   }
 
@@ -217,6 +225,7 @@ public final class RunnerSetup {
 
   /** Whether {@code --name} or {@code --name=...} is among {@code args}. */
   private static boolean given(String[] args, String name) {
-    return Arrays.stream(args).anyMatch(a -> a.equals("--" + name) || a.startsWith("--" + name + "="));
+    return Arrays.stream(args)
+        .anyMatch(a -> a.equals("--" + name) || a.startsWith("--" + name + "="));
   }
 }

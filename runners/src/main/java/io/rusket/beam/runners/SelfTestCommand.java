@@ -1,9 +1,9 @@
 package io.rusket.beam.runners;
 
-import io.rusket.beam.miner.RuleMiner;
 import io.rusket.beam.miner.ItemsetMiner;
 import io.rusket.beam.miner.Itemsets;
 import io.rusket.beam.miner.RuleMetric;
+import io.rusket.beam.miner.RuleMiner;
 import io.rusket.beam.miner.TransactionDb;
 import io.rusket.beam.transforms.MineGrouped;
 import io.rusket.beam.transforms.RulesGrouped;
@@ -30,11 +30,10 @@ import org.apache.beam.sdk.values.Row;
  * {@code selftest}: checks that a runner works end to end, with nothing but the jar. Runs a small
  * built-in pipeline — seeded receipts of {@value #STORES} stores of very different sizes as
  * long-format events, {@link MineGrouped#events} then {@link RulesGrouped} — on the runner chosen
- * by the Beam options ({@link RunnerSetup}: embedded Spark by default), and compares what came
- * out with the miner run store by store in this JVM: the number of itemsets and an
- * order-independent checksum of every itemset row, and the number of rules. The results reach the
- * driver as Beam counters, so this works on a cluster too ({@code spark-submit ... selftest}).
- * Prints one line:
+ * by the Beam options ({@link RunnerSetup}: embedded Spark by default), and compares what came out
+ * with the miner run store by store in this JVM: the number of itemsets and an order-independent
+ * checksum of every itemset row, and the number of rules. The results reach the driver as Beam
+ * counters, so this works on a cluster too ({@code spark-submit ... selftest}). Prints one line:
  *
  * <pre>{@code runner=SparkRunner (local[4]) stores=3 events=E itemsets=K rules=R millis=T ok}</pre>
  *
@@ -72,11 +71,15 @@ final class SelfTestCommand implements Command {
 
   @Override
   public void printHelp(PrintStream out) {
-    out.println("Usage: java -jar " + Main.JAR + " " + NAME + " [--runner=NAME] [--option=value ...]");
+    out.println(
+        "Usage: java -jar " + Main.JAR + " " + NAME + " [--runner=NAME] [--option=value ...]");
     out.println();
-    out.println("Runs MineGrouped.events and RulesGrouped on " + STORES + " built-in stores ("
-        + Arrays.stream(RECEIPTS).mapToObj(String::valueOf).collect(Collectors.joining(", "))
-        + " receipts)");
+    out.println(
+        "Runs MineGrouped.events and RulesGrouped on "
+            + STORES
+            + " built-in stores ("
+            + Arrays.stream(RECEIPTS).mapToObj(String::valueOf).collect(Collectors.joining(", "))
+            + " receipts)");
     out.println("and checks the itemsets and rules against the miner run in this JVM.");
     out.println();
     out.println("Options are Beam pipeline options:");
@@ -129,9 +132,19 @@ final class SelfTestCommand implements Command {
       problems.add("rules: " + ruleCount + ", the miner finds " + expected.rules);
     }
     out.println(
-        "runner=" + RunnerSetup.describe(options) + " stores=" + STORES + " events="
-            + events.size() + " itemsets=" + itemsetCount + " rules=" + ruleCount + " millis="
-            + millis + (problems.isEmpty() ? " ok" : " MISMATCH"));
+        "runner="
+            + RunnerSetup.describe(options)
+            + " stores="
+            + STORES
+            + " events="
+            + events.size()
+            + " itemsets="
+            + itemsetCount
+            + " rules="
+            + ruleCount
+            + " millis="
+            + millis
+            + (problems.isEmpty() ? " ok" : " MISMATCH"));
     problems.forEach(m -> err.println("error: " + m));
     return problems.isEmpty() ? Main.EXIT_OK : Main.EXIT_FAILURE;
   }
@@ -173,7 +186,8 @@ final class SelfTestCommand implements Command {
       for (int i = 0; i < sets.size(); i++) {
         String[] names = sets.names(i);
         Arrays.sort(names); // MineGrouped's order for STRING items
-        checksum += Tally.mix(line(store, sets.support(i), List.of(names), sets.count(i), db.size()));
+        checksum +=
+            Tally.mix(line(store, sets.support(i), List.of(names), sets.count(i), db.size()));
       }
       itemsets += sets.size();
       rules += RuleMiner.of(RuleMetric.CONFIDENCE, MIN_CONFIDENCE).generate(sets).size();

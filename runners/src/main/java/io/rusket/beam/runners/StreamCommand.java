@@ -28,9 +28,22 @@ final class StreamCommand implements Command {
   /** The options of {@link MineStreamOptions}, in the order of the help. */
   static final List<String> OPTIONS =
       List.of(
-          "input", "inputFormat", "csvTypes", "txnCol", "itemCol", "numItems", "minSupport",
-          "maxLen", "method", "shards", "rules", "metric", "minThreshold", "output",
-          "outputFormat", "numShards");
+          "input",
+          "inputFormat",
+          "csvTypes",
+          "txnCol",
+          "itemCol",
+          "numItems",
+          "minSupport",
+          "maxLen",
+          "method",
+          "shards",
+          "rules",
+          "metric",
+          "minThreshold",
+          "output",
+          "outputFormat",
+          "numShards");
 
   @Override
   public String name() {
@@ -44,8 +57,13 @@ final class StreamCommand implements Command {
 
   @Override
   public void printHelp(PrintStream out) {
-    out.println("Usage: java -jar " + Main.JAR + " " + NAME + " --input=FILE --txnCol=NAME"
-        + " --itemCol=NAME --numItems=N --output=DIR [options]");
+    out.println(
+        "Usage: java -jar "
+            + Main.JAR
+            + " "
+            + NAME
+            + " --input=FILE --txnCol=NAME"
+            + " --itemCol=NAME --numItems=N --output=DIR [options]");
     out.println();
     out.println("Runs MineStreamPipeline: reads an event log, one row per (transaction, item),");
     out.println("integer columns with item ids in [0, numItems); mines the frequent itemsets of");
@@ -59,10 +77,15 @@ final class StreamCommand implements Command {
     OptionsHelp.print(out, MineStreamOptions.class, OPTIONS);
     out.println();
     out.println("Example:");
-    out.println("  java -jar " + Main.JAR + " " + NAME + " --input=data/events.parquet"
-        + " --txnCol=transaction_id \\");
-    out.println("      --itemCol=item_id --numItems=500 --minSupport=0.01 --rules --metric=lift"
-        + " \\");
+    out.println(
+        "  java -jar "
+            + Main.JAR
+            + " "
+            + NAME
+            + " --input=data/events.parquet"
+            + " --txnCol=transaction_id \\");
+    out.println(
+        "      --itemCol=item_id --numItems=500 --minSupport=0.01 --rules --metric=lift" + " \\");
     out.println("      --minThreshold=1.2 --output=out --outputFormat=jsonl");
     out.println();
     out.println("Exit status 0 on success; 2 on a mistake in the options or the input data (also");
@@ -87,14 +110,21 @@ final class StreamCommand implements Command {
     PipelineRun.Finished f = PipelineRun.runAndWait(p);
     String ms = MineStream.METRICS_NAMESPACE;
     out.println(
-        "runner=" + RunnerSetup.describe(options)
-            + " transactions=" + PipelineMetrics.counter(f.result(), ms, "transactions")
-            + " itemsets=" + PipelineMetrics.counter(f.result(), ms, "itemsetsEmitted")
+        "runner="
+            + RunnerSetup.describe(options)
+            + " transactions="
+            + PipelineMetrics.counter(f.result(), ms, "transactions")
+            + " itemsets="
+            + PipelineMetrics.counter(f.result(), ms, "itemsetsEmitted")
             + (options.getRules()
-                ? " rules=" + PipelineMetrics.counter(
-                    f.result(), AssociationRules.METRICS_NAMESPACE, "rulesEmitted")
+                ? " rules="
+                    + PipelineMetrics.counter(
+                        f.result(), AssociationRules.METRICS_NAMESPACE, "rulesEmitted")
                 : "")
-            + " output=" + options.getOutput() + " millis=" + f.millis());
+            + " output="
+            + options.getOutput()
+            + " millis="
+            + f.millis());
     return Main.EXIT_OK;
   }
 }

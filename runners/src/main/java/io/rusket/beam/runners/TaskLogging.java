@@ -12,10 +12,10 @@ import org.apache.logging.log4j.core.config.LoggerConfig;
 /**
  * Keeps Spark's logging of failed tasks off stderr while a command runs a pipeline, unless {@code
  * --verbose}: a task that throws makes Spark log the exception with its stack trace up to three
- * times ({@code ERROR Executor: Exception in task ...}, {@code WARN TaskSetManager: Lost task
- * ...}, {@code ERROR TaskSetManager: Task 0 in stage 1.0 failed 1 times; aborting job}) before
- * the failure reaches the command, which reports it as one line ({@link ErrorReport}). The jar's
- * {@code log4j2.properties} applies otherwise (WARN and above).
+ * times ({@code ERROR Executor: Exception in task ...}, {@code WARN TaskSetManager: Lost task ...},
+ * {@code ERROR TaskSetManager: Task 0 in stage 1.0 failed 1 times; aborting job}) before the
+ * failure reaches the command, which reports it as one line ({@link ErrorReport}). The jar's {@code
+ * log4j2.properties} applies otherwise (WARN and above).
  *
  * <p>Set up programmatically on the running log4j2 configuration (Spark logs through slf4j to
  * log4j2): the loggers of {@link #TASK_FAILURE_LOGGERS} are turned off, and {@link #close()} puts
@@ -31,9 +31,9 @@ import org.apache.logging.log4j.core.config.LoggerConfig;
  */
 final class TaskLogging implements AutoCloseable {
   /**
-   * The loggers that report a task's failure with its stack trace: Spark's executor (the
-   * exception in the task), the task set manager (the lost task, the aborted job) and the block
-   * manager (a cached partition whose computation failed).
+   * The loggers that report a task's failure with its stack trace: Spark's executor (the exception
+   * in the task), the task set manager (the lost task, the aborted job) and the block manager (a
+   * cached partition whose computation failed).
    */
   static final List<String> TASK_FAILURE_LOGGERS =
       List.of(
@@ -42,6 +42,7 @@ final class TaskLogging implements AutoCloseable {
           "org.apache.spark.storage.BlockManager");
 
   private final LoggerContext context;
+
   /** Loggers that had a configuration of their own, with their level before. */
   private final Map<String, Level> previous = new HashMap<>();
 
@@ -61,8 +62,8 @@ final class TaskLogging implements AutoCloseable {
   }
 
   /**
-   * Turns the loggers of {@link #TASK_FAILURE_LOGGERS} off until the result is closed; a no-op
-   * when log4j2's core is not the logging backend.
+   * Turns the loggers of {@link #TASK_FAILURE_LOGGERS} off until the result is closed; a no-op when
+   * log4j2's core is not the logging backend.
    */
   static AutoCloseable quiet() {
     try {

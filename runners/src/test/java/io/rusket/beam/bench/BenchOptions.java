@@ -34,15 +34,18 @@ final class BenchOptions {
   static final Set<String> KNOWN_PEERS = Set.of("spark", "smile");
 
   final String suite;
+
   /** Case specs as given ({@code name} or {@code name:support}); empty means all. */
   final List<String> cases;
 
   final int repeat;
   final int warmup;
+
   /** Minimum warm-up time per configuration, ours and peers (peers also take >= 1 run). */
   final int warmupMillis;
 
   final int peerRepeat;
+
   /** Peers to run, in order; empty for none. */
   final Set<String> peers;
 
@@ -153,8 +156,7 @@ final class BenchOptions {
       }
     }
     return new BenchOptions(
-        suite, cases, repeat, warmup, warmupMillis, peerRepeat, peers, timeMethods, datasets,
-        help);
+        suite, cases, repeat, warmup, warmupMillis, peerRepeat, peers, timeMethods, datasets, help);
   }
 
   private static String required(String key, String value) {
@@ -174,7 +176,15 @@ final class BenchOptions {
     }
     if (n < min) {
       throw new IllegalArgumentException(
-          "Invalid " + key + ": " + n + ". Valid range is [" + min + ", " + Integer.MAX_VALUE + "].");
+          "Invalid "
+              + key
+              + ": "
+              + n
+              + ". Valid range is ["
+              + min
+              + ", "
+              + Integer.MAX_VALUE
+              + "].");
     }
     return n;
   }
@@ -187,13 +197,17 @@ final class BenchOptions {
         "  --cases=name:s,name,...    cases (default: the 13 exact rows of the reference table);",
         "                             a bare dataset name selects all its reference rows",
         "  --repeat=N                 timed runs of our miner, median reported (default "
-            + DEFAULT_REPEAT + ")",
+            + DEFAULT_REPEAT
+            + ")",
         "  --warmup=N                 warm-up runs of our miner per configuration (default "
-            + DEFAULT_WARMUP + ")",
+            + DEFAULT_WARMUP
+            + ")",
         "  --warmup-ms=T              and at least T ms of warm-up, ours and peers (default "
-            + DEFAULT_WARMUP_MILLIS + ")",
+            + DEFAULT_WARMUP_MILLIS
+            + ")",
         "  --peer-repeat=N            timed runs per JVM peer, after 1 warm-up (default "
-            + DEFAULT_PEER_REPEAT + ")",
+            + DEFAULT_PEER_REPEAT
+            + ")",
         "  --peers=spark,smile|none   peers run in the same JVM on the same data (default spark,smile)",
         "  --time-methods             also time FPGROWTH and ECLAT, not only AUTO",
         "  --datasets=DIR             datasets folder (default ../shared/datasets beside the repo)");

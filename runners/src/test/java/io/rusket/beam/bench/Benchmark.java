@@ -14,8 +14,8 @@ import java.util.function.Supplier;
  * -Dbench.args="..."}; see {@link BenchOptions#usage()}.
  *
  * <p>Exit codes: 0 on success, also when a performance target is missed or the datasets folder is
- * absent (the report says so); 1 when a result is wrong (itemset counts or checksums disagree);
- * 2 for bad arguments.
+ * absent (the report says so); 1 when a result is wrong (itemset counts or checksums disagree); 2
+ * for bad arguments.
  */
 public final class Benchmark {
   /** Suites by name, in the order the usage lists them. Later suites register here. */
@@ -38,8 +38,10 @@ public final class Benchmark {
       System.setProperty(
           "log4j2.configurationFile", "io/rusket/beam/bench/log4j2-bench.properties");
     }
-    PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-    PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+    PrintStream out =
+        new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+    PrintStream err =
+        new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
     System.exit(run(args, out, err));
   }
 
@@ -60,8 +62,11 @@ public final class Benchmark {
     Supplier<Suite> suite = SUITES.get(options.suite);
     if (suite == null) {
       err.println(
-          "benchmark: Invalid suite: " + options.suite + ". Valid values are "
-              + String.join(", ", SUITES.keySet()) + ".");
+          "benchmark: Invalid suite: "
+              + options.suite
+              + ". Valid values are "
+              + String.join(", ", SUITES.keySet())
+              + ".");
       return 2;
     }
     return suite.get().run(options, out, err);

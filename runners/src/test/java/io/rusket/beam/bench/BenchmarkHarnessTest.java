@@ -38,8 +38,12 @@ class BenchmarkHarnessTest {
   void parsesOptions() {
     BenchOptions o =
         BenchOptions.parse(
-            "--cases=mushroom:0.05, chess", "--repeat=2", "--warmup=0", "--peers=none",
-            "--time-methods", "--datasets=/tmp/x");
+            "--cases=mushroom:0.05, chess",
+            "--repeat=2",
+            "--warmup=0",
+            "--peers=none",
+            "--time-methods",
+            "--datasets=/tmp/x");
     assertEquals(List.of("mushroom:0.05", "chess"), o.cases);
     assertEquals(2, o.repeat);
     assertEquals(0, o.warmup);
@@ -108,8 +112,10 @@ class BenchmarkHarnessTest {
   @Test
   void medianAndSpread() {
     Outcome o = Outcome.countOnly(1);
-    assertEquals(2.0, new Measured(new long[] {3_000_000, 1_000_000, 2_000_000}, o, true, null).medianMs());
-    Measured even = new Measured(new long[] {4_000_000, 1_000_000, 2_000_000, 3_000_000}, o, true, null);
+    assertEquals(
+        2.0, new Measured(new long[] {3_000_000, 1_000_000, 2_000_000}, o, true, null).medianMs());
+    Measured even =
+        new Measured(new long[] {4_000_000, 1_000_000, 2_000_000, 3_000_000}, o, true, null);
     assertEquals(2.5, even.medianMs());
     assertEquals(3.0 / 2.5, even.spread(), 1e-12);
     assertTrue(Double.isNaN(Measured.failed(new RuntimeException("x")).medianMs()));
@@ -167,7 +173,9 @@ class BenchmarkHarnessTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int code =
         Benchmark.run(
-            new String[] {"--datasets=" + tmp.resolve("absent")}, print(out), print(new ByteArrayOutputStream()));
+            new String[] {"--datasets=" + tmp.resolve("absent")},
+            print(out),
+            print(new ByteArrayOutputStream()));
     assertEquals(0, code);
     assertTrue(out.toString(StandardCharsets.UTF_8).contains("is absent"));
   }
@@ -179,8 +187,13 @@ class BenchmarkHarnessTest {
     int code =
         Benchmark.run(
             new String[] {
-              "--datasets=" + tmp, "--cases=tiny:0.4", "--peers=smile", "--repeat=1",
-              "--warmup=0", "--warmup-ms=0", "--peer-repeat=1"
+              "--datasets=" + tmp,
+              "--cases=tiny:0.4",
+              "--peers=smile",
+              "--repeat=1",
+              "--warmup=0",
+              "--warmup-ms=0",
+              "--peer-repeat=1"
             },
             print(out),
             print(new ByteArrayOutputStream()));

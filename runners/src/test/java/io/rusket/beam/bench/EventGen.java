@@ -7,8 +7,8 @@ import java.util.SplittableRandom;
  * Generated click-stream / order-line events for the {@code stream} suite, in the shape of the
  * seed's published 300M-row run: {@value #ITEMS} items with Zipf popularity (exponent {@value
  * #ZIPF}), baskets of 1 + geometric items (mean {@value #MEAN_BASKET}), an item drawn twice being a
- * repeated event. The log is {@link #CHUNKS} chunks; chunk {@code k} is generated alone from its own
- * seed (so a pipeline can generate chunks in parallel, and everyone sees the same events), its
+ * repeated event. The log is {@link #CHUNKS} chunks; chunk {@code k} is generated alone from its
+ * own seed (so a pipeline can generate chunks in parallel, and everyone sees the same events), its
  * transactions numbered from {@code k << 40} in log order.
  */
 final class EventGen {

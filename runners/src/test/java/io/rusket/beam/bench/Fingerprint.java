@@ -4,16 +4,16 @@ import io.rusket.beam.miner.ItemsetSink;
 import java.util.SplittableRandom;
 
 /**
- * An order-independent fingerprint of a collection of frequent itemsets, so that every miner's
- * full output is consumed (nothing can be optimised away) and outputs can be compared without
- * holding them.
+ * An order-independent fingerprint of a collection of frequent itemsets, so that every miner's full
+ * output is consumed (nothing can be optimised away) and outputs can be compared without holding
+ * them.
  *
  * <p>Each item id gets a fixed random 64-bit key (same seed for every miner); an itemset's key is
- * the sum of its items' keys (so the order of items inside an itemset does not matter, and
- * unlike a sum of raw ids {1,4} and {2,3} differ), mixed with its count; the checksum is the sum
- * over itemsets (so the order in which itemsets arrive does not matter). Per item the cost is one
- * array load and one add, per itemset two multiplies: small next to mining, and the same for us
- * and for Smile.
+ * the sum of its items' keys (so the order of items inside an itemset does not matter, and unlike a
+ * sum of raw ids {1,4} and {2,3} differ), mixed with its count; the checksum is the sum over
+ * itemsets (so the order in which itemsets arrive does not matter). Per item the cost is one array
+ * load and one add, per itemset two multiplies: small next to mining, and the same for us and for
+ * Smile.
  */
 final class Fingerprint implements ItemsetSink {
   private static final long SEED = 0x5EED_BA5CE7L;

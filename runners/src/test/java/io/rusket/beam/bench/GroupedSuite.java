@@ -30,11 +30,11 @@ import org.apache.beam.sdk.values.Row;
  * Suite {@code grouped}: {@link MineGrouped#events} on the DirectRunner against the miner run store
  * by store in a plain loop, in one JVM, on generated sales of {@value #STORES} stores.
  *
- * <p>Data (seeded, the same every run): store sizes follow a Zipf law (store {@code s} gets a
- * share proportional to {@code 1/(s+1)}, so the largest is ~200× the smallest); {@value #ITEMS}
- * items with Zipf popularity (exponent 1); 2 to 7 item draws per receipt (an item drawn twice is
- * one event repeated, as in real logs); about {@value #TARGET_EVENTS} (store, receipt, sku) events
- * in all, shuffled. Each store is mined at minSupport {@value #MIN_SUPPORT}.
+ * <p>Data (seeded, the same every run): store sizes follow a Zipf law (store {@code s} gets a share
+ * proportional to {@code 1/(s+1)}, so the largest is ~200× the smallest); {@value #ITEMS} items
+ * with Zipf popularity (exponent 1); 2 to 7 item draws per receipt (an item drawn twice is one
+ * event repeated, as in real logs); about {@value #TARGET_EVENTS} (store, receipt, sku) events in
+ * all, shuffled. Each store is mined at minSupport {@value #MIN_SUPPORT}.
  *
  * <ul>
  *   <li><b>plain</b>: for each store, {@code TransactionDb.fromPairs} of its events, then {@link
@@ -48,8 +48,8 @@ import org.apache.beam.sdk.values.Row;
  *       median of {@code --peer-repeat} (no separate warm-up: one run takes minutes).
  * </ul>
  *
- * Per-store itemset counts and checksums of every run must agree with the plain loop
- * (else exit 1). Target of issue 3: Beam overhead at most {@value #TARGET}× the plain loop.
+ * Per-store itemset counts and checksums of every run must agree with the plain loop (else exit 1).
+ * Target of issue 3: Beam overhead at most {@value #TARGET}× the plain loop.
  */
 final class GroupedSuite implements Suite {
   static final int STORES = 200;
@@ -60,11 +60,7 @@ final class GroupedSuite implements Suite {
   static final double TARGET = 1.5;
 
   static final Schema EVENTS =
-      Schema.builder()
-          .addInt32Field("store")
-          .addInt64Field("receipt")
-          .addInt32Field("sku")
-          .build();
+      Schema.builder().addInt32Field("store").addInt64Field("receipt").addInt32Field("sku").build();
 
   @Override
   public String name() {
@@ -254,7 +250,12 @@ final class GroupedSuite implements Suite {
     for (Map.Entry<Integer, long[]> e : expected.entrySet()) {
       long[] a = actual.get(e.getKey());
       if (!Arrays.equals(e.getValue(), a)) {
-        return "store " + e.getKey() + ": " + e.getValue()[0] + " itemsets vs " + a[0]
+        return "store "
+            + e.getKey()
+            + ": "
+            + e.getValue()[0]
+            + " itemsets vs "
+            + a[0]
             + (e.getValue()[0] == a[0] ? " (checksums differ)" : "");
       }
     }
@@ -277,7 +278,12 @@ final class GroupedSuite implements Suite {
         Locale.ROOT,
         "[bench] generated %,d events, %,d receipts, %d stores (receipts per store %,d .. %,d,"
             + " median %,d) in %.1f s%n",
-        d.events(), d.receipts, STORES, sizes[0], sizes[STORES - 1], sizes[STORES / 2],
+        d.events(),
+        d.receipts,
+        STORES,
+        sizes[0],
+        sizes[STORES - 1],
+        sizes[STORES / 2],
         (System.nanoTime() - t0) / 1e9);
 
     Map<Integer, long[]> expected = plainLoop(d, keys);
@@ -287,8 +293,7 @@ final class GroupedSuite implements Suite {
     err.println("[bench] timing the plain loop ...");
     HeapProbe.resetPoolPeaks();
     Measured plain =
-        Measured.measure(
-            o.warmup, o.warmupMillis, o.repeat, () -> total(plainLoop(d, keys)), null);
+        Measured.measure(o.warmup, o.warmupMillis, o.repeat, () -> total(plainLoop(d, keys)), null);
     long plainHeap = HeapProbe.poolPeaks();
     Measured[] beam = new Measured[2];
     long[] beamHeap = new long[2];
@@ -331,24 +336,49 @@ final class GroupedSuite implements Suite {
     // Report.
     Runtime rt = Runtime.getRuntime();
     out.println();
-    out.println("rusket-beam benchmark, suite " + name() + ", "
-        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")));
+    out.println(
+        "rusket-beam benchmark, suite "
+            + name()
+            + ", "
+            + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")));
     out.printf(
         Locale.ROOT,
         "JVM %s, max heap %s, GC %s, %d cores, load average %.2f at start%n",
-        System.getProperty("java.version"), MinerSuite.mib(rt.maxMemory()),
-        HeapProbe.collectorInfo(), cores, loadStart);
+        System.getProperty("java.version"),
+        MinerSuite.mib(rt.maxMemory()),
+        HeapProbe.collectorInfo(),
+        cores,
+        loadStart);
     out.printf(
         Locale.ROOT,
         "data: %d stores (Zipf sizes, %,d .. %,d receipts), %,d items (Zipf popularity), %,d"
             + " receipts, %,d events (store INT32, receipt INT64, sku INT32), seed %d;"
             + " minSupport %s per store%n",
-        STORES, sizes[0], sizes[STORES - 1], ITEMS, d.receipts, d.events(), SEED,
+        STORES,
+        sizes[0],
+        sizes[STORES - 1],
+        ITEMS,
+        d.receipts,
+        d.events(),
+        SEED,
         MinerSuite.support(MIN_SUPPORT));
     out.println();
-    TextTable t = new TextTable().text("configuration").num("itemsets").num("stores")
-        .num("median ms").num("spread").num("runs").num("vs plain").num("heap peak");
-    addRow(t, "plain loop (fromPairs + ItemsetMiner, threads=1)", plain, plain, expected,
+    TextTable t =
+        new TextTable()
+            .text("configuration")
+            .num("itemsets")
+            .num("stores")
+            .num("median ms")
+            .num("spread")
+            .num("runs")
+            .num("vs plain")
+            .num("heap peak");
+    addRow(
+        t,
+        "plain loop (fromPairs + ItemsetMiner, threads=1)",
+        plain,
+        plain,
+        expected,
         MinerSuite.mib(plainHeap));
     addRow(t, labels[0], beam[0], plain, lastBeam, MinerSuite.mib(beamHeap[0]));
     addRow(t, labels[1], beam[1], plain, lastBeam, MinerSuite.mib(beamHeap[1]));
@@ -363,7 +393,8 @@ final class GroupedSuite implements Suite {
     out.println(
         "  heap peak: sum of the heap pools' peak usage (JMX, reset before each configuration;"
             + " garbage included; the generated rows, ~"
-            + MinerSuite.mib(120L * d.events()) + ", are live throughout).");
+            + MinerSuite.mib(120L * d.events())
+            + ", are live throughout).");
     out.println();
     if (problems.isEmpty()) {
       out.println("Correctness: PASS (per-store itemset counts and checksums agree)");
@@ -377,13 +408,22 @@ final class GroupedSuite implements Suite {
     out.printf(
         Locale.ROOT,
         "Load average %.2f at the end (%d-core machine shared: treat timings as noisy).%n",
-        loadAverage(), cores);
+        loadAverage(),
+        cores);
     out.println(
-        "Target: Beam overhead at most " + TARGET + "× the plain loop (DirectRunner defaults): "
-            + (Double.isNaN(ratio) ? "n/a" : (ratio <= TARGET ? "PASS" : "FAIL") + " ("
-                + MinerSuite.ratio(ratio) + "; checks off: "
-                + MinerSuite.ratio(beam[1].medianMs() / plain.medianMs()) + ")")
-            + " | correctness: " + (problems.isEmpty() ? "PASS" : "FAIL"));
+        "Target: Beam overhead at most "
+            + TARGET
+            + "× the plain loop (DirectRunner defaults): "
+            + (Double.isNaN(ratio)
+                ? "n/a"
+                : (ratio <= TARGET ? "PASS" : "FAIL")
+                    + " ("
+                    + MinerSuite.ratio(ratio)
+                    + "; checks off: "
+                    + MinerSuite.ratio(beam[1].medianMs() / plain.medianMs())
+                    + ")")
+            + " | correctness: "
+            + (problems.isEmpty() ? "PASS" : "FAIL"));
     return problems.isEmpty() ? 0 : 1;
   }
 

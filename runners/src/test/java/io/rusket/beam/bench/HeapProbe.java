@@ -22,8 +22,8 @@ import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
 
 /**
- * Heap used while one piece of work runs, in an untimed run of its own (sampling competes with
- * the work for the cores).
+ * Heap used while one piece of work runs, in an untimed run of its own (sampling competes with the
+ * work for the cores).
  *
  * <p>Two views, both relative to a baseline of used heap taken after {@code System.gc()}:
  *
@@ -32,8 +32,8 @@ import javax.management.openmbean.CompositeData;
  *       sample at the end. It includes garbage not yet collected, so it depends on the collector
  *       and the young generation's size (an upper view of the footprint; short spikes between
  *       samples can be missed).
- *   <li>{@code peakAfterGcBytes}: the largest heap still in use right after a collection during
- *       the work (a lower view: what was live, plus old garbage not yet collected); -1 when no
+ *   <li>{@code peakAfterGcBytes}: the largest heap still in use right after a collection during the
+ *       work (a lower view: what was live, plus old garbage not yet collected); -1 when no
  *       collection ran.
  * </ul>
  */
@@ -111,13 +111,15 @@ final class HeapProbe {
     AtomicInteger seen = new AtomicInteger();
     NotificationListener listener =
         (Notification n, Object handback) -> {
-          if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
+          if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(
+              n.getType())) {
             return;
           }
           GarbageCollectionNotificationInfo info =
               GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
           long used = 0;
-          for (Map.Entry<String, MemoryUsage> e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+          for (Map.Entry<String, MemoryUsage> e :
+              info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
             if (heapPools.contains(e.getKey())) {
               used += e.getValue().getUsed();
             }

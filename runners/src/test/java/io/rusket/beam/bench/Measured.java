@@ -12,7 +12,8 @@ import java.util.Arrays;
  */
 record Measured(long[] nanos, Outcome outcome, boolean consistent, String error) {
   static Measured failed(Throwable e) {
-    String msg = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    String msg =
+        e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     return new Measured(new long[0], null, false, msg);
   }
 
@@ -55,13 +56,13 @@ record Measured(long[] nanos, Outcome outcome, boolean consistent, String error)
   static final int MAX_WARMUPS = 1000;
 
   /**
-   * Runs untimed warm-ups, at least {@code warmup} of them and for at least {@code warmupMillis}
-   * of run time (so that short runs still reach compiled code; at most {@link #MAX_WARMUPS}
-   * beyond {@code warmup}), then {@code repeat} timed runs of {@code run}. Each run follows an
-   * untimed {@code setUp()}; each timed run also an untimed {@code System.gc()}, so that it starts
-   * from a clean heap.
-   * {@code checksumRun}, when not null, replaces the first warm-up (it must do the same mining and
-   * also fold a checksum), so that a peer whose timed runs only count still gets compared.
+   * Runs untimed warm-ups, at least {@code warmup} of them and for at least {@code warmupMillis} of
+   * run time (so that short runs still reach compiled code; at most {@link #MAX_WARMUPS} beyond
+   * {@code warmup}), then {@code repeat} timed runs of {@code run}. Each run follows an untimed
+   * {@code setUp()}; each timed run also an untimed {@code System.gc()}, so that it starts from a
+   * clean heap. {@code checksumRun}, when not null, replaces the first warm-up (it must do the same
+   * mining and also fold a checksum), so that a peer whose timed runs only count still gets
+   * compared.
    */
   static Measured measure(int warmup, long warmupMillis, int repeat, Run run, Run checksumRun) {
     try {

@@ -36,8 +36,8 @@ import java.util.function.ToDoubleFunction;
 final class MinerSuite implements Suite {
   /**
    * Borgelt's C fpgrowth 6.7, milliseconds, whole process (read file, recode, mine, write every
-   * itemset to /dev/null), median of 3 on a 2-core machine: quoted from the "Peer timings" table
-   * of ../shared/datasets/README.md, NOT measured by this run.
+   * itemset to /dev/null), median of 3 on a 2-core machine: quoted from the "Peer timings" table of
+   * ../shared/datasets/README.md, NOT measured by this run.
    */
   static final Map<String, Double> BORGELT_C_MS =
       Map.of(
@@ -109,7 +109,9 @@ final class MinerSuite implements Suite {
     Path dir = o.datasets.toAbsolutePath().normalize();
     if (!Files.isDirectory(dir)) {
       out.println(
-          "benchmark: datasets folder " + dir + " is absent; nothing to run. The datasets live in"
+          "benchmark: datasets folder "
+              + dir
+              + " is absent; nothing to run. The datasets live in"
               + " ../shared/datasets beside the repository (or pass --datasets=DIR).");
       return 0;
     }
@@ -177,8 +179,13 @@ final class MinerSuite implements Suite {
             Locale.ROOT,
             "[bench] %s: %,d transactions, %,d items, %,d entries, density %.4f, parse %s ms,"
                 + " TransactionDb %s%n",
-            file.getFileName(), db.size(), db.nItems(), db.nEntries(), db.density(),
-            ms(parse.medianMs()), mib(db.ramBytesUsed()));
+            file.getFileName(),
+            db.size(),
+            db.nItems(),
+            db.nEntries(),
+            db.density(),
+            ms(parse.medianMs()),
+            mib(db.ramBytesUsed()));
         long[] keys = Fingerprint.itemKeys(db.nItems());
 
         Map<String, Peer.Loaded> loaded = new LinkedHashMap<>();
@@ -308,12 +315,17 @@ final class MinerSuite implements Suite {
       r.problems.add(who + " gave different outputs in different runs");
     } else if (!m.outcome().hasChecksum() || !m.outcome().consistentWith(expected)) {
       r.problems.add(
-          who + " output differs from ours (" + m.outcome().itemsets() + " itemsets"
-              + (m.outcome().hasChecksum() ? "" : ", no checksum") + ")");
+          who
+              + " output differs from ours ("
+              + m.outcome().itemsets()
+              + " itemsets"
+              + (m.outcome().hasChecksum() ? "" : ", no checksum")
+              + ")");
     }
   }
 
-  private static Measured timeOurs(ItemsetMiner miner, TransactionDb db, long[] keys, BenchOptions o) {
+  private static Measured timeOurs(
+      ItemsetMiner miner, TransactionDb db, long[] keys, BenchOptions o) {
     return Measured.measure(
         o.warmup, o.warmupMillis, o.repeat, () -> mineOnce(miner, db, keys), null);
   }
@@ -360,8 +372,12 @@ final class MinerSuite implements Suite {
         }
         if (cases.size() == before) {
           throw new IllegalArgumentException(
-              "No reference rows for dataset '" + name + "'; give a support (" + name
-                  + ":0.01) or one of " + datasetNames(exact));
+              "No reference rows for dataset '"
+                  + name
+                  + "'; give a support ("
+                  + name
+                  + ":0.01) or one of "
+                  + datasetNames(exact));
         }
         continue;
       }
@@ -398,13 +414,20 @@ final class MinerSuite implements Suite {
   private void printHeader(BenchOptions o, Path dir, int cores, PrintStream out) {
     Runtime rt = Runtime.getRuntime();
     out.println();
-    out.println("rusket-beam benchmark, suite " + name() + ", "
-        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")));
+    out.println(
+        "rusket-beam benchmark, suite "
+            + name()
+            + ", "
+            + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")));
     out.printf(
         Locale.ROOT,
         "JVM %s (%s), max heap %s, GC %s, %d cores, load average %.2f at start%n",
-        System.getProperty("java.version"), System.getProperty("java.vm.name"),
-        mib(rt.maxMemory()), HeapProbe.collectorInfo(), cores, loadAverage());
+        System.getProperty("java.version"),
+        System.getProperty("java.vm.name"),
+        mib(rt.maxMemory()),
+        HeapProbe.collectorInfo(),
+        cores,
+        loadAverage());
     out.println("datasets " + dir);
     // Which miner is measured: a build of this tree, or a jar some other checkout installed?
     out.println("miner classes from " + codeSource(ItemsetMiner.class));
@@ -412,25 +435,44 @@ final class MinerSuite implements Suite {
         Locale.ROOT,
         "ours: ItemsetMiner AUTO, threads=%d (all) and 1; warm-up: at least %d runs and %d ms,"
             + " then median of %d%s%n",
-        cores, o.warmup, o.warmupMillis, o.repeat,
+        cores,
+        o.warmup,
+        o.warmupMillis,
+        o.repeat,
         o.timeMethods ? "; FPGROWTH and ECLAT timed too" : "");
     out.println(
-        "peers: " + (o.peers.isEmpty() ? "none" : String.join(", ", o.peers))
-            + (o.peers.isEmpty() ? "" : "; warm-up: at least 1 run and " + o.warmupMillis
-                + " ms, then median of " + o.peerRepeat)
+        "peers: "
+            + (o.peers.isEmpty() ? "none" : String.join(", ", o.peers))
+            + (o.peers.isEmpty()
+                ? ""
+                : "; warm-up: at least 1 run and "
+                    + o.warmupMillis
+                    + " ms, then median of "
+                    + o.peerRepeat)
             + (o.peers.contains("spark") ? "; Spark on " + SparkPeer.MASTER : ""));
     out.println();
   }
 
   private int report(
-      List<Result> results, BenchOptions o, Map<String, String> peerErrors, int cores, PrintStream out) {
+      List<Result> results,
+      BenchOptions o,
+      Map<String, String> peerErrors,
+      int cores,
+      PrintStream out) {
     boolean spark = o.peers.contains("spark");
     boolean smile = o.peers.contains("smile");
 
     out.println();
-    out.println("Time, milliseconds (median). Ratios > 1 mean we are faster; ours/C < 1 means we beat C.");
-    TextTable t = new TextTable().text("case").num("itemsets").num("parse").num("ours")
-        .num("spread").num("ours 1t");
+    out.println(
+        "Time, milliseconds (median). Ratios > 1 mean we are faster; ours/C < 1 means we beat C.");
+    TextTable t =
+        new TextTable()
+            .text("case")
+            .num("itemsets")
+            .num("parse")
+            .num("ours")
+            .num("spread")
+            .num("ours 1t");
     if (o.timeMethods) {
       t.num("fpgrowth").num("eclat");
     }
@@ -475,30 +517,39 @@ final class MinerSuite implements Suite {
     t.print(out);
     out.println(
         "  parse: TransactionDb.readBaskets(file), once per dataset. ours: from the parsed"
-            + " TransactionDb to the last itemset in a checksum sink, threads=" + cores + ";");
+            + " TransactionDb to the last itemset in a checksum sink, threads="
+            + cores
+            + ";");
     out.println(
         "  spread: (max-min)/median of our runs. ours 1t: threads=1. smile/1t: Smile (single-"
             + "threaded) against ours 1t.");
     if (spark) {
-      out.println("  spark: fit + freqItemsets().count() on a cached DataFrame, " + SparkPeer.MASTER
-          + ". smile: FPTree.of + consuming FPGrowth.apply's stream.");
+      out.println(
+          "  spark: fit + freqItemsets().count() on a cached DataFrame, "
+              + SparkPeer.MASTER
+              + ". smile: FPTree.of + consuming FPGrowth.apply's stream.");
     }
     out.println(
         "  C (README): Borgelt's C fpgrowth 6.7, whole process incl. reading the file, QUOTED from"
             + " ../shared/datasets/README.md, not run here; ours/C = (parse + ours) / C.");
 
     out.println();
-    out.println("Correctness and memory. Itemset counts: reference (README), ours, peers; checksums"
-        + " compare full outputs.");
-    TextTable m = new TextTable().text("case").num("minCount").num("reference").num("ours")
-        .text("by length");
+    out.println(
+        "Correctness and memory. Itemset counts: reference (README), ours, peers; checksums"
+            + " compare full outputs.");
+    TextTable m =
+        new TextTable().text("case").num("minCount").num("reference").num("ours").text("by length");
     if (spark) {
       m.num("spark");
     }
     if (smile) {
       m.num("smile");
     }
-    m.text("checksums").num("db RAM").num("heap peak").num("after-GC peak").num("GCs")
+    m.text("checksums")
+        .num("db RAM")
+        .num("heap peak")
+        .num("after-GC peak")
+        .num("GCs")
         .num("alloc 1t");
     for (Result r : results) {
       List<String> row = new ArrayList<>();
@@ -510,10 +561,13 @@ final class MinerSuite implements Suite {
       }
       Datasets.Reference ref = r.c.ref();
       long ours = r.ours.ok() ? r.ours.outcome().itemsets() : -1;
-      row.add(String.format(Locale.ROOT, "%,d", r.minCount)
-          + (ref != null && ref.minCount != r.minCount ? " !=" + ref.minCount : ""));
+      row.add(
+          String.format(Locale.ROOT, "%,d", r.minCount)
+              + (ref != null && ref.minCount != r.minCount ? " !=" + ref.minCount : ""));
       row.add(ref == null ? "-" : String.format(Locale.ROOT, "%,d", ref.itemsets));
-      row.add(String.format(Locale.ROOT, "%,d", ours) + (ref != null && ref.itemsets != ours ? " X" : ""));
+      row.add(
+          String.format(Locale.ROOT, "%,d", ours)
+              + (ref != null && ref.itemsets != ours ? " X" : ""));
       row.add(ref == null ? "-" : Arrays.equals(ref.byLength, r.byLength) ? "= ref" : "DIFFERS");
       if (spark) {
         row.add(peerCount(r, "spark", ours));
@@ -531,8 +585,11 @@ final class MinerSuite implements Suite {
     }
     m.print(out);
     out.println(
-        "  checksums: outputs of AUTO (threads=" + cores + " and 1), FPGROWTH, ECLAT"
-            + (o.peers.isEmpty() ? "" : " and each peer") + " fingerprinted (items + count, order-"
+        "  checksums: outputs of AUTO (threads="
+            + cores
+            + " and 1), FPGROWTH, ECLAT"
+            + (o.peers.isEmpty() ? "" : " and each peer")
+            + " fingerprinted (items + count, order-"
             + "independent) and compared with ours.");
     out.println(
         "  heap peak: most heap in use (sampled every ~0.5 ms, garbage included) above a post-GC"
@@ -563,18 +620,40 @@ final class MinerSuite implements Suite {
         out.println("  " + p);
       }
     }
-    String sparkT = target(results, r -> r.peerMs("spark") / r.oursMs(), SPARK_TARGET, true,
-        spark ? null : "not run");
-    String smileT = target(results, r -> r.peerMs("smile") / r.oursMs(), SMILE_TARGET, true,
-        smile ? null : "not run");
-    String cT = target(results, r -> BORGELT_C_MS.containsKey(r.c.key()) ? oursVsC(r) : Double.NaN,
-        BORGELT_TARGET, false, null);
-    out.printf(Locale.ROOT, "Load average %.2f at the end (2-core machine shared: treat timings as"
-        + " noisy).%n", loadAverage());
+    String sparkT =
+        target(
+            results,
+            r -> r.peerMs("spark") / r.oursMs(),
+            SPARK_TARGET,
+            true,
+            spark ? null : "not run");
+    String smileT =
+        target(
+            results,
+            r -> r.peerMs("smile") / r.oursMs(),
+            SMILE_TARGET,
+            true,
+            smile ? null : "not run");
+    String cT =
+        target(
+            results,
+            r -> BORGELT_C_MS.containsKey(r.c.key()) ? oursVsC(r) : Double.NaN,
+            BORGELT_TARGET,
+            false,
+            null);
+    out.printf(
+        Locale.ROOT,
+        "Load average %.2f at the end (2-core machine shared: treat timings as" + " noisy).%n",
+        loadAverage());
     out.println(
-        "Targets: ≥50× faster than Spark MLlib: " + sparkT + "; ≥3× faster than Smile on every case: "
-            + smileT + "; within 2× of Borgelt C: " + cT
-            + " | correctness: " + (problems.isEmpty() ? "PASS" : "FAIL"));
+        "Targets: ≥50× faster than Spark MLlib: "
+            + sparkT
+            + "; ≥3× faster than Smile on every case: "
+            + smileT
+            + "; within 2× of Borgelt C: "
+            + cT
+            + " | correctness: "
+            + (problems.isEmpty() ? "PASS" : "FAIL"));
     return problems.isEmpty() ? 0 : 1;
   }
 
@@ -589,7 +668,11 @@ final class MinerSuite implements Suite {
    * {@code atLeast}: the ratio must be ≥ goal (speed-ups), else ≤ goal (ours/C).
    */
   private static String target(
-      List<Result> results, ToDoubleFunction<Result> ratio, double goal, boolean atLeast, String na) {
+      List<Result> results,
+      ToDoubleFunction<Result> ratio,
+      double goal,
+      boolean atLeast,
+      String na) {
     if (na != null) {
       return na;
     }
@@ -619,10 +702,15 @@ final class MinerSuite implements Suite {
 
   private static String progress(Result r) {
     StringBuilder sb = new StringBuilder(r.c.label());
-    sb.append(": ours ").append(ms(r.oursMs())).append(" ms (1t ").append(ms(r.ours1.medianMs()))
+    sb.append(": ours ")
+        .append(ms(r.oursMs()))
+        .append(" ms (1t ")
+        .append(ms(r.ours1.medianMs()))
         .append(")");
     for (Map.Entry<String, Measured> e : r.peers.entrySet()) {
-      sb.append(", ").append(e.getKey()).append(' ')
+      sb.append(", ")
+          .append(e.getKey())
+          .append(' ')
           .append(e.getValue().ok() ? ms(e.getValue().medianMs()) + " ms" : "error");
     }
     sb.append(r.problems.isEmpty() ? ", outputs agree" : ", PROBLEMS: " + r.problems);
@@ -658,7 +746,10 @@ final class MinerSuite implements Suite {
     all.putAll(r.peers);
     for (Map.Entry<String, Measured> e : all.entrySet()) {
       Measured m = e.getValue();
-      if (ours != null && m.ok() && m.consistent() && m.outcome().hasChecksum()
+      if (ours != null
+          && m.ok()
+          && m.consistent()
+          && m.outcome().hasChecksum()
           && m.outcome().consistentWith(ours)) {
         agree++;
       } else {

@@ -2,8 +2,8 @@ package io.rusket.beam.bench;
 
 /**
  * What one mining run produced: the number of itemsets and, when the run consumed every itemset,
- * their {@link Fingerprint} checksum ({@code hasChecksum} false for a count-only run, e.g.
- * Spark's timed {@code freqItemsets().count()}).
+ * their {@link Fingerprint} checksum ({@code hasChecksum} false for a count-only run, e.g. Spark's
+ * timed {@code freqItemsets().count()}).
  */
 record Outcome(long itemsets, long checksum, boolean hasChecksum) {
   static Outcome of(Fingerprint f) {

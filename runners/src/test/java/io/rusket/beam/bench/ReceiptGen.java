@@ -8,20 +8,23 @@ import java.util.SplittableRandom;
  * (store {@code s} gets a share proportional to {@code 1/(s+1)}, ~200× between the largest and the
  * smallest), {@value #ITEMS} items with Zipf popularity (exponent {@value #ZIPF}), 1 + geometric
  * item draws per receipt (mean {@value #MEAN_DRAWS} before a cap of {@value #MAX_DRAWS}, about 3.8
- * after it; an item drawn twice is one item, so a receipt holds a little fewer distinct items). As {@link EventGen}, the receipts are {@link #CHUNKS}
- * chunks, each generated alone from its own seed, so that each system can generate them in
- * parallel and every system sees the same receipts.
+ * after it; an item drawn twice is one item, so a receipt holds a little fewer distinct items). As
+ * {@link EventGen}, the receipts are {@link #CHUNKS} chunks, each generated alone from its own
+ * seed, so that each system can generate them in parallel and every system sees the same receipts.
  */
 final class ReceiptGen {
   static final int STORES = 200;
   static final int ITEMS = 150;
   static final double ZIPF = 1.0;
   static final double MEAN_DRAWS = 4.0;
+
   /**
    * At most this many draws per receipt: without a cap, the geometric tail's rare 20-item receipts
-   * make every subset (10^6) frequent in the smallest stores, where the threshold is a few receipts.
+   * make every subset (10^6) frequent in the smallest stores, where the threshold is a few
+   * receipts.
    */
   static final int MAX_DRAWS = 10;
+
   static final int CHUNKS = 100;
   static final long SEED = 0x0E_4071L;
 
@@ -82,5 +85,4 @@ final class ReceiptGen {
     }
     return sizes;
   }
-
 }

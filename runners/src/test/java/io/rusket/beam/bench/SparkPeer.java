@@ -17,8 +17,8 @@ import org.apache.spark.sql.types.StructType;
  * Spark MLlib 3.5 {@code org.apache.spark.ml.fpm.FPGrowth} on {@code local[2]}, one SparkSession
  * for the whole run. Input: a DataFrame with one {@code array<int>} column of de-duplicated
  * baskets, in 2 partitions, cached and materialised before any timing. Time = {@code fit} plus
- * {@code freqItemsets().count()}. The warm-up instead streams every itemset to the driver
- * ({@code toLocalIterator}) to fingerprint it.
+ * {@code freqItemsets().count()}. The warm-up instead streams every itemset to the driver ({@code
+ * toLocalIterator}) to fingerprint it.
  */
 final class SparkPeer implements Peer {
   static final String MASTER = "local[2]";

@@ -54,42 +54,41 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Suite {@code spark}: rusket's Beam transforms on Beam's SparkRunner against Spark MLlib's
- * {@code ml.fpm.FPGrowth}, both on Spark {@code local[2]} in this JVM (one SparkContext, handed to
- * Beam as a provided context), end to end: each side generates the same data itself, mines it and
- * folds every itemset into a {@link Fingerprint} checksum on the executors.
+ * Suite {@code spark}: rusket's Beam transforms on Beam's SparkRunner against Spark MLlib's {@code
+ * ml.fpm.FPGrowth}, both on Spark {@code local[2]} in this JVM (one SparkContext, handed to Beam as
+ * a provided context), end to end: each side generates the same data itself, mines it and folds
+ * every itemset into a {@link Fingerprint} checksum on the executors.
  *
  * <ul>
- *   <li>{@code stream[:EVENTS]} (default {@value #EVENTS} events): the {@link EventGen} log
- *       (2,600 Zipf items, ~4.4 items per basket), minSupport {@value #STREAM_MIN_SUPPORT}.
- *       <b>Beam</b>: {@code Create} of the chunk ids, a ParDo generating each chunk's {@code
- *       KV<Long, Integer>} events, {@code MineStream.ofKvs()}, a ParDo adding each itemset to
- *       Beam counters. <b>MLlib</b>: {@code parallelize} of the chunk ids, {@code flatMap} to the
- *       chunk's events, a DataFrame {@code (txn, item)}, {@code groupBy(txn).agg(collect_set(item))},
- *       {@code FPGrowth.fit}, and an {@code aggregate} of {@code freqItemsets} (count and checksum).
+ *   <li>{@code stream[:EVENTS]} (default {@value #EVENTS} events): the {@link EventGen} log (2,600
+ *       Zipf items, ~4.4 items per basket), minSupport {@value #STREAM_MIN_SUPPORT}. <b>Beam</b>:
+ *       {@code Create} of the chunk ids, a ParDo generating each chunk's {@code KV<Long, Integer>}
+ *       events, {@code MineStream.ofKvs()}, a ParDo adding each itemset to Beam counters.
+ *       <b>MLlib</b>: {@code parallelize} of the chunk ids, {@code flatMap} to the chunk's events,
+ *       a DataFrame {@code (txn, item)}, {@code groupBy(txn).agg(collect_set(item))}, {@code
+ *       FPGrowth.fit}, and an {@code aggregate} of {@code freqItemsets} (count and checksum).
  *   <li>{@code grouped[:RECEIPTS]} (default {@value #RECEIPTS} receipts): {@link ReceiptGen}'s
- *       receipts over 200 stores, minSupport {@value #GROUPED_MIN_SUPPORT} per store.
- *       <b>Beam</b>: {@code Create} of the chunk ids, a ParDo generating one-hot Rows ({@code
- *       store INT32} + one BOOLEAN field per item), {@code MineGrouped.byColumn("store")
- *       .withItemNames(false)}, a ParDo adding each itemset to its store's counters. <b>MLlib</b>,
- *       as a Spark user without rusket would: the receipts generated as {@code (store,
- *       items array<int>)} rows (no one-hot step: less work than Beam's side), cached, the
- *       distinct stores collected, then per store {@code filter(store = s)}, {@code FPGrowth.fit}
- *       and the same {@code aggregate}.
+ *       receipts over 200 stores, minSupport {@value #GROUPED_MIN_SUPPORT} per store. <b>Beam</b>:
+ *       {@code Create} of the chunk ids, a ParDo generating one-hot Rows ({@code store INT32} + one
+ *       BOOLEAN field per item), {@code MineGrouped.byColumn("store") .withItemNames(false)}, a
+ *       ParDo adding each itemset to its store's counters. <b>MLlib</b>, as a Spark user without
+ *       rusket would: the receipts generated as {@code (store, items array<int>)} rows (no one-hot
+ *       step: less work than Beam's side), cached, the distinct stores collected, then per store
+ *       {@code filter(store = s)}, {@code FPGrowth.fit} and the same {@code aggregate}.
  * </ul>
  *
- * <p>Results are read back through Beam counters (attempted values; a namespace of its own per
- * run, since the SparkRunner's metrics accumulator lives as long as the JVM) and, for MLlib, from
- * the {@code aggregate} action: nothing relies on executors sharing the driver's statics. MLlib
- * gets minSupport − 1e-12: it computes its threshold as {@code ceil(minSupport × n)} in floating
- * point, rusket in exact decimal; the nudge makes both the same integer (for these supports and
- * sizes the exact product's fraction is a multiple of 0.001, far above the nudge).
+ * <p>Results are read back through Beam counters (attempted values; a namespace of its own per run,
+ * since the SparkRunner's metrics accumulator lives as long as the JVM) and, for MLlib, from the
+ * {@code aggregate} action: nothing relies on executors sharing the driver's statics. MLlib gets
+ * minSupport − 1e-12: it computes its threshold as {@code ceil(minSupport × n)} in floating point,
+ * rusket in exact decimal; the nudge makes both the same integer (for these supports and sizes the
+ * exact product's fraction is a multiple of 0.001, far above the nudge).
  *
- * <p>After every run, untimed, the RDDs it left cached in the shared context are dropped. Each
- * side first runs once, untimed, on 1/20 of the data (for MLlib per store, its first 3
- * stores only; JIT, Spark SQL's code generation, class loading), then {@code --peer-repeat} timed runs (median). Heap peak: the JMX heap pools'
- * peaks, reset after a {@code System.gc()} before each configuration's timed runs: everything in
- * the JVM, garbage and the idle SparkContext included.
+ * <p>After every run, untimed, the RDDs it left cached in the shared context are dropped. Each side
+ * first runs once, untimed, on 1/20 of the data (for MLlib per store, its first 3 stores only; JIT,
+ * Spark SQL's code generation, class loading), then {@code --peer-repeat} timed runs (median). Heap
+ * peak: the JMX heap pools' peaks, reset after a {@code System.gc()} before each configuration's
+ * timed runs: everything in the JVM, garbage and the idle SparkContext included.
  */
 final class SparkSuite implements Suite {
   static final String MASTER = "local[2]";
@@ -99,6 +98,7 @@ final class SparkSuite implements Suite {
   static final double GROUPED_MIN_SUPPORT = 0.01;
   static final double STREAM_TARGET = 5;
   static final double GROUPED_TARGET = 20;
+
   /** Subtracted from minSupport for MLlib (see the class javadoc). */
   static final double MLLIB_NUDGE = 1e-12;
 
@@ -153,8 +153,10 @@ final class SparkSuite implements Suite {
         size = 0;
       }
       if (size == 0 || size < -2 || !(kv[0].equals("stream") || kv[0].equals("grouped"))) {
-        err.println("benchmark: Invalid case for suite spark: " + c
-            + ". Valid values are stream, stream:EVENTS, grouped, grouped:RECEIPTS.");
+        err.println(
+            "benchmark: Invalid case for suite spark: "
+                + c
+                + ". Valid values are stream, stream:EVENTS, grouped, grouped:RECEIPTS.");
         return 2;
       }
       if (kv[0].equals("stream")) {
@@ -172,21 +174,44 @@ final class SparkSuite implements Suite {
       if (streamEvents > 0) {
         long n = streamEvents;
         err.printf(Locale.ROOT, "[bench] spark/stream: %,d events%n", n);
-        Timed beam = measure(spark, "MineStream, SparkRunner " + MASTER,
-            (size, limit) -> beamStream(spark, size), n, o.peerRepeat, err);
-        Timed mllib = measure(spark, "Spark MLlib FPGrowth " + MASTER
-                + " (groupBy + collect_set + fit)",
-            (size, limit) -> mllibStream(spark, size), n, o.peerRepeat, err);
+        Timed beam =
+            measure(
+                spark,
+                "MineStream, SparkRunner " + MASTER,
+                (size, limit) -> beamStream(spark, size),
+                n,
+                o.peerRepeat,
+                err);
+        Timed mllib =
+            measure(
+                spark,
+                "Spark MLlib FPGrowth " + MASTER + " (groupBy + collect_set + fit)",
+                (size, limit) -> mllibStream(spark, size),
+                n,
+                o.peerRepeat,
+                err);
         pairs.add(new Timed[] {beam, mllib});
         check("stream", beam, mllib, problems);
       }
       if (groupedReceipts > 0) {
         long n = groupedReceipts;
         err.printf(Locale.ROOT, "[bench] spark/grouped: %,d receipts%n", n);
-        Timed beam = measure(spark, "MineGrouped.byColumn, SparkRunner " + MASTER,
-            (size, limit) -> beamGrouped(spark, size), n, o.peerRepeat, err);
-        Timed mllib = measure(spark, "Spark MLlib FPGrowth " + MASTER + ", fit per store",
-            (size, limit) -> mllibGrouped(spark, size, limit, err), n, o.peerRepeat, err);
+        Timed beam =
+            measure(
+                spark,
+                "MineGrouped.byColumn, SparkRunner " + MASTER,
+                (size, limit) -> beamGrouped(spark, size),
+                n,
+                o.peerRepeat,
+                err);
+        Timed mllib =
+            measure(
+                spark,
+                "Spark MLlib FPGrowth " + MASTER + ", fit per store",
+                (size, limit) -> mllibGrouped(spark, size, limit, err),
+                n,
+                o.peerRepeat,
+                err);
         pairs.add(new Timed[] {beam, mllib});
         check("grouped", beam, mllib, problems);
       }
@@ -196,24 +221,38 @@ final class SparkSuite implements Suite {
     }
 
     out.println();
-    out.println("rusket-beam benchmark, suite " + name() + ", "
-        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")));
-    out.printf(Locale.ROOT, "JVM %s, max heap %s, %d cores, load average %.2f at start;"
+    out.println(
+        "rusket-beam benchmark, suite "
+            + name()
+            + ", "
+            + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")));
+    out.printf(
+        Locale.ROOT,
+        "JVM %s, max heap %s, %d cores, load average %.2f at start;"
             + " Spark %s %s, one SparkContext for both sides%n",
-        System.getProperty("java.version"), MinerSuite.mib(Runtime.getRuntime().maxMemory()),
-        cores, loadStart, org.apache.spark.package$.MODULE$.SPARK_VERSION(), MASTER);
+        System.getProperty("java.version"),
+        MinerSuite.mib(Runtime.getRuntime().maxMemory()),
+        cores,
+        loadStart,
+        org.apache.spark.package$.MODULE$.SPARK_VERSION(),
+        MASTER);
     double streamRatio = Double.NaN;
     double groupedRatio = Double.NaN;
     int i = 0;
     if (streamEvents > 0) {
       Timed[] p = pairs.get(i++);
       out.println();
-      out.printf(Locale.ROOT,
+      out.printf(
+          Locale.ROOT,
           "stream: %,d generated events (%,d items, Zipf %.1f; baskets 1 + geometric, mean %.1f),"
               + " %s transactions, minSupport %s, itemsets over all transactions%n",
-          streamEvents, EventGen.ITEMS, EventGen.ZIPF, EventGen.MEAN_BASKET,
-          p[0].result() == null ? "?" : String.format(Locale.ROOT, "%,d",
-              p[0].result().transactions()),
+          streamEvents,
+          EventGen.ITEMS,
+          EventGen.ZIPF,
+          EventGen.MEAN_BASKET,
+          p[0].result() == null
+              ? "?"
+              : String.format(Locale.ROOT, "%,d", p[0].result().transactions()),
           MinerSuite.support(STREAM_MIN_SUPPORT));
       streamRatio = table(out, p);
     }
@@ -223,61 +262,93 @@ final class SparkSuite implements Suite {
       int[] sorted = sizes.clone();
       Arrays.sort(sorted);
       out.println();
-      out.printf(Locale.ROOT,
+      out.printf(
+          Locale.ROOT,
           "grouped: %,d generated one-hot receipts, %d stores (Zipf sizes, %,d .. %,d receipts),"
               + " %d BOOLEAN item columns (Zipf %.1f), 1 + geometric draws (mean %.1f, at most %d),"
               + " minSupport %s per store%n",
-          groupedReceipts, ReceiptGen.STORES, sorted[0], sorted[sorted.length - 1],
-          ReceiptGen.ITEMS, ReceiptGen.ZIPF, ReceiptGen.MEAN_DRAWS, ReceiptGen.MAX_DRAWS,
+          groupedReceipts,
+          ReceiptGen.STORES,
+          sorted[0],
+          sorted[sorted.length - 1],
+          ReceiptGen.ITEMS,
+          ReceiptGen.ZIPF,
+          ReceiptGen.MEAN_DRAWS,
+          ReceiptGen.MAX_DRAWS,
           MinerSuite.support(GROUPED_MIN_SUPPORT));
       groupedRatio = table(out, p);
     }
     out.println();
-    out.println("  wall: end to end, from building the pipeline (or the first RDD) to the last"
-        + " itemset folded into the checksum on the executors; data generated inside each system"
-        + " (chunk ids -> generator), nothing read from files.");
-    out.println("  heap peak: sum of the JMX heap pools' peaks, reset after a GC before each"
-        + " configuration; everything in the JVM (garbage, Spark's caches and the idle context"
-        + " included).");
-    out.println("  results read back through Beam counters (itemsets and checksum sums, per store"
-        + " for grouped) and MLlib's aggregate action.");
+    out.println(
+        "  wall: end to end, from building the pipeline (or the first RDD) to the last"
+            + " itemset folded into the checksum on the executors; data generated inside each system"
+            + " (chunk ids -> generator), nothing read from files.");
+    out.println(
+        "  heap peak: sum of the JMX heap pools' peaks, reset after a GC before each"
+            + " configuration; everything in the JVM (garbage, Spark's caches and the idle context"
+            + " included).");
+    out.println(
+        "  results read back through Beam counters (itemsets and checksum sums, per store"
+            + " for grouped) and MLlib's aggregate action.");
     out.println();
-    out.println(problems.isEmpty()
-        ? "Correctness: PASS (itemset counts and checksums identical"
-            + (groupedReceipts > 0 ? ", per store" : "") + ")"
-        : "Correctness: FAIL");
+    out.println(
+        problems.isEmpty()
+            ? "Correctness: PASS (itemset counts and checksums identical"
+                + (groupedReceipts > 0 ? ", per store" : "")
+                + ")"
+            : "Correctness: FAIL");
     for (String p : problems) {
       out.println("  " + p);
     }
-    out.printf(Locale.ROOT,
+    out.printf(
+        Locale.ROOT,
         "Load average %.2f at the end (%d-core machine shared: treat timings as noisy).%n",
-        loadAverage(), cores);
-    out.println("Targets: MineStream >= " + (int) STREAM_TARGET + "x faster than MLlib: "
-        + verdict(streamRatio, STREAM_TARGET)
-        + " | MineGrouped >= " + (int) GROUPED_TARGET + "x faster than MLlib per store: "
-        + verdict(groupedRatio, GROUPED_TARGET)
-        + " | correctness: " + (problems.isEmpty() ? "PASS" : "FAIL"));
+        loadAverage(),
+        cores);
+    out.println(
+        "Targets: MineStream >= "
+            + (int) STREAM_TARGET
+            + "x faster than MLlib: "
+            + verdict(streamRatio, STREAM_TARGET)
+            + " | MineGrouped >= "
+            + (int) GROUPED_TARGET
+            + "x faster than MLlib per store: "
+            + verdict(groupedRatio, GROUPED_TARGET)
+            + " | correctness: "
+            + (problems.isEmpty() ? "PASS" : "FAIL"));
     return problems.isEmpty() ? 0 : 1;
   }
 
   private static String verdict(double ratio, double target) {
-    return Double.isNaN(ratio) ? "n/a"
+    return Double.isNaN(ratio)
+        ? "n/a"
         : (ratio >= target ? "PASS" : "FAIL") + " (" + MinerSuite.ratio(ratio) + ")";
   }
 
   /** Prints the two rows; returns MLlib's median / Beam's median. */
   private static double table(PrintStream out, Timed[] p) {
-    TextTable t = new TextTable().text("configuration").num("itemsets").num("wall ms")
-        .num("spread").num("runs").num("MLlib / this").num("heap peak");
+    TextTable t =
+        new TextTable()
+            .text("configuration")
+            .num("itemsets")
+            .num("wall ms")
+            .num("spread")
+            .num("runs")
+            .num("MLlib / this")
+            .num("heap peak");
     double ratio = p[1].medianMs() / p[0].medianMs();
     for (Timed x : p) {
-      t.row(List.of(x.label(),
-          x.result() == null ? "error" : String.format(Locale.ROOT, "%,d", x.result().itemsets()),
-          MinerSuite.ms(x.medianMs()),
-          MinerSuite.pct(StreamSuite.spread(x.nanos())),
-          Integer.toString(x.nanos().length),
-          MinerSuite.ratio(p[1].medianMs() / x.medianMs()),
-          MinerSuite.mib(x.heapPeak())));
+      t.row(
+          List.of(
+              x.label(),
+              x.result() == null
+                  ? "error"
+                  : String.format(Locale.ROOT, "%,d", x.result().itemsets()),
+              MinerSuite.ms(x.medianMs()),
+              MinerSuite.pct(StreamSuite.spread(x.nanos())),
+              Integer.toString(x.nanos().length),
+              MinerSuite.ratio(p[1].medianMs() / x.medianMs()),
+              MinerSuite.mib(x.heapPeak())));
     }
     t.print(out);
     return ratio;
@@ -322,20 +393,24 @@ final class SparkSuite implements Suite {
         Result res = side.run(size, Integer.MAX_VALUE);
         nanos[r] = System.nanoTime() - t0;
         releaseCaches(spark);
-        err.printf(Locale.ROOT, "[bench] %s: %.0f ms, %,d itemsets%n",
-            label, nanos[r] / 1e6, res.itemsets());
+        err.printf(
+            Locale.ROOT,
+            "[bench] %s: %.0f ms, %,d itemsets%n",
+            label,
+            nanos[r] / 1e6,
+            res.itemsets());
         if (first == null) {
           first = res;
         } else if (GroupedSuite.diff(first.perGroup(), res.perGroup()) != null) {
-          return new Timed(label, nanos, first, HeapProbe.poolPeaks(),
-              "run " + (r + 1) + " differs from run 1");
+          return new Timed(
+              label, nanos, first, HeapProbe.poolPeaks(), "run " + (r + 1) + " differs from run 1");
         }
       }
       return new Timed(label, nanos, first, HeapProbe.poolPeaks(), null);
     } catch (Exception | OutOfMemoryError e) {
       e.printStackTrace(err);
-      return new Timed(label, new long[0], null, 0, e.getClass().getSimpleName() + ": "
-          + e.getMessage());
+      return new Timed(
+          label, new long[0], null, 0, e.getClass().getSimpleName() + ": " + e.getMessage());
     }
   }
 
@@ -346,8 +421,8 @@ final class SparkSuite implements Suite {
    */
   static void releaseCaches(SparkSession spark) {
     spark.catalog().clearCache();
-    for (JavaRDD<?> rdd
-        : JavaSparkContext.fromSparkContext(spark.sparkContext()).getPersistentRDDs().values()) {
+    for (JavaRDD<?> rdd :
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).getPersistentRDDs().values()) {
       rdd.unpersist(true);
     }
   }
@@ -356,16 +431,17 @@ final class SparkSuite implements Suite {
   // Spark
 
   static SparkSession session() {
-    SparkConf conf = new SparkConf()
-        .setMaster(MASTER)
-        .setAppName("rusket-benchmark-spark")
-        .set("spark.ui.enabled", "false")
-        .set("spark.ui.showConsoleProgress", "false")
-        .set("spark.sql.shuffle.partitions", "2")
-        .set("spark.driver.host", "127.0.0.1")
-        .set("spark.driver.bindAddress", "127.0.0.1")
-        // as Beam's SparkContextFactory sets it for the contexts it creates
-        .set("spark.kryo.registrator", SparkRunnerKryoRegistrator.class.getName());
+    SparkConf conf =
+        new SparkConf()
+            .setMaster(MASTER)
+            .setAppName("rusket-benchmark-spark")
+            .set("spark.ui.enabled", "false")
+            .set("spark.ui.showConsoleProgress", "false")
+            .set("spark.sql.shuffle.partitions", "2")
+            .set("spark.driver.host", "127.0.0.1")
+            .set("spark.driver.bindAddress", "127.0.0.1")
+            // as Beam's SparkContextFactory sets it for the contexts it creates
+            .set("spark.kryo.registrator", SparkRunnerKryoRegistrator.class.getName());
     SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
     return spark;
@@ -393,34 +469,40 @@ final class SparkSuite implements Suite {
 
   /** The itemsets of a {@code freqItemsets} DataFrame as {itemsets, checksum}, on the executors. */
   static long[] fold(Dataset<org.apache.spark.sql.Row> freqItemsets, long[] keys) {
-    return freqItemsets.javaRDD().aggregate(
-        new long[2],
-        (acc, row) -> {
-          List<Integer> items = row.getList(0);
-          long k = 0;
-          for (int i = 0, n = items.size(); i < n; i++) {
-            k += keys[items.get(i)];
-          }
-          acc[0]++;
-          acc[1] += Fingerprint.term(k, row.getLong(1));
-          return acc;
-        },
-        (x, y) -> new long[] {x[0] + y[0], x[1] + y[1]});
+    return freqItemsets
+        .javaRDD()
+        .aggregate(
+            new long[2],
+            (acc, row) -> {
+              List<Integer> items = row.getList(0);
+              long k = 0;
+              for (int i = 0, n = items.size(); i < n; i++) {
+                k += keys[items.get(i)];
+              }
+              acc[0]++;
+              acc[1] += Fingerprint.term(k, row.getLong(1));
+              return acc;
+            },
+            (x, y) -> new long[] {x[0] + y[0], x[1] + y[1]});
   }
 
   static Result mllibStream(SparkSession spark, long events) {
     long[] keys = Fingerprint.itemKeys(EventGen.ITEMS);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     JavaRDD<org.apache.spark.sql.Row> rows =
-        jsc.parallelize(chunkIds(EventGen.CHUNKS))
-            .flatMap(k -> new EventRows(k, events));
-    StructType schema = new StructType()
-        .add("txn", DataTypes.LongType, false)
-        .add("item", DataTypes.IntegerType, false);
-    Dataset<org.apache.spark.sql.Row> baskets = spark.createDataFrame(rows, schema)
-        .groupBy("txn").agg(collect_set("item").as("items"));
-    Dataset<org.apache.spark.sql.Row> freq = new FPGrowth().setItemsCol("items")
-        .setMinSupport(STREAM_MIN_SUPPORT - MLLIB_NUDGE).fit(baskets).freqItemsets();
+        jsc.parallelize(chunkIds(EventGen.CHUNKS)).flatMap(k -> new EventRows(k, events));
+    StructType schema =
+        new StructType()
+            .add("txn", DataTypes.LongType, false)
+            .add("item", DataTypes.IntegerType, false);
+    Dataset<org.apache.spark.sql.Row> baskets =
+        spark.createDataFrame(rows, schema).groupBy("txn").agg(collect_set("item").as("items"));
+    Dataset<org.apache.spark.sql.Row> freq =
+        new FPGrowth()
+            .setItemsCol("items")
+            .setMinSupport(STREAM_MIN_SUPPORT - MLLIB_NUDGE)
+            .fit(baskets)
+            .freqItemsets();
     long[] r = fold(freq, keys);
     Map<Integer, long[]> m = new TreeMap<>();
     m.put(-1, r);
@@ -466,21 +548,23 @@ final class SparkSuite implements Suite {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     JavaRDD<org.apache.spark.sql.Row> rows =
         jsc.parallelize(chunkIds(ReceiptGen.CHUNKS))
-            .flatMap(k -> {
-              ReceiptGen g = new ReceiptGen(k, receipts);
-              List<org.apache.spark.sql.Row> out = new ArrayList<>();
-              int[] store = new int[1];
-              int[] items = new int[ReceiptGen.ITEMS];
-              int n;
-              while ((n = g.next(store, items)) >= 0) {
-                // int[]: Spark's row encoder takes a primitive array for array<int> as is
-                out.add(RowFactory.create(store[0], Arrays.copyOf(items, n)));
-              }
-              return out.iterator();
-            });
-    StructType schema = new StructType()
-        .add("store", DataTypes.IntegerType, false)
-        .add("items", DataTypes.createArrayType(DataTypes.IntegerType, false), false);
+            .flatMap(
+                k -> {
+                  ReceiptGen g = new ReceiptGen(k, receipts);
+                  List<org.apache.spark.sql.Row> out = new ArrayList<>();
+                  int[] store = new int[1];
+                  int[] items = new int[ReceiptGen.ITEMS];
+                  int n;
+                  while ((n = g.next(store, items)) >= 0) {
+                    // int[]: Spark's row encoder takes a primitive array for array<int> as is
+                    out.add(RowFactory.create(store[0], Arrays.copyOf(items, n)));
+                  }
+                  return out.iterator();
+                });
+    StructType schema =
+        new StructType()
+            .add("store", DataTypes.IntegerType, false)
+            .add("items", DataTypes.createArrayType(DataTypes.IntegerType, false), false);
     Dataset<org.apache.spark.sql.Row> df = spark.createDataFrame(rows, schema).cache();
     Map<Integer, long[]> m = new TreeMap<>();
     try {
@@ -492,17 +576,23 @@ final class SparkSuite implements Suite {
           break;
         }
         int store = s.getInt(0);
-        Dataset<org.apache.spark.sql.Row> freq = new FPGrowth().setItemsCol("items")
-            .setMinSupport(GROUPED_MIN_SUPPORT - MLLIB_NUDGE)
-            .fit(df.filter(col("store").equalTo(store)))
-            .freqItemsets();
+        Dataset<org.apache.spark.sql.Row> freq =
+            new FPGrowth()
+                .setItemsCol("items")
+                .setMinSupport(GROUPED_MIN_SUPPORT - MLLIB_NUDGE)
+                .fit(df.filter(col("store").equalTo(store)))
+                .freqItemsets();
         long[] r = fold(freq, keys);
         if (r[0] > 0) {
           m.put(store, r);
         }
         if (done % 20 == 0) {
-          progress.printf(Locale.ROOT, "[bench]   MLlib: %d of %d stores fitted, %.0f s%n",
-              done, stores.size(), (System.nanoTime() - t0) / 1e9);
+          progress.printf(
+              Locale.ROOT,
+              "[bench]   MLlib: %d of %d stores fitted, %.0f s%n",
+              done,
+              stores.size(),
+              (System.nanoTime() - t0) / 1e9);
         }
       }
     } finally {
@@ -605,9 +695,14 @@ final class SparkSuite implements Suite {
         k += keys[item];
       }
       int g = grouped ? row.getInt32("store") : -1;
-      Counter[] c = counters.computeIfAbsent(g, s -> new Counter[] {
-          Metrics.counter(namespace, "itemsets" + (s < 0 ? "" : s)),
-          Metrics.counter(namespace, "checksum" + (s < 0 ? "" : s))});
+      Counter[] c =
+          counters.computeIfAbsent(
+              g,
+              s ->
+                  new Counter[] {
+                    Metrics.counter(namespace, "itemsets" + (s < 0 ? "" : s)),
+                    Metrics.counter(namespace, "checksum" + (s < 0 ? "" : s))
+                  });
       c[0].inc();
       c[1].inc(Fingerprint.term(k, row.getInt64(MineGrouped.COUNT_FIELD)));
       transactions.update(row.getInt64(MineGrouped.TRANSACTIONS_FIELD));
@@ -616,8 +711,13 @@ final class SparkSuite implements Suite {
 
   /** The counters of a TallyFn as per-group {itemsets, checksum}, and the max N seen. */
   static Result tally(PipelineResult result, String namespace) {
-    MetricQueryResults m = result.metrics().queryMetrics(MetricsFilter.builder()
-        .addNameFilter(MetricNameFilter.inNamespace(namespace)).build());
+    MetricQueryResults m =
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.inNamespace(namespace))
+                    .build());
     Map<Integer, long[]> out = new TreeMap<>();
     for (MetricResult<Long> c : m.getCounters()) {
       String name = c.getName().getName();
@@ -639,8 +739,7 @@ final class SparkSuite implements Suite {
     p.apply(Create.of(chunkIds(EventGen.CHUNKS)))
         .apply("Generate", ParDo.of(new GenerateEventsFn(events)))
         .setCoder(KvCoder.of(VarLongCoder.of(), VarIntCoder.of()))
-        .apply(MineStream.ofKvs().withNumItems(EventGen.ITEMS)
-            .withMinSupport(STREAM_MIN_SUPPORT))
+        .apply(MineStream.ofKvs().withNumItems(EventGen.ITEMS).withMinSupport(STREAM_MIN_SUPPORT))
         .apply("Tally", ParDo.of(new TallyFn(ns, Fingerprint.itemKeys(EventGen.ITEMS), false)));
     PipelineResult result = p.run();
     result.waitUntilFinish();
@@ -654,8 +753,8 @@ final class SparkSuite implements Suite {
     p.apply(Create.of(chunkIds(ReceiptGen.CHUNKS)))
         .apply("Generate", ParDo.of(new GenerateReceiptsFn(receipts, schema)))
         .setRowSchema(schema)
-        .apply(MineGrouped.byColumn("store").withMinSupport(GROUPED_MIN_SUPPORT)
-            .withItemNames(false))
+        .apply(
+            MineGrouped.byColumn("store").withMinSupport(GROUPED_MIN_SUPPORT).withItemNames(false))
         .apply("Tally", ParDo.of(new TallyFn(ns, Fingerprint.itemKeys(ReceiptGen.ITEMS), true)));
     PipelineResult result = p.run();
     result.waitUntilFinish();

@@ -57,8 +57,11 @@ public final class StreamChild {
       Fingerprint f = new Fingerprint(keys);
       config.mine(db, f);
       System.out.printf(
-          Locale.ROOT, "result config=batch itemsets=%d checksum=%d transactions=%d%n",
-          f.itemsets(), f.checksum(), db.size());
+          Locale.ROOT,
+          "result config=batch itemsets=%d checksum=%d transactions=%d%n",
+          f.itemsets(),
+          f.checksum(),
+          db.size());
     }
     // The same events fully shuffled: the pairs of a transaction anywhere in the log.
     long[] stxn = txn.clone();
@@ -97,8 +100,18 @@ public final class StreamChild {
               "result config=%s run=%d events=%d ingestNs=%d ingestCpuNs=%d mineNs=%d itemsets=%d"
                   + " checksum=%d transactions=%d heapPeak=%d encodedBytes=%d spillFiles=%d"
                   + " budget=%d%n",
-              order, run, t.length, t1 - t0, c1 - c0, t2 - t1, f.itemsets(), f.checksum(),
-              m.nTransactions(), peak, run == 0 ? m.toBytes().length : -1, m.spillFileCount(),
+              order,
+              run,
+              t.length,
+              t1 - t0,
+              c1 - c0,
+              t2 - t1,
+              f.itemsets(),
+              f.checksum(),
+              m.nTransactions(),
+              peak,
+              run == 0 ? m.toBytes().length : -1,
+              m.spillFileCount(),
               m.maxRamBytes());
         }
         m.close();
@@ -143,8 +156,19 @@ public final class StreamChild {
               + " itemsets=%d"
               + " checksum=%d transactions=%d heapPeak=%d spillFiles=%d spilledBytes=%d"
               + " budget=%d wallNs=%d maxHeap=%d%n",
-          events, ingest, ingestCpu, gen, t2 - t1, f.itemsets(), f.checksum(), m.nTransactions(), HeapProbe.poolPeaks(),
-          maxSpill, m.spilledBytes(), m.maxRamBytes(), t2 - t0,
+          events,
+          ingest,
+          ingestCpu,
+          gen,
+          t2 - t1,
+          f.itemsets(),
+          f.checksum(),
+          m.nTransactions(),
+          HeapProbe.poolPeaks(),
+          maxSpill,
+          m.spilledBytes(),
+          m.maxRamBytes(),
+          t2 - t0,
           Runtime.getRuntime().maxMemory());
     }
   }
@@ -153,5 +177,4 @@ public final class StreamChild {
   static long cpu() {
     return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
   }
-
 }

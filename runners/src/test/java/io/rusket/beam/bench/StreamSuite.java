@@ -48,9 +48,9 @@ import org.apache.beam.sdk.values.Row;
  *
  * <ul>
  *   <li>{@code fpminer}: in a child JVM with {@code -Xmx2g}, {@code FPMiner.addChunk} of the log in
- *       64k-pair chunks (ingest: copy, sort, de-duplicate, encode runs), then mining on one
- *       thread; log order and fully shuffled; warm-up + {@code --repeat} runs. Verified against
- *       {@code TransactionDb.fromPairs} + {@code ItemsetMiner} on the same log.
+ *       64k-pair chunks (ingest: copy, sort, de-duplicate, encode runs), then mining on one thread;
+ *       log order and fully shuffled; warm-up + {@code --repeat} runs. Verified against {@code
+ *       TransactionDb.fromPairs} + {@code ItemsetMiner} on the same log.
  *   <li>{@code fpminer-100m}: in a child JVM with {@code -Xmx2g}, 100M pairs generated chunk by
  *       chunk while they are added (nothing else on the heap), then mined: the memory target.
  *   <li>{@code direct}: {@code MineStream.ofKvs()} on the DirectRunner (checks off), events
@@ -84,8 +84,10 @@ final class StreamSuite implements Suite {
     }
     for (String c : cases) {
       if (!List.of("fpminer", "fpminer-100m", "direct", "direct-checks").contains(c)) {
-        err.println("benchmark: Invalid case for suite stream: " + c
-            + ". Valid values are fpminer, fpminer-100m, direct, direct-checks.");
+        err.println(
+            "benchmark: Invalid case for suite stream: "
+                + c
+                + ". Valid values are fpminer, fpminer-100m, direct, direct-checks.");
         return 2;
       }
     }
@@ -118,8 +120,12 @@ final class StreamSuite implements Suite {
     for (String c : new String[] {"direct", "direct-checks"}) {
       if (cases.contains(c)) {
         boolean checks = c.equals("direct-checks");
-        err.println("[bench] MineStream on the DirectRunner" + (checks ? " (checks on)" : "")
-            + ", " + EVENTS + " events ...");
+        err.println(
+            "[bench] MineStream on the DirectRunner"
+                + (checks ? " (checks on)" : "")
+                + ", "
+                + EVENTS
+                + " events ...");
         direct.add(direct(checks, err));
       }
     }
@@ -139,28 +145,51 @@ final class StreamSuite implements Suite {
     }
 
     out.println();
-    out.println("rusket-beam benchmark, suite " + name() + ", "
-        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")));
-    out.printf(Locale.ROOT, "JVM %s, %d cores, load average %.2f at start%n",
-        System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
+    out.println(
+        "rusket-beam benchmark, suite "
+            + name()
+            + ", "
+            + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")));
+    out.printf(
+        Locale.ROOT,
+        "JVM %s, %d cores, load average %.2f at start%n",
+        System.getProperty("java.version"),
+        Runtime.getRuntime().availableProcessors(),
         loadStart);
-    out.printf(Locale.ROOT,
+    out.printf(
+        Locale.ROOT,
         "data: generated event log, %,d items (Zipf %.1f), baskets 1 + geometric (mean %.1f items),"
             + " repeats kept, %d chunks in log order; minSupport %s; mining on 1 thread%n",
-        EventGen.ITEMS, EventGen.ZIPF, EventGen.MEAN_BASKET, EventGen.CHUNKS,
+        EventGen.ITEMS,
+        EventGen.ZIPF,
+        EventGen.MEAN_BASKET,
+        EventGen.CHUNKS,
         MinerSuite.support(StreamChild.MIN_SUPPORT));
     if (batch != null) {
-      out.printf(Locale.ROOT, "reference (TransactionDb.fromPairs + ItemsetMiner): %,d pairs,"
+      out.printf(
+          Locale.ROOT,
+          "reference (TransactionDb.fromPairs + ItemsetMiner): %,d pairs,"
               + " %,d transactions, %,d itemsets%n",
-          EVENTS, Long.parseLong(batch.get("transactions")), Long.parseLong(batch.get("itemsets")));
+          EVENTS,
+          Long.parseLong(batch.get("transactions")),
+          Long.parseLong(batch.get("itemsets")));
     }
     out.println();
     double worstIngest = Double.NaN;
     if (!small.isEmpty()) {
-      TextTable t = new TextTable().text("FPMiner, 10M pairs, -Xmx2g").num("ingest ms")
-          .num("M pairs/s (wall)").num("ingest CPU ms").num("M pairs/s per core (CPU)")
-          .num("mine ms").num("spread").num("runs")
-          .num("heap peak").num("encoded").num("bytes/pair");
+      TextTable t =
+          new TextTable()
+              .text("FPMiner, 10M pairs, -Xmx2g")
+              .num("ingest ms")
+              .num("M pairs/s (wall)")
+              .num("ingest CPU ms")
+              .num("M pairs/s per core (CPU)")
+              .num("mine ms")
+              .num("spread")
+              .num("runs")
+              .num("heap peak")
+              .num("encoded")
+              .num("bytes/pair");
       for (String order : new String[] {"log", "shuffled"}) {
         List<Map<String, String>> rs = new ArrayList<>();
         for (Map<String, String> r : small) {
@@ -185,101 +214,144 @@ final class StreamSuite implements Suite {
           encoded = Math.max(encoded, Long.parseLong(r.get("encodedBytes")));
           peak = Math.max(peak, Long.parseLong(r.get("heapPeak")));
         }
-        t.row(List.of(
-            order.equals("log") ? "log order" : "fully shuffled",
-            MinerSuite.ms(ingestMs),
-            String.format(Locale.ROOT, "%.1f", rate / 1e6),
-            MinerSuite.ms(cpuMs),
-            String.format(Locale.ROOT, "%.1f", cpuRate / 1e6),
-            MinerSuite.ms(median(mine) / 1e6),
-            MinerSuite.pct(spread(ingest)),
-            Integer.toString(rs.size()),
-            MinerSuite.mib(peak),
-            MinerSuite.mib(encoded),
-            String.format(Locale.ROOT, "%.2f", encoded / (double) EVENTS)));
+        t.row(
+            List.of(
+                order.equals("log") ? "log order" : "fully shuffled",
+                MinerSuite.ms(ingestMs),
+                String.format(Locale.ROOT, "%.1f", rate / 1e6),
+                MinerSuite.ms(cpuMs),
+                String.format(Locale.ROOT, "%.1f", cpuRate / 1e6),
+                MinerSuite.ms(median(mine) / 1e6),
+                MinerSuite.pct(spread(ingest)),
+                Integer.toString(rs.size()),
+                MinerSuite.mib(peak),
+                MinerSuite.mib(encoded),
+                String.format(Locale.ROOT, "%.2f", encoded / (double) EVENTS)));
       }
       t.print(out);
-      out.println("  ingest: addChunk of 64k-pair chunks (copy, radix sort by transaction, de-dup,"
-          + " varint runs), wall and CPU time of the ingesting thread (per core: the machine is"
-          + " shared; GC threads not counted; budget " + MinerSuite.mib(Long.parseLong(small.get(0).get("budget")))
-          + "); mine: two merge passes + ItemsetMiner AUTO, 1 thread.");
-      out.println("  heap peak: sum of the heap pools' peaks (JMX, garbage included) in the child,"
-          + " whose log arrays (" + MinerSuite.mib(24 * EVENTS) + ", two orders) are live"
-          + " throughout.");
+      out.println(
+          "  ingest: addChunk of 64k-pair chunks (copy, radix sort by transaction, de-dup,"
+              + " varint runs), wall and CPU time of the ingesting thread (per core: the machine is"
+              + " shared; GC threads not counted; budget "
+              + MinerSuite.mib(Long.parseLong(small.get(0).get("budget")))
+              + "); mine: two merge passes + ItemsetMiner AUTO, 1 thread.");
+      out.println(
+          "  heap peak: sum of the heap pools' peaks (JMX, garbage included) in the child,"
+              + " whose log arrays ("
+              + MinerSuite.mib(24 * EVENTS)
+              + ", two orders) are live"
+              + " throughout.");
       out.println();
     }
     if (big != null) {
       long ingest = Long.parseLong(big.get("ingestNs"));
       long ingestCpu = Long.parseLong(big.get("ingestCpuNs"));
-      out.printf(Locale.ROOT,
+      out.printf(
+          Locale.ROOT,
           "FPMiner, %,d pairs streamed, -Xmx2g (max heap %s): ingest %s ms wall (%.1f M pairs/s),"
               + " %.1f M pairs/s per core (CPU), mine %s ms, %,d transactions, %,d itemsets,"
               + " heap peak %s, spill files %s (%s spilled), budget %s%n",
-          BIG_EVENTS, MinerSuite.mib(Long.parseLong(big.get("maxHeap"))),
-          MinerSuite.ms(ingest / 1e6), BIG_EVENTS / (ingest / 1e9) / 1e6,
+          BIG_EVENTS,
+          MinerSuite.mib(Long.parseLong(big.get("maxHeap"))),
+          MinerSuite.ms(ingest / 1e6),
+          BIG_EVENTS / (ingest / 1e9) / 1e6,
           BIG_EVENTS / (ingestCpu / 1e9) / 1e6,
           MinerSuite.ms(Long.parseLong(big.get("mineNs")) / 1e6),
-          Long.parseLong(big.get("transactions")), Long.parseLong(big.get("itemsets")),
-          MinerSuite.mib(Long.parseLong(big.get("heapPeak"))), big.get("spillFiles"),
+          Long.parseLong(big.get("transactions")),
+          Long.parseLong(big.get("itemsets")),
+          MinerSuite.mib(Long.parseLong(big.get("heapPeak"))),
+          big.get("spillFiles"),
           MinerSuite.mib(Long.parseLong(big.get("spilledBytes"))),
           MinerSuite.mib(Long.parseLong(big.get("budget"))));
       out.println();
     }
     double worstAcc = Double.NaN;
     if (!direct.isEmpty()) {
-      TextTable t = new TextTable().text("MineStream, 10M events, DirectRunner").num("wall ms")
-          .num("k events/s").num("itemsets").num("shards encoded").num("final accumulator")
-          .num("raw pairs / final").num("heap peak");
+      TextTable t =
+          new TextTable()
+              .text("MineStream, 10M events, DirectRunner")
+              .num("wall ms")
+              .num("k events/s")
+              .num("itemsets")
+              .num("shards encoded")
+              .num("final accumulator")
+              .num("raw pairs / final")
+              .num("heap peak");
       for (String[] d : direct) {
         long fin = Long.parseLong(d[4]);
         double ratio = 12.0 * EVENTS / fin;
         worstAcc = Double.isNaN(worstAcc) ? ratio : Math.min(worstAcc, ratio);
         double ms = Double.parseDouble(d[3]);
-        t.row(List.of(d[0], MinerSuite.ms(ms),
-            String.format(Locale.ROOT, "%,.0f", EVENTS / ms), d[1],
-            MinerSuite.mib(Long.parseLong(d[5])), MinerSuite.mib(fin),
-            MinerSuite.ratio(ratio), MinerSuite.mib(Long.parseLong(d[6]))));
+        t.row(
+            List.of(
+                d[0],
+                MinerSuite.ms(ms),
+                String.format(Locale.ROOT, "%,.0f", EVENTS / ms),
+                d[1],
+                MinerSuite.mib(Long.parseLong(d[5])),
+                MinerSuite.mib(fin),
+                MinerSuite.ratio(ratio),
+                MinerSuite.mib(Long.parseLong(d[6]))));
       }
       t.print(out);
-      out.println("  shards encoded: the 16 shard FPMiners as shuffled (sum of metric shardBytes);"
-          + " final accumulator: the pruned baskets that reach the last worker (metric"
-          + " finalAccumulatorBytes); raw pairs: 12 bytes each.");
+      out.println(
+          "  shards encoded: the 16 shard FPMiners as shuffled (sum of metric shardBytes);"
+              + " final accumulator: the pruned baskets that reach the last worker (metric"
+              + " finalAccumulatorBytes); raw pairs: 12 bytes each.");
       out.println();
     }
-    out.println(problems.isEmpty()
-        ? "Correctness: PASS (every run's itemsets and checksum equal the reference)"
-        : "Correctness: FAIL");
+    out.println(
+        problems.isEmpty()
+            ? "Correctness: PASS (every run's itemsets and checksum equal the reference)"
+            : "Correctness: FAIL");
     for (String p : problems) {
       out.println("  " + p);
     }
-    out.printf(Locale.ROOT,
+    out.printf(
+        Locale.ROOT,
         "Load average %.2f at the end (2-core machine shared: treat timings as noisy).%n",
         loadAverage());
-    out.println("Targets: FPMiner ingest >= 20M pairs/s/core (CPU time, 10M): "
-        + (Double.isNaN(worstIngest) ? "n/a"
-            : (worstIngest >= INGEST_TARGET ? "PASS" : "FAIL")
-                + String.format(Locale.ROOT, " (worst %.1fM)", worstIngest / 1e6))
-        + " | 100M pairs mined with -Xmx2g: "
-        + (cases.contains("fpminer-100m") ? (big != null ? "PASS" : "FAIL") : "n/a")
-        + " | final accumulator >= 4x smaller than raw pairs: "
-        + (Double.isNaN(worstAcc) ? "n/a"
-            : (worstAcc >= ACC_TARGET ? "PASS" : "FAIL") + " (" + MinerSuite.ratio(worstAcc) + ")")
-        + " | correctness: " + (problems.isEmpty() ? "PASS" : "FAIL"));
+    out.println(
+        "Targets: FPMiner ingest >= 20M pairs/s/core (CPU time, 10M): "
+            + (Double.isNaN(worstIngest)
+                ? "n/a"
+                : (worstIngest >= INGEST_TARGET ? "PASS" : "FAIL")
+                    + String.format(Locale.ROOT, " (worst %.1fM)", worstIngest / 1e6))
+            + " | 100M pairs mined with -Xmx2g: "
+            + (cases.contains("fpminer-100m") ? (big != null ? "PASS" : "FAIL") : "n/a")
+            + " | final accumulator >= 4x smaller than raw pairs: "
+            + (Double.isNaN(worstAcc)
+                ? "n/a"
+                : (worstAcc >= ACC_TARGET ? "PASS" : "FAIL")
+                    + " ("
+                    + MinerSuite.ratio(worstAcc)
+                    + ")")
+            + " | correctness: "
+            + (problems.isEmpty() ? "PASS" : "FAIL"));
     return problems.isEmpty() ? 0 : 1;
   }
 
   /** Runs {@link StreamChild} in a JVM with -Xmx2g; returns its result lines as maps. */
   static List<Map<String, String>> child(PrintStream err, String... args) throws Exception {
     String java =
-        ProcessHandle.current().info().command().orElse(
-            System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx2g", "-cp",
-        System.getProperty("java.class.path"), StreamChild.class.getName()));
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(
+                System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                java,
+                "-Xmx2g",
+                "-cp",
+                System.getProperty("java.class.path"),
+                StreamChild.class.getName()));
     cmd.addAll(Arrays.asList(args));
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     List<Map<String, String>> results = new ArrayList<>();
-    try (BufferedReader r = new BufferedReader(
-        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         if (line.startsWith("result ")) {
@@ -363,15 +435,20 @@ final class StreamSuite implements Suite {
     p.apply(Create.of(chunks))
         .apply("Generate", ParDo.of(new GenerateFn()))
         .setCoder(KvCoder.of(VarLongCoder.of(), VarIntCoder.of()))
-        .apply(MineStream.ofKvs().withNumItems(EventGen.ITEMS)
-            .withMinSupport(StreamChild.MIN_SUPPORT))
+        .apply(
+            MineStream.ofKvs().withNumItems(EventGen.ITEMS).withMinSupport(StreamChild.MIN_SUPPORT))
         .apply("Fold", ParDo.of(new FoldFn(Fingerprint.itemKeys(EventGen.ITEMS))));
     PipelineResult result = p.run();
     result.waitUntilFinish();
     double ms = (System.nanoTime() - t0) / 1e6;
     long peak = HeapProbe.poolPeaks();
-    MetricQueryResults m = result.metrics().queryMetrics(MetricsFilter.builder()
-        .addNameFilter(MetricNameFilter.inNamespace(MineStream.METRICS_NAMESPACE)).build());
+    MetricQueryResults m =
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.inNamespace(MineStream.METRICS_NAMESPACE))
+                    .build());
     long fin = 0;
     long shards = 0;
     for (MetricResult<DistributionResult> d : m.getDistributions()) {
@@ -381,12 +458,20 @@ final class StreamSuite implements Suite {
         shards += d.getAttempted().getSum();
       }
     }
-    err.printf(Locale.ROOT, "[bench] DirectRunner%s: %.0f ms, %d itemsets%n",
-        checks ? " (checks on)" : "", ms, ITEMSETS.get());
+    err.printf(
+        Locale.ROOT,
+        "[bench] DirectRunner%s: %.0f ms, %d itemsets%n",
+        checks ? " (checks on)" : "",
+        ms,
+        ITEMSETS.get());
     return new String[] {
       checks ? "DirectRunner, checks on" : "DirectRunner, checks off",
-      Long.toString(ITEMSETS.get()), Long.toString(CHECKSUM.get()),
-      Double.toString(ms), Long.toString(fin), Long.toString(shards), Long.toString(peak)
+      Long.toString(ITEMSETS.get()),
+      Long.toString(CHECKSUM.get()),
+      Double.toString(ms),
+      Long.toString(fin),
+      Long.toString(shards),
+      Long.toString(peak)
     };
   }
 

@@ -16,8 +16,8 @@ interface Suite {
   /**
    * Runs the suite, printing the report to {@code out} and progress to {@code err}.
    *
-   * @return the process exit code: 0 when every result is correct (performance targets missed
-   *     are reported, not failed), 1 when a result disagrees with the reference or a peer
+   * @return the process exit code: 0 when every result is correct (performance targets missed are
+   *     reported, not failed), 1 when a result disagrees with the reference or a peer
    */
   int run(BenchOptions options, PrintStream out, PrintStream err) throws Exception;
 }

@@ -16,7 +16,10 @@ class BeamArgsTest {
     BeamArgs a =
         BeamArgs.check(
             new String[] {
-              "--runner=DirectRunner", "--experiments=a", "--experiments=b", "--sparkMaster=local[2]",
+              "--runner=DirectRunner",
+              "--experiments=a",
+              "--experiments=b",
+              "--sparkMaster=local[2]",
               "--targetParallelism=4"
             },
             PipelineOptions.class);

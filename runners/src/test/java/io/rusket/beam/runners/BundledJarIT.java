@@ -78,8 +78,7 @@ class BundledJarIT {
     Run r = javaJar("mine", "--input=" + in, "--minSupport=0.5", "--output=" + out);
     assertEquals("", r.err());
     assertEquals(0, r.exitCode());
-    assertTrue(
-        r.out().matches("transactions=3 items=3 itemsets=5 millis=\\d+\\R"), () -> r.out());
+    assertTrue(r.out().matches("transactions=3 items=3 itemsets=5 millis=\\d+\\R"), () -> r.out());
     List<String> lines = Files.readAllLines(out);
     assertEquals(5, lines.size());
     lines.forEach(MiniJson::object);
@@ -107,17 +106,23 @@ class BundledJarIT {
   }
 
   /**
-   * Issue 9 §2 through the jar: bad input data met by a Spark executor (embedded, local[2]) is
-   * one line on stderr and exit 2 — none of Spark's task-failure logs, no stack trace — and the
-   * trace (and Spark's logs) only with --verbose.
+   * Issue 9 §2 through the jar: bad input data met by a Spark executor (embedded, local[2]) is one
+   * line on stderr and exit 2 — none of Spark's task-failure logs, no stack trace — and the trace
+   * (and Spark's logs) only with --verbose.
    */
   @Test
   void badDataOnEmbeddedSparkIsOneLineAndExitCodeTwo() throws Exception {
     Path in = Files.writeString(dir.resolve("events.csv"), "txn,item\n1,0\n1,1\n2,5\n");
     String line = "error: MineStream: item = 5 (transaction 2) is outside [0, 3) set by --numItems";
     String[] args = {
-      "stream", "--sparkMaster=local[2]", "--input=" + in, "--txnCol=txn", "--itemCol=item",
-      "--numItems=3", "--minSupport=0.5", "--output=" + dir.resolve("out")
+      "stream",
+      "--sparkMaster=local[2]",
+      "--input=" + in,
+      "--txnCol=txn",
+      "--itemCol=item",
+      "--numItems=3",
+      "--minSupport=0.5",
+      "--output=" + dir.resolve("out")
     };
     Run r = javaJar(args);
     assertEquals(2, r.exitCode(), r::err);
@@ -135,7 +140,9 @@ class BundledJarIT {
   @Test
   void optionMistakesOfBeamCommandsAreOneLine() throws Exception {
     Path in = Files.writeString(dir.resolve("g.csv"), "store,txn,item\nS1,1,a\n");
-    String[] args = {"grouped", "--input=" + in, "--groupCol=store", "--output=" + dir.resolve("o")};
+    String[] args = {
+      "grouped", "--input=" + in, "--groupCol=store", "--output=" + dir.resolve("o")
+    };
     Run r = javaJar(concat(args, "--minSupport=abc"));
     assertEquals(2, r.exitCode(), r::err);
     assertEquals("error: --minSupport: 'abc' is not a number" + System.lineSeparator(), r.err());
@@ -143,7 +150,8 @@ class BundledJarIT {
     assertEquals(2, m.exitCode(), m::err);
     assertEquals(
         "error: --sparkMaster: 'local[0]' asks for 0 threads N; it must be at least 1, e.g."
-            + " local[2] or local[*]" + System.lineSeparator(),
+            + " local[2] or local[*]"
+            + System.lineSeparator(),
         m.err());
   }
 
@@ -191,14 +199,16 @@ class BundledJarIT {
     Run r = javaJar("selftest");
     assertEquals(0, r.exitCode(), r::err);
     assertTrue(
-        r.out().matches(
-            "runner=SparkRunner \\(local\\[\\d+]\\) stores=3 events=\\d+ itemsets=[1-9]\\d*"
-                + " rules=[1-9]\\d* millis=\\d+ ok\\R"),
+        r.out()
+            .matches(
+                "runner=SparkRunner \\(local\\[\\d+]\\) stores=3 events=\\d+ itemsets=[1-9]\\d*"
+                    + " rules=[1-9]\\d* millis=\\d+ ok\\R"),
         r::out);
     // log4j2.properties: WARN and above only (on this machine: nothing at all), no stack trace
     assertTrue(
-        r.err().lines().noneMatch(l -> l.contains(" INFO ") || l.contains(" ERROR ")
-            || l.startsWith("\tat ")),
+        r.err()
+            .lines()
+            .noneMatch(l -> l.contains(" INFO ") || l.contains(" ERROR ") || l.startsWith("\tat ")),
         r::err);
   }
 
@@ -215,20 +225,27 @@ class BundledJarIT {
     List<String> lines = r.out().lines().toList();
     assertTrue(lines.get(0).startsWith("Demo data: 5 stores, 8000 receipts, "), r::out);
     assertTrue(
-        lines.get(1).matches("MineGroupedPipeline on SparkRunner \\(local\\[\\d+]\\) in \\d+ ms: .*"),
+        lines
+            .get(1)
+            .matches("MineGroupedPipeline on SparkRunner \\(local\\[\\d+]\\) in \\d+ ms: .*"),
         r::out);
-    assertEquals(5, lines.stream().filter(l -> l.matches("S00\\d: \\d+ transactions, .*")).count(),
-        r::out);
-    assertTrue(lines.stream().filter(l -> l.matches("  .+ -> .+  support=.* lift=.*")).count() >= 5,
+    assertEquals(
+        5, lines.stream().filter(l -> l.matches("S00\\d: \\d+ transactions, .*")).count(), r::out);
+    assertTrue(
+        lines.stream().filter(l -> l.matches("  .+ -> .+  support=.* lift=.*")).count() >= 5,
         r::out);
     assertTrue(
-        lines.get(lines.size() - 1).matches("runner=SparkRunner \\(local\\[\\d+]\\) stores=5"
-            + " transactions=8000 events=\\d+ itemsets=[1-9]\\d* rules=[1-9]\\d*"
-            + " output=rusket-demo-output millis=\\d+"),
+        lines
+            .get(lines.size() - 1)
+            .matches(
+                "runner=SparkRunner \\(local\\[\\d+]\\) stores=5"
+                    + " transactions=8000 events=\\d+ itemsets=[1-9]\\d* rules=[1-9]\\d*"
+                    + " output=rusket-demo-output millis=\\d+"),
         r::out);
     assertTrue(
-        r.err().lines().noneMatch(l -> l.contains(" INFO ") || l.contains(" ERROR ")
-            || l.startsWith("\tat ")),
+        r.err()
+            .lines()
+            .noneMatch(l -> l.contains(" INFO ") || l.contains(" ERROR ") || l.startsWith("\tat ")),
         r::err);
     Path out = work.resolve("rusket-demo-output");
     assertTrue(Files.isRegularFile(out.resolve("data/events.arrow")));
@@ -263,8 +280,15 @@ class BundledJarIT {
   @Test
   void clusterJarHoldsNoSpark() throws IOException {
     try (JarFile jar = new JarFile(clusterJar().toFile())) {
-      for (String prefix : List.of("org/apache/spark/", "scala/", "org/apache/hadoop/", "io/netty/",
-          "com/fasterxml/jackson/", "org/slf4j/", "org/apache/logging/log4j/")) {
+      for (String prefix :
+          List.of(
+              "org/apache/spark/",
+              "scala/",
+              "org/apache/hadoop/",
+              "io/netty/",
+              "com/fasterxml/jackson/",
+              "org/slf4j/",
+              "org/apache/logging/log4j/")) {
         assertTrue(jar.stream().noneMatch(e -> e.getName().startsWith(prefix)), prefix);
       }
       assertTrue(jar.getEntry("log4j2.properties") == null, "the cluster's logging applies");
@@ -273,7 +297,8 @@ class BundledJarIT {
       assertTrue(
           jar.getEntry("org/apache/commons/csv/CSVParser.class") != null,
           "Commons CSV (the CSV reader's), which Spark does not ship");
-      assertEquals(Main.class.getName(), jar.getManifest().getMainAttributes().getValue("Main-Class"));
+      assertEquals(
+          Main.class.getName(), jar.getManifest().getMainAttributes().getValue("Main-Class"));
       assertTrue(
           jar.stream().noneMatch(e -> e.getName().matches("META-INF/[^/]*\\.(SF|DSA|RSA)")),
           "no signature files");
@@ -282,8 +307,8 @@ class BundledJarIT {
 
   /**
    * The cluster jar on Spark's classpath (the jars of the groups a Spark installation ships,
-   * rusket.sparkProvidedGroups in runners/pom.xml) with the Java 17 flags, as spark-submit runs
-   * a driver; here on local[2].
+   * rusket.sparkProvidedGroups in runners/pom.xml) with the Java 17 flags, as spark-submit runs a
+   * driver; here on local[2].
    */
   @Test
   void clusterJarRunsOnSparksClasspath() throws Exception {

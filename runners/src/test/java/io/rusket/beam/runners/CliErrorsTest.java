@@ -14,9 +14,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.avro.SchemaBuilder;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
@@ -24,6 +21,9 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -33,10 +33,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 9 §2, in-process: every user mistake of the Beam commands ({@code grouped}, {@code
- * stream}, {@code demo}, {@code selftest}) is one line {@code error: ...} naming the option,
- * value, file or row, with exit code 2, and a stack trace only with {@code --verbose}. (Through
- * the jar, and Spark's own stderr: {@link BundledJarIT}.)
+ * Issue 9 §2, in-process: every user mistake of the Beam commands ({@code grouped}, {@code stream},
+ * {@code demo}, {@code selftest}) is one line {@code error: ...} naming the option, value, file or
+ * row, with exit code 2, and a stack trace only with {@code --verbose}. (Through the jar, and
+ * Spark's own stderr: {@link BundledJarIT}.)
  */
 class CliErrorsTest {
   @TempDir static Path data;
@@ -63,10 +63,13 @@ class CliErrorsTest {
     writeParquetWithNullItem(nullParquet);
   }
 
-  /** A Parquet file {@code store, txn, item} (STRING, INT64, nullable STRING), item null in row 2. */
+  /**
+   * A Parquet file {@code store, txn, item} (STRING, INT64, nullable STRING), item null in row 2.
+   */
   private static void writeParquetWithNullItem(Path path) throws IOException {
     org.apache.avro.Schema schema =
-        SchemaBuilder.record("event").fields()
+        SchemaBuilder.record("event")
+            .fields()
             .requiredString("store")
             .requiredLong("txn")
             .optionalString("item")
@@ -117,8 +120,13 @@ class CliErrorsTest {
   private String[] grouped(Path input, String... more) {
     return Stream.concat(
             Stream.of(
-                "grouped", "--runner=DirectRunner", "--input=" + input, "--groupCol=store",
-                "--txnCol=txn", "--itemCol=item", "--output=" + dir.resolve("out")),
+                "grouped",
+                "--runner=DirectRunner",
+                "--input=" + input,
+                "--groupCol=store",
+                "--txnCol=txn",
+                "--itemCol=item",
+                "--output=" + dir.resolve("out")),
             Stream.of(more))
         .toArray(String[]::new);
   }
@@ -126,7 +134,10 @@ class CliErrorsTest {
   private String[] oneHot(Path input, String... more) {
     return Stream.concat(
             Stream.of(
-                "grouped", "--runner=DirectRunner", "--input=" + input, "--groupCol=store",
+                "grouped",
+                "--runner=DirectRunner",
+                "--input=" + input,
+                "--groupCol=store",
                 "--output=" + dir.resolve("out")),
             Stream.of(more))
         .toArray(String[]::new);
@@ -135,8 +146,13 @@ class CliErrorsTest {
   private String[] stream(Path input, String... more) {
     return Stream.concat(
             Stream.of(
-                "stream", "--runner=DirectRunner", "--input=" + input, "--txnCol=txn",
-                "--itemCol=item", "--numItems=3", "--output=" + dir.resolve("out")),
+                "stream",
+                "--runner=DirectRunner",
+                "--input=" + input,
+                "--txnCol=txn",
+                "--itemCol=item",
+                "--numItems=3",
+                "--output=" + dir.resolve("out")),
             Stream.of(more))
         .toArray(String[]::new);
   }
@@ -145,8 +161,10 @@ class CliErrorsTest {
 
   @Test
   void aValueOfTheWrongTypeNamesTheOptionAndTheValue() {
-    Cli.run(grouped(good, "--minSupport=abc")).assertUsageError("--minSupport: 'abc' is not a number");
-    Cli.run(stream(good, "--minSupport=abc")).assertUsageError("--minSupport: 'abc' is not a number");
+    Cli.run(grouped(good, "--minSupport=abc"))
+        .assertUsageError("--minSupport: 'abc' is not a number");
+    Cli.run(stream(good, "--minSupport=abc"))
+        .assertUsageError("--minSupport: 'abc' is not a number");
     Cli.run(grouped(good, "--maxLen=1.5")).assertUsageError("--maxLen: '1.5' is not an integer");
     Cli.run(stream(good, "--shards=many")).assertUsageError("--shards: 'many' is not an integer");
     Cli.run(grouped(good, "--numShards=99999999999"))
@@ -167,7 +185,8 @@ class CliErrorsTest {
     Cli.run(grouped(good, "--sparkMastr=local[2]"))
         .assertUsageError("unknown option --sparkMastr; did you mean --sparkMaster? (see --help)");
     Cli.run("selftest", "--foo=1").assertUsageError("unknown option --foo (see --help)");
-    Cli.run("demo", "--output=" + dir, "--foo=1").assertUsageError("unknown option --foo (see --help)");
+    Cli.run("demo", "--output=" + dir, "--foo=1")
+        .assertUsageError("unknown option --foo (see --help)");
     Cli.run(grouped(good, "minSupport=0.1"))
         .assertUsageError(
             "unexpected argument 'minSupport=0.1': options are written --name=value (see --help)");
@@ -192,7 +211,8 @@ class CliErrorsTest {
         .assertUsageError("--metric needs --rules");
     Cli.run(stream(good, "--metric=lift")).assertUsageError("--metric needs --rules");
     Cli.run(grouped(good, "--numItems=4"))
-        .assertUsageError("--numItems applies to stream only; grouped finds the items in the input");
+        .assertUsageError(
+            "--numItems applies to stream only; grouped finds the items in the input");
     assertFalse(Files.exists(dir.resolve("out")));
   }
 
@@ -200,12 +220,22 @@ class CliErrorsTest {
 
   @Test
   void aSparkMasterIsCheckedBeforeSparkStarts() {
-    Cli.run("grouped", "--input=" + good, "--groupCol=store", "--output=" + dir, "--sparkMaster=bogus")
+    Cli.run(
+            "grouped",
+            "--input=" + good,
+            "--groupCol=store",
+            "--output=" + dir,
+            "--sparkMaster=bogus")
         .assertUsageError(
             "--sparkMaster: 'bogus' is not a Spark master URL; use local, local[N], local[*],"
                 + " local[N,F], spark://HOST:PORT, yarn, k8s://URL or mesos://URL");
-    Cli.run("grouped", "--runner=SparkRunner", "--input=" + good, "--groupCol=store",
-            "--output=" + dir, "--sparkMaster=local[0]")
+    Cli.run(
+            "grouped",
+            "--runner=SparkRunner",
+            "--input=" + good,
+            "--groupCol=store",
+            "--output=" + dir,
+            "--sparkMaster=local[0]")
         .assertUsageError(
             "--sparkMaster: 'local[0]' asks for 0 threads N; it must be at least 1, e.g. local[2]"
                 + " or local[*]");
@@ -214,13 +244,37 @@ class CliErrorsTest {
 
   @Test
   void sparkMasterForms() {
-    for (String ok : List.of("local", "local[1]", "local[16]", "local[*]", "local[2,3]",
-        "local[*, 4]", "local-cluster[2,1,1024]", "spark://host:7077", "spark://a:7077,b:7077",
-        "yarn", "k8s://https://api.example.com:6443", "mesos://zk://h:2181/mesos")) {
+    for (String ok :
+        List.of(
+            "local",
+            "local[1]",
+            "local[16]",
+            "local[*]",
+            "local[2,3]",
+            "local[*, 4]",
+            "local-cluster[2,1,1024]",
+            "spark://host:7077",
+            "spark://a:7077,b:7077",
+            "yarn",
+            "k8s://https://api.example.com:6443",
+            "mesos://zk://h:2181/mesos")) {
       RunnerSetup.checkSparkMaster(ok);
     }
-    for (String bad : List.of("", "bogus", "local[]", "local[x]", "local[0]", "local[2,0]",
-        "Local[2]", "local[ 2]", " local", "spark://host", "spark://", "local-cluster[0,1,1024]", "yarn-client")) {
+    for (String bad :
+        List.of(
+            "",
+            "bogus",
+            "local[]",
+            "local[x]",
+            "local[0]",
+            "local[2,0]",
+            "Local[2]",
+            "local[ 2]",
+            " local",
+            "spark://host",
+            "spark://",
+            "local-cluster[0,1,1024]",
+            "yarn-client")) {
       UsageException e =
           assertThrows(UsageException.class, () -> RunnerSetup.checkSparkMaster(bad), bad);
       assertTrue(e.getMessage().startsWith("--sparkMaster: '" + bad + "' "), e::getMessage);
@@ -230,7 +284,8 @@ class CliErrorsTest {
   @Test
   void anOutputThatIsAFileOrCannotBeWrittenFailsBeforeTheRun() throws IOException {
     Path file = Files.writeString(dir.resolve("taken.txt"), "keep");
-    Cli.run(argsWithOutput(file)).assertUsageError("--output: " + file + " is a file, not a directory");
+    Cli.run(argsWithOutput(file))
+        .assertUsageError("--output: " + file + " is a file, not a directory");
     assertEquals("keep", Files.readString(file));
     Path under = file.resolve("out");
     Cli.run(argsWithOutput(under))
@@ -244,7 +299,8 @@ class CliErrorsTest {
     try {
       assumeFalse(Files.isWritable(ro), "running as root: every directory is writable");
       Cli.run(argsWithOutput(ro.resolve("out")))
-          .assertUsageError("--output: cannot write in " + ro.resolve("out") + ": permission denied");
+          .assertUsageError(
+              "--output: cannot write in " + ro.resolve("out") + ": permission denied");
     } finally {
       Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
@@ -252,8 +308,13 @@ class CliErrorsTest {
 
   private String[] argsWithOutput(Path output) {
     return new String[] {
-      "grouped", "--runner=DirectRunner", "--input=" + good, "--groupCol=store", "--txnCol=txn",
-      "--itemCol=item", "--output=" + output
+      "grouped",
+      "--runner=DirectRunner",
+      "--input=" + good,
+      "--groupCol=store",
+      "--txnCol=txn",
+      "--itemCol=item",
+      "--output=" + output
     };
   }
 
@@ -261,7 +322,9 @@ class CliErrorsTest {
   void anInputDirectoryOrAnEmptyGlobNamesThePath() {
     Cli.run(grouped(data))
         .assertUsageError(
-            "--input: " + data + " is a directory; give a file or a glob, e.g. --input="
+            "--input: "
+                + data
+                + " is a directory; give a file or a glob, e.g. --input="
                 + data.resolve("*.parquet"));
     Cli.run(stream(data)).assertUsageErrorContaining("--input: " + data + " is a directory");
     Path glob = data.resolve("none-*.parquet");
@@ -292,14 +355,16 @@ class CliErrorsTest {
   @Test
   void anItemOutsideNumItemsNamesTheOption() {
     Cli r = Cli.run(stream(bigItem));
-    r.assertUsageErrorContaining("item = 5 in transaction 2 is out of range [0, 3): raise --numItems");
+    r.assertUsageErrorContaining(
+        "item = 5 in transaction 2 is out of range [0, 3): raise --numItems");
     assertFalse(r.err().contains("withNumItems") || r.err().contains("Exception"), r::err);
   }
 
   @Test
   void anArrowOrParquetNullIsNamed() {
-    for (Cli r : List.of(Cli.run(stream(nullItem)), Cli.run(grouped(nullItem)),
-        Cli.run(grouped(nullParquet)))) {
+    for (Cli r :
+        List.of(
+            Cli.run(stream(nullItem)), Cli.run(grouped(nullItem)), Cli.run(grouped(nullParquet)))) {
       r.assertUsageErrorContaining("null");
       assertTrue(r.err().contains("item"), r::err);
       assertFalse(r.err().contains("Exception"), r::err);
@@ -330,7 +395,8 @@ class CliErrorsTest {
     assertEquals("error: --minSupport: 'abc' is not a number", u.err().lines().findFirst().get());
     assertTrue(u.err().lines().anyMatch(l -> l.startsWith("\tat ")), u::err);
     Cli.run("mine", "--verbose=maybe")
-        .assertUsageError("Invalid --verbose: maybe. It is a flag: --verbose or --verbose=true|false.");
+        .assertUsageError(
+            "Invalid --verbose: maybe. It is a flag: --verbose or --verbose=true|false.");
   }
 
   @Test

@@ -15,18 +15,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code demo} on the DirectRunner (its per-element checks off: ~35k events); on embedded Spark,
- * as {@code java -jar} without arguments, in {@link BundledJarIT}.
+ * {@code demo} on the DirectRunner (its per-element checks off: ~35k events); on embedded Spark, as
+ * {@code java -jar} without arguments, in {@link BundledJarIT}.
  */
 class DemoCommandTest {
   @TempDir Path dir;
 
   private static final Pattern STORE =
-      Pattern.compile("(?m)^(S\\d{3}): (\\d+) transactions, (\\d+) itemsets, (\\d+) rules; top rules"
-          + " by lift \\(one per itemset\\):$");
+      Pattern.compile(
+          "(?m)^(S\\d{3}): (\\d+) transactions, (\\d+) itemsets, (\\d+) rules; top rules"
+              + " by lift \\(one per itemset\\):$");
   private static final Pattern RULE =
-      Pattern.compile("  [a-z_0-9+ ]+ -> [a-z_0-9+ ]+  support=0\\.\\d{4} confidence=[01]\\.\\d{3}"
-          + " lift=\\d+\\.\\d{2}");
+      Pattern.compile(
+          "  [a-z_0-9+ ]+ -> [a-z_0-9+ ]+  support=0\\.\\d{4} confidence=[01]\\.\\d{3}"
+              + " lift=\\d+\\.\\d{2}");
 
   @Test
   void generatesMinesPerStoreAndSummarises() throws IOException {
@@ -39,13 +41,24 @@ class DemoCommandTest {
     Files.createDirectories(out.resolve("rules"));
     Files.writeString(out.resolve("rules/part-00002-of-00003.jsonl"), "{\"stale\":1}\n");
 
-    Cli r = Cli.run("demo", "--output=" + out, "--runner=DirectRunner",
-        "--enforceImmutability=false", "--enforceEncodability=false");
+    Cli r =
+        Cli.run(
+            "demo",
+            "--output=" + out,
+            "--runner=DirectRunner",
+            "--enforceImmutability=false",
+            "--enforceEncodability=false");
     assertEquals(Main.EXIT_OK, r.exitCode(), r::err);
     assertEquals("", r.err());
     List<String> lines = r.out().lines().toList();
-    assertTrue(lines.get(0).matches("Demo data: 5 stores, 8000 receipts, \\d+ events, 300 items"
-        + " \\(seed 20261124\\) -> " + Pattern.quote(out + "/data/events.arrow")), lines.get(0));
+    assertTrue(
+        lines
+            .get(0)
+            .matches(
+                "Demo data: 5 stores, 8000 receipts, \\d+ events, 300 items"
+                    + " \\(seed 20261124\\) -> "
+                    + Pattern.quote(out + "/data/events.arrow")),
+        lines.get(0));
     assertTrue(lines.get(1).startsWith("MineGroupedPipeline on DirectRunner in "), lines.get(1));
 
     // per store: transactions adding up to 8000, sizes very different, 3 rules each
@@ -72,8 +85,11 @@ class DemoCommandTest {
 
     // the last line, and the files it counted
     String last = lines.get(lines.size() - 1);
-    Matcher s = Pattern.compile("runner=DirectRunner stores=5 transactions=8000 events=\\d+"
-        + " itemsets=(\\d+) rules=(\\d+) output=(\\S+) millis=\\d+").matcher(last);
+    Matcher s =
+        Pattern.compile(
+                "runner=DirectRunner stores=5 transactions=8000 events=\\d+"
+                    + " itemsets=(\\d+) rules=(\\d+) output=(\\S+) millis=\\d+")
+            .matcher(last);
     assertTrue(s.matches(), last);
     assertEquals(itemsets, Long.parseLong(s.group(1)));
     assertEquals(rules, Long.parseLong(s.group(2)));
@@ -84,8 +100,8 @@ class DemoCommandTest {
     assertFalse(Files.exists(out.resolve("rules/part-00002-of-00003.jsonl")));
     assertTrue(Files.size(out.resolve("data/events.arrow")) > 1000);
     // every rule is a JSON object with the rule columns, lift >= 1.5
-    for (String line : Files.readAllLines(
-        Files.list(out.resolve("rules")).findFirst().orElseThrow())) {
+    for (String line :
+        Files.readAllLines(Files.list(out.resolve("rules")).findFirst().orElseThrow())) {
       Map<String, Object> rule = MiniJson.object(line);
       assertTrue(((Number) rule.get("lift")).doubleValue() >= 1.5, line);
     }
@@ -104,8 +120,9 @@ class DemoCommandTest {
   @Test
   void miningOptionsAreNotDemoOptions() {
     Cli.run("demo", "--minSupport=0.1")
-        .assertUsageError("the demo does not take --minSupport (its data and settings are fixed);"
-            + " use generate and grouped for your own");
+        .assertUsageError(
+            "the demo does not take --minSupport (its data and settings are fixed);"
+                + " use generate and grouped for your own");
     Cli.run("demo", "--output").assertUsageError("--output needs a value: --output=DIR");
     Cli.run("demo", "--output=" + dir, "--runner=Nope").assertUsageErrorContaining("Nope");
   }

@@ -35,7 +35,8 @@ class ErrorReportTest {
     // SparkRunner: the task's UserCodeException inside Spark's SparkException
     Throwable spark =
         new PipelineExecutionException(
-            new SparkException("Job aborted due to stage failure: ...", UserCodeException.wrap(bad)));
+            new SparkException(
+                "Job aborted due to stage failure: ...", UserCodeException.wrap(bad)));
     for (Throwable t : new Throwable[] {direct, spark, UserCodeException.wrap(bad)}) {
       Report r = report(new PipelineFailed("SparkRunner (local[2])", t), false);
       assertEquals(Main.EXIT_USAGE, r.code());
@@ -51,7 +52,8 @@ class ErrorReportTest {
             "Job aborted due to stage failure: Task 1 in stage 1.0 failed 4 times, most recent"
                 + " failure: Lost task 1.3 (TID 7) (worker-2 executor 1):"
                 + " org.apache.beam.sdk.util.UserCodeException: java.lang.IllegalArgumentException: "
-                + BAD_ROW + "\n\tat org.apache.beam.sdk.util.UserCodeException.wrap(...)\n");
+                + BAD_ROW
+                + "\n\tat org.apache.beam.sdk.util.UserCodeException.wrap(...)\n");
     Report r = report(new PipelineFailed("SparkRunner (spark://h:7077)", remote), false);
     assertEquals(Main.EXIT_USAGE, r.code());
     assertEquals("error: " + BAD_ROW + System.lineSeparator(), r.err());
@@ -65,35 +67,48 @@ class ErrorReportTest {
     assertEquals(Main.EXIT_FAILURE, r.code());
     assertEquals(
         "error: the pipeline failed on SparkRunner (local[2]): org.apache.spark.SparkException:"
-            + " Job aborted: boom (--verbose shows the stack trace)" + System.lineSeparator(),
+            + " Job aborted: boom (--verbose shows the stack trace)"
+            + System.lineSeparator(),
         r.err());
-    Report npe = report(new PipelineFailed("DirectRunner", new PipelineExecutionException(
-        new NullPointerException("x is null"))), false);
+    Report npe =
+        report(
+            new PipelineFailed(
+                "DirectRunner",
+                new PipelineExecutionException(new NullPointerException("x is null"))),
+            false);
     assertEquals(Main.EXIT_FAILURE, npe.code());
     assertEquals(1, npe.err().lines().count(), npe::err);
     assertTrue(npe.err().contains("java.lang.NullPointerException: x is null"), npe::err);
     // built-in data (selftest): an IllegalArgumentException is ours, not the user's
-    Report selftest = report(new PipelineFailed("DirectRunner",
-        new IllegalArgumentException("bug"), false), false);
+    Report selftest =
+        report(
+            new PipelineFailed("DirectRunner", new IllegalArgumentException("bug"), false), false);
     assertEquals(Main.EXIT_FAILURE, selftest.code());
   }
 
   @Test
   void verbosePrintsTheTraceAfterTheLine() {
-    Report r = report(new PipelineFailed("DirectRunner",
-        new PipelineExecutionException(new IllegalArgumentException(BAD_ROW))), true);
+    Report r =
+        report(
+            new PipelineFailed(
+                "DirectRunner",
+                new PipelineExecutionException(new IllegalArgumentException(BAD_ROW))),
+            true);
     assertEquals(Main.EXIT_USAGE, r.code());
     assertTrue(r.err().startsWith("error: " + BAD_ROW + System.lineSeparator()), r::err);
     assertTrue(r.err().lines().anyMatch(l -> l.startsWith("\tat ")), r::err);
-    Report internal = report(new PipelineFailed("DirectRunner", new IllegalStateException("x")), true);
+    Report internal =
+        report(new PipelineFailed("DirectRunner", new IllegalStateException("x")), true);
     assertFalse(internal.err().lines().findFirst().get().contains("--verbose"), internal::err);
     assertTrue(internal.err().lines().anyMatch(l -> l.startsWith("\tat ")), internal::err);
   }
 
   @Test
   void multiLineMessagesBecomeOneLine() {
-    Report r = report(new PipelineFailed("DirectRunner",
-        new IllegalArgumentException("first\n  second")), false);
+    Report r =
+        report(
+            new PipelineFailed("DirectRunner", new IllegalArgumentException("first\n  second")),
+            false);
     assertEquals("error: first second" + System.lineSeparator(), r.err());
   }
 

@@ -18,10 +18,22 @@ class GenerateCommandTest {
   @Test
   void writesTheChosenLayoutsAndFormatsAndSaysWhat() throws IOException {
     Path out = dir.resolve("data");
-    Cli r = Cli.run("generate", "--output=" + out, "--seed=3", "--stores=4",
-        "--transactions=500", "--items=30", "--meanBasketSize=3", "--storeSkew=2",
-        "--itemSkew=0.5", "--bundles=4", "--bundleProbability=0.5", "--itemNameColumn",
-        "--layouts=events,items", "--formats=csv,parquet");
+    Cli r =
+        Cli.run(
+            "generate",
+            "--output=" + out,
+            "--seed=3",
+            "--stores=4",
+            "--transactions=500",
+            "--items=30",
+            "--meanBasketSize=3",
+            "--storeSkew=2",
+            "--itemSkew=0.5",
+            "--bundles=4",
+            "--bundleProbability=0.5",
+            "--itemNameColumn",
+            "--layouts=events,items",
+            "--formats=csv,parquet");
     assertEquals(Main.EXIT_OK, r.exitCode(), r::err);
     assertEquals("", r.err());
     List<String> lines = r.out().lines().toList();
@@ -46,8 +58,15 @@ class GenerateCommandTest {
   @Test
   void sameOptionsGiveTheSameBytes() throws IOException {
     for (String sub : List.of("a", "b")) {
-      Cli r = Cli.run("generate", "--output=" + dir.resolve(sub), "--transactions=300",
-          "--stores=3", "--items=20", "--layouts=receipts", "--formats=csv");
+      Cli r =
+          Cli.run(
+              "generate",
+              "--output=" + dir.resolve(sub),
+              "--transactions=300",
+              "--stores=3",
+              "--items=20",
+              "--layouts=receipts",
+              "--formats=csv");
       assertEquals(Main.EXIT_OK, r.exitCode(), r::err);
     }
     assertArrayEquals(
@@ -59,8 +78,11 @@ class GenerateCommandTest {
   void defaultsAreGenerateDatas() throws IOException {
     Cli r = Cli.run("generate", "--output=" + dir, "--transactions=100", "--formats=csv");
     assertEquals(Main.EXIT_OK, r.exitCode(), r::err);
-    assertTrue(r.out().startsWith("seed=42 stores=20 transactions=100 items=200 meanBasketSize=4.4"
-        + " storeSkew=1.1 itemSkew=1.0 bundles=12 bundleProbability=0.3 itemNameColumn=false"),
+    assertTrue(
+        r.out()
+            .startsWith(
+                "seed=42 stores=20 transactions=100 items=200 meanBasketSize=4.4"
+                    + " storeSkew=1.1 itemSkew=1.0 bundles=12 bundleProbability=0.3 itemNameColumn=false"),
         r::out);
     for (String f : List.of("receipts.csv", "events.csv", "items.csv")) {
       assertTrue(Files.isRegularFile(dir.resolve(f)), f);
@@ -94,10 +116,21 @@ class GenerateCommandTest {
   void helpListsTheOptions() {
     Cli r = Cli.run("generate", "--help");
     assertEquals(Main.EXIT_OK, r.exitCode());
-    for (String o : List.of("--output=DIR", "--seed=N", "--stores=N", "--transactions=N",
-        "--items=N", "--meanBasketSize=X", "--storeSkew=X", "--itemSkew=X", "--bundles=N",
-        "--bundleProbability=X", "--itemNameColumn", "--layouts=receipts,events,items",
-        "--formats=parquet,arrow,csv")) {
+    for (String o :
+        List.of(
+            "--output=DIR",
+            "--seed=N",
+            "--stores=N",
+            "--transactions=N",
+            "--items=N",
+            "--meanBasketSize=X",
+            "--storeSkew=X",
+            "--itemSkew=X",
+            "--bundles=N",
+            "--bundleProbability=X",
+            "--itemNameColumn",
+            "--layouts=receipts,events,items",
+            "--formats=parquet,arrow,csv")) {
       assertTrue(r.out().contains("  " + o + " "), () -> o + " in\n" + r.out());
     }
   }

@@ -34,7 +34,11 @@ class GroupedCommandTest {
   static void generate() throws IOException {
     GenerateData.write(
         GenerateData.generate(
-            Config.of(7).withStores(3).withTransactions(600).withItems(40).withItemNameColumn(true)),
+            Config.of(7)
+                .withStores(3)
+                .withTransactions(600)
+                .withItems(40)
+                .withItemNameColumn(true)),
         data,
         EnumSet.of(Layout.EVENTS),
         EnumSet.of(InputFormat.PARQUET));
@@ -44,8 +48,13 @@ class GroupedCommandTest {
   private String[] args(String... more) {
     return Stream.concat(
             Stream.of(
-                "grouped", "--runner=DirectRunner", "--input=" + events, "--groupCol=store_id",
-                "--txnCol=transaction_id", "--itemCol=item", "--output=" + dir.resolve("out")),
+                "grouped",
+                "--runner=DirectRunner",
+                "--input=" + events,
+                "--groupCol=store_id",
+                "--txnCol=transaction_id",
+                "--itemCol=item",
+                "--output=" + dir.resolve("out")),
             Stream.of(more))
         .toArray(String[]::new);
   }
@@ -78,8 +87,14 @@ class GroupedCommandTest {
 
   @Test
   void minesPerStoreOnTheDirectRunnerAndPrintsOneLine() throws IOException {
-    Cli r = Cli.run(args("--minSupport=0.05", "--rules", "--metric=lift", "--minThreshold=1.2",
-        "--outputFormat=jsonl"));
+    Cli r =
+        Cli.run(
+            args(
+                "--minSupport=0.05",
+                "--rules",
+                "--metric=lift",
+                "--minThreshold=1.2",
+                "--outputFormat=jsonl"));
     assertEquals(Main.EXIT_OK, r.exitCode(), r::err);
     assertEquals("", r.err());
     Matcher m =
@@ -99,7 +114,8 @@ class GroupedCommandTest {
     long n = 0;
     try (Stream<Path> files = Files.list(shardDir)) {
       for (Path f : files.toList()) {
-        assertTrue(f.getFileName().toString().matches("part-\\d{5}-of-\\d{5}\\.jsonl"), f::toString);
+        assertTrue(
+            f.getFileName().toString().matches("part-\\d{5}-of-\\d{5}\\.jsonl"), f::toString);
         List<String> lines = Files.readAllLines(f);
         lines.forEach(MiniJson::object);
         n += lines.size();
@@ -113,8 +129,10 @@ class GroupedCommandTest {
     Cli r = Cli.run(args("--minSupport=0.2", "--numShards=1"));
     assertEquals(Main.EXIT_OK, r.exitCode(), r::err);
     assertTrue(
-        r.out().matches("runner=DirectRunner groups=3 transactions=600 itemsets=\\d+ output=\\S+"
-            + " millis=\\d+\\R"),
+        r.out()
+            .matches(
+                "runner=DirectRunner groups=3 transactions=600 itemsets=\\d+ output=\\S+"
+                    + " millis=\\d+\\R"),
         r::out);
   }
 
@@ -131,18 +149,29 @@ class GroupedCommandTest {
 
   @Test
   void badSettingIsAUsageErrorNamingIt() {
-    Cli.run(args("--minSupport=2")).assertUsageError("Invalid minSupport: 2.0. Valid range is (0, 1].");
+    Cli.run(args("--minSupport=2"))
+        .assertUsageError("Invalid minSupport: 2.0. Valid range is (0, 1].");
     Cli.run(args("--metric=lfit", "--rules")).assertUsageErrorContaining("lfit");
     Cli.run(args("--numShards=0")).assertUsageErrorContaining("--numShards: 0");
   }
 
   @Test
   void missingInputColumnOrFileIsAUsageError() {
-    Cli.run("grouped", "--runner=DirectRunner", "--input=" + events, "--groupCol=store_id",
-            "--txnCol=transaction_id", "--itemCol=sku", "--output=" + dir.resolve("out"))
+    Cli.run(
+            "grouped",
+            "--runner=DirectRunner",
+            "--input=" + events,
+            "--groupCol=store_id",
+            "--txnCol=transaction_id",
+            "--itemCol=sku",
+            "--output=" + dir.resolve("out"))
         .assertUsageErrorContaining("sku");
-    Cli.run("grouped", "--runner=DirectRunner", "--input=" + dir.resolve("none.parquet"),
-            "--groupCol=store_id", "--output=" + dir.resolve("out"))
+    Cli.run(
+            "grouped",
+            "--runner=DirectRunner",
+            "--input=" + dir.resolve("none.parquet"),
+            "--groupCol=store_id",
+            "--output=" + dir.resolve("out"))
         .assertUsageErrorContaining("none.parquet");
   }
 

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 /**
- * The dispatcher: commands, help, and errors before any command runs. (No arguments run the demo
- * on embedded Spark in the working directory: {@link BundledJarIT}.)
+ * The dispatcher: commands, help, and errors before any command runs. (No arguments run the demo on
+ * embedded Spark in the working directory: {@link BundledJarIT}.)
  */
 class MainTest {
   private static final String COMMANDS = "mine, grouped, stream, generate, demo, selftest";
@@ -35,10 +35,21 @@ class MainTest {
     assertEquals("", r.err());
     for (String option :
         new String[] {
-          "--input=FILE", "--format=baskets|csv", "--txnCol=NAME", "--itemCol=NAME",
-          "--minSupport=S", "--minCount=K", "--maxLen=N", "--method=auto|fpgrowth|eclat",
-          "--threads=N", "--output=FILE", "--outputFormat=jsonl|csv", "--rules", "--metric=NAME",
-          "--minThreshold=X", "--rulesOutput=FILE"
+          "--input=FILE",
+          "--format=baskets|csv",
+          "--txnCol=NAME",
+          "--itemCol=NAME",
+          "--minSupport=S",
+          "--minCount=K",
+          "--maxLen=N",
+          "--method=auto|fpgrowth|eclat",
+          "--threads=N",
+          "--output=FILE",
+          "--outputFormat=jsonl|csv",
+          "--rules",
+          "--metric=NAME",
+          "--minThreshold=X",
+          "--rulesOutput=FILE"
         }) {
       assertTrue(r.out().contains("  " + option + " "), () -> option + " in\n" + r.out());
     }
@@ -59,7 +70,8 @@ class MainTest {
   @Test
   void optionsWithoutCommand() {
     Cli.run("--input=a.dat", "--minSupport=0.1")
-        .assertUsageError("no command given before --input=a.dat; commands: " + COMMANDS + " (see --help)");
+        .assertUsageError(
+            "no command given before --input=a.dat; commands: " + COMMANDS + " (see --help)");
   }
 
   @Test

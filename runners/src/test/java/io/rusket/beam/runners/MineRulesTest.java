@@ -25,9 +25,20 @@ class MineRulesTest {
 
   private static final List<String> RULE_KEYS =
       List.of(
-          "antecedents", "consequents", "antecedent_support", "consequent_support", "support",
-          "confidence", "lift", "representativity", "leverage", "conviction", "zhangs_metric",
-          "jaccard", "certainty", "kulczynski");
+          "antecedents",
+          "consequents",
+          "antecedent_support",
+          "consequent_support",
+          "support",
+          "confidence",
+          "lift",
+          "representativity",
+          "leverage",
+          "conviction",
+          "zhangs_metric",
+          "jaccard",
+          "certainty",
+          "kulczynski");
 
   @TempDir Path dir;
 
@@ -39,7 +50,12 @@ class MineRulesTest {
   void rulesAsJsonLines() throws IOException {
     Path out = dir.resolve("rules.jsonl");
     Map<String, Long> s =
-        Cli.run("mine", "--input=" + abc(), "--minSupport=0.5", "--rules", "--minThreshold=0.6",
+        Cli.run(
+                "mine",
+                "--input=" + abc(),
+                "--minSupport=0.5",
+                "--rules",
+                "--minThreshold=0.6",
                 "--rulesOutput=" + out)
             .summary();
     assertEquals(
@@ -77,8 +93,10 @@ class MineRulesTest {
       assertEquals(RULE_KEYS.size(), f.length, line);
       byRule.put(f[0] + "->" + f[1], f);
     }
-    assertEquals(List.of("a->b", "c->b"), byRule.keySet().stream().sorted().collect(
-        Collectors.toList()), "default: confidence >= 0.8");
+    assertEquals(
+        List.of("a->b", "c->b"),
+        byRule.keySet().stream().sorted().collect(Collectors.toList()),
+        "default: confidence >= 0.8");
     assertEquals("inf", byRule.get("a->b")[RULE_KEYS.indexOf("conviction")]);
     assertEquals("1.0", byRule.get("a->b")[RULE_KEYS.indexOf("confidence")]);
   }
@@ -110,8 +128,15 @@ class MineRulesTest {
     Path bakery = Datasets.require("bread-basket.csv");
     Path out = dir.resolve("rules.jsonl");
     Map<String, Long> s =
-        Cli.run("mine", "--input=" + bakery, "--txnCol=Transaction", "--itemCol=Item",
-                "--minSupport=0.01", "--rules", "--metric=lift", "--minThreshold=1.2",
+        Cli.run(
+                "mine",
+                "--input=" + bakery,
+                "--txnCol=Transaction",
+                "--itemCol=Item",
+                "--minSupport=0.01",
+                "--rules",
+                "--metric=lift",
+                "--minThreshold=1.2",
                 "--rulesOutput=" + out)
             .summary();
     assertEquals(63, s.get("itemsets"));
@@ -124,17 +149,17 @@ class MineRulesTest {
     for (Map<String, Object> r : rules) {
       double confidence = (Double) r.get("confidence");
       assertTrue((Double) r.get("lift") >= 1.2, r::toString);
-      assertEquals((Double) r.get("support") / (Double) r.get("antecedent_support"), confidence,
-          1e-12);
-      assertEquals(confidence / (Double) r.get("consequent_support"), (Double) r.get("lift"),
-          1e-9);
+      assertEquals(
+          (Double) r.get("support") / (Double) r.get("antecedent_support"), confidence, 1e-12);
+      assertEquals(confidence / (Double) r.get("consequent_support"), (Double) r.get("lift"), 1e-9);
     }
   }
 
   @Test
   void ruleOptionMistakes() throws IOException {
     String in = "--input=" + abc();
-    Cli.run("mine", in, "--minSupport=0.5", "--metric=lift").assertUsageError("--metric needs --rules");
+    Cli.run("mine", in, "--minSupport=0.5", "--metric=lift")
+        .assertUsageError("--metric needs --rules");
     Cli.run("mine", in, "--minSupport=0.5", "--minThreshold=1")
         .assertUsageError("--minThreshold needs --rules");
     Cli.run("mine", in, "--minSupport=0.5", "--rules=false", "--rulesOutput=r.jsonl")
@@ -150,7 +175,12 @@ class MineRulesTest {
             "cannot tell the format of --rulesOutput=rules.txt from its extension: name it"
                 + " .jsonl, .json or .csv");
     Path same = dir.resolve("same.jsonl");
-    Cli.run("mine", in, "--minSupport=0.5", "--rules", "--output=" + same,
+    Cli.run(
+            "mine",
+            in,
+            "--minSupport=0.5",
+            "--rules",
+            "--output=" + same,
             "--rulesOutput=" + dir.resolve(".").resolve("same.jsonl"))
         .assertUsageError("--output and --rulesOutput are the same file: " + same);
   }

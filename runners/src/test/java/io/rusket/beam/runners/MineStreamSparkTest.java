@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rusket.beam.miner.ItemsetMiner;
 import io.rusket.beam.miner.Itemsets;
-import io.rusket.beam.miner.TransactionDb;
 import io.rusket.beam.miner.RuleMetric;
+import io.rusket.beam.miner.TransactionDb;
 import io.rusket.beam.transforms.AssociationRules;
 import io.rusket.beam.transforms.MineStream;
 import java.nio.file.Path;

@@ -39,8 +39,8 @@ import org.junit.jupiter.api.Test;
  * Each transform's pipeline translates to the portable Runner API proto, as portable runners
  * (Flink, Spark job server, Dataflow v2) receive it: the rows between transforms use the standard
  * row coder, the only Java-specific coders are the transforms' own compact coders (never Java
- * serialization), each of which survives the proto (decoded back equal to itself); the shuffles
- * are the standard Combine.perKey / GroupByKey primitives.
+ * serialization), each of which survives the proto (decoded back equal to itself); the shuffles are
+ * the standard Combine.perKey / GroupByKey primitives.
  */
 class PortabilityTest {
   private static final String JAVA_CODER_URN = "beam:coders:javasdk:0.1";
@@ -55,11 +55,13 @@ class PortabilityTest {
 
   /** What one pipeline's proto holds. */
   private record Translated(
-      RunnerApi.Pipeline proto, Set<String> transformUrns, Map<String, Coder<?>> javaCoders,
+      RunnerApi.Pipeline proto,
+      Set<String> transformUrns,
+      Map<String, Coder<?>> javaCoders,
       String outputCoderUrn) {}
 
-  private static Translated translate(
-      Function<Pipeline, PCollection<Row>> build) throws IOException {
+  private static Translated translate(Function<Pipeline, PCollection<Row>> build)
+      throws IOException {
     Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
     PCollection<Row> out = build.apply(p);
     assertTrue(out.getCoder() instanceof RowCoder, () -> "output coder " + out.getCoder());
@@ -75,7 +77,8 @@ class PortabilityTest {
       if (standard.contains(urn)) {
         continue;
       }
-      assertEquals(JAVA_CODER_URN, urn, () -> "coder " + e.getKey() + " is neither standard nor Java");
+      assertEquals(
+          JAVA_CODER_URN, urn, () -> "coder " + e.getKey() + " is neither standard nor Java");
       Coder<?> coder = rehydrated.getCoder(e.getKey());
       javaCoders.put(coder.getClass().getName(), coder);
     }
@@ -93,9 +96,9 @@ class PortabilityTest {
   }
 
   /**
-   * The Java coders of a pipeline: none uses Java serialization; apart from Beam's own (for
-   * Create and the shuffles), they are exactly {@code ours}, the transforms' {@link CustomCoder}s,
-   * each of which decodes back from its proto equal to itself; the output is standard rows.
+   * The Java coders of a pipeline: none uses Java serialization; apart from Beam's own (for Create
+   * and the shuffles), they are exactly {@code ours}, the transforms' {@link CustomCoder}s, each of
+   * which decodes back from its proto equal to itself; the output is standard rows.
    */
   private static void assertCoders(Translated t, String... ours) throws IOException {
     List<String> ourCoders = new ArrayList<>();
@@ -116,12 +119,14 @@ class PortabilityTest {
         RunnerApi.Coder proto = CoderTranslation.toProto(coder, sdk);
         Coder<?> back =
             CoderTranslation.fromProto(
-                proto, RehydratedComponents.forComponents(sdk.toComponents()),
+                proto,
+                RehydratedComponents.forComponents(sdk.toComponents()),
                 CoderTranslation.TranslationContext.DEFAULT);
         assertEquals(coder, back, () -> "round trip of " + coder);
       }
     }
-    assertEquals(new TreeSet<>(List.of(ours)), new TreeSet<>(ourCoders), t.javaCoders().keySet()::toString);
+    assertEquals(
+        new TreeSet<>(List.of(ours)), new TreeSet<>(ourCoders), t.javaCoders().keySet()::toString);
     assertEquals(ModelCoders.ROW_CODER_URN, t.outputCoderUrn(), "output rows use the row coder");
   }
 
@@ -133,7 +138,8 @@ class PortabilityTest {
             p ->
                 p.apply(Create.of(data.oneHot()).withRowSchema(ShopData.ONE_HOT))
                     .apply(MineGrouped.byColumn(ShopData.STORE).withMinSupport(0.2)));
-    assertTrue(t.transformUrns().contains(PTransformTranslation.COMBINE_PER_KEY_TRANSFORM_URN),
+    assertTrue(
+        t.transformUrns().contains(PTransformTranslation.COMBINE_PER_KEY_TRANSFORM_URN),
         t.transformUrns()::toString);
     assertCoders(t, "GroupBaskets$Coder", "Basket$Coder");
   }
@@ -161,8 +167,9 @@ class PortabilityTest {
     Row ab = Row.withSchema(ITEMSETS).addValues(0.25, List.of("a", "b"), 1L, 4L).build();
     Translated t =
         translate(
-            p -> p.apply(Create.of(a, b, ab).withRowSchema(ITEMSETS))
-                .apply(AssociationRules.create()));
+            p ->
+                p.apply(Create.of(a, b, ab).withRowSchema(ITEMSETS))
+                    .apply(AssociationRules.create()));
     assertTrue(t.transformUrns().contains(PTransformTranslation.GROUP_BY_KEY_TRANSFORM_URN));
     assertCoders(t);
   }

@@ -23,8 +23,8 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 /**
  * Collects a pipeline's results on any runner: each output Row becomes one text line (its values
  * joined by {@code |}; doubles in full precision, lists as {@code [a, b]}), written with TextIO
- * under a directory and read back after the run, sorted. Static collections filled by a DoFn
- * would not see what Spark executors produce in other processes; files do.
+ * under a directory and read back after the run, sorted. Static collections filled by a DoFn would
+ * not see what Spark executors produce in other processes; files do.
  */
 final class ResultLines {
   private ResultLines() {}

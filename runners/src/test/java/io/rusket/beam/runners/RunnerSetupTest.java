@@ -109,8 +109,8 @@ class RunnerSetupTest {
   }
 
   /**
-   * With no arguments at all a pipeline runs on a Spark context that Beam creates in this JVM
-   * and stops afterwards; its metrics are there.
+   * With no arguments at all a pipeline runs on a Spark context that Beam creates in this JVM and
+   * stops afterwards; its metrics are there.
    */
   @Test
   void runsOnTheEmbeddedDefaultAndStopsItsContext() {
@@ -118,7 +118,8 @@ class RunnerSetupTest {
     Pipeline p = Pipeline.create(RunnerSetup.optionsFrom(new String[0]));
     ShopData data = ShopData.generate(11, 80, 30);
     p.apply(Create.of(data.events()).withRowSchema(ShopData.EVENTS))
-        .apply(MineGrouped.events(ShopData.STORE, ShopData.RECEIPT, ShopData.SKU).withMinSupport(0.1));
+        .apply(
+            MineGrouped.events(ShopData.STORE, ShopData.RECEIPT, ShopData.SKU).withMinSupport(0.1));
     PipelineResult result = RunnerSetup.run(p);
 
     long expected = data.expectedItemsets(0.1).size();

@@ -12,8 +12,9 @@ class SelfTestCommandTest {
     Cli r = Cli.run("selftest", "--runner=DirectRunner");
     assertEquals(Main.EXIT_OK, r.exitCode(), r::err);
     assertTrue(
-        r.out().matches(
-            "runner=DirectRunner stores=3 events=\\d+ itemsets=[1-9]\\d* rules=[1-9]\\d* millis=\\d+ ok\\R"),
+        r.out()
+            .matches(
+                "runner=DirectRunner stores=3 events=\\d+ itemsets=[1-9]\\d* rules=[1-9]\\d* millis=\\d+ ok\\R"),
         r::out);
   }
 

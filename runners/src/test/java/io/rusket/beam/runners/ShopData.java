@@ -91,7 +91,9 @@ final class ShopData {
     return weight.length - 1;
   }
 
-  /** One event per (receipt, item), one in five repeated, shuffled; receipt ids reused per store. */
+  /**
+   * One event per (receipt, item), one in five repeated, shuffled; receipt ids reused per store.
+   */
   List<Row> events() {
     Random rnd = new Random(seed + 1);
     List<Row> rows = new ArrayList<>();
@@ -128,8 +130,8 @@ final class ShopData {
   }
 
   /**
-   * The itemsets MineGrouped must find, as {@link ResultLines#of(Row)} formats its rows: the
-   * miner run on each store alone.
+   * The itemsets MineGrouped must find, as {@link ResultLines#of(Row)} formats its rows: the miner
+   * run on each store alone.
    */
   List<String> expectedItemsets(double minSupport) {
     List<String> lines = new ArrayList<>();

@@ -78,8 +78,7 @@ class SparkRunnerTest {
   void generatedEventsAndRulesAreTheSameOnSparkAndDirect() {
     ShopData data = ShopData.generate(42, 600, 250, 90, 25);
     ResultLines.Job job = eventsAndRules(data.events(), null);
-    Map<String, List<String>> onDirect =
-        ResultLines.run(direct(), job, tmp, "itemsets", "rules");
+    Map<String, List<String>> onDirect = ResultLines.run(direct(), job, tmp, "itemsets", "rules");
     Map<String, List<String>> onSpark =
         ResultLines.run(SparkTestContext.options(SPARK), job, tmp, "itemsets", "rules");
 
@@ -112,8 +111,8 @@ class SparkRunnerTest {
   }
 
   /**
-   * The bakery log (bread-basket.csv: Date,Time,Transaction,Item) grouped by the period of the
-   * day of its sale time, itemsets and rules per period.
+   * The bakery log (bread-basket.csv: Date,Time,Transaction,Item) grouped by the period of the day
+   * of its sale time, itemsets and rules per period.
    */
   @Test
   void bakeryByPeriodOfDayIsTheSameOnSparkAndDirect() throws IOException {
@@ -133,12 +132,11 @@ class SparkRunnerTest {
               out,
               "rules");
         };
-    Map<String, List<String>> onDirect =
-        ResultLines.run(direct(), job, tmp, "itemsets", "rules");
+    Map<String, List<String>> onDirect = ResultLines.run(direct(), job, tmp, "itemsets", "rules");
     Map<String, List<String>> onSpark =
         ResultLines.run(SparkTestContext.options(SPARK), job, tmp, "itemsets", "rules");
-    assertEquals(Set.of("morning", "afternoon", "evening", "night"),
-        groups(onDirect.get("itemsets")));
+    assertEquals(
+        Set.of("morning", "afternoon", "evening", "night"), groups(onDirect.get("itemsets")));
     assertFalse(onDirect.get("rules").isEmpty(), "some rules");
     assertEquals(onDirect, onSpark);
   }
@@ -184,7 +182,9 @@ class SparkRunnerTest {
       public PCollection<Row> expand(PCollection<Row> input) {
         return tag == null
             ? input
-            : input.apply(ParDo.of(new FailOnce(tag + "/" + stage))).setRowSchema(input.getSchema());
+            : input
+                .apply(ParDo.of(new FailOnce(tag + "/" + stage)))
+                .setRowSchema(input.getSchema());
       }
     };
   }
@@ -250,9 +250,9 @@ class SparkRunnerTest {
           .build();
 
   /**
-   * The log as events (period_day, Transaction, Item): control characters removed, fields
-   * trimmed; period_day from the sale time: morning before 12:00, afternoon before 17:00, evening
-   * before 21:00, night otherwise.
+   * The log as events (period_day, Transaction, Item): control characters removed, fields trimmed;
+   * period_day from the sale time: morning before 12:00, afternoon before 17:00, evening before
+   * 21:00, night otherwise.
    */
   private static List<Row> bakery(Path csv) throws IOException {
     List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);

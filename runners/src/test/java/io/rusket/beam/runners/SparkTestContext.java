@@ -9,9 +9,9 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
- * One local Spark context for all the tests of this JVM (Spark allows one at a time; starting
- * one costs seconds), handed to Beam's SparkRunner as a provided context, so pipelines do not
- * stop it. Asking for another master stops the current context and starts one for that master.
+ * One local Spark context for all the tests of this JVM (Spark allows one at a time; starting one
+ * costs seconds), handed to Beam's SparkRunner as a provided context, so pipelines do not stop it.
+ * Asking for another master stops the current context and starts one for that master.
  */
 final class SparkTestContext {
   private static JavaSparkContext context;

@@ -40,16 +40,28 @@ class StreamCommandTest {
   private String[] args(String... more) {
     return Stream.concat(
             Stream.of(
-                "stream", "--runner=DirectRunner", "--input=" + events,
-                "--txnCol=transaction_id", "--itemCol=item_id", "--output=" + dir.resolve("out")),
+                "stream",
+                "--runner=DirectRunner",
+                "--input=" + events,
+                "--txnCol=transaction_id",
+                "--itemCol=item_id",
+                "--output=" + dir.resolve("out")),
             Stream.of(more))
         .toArray(String[]::new);
   }
 
   @Test
   void minesAllTransactionsOnTheDirectRunnerAndPrintsOneLine() throws IOException {
-    Cli r = Cli.run(args("--numItems=40", "--minSupport=0.05", "--rules", "--metric=lift",
-        "--minThreshold=1.2", "--outputFormat=jsonl", "--shards=2"));
+    Cli r =
+        Cli.run(
+            args(
+                "--numItems=40",
+                "--minSupport=0.05",
+                "--rules",
+                "--metric=lift",
+                "--minThreshold=1.2",
+                "--outputFormat=jsonl",
+                "--shards=2"));
     assertEquals(Main.EXIT_OK, r.exitCode(), r::err);
     assertEquals("", r.err());
     Matcher m =
@@ -73,8 +85,14 @@ class StreamCommandTest {
   void mistakesAreUsageErrors() {
     Cli.run(args("--numItems=40", "--minSupport=0")).assertUsageErrorContaining("minSupport");
     Cli.run(args("--numItems=40", "--shard=2")).assertUsageErrorContaining("shard");
-    Cli.run("stream", "--runner=DirectRunner", "--input=" + events, "--txnCol=store_id",
-            "--itemCol=item_id", "--numItems=40", "--output=" + dir.resolve("out"))
+    Cli.run(
+            "stream",
+            "--runner=DirectRunner",
+            "--input=" + events,
+            "--txnCol=store_id",
+            "--itemCol=item_id",
+            "--numItems=40",
+            "--output=" + dir.resolve("out"))
         .assertUsageErrorContaining("store_id");
   }
 

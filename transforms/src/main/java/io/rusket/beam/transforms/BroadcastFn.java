@@ -5,8 +5,8 @@ import org.apache.beam.sdk.values.KV;
 
 /**
  * MineStream's step 3, "ToEveryShard": the window's global counts keyed by every shard, to be
- * joined with the shards' miners by {@code CoGroupByKey} (which pairs them window by window for
- * any window function, sliding included).
+ * joined with the shards' miners by {@code CoGroupByKey} (which pairs them window by window for any
+ * window function, sliding included).
  */
 final class BroadcastFn extends DoFn<ItemCounts, KV<Integer, ItemCounts>> {
   private static final long serialVersionUID = 1L;

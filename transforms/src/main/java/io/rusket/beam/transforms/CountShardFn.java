@@ -8,8 +8,8 @@ import org.apache.beam.sdk.values.KV;
 
 /**
  * MineStream's step 3, "CountItems": a shard's merged miner → its exact {@link ItemCounts} (N and
- * each item's support, sized by the largest item id seen), checking that every transaction
- * belongs to the shard it is keyed by ({@link ItemCounts#ofShard}).
+ * each item's support, sized by the largest item id seen), checking that every transaction belongs
+ * to the shard it is keyed by ({@link ItemCounts#ofShard}).
  */
 final class CountShardFn extends DoFn<KV<Integer, FPMiner>, ItemCounts> {
   private static final long serialVersionUID = 1L;

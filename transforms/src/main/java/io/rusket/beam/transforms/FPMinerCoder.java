@@ -8,11 +8,11 @@ import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.CustomCoder;
 
 /**
- * Coder of {@link FPMiner} accumulators: the miner's canonical binary form ({@link
- * FPMiner#encode}: a small header and one sorted run of delta varints, about 1 to 2.5 bytes per
- * distinct (transaction, item) pair). Deterministic and consistent with equals: equal miners
- * encode to equal bytes. Decoded miners get the coder's RAM budget; a run larger than it is
- * streamed to a spill file instead of the heap.
+ * Coder of {@link FPMiner} accumulators: the miner's canonical binary form ({@link FPMiner#encode}:
+ * a small header and one sorted run of delta varints, about 1 to 2.5 bytes per distinct
+ * (transaction, item) pair). Deterministic and consistent with equals: equal miners encode to equal
+ * bytes. Decoded miners get the coder's RAM budget; a run larger than it is streamed to a spill
+ * file instead of the heap.
  *
  * <pre>{@code
  * PCollection<KV<Integer, FPMiner>> shards = ...;

@@ -1,8 +1,8 @@
 package io.rusket.beam.transforms;
 
-import io.rusket.beam.miner.ItemIdMap;
 import io.rusket.beam.miner.ArrayUtil;
 import io.rusket.beam.miner.FPMiner;
+import io.rusket.beam.miner.ItemIdMap;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,11 +11,11 @@ import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.util.VarInt;
 
 /**
- * MineStream's step 3 value: N and each item's support, exactly, for one shard or (summed by
- * {@link SumCountsFn}) for a whole window. Sparse: {@code ids} are the item ids seen, strictly
- * ascending, and {@code support[k]} (at least 1) is the number of transactions holding {@code
- * ids[k]} — sized by the distinct ids seen, never by {@code numItems} nor by the largest id.
- * Immutable by convention.
+ * MineStream's step 3 value: N and each item's support, exactly, for one shard or (summed by {@link
+ * SumCountsFn}) for a whole window. Sparse: {@code ids} are the item ids seen, strictly ascending,
+ * and {@code support[k]} (at least 1) is the number of transactions holding {@code ids[k]} — sized
+ * by the distinct ids seen, never by {@code numItems} nor by the largest id. Immutable by
+ * convention.
  */
 final class ItemCounts {
   private static final int DENSE = ItemIdMap.DENSE_IDS;
@@ -56,12 +56,12 @@ final class ItemCounts {
   }
 
   /**
-   * The counts of the transactions of {@code miner}, keyed {@code shard}, checking on the way —
-   * one hash per transaction — that each belongs there: {@code MineStream.shardOf(t, shards) ==
-   * shard}. A caller-built miner ({@link MineStream#ofShardMiners()}) with a transaction in the
-   * wrong shard would otherwise count that transaction once per shard in N and split its items.
-   * Ids below {@link ItemIdMap#DENSE_IDS} are counted in an array sized by the largest of them
-   * seen, larger ids in an {@link ItemIdMap}.
+   * The counts of the transactions of {@code miner}, keyed {@code shard}, checking on the way — one
+   * hash per transaction — that each belongs there: {@code MineStream.shardOf(t, shards) == shard}.
+   * A caller-built miner ({@link MineStream#ofShardMiners()}) with a transaction in the wrong shard
+   * would otherwise count that transaction once per shard in N and split its items. Ids below
+   * {@link ItemIdMap#DENSE_IDS} are counted in an array sized by the largest of them seen, larger
+   * ids in an {@link ItemIdMap}.
    *
    * @throws IllegalArgumentException naming the transaction, the shard found and the one expected
    */
@@ -74,10 +74,20 @@ final class ItemCounts {
               int expected = MineStream.shardOf(txn, shards);
               if (expected != shard) {
                 throw new IllegalArgumentException(
-                    "MineStream.ofShardMiners: transaction " + txn + " is in a miner keyed "
-                        + shard + " but belongs to shard " + expected + " = MineStream.shardOf("
-                        + txn + ", " + shards + "): key every miner by MineStream.shardOf(txn, "
-                        + shards + ") with the same shard count as withShards(" + shards
+                    "MineStream.ofShardMiners: transaction "
+                        + txn
+                        + " is in a miner keyed "
+                        + shard
+                        + " but belongs to shard "
+                        + expected
+                        + " = MineStream.shardOf("
+                        + txn
+                        + ", "
+                        + shards
+                        + "): key every miner by MineStream.shardOf(txn, "
+                        + shards
+                        + ") with the same shard count as withShards("
+                        + shards
                         + "), so that all pairs of a transaction are in one miner's shard");
               }
               long[] d = dense[0];
@@ -143,8 +153,8 @@ final class ItemCounts {
   }
 
   /**
-   * N, the number of items seen, then per item the gap to the previous id (minus one; the first
-   * is its id) and its support, all as varints: two bytes for most items of a dense id range.
+   * N, the number of items seen, then per item the gap to the previous id (minus one; the first is
+   * its id) and its support, all as varints: two bytes for most items of a dense id range.
    */
   static final class Coder extends StatelessCoder<ItemCounts> {
     private static final long serialVersionUID = 1L;
@@ -188,6 +198,5 @@ final class ItemCounts {
       }
       return new ItemCounts(n, ids, s);
     }
-
   }
 }

@@ -7,9 +7,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * A serializable copy of an {@link ItemsetMiner} configuration, rebuilt on the worker by {@link
- * #get()}. The thread count travels only when it was chosen: the miner's default (the core count
- * of the JVM that built the configuration) is not a decision about the worker, so it is left
- * {@code null} and {@link #get()} uses the worker's own {@code availableProcessors()}.
+ * #get()}. The thread count travels only when it was chosen: the miner's default (the core count of
+ * the JVM that built the configuration) is not a decision about the worker, so it is left {@code
+ * null} and {@link #get()} uses the worker's own {@code availableProcessors()}.
  */
 final class ItemsetMinerConfig implements Serializable {
   private static final long serialVersionUID = 2L;
@@ -47,8 +47,7 @@ final class ItemsetMinerConfig implements Serializable {
   }
 
   /** The thread count shipped, or null: the worker's core count. */
-  @Nullable
-  Integer threads() {
+  @Nullable Integer threads() {
     return threads;
   }
 

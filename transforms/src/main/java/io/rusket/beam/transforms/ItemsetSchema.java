@@ -7,10 +7,10 @@ import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * The one definition of the itemset rows every transform writes and the rule transforms read:
- * an optional group field, then {@code support DOUBLE}, {@code itemsets ARRAY<STRING>} (item
- * names; {@code ARRAY<INT32>} ids when names are off), {@code count INT64} (transactions that
- * contain the itemset) and {@code transactions INT64} (N, per group).
+ * The one definition of the itemset rows every transform writes and the rule transforms read: an
+ * optional group field, then {@code support DOUBLE}, {@code itemsets ARRAY<STRING>} (item names;
+ * {@code ARRAY<INT32>} ids when names are off), {@code count INT64} (transactions that contain the
+ * itemset) and {@code transactions INT64} (N, per group).
  */
 public final class ItemsetSchema {
   /** The itemset's support, {@code count / transactions}, {@code DOUBLE}. */

@@ -11,9 +11,9 @@ import org.apache.beam.sdk.util.VarInt;
 /**
  * Coder of collected {@link Itemsets}: N, the item names (if any: their count + 1, then each as
  * {@link StringUtf8Coder} writes it nested, a varint byte length and standard UTF-8, so names of
- * any length and any Unicode character round-trip), then per itemset its length, its ascending
- * item ids as deltas and its count, all as varints. Keeps the itemsets' order, so it is
- * deterministic and round-trips to an {@linkplain Itemsets#equals equal} value.
+ * any length and any Unicode character round-trip), then per itemset its length, its ascending item
+ * ids as deltas and its count, all as varints. Keeps the itemsets' order, so it is deterministic
+ * and round-trips to an {@linkplain Itemsets#equals equal} value.
  *
  * <pre>{@code
  * PCollection<Itemsets> freq = pairs.apply(Combine.globally(MineStream.combineFn(50_000, config)));
@@ -96,5 +96,4 @@ public final class ItemsetsCoder extends StatelessCoder<Itemsets> {
     }
     return c.build();
   }
-
 }

@@ -1,7 +1,7 @@
 package io.rusket.beam.transforms;
 
-import io.rusket.beam.miner.RamUsage;
 import io.rusket.beam.miner.ArrayUtil;
+import io.rusket.beam.miner.RamUsage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -8,8 +8,8 @@ import org.apache.beam.sdk.coders.CoderRegistry;
  * Merges {@link FPMiner}s (all over the same item bound) into one: the accumulator is an FPMiner,
  * the output the merged, compacted miner — MineStream's step 2, "MergeShards", public for reuse.
  * Only the first accumulator is changed by a merge and inputs are never changed; the output is the
- * accumulator itself, so extracting it twice gives the same miner. Accumulators are shuffled as
- * the miner's compact run ({@link FPMinerCoder}).
+ * accumulator itself, so extracting it twice gives the same miner. Accumulators are shuffled as the
+ * miner's compact run ({@link FPMinerCoder}).
  *
  * <p>Example of use:
  *
@@ -28,8 +28,8 @@ public final class MergeMinersFn extends MinerAccumulatorFn<FPMiner, FPMiner> {
    * Miners over item ids in {@code [0, numItems)}, each accumulator with RAM budget {@code
    * maxRamBytes}.
    *
-   * @throws IllegalArgumentException if {@code numItems < 0} or {@code maxRamBytes} is below
-   *     {@link FPMiner#MIN_RAM_BYTES}
+   * @throws IllegalArgumentException if {@code numItems < 0} or {@code maxRamBytes} is below {@link
+   *     FPMiner#MIN_RAM_BYTES}
    */
   public MergeMinersFn(int numItems, long maxRamBytes) {
     super(numItems, maxRamBytes);

@@ -17,9 +17,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * MineStream's step 6, "MineFrequent": mines a window's final {@link PrunedBaskets} with the exact
  * threshold and emits one Row per frequent itemset, as it is found. Single items take their exact
- * counts from the global counts; longer itemsets are mined from the baskets of two or more
- * frequent items. The thread count is decided on the worker, in {@code @Setup}: the one set with
- * {@code MineStream.withThreads}, else the worker's {@code availableProcessors()}.
+ * counts from the global counts; longer itemsets are mined from the baskets of two or more frequent
+ * items. The thread count is decided on the worker, in {@code @Setup}: the one set with {@code
+ * MineStream.withThreads}, else the worker's {@code availableProcessors()}.
  */
 final class MineFrequentFn extends DoFn<PrunedBaskets, Row> {
   private static final long serialVersionUID = 1L;

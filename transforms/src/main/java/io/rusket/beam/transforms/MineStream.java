@@ -32,16 +32,16 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * #of(String, String)}; any of INT8, INT16, INT32, INT64, typically {@code INT64} and {@code
  * INT32}), {@code KV<Long, Integer>} pairs ({@link #ofKvs()}), or FPMiners already keyed by shard
  * ({@link #ofShardMiners()}). Item ids must lie in {@code [0, numItems)}; memory follows the
- * distinct ids seen (dense or not), so {@code numItems} is only the bound ids are checked
- * against. The pairs of one transaction may be anywhere in the input, in any order and on any
- * worker; a repeated pair counts once. N, the number of transactions, is the number of distinct
- * transaction ids.
+ * distinct ids seen (dense or not), so {@code numItems} is only the bound ids are checked against.
+ * The pairs of one transaction may be anywhere in the input, in any order and on any worker; a
+ * repeated pair counts once. N, the number of transactions, is the number of distinct transaction
+ * ids.
  *
  * <p><b>Output</b>: one Row per frequent itemset, schema {@code support DOUBLE | itemsets
- * ARRAY<STRING> | count INT64 | transactions INT64} ({@link ItemsetSchema}): the item names
- * ({@code ARRAY<INT32>} item ids without {@link #withItemNames names}), ascending by item id;
- * {@code count} transactions hold the itemset, {@code transactions} is N, {@code support = count /
- * N}. An itemset is frequent iff {@code count >= ceil(minSupport × N)} (exactly as {@link
+ * ARRAY<STRING> | count INT64 | transactions INT64} ({@link ItemsetSchema}): the item names ({@code
+ * ARRAY<INT32>} item ids without {@link #withItemNames names}), ascending by item id; {@code count}
+ * transactions hold the itemset, {@code transactions} is N, {@code support = count / N}. An itemset
+ * is frequent iff {@code count >= ceil(minSupport × N)} (exactly as {@link
  * ItemsetMiner#thresholdCount}). The output feeds {@link AssociationRules} directly.
  *
  * <p>Example of use:
@@ -66,45 +66,45 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       transaction ends up whole in one shard. For {@link #ofShardMiners()} input, {@code
  *       CheckShards} ({@link CheckShardFn}) checks the caller's keys and item bound instead.
  *   <li>{@code MergeShards}: {@code Combine.perKey} over the shard ({@link MergeMinersFn}, whose
- *       accumulator is an FPMiner): bundles' miners are merged map-side and after the shuffle.
- *       The shuffled form is the miner's compact run (delta varints, about 2 bytes per pair).
- *   <li>{@code CountItems} ({@link CountShardFn}): each shard's exact item supports and
- *       transaction count ({@link ItemCounts}), checking that each transaction belongs to its
- *       shard; {@code SumCounts} ({@link SumCountsFn}) sums them into the window's global counts
- *       and {@code ToEveryShard} ({@link BroadcastFn}) keys them by every shard.
+ *       accumulator is an FPMiner): bundles' miners are merged map-side and after the shuffle. The
+ *       shuffled form is the miner's compact run (delta varints, about 2 bytes per pair).
+ *   <li>{@code CountItems} ({@link CountShardFn}): each shard's exact item supports and transaction
+ *       count ({@link ItemCounts}), checking that each transaction belongs to its shard; {@code
+ *       SumCounts} ({@link SumCountsFn}) sums them into the window's global counts and {@code
+ *       ToEveryShard} ({@link BroadcastFn}) keys them by every shard.
  *   <li>{@code JoinCounts} and {@code PruneShards} ({@link PruneShardFn}): the global counts are
  *       joined back to every shard ({@code CoGroupByKey} on the shard, which pairs them up window
- *       by window whatever the window function); each shard drops the infrequent items, recodes
- *       the rest to frequency ranks and keeps only transactions with at least two frequent items
- *       (the single items' counts are known exactly from step 3) as varint baskets without
- *       transaction ids ({@link PrunedBaskets}).
+ *       by window whatever the window function); each shard drops the infrequent items, recodes the
+ *       rest to frequency ranks and keeps only transactions with at least two frequent items (the
+ *       single items' counts are known exactly from step 3) as varint baskets without transaction
+ *       ids ({@link PrunedBaskets}).
  *   <li>{@code MergeBaskets} ({@link MergeBasketsFn}): {@code Combine.globally} concatenates the
  *       shards' baskets — the final accumulator, about one byte per frequent item occurrence.
  *   <li>{@code MineFrequent} ({@link MineFrequentFn}): one DoFn mines the baskets with the exact
  *       threshold and emits a Row per itemset.
  * </ol>
  *
- * <p><b>What must fit on one worker</b>: the FPMiners of one DoFn instance of step 1, within
- * {@link #withMaxRamBytes the RAM budget} over all the windows of a bundle (the largest are sent
- * on early when it is reached); the pairs of one shard as an FPMiner (compact runs that spill to
- * local disk beyond the budget) and, while pruning it, its frequent baskets; then, on the single
- * worker of the last step, the final accumulator (about one byte per frequent item occurrence in
- * transactions with two or more frequent items, at most 2 GiB: beyond it the job fails saying to
- * raise minSupport), the same as int arrays (4 bytes per occurrence), the miner's structures (of
- * the same order) and a count per distinct item id seen. The itemsets are emitted one by one,
- * never collected.
+ * <p><b>What must fit on one worker</b>: the FPMiners of one DoFn instance of step 1, within {@link
+ * #withMaxRamBytes the RAM budget} over all the windows of a bundle (the largest are sent on early
+ * when it is reached); the pairs of one shard as an FPMiner (compact runs that spill to local disk
+ * beyond the budget) and, while pruning it, its frequent baskets; then, on the single worker of the
+ * last step, the final accumulator (about one byte per frequent item occurrence in transactions
+ * with two or more frequent items, at most 2 GiB: beyond it the job fails saying to raise
+ * minSupport), the same as int arrays (4 bytes per occurrence), the miner's structures (of the same
+ * order) and a count per distinct item id seen. The itemsets are emitted one by one, never
+ * collected.
  *
  * <p><b>Errors</b>: a missing or non-integer field fails at {@code expand()} naming the field and
  * the fields present; a null, or an item id outside {@code [0, numItems)}, fails the pipeline
- * naming the field, the value, the transaction and the setting to raise; an item id without a
- * name in the names view names the id; a caller-built shard miner holding a transaction of
- * another shard names the transaction and both shards.
+ * naming the field, the value, the transaction and the setting to raise; an item id without a name
+ * in the names view names the id; a caller-built shard miner holding a transaction of another shard
+ * names the transaction and both shards.
  *
- * <p><b>Metrics</b> (namespace {@value #METRICS_NAMESPACE}): counters {@code pairs} (input
- * pairs), {@code transactions} (N per window), {@code itemsPruned} (items seen but infrequent),
- * {@code itemsetsEmitted}, {@code earlyFlushes} (step 1 miners sent on before the end of their
- * bundle to keep within the RAM budget); distributions {@code shardBytes} (each shard's encoded
- * FPMiner), {@code finalAccumulatorBytes} (the encoded final accumulator per window) and {@code
+ * <p><b>Metrics</b> (namespace {@value #METRICS_NAMESPACE}): counters {@code pairs} (input pairs),
+ * {@code transactions} (N per window), {@code itemsPruned} (items seen but infrequent), {@code
+ * itemsetsEmitted}, {@code earlyFlushes} (step 1 miners sent on before the end of their bundle to
+ * keep within the RAM budget); distributions {@code shardBytes} (each shard's encoded FPMiner),
+ * {@code finalAccumulatorBytes} (the encoded final accumulator per window) and {@code
  * miningMillis}.
  *
  * <p>The CombineFns are public for reuse: {@link #combineFn(int, ItemsetMiner)} mines pairs in one
@@ -114,8 +114,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p><b>References.</b> J. Han, J. Pei, Y. Yin, "Mining Frequent Patterns without Candidate
  * Generation", SIGMOD 2000 (FP-Growth). M. J. Zaki, "Scalable Algorithms for Association Mining",
  * IEEE TKDE 12(3), 2000 (Eclat). H. Li, Y. Wang, D. Zhang, M. Zhang, E. Y. Chang, "PFP: Parallel
- * FP-Growth for Query Recommendation", RecSys 2008 (sharding by transaction, counting, then
- * mining the frequent items' projections).
+ * FP-Growth for Query Recommendation", RecSys 2008 (sharding by transaction, counting, then mining
+ * the frequent items' projections).
  */
 public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PCollection<Row>> {
   private static final long serialVersionUID = 1L;
@@ -256,7 +256,9 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
     if (txnField == null || txnField.isEmpty() || itemField == null || itemField.isEmpty()) {
       throw new IllegalArgumentException(
           "MineStream.of needs a transaction field and an item field, got txnField="
-              + txnField + ", itemField=" + itemField);
+              + txnField
+              + ", itemField="
+              + itemField);
     }
     if (txnField.equals(itemField)) {
       throw new IllegalArgumentException(
@@ -273,19 +275,19 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
   /**
    * Mines {@code KV<shard, FPMiner>} built by the caller — for readers that fill FPMiners straight
    * from columnar batches (see {@code ArrowPairs} in the pipelines module) instead of emitting an
-   * element per pair. Every pair of transaction {@code t} must be in a miner keyed {@link
-   * #shardOf shardOf(t, shards)}, with {@code shards} equal to {@link #withShards}: this is
-   * checked for every transaction after the miners of a shard are merged, and a transaction in the
-   * wrong shard fails the pipeline naming it and both shards. The miners' item bound must equal
-   * {@link #withNumItems}. Any number of miners per shard; they are merged.
+   * element per pair. Every pair of transaction {@code t} must be in a miner keyed {@link #shardOf
+   * shardOf(t, shards)}, with {@code shards} equal to {@link #withShards}: this is checked for
+   * every transaction after the miners of a shard are merged, and a transaction in the wrong shard
+   * fails the pipeline naming it and both shards. The miners' item bound must equal {@link
+   * #withNumItems}. Any number of miners per shard; they are merged.
    */
   public static MineStream<KV<Integer, FPMiner>> ofShardMiners() {
     return new Builder<>(new PairReader.ShardMiners()).build();
   }
 
   /**
-   * Required: item ids lie in {@code [0, numItems)}. Only the bound ids are checked against:
-   * memory follows the distinct ids seen, not this bound.
+   * Required: item ids lie in {@code [0, numItems)}. Only the bound ids are checked against: memory
+   * follows the distinct ids seen, not this bound.
    *
    * @throws IllegalArgumentException if {@code numItems < 1}
    */
@@ -365,15 +367,20 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
   public MineStream<InputT> withMaxRamBytes(long bytes) {
     if (bytes < MIN_MAX_RAM_BYTES) {
       throw new IllegalArgumentException(
-          "Invalid maxRamBytes: " + bytes + ". Valid range is [" + MIN_MAX_RAM_BYTES + ", "
-              + Long.MAX_VALUE + "].");
+          "Invalid maxRamBytes: "
+              + bytes
+              + ". Valid range is ["
+              + MIN_MAX_RAM_BYTES
+              + ", "
+              + Long.MAX_VALUE
+              + "].");
     }
     return toBuilder().maxRamBytes(bytes).build();
   }
 
   /**
-   * Threads mining the final baskets (by default each worker's {@code availableProcessors()},
-   * read on the worker). The output is the same for any thread count.
+   * Threads mining the final baskets (by default each worker's {@code availableProcessors()}, read
+   * on the worker). The output is the same for any thread count.
    *
    * @throws IllegalArgumentException if {@code threads < 1}
    */
@@ -466,8 +473,7 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
     super.populateDisplayData(builder);
     reader.populateDisplayData(builder);
     builder
-        .addIfNotNull(
-            DisplayData.item("numItems", numItems).withLabel("Item ids in [0, numItems)"))
+        .addIfNotNull(DisplayData.item("numItems", numItems).withLabel("Item ids in [0, numItems)"))
         .addIfNotNull(DisplayData.item("minSupport", minSupport).withLabel("Minimum support"))
         .addIfNotNull(DisplayData.item("maxLen", maxLen).withLabel("Maximum itemset length"))
         .add(DisplayData.item("method", method.name()).withLabel("Mining method"))

@@ -24,8 +24,13 @@ abstract class MinerAccumulatorFn<InputT, OutputT> extends CombineFn<InputT, FPM
     }
     if (maxRamBytes < FPMiner.MIN_RAM_BYTES) {
       throw new IllegalArgumentException(
-          "Invalid maxRamBytes: " + maxRamBytes + ". Valid range is [" + FPMiner.MIN_RAM_BYTES
-              + ", " + Long.MAX_VALUE + "].");
+          "Invalid maxRamBytes: "
+              + maxRamBytes
+              + ". Valid range is ["
+              + FPMiner.MIN_RAM_BYTES
+              + ", "
+              + Long.MAX_VALUE
+              + "].");
     }
     this.numItems = numItems;
     this.maxRamBytes = maxRamBytes;

@@ -91,7 +91,10 @@ abstract class PairReader<T> implements Serializable {
     PairReader<Row> bind(PCollection<Row> input) {
       if (!input.hasSchema()) {
         throw new IllegalArgumentException(
-            "MineStream.of(\"" + txnField + "\", \"" + itemField
+            "MineStream.of(\""
+                + txnField
+                + "\", \""
+                + itemField
                 + "\") needs a PCollection<Row> with a schema; use MineStream.ofKvs() for"
                 + " KV<Long, Integer> pairs");
       }
@@ -106,16 +109,24 @@ abstract class PairReader<T> implements Serializable {
     private static int integerField(Schema schema, String name, String role) {
       if (!schema.hasField(name)) {
         throw new IllegalArgumentException(
-            "MineStream: the " + role + " field '" + name + "' is not in the input schema; fields: "
+            "MineStream: the "
+                + role
+                + " field '"
+                + name
+                + "' is not in the input schema; fields: "
                 + schema.getFieldNames());
       }
       FieldType type = schema.getField(name).getType();
       TypeName t = type.getTypeName();
-      if (t != TypeName.BYTE && t != TypeName.INT16 && t != TypeName.INT32
-          && t != TypeName.INT64) {
+      if (t != TypeName.BYTE && t != TypeName.INT16 && t != TypeName.INT32 && t != TypeName.INT64) {
         throw new IllegalArgumentException(
-            "MineStream: the " + role + " field '" + name + "' must be an integer (INT8, INT16,"
-                + " INT32 or INT64), but it is " + type);
+            "MineStream: the "
+                + role
+                + " field '"
+                + name
+                + "' must be an integer (INT8, INT16,"
+                + " INT32 or INT64), but it is "
+                + type);
       }
       return schema.indexOf(name);
     }
@@ -135,7 +146,12 @@ abstract class PairReader<T> implements Serializable {
       Object i = row.getValue(itemIndex);
       if (i == null) {
         throw new IllegalArgumentException(
-            "MineStream: null " + itemField + " in transaction " + txnField + " = " + txn
+            "MineStream: null "
+                + itemField
+                + " in transaction "
+                + txnField
+                + " = "
+                + txn
                 + " (rows are never dropped)");
       }
       return ((Number) i).longValue();

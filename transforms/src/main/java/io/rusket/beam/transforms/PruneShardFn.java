@@ -1,7 +1,7 @@
 package io.rusket.beam.transforms;
 
-import io.rusket.beam.miner.ItemIdMap;
 import io.rusket.beam.miner.FPMiner;
+import io.rusket.beam.miner.ItemIdMap;
 import java.util.Arrays;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
@@ -9,11 +9,11 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TupleTag;
 
 /**
- * MineStream's step 4, "PruneShards": a shard's merged miner joined with the window's global
- * counts becomes that shard's {@link PrunedBaskets} — infrequent items dropped, the rest recoded to
+ * MineStream's step 4, "PruneShards": a shard's merged miner joined with the window's global counts
+ * becomes that shard's {@link PrunedBaskets} — infrequent items dropped, the rest recoded to
  * frequency ranks, and only transactions with at least two frequent items kept (single items'
- * counts are known exactly from the global counts). With {@code maxLen} 1 no basket is kept at
- * all: the single items are the whole answer.
+ * counts are known exactly from the global counts). With {@code maxLen} 1 no basket is kept at all:
+ * the single items are the whole answer.
  */
 final class PruneShardFn extends DoFn<KV<Integer, CoGbkResult>, PrunedBaskets> {
   private static final long serialVersionUID = 1L;

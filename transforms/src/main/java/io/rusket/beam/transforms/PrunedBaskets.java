@@ -13,9 +13,9 @@ import org.apache.beam.sdk.util.VarInt;
 
 /**
  * MineStream's step 4 and 5 value, and the final accumulator: the frequent items' baskets of some
- * transactions, as varints without transaction ids — each basket is its length, then its
- * ascending frequency ranks as deltas — with the window's global facts (N, the threshold, the rank
- * → item id table and each rank's support), so that the last step needs nothing else.
+ * transactions, as varints without transaction ids — each basket is its length, then its ascending
+ * frequency ranks as deltas — with the window's global facts (N, the threshold, the rank → item id
+ * table and each rank's support), so that the last step needs nothing else.
  *
  * <p>Invariants: an {@linkplain #isEmpty() empty} value ({@code n == -1}) has no facts and no
  * baskets; otherwise {@code data[0, length)} holds exactly {@code nBaskets} baskets with {@code
@@ -54,8 +54,8 @@ final class PrunedBaskets {
   PrunedBaskets() {}
 
   /**
-   * The window's global facts with no baskets yet: the threshold {@code ceil(minSupport × N)},
-   * the frequent items by descending support (then ascending id) as ranks.
+   * The window's global facts with no baskets yet: the threshold {@code ceil(minSupport × N)}, the
+   * frequent items by descending support (then ascending id) as ranks.
    */
   static PrunedBaskets forCounts(ItemCounts counts, double minSupport) {
     long minCount = ItemsetMiner.thresholdCount(minSupport, counts.n);
@@ -137,29 +137,39 @@ final class PrunedBaskets {
    * (1.5×, as {@link ArrayUtil#grow}), in {@code long} arithmetic so that sizes past 1 GiB neither
    * wrap nor overflow.
    *
-   * @throws IllegalStateException if {@code needed} exceeds the largest array, naming the limit
-   *     and {@code fix}, the setting that makes it smaller
+   * @throws IllegalStateException if {@code needed} exceeds the largest array, naming the limit and
+   *     {@code fix}, the setting that makes it smaller
    */
   static int capacity(int current, long needed, String fix) {
     if (needed > ArrayUtil.MAX_ARRAY_LENGTH) {
       throw new IllegalStateException(
-          "MineStream: the frequent items' baskets need " + needed + " bytes, more than the "
-              + ArrayUtil.MAX_ARRAY_LENGTH + " one byte array can hold: " + fix);
+          "MineStream: the frequent items' baskets need "
+              + needed
+              + " bytes, more than the "
+              + ArrayUtil.MAX_ARRAY_LENGTH
+              + " one byte array can hold: "
+              + fix);
     }
     return ArrayUtil.grow(current, needed);
   }
 
   /**
-   * Checks that {@code nBaskets} baskets with {@code nEntries} ranks in all fit one mining run
-   * (int arrays of baskets + 1 offsets and of the entries).
+   * Checks that {@code nBaskets} baskets with {@code nEntries} ranks in all fit one mining run (int
+   * arrays of baskets + 1 offsets and of the entries).
    *
    * @throws IllegalStateException naming the counts, the limit and what to change
    */
   static void checkMineable(long nBaskets, long nEntries) {
     if (nBaskets + 1 > ArrayUtil.MAX_ARRAY_LENGTH || nEntries > ArrayUtil.MAX_ARRAY_LENGTH) {
       throw new IllegalStateException(
-          "MineStream: " + nBaskets + " baskets with " + nEntries + " frequent item occurrences"
-              + " exceed the " + ArrayUtil.MAX_ARRAY_LENGTH + " one mining run can hold: "
+          "MineStream: "
+              + nBaskets
+              + " baskets with "
+              + nEntries
+              + " frequent item occurrences"
+              + " exceed the "
+              + ArrayUtil.MAX_ARRAY_LENGTH
+              + " one mining run can hold: "
               + WINDOW_FIX);
     }
   }
@@ -171,13 +181,15 @@ final class PrunedBaskets {
       return size;
     }
     size +=
-        VarInt.getLength(minCount) + VarInt.getLength(pruned)
-            + VarInt.getLength(rankToItem.length);
+        VarInt.getLength(minCount) + VarInt.getLength(pruned) + VarInt.getLength(rankToItem.length);
     for (int r = 0; r < rankToItem.length; r++) {
       size += VarInt.getLength(rankToItem[r]) + VarInt.getLength(rankSupport[r]);
     }
-    return size + VarInt.getLength(nBaskets) + VarInt.getLength(nEntries)
-        + VarInt.getLength(length) + length;
+    return size
+        + VarInt.getLength(nBaskets)
+        + VarInt.getLength(nEntries)
+        + VarInt.getLength(length)
+        + length;
   }
 
   /**
@@ -199,8 +211,11 @@ final class PrunedBaskets {
         || minCount != other.minCount
         || !Arrays.equals(rankToItem, other.rankToItem)) {
       throw new IllegalStateException(
-          "MineStream: shards of one window disagree on the global counts (N " + n + " vs "
-              + other.n + ")");
+          "MineStream: shards of one window disagree on the global counts (N "
+              + n
+              + " vs "
+              + other.n
+              + ")");
     }
     long needed = (long) length + other.length;
     if (needed > data.length) {
@@ -305,8 +320,15 @@ final class PrunedBaskets {
 
   @Override
   public String toString() {
-    return "PrunedBaskets{n=" + n + ", frequent=" + rankToItem.length + ", baskets=" + nBaskets
-        + ", bytes=" + length + "}";
+    return "PrunedBaskets{n="
+        + n
+        + ", frequent="
+        + rankToItem.length
+        + ", baskets="
+        + nBaskets
+        + ", bytes="
+        + length
+        + "}";
   }
 
   /**
@@ -366,8 +388,13 @@ final class PrunedBaskets {
       int len = VarInt.decodeInt(in);
       if (len < 0 || b.nBaskets < 0 || b.nEntries < 0) {
         throw new CoderException(
-            "corrupt PrunedBaskets: " + len + " bytes, " + b.nBaskets + " baskets, "
-                + b.nEntries + " entries");
+            "corrupt PrunedBaskets: "
+                + len
+                + " bytes, "
+                + b.nBaskets
+                + " baskets, "
+                + b.nEntries
+                + " entries");
       }
       b.data = in.readNBytes(len);
       if (b.data.length < len) {
@@ -377,6 +404,5 @@ final class PrunedBaskets {
       b.length = len;
       return b;
     }
-
   }
 }

@@ -19,10 +19,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * and shard (the shard is {@link MineStream#shardOf} of the transaction id, so every transaction
  * ends up whole in one shard) and emits them at the end of the bundle, compacted.
  *
- * <p>Memory: all the miners of one DoFn instance, over every window of the bundle, stay within
- * one RAM budget ({@link PendingMiners}): when their total passes it, the largest miners are
- * emitted at once, to their own windows, until half the budget is free. The result is the same;
- * only more, smaller miners reach the merge.
+ * <p>Memory: all the miners of one DoFn instance, over every window of the bundle, stay within one
+ * RAM budget ({@link PendingMiners}): when their total passes it, the largest miners are emitted at
+ * once, to their own windows, until half the budget is free. The result is the same; only more,
+ * smaller miners reach the merge.
  */
 final class ShardPairsFn<T> extends DoFn<T, KV<Integer, FPMiner>> {
   private static final long serialVersionUID = 1L;
@@ -64,8 +64,15 @@ final class ShardPairsFn<T> extends DoFn<T, KV<Integer, FPMiner>> {
     long item = reader.item(element, txn);
     if (item < 0 || item >= numItems) {
       throw new IllegalArgumentException(
-          "MineStream: " + reader.itemLabel() + " = " + item + " in transaction " + txn
-              + " is out of range [0, " + numItems + "): raise withNumItems");
+          "MineStream: "
+              + reader.itemLabel()
+              + " = "
+              + item
+              + " in transaction "
+              + txn
+              + " is out of range [0, "
+              + numItems
+              + "): raise withNumItems");
     }
     PendingMiners p = pending;
     if (p.add(window, txn, (int) item)) {

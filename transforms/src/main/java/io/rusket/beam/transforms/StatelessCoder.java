@@ -5,8 +5,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The base of this package's coders: a coder without configuration (every instance is equal to
- * every other of its class) whose encoding is deterministic and consistent with the value's
- * {@code equals} — equal values have one encoding. Subclasses write only the layout.
+ * every other of its class) whose encoding is deterministic and consistent with the value's {@code
+ * equals} — equal values have one encoding. Subclasses write only the layout.
  */
 abstract class StatelessCoder<T> extends CustomCoder<T> {
   private static final long serialVersionUID = 1L;

@@ -8,8 +8,8 @@ import org.apache.beam.sdk.transforms.Combine.CombineFn;
 
 /**
  * MineStream's step 3, "SumCounts": the shards' {@link ItemCounts} summed into the window's global
- * counts (N and supports add up because every transaction is whole in one shard), by merging
- * their ascending id lists.
+ * counts (N and supports add up because every transaction is whole in one shard), by merging their
+ * ascending id lists.
  */
 final class SumCountsFn extends CombineFn<ItemCounts, ItemCounts, ItemCounts> {
   private static final long serialVersionUID = 1L;
@@ -58,7 +58,8 @@ final class SumCountsFn extends CombineFn<ItemCounts, ItemCounts, ItemCounts> {
       }
     }
     return new ItemCounts(
-        a.n + b.n, k == ids.length ? ids : Arrays.copyOf(ids, k),
+        a.n + b.n,
+        k == ids.length ? ids : Arrays.copyOf(ids, k),
         k == ids.length ? support : Arrays.copyOf(support, k));
   }
 

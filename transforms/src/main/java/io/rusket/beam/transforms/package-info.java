@@ -37,8 +37,8 @@
  * </ul>
  *
  * <p>Package-private helpers: {@code KeyDictionary} (the one key dictionary — insertion ids,
- * ascending ranks and the key encoding — of the group values); memory accounting
- * ({@code ramBytesUsed()}) is {@link io.rusket.beam.miner.RamUsage}'s, array growth {@link
+ * ascending ranks and the key encoding — of the group values); memory accounting ({@code
+ * ramBytesUsed()}) is {@link io.rusket.beam.miner.RamUsage}'s, array growth {@link
  * io.rusket.beam.miner.ArrayUtil}'s and sparse item ids {@link io.rusket.beam.miner.ItemIdMap}'s,
  * the project's one copy of each.
  */

@@ -49,15 +49,14 @@ class AssociationRulesTest {
     PCollection<Row> freq =
         p.apply("Freq", Create.of(ItemsetRows.rows(IN, named, new Random(1))).withRowSchema(IN));
     PCollection<Row> lift =
-        freq.apply("Lift", AssociationRules.create().withMetric(RuleMetric.LIFT)
-            .withMinThreshold(1.2));
+        freq.apply(
+            "Lift", AssociationRules.create().withMetric(RuleMetric.LIFT).withMinThreshold(1.2));
     assertEquals(OUT, lift.getSchema());
     List<Row> expectedLift = ItemsetRows.rules(OUT, named, RuleMetric.LIFT, 1.2);
     assertTrue(expectedLift.size() > 50, "expected rules: " + expectedLift.size());
     PAssert.that(lift).satisfies(ItemsetRows.sameRows(expectedLift));
     PAssert.that(freq.apply("Defaults", AssociationRules.create()))
-        .satisfies(
-            ItemsetRows.sameRows(ItemsetRows.rules(OUT, named, RuleMetric.CONFIDENCE, 0.8)));
+        .satisfies(ItemsetRows.sameRows(ItemsetRows.rules(OUT, named, RuleMetric.CONFIDENCE, 0.8)));
 
     // The same itemsets, shuffled again and split into 4 shards.
     List<PCollection<Row>> parts = new ArrayList<>();
@@ -65,16 +64,21 @@ class AssociationRulesTest {
     for (int s = 0; s < split.size(); s++) {
       parts.add(p.apply("Shard" + s, Create.of(split.get(s)).withRowSchema(IN)));
     }
-    PAssert.that(PCollectionList.of(parts).apply(Flatten.pCollections())
-            .apply("LiftSharded", AssociationRules.create().withMetric("LIFT")
-                .withMinThreshold(1.2)))
+    PAssert.that(
+            PCollectionList.of(parts)
+                .apply(Flatten.pCollections())
+                .apply(
+                    "LiftSharded",
+                    AssociationRules.create().withMetric("LIFT").withMinThreshold(1.2)))
         .satisfies(ItemsetRows.sameRows(expectedLift));
 
     PCollection<Row> intRules =
-        p.apply("IntFreq", Create.of(ItemsetRows.rows(inInt, ints, new Random(3)))
-                .withRowSchema(inInt))
-            .apply("IntRules", AssociationRules.create().withMetric(RuleMetric.LEVERAGE)
-                .withMinThreshold(0.01));
+        p.apply(
+                "IntFreq",
+                Create.of(ItemsetRows.rows(inInt, ints, new Random(3))).withRowSchema(inInt))
+            .apply(
+                "IntRules",
+                AssociationRules.create().withMetric(RuleMetric.LEVERAGE).withMinThreshold(0.01));
     assertEquals(outInt, intRules.getSchema());
     PAssert.that(intRules)
         .satisfies(
@@ -82,8 +86,8 @@ class AssociationRulesTest {
 
     PipelineResult result = p.run();
     assertEquals(1, counter(result, "AssociationRules", "Lift", "groups"));
-    assertEquals(named.get(null).size(),
-        counter(result, "AssociationRules", "Lift", "itemsetsRead"));
+    assertEquals(
+        named.get(null).size(), counter(result, "AssociationRules", "Lift", "itemsetsRead"));
     assertEquals(expectedLift.size(), counter(result, "AssociationRules", "Lift", "rulesEmitted"));
   }
 
@@ -93,9 +97,11 @@ class AssociationRulesTest {
     rows.add(Row.withSchema(IN).addValues(0.5, List.of("a"), 2L, 4L).build());
     rows.add(Row.withSchema(IN).addValues(0.25, List.of("a", "b"), 1L, 4L).build());
     String msg = runFailure(IN, rows, AssociationRules.create()).getMessage();
-    assertTrue(msg.contains("the global itemsets") && msg.contains("Itemset [b]")
-        && msg.contains("missing"), msg);
-
+    assertTrue(
+        msg.contains("the global itemsets")
+            && msg.contains("Itemset [b]")
+            && msg.contains("missing"),
+        msg);
   }
 
   @Test
@@ -107,8 +113,11 @@ class AssociationRulesTest {
             .addInt64Field("transactions")
             .build();
     String msg = expandFailure(noCount, AssociationRules.create()).getMessage();
-    assertTrue(msg.startsWith("AssociationRules: input field 'count' is missing; expected INT64."
-        + " Fields present: support DOUBLE, itemsets ARRAY<STRING>, transactions INT64."), msg);
+    assertTrue(
+        msg.startsWith(
+            "AssociationRules: input field 'count' is missing; expected INT64."
+                + " Fields present: support DOUBLE, itemsets ARRAY<STRING>, transactions INT64."),
+        msg);
   }
 
   @Test

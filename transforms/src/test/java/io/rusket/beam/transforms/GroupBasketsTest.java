@@ -1,6 +1,5 @@
 package io.rusket.beam.transforms;
 
-import io.rusket.beam.miner.RamUsage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rusket.beam.miner.ItemsetMiner;
+import io.rusket.beam.miner.RamUsage;
 import io.rusket.beam.miner.TransactionDb;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

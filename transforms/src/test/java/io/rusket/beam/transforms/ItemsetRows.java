@@ -1,9 +1,9 @@
 package io.rusket.beam.transforms;
 
-import io.rusket.beam.miner.RuleMiner;
 import io.rusket.beam.miner.ItemsetMiner;
 import io.rusket.beam.miner.Itemsets;
 import io.rusket.beam.miner.RuleMetric;
+import io.rusket.beam.miner.RuleMiner;
 import io.rusket.beam.miner.TransactionDb;
 import io.rusket.beam.testing.BruteForce;
 import java.util.ArrayList;
@@ -30,8 +30,18 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 final class ItemsetRows {
   /** Item names, listed so that their order of first appearance is not alphabetical. */
   private static final String[] NAMES = {
-    "milk", "bread", "eggs", "beer", "apples", "diapers", "coffee", "butter", "tea", "cheese",
-    "jam", "zucchini",
+    "milk",
+    "bread",
+    "eggs",
+    "beer",
+    "apples",
+    "diapers",
+    "coffee",
+    "butter",
+    "tea",
+    "cheese",
+    "jam",
+    "zucchini",
   };
 
   /** Int item ids, sparse and not ascending in popularity. */
@@ -62,8 +72,17 @@ final class ItemsetRows {
     b.addArrayField("antecedents", item).addArrayField("consequents", item);
     for (String m :
         new String[] {
-          "antecedent_support", "consequent_support", "support", "confidence", "lift",
-          "representativity", "leverage", "conviction", "zhangs_metric", "jaccard", "certainty",
+          "antecedent_support",
+          "consequent_support",
+          "support",
+          "confidence",
+          "lift",
+          "representativity",
+          "leverage",
+          "conviction",
+          "zhangs_metric",
+          "jaccard",
+          "certainty",
           "kulczynski",
         }) {
       b.addDoubleField(m);
@@ -75,8 +94,8 @@ final class ItemsetRows {
    * The frequent itemsets of {@code n} random baskets over {@code nItems} items (named, or with
    * sparse int ids), at {@code minSupport}.
    */
-  static Itemsets mine(Random rnd, int n, int nItems, int maxBasket, double minSupport,
-      boolean intItems) {
+  static Itemsets mine(
+      Random rnd, int n, int nItems, int maxBasket, double minSupport, boolean intItems) {
     int[][] baskets = BruteForce.randomBaskets(rnd, n, nItems, maxBasket);
     TransactionDb db;
     if (intItems) {
@@ -106,15 +125,16 @@ final class ItemsetRows {
     int[] sizes = {1, 7, 40, 150, 12, 60, 3, 90};
     for (int g = 0; g < groups; g++) {
       double minSupport = 0.04 + rnd.nextDouble() * 0.08;
-      out.put("store-" + g,
+      out.put(
+          "store-" + g,
           mine(rnd, sizes[g % sizes.length], 8 + rnd.nextInt(5), 6, minSupport, intItems));
     }
     return out;
   }
 
   /**
-   * The rows of every group's itemsets, as MineGrouped outputs them, with the items of each
-   * itemset and the rows themselves in an order shuffled by {@code rnd}.
+   * The rows of every group's itemsets, as MineGrouped outputs them, with the items of each itemset
+   * and the rows themselves in an order shuffled by {@code rnd}.
    */
   static List<Row> rows(Schema schema, Map<Object, Itemsets> groups, Random rnd) {
     boolean grouped = schema.getFieldCount() == 5;
@@ -139,26 +159,29 @@ final class ItemsetRows {
   }
 
   /**
-   * The rules of every group as the miner generates them, as output rows (items of the
-   * antecedent and the consequent ascending).
+   * The rules of every group as the miner generates them, as output rows (items of the antecedent
+   * and the consequent ascending).
    */
-  static List<Row> rules(Schema out, Map<Object, Itemsets> groups, RuleMetric metric,
-      double minThreshold) {
+  static List<Row> rules(
+      Schema out, Map<Object, Itemsets> groups, RuleMetric metric, double minThreshold) {
     boolean grouped = out.getFieldCount() == 15;
     List<Row> rows = new ArrayList<>();
     for (Map.Entry<Object, Itemsets> e : groups.entrySet()) {
       Itemsets sets = e.getValue();
-      RuleMiner.of(metric, minThreshold).generate(sets, (ant, aLen, con, cLen, m) -> {
-        Row.Builder b = Row.withSchema(out);
-        if (grouped) {
-          b.addValue(e.getKey());
-        }
-        b.addValue(items(sets, ant, aLen)).addValue(items(sets, con, cLen));
-        for (int k = 0; k < RuleMetric.values().length; k++) {
-          b.addValue(m[k]);
-        }
-        rows.add(b.build());
-      });
+      RuleMiner.of(metric, minThreshold)
+          .generate(
+              sets,
+              (ant, aLen, con, cLen, m) -> {
+                Row.Builder b = Row.withSchema(out);
+                if (grouped) {
+                  b.addValue(e.getKey());
+                }
+                b.addValue(items(sets, ant, aLen)).addValue(items(sets, con, cLen));
+                for (int k = 0; k < RuleMetric.values().length; k++) {
+                  b.addValue(m[k]);
+                }
+                rows.add(b.build());
+              });
     }
     return rows;
   }
@@ -211,9 +234,18 @@ final class ItemsetRows {
       }
       if (!missing.isEmpty() || !unexpected.isEmpty()) {
         throw new AssertionError(
-            "Expected " + want.size() + " rows, got " + n + "; " + missing.size()
-                + " distinct rows missing, e.g. " + first(missing.keySet()) + "; "
-                + unexpected.size() + " unexpected, e.g. " + first(unexpected));
+            "Expected "
+                + want.size()
+                + " rows, got "
+                + n
+                + "; "
+                + missing.size()
+                + " distinct rows missing, e.g. "
+                + first(missing.keySet())
+                + "; "
+                + unexpected.size()
+                + " unexpected, e.g. "
+                + first(unexpected));
       }
       return null;
     };

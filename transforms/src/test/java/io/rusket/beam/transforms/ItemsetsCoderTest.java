@@ -36,8 +36,7 @@ class ItemsetsCoderTest {
     Itemsets freq =
         ItemsetMiner.minCount(1)
             .mine(
-                TransactionDb.fromStringBaskets(
-                    List.of(List.of(emoji, clef, nul), List.of(clef))));
+                TransactionDb.fromStringBaskets(List.of(List.of(emoji, clef, nul), List.of(clef))));
     CoderProperties.coderDecodeEncodeEqual(ItemsetsCoder.of(), freq);
     CoderProperties.coderDeterministic(ItemsetsCoder.of(), freq, freq);
     byte[] bytes = CoderUtils.encodeToByteArray(ItemsetsCoder.of(), freq);

@@ -107,8 +107,8 @@ class MineGroupedBakeryTest {
   }
 
   /**
-   * The whole log (21,293 events, 9,531 transactions) through the pipeline, grouped by weekday:
-   * the same rows as the miner run on each weekday alone, and hand-counted Saturday supports.
+   * The whole log (21,293 events, 9,531 transactions) through the pipeline, grouped by weekday: the
+   * same rows as the miner run on each weekday alone, and hand-counted Saturday supports.
    */
   @Test
   void wholeLogPerWeekdayThroughThePipeline() throws IOException {
@@ -174,8 +174,7 @@ class MineGroupedBakeryTest {
     Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
     PCollection<Row> rules =
         p.apply(Create.of(events(sales)).withRowSchema(EVENTS))
-            .apply(
-                MineGrouped.events("weekday", "transaction", "item").withMinSupport(MIN_SUPPORT))
+            .apply(MineGrouped.events("weekday", "transaction", "item").withMinSupport(MIN_SUPPORT))
             .apply(
                 RulesGrouped.byColumn("weekday")
                     .withMetric(RuleMetric.CONFIDENCE)

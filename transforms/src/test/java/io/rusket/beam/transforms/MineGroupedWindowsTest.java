@@ -24,8 +24,7 @@ class MineGroupedWindowsTest {
 
   private static TimestampedValue<Row> at(long second, long txn, String item) {
     return TimestampedValue.of(
-        Row.withSchema(EVENTS).addValues("s1", txn, item).build(),
-        new Instant(second * 1000));
+        Row.withSchema(EVENTS).addValues("s1", txn, item).build(), new Instant(second * 1000));
   }
 
   @Test

@@ -1,6 +1,5 @@
 package io.rusket.beam.transforms;
 
-import io.rusket.beam.miner.ItemIdMap;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rusket.beam.miner.ArrayUtil;
 import io.rusket.beam.miner.FPMiner;
+import io.rusket.beam.miner.ItemIdMap;
 import io.rusket.beam.miner.ItemsetMiner;
 import io.rusket.beam.miner.Itemsets;
 import io.rusket.beam.miner.TransactionDb;
@@ -23,9 +23,9 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -33,7 +33,6 @@ import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.CoderProperties;
-import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.testing.CombineFnTester;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Combine.CombineFn;
@@ -42,6 +41,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
+import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
@@ -111,8 +111,9 @@ class MineStreamCombineFnsTest {
     Itemsets freq = m.mine(ItemsetMiner.minSupport(0.05));
     CoderProperties.coderDecodeEncodeEqual(ItemsetsCoder.of(), freq);
     CoderProperties.coderDecodeEncodeEqual(
-        ItemsetsCoder.of(), ItemsetMiner.minCount(1).mine(TransactionDb.fromStringBaskets(
-            List.of(List.of("x", "y"), List.of("y")))));
+        ItemsetsCoder.of(),
+        ItemsetMiner.minCount(1)
+            .mine(TransactionDb.fromStringBaskets(List.of(List.of("x", "y"), List.of("y")))));
     CoderProperties.coderSerializable(ItemsetsCoder.of());
 
     ItemCounts counts = ItemCounts.ofDense(200, m.itemSupports());
@@ -151,10 +152,10 @@ class MineStreamCombineFnsTest {
     for (int i = 0; i < 3; i++) {
       expected.add(new int[] {0, 1}, 2);
     }
-    CombineFnTester.testCombineFn(
-        new MergeBasketsFn(), new ArrayList<>(List.of(x, y)), expected);
+    CombineFnTester.testCombineFn(new MergeBasketsFn(), new ArrayList<>(List.of(x, y)), expected);
     assertEquals(1, expected.pruned, "item 2 (support 1 < 2) is pruned");
-    PrunedBaskets other = PrunedBaskets.forCounts(ItemCounts.ofDense(11, new long[] {5, 4, 1}), 0.2);
+    PrunedBaskets other =
+        PrunedBaskets.forCounts(ItemCounts.ofDense(11, new long[] {5, 4, 1}), 0.2);
     PrunedBaskets acc = new MergeBasketsFn().createAccumulator();
     acc.append(x);
     assertThrows(IllegalStateException.class, () -> acc.append(other));
@@ -240,7 +241,8 @@ class MineStreamCombineFnsTest {
 
   @Test
   void factsRankTheFrequentItemsByDescendingSupportThenId() {
-    PrunedBaskets f = PrunedBaskets.forCounts(ItemCounts.ofDense(10, new long[] {3, 5, 5, 0, 1}), 0.2);
+    PrunedBaskets f =
+        PrunedBaskets.forCounts(ItemCounts.ofDense(10, new long[] {3, 5, 5, 0, 1}), 0.2);
     assertEquals(2, f.minCount);
     assertArrayEquals(new int[] {1, 2, 0}, f.rankToItem);
     assertArrayEquals(new long[] {5, 5, 3}, f.rankSupport);
@@ -282,9 +284,7 @@ class MineStreamCombineFnsTest {
     ItemCounts c = new ItemCounts(2, new int[] {3_000_000}, new long[] {2});
     ItemCounts sum =
         new ItemCounts(
-            9,
-            new int[] {0, 1, 5, 3_000_000, 2_000_000_000},
-            new long[] {3, 1, 3, 6, 1});
+            9, new int[] {0, 1, 5, 3_000_000, 2_000_000_000}, new long[] {3, 1, 3, 6, 1});
     CombineFnTester.testCombineFn(new SumCountsFn(), new ArrayList<>(List.of(a, b, c)), sum);
     assertEquals(ItemCounts.empty(), new SumCountsFn().apply(List.of()));
   }
@@ -316,8 +316,8 @@ class MineStreamCombineFnsTest {
   /**
    * The retail dataset as shuffled (txn, item) events through the DirectRunner. The events are
    * generated inside the pipeline (a large {@code Create.of} list is re-serialized at every split
-   * by the DirectRunner), and the runner's per-element immutability and encodability checks,
-   * which every other test keeps on, are off: they cost 5× the pipeline itself at 900k events.
+   * by the DirectRunner), and the runner's per-element immutability and encodability checks, which
+   * every other test keeps on, are off: they cost 5× the pipeline itself at 900k events.
    */
   @Test
   void retailAsShuffledEventsGivesTheReferenceCounts() throws IOException {

@@ -33,7 +33,6 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestStream;
-import org.apache.beam.sdk.util.SerializableUtils;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.SerializableFunction;
@@ -45,6 +44,7 @@ import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.transforms.windowing.SlidingWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.transforms.windowing.WindowFn;
+import org.apache.beam.sdk.util.SerializableUtils;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -162,8 +162,7 @@ class MineStreamTest {
       for (int i = k; i < all.size(); i += parts) {
         piece.add(all.get(i));
       }
-      pieces.add(
-          p.apply("Piece" + k, Create.of(piece).withRowSchema(EVENTS)).setRowSchema(EVENTS));
+      pieces.add(p.apply("Piece" + k, Create.of(piece).withRowSchema(EVENTS)).setRowSchema(EVENTS));
     }
     PCollection<Row> events =
         PCollectionList.of(pieces).apply(Flatten.pCollections()).setRowSchema(EVENTS);
@@ -187,7 +186,9 @@ class MineStreamTest {
     }
     Pipeline p = pipeline();
     PCollectionView<Map<Integer, String>> view =
-        p.apply("Names", Create.of(names).withCoder(KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of())))
+        p.apply(
+                "Names",
+                Create.of(names).withCoder(KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of())))
             .apply(View.asMap());
     PCollection<Row> out =
         p.apply(Create.of(pairs).withCoder(KvCoder.of(VarLongCoder.of(), VarIntCoder.of())))
@@ -211,12 +212,12 @@ class MineStreamTest {
                     .addNameFilter(MetricNameFilter.inNamespace(MineStream.METRICS_NAMESPACE))
                     .build());
     Map<String, Long> counters = new HashMap<>();
-    m.getCounters().forEach(c -> counters.merge(c.getName().getName(), c.getAttempted(), Long::sum));
+    m.getCounters()
+        .forEach(c -> counters.merge(c.getName().getName(), c.getAttempted(), Long::sum));
     assertEquals(pairs.size(), counters.get("pairs"));
     assertEquals(600L, counters.get("transactions"));
     long seen = pairs.stream().map(KV::getValue).distinct().count();
-    long frequent =
-        expected(pairs, ItemsetMiner.minSupport(0.02).withMaxLen(1), names).size();
+    long frequent = expected(pairs, ItemsetMiner.minSupport(0.02).withMaxLen(1), names).size();
     assertEquals(seen - frequent, counters.get("itemsPruned"));
     assertEquals(
         expected(pairs, ItemsetMiner.minSupport(0.02).withMaxLen(2), names).size(),
@@ -277,13 +278,16 @@ class MineStreamTest {
         TestStream.create(KvCoder.of(VarLongCoder.of(), VarIntCoder.of()));
     // Arrive in three batches with the watermark moving between them.
     int third = timed.size() / 3;
-    stream = stream.addElements(timed.get(0), timed.subList(1, third).toArray(new TimestampedValue[0]));
+    stream =
+        stream.addElements(timed.get(0), timed.subList(1, third).toArray(new TimestampedValue[0]));
     stream = stream.advanceWatermarkTo(new Instant(0));
     stream =
-        stream.addElements(timed.get(third), timed.subList(third + 1, 2 * third).toArray(new TimestampedValue[0]));
+        stream.addElements(
+            timed.get(third), timed.subList(third + 1, 2 * third).toArray(new TimestampedValue[0]));
     stream =
         stream.addElements(
-            timed.get(2 * third), timed.subList(2 * third + 1, timed.size()).toArray(new TimestampedValue[0]));
+            timed.get(2 * third),
+            timed.subList(2 * third + 1, timed.size()).toArray(new TimestampedValue[0]));
     PCollection<Row> out =
         p.apply(stream.advanceWatermarkToInfinity())
             .apply(Window.into(windowFn))
@@ -340,7 +344,8 @@ class MineStreamTest {
   @SuppressWarnings({"unchecked", "rawtypes"})
   void slidingWindowsOnAStreamGiveOneResultPerWindow() {
     assertPerWindow(
-        (WindowFn) SlidingWindows.of(Duration.standardSeconds(90)).every(Duration.standardSeconds(30)),
+        (WindowFn)
+            SlidingWindows.of(Duration.standardSeconds(90)).every(Duration.standardSeconds(30)),
         timedPairs(22));
   }
 
@@ -354,21 +359,22 @@ class MineStreamTest {
         assertThrows(
             IllegalArgumentException.class,
             () ->
-                events.apply(
-                    MineStream.of("txn", "item_id").withNumItems(5).withMinSupport(0.1)));
-    assertTrue(e.getMessage().contains("'txn'") && e.getMessage().contains("session_id"),
-        e.getMessage());
+                events.apply(MineStream.of("txn", "item_id").withNumItems(5).withMinSupport(0.1)));
+    assertTrue(
+        e.getMessage().contains("'txn'") && e.getMessage().contains("session_id"), e.getMessage());
     Schema strings = Schema.builder().addInt64Field("t").addStringField("sku").build();
     PCollection<Row> bad = p.apply("s", Create.empty(RowCoder.of(strings))).setRowSchema(strings);
     e =
         assertThrows(
             IllegalArgumentException.class,
             () -> bad.apply(MineStream.of("t", "sku").withNumItems(5).withMinSupport(0.1)));
-    assertTrue(e.getMessage().contains("'sku'") && e.getMessage().contains("STRING"),
-        e.getMessage());
-    assertThrows(IllegalStateException.class,
+    assertTrue(
+        e.getMessage().contains("'sku'") && e.getMessage().contains("STRING"), e.getMessage());
+    assertThrows(
+        IllegalStateException.class,
         () -> events.apply("n", MineStream.of("session_id", "item_id").withMinSupport(0.1)));
-    assertThrows(IllegalStateException.class,
+    assertThrows(
+        IllegalStateException.class,
         () -> events.apply("s2", MineStream.of("session_id", "item_id").withNumItems(3)));
     assertThrows(IllegalArgumentException.class, () -> MineStream.ofKvs().withMinSupport(0));
     assertThrows(IllegalArgumentException.class, () -> MineStream.ofKvs().withMinSupport(1.5));
@@ -423,11 +429,12 @@ class MineStreamTest {
   @Test
   void aNullItemFailsThePipelineNamingTheTransaction() {
     Schema nullable =
-        Schema.builder().addInt64Field("session_id").addNullableField("item_id", Schema.FieldType.INT32).build();
+        Schema.builder()
+            .addInt64Field("session_id")
+            .addNullableField("item_id", Schema.FieldType.INT32)
+            .build();
     Pipeline p = pipeline();
-    p.apply(
-            Create.of(Row.withSchema(nullable).addValues(4L, null).build())
-                .withRowSchema(nullable))
+    p.apply(Create.of(Row.withSchema(nullable).addValues(4L, null).build()).withRowSchema(nullable))
         .apply(MineStream.of("session_id", "item_id").withNumItems(10).withMinSupport(0.5));
     String msg = rootMessage(assertThrows(Exception.class, () -> p.run().waitUntilFinish()));
     assertTrue(msg.contains("null item_id") && msg.contains("4"), msg);
@@ -437,7 +444,10 @@ class MineStreamTest {
   void aFrequentItemWithoutANameFailsNamingTheId() {
     Pipeline p = pipeline();
     PCollectionView<Map<Integer, String>> view =
-        p.apply("Names", Create.of(KV.of(1, "one")).withCoder(KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of())))
+        p.apply(
+                "Names",
+                Create.of(KV.of(1, "one"))
+                    .withCoder(KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of())))
             .apply(View.asMap());
     p.apply(
             Create.of(KV.of(1L, 1), KV.of(1L, 3), KV.of(2L, 3))
@@ -470,7 +480,9 @@ class MineStreamTest {
     p.run().waitUntilFinish();
 
     Pipeline q = pipeline();
-    q.apply(Create.of(KV.of(9, shards[0])).withCoder(KvCoder.of(VarIntCoder.of(), FPMinerCoder.of())))
+    q.apply(
+            Create.of(KV.of(9, shards[0]))
+                .withCoder(KvCoder.of(VarIntCoder.of(), FPMinerCoder.of())))
         .apply(MineStream.ofShardMiners().withNumItems(20).withShards(4).withMinSupport(0.05));
     String msg = rootMessage(assertThrows(Exception.class, () -> q.run().waitUntilFinish()));
     assertTrue(msg.contains("shard key 9 is outside [0, 4)"), msg);
@@ -569,13 +581,13 @@ class MineStreamTest {
     assertTrue(
         unset.items().stream()
             .anyMatch(
-                i -> i.getKey().equals("threads")
-                    && i.getValue().equals("each worker's available processors")),
+                i ->
+                    i.getKey().equals("threads")
+                        && i.getValue().equals("each worker's available processors")),
         unset.toString());
     DisplayData set = DisplayData.from(MineStream.ofKvs().withThreads(3));
     assertTrue(
-        set.items().stream()
-            .anyMatch(i -> i.getKey().equals("threads") && i.getValue().equals(3L)),
+        set.items().stream().anyMatch(i -> i.getKey().equals("threads") && i.getValue().equals(3L)),
         set.toString());
 
     // MineFrequentFn ships no core count: a copy (as a worker gets it) reads its own in @Setup.
@@ -594,8 +606,7 @@ class MineStreamTest {
     PairsCombineFn byDefault =
         SerializableUtils.clone(new PairsCombineFn(5, ItemsetMiner.minSupport(0.5), 1 << 20));
     assertEquals(null, byDefault.config().threads());
-    assertEquals(
-        Runtime.getRuntime().availableProcessors(), byDefault.config().get().getThreads());
+    assertEquals(Runtime.getRuntime().availableProcessors(), byDefault.config().get().getThreads());
     int chosen = Runtime.getRuntime().availableProcessors() + 1;
     PairsCombineFn explicit =
         SerializableUtils.clone(

@@ -35,8 +35,8 @@ import org.apache.beam.sdk.values.Row;
 import org.junit.jupiter.api.Test;
 
 /**
- * RulesGrouped on the DirectRunner against the miner's rules run group by group (exact doubles:
- * the same code computes them), plus schema, value and configuration errors and display data.
+ * RulesGrouped on the DirectRunner against the miner's rules run group by group (exact doubles: the
+ * same code computes them), plus schema, value and configuration errors and display data.
  */
 class RulesGroupedTest {
   static final Field STORE = Field.of("store_id", FieldType.STRING);
@@ -70,7 +70,8 @@ class RulesGroupedTest {
       RuleMetric m = (RuleMetric) c[0];
       double t = (double) c[1];
       PCollection<Row> rules =
-          freq.apply(m.columnName() + "-" + t,
+          freq.apply(
+              m.columnName() + "-" + t,
               RulesGrouped.byColumn("store_id").withMetric(m).withMinThreshold(t));
       assertEquals(OUT, rules.getSchema());
       List<Row> expected = ItemsetRows.rules(OUT, groups, m, t);
@@ -89,7 +90,8 @@ class RulesGroupedTest {
     long nonEmpty = groups.values().stream().filter(s -> s.size() > 0).count();
     assertTrue(allRules > 300, "the data should yield plenty of rules, got " + allRules);
     assertEquals(nonEmpty, counter(result, "RulesGrouped", "leverage--Infinity", "groups"));
-    assertEquals(ItemsetRows.itemsets(groups),
+    assertEquals(
+        ItemsetRows.itemsets(groups),
         counter(result, "RulesGrouped", "leverage--Infinity", "itemsetsRead"));
     assertEquals(allRules, counter(result, "RulesGrouped", "leverage--Infinity", "rulesEmitted"));
   }
@@ -121,8 +123,10 @@ class RulesGroupedTest {
     TestPipeline p = pipeline();
     PCollection<Row> rules =
         input(p, "Freq", in, ItemsetRows.rows(in, groups, rnd))
-            .apply(RulesGrouped.byColumn("region").withMetric(RuleMetric.CERTAINTY)
-                .withMinThreshold(0.1));
+            .apply(
+                RulesGrouped.byColumn("region")
+                    .withMetric(RuleMetric.CERTAINTY)
+                    .withMinThreshold(0.1));
     assertEquals(out, rules.getSchema());
     List<Row> expected = ItemsetRows.rules(out, groups, RuleMetric.CERTAINTY, 0.1);
     assertTrue(expected.size() > 20, "expected rules: " + expected.size());
@@ -146,7 +150,8 @@ class RulesGroupedTest {
       PCollection<Row> rules =
           PCollectionList.of(parts)
               .apply("Flatten" + shards, Flatten.pCollections())
-              .apply("Rules" + shards,
+              .apply(
+                  "Rules" + shards,
                   RulesGrouped.byColumn("store_id").withMetric("jaccard").withMinThreshold(0.3));
       PAssert.that(rules).satisfies(ItemsetRows.sameRows(expected));
     }
@@ -180,8 +185,25 @@ class RulesGroupedTest {
     for (String store : Arrays.asList("x", null)) {
       // sA = 0.5, sC = 1, sAC = 0.5: confidence 1, lift 1, leverage 0, conviction +inf,
       // zhang 0 / max(0.25, 0.25) = 0, jaccard 0.5, certainty 0 (1 - sC = 0), kulczynski 0.75.
-      expected.add(Row.withSchema(out).addValues(store, List.of("b"), List.of("a"),
-          0.5, 1.0, 0.5, 1.0, 1.0, 1.0, 0.0, inf, 0.0, 0.5, 0.0, 0.75).build());
+      expected.add(
+          Row.withSchema(out)
+              .addValues(
+                  store,
+                  List.of("b"),
+                  List.of("a"),
+                  0.5,
+                  1.0,
+                  0.5,
+                  1.0,
+                  1.0,
+                  1.0,
+                  0.0,
+                  inf,
+                  0.0,
+                  0.5,
+                  0.0,
+                  0.75)
+              .build());
     }
     PAssert.that(rules).satisfies(ItemsetRows.sameRows(expected));
     p.run().waitUntilFinish();
@@ -200,7 +222,9 @@ class RulesGroupedTest {
   }
 
   /** Runs RulesGrouped on {@code rows} and returns the IllegalArgumentException it failed with. */
-  static IllegalArgumentException runFailure(Schema schema, List<Row> rows,
+  static IllegalArgumentException runFailure(
+      Schema schema,
+      List<Row> rows,
       org.apache.beam.sdk.transforms.PTransform<PCollection<Row>, PCollection<Row>> rules) {
     TestPipeline p = pipeline();
     input(p, "Freq", schema, rows).apply(rules);
@@ -238,8 +262,11 @@ class RulesGroupedTest {
     rows.add(Row.withSchema(in).addValues("s9", 0.5, List.of("a"), null, 4L).build());
     String msg = runFailure(in, rows, RulesGrouped.byColumn("store_id")).getMessage();
     assertTrue(msg.contains("group store_id=s9"), msg);
-    assertTrue(msg.contains("'count' is null. Row: {store_id=s9, support=0.5, itemsets=[a],"
-        + " count=null, transactions=4}"), msg);
+    assertTrue(
+        msg.contains(
+            "'count' is null. Row: {store_id=s9, support=0.5, itemsets=[a],"
+                + " count=null, transactions=4}"),
+        msg);
   }
 
   @Test
@@ -255,7 +282,8 @@ class RulesGroupedTest {
   // ------------------------------------------------------------------------------------------
   // Schema errors, in expand(), without running a pipeline
 
-  static IllegalArgumentException expandFailure(Schema schema,
+  static IllegalArgumentException expandFailure(
+      Schema schema,
       org.apache.beam.sdk.transforms.PTransform<PCollection<Row>, PCollection<Row>> rules) {
     TestPipeline p = pipeline();
     PCollection<Row> in = p.apply(Create.empty(schema));
@@ -264,7 +292,8 @@ class RulesGroupedTest {
 
   private static Schema without(Schema s, String field) {
     return new Schema(
-        s.getFields().stream().filter(f -> !f.getName().equals(field))
+        s.getFields().stream()
+            .filter(f -> !f.getName().equals(field))
             .collect(Collectors.toList()));
   }
 
@@ -279,50 +308,64 @@ class RulesGroupedTest {
   void missingOrMistypedFieldsFailInExpandNamingFieldTypeAndFieldsPresent() {
     String msg = expandFailure(IN, RulesGrouped.byColumn("region")).getMessage();
     assertTrue(msg.contains("input field 'region' is missing"), msg);
-    assertTrue(msg.contains("Fields present: store_id STRING, support DOUBLE, itemsets"
-        + " ARRAY<STRING>, count INT64, transactions INT64"), msg);
+    assertTrue(
+        msg.contains(
+            "Fields present: store_id STRING, support DOUBLE, itemsets"
+                + " ARRAY<STRING>, count INT64, transactions INT64"),
+        msg);
 
-    msg = expandFailure(without(IN, "transactions"), RulesGrouped.byColumn("store_id"))
-        .getMessage();
+    msg =
+        expandFailure(without(IN, "transactions"), RulesGrouped.byColumn("store_id")).getMessage();
     assertTrue(msg.contains("'transactions' is missing; expected INT64"), msg);
 
-    msg = expandFailure(retyped(IN, "count", FieldType.INT32), RulesGrouped.byColumn("store_id"))
-        .getMessage();
+    msg =
+        expandFailure(retyped(IN, "count", FieldType.INT32), RulesGrouped.byColumn("store_id"))
+            .getMessage();
     assertTrue(msg.contains("'count' has type INT32; expected INT64"), msg);
     assertTrue(msg.contains("count INT32"), msg);
 
-    msg = expandFailure(retyped(IN, "itemsets", FieldType.array(FieldType.INT64)),
-        RulesGrouped.byColumn("store_id")).getMessage();
-    assertTrue(msg.contains("'itemsets' has type ARRAY<INT64>; expected ARRAY<STRING> or"
-        + " ARRAY<INT32>"), msg);
+    msg =
+        expandFailure(
+                retyped(IN, "itemsets", FieldType.array(FieldType.INT64)),
+                RulesGrouped.byColumn("store_id"))
+            .getMessage();
+    assertTrue(
+        msg.contains(
+            "'itemsets' has type ARRAY<INT64>; expected ARRAY<STRING> or" + " ARRAY<INT32>"),
+        msg);
 
-    msg = expandFailure(retyped(IN, "support", FieldType.FLOAT), RulesGrouped.byColumn("store_id"))
-        .getMessage();
+    msg =
+        expandFailure(retyped(IN, "support", FieldType.FLOAT), RulesGrouped.byColumn("store_id"))
+            .getMessage();
     assertTrue(msg.contains("'support' has type FLOAT; expected DOUBLE"), msg);
   }
 
   @Test
   void unusableGroupFieldsFailInExpand() {
-    String msg = expandFailure(
-        ItemsetRows.inputSchema(Field.of("lift", FieldType.STRING), false),
-        RulesGrouped.byColumn("lift")).getMessage();
+    String msg =
+        expandFailure(
+                ItemsetRows.inputSchema(Field.of("lift", FieldType.STRING), false),
+                RulesGrouped.byColumn("lift"))
+            .getMessage();
     assertTrue(msg.contains("the group field 'lift' has the name of an output field"), msg);
 
     msg = expandFailure(IN, RulesGrouped.byColumn("transactions")).getMessage();
     assertTrue(msg.contains("the group field 'transactions' is one of the itemset fields"), msg);
 
-    msg = expandFailure(
-        ItemsetRows.inputSchema(Field.of("score", FieldType.DOUBLE), false),
-        RulesGrouped.byColumn("score")).getMessage();
-    assertTrue(msg.contains("the group field 'score' of type DOUBLE cannot be a grouping key"),
-        msg);
+    msg =
+        expandFailure(
+                ItemsetRows.inputSchema(Field.of("score", FieldType.DOUBLE), false),
+                RulesGrouped.byColumn("score"))
+            .getMessage();
+    assertTrue(
+        msg.contains("the group field 'score' of type DOUBLE cannot be a grouping key"), msg);
   }
 
   @Test
   void inputWithoutSchemaFailsInExpand() {
     TestPipeline p = pipeline();
-    PCollection<Row> in = p.apply(Create.empty(
-        org.apache.beam.sdk.coders.SerializableCoder.of(Row.class)));
+    PCollection<Row> in =
+        p.apply(Create.empty(org.apache.beam.sdk.coders.SerializableCoder.of(Row.class)));
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> in.apply(RulesGrouped.byColumn("s")));
     assertTrue(e.getMessage().contains("needs a PCollection<Row> with a schema"), e.getMessage());
@@ -344,37 +387,41 @@ class RulesGroupedTest {
     assertEquals("store_id", lift.getGroupColumn());
     assertEquals(RuleMetric.CONFIDENCE, base.getMetric());
     assertEquals(0.8, base.getMinThreshold());
-    assertEquals(RuleMetric.ANTECEDENT_SUPPORT,
-        base.withMetric("antecedent support").getMetric());
-    assertEquals(Double.NEGATIVE_INFINITY,
+    assertEquals(RuleMetric.ANTECEDENT_SUPPORT, base.withMetric("antecedent support").getMetric());
+    assertEquals(
+        Double.NEGATIVE_INFINITY,
         base.withMinThreshold(Double.NEGATIVE_INFINITY).getMinThreshold());
   }
 
   @Test
   void invalidConfigurationFailsEarlyNamingTheValue() {
-    String msg = assertThrows(IllegalArgumentException.class,
-        () -> RulesGrouped.byColumn("")).getMessage();
+    String msg =
+        assertThrows(IllegalArgumentException.class, () -> RulesGrouped.byColumn("")).getMessage();
     assertTrue(msg.contains("Invalid group column: ''"), msg);
-    msg = assertThrows(IllegalArgumentException.class,
-        () -> RulesGrouped.byColumn(null)).getMessage();
+    msg =
+        assertThrows(IllegalArgumentException.class, () -> RulesGrouped.byColumn(null))
+            .getMessage();
     assertTrue(msg.contains("Invalid group column: null"), msg);
     RulesGrouped base = RulesGrouped.byColumn("store_id");
-    msg = assertThrows(IllegalArgumentException.class,
-        () -> base.withMinThreshold(Double.NaN)).getMessage();
+    msg =
+        assertThrows(IllegalArgumentException.class, () -> base.withMinThreshold(Double.NaN))
+            .getMessage();
     assertTrue(msg.contains("Invalid minThreshold: NaN"), msg);
-    msg = assertThrows(IllegalArgumentException.class,
-        () -> base.withMetric((RuleMetric) null)).getMessage();
+    msg =
+        assertThrows(IllegalArgumentException.class, () -> base.withMetric((RuleMetric) null))
+            .getMessage();
     assertTrue(msg.contains("Invalid metric: null") && msg.contains("kulczynski"), msg);
-    msg = assertThrows(IllegalArgumentException.class,
-        () -> base.withMetric("confidance")).getMessage();
+    msg =
+        assertThrows(IllegalArgumentException.class, () -> base.withMetric("confidance"))
+            .getMessage();
     assertTrue(msg.contains("Invalid metric: 'confidance'") && msg.contains("confidence"), msg);
   }
 
   @Test
   void displayDataShowsEveryKnob() {
     DisplayData dd =
-        DisplayData.from(RulesGrouped.byColumn("store_id").withMetric(RuleMetric.LIFT)
-            .withMinThreshold(1.5));
+        DisplayData.from(
+            RulesGrouped.byColumn("store_id").withMetric(RuleMetric.LIFT).withMinThreshold(1.5));
     Map<String, Object> items = new HashMap<>();
     for (DisplayData.Item item : dd.items()) {
       items.put(item.getKey(), item.getValue());
@@ -391,13 +438,15 @@ class RulesGroupedTest {
     List<Row> rows = smallGroup();
     ItemsetRows.sameRows(rows).apply(new ArrayList<>(rows));
     List<Row> fewer = new ArrayList<>(rows.subList(0, 2));
-    String msg = assertThrows(AssertionError.class,
-        () -> ItemsetRows.sameRows(rows).apply(fewer)).getMessage();
+    String msg =
+        assertThrows(AssertionError.class, () -> ItemsetRows.sameRows(rows).apply(fewer))
+            .getMessage();
     assertTrue(msg.contains("Expected 3 rows, got 2; 1 distinct rows missing"), msg);
     List<Row> more = new ArrayList<>(rows);
     more.add(rows.get(0));
-    msg = assertThrows(AssertionError.class,
-        () -> ItemsetRows.sameRows(rows).apply(more)).getMessage();
+    msg =
+        assertThrows(AssertionError.class, () -> ItemsetRows.sameRows(rows).apply(more))
+            .getMessage();
     assertTrue(msg.contains("1 unexpected"), msg);
   }
 
@@ -406,11 +455,13 @@ class RulesGroupedTest {
   /** The committed value of a counter of the steps under {@code step}. */
   static long counter(PipelineResult result, String namespace, String step, String name) {
     MetricQueryResults q =
-        result.metrics().queryMetrics(
-            MetricsFilter.builder()
-                .addNameFilter(MetricNameFilter.named(namespace, name))
-                .addStep(step)
-                .build());
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.named(namespace, name))
+                    .addStep(step)
+                    .build());
     long sum = 0;
     for (MetricResult<Long> c : q.getCounters()) {
       sum += c.getCommitted();
