@@ -1,6 +1,7 @@
 package io.rusket.beam.runners;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
@@ -56,6 +57,12 @@ final class SparkWatch extends SparkListener implements AutoCloseable {
 
   /** Running task id to the Beam metrics of its latest heartbeat. */
   private final Map<Long, MetricsContainerStepMap> runningTasks = new ConcurrentHashMap<>();
+
+  /**
+   * Tasks that ended: a heartbeat that Spark posts after a task's end (they travel separately) must
+   * not bring its counters back, or they would count twice.
+   */
+  private final Set<Long> endedTasks = ConcurrentHashMap.newKeySet();
 
   private volatile @Nullable String failedStage;
 
@@ -140,6 +147,7 @@ final class SparkWatch extends SparkListener implements AutoCloseable {
 
   @Override
   public void onTaskEnd(SparkListenerTaskEnd event) {
+    endedTasks.add(event.taskInfo().taskId());
     runningTasks.remove(event.taskInfo().taskId());
     if (failedStage == null && !event.taskInfo().successful() && !event.taskInfo().killed()) {
       failedStage = names.getOrDefault(event.stageId(), "stage " + event.stageId());
@@ -151,8 +159,11 @@ final class SparkWatch extends SparkListener implements AutoCloseable {
     for (Tuple4<Object, Object, Object, scala.collection.Seq<AccumulableInfo>> task :
         JavaConverters.seqAsJavaList(event.accumUpdates())) {
       for (AccumulableInfo acc : JavaConverters.seqAsJavaList(task._4())) {
-        if (acc.update().isDefined() && acc.update().get() instanceof MetricsContainerStepMap m) {
-          runningTasks.put((Long) task._1(), m);
+        Long id = (Long) task._1();
+        if (acc.update().isDefined()
+            && acc.update().get() instanceof MetricsContainerStepMap m
+            && !endedTasks.contains(id)) {
+          runningTasks.put(id, m); // events reach a listener one at a time, in order
         }
       }
     }
