@@ -113,7 +113,8 @@ class BundledJarIT {
   @Test
   void badDataOnEmbeddedSparkIsOneLineAndExitCodeTwo() throws Exception {
     Path in = Files.writeString(dir.resolve("events.csv"), "txn,item\n1,0\n1,1\n2,5\n");
-    String line = "error: MineStream: item = 5 (transaction 2) is outside [0, 3) set by --numItems";
+    String line =
+        "error: MineStream: item = 5 in transaction 2 is out of range [0, 3): raise --numItems";
     String[] args = {
       "stream",
       "--sparkMaster=local[2]",
