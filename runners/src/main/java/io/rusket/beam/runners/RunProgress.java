@@ -58,6 +58,9 @@ final class RunProgress implements AutoCloseable {
   private final long startNanos;
   private @Nullable ScheduledExecutorService timer;
 
+  /** Set by {@link #finish}: no progress line after the summary. */
+  private boolean finished;
+
   /**
    * Progress of a run that starts now.
    *
@@ -93,8 +96,11 @@ final class RunProgress implements AutoCloseable {
     timer.scheduleAtFixedRate(this::printProgress, every, every, TimeUnit.MILLISECONDS);
   }
 
-  /** Prints one progress line now. */
-  void printProgress() {
+  /** Prints one progress line now (none after {@link #finish}). */
+  synchronized void printProgress() {
+    if (finished) {
+      return;
+    }
     long[] values = new long[counters.size()];
     String stage;
     try {
@@ -109,8 +115,9 @@ final class RunProgress implements AutoCloseable {
   }
 
   /** Stops the progress lines and prints the summary of a run that took {@code millis}. */
-  void finish(long millis) {
+  synchronized void finish(long millis) {
     close();
+    finished = true;
     Counter first = counters.get(0);
     err.println(summaryLine(millis, first.label(), source.count(first), Heap.peak(), Heap.max()));
   }

@@ -44,19 +44,21 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p><b>Caching</b> (SparkRunner): Beam's Spark runner persists the RDD of every PCollection that
  * more than one transform reads (its {@code CacheVisitor} counts the readers; a {@code
  * GroupByKey}'s output is never cached, as Spark keeps shuffle files anyway), at {@code
- * --storageLevel}, until the job ends. Beam's default, {@code MEMORY_ONLY}, keeps the decoded
- * elements on the heap: for MineStream that pins every shard's merged FPMiner (read by both {@code
- * CountItems} and {@code JoinCounts}) for the rest of the job, and with {@code --rules} the
- * itemsets (written and turned into rules), and Spark lets its storage take up to {@code
- * spark.memory.fraction} of the heap without knowing what our DoFns' FPMiners and mining need
- * beside it. So without {@code --storageLevel} the default here is {@value #DEFAULT_STORAGE_LEVEL}:
- * Beam encodes each element with its coder (shard miners as compact runs, about 2 bytes per pair)
- * onto the executor's local disk once, and each reader decodes it from there (the OS page cache
- * keeps that cheap); no heap is held between the steps. Caching stays on ({@code --cacheDisabled}
- * is false): without it Spark recomputes a cached PCollection for its second reader, which for the
- * itemsets is mining again and for the shard miners merging every shard again. {@code
- * --storageLevel} (any Spark level, e.g. {@code MEMORY_AND_DISK_SER}) and {@code --cacheDisabled}
- * given by the user win.
+ * --storageLevel}, until the job ends: in MineStream the shards' merged FPMiners (read by {@code
+ * CountItems} and {@code JoinCounts}), with {@code --rules} the itemsets (written and turned into
+ * rules). Beam's default, {@code MEMORY_ONLY}, keeps the decoded objects on the heap and cannot
+ * spill: a partition that does not fit Spark's storage memory is dropped and recomputed for the
+ * next reader (the whole read and merge again), and the size Spark estimates for an FPMiner's
+ * object graph is only an estimate. So without {@code --storageLevel} the default here is {@value
+ * #DEFAULT_STORAGE_LEVEL}: Beam encodes each element once with its coder (shard miners as compact
+ * runs, about 2 bytes per pair); Spark keeps the bytes in its storage memory, which it accounts
+ * exactly, and moves them to local disk when that is full or its execution memory (shuffles) needs
+ * the room; each reader decodes them; nothing is recomputed. The cache shares Spark's part of the
+ * heap ({@code spark.memory.fraction}) with its shuffles, as before, and takes nothing from the
+ * rest, where our DoFns' FPMiners and the mining live. Caching stays on ({@code --cacheDisabled} is
+ * false): without it Spark recomputes a cached PCollection for its second reader, which for the
+ * itemsets means mining again. {@code --storageLevel} (any Spark level, e.g. {@code DISK_ONLY} to
+ * keep the cache off the heap altogether) and {@code --cacheDisabled} given by the user win.
  *
  * <p><b>Embedded Spark</b> ({@code local} masters) gets, unless set as system properties ({@code
  * -Dspark...=}), the settings of {@link #EMBEDDED_SPARK_CONF}: an {@code OutOfMemoryError} in a
@@ -98,7 +100,7 @@ public final class RunnerSetup {
    * The storage level of the RDDs Beam's SparkRunner caches without {@code --storageLevel} (Beam's
    * own default is {@code MEMORY_ONLY}): see the class comment.
    */
-  public static final String DEFAULT_STORAGE_LEVEL = "DISK_ONLY";
+  public static final String DEFAULT_STORAGE_LEVEL = "MEMORY_AND_DISK_SER";
 
   /**
    * Spark settings of embedded runs ({@code local} masters) unless given as system properties: an
@@ -181,7 +183,7 @@ public final class RunnerSetup {
       throw new UsageException(
           "--storageLevel: '"
               + level
-              + "' is not a Spark storage level; use e.g. DISK_ONLY, MEMORY_AND_DISK_SER,"
+              + "' is not a Spark storage level; use e.g. MEMORY_AND_DISK_SER, DISK_ONLY,"
               + " MEMORY_AND_DISK or MEMORY_ONLY",
           e);
     }

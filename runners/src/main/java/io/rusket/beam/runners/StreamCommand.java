@@ -97,7 +97,8 @@ final class StreamCommand implements Command {
     out.println();
     out.println("Exit status 0 on success; 2 on a mistake in the options or the input data (also");
     out.println("one met while the pipeline runs), reported as one line 'error: ...' naming the");
-    out.println("option, file, row or value; 1 when the pipeline failed for another reason.");
+    out.println("option, file, row or value; 1 when the pipeline failed for another reason, e.g.");
+    out.println("'error: out of memory in STAGE (heap N MB): ...' naming what to turn.");
   }
 
   @Override

@@ -144,18 +144,19 @@ class RunnerSetupTest {
   }
 
   /**
-   * Issue 10: what Beam caches (a PCollection read by two steps) goes to disk, not the heap, unless
-   * the user says otherwise; caching stays on.
+   * Issue 10: what Beam caches (a PCollection read by two steps) is kept serialized and can spill
+   * to disk (Beam's default, MEMORY_ONLY, cannot), unless the user says otherwise; caching stays
+   * on.
    */
   @Test
   void cachedRddsSpillToDiskUnlessTheUserChoosesALevel() {
     SparkPipelineOptions o = RunnerSetup.optionsFrom(new String[0]).as(SparkPipelineOptions.class);
     assertEquals(RunnerSetup.DEFAULT_STORAGE_LEVEL, o.getStorageLevel());
-    assertEquals("DISK_ONLY", o.getStorageLevel());
+    assertEquals("MEMORY_AND_DISK_SER", o.getStorageLevel());
     assertEquals(false, o.isCacheDisabled());
     // also with an explicit SparkRunner or master, and under spark-submit
     assertEquals(
-        "DISK_ONLY",
+        "MEMORY_AND_DISK_SER",
         RunnerSetup.optionsFrom(new String[] {"--sparkMaster=spark://h:7077"})
             .as(SparkPipelineOptions.class)
             .getStorageLevel());
@@ -166,8 +167,8 @@ class RunnerSetupTest {
     assertEquals("MEMORY_ONLY", mine.getStorageLevel());
     assertTrue(mine.isCacheDisabled());
     assertEquals(
-        "MEMORY_AND_DISK_SER",
-        RunnerSetup.optionsFrom(new String[] {"--storageLevel=MEMORY_AND_DISK_SER"})
+        "DISK_ONLY",
+        RunnerSetup.optionsFrom(new String[] {"--storageLevel=DISK_ONLY"})
             .as(SparkPipelineOptions.class)
             .getStorageLevel());
 
@@ -176,8 +177,8 @@ class RunnerSetupTest {
             UsageException.class,
             () -> RunnerSetup.optionsFrom(new String[] {"--storageLevel=MEMORY_SOMETIMES"}));
     assertEquals(
-        "--storageLevel: 'MEMORY_SOMETIMES' is not a Spark storage level; use e.g. DISK_ONLY,"
-            + " MEMORY_AND_DISK_SER, MEMORY_AND_DISK or MEMORY_ONLY",
+        "--storageLevel: 'MEMORY_SOMETIMES' is not a Spark storage level; use e.g."
+            + " MEMORY_AND_DISK_SER, DISK_ONLY, MEMORY_AND_DISK or MEMORY_ONLY",
         bad.getMessage());
   }
 
