@@ -138,7 +138,9 @@ final class DemoCommand implements Command {
   }
 
   @Override
-  public int run(String[] args, PrintStream out, PrintStream err) {
+  public int run(String[] commandLine, PrintStream out, PrintStream err) {
+    PipelineRun.Args a = PipelineRun.takeQuiet(commandLine);
+    String[] args = a.rest();
     String output = DEFAULT_OUTPUT;
     Set<String> fixed = OptionsHelp.optionNames(MineGroupedOptions.class);
     List<String> beamArgs = new ArrayList<>();
@@ -191,7 +193,9 @@ final class DemoCommand implements Command {
       throw UsageException.io("cannot write", events.getParent(), e);
     }
 
-    GroupedCommand.Counts counts = GroupedCommand.runPipeline(options, false);
+    GroupedCommand.Counts counts =
+        GroupedCommand.runPipeline(
+            options, false, PipelineRun.progress(err, a.quiet(), GroupedCommand.counters(options)));
 
     Map<String, StoreResult> stores = new TreeMap<>();
     for (int t = 0; t < data.numTransactions(); t++) {

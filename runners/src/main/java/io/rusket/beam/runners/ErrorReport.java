@@ -20,7 +20,16 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       (PipelineExecutionException, Spark's SparkException, Beam's UserCodeException), exit {@link
  *       Main#EXIT_USAGE}. Names of transform settings in it are replaced by the options that set
  *       them ({@code withNumItems} is {@code --numItems}).
- *   <li>{@link OutOfMemoryError}: how to give Java more heap, exit {@link Main#EXIT_FAILURE}.
+ *   <li>Out of memory — an {@link OutOfMemoryError} in the cause chain (the driver's, or an
+ *       executor's that Spark sent back), or one that Spark only quotes in its messages ({@code
+ *       java.lang.OutOfMemoryError: Java heap space} in a stage failure, an {@code
+ *       ExecutorLostFailure} of an executor that died of it or was killed for its memory), or Spark
+ *       refusing to start on a heap below its minimum: one line {@code error: out of memory in
+ *       STAGE (heap N MB): KNOBS}, exit {@link Main#EXIT_FAILURE} (a resource failure, not a
+ *       mistake). STAGE is the Beam step of the Spark stage that failed ({@link
+ *       PipelineFailed#stage()}), else the first of our (or Beam IO's) frames of the error's stack,
+ *       else left out; KNOBS are the command's ({@link PipelineFailed#memoryKnobs()}), else -Xmx
+ *       and a higher --minSupport or a --maxLen.
  *   <li>Anything else is an internal failure: the runner and the innermost exception's first line,
  *       exit {@link Main#EXIT_FAILURE}.
  * </ul>
@@ -29,6 +38,21 @@ final class ErrorReport {
   /** An IllegalArgumentException as Spark prints a remote task's failure into its message. */
   private static final Pattern REMOTE_IAE =
       Pattern.compile("java\\.lang\\.IllegalArgumentException: ([^\\r\\n]+)");
+
+  /** An OutOfMemoryError as Spark quotes an executor's, or an executor lost for its memory. */
+  private static final Pattern REMOTE_OOM =
+      Pattern.compile(
+          "java\\.lang\\.OutOfMemoryError|ExecutorLostFailure[^\\r\\n]*(?:OutOfMemoryError|code 52"
+              + "|exceeding [a-z]+ memory limits|OOMKilled)|Container killed[^\\r\\n]*memory");
+
+  /** Spark's refusal to start on a small heap (UnifiedMemoryManager). */
+  private static final Pattern SPARK_MIN_HEAP =
+      Pattern.compile("System memory (\\d+) must be at least (\\d+)");
+
+  /** A stack frame as Spark prints it into a message: our classes' and Beam IO's. */
+  private static final Pattern FRAME =
+      Pattern.compile(
+          "\\bat ((?:io\\.rusket|org\\.apache\\.beam\\.sdk\\.io)\\.[\\w.$]+)\\.([\\w$<>]+)\\(");
 
   private ErrorReport() {}
 
@@ -43,13 +67,8 @@ final class ErrorReport {
     if (t instanceof UsageException) {
       err.println("error: " + oneLine(t.getMessage()));
       code = Main.EXIT_USAGE;
-    } else if (find(t, OutOfMemoryError.class) != null) {
-      err.println(
-          "error: out of memory (max heap "
-              + (Runtime.getRuntime().maxMemory() >> 20)
-              + " MB): give Java more with -Xmx, e.g. java -Xmx8g -jar "
-              + Main.JAR
-              + ", or ask for less (a higher --minSupport, a --maxLen)");
+    } else if (outOfMemory(t)) {
+      err.println("error: " + outOfMemoryLine(t));
       code = Main.EXIT_FAILURE;
     } else {
       String data = t instanceof PipelineFailed f && f.readsUserData() ? inputError(t) : null;
@@ -74,6 +93,86 @@ final class ErrorReport {
       t.printStackTrace(err);
     }
     return code;
+  }
+
+  /** Whether {@code t} is a run out of memory (see the class comment). */
+  static boolean outOfMemory(Throwable t) {
+    if (find(t, OutOfMemoryError.class) != null) {
+      return true;
+    }
+    Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+    for (Throwable c = t; c != null && seen.put(c, true) == null; c = c.getCause()) {
+      String m = String.valueOf(c.getMessage());
+      if (REMOTE_OOM.matcher(m).find() || SPARK_MIN_HEAP.matcher(m).find()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@code out of memory in STAGE (heap N MB): KNOBS}, for {@link #outOfMemory} failures. */
+  static String outOfMemoryLine(Throwable t) {
+    PipelineFailed failed = t instanceof PipelineFailed f ? f : null;
+    String knobs =
+        failed != null && failed.memoryKnobs() != null
+            ? failed.memoryKnobs()
+            : "give Java more heap with -Xmx (e.g. java -Xmx8g -jar "
+                + Main.JAR
+                + ") or ask for less (a higher --minSupport, a --maxLen)";
+    String stage = failed == null ? null : failed.stage();
+    Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+    for (Throwable c = t; c != null && seen.put(c, true) == null; c = c.getCause()) {
+      Matcher min = SPARK_MIN_HEAP.matcher(String.valueOf(c.getMessage()));
+      if (min.find()) {
+        return "out of memory in Spark's start (heap "
+            + (Long.parseLong(min.group(1)) >> 20)
+            + " MB): Spark needs a heap of at least "
+            + (Long.parseLong(min.group(2)) >> 20)
+            + " MB; "
+            + knobs;
+      }
+    }
+    if (stage == null) {
+      stage = frame(t);
+    }
+    return "out of memory"
+        + (stage == null ? "" : " in " + stage)
+        + " (heap "
+        + (Runtime.getRuntime().maxMemory() >> 20)
+        + " MB): "
+        + knobs;
+  }
+
+  /**
+   * {@code Class.method} of the first frame of our code (or Beam IO's) where memory ran out: in the
+   * OutOfMemoryError's stack, else in a stack trace Spark quoted; null if none.
+   */
+  private static @Nullable String frame(Throwable t) {
+    Throwable oom = find(t, OutOfMemoryError.class);
+    if (oom != null) {
+      for (StackTraceElement e : oom.getStackTrace()) {
+        if (e.getClassName().startsWith("io.rusket.")
+            || e.getClassName().startsWith("org.apache.beam.sdk.io.")) {
+          return simpleName(e.getClassName()) + "." + e.getMethodName();
+        }
+      }
+    }
+    Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+    for (Throwable c = t; c != null && seen.put(c, true) == null; c = c.getCause()) {
+      String m = String.valueOf(c.getMessage());
+      Matcher oomAt = REMOTE_OOM.matcher(m);
+      if (oomAt.find()) {
+        Matcher f = FRAME.matcher(m);
+        if (f.find(oomAt.start())) {
+          return simpleName(f.group(1)) + "." + f.group(2);
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String simpleName(String className) {
+    return className.substring(className.lastIndexOf('.') + 1);
   }
 
   /**

@@ -2,6 +2,7 @@ package io.rusket.beam.runners;
 
 import io.rusket.beam.pipelines.MineGroupedOptions;
 import io.rusket.beam.pipelines.MineGroupedPipeline;
+import io.rusket.beam.pipelines.io.TableSource;
 import io.rusket.beam.transforms.MineGrouped;
 import io.rusket.beam.transforms.RulesGrouped;
 import java.io.PrintStream;
@@ -99,7 +100,8 @@ final class GroupedCommand implements Command {
     out.println();
     out.println("Exit status 0 on success; 2 on a mistake in the options or the input data (also");
     out.println("one met while the pipeline runs), reported as one line 'error: ...' naming the");
-    out.println("option, file, row or value; 1 when the pipeline failed for another reason.");
+    out.println("option, file, row or value; 1 when the pipeline failed for another reason, e.g.");
+    out.println("'error: out of memory in STAGE (heap N MB): ...' naming what to turn.");
   }
 
   @Override
@@ -108,7 +110,9 @@ final class GroupedCommand implements Command {
   }
 
   @Override
-  public int run(String[] args, PrintStream out, PrintStream err) {
+  public int run(String[] commandLine, PrintStream out, PrintStream err) {
+    PipelineRun.Args a = PipelineRun.takeQuiet(commandLine);
+    String[] args = a.rest();
     BeamArgs given = BeamArgs.check(args, MineGroupedOptions.class);
     CliArgs.requireFlagFor("rules", given.isTrue("rules"), given::has, RULE_OPTIONS);
     if (given.has(NOT_TAKEN)) {
@@ -116,7 +120,7 @@ final class GroupedCommand implements Command {
           "--" + NOT_TAKEN + " applies to stream only; " + NAME + " finds the items in the input");
     }
     MineGroupedOptions options = RunnerSetup.optionsFrom(args, MineGroupedOptions.class);
-    Counts c = runPipeline(options, true);
+    Counts c = runPipeline(options, true, PipelineRun.progress(err, a.quiet(), counters(options)));
     out.println(
         "runner="
             + RunnerSetup.describe(options)
@@ -141,19 +145,34 @@ final class GroupedCommand implements Command {
   record Counts(long groups, long transactions, long itemsets, long rules, long millis) {}
 
   /**
+   * The counters of the progress lines: the rows read ({@code events} in long format, {@code
+   * receipts} one-hot) and the groups mined so far.
+   */
+  static List<RunProgress.Counter> counters(MineGroupedOptions options) {
+    return List.of(
+        new RunProgress.Counter(
+            options.getTxnCol() != null ? "events" : "receipts",
+            TableSource.METRICS_NAMESPACE,
+            "rowsRead"),
+        new RunProgress.Counter("groups", MineGrouped.METRICS_NAMESPACE, "groupsMined"));
+  }
+
+  /**
    * Builds {@link MineGroupedPipeline} from {@code options}, runs it and waits.
    *
    * @param userData whether the input is the user's (else built-in, as the demo's: then a failure
    *     is never the user's)
+   * @param progress what to show on stderr while it runs
    * @throws UsageException for a bad setting, input or output, found before running
    * @throws PipelineFailed if the pipeline failed while running
    */
-  static Counts runPipeline(MineGroupedOptions options, boolean userData) {
+  static Counts runPipeline(
+      MineGroupedOptions options, boolean userData, PipelineRun.Progress progress) {
     PipelineRun.checkInput(options.getInput());
     Pipeline p = Pipeline.create(options);
     PipelineRun.build(() -> MineGroupedPipeline.buildPipeline(p, options));
     PipelineRun.prepareOutput(options.getOutput());
-    PipelineRun.Finished f = PipelineRun.runAndWait(p, userData);
+    PipelineRun.Finished f = PipelineRun.runAndWait(p, userData, progress);
     String mg = MineGrouped.METRICS_NAMESPACE;
     return new Counts(
         PipelineMetrics.counter(f.result(), mg, "groupsMined"),

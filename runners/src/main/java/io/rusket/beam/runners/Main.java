@@ -15,7 +15,10 @@ import java.util.stream.Collectors;
  * --help} prints the commands; {@code COMMAND --help} a command's options. A user mistake (unknown
  * command or option, bad value, missing or malformed file, bad input data met while a pipeline
  * runs) prints one line starting with {@code error: } on stderr and exits with {@link #EXIT_USAGE};
- * the stack trace only with {@code --verbose}, which every command takes ({@link ErrorReport}).
+ * the stack trace only with {@code --verbose}, which every command takes ({@link ErrorReport}). A
+ * command that runs out of memory prints one line {@code error: out of memory in ...} and exits
+ * with {@link #EXIT_FAILURE}. The pipeline commands print their progress on stderr unless {@code
+ * --quiet} ({@link RunProgress}).
  */
 public final class Main {
   /** Success. */
@@ -163,5 +166,7 @@ public final class Main {
     out.println("Exit status: 0 on success; 2 on a usage or input error, reported as one line");
     out.println("starting with 'error: ' on stderr; 1 when the work could not be done.");
     out.println("--verbose (with any command) adds the error's stack trace.");
+    out.println("grouped, stream and demo print their progress on stderr (the Spark UI address,");
+    out.println("a line every 10 s, a summary); --quiet turns it off.");
   }
 }

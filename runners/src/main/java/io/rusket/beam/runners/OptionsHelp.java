@@ -57,6 +57,18 @@ final class OptionsHelp {
     out.println("  --runner=SparkRunner    with --sparkMaster=local[N] | spark://HOST:7077 | ...");
     out.println("                          (under spark-submit, spark-submit's --master wins)");
     out.println("  --runner=DirectRunner   Beam's single-JVM test runner (slow, for checking)");
+    out.println(
+        "  --storageLevel=LEVEL    how Spark keeps what two steps read (default: "
+            + RunnerSetup.DEFAULT_STORAGE_LEVEL
+            + ")");
+    out.println();
+    out.println("Progress (on stderr, while the pipeline runs):");
+    out.println("  --quiet     none of it: without it, the Spark UI address at the start, a line");
+    out.println(
+        "              every "
+            + RunProgress.DEFAULT_INTERVAL_MILLIS / 1000
+            + " s (time, events read, stage, heap) and a summary at the end");
+    out.println("              (events/s, peak heap). The result line on stdout stays.");
   }
 
   private static Method getter(Class<?> type, String name) {

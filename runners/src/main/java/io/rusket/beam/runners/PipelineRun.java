@@ -1,19 +1,27 @@
 package io.rusket.beam.runners;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * What the pipeline commands ({@code grouped}, {@code stream}, {@code demo}) share around a run:
  * the checks of {@code --input} and {@code --output} on the local file system that Beam would only
  * fail on while running, building the pipeline (its {@link IllegalArgumentException}s are usage
- * errors), and running it ({@link PipelineFailed} when it fails).
+ * errors), and running it ({@link PipelineFailed} when it fails, naming the stage that failed and,
+ * for memory, the knobs of the command), with its progress on stderr unless {@code --quiet} ({@link
+ * RunProgress}).
  *
  * <p>Example of use, in a command:
  *
@@ -22,11 +30,54 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * Pipeline p = Pipeline.create(options);
  * PipelineRun.build(() -> MineGroupedPipeline.buildPipeline(p, options));
  * PipelineRun.prepareOutput(options.getOutput());
- * PipelineRun.Finished f = PipelineRun.runAndWait(p);
+ * PipelineRun.Finished f = PipelineRun.runAndWait(p, true, PipelineRun.progress(err, quiet, counters));
  * }</pre>
  */
 final class PipelineRun {
+  /** The flag of the pipeline commands that turns progress off. */
+  static final String QUIET = "quiet";
+
   private PipelineRun() {}
+
+  /** A command line without {@code --quiet}, and whether it was given. */
+  record Args(String[] rest, boolean quiet) {}
+
+  /**
+   * Takes {@code --quiet} (or {@code --quiet=true|false}) out of {@code args}.
+   *
+   * @throws UsageException for another value, or the flag given twice
+   */
+  static Args takeQuiet(String[] args) {
+    List<String> rest = new ArrayList<>();
+    Boolean quiet = null;
+    for (String arg : args) {
+      if (arg.equals("--" + QUIET) || arg.startsWith("--" + QUIET + "=")) {
+        String value = arg.equals("--" + QUIET) ? "true" : arg.substring(QUIET.length() + 3);
+        if (!value.equals("true") && !value.equals("false")) {
+          throw new UsageException(
+              "Invalid --quiet: " + value + ". It is a flag: --quiet or --quiet=true|false.");
+        }
+        if (quiet != null) {
+          throw new UsageException("--quiet is given more than once");
+        }
+        quiet = value.equals("true");
+      } else {
+        rest.add(arg);
+      }
+    }
+    return new Args(rest.toArray(new String[0]), quiet != null && quiet);
+  }
+
+  /** What to show while a pipeline runs: the counters, on {@code err}; or nothing. */
+  record Progress(@Nullable PrintStream err, List<RunProgress.Counter> counters) {
+    /** No progress ({@code --quiet}, or a pipeline of built-in data). */
+    static final Progress NONE = new Progress(null, List.of());
+  }
+
+  /** Progress on {@code err} with {@code counters}, or {@link Progress#NONE} when {@code quiet}. */
+  static Progress progress(PrintStream err, boolean quiet, List<RunProgress.Counter> counters) {
+    return quiet ? Progress.NONE : new Progress(err, counters);
+  }
 
   /** A finished pipeline and the milliseconds from its start to its end. */
   record Finished(PipelineResult result, long millis) {}
@@ -101,30 +152,132 @@ final class PipelineRun {
   }
 
   /**
-   * Runs {@code p}, which reads the user's input, with {@link RunnerSetup#run} and waits.
+   * Runs {@code p}, which reads the user's input, and waits, without progress.
    *
    * @throws PipelineFailed if it failed, naming the runner
    */
   static Finished runAndWait(Pipeline p) {
-    return runAndWait(p, true);
+    return runAndWait(p, true, Progress.NONE);
   }
 
   /**
-   * Runs {@code p} with {@link RunnerSetup#run} and waits.
+   * Runs {@code p} with {@link RunnerSetup#start} and waits ({@link RunnerSetup#waitUntilDone}),
+   * showing its {@code progress}: the Spark UI address, a line every 10 s and a summary at the end
+   * ({@link RunProgress}).
    *
    * @param readsUserData whether {@code p} reads the user's input (else built-in data: then no
    *     failure is the user's, see {@link PipelineFailed#readsUserData()})
-   * @throws PipelineFailed if it failed, naming the runner
+   * @throws PipelineFailed if it failed (also for an OutOfMemoryError), naming the runner, the
+   *     stage that failed when Spark reported it, and the memory knobs of the command's options
    */
-  static Finished runAndWait(Pipeline p, boolean readsUserData) {
+  static Finished runAndWait(Pipeline p, boolean readsUserData, Progress progress) {
+    PipelineOptions options = p.getOptions();
+    RunProgress.Heap.resetPeak();
     long start = System.nanoTime();
-    PipelineResult result;
+    SparkWatch watch = null;
+    RunProgress shown = null;
+    Thread.UncaughtExceptionHandler handler = Thread.getDefaultUncaughtExceptionHandler();
+    Thread.setDefaultUncaughtExceptionHandler(quietOnOutOfMemory(handler));
     try {
-      result = RunnerSetup.run(p);
-    } catch (Exception e) { // Spark throws its checked SparkException unchecked
-      throw new PipelineFailed(RunnerSetup.describe(p.getOptions()), e, readsUserData);
+      PipelineResult result = RunnerSetup.start(p);
+      watch = SparkWatch.attach(options);
+      if (progress.err() != null && !progress.counters().isEmpty()) {
+        shown =
+            new RunProgress(
+                progress.err(), progress.counters(), source(result, watch), System::nanoTime);
+        shown.start(watch == null ? null : watch.uiUrl());
+      }
+      RunnerSetup.waitUntilDone(p, result);
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      if (shown != null) {
+        shown.finish(millis);
+      }
+      return new Finished(result, millis);
+    } catch (Exception | OutOfMemoryError e) { // Spark throws its checked SparkException unchecked
+      throw new PipelineFailed(
+          RunnerSetup.describe(options),
+          e,
+          readsUserData,
+          watch == null ? null : watch.failedStage(),
+          memoryKnobs(options));
+    } finally {
+      Thread.setDefaultUncaughtExceptionHandler(handler);
+      if (shown != null) {
+        shown.close();
+      }
+      if (watch != null) {
+        watch.close();
+      }
     }
-    return new Finished(result, (System.nanoTime() - start) / 1_000_000);
+  }
+
+  /**
+   * A handler for the runner's threads that says nothing of an OutOfMemoryError (the run fails with
+   * it, and {@link ErrorReport} reports it as one line; printing a stack trace needs memory and
+   * fails itself), and otherwise does what {@code previous} (or Java, without one) does.
+   */
+  private static Thread.UncaughtExceptionHandler quietOnOutOfMemory(
+      Thread.@Nullable UncaughtExceptionHandler previous) {
+    return (thread, e) -> {
+      if (e instanceof OutOfMemoryError) {
+        return;
+      }
+      if (previous != null) {
+        previous.uncaughtException(thread, e);
+      } else { // as ThreadGroup does without a default handler
+        System.err.print("Exception in thread \"" + thread.getName() + "\" ");
+        e.printStackTrace(System.err);
+      }
+    };
+  }
+
+  /** The counters of the run's result, plus those of Spark's running tasks. */
+  private static RunProgress.Source source(PipelineResult result, @Nullable SparkWatch watch) {
+    return new RunProgress.Source() {
+      @Override
+      public long count(RunProgress.Counter c) {
+        long done = PipelineMetrics.counter(result, c.namespace(), c.name());
+        return watch == null ? done : done + watch.running(c.namespace(), c.name());
+      }
+
+      @Override
+      public @Nullable String stage() {
+        return watch == null ? null : watch.stage();
+      }
+    };
+  }
+
+  /**
+   * What to turn when a run of {@code options} runs out of memory, in words: the heap of this JVM
+   * (embedded Spark, the DirectRunner) or the executors' memory (a Spark cluster), then the
+   * command's options that lower the memory per worker: a lower {@code --maxRamBytes}, more {@code
+   * --shards}, a higher {@code --minSupport} (those it has).
+   */
+  static String memoryKnobs(PipelineOptions options) {
+    Set<String> has = new HashSet<>();
+    for (Class<?> type : options.getClass().getInterfaces()) { // a Beam proxy: the types as()-ed
+      if (PipelineOptions.class.isAssignableFrom(type)) {
+        has.addAll(OptionsHelp.optionNames(type.asSubclass(PipelineOptions.class)));
+      }
+    }
+    List<String> knobs = new ArrayList<>();
+    if (RunnerSetup.isSpark(options) && !RunnerSetup.isLocal(options)) {
+      knobs.add(
+          "give the executors more memory (spark.executor.memory, spark-submit"
+              + " --executor-memory; the driver: --driver-memory)");
+    } else {
+      knobs.add("give Java more heap with -Xmx (e.g. java -Xmx8g -jar " + Main.JAR + ")");
+    }
+    if (has.contains("maxRamBytes")) {
+      knobs.add("a lower --maxRamBytes");
+    }
+    if (has.contains("shards")) {
+      knobs.add("more --shards");
+    }
+    knobs.add("a higher --minSupport");
+    return String.join(", ", knobs.subList(0, knobs.size() - 1))
+        + " or "
+        + knobs.get(knobs.size() - 1);
   }
 
   /** {@code value} as a path on this machine, or null (absent, or a URL such as gs://b/x). */

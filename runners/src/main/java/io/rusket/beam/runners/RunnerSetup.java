@@ -4,8 +4,10 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.beam.runners.spark.SparkCommonPipelineOptions;
@@ -14,6 +16,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.spark.storage.StorageLevel;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -37,6 +40,37 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *   <li>{@code --runner=FlinkRunner}: only if a Flink runner is on the classpath (it is not in the
  *       bundled jar: see the README).
  * </ul>
+ *
+ * <p><b>Caching</b> (SparkRunner): Beam's Spark runner persists the RDD of every PCollection that
+ * more than one transform reads (its {@code CacheVisitor} counts the readers; a {@code
+ * GroupByKey}'s output is never cached, as Spark keeps shuffle files anyway), at {@code
+ * --storageLevel}, until the job ends: in MineStream the shards' merged FPMiners (read by {@code
+ * CountItems} and {@code JoinCounts}), with {@code --rules} the itemsets (written and turned into
+ * rules). Beam's default, {@code MEMORY_ONLY}, keeps the decoded objects on the heap and cannot
+ * spill: a partition that does not fit Spark's storage memory is dropped and recomputed for the
+ * next reader (the whole read and merge again), and the size Spark estimates for an FPMiner's
+ * object graph is only an estimate. So without {@code --storageLevel} the default here is {@value
+ * #DEFAULT_STORAGE_LEVEL}: Beam encodes each element once with its coder (shard miners as compact
+ * runs, about 2 bytes per pair); Spark keeps the bytes in its storage memory, which it accounts
+ * exactly, and moves them to local disk when that is full or its execution memory (shuffles) needs
+ * the room; each reader decodes them; nothing is recomputed. The cache shares Spark's part of the
+ * heap ({@code spark.memory.fraction}) with its shuffles, as before, and takes nothing from the
+ * rest, where our DoFns' FPMiners and the mining live. Caching stays on ({@code --cacheDisabled} is
+ * false): without it Spark recomputes a cached PCollection for its second reader, which for the
+ * itemsets means mining again. {@code --storageLevel} (any Spark level, e.g. {@code DISK_ONLY} to
+ * keep the cache off the heap altogether) and {@code --cacheDisabled} given by the user win.
+ *
+ * <p><b>Embedded Spark</b> ({@code local} masters) gets, unless set as system properties ({@code
+ * -Dspark...=}), the settings of {@link #EMBEDDED_SPARK_CONF}: an {@code OutOfMemoryError} in a
+ * task fails the task, so the command reports it as one line, instead of Spark's executor calling
+ * {@code System.exit(52)} in this JVM (its default for fatal errors, right for a cluster's executor
+ * JVM, not for the driver's); and executors report running tasks' counters every 2 s (the progress
+ * lines of {@link RunProgress} read them). The Spark UI is on (Spark's default; the commands print
+ * its address at start); {@code -Dspark.ui.enabled=false} turns it off.
+ *
+ * <p><b>DirectRunner</b>: without {@code --blockOnRun}, {@code blockOnRun=false}, so that {@code
+ * run()} returns at once and the run's counters can be read while it runs ({@link #run} still waits
+ * for the end).
  *
  * <p>Logging: the jar's {@code log4j2.properties} sets Spark, Beam and everything else to WARN so
  * that a command's own output stays readable; {@code -Dlog4j2.configurationFile=FILE} replaces it.
@@ -62,6 +96,22 @@ public final class RunnerSetup {
   /** The system property spark-submit sets to its {@code --master} in the driver's JVM. */
   static final String SPARK_SUBMIT_MASTER = "spark.master";
 
+  /**
+   * The storage level of the RDDs Beam's SparkRunner caches without {@code --storageLevel} (Beam's
+   * own default is {@code MEMORY_ONLY}): see the class comment.
+   */
+  public static final String DEFAULT_STORAGE_LEVEL = "MEMORY_AND_DISK_SER";
+
+  /**
+   * Spark settings of embedded runs ({@code local} masters) unless given as system properties: an
+   * OutOfMemoryError fails the task instead of exiting the JVM ({@code
+   * spark.executor.killOnFatalError.depth=0}), and running tasks' counters reach the driver every 2
+   * s ({@code spark.executor.heartbeatInterval}).
+   */
+  static final Map<String, String> EMBEDDED_SPARK_CONF =
+      Map.of(
+          "spark.executor.killOnFatalError.depth", "0", "spark.executor.heartbeatInterval", "2s");
+
   private RunnerSetup() {}
 
   /**
@@ -77,18 +127,22 @@ public final class RunnerSetup {
     BeamArgs.check(args, type);
     boolean hasRunner = given(args, "runner");
     boolean hasMaster = given(args, "sparkMaster");
-    T options;
-    try {
-      PipelineOptionsFactory.register(type);
-      options = PipelineOptionsFactory.fromArgs(args).withValidation().as(type);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(BeamArgs.beamMessage(e), e);
+    T options = parse(args, type);
+    if (options.getRunner().getSimpleName().equals("DirectRunner") && !given(args, "blockOnRun")) {
+      List<String> more = new ArrayList<>(Arrays.asList(args));
+      more.add("--blockOnRun=false");
+      options = parse(more.toArray(new String[0]), type);
     }
     if (!hasRunner) {
       options.setRunner(SparkRunner.class);
     }
     if (isSpark(options)) {
       SparkCommonPipelineOptions spark = options.as(SparkCommonPipelineOptions.class);
+      if (!given(args, "storageLevel")) {
+        spark.setStorageLevel(DEFAULT_STORAGE_LEVEL);
+      } else {
+        checkStorageLevel(spark.getStorageLevel());
+      }
       String submitted = System.getProperty(SPARK_SUBMIT_MASTER);
       if (!hasMaster) {
         spark.setSparkMaster(submitted != null ? submitted : embeddedMaster());
@@ -105,6 +159,34 @@ public final class RunnerSetup {
       }
     }
     return options;
+  }
+
+  private static <T extends PipelineOptions> T parse(String[] args, Class<T> type) {
+    try {
+      PipelineOptionsFactory.register(type);
+      return PipelineOptionsFactory.fromArgs(args).withValidation().as(type);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(BeamArgs.beamMessage(e), e);
+    }
+  }
+
+  /**
+   * Checks a {@code --storageLevel} before Spark reads it (Beam only parses it when it caches an
+   * RDD, in the middle of the run).
+   *
+   * @throws UsageException naming the option and the value
+   */
+  static void checkStorageLevel(String level) {
+    try {
+      StorageLevel.fromString(level);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(
+          "--storageLevel: '"
+              + level
+              + "' is not a Spark storage level; use e.g. MEMORY_AND_DISK_SER, DISK_ONLY,"
+              + " MEMORY_AND_DISK or MEMORY_ONLY",
+          e);
+    }
   }
 
   /**
@@ -180,13 +262,56 @@ public final class RunnerSetup {
    *     than {@link PipelineResult.State#DONE}
    */
   public static PipelineResult run(Pipeline pipeline) {
-    PipelineResult result = pipeline.run();
+    return waitUntilDone(pipeline, start(pipeline));
+  }
+
+  /**
+   * Starts {@code pipeline} on the runner of its options, on embedded Spark with {@link
+   * #EMBEDDED_SPARK_CONF} (set as system properties while Spark reads its configuration, then
+   * cleared). On the SparkRunner (batch) and on the DirectRunner with {@code blockOnRun=false} it
+   * returns while the pipeline runs; then {@link #waitUntilDone} waits.
+   */
+  static PipelineResult start(Pipeline pipeline) {
+    List<String> set = new ArrayList<>();
+    if (isSpark(pipeline.getOptions()) && isLocal(pipeline.getOptions())) {
+      for (Map.Entry<String, String> e : EMBEDDED_SPARK_CONF.entrySet()) {
+        if (System.getProperty(e.getKey()) == null) {
+          System.setProperty(e.getKey(), e.getValue());
+          set.add(e.getKey());
+        }
+      }
+    }
+    try {
+      return pipeline.run();
+    } finally {
+      set.forEach(System::clearProperty);
+    }
+  }
+
+  /**
+   * Waits until the pipeline of {@code result} has finished.
+   *
+   * @return {@code result}
+   * @throws org.apache.beam.sdk.Pipeline.PipelineExecutionException if user code failed, as the
+   *     runners report it; {@link IllegalStateException} if the pipeline ended in another state
+   *     than {@link PipelineResult.State#DONE}
+   */
+  static PipelineResult waitUntilDone(Pipeline pipeline, PipelineResult result) {
     PipelineResult.State state = result.waitUntilFinish();
     if (state != PipelineResult.State.DONE) {
       throw new IllegalStateException(
           "pipeline on " + describe(pipeline.getOptions()) + " ended " + state);
     }
     return result;
+  }
+
+  /** Whether the options run on Spark in this JVM (a {@code local} master). */
+  static boolean isLocal(PipelineOptions options) {
+    String master = System.getProperty(SPARK_SUBMIT_MASTER);
+    if (master == null) {
+      master = options.as(SparkCommonPipelineOptions.class).getSparkMaster();
+    }
+    return master.equals("local") || master.startsWith("local[");
   }
 
   /**

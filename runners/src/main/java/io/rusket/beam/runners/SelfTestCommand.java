@@ -115,7 +115,7 @@ final class SelfTestCommand implements Command {
                 .withMinThreshold(MIN_CONFIDENCE))
         .apply("TallyRules", ParDo.of(new Tally("rules")));
 
-    PipelineRun.Finished f = PipelineRun.runAndWait(p, false);
+    PipelineRun.Finished f = PipelineRun.runAndWait(p, false, PipelineRun.Progress.NONE);
     PipelineResult result = f.result();
     long millis = f.millis();
 

@@ -2,6 +2,7 @@ package io.rusket.beam.runners;
 
 import io.rusket.beam.pipelines.MineStreamOptions;
 import io.rusket.beam.pipelines.MineStreamPipeline;
+import io.rusket.beam.pipelines.io.TableSource;
 import io.rusket.beam.transforms.AssociationRules;
 import io.rusket.beam.transforms.MineStream;
 import java.io.PrintStream;
@@ -44,6 +45,12 @@ final class StreamCommand implements Command {
           "output",
           "outputFormat",
           "numShards");
+
+  /** The counters of the progress lines: events read, pairs into the shard miners. */
+  static final List<RunProgress.Counter> COUNTERS =
+      List.of(
+          new RunProgress.Counter("events", TableSource.METRICS_NAMESPACE, "rowsRead"),
+          new RunProgress.Counter("pairs", MineStream.METRICS_NAMESPACE, "pairs"));
 
   @Override
   public String name() {
@@ -90,7 +97,8 @@ final class StreamCommand implements Command {
     out.println();
     out.println("Exit status 0 on success; 2 on a mistake in the options or the input data (also");
     out.println("one met while the pipeline runs), reported as one line 'error: ...' naming the");
-    out.println("option, file, row or value; 1 when the pipeline failed for another reason.");
+    out.println("option, file, row or value; 1 when the pipeline failed for another reason, e.g.");
+    out.println("'error: out of memory in STAGE (heap N MB): ...' naming what to turn.");
   }
 
   @Override
@@ -99,7 +107,9 @@ final class StreamCommand implements Command {
   }
 
   @Override
-  public int run(String[] args, PrintStream out, PrintStream err) {
+  public int run(String[] commandLine, PrintStream out, PrintStream err) {
+    PipelineRun.Args a = PipelineRun.takeQuiet(commandLine);
+    String[] args = a.rest();
     BeamArgs given = BeamArgs.check(args, MineStreamOptions.class);
     CliArgs.requireFlagFor("rules", given.isTrue("rules"), given::has, GroupedCommand.RULE_OPTIONS);
     MineStreamOptions options = RunnerSetup.optionsFrom(args, MineStreamOptions.class);
@@ -107,7 +117,8 @@ final class StreamCommand implements Command {
     Pipeline p = Pipeline.create(options);
     PipelineRun.build(() -> MineStreamPipeline.buildPipeline(p, options));
     PipelineRun.prepareOutput(options.getOutput());
-    PipelineRun.Finished f = PipelineRun.runAndWait(p);
+    PipelineRun.Finished f =
+        PipelineRun.runAndWait(p, true, PipelineRun.progress(err, a.quiet(), COUNTERS));
     String ms = MineStream.METRICS_NAMESPACE;
     out.println(
         "runner="

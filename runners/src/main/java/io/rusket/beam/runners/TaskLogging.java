@@ -32,14 +32,16 @@ import org.apache.logging.log4j.core.config.LoggerConfig;
 final class TaskLogging implements AutoCloseable {
   /**
    * The loggers that report a task's failure with its stack trace: Spark's executor (the exception
-   * in the task), the task set manager (the lost task, the aborted job) and the block manager (a
-   * cached partition whose computation failed).
+   * in the task), the task set manager (the lost task, the aborted job), the block manager (a
+   * cached partition whose computation failed) and the Spark context (one that fails to start, e.g.
+   * on a heap below Spark's minimum: {@code Error initializing SparkContext} and its trace).
    */
   static final List<String> TASK_FAILURE_LOGGERS =
       List.of(
           "org.apache.spark.executor.Executor",
           "org.apache.spark.scheduler.TaskSetManager",
-          "org.apache.spark.storage.BlockManager");
+          "org.apache.spark.storage.BlockManager",
+          "org.apache.spark.SparkContext");
 
   private final LoggerContext context;
 

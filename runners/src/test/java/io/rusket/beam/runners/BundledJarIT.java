@@ -123,7 +123,8 @@ class BundledJarIT {
       "--itemCol=item",
       "--numItems=3",
       "--minSupport=0.5",
-      "--output=" + dir.resolve("out")
+      "--output=" + dir.resolve("out"),
+      "--quiet" // without it, the Spark UI's address comes first (issue 10)
     };
     Run r = javaJar(args);
     assertEquals(2, r.exitCode(), r::err);

@@ -47,7 +47,8 @@ class DemoCommandTest {
             "--output=" + out,
             "--runner=DirectRunner",
             "--enforceImmutability=false",
-            "--enforceEncodability=false");
+            "--enforceEncodability=false",
+            "--quiet"); // progress on stderr: PipelineProgressTest
     assertEquals(Main.EXIT_OK, r.exitCode(), r::err);
     assertEquals("", r.err());
     List<String> lines = r.out().lines().toList();

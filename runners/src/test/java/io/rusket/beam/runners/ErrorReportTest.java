@@ -123,7 +123,7 @@ class ErrorReportTest {
         for (String name : TaskLogging.TASK_FAILURE_LOGGERS) {
           assertFalse(LogManager.getLogger(name).isErrorEnabled(), name);
         }
-        assertTrue(LogManager.getLogger("org.apache.spark.SparkContext").isErrorEnabled());
+        assertTrue(LogManager.getLogger("org.apache.spark.SparkEnv").isErrorEnabled());
       }
       assertTrue(LogManager.getLogger(executor).isErrorEnabled());
       assertFalse(LogManager.getLogger(executor).isInfoEnabled(), "inherits WARN again");
@@ -131,5 +131,120 @@ class ErrorReportTest {
     } finally {
       Configurator.setLevel(manager, Level.WARN);
     }
+  }
+
+  private static final long HEAP_MB = Runtime.getRuntime().maxMemory() >> 20;
+
+  /** Spark's text for an executor's OutOfMemoryError, with the task's stack trace in it. */
+  private static final String STAGE_FAILURE =
+      "Job aborted due to stage failure: Task 0 in stage 9.0 failed 1 times, most recent failure:"
+          + " Lost task 0.0 in stage 9.0 (TID 31) (127.0.0.1 executor driver):"
+          + " java.lang.OutOfMemoryError: Java heap space\n"
+          + "\tat java.base/java.util.Arrays.copyOf(Arrays.java:3537)\n"
+          + "\tat io.rusket.beam.miner.FPMiner.grow(FPMiner.java:400)\n"
+          + "\tat io.rusket.beam.transforms.MineFrequentFn.process(MineFrequentFn.java:61)\n"
+          + "\tat org.apache.beam.sdk.transforms.DoFnInvoker.invokeProcessElement(...)\n\n"
+          + "Driver stacktrace:\n\tat org.apache.spark.scheduler.DAGScheduler.fail(...)";
+
+  /**
+   * Issue 10: an OutOfMemoryError in an executor, wrapped as the SparkRunner wraps it (Spark's
+   * SparkException, Beam's PipelineExecutionException), or only quoted in Spark's text, is one line
+   * naming the stage, the heap and the knobs; exit 1 (a resource failure, not a mistake).
+   */
+  @Test
+  void outOfMemoryOnAnExecutorIsOneLineWithStageHeapAndKnobs() {
+    String knobs =
+        "give Java more heap with -Xmx (e.g. java -Xmx8g -jar rusket-beam.jar), more"
+            + " --shards or a higher --minSupport";
+    OutOfMemoryError oom = new OutOfMemoryError("Java heap space");
+    Throwable wrapped = new PipelineExecutionException(new SparkException(STAGE_FAILURE, oom));
+    Report r =
+        report(
+            new PipelineFailed(
+                "SparkRunner (local[2])", wrapped, true, "MineStream/MineFrequent", knobs),
+            false);
+    assertEquals(Main.EXIT_FAILURE, r.code());
+    assertEquals(
+        "error: out of memory in MineStream/MineFrequent (heap "
+            + HEAP_MB
+            + " MB): "
+            + knobs
+            + System.lineSeparator(),
+        r.err());
+
+    // no stage from Spark's listener, the error only as text (a remote executor's): the first of
+    // our frames in the quoted stack trace
+    Throwable quoted = new PipelineExecutionException(new SparkException(STAGE_FAILURE));
+    Report q =
+        report(
+            new PipelineFailed("SparkRunner (spark://h:7077)", quoted, true, null, knobs), false);
+    assertEquals(Main.EXIT_FAILURE, q.code());
+    assertEquals(
+        "error: out of memory in FPMiner.grow (heap "
+            + HEAP_MB
+            + " MB): "
+            + knobs
+            + System.lineSeparator(),
+        q.err());
+
+    // an executor that died of it: Spark only says it was lost
+    Throwable lost =
+        new SparkException(
+            "Job aborted due to stage failure: Task 3 in stage 2.0 failed 4 times, most recent"
+                + " failure: Lost task 3.3 in stage 2.0 (TID 40) (worker-1 executor 2):"
+                + " ExecutorLostFailure (executor 2 exited caused by one of the running tasks)"
+                + " Reason: Container killed by YARN for exceeding physical memory limits.");
+    Report l =
+        report(new PipelineFailed("SparkRunner (yarn)", lost, true, "ReadEvents", knobs), false);
+    assertEquals(Main.EXIT_FAILURE, l.code());
+    assertTrue(l.err().startsWith("error: out of memory in ReadEvents (heap "), l::err);
+    assertEquals(1, l.err().lines().count(), l::err);
+
+    // the trace only with --verbose
+    Report v =
+        report(
+            new PipelineFailed(
+                "SparkRunner (local[2])", wrapped, true, "MineStream/MineFrequent", knobs),
+            true);
+    assertTrue(v.err().startsWith("error: out of memory in MineStream/MineFrequent "), v::err);
+    assertTrue(v.err().lines().anyMatch(line -> line.startsWith("\tat ")), v::err);
+  }
+
+  /** The driver's own OutOfMemoryError (no Spark, no command context): our frame and -Xmx. */
+  @Test
+  void outOfMemoryInTheDriverNamesOurFrame() {
+    OutOfMemoryError oom = new OutOfMemoryError("Java heap space");
+    oom.setStackTrace(
+        new StackTraceElement[] {
+          new StackTraceElement("java.util.Arrays", "copyOf", "Arrays.java", 1),
+          new StackTraceElement(
+              "io.rusket.beam.miner.TransactionDb", "grow", "TransactionDb.java", 2)
+        });
+    Report r = report(oom, false);
+    assertEquals(Main.EXIT_FAILURE, r.code());
+    assertEquals(
+        "error: out of memory in TransactionDb.grow (heap "
+            + HEAP_MB
+            + " MB): give Java more heap with -Xmx (e.g. java -Xmx8g -jar rusket-beam.jar) or ask"
+            + " for less (a higher --minSupport, a --maxLen)"
+            + System.lineSeparator(),
+        r.err());
+  }
+
+  /** Spark refuses a heap below its minimum with an IllegalArgumentException: not a usage error. */
+  @Test
+  void sparksMinimumHeapIsAMemoryErrorNotAUsageError() {
+    IllegalArgumentException small =
+        new IllegalArgumentException(
+            "System memory 66060288 must be at least 471859200. Please increase heap size using the"
+                + " --driver-memory option or spark.driver.memory in Spark configuration.");
+    Report r =
+        report(new PipelineFailed("SparkRunner (local[2])", small, true, null, "more"), false);
+    assertEquals(Main.EXIT_FAILURE, r.code());
+    assertEquals(
+        "error: out of memory in Spark's start (heap 63 MB): Spark needs a heap of at least 450 MB;"
+            + " more"
+            + System.lineSeparator(),
+        r.err());
   }
 }

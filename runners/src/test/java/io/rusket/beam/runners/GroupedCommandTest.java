@@ -94,7 +94,8 @@ class GroupedCommandTest {
                 "--rules",
                 "--metric=lift",
                 "--minThreshold=1.2",
-                "--outputFormat=jsonl"));
+                "--outputFormat=jsonl",
+                "--quiet")); // progress on stderr: PipelineProgressTest
     assertEquals(Main.EXIT_OK, r.exitCode(), r::err);
     assertEquals("", r.err());
     Matcher m =

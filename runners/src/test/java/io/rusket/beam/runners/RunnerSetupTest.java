@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rusket.beam.transforms.MineGrouped;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.spark.SparkPipelineOptions;
 import org.apache.beam.runners.spark.SparkRunner;
 import org.apache.beam.sdk.Pipeline;
@@ -17,6 +20,9 @@ import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.Validation;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.spark.SparkEnv;
 import org.junit.jupiter.api.Test;
 
 class RunnerSetupTest {
@@ -135,5 +141,89 @@ class RunnerSetupTest {
     // Spark allows one active context per JVM: a new one starts only if Beam stopped its own
     SparkTestContext.options("local[1]");
     SparkTestContext.stop();
+  }
+
+  /**
+   * Issue 10: what Beam caches (a PCollection read by two steps) is kept serialized and can spill
+   * to disk (Beam's default, MEMORY_ONLY, cannot), unless the user says otherwise; caching stays
+   * on.
+   */
+  @Test
+  void cachedRddsSpillToDiskUnlessTheUserChoosesALevel() {
+    SparkPipelineOptions o = RunnerSetup.optionsFrom(new String[0]).as(SparkPipelineOptions.class);
+    assertEquals(RunnerSetup.DEFAULT_STORAGE_LEVEL, o.getStorageLevel());
+    assertEquals("MEMORY_AND_DISK_SER", o.getStorageLevel());
+    assertEquals(false, o.isCacheDisabled());
+    // also with an explicit SparkRunner or master, and under spark-submit
+    assertEquals(
+        "MEMORY_AND_DISK_SER",
+        RunnerSetup.optionsFrom(new String[] {"--sparkMaster=spark://h:7077"})
+            .as(SparkPipelineOptions.class)
+            .getStorageLevel());
+
+    SparkPipelineOptions mine =
+        RunnerSetup.optionsFrom(new String[] {"--storageLevel=MEMORY_ONLY", "--cacheDisabled"})
+            .as(SparkPipelineOptions.class);
+    assertEquals("MEMORY_ONLY", mine.getStorageLevel());
+    assertTrue(mine.isCacheDisabled());
+    assertEquals(
+        "DISK_ONLY",
+        RunnerSetup.optionsFrom(new String[] {"--storageLevel=DISK_ONLY"})
+            .as(SparkPipelineOptions.class)
+            .getStorageLevel());
+
+    UsageException bad =
+        assertThrows(
+            UsageException.class,
+            () -> RunnerSetup.optionsFrom(new String[] {"--storageLevel=MEMORY_SOMETIMES"}));
+    assertEquals(
+        "--storageLevel: 'MEMORY_SOMETIMES' is not a Spark storage level; use e.g."
+            + " MEMORY_AND_DISK_SER, DISK_ONLY, MEMORY_AND_DISK or MEMORY_ONLY",
+        bad.getMessage());
+  }
+
+  /** The DirectRunner returns from run() at once, so counters can be read while it runs. */
+  @Test
+  void theDirectRunnerDoesNotBlockInRunUnlessAsked() {
+    assertEquals(
+        false,
+        RunnerSetup.optionsFrom(new String[] {"--runner=DirectRunner"})
+            .as(DirectOptions.class)
+            .isBlockOnRun());
+    assertEquals(
+        true,
+        RunnerSetup.optionsFrom(new String[] {"--runner=DirectRunner", "--blockOnRun=true"})
+            .as(DirectOptions.class)
+            .isBlockOnRun());
+  }
+
+  /** What a task of an embedded run sees of Spark's configuration, by key. */
+  static final Map<String, String> SEEN = new ConcurrentHashMap<>();
+
+  /** Records the executor's settings of {@link RunnerSetup#EMBEDDED_SPARK_CONF}. */
+  static final class ReadConfFn extends DoFn<Integer, Integer> {
+    @ProcessElement
+    public void process(@Element Integer x) {
+      for (String key : RunnerSetup.EMBEDDED_SPARK_CONF.keySet()) {
+        SEEN.put(key, SparkEnv.get().conf().get(key, "unset"));
+      }
+    }
+  }
+
+  /**
+   * Embedded Spark gets the settings that turn an OutOfMemoryError into a failed task (not an exit
+   * of this JVM) and send running tasks' counters every 2 s; only while Spark reads them.
+   */
+  @Test
+  void embeddedSparkGetsItsSettings() {
+    SparkTestContext.stop();
+    SEEN.clear();
+    Pipeline p = Pipeline.create(RunnerSetup.optionsFrom(new String[] {"--sparkMaster=local[1]"}));
+    p.apply(Create.of(1)).apply(ParDo.of(new ReadConfFn()));
+    RunnerSetup.run(p);
+    assertEquals(RunnerSetup.EMBEDDED_SPARK_CONF, SEEN);
+    for (String key : RunnerSetup.EMBEDDED_SPARK_CONF.keySet()) {
+      assertEquals(null, System.getProperty(key), key);
+    }
   }
 }

@@ -61,7 +61,8 @@ class StreamCommandTest {
                 "--metric=lift",
                 "--minThreshold=1.2",
                 "--outputFormat=jsonl",
-                "--shards=2"));
+                "--shards=2",
+                "--quiet")); // progress on stderr: PipelineProgressTest
     assertEquals(Main.EXIT_OK, r.exitCode(), r::err);
     assertEquals("", r.err());
     Matcher m =
