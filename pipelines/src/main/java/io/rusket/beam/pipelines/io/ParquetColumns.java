@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -32,6 +33,9 @@ import org.apache.parquet.column.impl.ColumnReadStoreImpl;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.internal.column.columnindex.OffsetIndex;
+import org.apache.parquet.internal.filter2.columnindex.RowRanges;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.Converter;
 import org.apache.parquet.io.api.GroupConverter;
@@ -48,12 +52,13 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * columns (the shard miners of {@code stream}, the group accumulators of {@code grouped}).
  *
  * <ul>
- *   <li>{@link #splits()} expands each file into one {@link Split} per non-empty row group (only
- *       the footer is read), then reshuffles them so that the row groups of one file are read on
- *       every worker and core.
- *   <li>{@link #read(Split, List)} reads the named columns of one row group into a {@link Chunk};
- *       {@link #open(Split, List)} reads them a slice of rows at a time, for row groups too large
- *       to hold decoded.
+ *   <li>{@link #splits()} expands each file into one {@link Split} per non-empty row group, and a
+ *       row group of more than {@value #DEFAULT_SPLIT_ROWS} rows into several splits of consecutive
+ *       rows (only the footer is read), then reshuffles them so that the row groups of one file are
+ *       read on every worker and core.
+ *   <li>{@link #read(Split, List)} reads the named columns of one split into a {@link Chunk};
+ *       {@link #open(Split, List)} reads them a slice of rows at a time, for splits too large to
+ *       hold decoded.
  * </ul>
  *
  * <p>Example of use:
@@ -83,11 +88,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * holding another value is an {@link IllegalArgumentException} naming the file, the column, the row
  * group and, for a value, its row within the row group. Nothing is skipped.
  *
- * <p><b>Memory.</b> Reading a row group holds its requested column chunks compressed (as in the
- * file; Parquet writers default to row groups of 128 MiB), one decompressed page per column, and
- * the decoded rows asked for: all the rows for {@link #read}, at most {@code maxRows} per {@link
- * Cursor#next} slice. Files are opened through Beam's {@link FileSystems}, so any Beam file system
- * (local, HDFS, S3, GCS) works.
+ * <p><b>Memory.</b> Reading a split holds its requested column chunks compressed, as in the file
+ * (for a range of rows only the pages holding them, when the file has offset indexes, as parquet-mr
+ * writes since 1.11; else the whole row group: writers default to row groups of 128 MiB), one
+ * decompressed page per column, and the decoded rows asked for: all the split's rows for {@link
+ * #read}, at most {@code maxRows} per {@link Cursor#next} slice. Files are opened through Beam's
+ * {@link FileSystems}, so any Beam file system (local, HDFS, S3, GCS) works.
  *
  * <p>Metrics (namespace {@value TableSource#METRICS_NAMESPACE}): counters {@code filesRead} and
  * {@code rowGroups} (non-empty row groups found by {@link #splits()}).
@@ -96,21 +102,40 @@ public final class ParquetColumns {
   private ParquetColumns() {}
 
   /**
-   * One row group of one Parquet file: the file's resource id (as {@link
+   * One row group of one Parquet file, or a range of its rows: the file's resource id (as {@link
    * org.apache.beam.sdk.io.fs.ResourceId#toString()}), its size in bytes, the row group's index in
-   * the footer and its row count. A small value with a deterministic coder ({@link #coder()}).
+   * the footer, the first row of the range within the row group and its row count. A small value
+   * with a deterministic coder ({@link #coder()}).
    */
   public static final class Split {
     private final String file;
     private final long fileBytes;
     private final int rowGroup;
+    private final long firstRow;
     private final long rows;
 
     /**
+     * A whole row group of {@code rows} rows.
+     *
      * @throws IllegalArgumentException for an empty file name, a negative size, index or count
      */
     public Split(String file, long fileBytes, int rowGroup, long rows) {
-      if (file == null || file.isEmpty() || fileBytes < 0 || rowGroup < 0 || rows < 0) {
+      this(file, fileBytes, rowGroup, 0, rows);
+    }
+
+    /**
+     * Rows {@code [firstRow, firstRow + rows)} of a row group.
+     *
+     * @throws IllegalArgumentException for an empty file name, a negative size, index, first row or
+     *     count
+     */
+    public Split(String file, long fileBytes, int rowGroup, long firstRow, long rows) {
+      if (file == null
+          || file.isEmpty()
+          || fileBytes < 0
+          || rowGroup < 0
+          || firstRow < 0
+          || rows < 0) {
         throw new IllegalArgumentException(
             "Invalid Parquet split: file="
                 + file
@@ -118,12 +143,15 @@ public final class ParquetColumns {
                 + fileBytes
                 + ", rowGroup="
                 + rowGroup
+                + ", firstRow="
+                + firstRow
                 + ", rows="
                 + rows);
       }
       this.file = file;
       this.fileBytes = fileBytes;
       this.rowGroup = rowGroup;
+      this.firstRow = firstRow;
       this.rows = rows;
     }
 
@@ -142,7 +170,12 @@ public final class ParquetColumns {
       return rowGroup;
     }
 
-    /** The row group's row count. */
+    /** The split's first row, within the row group (0 for a whole row group). */
+    public long firstRow() {
+      return firstRow;
+    }
+
+    /** The split's row count (the row group's for a whole row group). */
     public long rows() {
       return rows;
     }
@@ -161,17 +194,25 @@ public final class ParquetColumns {
       return file.equals(s.file)
           && fileBytes == s.fileBytes
           && rowGroup == s.rowGroup
+          && firstRow == s.firstRow
           && rows == s.rows;
     }
 
     @Override
     public int hashCode() {
-      return Objects.hash(file, fileBytes, rowGroup, rows);
+      return Objects.hash(file, fileBytes, rowGroup, firstRow, rows);
     }
 
     @Override
     public String toString() {
-      return file + " row group " + rowGroup + " (" + rows + " rows)";
+      return file
+          + " row group "
+          + rowGroup
+          + " (rows "
+          + firstRow
+          + " to "
+          + (firstRow + rows)
+          + ")";
     }
   }
 
@@ -188,6 +229,7 @@ public final class ParquetColumns {
       StringUtf8Coder.of().encode(s.file, out);
       VarLongCoder.of().encode(s.fileBytes, out);
       VarIntCoder.of().encode(s.rowGroup, out);
+      VarLongCoder.of().encode(s.firstRow, out);
       VarLongCoder.of().encode(s.rows, out);
     }
 
@@ -196,8 +238,9 @@ public final class ParquetColumns {
       String file = StringUtf8Coder.of().decode(in);
       long bytes = VarLongCoder.of().decode(in);
       int rowGroup = VarIntCoder.of().decode(in);
+      long firstRow = VarLongCoder.of().decode(in);
       long rows = VarLongCoder.of().decode(in);
-      return new Split(file, bytes, rowGroup, rows);
+      return new Split(file, bytes, rowGroup, firstRow, rows);
     }
 
     @Override
@@ -210,24 +253,55 @@ public final class ParquetColumns {
   }
 
   /**
-   * Expands each file into one {@link Split} per non-empty row group (reading only the footer),
-   * then reshuffles the splits so that they spread over the workers and cores.
+   * Row groups of more rows than this are read as several splits of consecutive rows ({@link
+   * #splits()}), so that one large row group is read on several cores.
+   */
+  public static final long DEFAULT_SPLIT_ROWS = 1L << 22;
+
+  /**
+   * Expands each file into {@link Split}s (reading only the footer): one per non-empty row group,
+   * or for a row group of more than {@value #DEFAULT_SPLIT_ROWS} rows, several splits of
+   * consecutive rows of about equal size; then reshuffles the splits so that they spread over the
+   * workers and cores.
    *
    * @throws IllegalArgumentException (when the pipeline runs) for a file whose footer cannot be
    *     read, naming it
    */
   public static PTransform<PCollection<FileIO.ReadableFile>, PCollection<Split>> splits() {
-    return new Splits();
+    return new Splits(DEFAULT_SPLIT_ROWS);
+  }
+
+  /**
+   * As {@link #splits()}, cutting row groups of more than {@code maxRows} rows.
+   *
+   * @throws IllegalArgumentException if {@code maxRows < 1}
+   */
+  public static PTransform<PCollection<FileIO.ReadableFile>, PCollection<Split>> splits(
+      long maxRows) {
+    checkMaxRows(maxRows);
+    return new Splits(maxRows);
+  }
+
+  private static void checkMaxRows(long maxRows) {
+    if (maxRows < 1) {
+      throw new IllegalArgumentException(
+          "Invalid maxRows: " + maxRows + ". Valid range is [1, " + Long.MAX_VALUE + "].");
+    }
   }
 
   private static final class Splits
       extends PTransform<PCollection<FileIO.ReadableFile>, PCollection<Split>> {
     private static final long serialVersionUID = 1L;
+    private final long maxRows;
+
+    Splits(long maxRows) {
+      this.maxRows = maxRows;
+    }
 
     @Override
     public PCollection<Split> expand(PCollection<FileIO.ReadableFile> files) {
       return files
-          .apply("RowGroups", ParDo.of(new SplitFn()))
+          .apply("RowGroups", ParDo.of(new SplitFn(maxRows)))
           .setCoder(Split.coder())
           .apply("SpreadRowGroups", Reshuffle.viaRandomKey())
           .setCoder(Split.coder());
@@ -238,12 +312,17 @@ public final class ParquetColumns {
     private static final long serialVersionUID = 1L;
     private final Counter files = Metrics.counter(TableSource.METRICS_NAMESPACE, "filesRead");
     private final Counter rowGroups = Metrics.counter(TableSource.METRICS_NAMESPACE, "rowGroups");
+    private final long maxRows;
+
+    SplitFn(long maxRows) {
+      this.maxRows = maxRows;
+    }
 
     @ProcessElement
     public void processElement(@Element FileIO.ReadableFile file, OutputReceiver<Split> out) {
-      List<Split> splits = splitsOf(file.getMetadata());
+      List<Split> splits = splitsOf(file.getMetadata(), maxRows);
       files.inc();
-      rowGroups.inc(splits.size());
+      rowGroups.inc(splits.stream().filter(s -> s.firstRow == 0).count());
       for (Split s : splits) {
         out.output(s);
       }
@@ -251,12 +330,26 @@ public final class ParquetColumns {
   }
 
   /**
-   * The splits of one file: one per non-empty row group, in footer order (reads only the footer).
-   * For single-process readers, e.g. {@code splitsOf(FileSystems.matchSingleFileSpec(path))}.
+   * The splits of one file: one per non-empty row group, whole, in footer order (reads only the
+   * footer). For single-process readers, e.g. {@code
+   * splitsOf(FileSystems.matchSingleFileSpec(path))}.
    *
    * @throws IllegalArgumentException if the footer cannot be read, naming the file
    */
   public static List<Split> splitsOf(Metadata file) {
+    return splitsOf(file, Long.MAX_VALUE);
+  }
+
+  /**
+   * The splits of one file, in footer order: one per non-empty row group, or for a row group of
+   * more than {@code maxRows} rows, {@code ceil(rows / maxRows)} splits of consecutive rows of
+   * about equal size.
+   *
+   * @throws IllegalArgumentException if {@code maxRows < 1}, or the footer cannot be read, naming
+   *     the file
+   */
+  public static List<Split> splitsOf(Metadata file, long maxRows) {
+    checkMaxRows(maxRows);
     String name = file.resourceId().toString();
     List<BlockMetaData> blocks;
     try (ParquetFileReader reader = ParquetFileReader.open(new ParquetTable.BeamInputFile(file))) {
@@ -272,8 +365,14 @@ public final class ParquetColumns {
     List<Split> splits = new ArrayList<>();
     for (int g = 0; g < blocks.size(); g++) {
       long rows = blocks.get(g).getRowCount();
-      if (rows > 0) {
-        splits.add(new Split(name, file.sizeBytes(), g, rows));
+      long parts = rows == 0 ? 0 : (rows - 1) / maxRows + 1;
+      for (long k = 0; k < parts; k++) {
+        long from = rows * k / parts;
+        long to = rows * (k + 1) / parts;
+        splits.add(
+            parts == 1
+                ? new Split(name, file.sizeBytes(), g, rows)
+                : new Split(name, file.sizeBytes(), g, from, to - from));
       }
     }
     return splits;
@@ -314,7 +413,10 @@ public final class ParquetColumns {
       return split;
     }
 
-    /** The row, within the row group, of this chunk's first row (0 for {@link #read}). */
+    /**
+     * The row, within the row group, of this chunk's first row (for {@link #read}, the split's
+     * {@link Split#firstRow}).
+     */
     public long firstRow() {
       return firstRow;
     }
@@ -435,7 +537,7 @@ public final class ParquetColumns {
   }
 
   /**
-   * Reads {@code columns} of the split's row group whole.
+   * Reads {@code columns} of the split's rows (its whole row group, or its range of rows).
    *
    * @throws IllegalArgumentException as the class documents (missing or mistyped column, a null),
    *     naming the file, column, row group and row; or if the row group holds more than {@code
@@ -450,15 +552,15 @@ public final class ParquetColumns {
     try (Cursor c = open(split, columns)) {
       Chunk chunk = c.next(Integer.MAX_VALUE - 8);
       if (chunk == null) {
-        return new Chunk(split, 0, 0, c.empty(), c.kinds);
+        return new Chunk(split, split.firstRow, 0, c.empty(), c.kinds);
       }
       return chunk;
     }
   }
 
   /**
-   * Opens the split's row group for reading {@code columns} a slice at a time ({@link
-   * Cursor#next}). Close the cursor to release the file.
+   * Opens the split's rows for reading {@code columns} a slice at a time ({@link Cursor#next}).
+   * Close the cursor to release the file.
    *
    * @throws IllegalArgumentException for no column, a repeated one, a missing or mistyped column
    *     (naming the file, row group and column, and listing the columns present)
@@ -563,8 +665,35 @@ public final class ParquetColumns {
       MessageType requested = new MessageType(fileSchema.getName(), fields);
       reader.setRequestedSchema(requested);
       BlockMetaData block = blocks.get(split.rowGroup);
-      this.rows = block.getRowCount();
-      PageReadStore pages = reader.readRowGroup(split.rowGroup);
+      if (split.firstRow + split.rows > block.getRowCount()) {
+        throw new IllegalArgumentException(
+            split
+                + " is beyond the row group's "
+                + block.getRowCount()
+                + " rows (was the file replaced while the job ran?)");
+      }
+      this.rows = split.rows;
+      boolean whole = split.firstRow == 0 && split.rows == block.getRowCount();
+      boolean indexed = true;
+      for (ColumnChunkMetaData chunk : block.getColumns()) {
+        if (requested.containsPath(chunk.getPath().toArray())
+            && chunk.getOffsetIndexReference() == null) {
+          indexed = false;
+        }
+      }
+      // A range of rows: with offset indexes (parquet-mr writes them since 1.11), only the pages
+      // holding those rows are read and the readers skip the rest of those pages; without, the
+      // whole row group is read and the rows before the range skipped.
+      long skip = 0;
+      PageReadStore pages;
+      if (whole || split.rows == 0) {
+        pages = reader.readRowGroup(split.rowGroup);
+      } else if (indexed) {
+        pages = reader.readFilteredRowGroup(split.rowGroup, rowRange(split, block.getRowCount()));
+      } else {
+        pages = reader.readRowGroup(split.rowGroup);
+        skip = split.firstRow;
+      }
       if (pages == null) {
         throw new IllegalArgumentException(
             "Parquet file " + split.file + " has no row group " + split.rowGroup);
@@ -591,7 +720,49 @@ public final class ParquetColumns {
         ColumnDescriptor d = descriptors.get(j);
         readers[j] = store.getColumnReader(d);
         maxDefinition[j] = d.getMaxDefinitionLevel();
+        ColumnReader r = readers[j];
+        for (long i = 0; i < skip; i++) {
+          if (r.getCurrentDefinitionLevel() == maxDefinition[j]) {
+            r.skip();
+          }
+          r.consume();
+        }
       }
+    }
+
+    /** The rows of {@code split}, as Parquet's row ranges of a row group of {@code rowCount}. */
+    private static RowRanges rowRange(Split split, long rowCount) {
+      long first = split.firstRow;
+      long last = split.firstRow + split.rows - 1;
+      // RowRanges are built from pages: one page spanning exactly the split's rows.
+      OffsetIndex range =
+          new OffsetIndex() {
+            @Override
+            public int getPageCount() {
+              return 1;
+            }
+
+            @Override
+            public long getOffset(int pageIndex) {
+              return 0;
+            }
+
+            @Override
+            public int getCompressedPageSize(int pageIndex) {
+              return 0;
+            }
+
+            @Override
+            public long getFirstRowIndex(int pageIndex) {
+              return first;
+            }
+
+            @Override
+            public long getLastRowIndex(int pageIndex, long rowGroupRowCount) {
+              return last;
+            }
+          };
+      return RowRanges.create(rowCount, IntStream.of(0).iterator(), range);
     }
 
     private static Kind kindOf(Split split, Type t) {
@@ -653,7 +824,7 @@ public final class ParquetColumns {
       for (int j = 0; j < readers.length; j++) {
         values.put(columns.get(j), readColumn(j, n));
       }
-      Chunk c = new Chunk(split, position, n, values, kinds);
+      Chunk c = new Chunk(split, split.firstRow + position, n, values, kinds);
       position += n;
       return c;
     }
@@ -728,7 +899,7 @@ public final class ParquetColumns {
               + "' is null in "
               + where(split)
               + ", row "
-              + (position + i)
+              + (split.firstRow + position + i)
               + " (rows are never dropped: fill or filter the nulls first)");
     }
 

@@ -27,13 +27,14 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * or boxed value per event. The output is {@code KV<shard, FPMiner>}, every transaction's pairs in
  * the miners of shard {@link MineStream#shardOf shardOf(txn, shards)}.
  *
- * <p>Parquet files are split by row group ({@link ParquetColumns#splits()}) and Arrow files by runs
- * of record batches (about {@value #ARROW_SPLIT_BYTES} bytes of batch bodies each), reshuffled so
- * that every worker and core reads. A split is read a slice at a time ({@value #SLICE_ROWS} rows of
- * Parquet, one record batch of Arrow): the two columns become primitive arrays, item ids are
- * checked against {@link #withNumItems}, and the pairs are spread over the shard miners with a
- * counting sort. The transaction column may be any integer column (INT32/INT64 in Parquet, signed
- * Int 8–64 in Arrow), the item column too, with values in {@code [0, numItems)}.
+ * <p>Parquet files are split by row group, large row groups into ranges of rows ({@link
+ * ParquetColumns#splits(long)}, {@link #withSplitRows}), and Arrow files by runs of record batches
+ * (about {@value #ARROW_SPLIT_BYTES} bytes of batch bodies each), reshuffled so that every worker
+ * and core reads. A split is read a slice at a time ({@value #SLICE_ROWS} rows of Parquet, one
+ * record batch of Arrow): the two columns become primitive arrays, item ids are checked against
+ * {@link #withNumItems}, and the pairs are spread over the shard miners with a counting sort. The
+ * transaction column may be any integer column (INT32/INT64 in Parquet, signed Int 8–64 in Arrow),
+ * the item column too, with values in {@code [0, numItems)}.
  *
  * <p>Example of use:
  *
@@ -50,11 +51,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * {@link #withMaxRamBytes the RAM budget} (each shard's miner within {@code maxRamBytes / shards};
  * a miner is emitted, compacted, when it reaches three quarters of that, so an emitted miner is at
  * most about one shard's budget); one slice decoded (about 40 bytes per row: two columns of longs
- * and the sort's scratch); and for Parquet the split's row group compressed, as in the file. The
- * Spark runner keeps all the outputs of one input element in memory until the element is done
- * (apache/beam#23852): for one row group or Arrow split, that is its pairs as compacted miners
- * (delta varints, typically 1 to 2.5 bytes per pair), so row groups of the usual sizes (up to a few
- * hundred MiB of file) fit easily; a single row group of billions of rows would not.
+ * and the sort's scratch); and for Parquet the split's pages compressed, as in the file. The Spark
+ * runner keeps all the outputs of one input element in memory until the element is done
+ * (apache/beam#23852): for one Parquet or Arrow split, that is its pairs as compacted miners (delta
+ * varints, typically 1 to 2.5 bytes per pair) for at most {@link #withSplitRows} rows (about
+ * {@value #ARROW_SPLIT_BYTES} bytes of batches for Arrow), a few MiB.
  *
  * <p><b>Errors</b> (when the pipeline runs): a missing or non-integer column, a null, or an item id
  * outside {@code [0, numItems)} is an {@link IllegalArgumentException} naming the file, the column,
@@ -80,6 +81,7 @@ public final class ShardMinerSource extends PTransform<PBegin, PCollection<KV<In
   private final @Nullable Integer numItems;
   private final int shards;
   private final long maxRamBytes;
+  private final long splitRows;
 
   private ShardMinerSource(Builder b) {
     this.filepattern = b.filepattern;
@@ -89,6 +91,7 @@ public final class ShardMinerSource extends PTransform<PBegin, PCollection<KV<In
     this.numItems = b.numItems;
     this.shards = b.shards;
     this.maxRamBytes = b.maxRamBytes;
+    this.splitRows = b.splitRows;
   }
 
   private Builder toBuilder() {
@@ -104,6 +107,7 @@ public final class ShardMinerSource extends PTransform<PBegin, PCollection<KV<In
     private @Nullable Integer numItems;
     private int shards = MineStream.DEFAULT_SHARDS;
     private long maxRamBytes = MineStream.DEFAULT_MAX_RAM_BYTES;
+    private long splitRows = ParquetColumns.DEFAULT_SPLIT_ROWS;
 
     private Builder(String filepattern) {
       this.filepattern = filepattern;
@@ -117,6 +121,7 @@ public final class ShardMinerSource extends PTransform<PBegin, PCollection<KV<In
       numItems = s.numItems;
       shards = s.shards;
       maxRamBytes = s.maxRamBytes;
+      splitRows = s.splitRows;
     }
 
     private Builder format(InputFormat f) {
@@ -142,6 +147,11 @@ public final class ShardMinerSource extends PTransform<PBegin, PCollection<KV<In
 
     private Builder maxRamBytes(long b) {
       this.maxRamBytes = b;
+      return this;
+    }
+
+    private Builder splitRows(long rows) {
+      this.splitRows = rows;
       return this;
     }
 
@@ -242,6 +252,21 @@ public final class ShardMinerSource extends PTransform<PBegin, PCollection<KV<In
     return toBuilder().maxRamBytes(bytes).build();
   }
 
+  /**
+   * Parquet: row groups of more rows than this are read as several splits of consecutive rows
+   * (default {@value ParquetColumns#DEFAULT_SPLIT_ROWS}), so that a large row group is read on
+   * several cores and one element's outputs stay small.
+   *
+   * @throws IllegalArgumentException if {@code rows < 1}
+   */
+  public ShardMinerSource withSplitRows(long rows) {
+    if (rows < 1) {
+      throw new IllegalArgumentException(
+          "Invalid splitRows: " + rows + ". Valid range is [1, " + Long.MAX_VALUE + "].");
+    }
+    return toBuilder().splitRows(rows).build();
+  }
+
   /** The format, as given or inferred from the file pattern. */
   public InputFormat getFormat() {
     return format != null ? format : InputFormat.infer(filepattern);
@@ -271,7 +296,7 @@ public final class ShardMinerSource extends PTransform<PBegin, PCollection<KV<In
       case PARQUET:
         miners =
             files
-                .apply("RowGroups", ParquetColumns.splits())
+                .apply("RowGroups", ParquetColumns.splits(splitRows))
                 .apply(
                     "ReadParquetPairs",
                     ParDo.of(new ParquetPairsFn(txnCol, itemCol, numItems, shards, maxRamBytes)));
@@ -301,7 +326,8 @@ public final class ShardMinerSource extends PTransform<PBegin, PCollection<KV<In
         .addIfNotNull(DisplayData.item("itemCol", itemCol).withLabel("Item column"))
         .addIfNotNull(DisplayData.item("numItems", numItems).withLabel("Item ids in [0, numItems)"))
         .add(DisplayData.item("shards", shards).withLabel("Transaction shards"))
-        .add(DisplayData.item("maxRamBytes", maxRamBytes).withLabel("Shard miners' RAM budget"));
+        .add(DisplayData.item("maxRamBytes", maxRamBytes).withLabel("Shard miners' RAM budget"))
+        .add(DisplayData.item("splitRows", splitRows).withLabel("Most rows per Parquet split"));
   }
 
   /**

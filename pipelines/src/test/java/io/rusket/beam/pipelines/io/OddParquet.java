@@ -70,6 +70,8 @@ final class OddParquet {
     boolean dictionary = true;
     long rowGroupBytes = 128L << 20;
     boolean emptyRowGroup;
+    boolean noOffsetIndex;
+    int pageBytes;
 
     /** Per column, a row index to write null at (or absent); makes the columns optional. */
     Map<String, Integer> nullAt = Map.of();
@@ -86,6 +88,17 @@ final class OddParquet {
 
     Shape rowGroupBytes(long b) {
       rowGroupBytes = b;
+      return this;
+    }
+
+    /** No offset index in the footer, as writers before parquet-mr 1.11. */
+    Shape withoutOffsetIndex() {
+      noOffsetIndex = true;
+      return this;
+    }
+
+    Shape pageBytes(int b) {
+      pageBytes = b;
       return this;
     }
 
@@ -125,9 +138,12 @@ final class OddParquet {
     return new Schema.Parser().parse(json.append("]}").toString());
   }
 
-  /** Writes {@code e} to {@code path} in {@code shape}; with an empty row group, at the middle. */
+  /**
+   * Writes {@code e} to {@code path} in {@code shape}; an empty row group (in the middle) or the
+   * removal of the offset indexes are made by rewriting the footer.
+   */
   static void write(Path path, Events e, Shape shape) throws IOException {
-    if (!shape.emptyRowGroup) {
+    if (!shape.emptyRowGroup && !shape.noOffsetIndex) {
       writeRows(path, e, shape, 0, e.size());
       return;
     }
@@ -170,7 +186,17 @@ final class OddParquet {
               0,
               0));
     }
-    blocks.add(mid, empty);
+    if (shape.emptyRowGroup) {
+      blocks.add(mid, empty);
+    }
+    if (shape.noOffsetIndex) {
+      for (BlockMetaData b : blocks) {
+        for (ColumnChunkMetaData c : b.getColumns()) {
+          c.setOffsetIndexReference(null);
+          c.setColumnIndexReference(null);
+        }
+      }
+    }
     ParquetMetadata withEmpty = new ParquetMetadata(footer.getFileMetaData(), blocks);
     java.io.ByteArrayOutputStream meta = new java.io.ByteArrayOutputStream();
     Util.writeFileMetaData(
@@ -196,7 +222,10 @@ final class OddParquet {
             .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
             .withDictionaryEncoding(shape.dictionary)
             .withRowGroupSize(shape.rowGroupBytes)
-            .withPageSize((int) Math.min(1 << 20, Math.max(256, shape.rowGroupBytes / 4)))
+            .withPageSize(
+                shape.pageBytes > 0
+                    ? shape.pageBytes
+                    : (int) Math.min(1 << 20, Math.max(256, shape.rowGroupBytes / 4)))
             .withMinRowCountForPageSizeCheck(10)
             .withMaxRowCountForPageSizeCheck(100)
             .build()) {
@@ -226,6 +255,15 @@ final class OddParquet {
   static long[] rowGroupRows(Path path) throws IOException {
     try (ParquetFileReader r = ParquetFileReader.open(input(path))) {
       return r.getRowGroups().stream().mapToLong(b -> b.getRowCount()).toArray();
+    }
+  }
+
+  /** Whether every column chunk of the file has an offset index (to read ranges of pages). */
+  static boolean hasOffsetIndex(Path path) throws IOException {
+    try (ParquetFileReader r = ParquetFileReader.open(input(path))) {
+      return r.getRowGroups().stream()
+          .allMatch(
+              b -> b.getColumns().stream().allMatch(c -> c.getOffsetIndexReference() != null));
     }
   }
 

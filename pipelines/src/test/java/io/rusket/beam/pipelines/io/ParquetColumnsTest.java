@@ -119,6 +119,95 @@ class ParquetColumnsTest {
     assertReadsBack(f, e, 500);
   }
 
+  /** The data pages of the txn column of the file's first row group, from its offset index. */
+  private static int pages(Path f) throws IOException {
+    try (org.apache.parquet.hadoop.ParquetFileReader r =
+        org.apache.parquet.hadoop.ParquetFileReader.open(OddParquet.input(f))) {
+      return r.readOffsetIndex(r.getRowGroups().get(0).getColumns().get(0)).getPageCount();
+    }
+  }
+
+  /** Every split of {@code file} cut at {@code maxRows}, read and concatenated. */
+  private static void assertRangesReadBack(Path file, OddParquet.Events e, long maxRows)
+      throws IOException {
+    List<ParquetColumns.Split> splits =
+        ParquetColumns.splitsOf(FileSystems.matchSingleFileSpec(file.toString()), maxRows);
+    long[] txn = new long[e.size()];
+    String[] store = new String[e.size()];
+    boolean[] hot = new boolean[e.size()];
+    int at = 0;
+    long expectFirst = 0;
+    for (ParquetColumns.Split s : splits) {
+      assertTrue(s.rows() <= maxRows && s.rows() > 0, s.toString());
+      assertEquals(expectFirst, s.firstRow(), s.toString());
+      ParquetColumns.Chunk c = ParquetColumns.read(s, List.of("txn", "store", "hot"));
+      assertEquals(s.rows(), c.rows());
+      assertEquals(s.firstRow(), c.firstRow());
+      System.arraycopy(c.longs("txn"), 0, txn, at, c.rows());
+      System.arraycopy(c.strings("store"), 0, store, at, c.rows());
+      System.arraycopy(c.booleans("hot"), 0, hot, at, c.rows());
+      at += c.rows();
+      long groupRows = OddParquet.rowGroupRows(file)[s.rowGroup()];
+      expectFirst = s.firstRow() + s.rows() == groupRows ? 0 : s.firstRow() + s.rows();
+    }
+    assertEquals(e.size(), at);
+    assertArrayEquals(e.txn, txn);
+    assertArrayEquals(e.store, store);
+    assertArrayEquals(e.flag, hot);
+  }
+
+  @Test
+  void rangesOfALargeRowGroupReadBackExactly() throws IOException {
+    OddParquet.Events e = OddParquet.Events.random(31, 50_000, 9_000, 300);
+    for (OddParquet.Shape shape :
+        List.of(
+            new OddParquet.Shape().pageBytes(2048),
+            new OddParquet.Shape().int32().plain().pageBytes(4096),
+            new OddParquet.Shape().pageBytes(2048).withoutOffsetIndex(),
+            new OddParquet.Shape().rowGroupBytes(64 << 10).pageBytes(1024))) {
+      Path f = dir.resolve("ranges.parquet");
+      OddParquet.write(f, e, shape);
+      assertEquals(!shape.noOffsetIndex, OddParquet.hasOffsetIndex(f));
+      assertTrue(shape.noOffsetIndex || OddParquet.rowGroupRows(f).length > 1 || pages(f) > 8);
+      assertReadsBack(f, e, 999);
+      for (long maxRows : new long[] {7_000, 12_345, 49_999, 50_000}) {
+        assertRangesReadBack(f, e, maxRows);
+      }
+    }
+    // One row group of 50,000 rows cut at 7,000: 8 splits of 6,250.
+    Path f = dir.resolve("ranges.parquet");
+    OddParquet.write(f, e, new OddParquet.Shape());
+    List<ParquetColumns.Split> s =
+        ParquetColumns.splitsOf(FileSystems.matchSingleFileSpec(f.toString()), 7_000);
+    assertEquals(8, s.size());
+    assertEquals(
+        new ParquetColumns.Split(f.toString(), s.get(0).fileBytes(), 0, 43_750, 6_250), s.get(7));
+  }
+
+  @Test
+  void nullInARangeNamesItsRowWithinTheRowGroup() throws IOException {
+    OddParquet.Events e = OddParquet.Events.random(32, 30_000, 5_000, 300);
+    for (OddParquet.Shape shape :
+        List.of(
+            new OddParquet.Shape().pageBytes(2048).nullAt("txn", 23_456),
+            new OddParquet.Shape().pageBytes(2048).nullAt("txn", 23_456).withoutOffsetIndex())) {
+      Path f = dir.resolve("range-null.parquet");
+      OddParquet.write(f, e, shape);
+      List<ParquetColumns.Split> splits =
+          ParquetColumns.splitsOf(FileSystems.matchSingleFileSpec(f.toString()), 10_000);
+      assertEquals(3, splits.size());
+      ParquetColumns.read(splits.get(0), List.of("txn", "item"));
+      ParquetColumns.read(splits.get(1), List.of("txn", "item"));
+      IllegalArgumentException x =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> ParquetColumns.read(splits.get(2), List.of("item", "txn")));
+      assertTrue(
+          x.getMessage().contains("'txn' is null in " + f + ", row group 0, row 23456 "),
+          x.getMessage());
+    }
+  }
+
   @Test
   void dictionaryStringsAreDecodedOncePerEntry() throws IOException {
     OddParquet.Events e = OddParquet.Events.random(5, 5_000, 2_000, 100);

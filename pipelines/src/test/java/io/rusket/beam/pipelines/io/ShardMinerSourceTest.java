@@ -70,6 +70,17 @@ class ShardMinerSourceTest {
   /** Columnar and Row path, both against the plain loop, in one pipeline. */
   private static void assertColumnarEqualsRows(
       String file, OddParquet.Events e, InputFormat format, boolean rowPath, long maxRamBytes) {
+    assertColumnarEqualsRows(
+        file, e, format, rowPath, maxRamBytes, ParquetColumns.DEFAULT_SPLIT_ROWS);
+  }
+
+  private static void assertColumnarEqualsRows(
+      String file,
+      OddParquet.Events e,
+      InputFormat format,
+      boolean rowPath,
+      long maxRamBytes,
+      long splitRows) {
     List<Row> expected = expected(e.txn, e.item, ITEMS, MIN_SUPPORT);
     assertTrue(expected.size() > 20, "enough itemsets: " + expected.size());
     Pipeline p = TestPipeline.create().enableAbandonedNodeEnforcement(false);
@@ -86,7 +97,8 @@ class ShardMinerSourceTest {
                     .withColumns("txn", "item")
                     .withNumItems(ITEMS)
                     .withShards(shards)
-                    .withMaxRamBytes(maxRamBytes))
+                    .withMaxRamBytes(maxRamBytes)
+                    .withSplitRows(splitRows))
             .apply("MineColumnar", fromMiners);
     PAssert.that("columnar " + file, columnar).containsInAnyOrder(expected);
     if (rowPath) {
@@ -126,6 +138,18 @@ class ShardMinerSourceTest {
     OddParquet.write(f, e, new OddParquet.Shape());
     assertEquals(1, OddParquet.rowGroupRows(f).length);
     assertColumnarEqualsRows(f.toString(), e, InputFormat.PARQUET, true, 128L << 20);
+  }
+
+  @Test
+  void parquetRowGroupCutIntoRangesEqualsRowPath() throws IOException {
+    OddParquet.Events e = OddParquet.Events.random(33, 40_000, 8_000, ITEMS);
+    Path f = dir.resolve("ranges.parquet");
+    OddParquet.write(f, e, new OddParquet.Shape().pageBytes(4096));
+    assertEquals(1, OddParquet.rowGroupRows(f).length);
+    assertColumnarEqualsRows(f.toString(), e, InputFormat.PARQUET, true, 128L << 20, 6_000);
+    Path g = dir.resolve("ranges-no-index.parquet");
+    OddParquet.write(g, e, new OddParquet.Shape().pageBytes(4096).withoutOffsetIndex());
+    assertColumnarEqualsRows(g.toString(), e, InputFormat.PARQUET, false, 128L << 20, 6_000);
   }
 
   @Test
@@ -323,5 +347,6 @@ class ShardMinerSourceTest {
     assertTrue(d.toString().contains("numItems=5"), d.toString());
     assertTrue(d.toString().contains("shards=4"), d.toString());
     assertTrue(d.toString().contains("maxRamBytes=1048576"), d.toString());
+    assertThrows(IllegalArgumentException.class, () -> s.withSplitRows(0));
   }
 }
