@@ -417,6 +417,59 @@ public final class TransactionDb {
   }
 
   /**
+   * A database over CSR arrays whose transactions already hold their items strictly ascending, each
+   * id in {@code [0, nItems)}: checked in one pass and then used as they are, without the copy
+   * {@link #fromCsr} makes (so a large database needs its arrays only once in memory). The caller
+   * must not change the arrays afterwards.
+   *
+   * @throws IllegalArgumentException naming the transaction and position of the first violation
+   */
+  public static TransactionDb wrapSortedCsr(int[] offsets, int[] items, int nItems) {
+    if (offsets == null || items == null) {
+      throw new IllegalArgumentException("offsets and items must not be null");
+    }
+    if (offsets.length == 0 || offsets[0] != 0 || offsets[offsets.length - 1] != items.length) {
+      throw new IllegalArgumentException(
+          "offsets must start with 0 and end with items.length = "
+              + items.length
+              + ", got "
+              + (offsets.length == 0
+                  ? "an empty array"
+                  : offsets[0] + " ... " + offsets[offsets.length - 1]));
+    }
+    if (nItems < 0) {
+      throw new IllegalArgumentException(
+          "Invalid nItems: " + nItems + ". Valid range is [0, 2^31).");
+    }
+    for (int t = 0; t + 1 < offsets.length; t++) {
+      int from = offsets[t];
+      int to = offsets[t + 1];
+      if (to < from) {
+        throw new IllegalArgumentException(
+            "offsets must not decrease, but offsets[" + (t + 1) + "] = " + to + " < " + from);
+      }
+      int prev = -1;
+      for (int i = from; i < to; i++) {
+        int item = items[i];
+        if (item <= prev || item >= nItems) {
+          throw new IllegalArgumentException(
+              "Transaction "
+                  + t
+                  + ": item "
+                  + item
+                  + " at position "
+                  + i
+                  + (item >= nItems
+                      ? " is outside [0, " + nItems + ")"
+                      : " does not follow " + prev + " strictly ascending"));
+        }
+        prev = item;
+      }
+    }
+    return new TransactionDb(offsets, items, nItems, null);
+  }
+
+  /**
    * Reads a basket text file (FIMI format): one transaction per line, items as tokens separated by
    * spaces or tabs. Tokens become item names; dense ids follow first appearance. An empty line is
    * an empty transaction; a final line break does not start another transaction. The text is UTF-8,

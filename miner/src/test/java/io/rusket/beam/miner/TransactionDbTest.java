@@ -29,6 +29,35 @@ class TransactionDbTest {
   }
 
   @Test
+  void wrapSortedCsrUsesValidArraysAndNamesTheFirstViolation() {
+    TransactionDb db =
+        TransactionDb.wrapSortedCsr(new int[] {0, 2, 2, 5}, new int[] {0, 3, 1, 2, 4}, 5);
+    assertEquals(3, db.size());
+    assertEquals(5, db.nItems());
+    assertArrayEquals(new int[] {0, 3}, db.transaction(0));
+    assertArrayEquals(new int[] {}, db.transaction(1));
+    assertArrayEquals(new int[] {1, 2, 4}, db.transaction(2));
+    assertEquals(
+        TransactionDb.fromIntBaskets(new int[][] {{0, 3}, {}, {1, 2, 4}}).transaction(2).length,
+        db.transaction(2).length);
+    String dup =
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TransactionDb.wrapSortedCsr(new int[] {0, 2}, new int[] {3, 3}, 5))
+            .getMessage();
+    assertTrue(dup.contains("Transaction 0: item 3 at position 1 does not follow 3"), dup);
+    String range =
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TransactionDb.wrapSortedCsr(new int[] {0, 1, 2}, new int[] {1, 5}, 5))
+            .getMessage();
+    assertTrue(range.contains("Transaction 1: item 5 at position 1 is outside [0, 5)"), range);
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> TransactionDb.wrapSortedCsr(new int[] {0, 3}, new int[] {1, 2}, 5));
+  }
+
+  @Test
   void fimiTokensBecomeNamedItemsInFirstAppearanceOrder() throws IOException {
     TransactionDb db = fimi("b a\na c \n");
     assertEquals(2, db.size());

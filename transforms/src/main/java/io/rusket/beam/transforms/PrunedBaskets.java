@@ -255,6 +255,7 @@ final class PrunedBaskets {
     int[] items = new int[(int) nEntries];
     int p = 0;
     int fill = 0;
+    int top = -1; // largest rank seen
     int[] v = new int[1];
     for (int b = 0; b < nBaskets; b++) {
       p = getVarInt(data, p, v);
@@ -265,9 +266,11 @@ final class PrunedBaskets {
         prev = prev + 1 + v[0];
         items[fill++] = prev;
       }
+      top = Math.max(top, prev);
       offsets[b + 1] = fill;
     }
-    return TransactionDb.fromCsr(offsets, items, null);
+    // Ranks come out strictly ascending (delta-coded), so the arrays are used as they are.
+    return TransactionDb.wrapSortedCsr(offsets, items, Math.max(rankToItem.length, top + 1));
   }
 
   private static int putVarInt(byte[] buf, int pos, int v) {
