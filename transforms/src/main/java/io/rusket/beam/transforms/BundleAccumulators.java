@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The per-bundle accumulators of a pre-combining DoFn: one accumulator ({@link GroupEvents} or
@@ -94,6 +95,11 @@ public final class BundleAccumulators<A> {
 
   private long totalBytes;
 
+  /** The entry of the last {@link #add} and its content key; null after entries were taken. */
+  private @Nullable Entry<A> last;
+
+  private @Nullable Object lastKey;
+
   /** Scratch of {@link #addChunk}: rows sorted by group. */
   private int[] sortedRows = new int[0];
 
@@ -159,7 +165,12 @@ public final class BundleAccumulators<A> {
    * @return true if the total now exceeds the budget: the caller should {@link #takeLargest()}
    */
   boolean add(Object contentKey, Object group, BoundedWindow window, Object txn, Object item) {
-    Entry<A> e = entry(contentKey, group, window);
+    // Events of one group usually come in runs: look the entry up once per run.
+    Entry<A> e = last;
+    if (e == null || !lastKey.equals(contentKey) || !e.window.equals(window)) {
+      e = last = entry(contentKey, group, window);
+      lastKey = contentKey;
+    }
     ((GroupEvents) e.accumulator).add(txn, item);
     return resized(e);
   }
@@ -220,6 +231,7 @@ public final class BundleAccumulators<A> {
         break;
       }
       entries.remove(e.getKey());
+      last = null;
       totalBytes -= e.getValue().bytes;
       taken.add(e.getValue());
     }
@@ -235,6 +247,7 @@ public final class BundleAccumulators<A> {
   public List<Entry<A>> takeAll() {
     List<Entry<A>> all = new ArrayList<>(entries.values());
     entries.clear();
+    last = null;
     totalBytes = 0;
     return all;
   }
