@@ -400,12 +400,7 @@ public final class GroupEvents {
       value.txns.encode(out);
       value.items.encode(out);
       VarInt.encode(value.nPairs, out);
-      final int[] pt = value.pairTxn;
-      final int[] pi = value.pairItem;
-      for (int k = 0; k < value.nPairs; k++) {
-        VarInt.encode(pt[k], out);
-        VarInt.encode(pi[k], out);
-      }
+      VarInts.writeIntPairs(out, value.pairTxn, value.pairItem, value.nPairs);
     }
 
     @Override
@@ -423,17 +418,16 @@ public final class GroupEvents {
       int[] pi = new int[n];
       final int nT = txns.size();
       final int nI = items.size();
+      VarInts.readIntPairs(in, pt, pi, n);
       for (int k = 0; k < n; k++) {
-        int t = VarInt.decodeInt(in);
-        int i = VarInt.decodeInt(in);
+        int t = pt[k];
+        int i = pi[k];
         if (t < 0 || t >= nT || i < 0 || i >= nI) {
           throw new CoderException(
               String.format(
                   "corrupt GroupEvents: pair %d = (%d, %d) (transactions: %d, items: %d)",
                   k, t, i, nT, nI));
         }
-        pt[k] = t;
-        pi[k] = i;
       }
       return new GroupEvents(txns, items, n, pt, pi);
     }

@@ -401,12 +401,12 @@ final class KeyDictionary {
   /** Writes the number of keys and the keys in id order (see the class comment). */
   void encode(OutputStream out) throws IOException {
     VarInt.encode(n, out);
+    if (longs != null) {
+      VarInts.writeLongs(out, longs, n);
+      return;
+    }
     for (int i = 0; i < n; i++) {
-      if (longs != null) {
-        VarInt.encode(longs[i], out);
-      } else {
-        writeString(strings[i], out);
-      }
+      writeString(strings[i], out);
     }
   }
 
@@ -423,9 +423,7 @@ final class KeyDictionary {
     }
     if (kind == KeyKind.INTEGER) {
       long[] keys = new long[n];
-      for (int i = 0; i < n; i++) {
-        keys[i] = VarInt.decodeLong(in);
-      }
+      VarInts.readLongs(in, keys, n);
       return wrapLongs(keys, n);
     }
     String[] keys = new String[n];
