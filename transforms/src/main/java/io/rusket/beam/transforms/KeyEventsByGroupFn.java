@@ -152,7 +152,7 @@ final class KeyEventsByGroupFn extends DoFn<Row, KV<Row, GroupEvents>> {
       bundleBytes.update(peakBytes);
       for (BundleAccumulators.Entry<GroupEvents> e : pending.takeLargest()) {
         c.outputWindowedValue(
-            KV.of(Row.withSchema(keySchema).attachValues(e.group()), e.accumulator().compact()),
+            KV.of(Row.withSchema(keySchema).attachValues(e.group()), e.accumulator().trim()),
             e.window().maxTimestamp(),
             List.of(e.window()),
             PaneInfo.NO_FIRING);
@@ -169,7 +169,7 @@ final class KeyEventsByGroupFn extends DoFn<Row, KV<Row, GroupEvents>> {
     }
     for (BundleAccumulators.Entry<GroupEvents> e : pending.all()) {
       c.output(
-          KV.of(Row.withSchema(keySchema).attachValues(e.group()), e.accumulator().compact()),
+          KV.of(Row.withSchema(keySchema).attachValues(e.group()), e.accumulator().trim()),
           e.window().maxTimestamp(),
           e.window());
     }

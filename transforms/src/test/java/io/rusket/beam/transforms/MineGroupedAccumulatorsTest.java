@@ -213,6 +213,12 @@ class MineGroupedAccumulatorsTest {
     chunked.addChunk(KeyColumn.ofLongs(txns), KeyColumn.ofStrings(items), rows, 0, rows.length);
     assertEquals(oneByOne.nPairs(), chunked.nPairs());
     assertEquals(oneByOne.toBaskets(), chunked.toBaskets());
+    // trim keeps every pair (repeats too) and the content, and drops the lookup tables
+    long bytes = chunked.ramBytesUsed();
+    chunked.trim();
+    assertEquals(n, chunked.nPairs());
+    assertEquals(oneByOne.toBaskets(), chunked.toBaskets());
+    assertTrue(chunked.ramBytesUsed() < bytes, chunked.ramBytesUsed() + " >= " + bytes);
     // an empty chunk changes nothing
     GroupBaskets before = chunked.toBaskets();
     chunked.addChunk(KeyColumn.ofLongs(txns), KeyColumn.ofStrings(items), null, 7, 7);

@@ -485,7 +485,7 @@ public final class ArrowGroups {
 
     @Override
     GroupEvents compact(GroupEvents a) {
-      return a.compact();
+      return a.trim();
     }
 
     @Override
