@@ -1,8 +1,8 @@
 package io.rusket.beam.pipelines;
 
 import io.rusket.beam.miner.FPMiner;
-import io.rusket.beam.pipelines.io.ArrowPairs;
 import io.rusket.beam.pipelines.io.InputFormat;
+import io.rusket.beam.pipelines.io.ShardMinerSource;
 import io.rusket.beam.pipelines.io.TableSink;
 import io.rusket.beam.pipelines.io.TableSource;
 import io.rusket.beam.transforms.AssociationRules;
@@ -31,10 +31,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       leverage | conviction | zhangs_metric | jaccard | certainty | kulczynski}.
  * </ul>
  *
- * <p>Arrow input is read batch by batch straight into the shards' FPMiners from the column buffers
- * ({@link ArrowPairs#readShardMiners}, {@link MineStream#ofShardMiners()}), without a Row per
- * event; Parquet and CSV go through {@link TableSource} Rows. Settings, the input's columns and
- * types and the output directories are checked in {@link #buildPipeline} before anything runs. No
+ * <p>Parquet and Arrow input is read column-wise straight into the shards' FPMiners ({@link
+ * ShardMinerSource}, {@link MineStream#ofShardMiners()}), without a Row per event: Parquet split by
+ * row group, Arrow by runs of record batches, so every core reads. CSV goes through {@link
+ * TableSource} Rows. The itemsets are the same either way. Settings, the input's columns and types
+ * and the output directories are checked in {@link #buildPipeline} before anything runs. No
  * runner-specific code.
  *
  * <pre>{@code
@@ -45,9 +46,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * p.run().waitUntilFinish();
  * }</pre>
  *
- * <p>Memory: as {@link MineStream} — one shard's pairs (compact, spilling to disk) per worker, and
- * the frequent items' baskets on the one worker that mines them; with rules, all itemsets on one
- * worker.
+ * <p>Memory: reading holds, per core, the shard miners within MineStream's RAM budget and one slice
+ * of decoded rows (see {@link ShardMinerSource}); then as {@link MineStream} — one shard's pairs
+ * (compact, spilling to disk) per worker, and the frequent items' baskets on the one worker that
+ * mines them; with rules, all itemsets on one worker.
  */
 public final class MineStreamPipeline {
   private MineStreamPipeline() {}
@@ -85,13 +87,13 @@ public final class MineStreamPipeline {
     MiningJob job = MiningJob.stream(o);
     String txn = job.txnCol();
     String item = job.itemCol();
-    // Settings first (their messages name the option), on the transform the input needs: Arrow
-    // batches go straight into the shards' FPMiners, other formats come as Rows.
-    boolean arrow = job.inputFormat() == InputFormat.ARROW;
+    // Settings first (their messages name the option), on the transform the input needs: Parquet
+    // and Arrow columns go straight into the shards' FPMiners, CSV comes as Rows.
+    boolean columnar = isColumnar(job.inputFormat());
     MineStream<KV<Integer, FPMiner>> mineShards =
-        arrow ? configure(MineStream.ofShardMiners(), job, o.getShards()) : null;
+        columnar ? configure(MineStream.ofShardMiners(), job, o.getShards()) : null;
     MineStream<Row> mineRows =
-        arrow ? null : configure(MineStream.of(txn, item), job, o.getShards());
+        columnar ? null : configure(MineStream.of(txn, item), job, o.getShards());
     AssociationRules rules =
         job.ruleMetric() != null
             ? AssociationRules.create()
@@ -105,12 +107,10 @@ public final class MineStreamPipeline {
     TableSink rulesSink = rules == null ? null : MiningIO.sink(job, RULES_DIR);
 
     PCollection<Row> itemsets;
-    if (arrow) {
+    if (columnar) {
       itemsets =
           pipeline
-              .apply(
-                  "ReadArrowShards",
-                  ArrowPairs.readShardMiners(job.input(), txn, item, job.numItems(), o.getShards()))
+              .apply("ReadShardMiners", MiningIO.shardMinerSource(job, txn, item, o.getShards()))
               .apply("MineStream", mineShards);
     } else {
       itemsets = pipeline.apply("ReadInput", source).apply("MineStream", mineRows);
@@ -122,6 +122,11 @@ public final class MineStreamPipeline {
       ruleRows.apply("WriteRules", rulesSink);
     }
     return new Outputs(itemsets, ruleRows);
+  }
+
+  /** Whether {@code format} is read column-wise into shard miners (Parquet, Arrow). */
+  static boolean isColumnar(InputFormat format) {
+    return format == InputFormat.PARQUET || format == InputFormat.ARROW;
   }
 
   private static <T> MineStream<T> configure(MineStream<T> mine, MiningJob job, int shards) {

@@ -1,6 +1,7 @@
 package io.rusket.beam.pipelines;
 
 import io.rusket.beam.pipelines.io.InputFormat;
+import io.rusket.beam.pipelines.io.ShardMinerSource;
 import io.rusket.beam.pipelines.io.TableSink;
 import io.rusket.beam.pipelines.io.TableSource;
 import java.io.IOException;
@@ -102,6 +103,20 @@ final class MiningIO {
       required.put(c, INTEGERS);
     }
     return src.withColumns(columns).validate(required);
+  }
+
+  /**
+   * The columnar reader of the job's Parquet or Arrow input into shard miners, for {@code
+   * MineStream.ofShardMiners()} with {@code shards} shards and the default RAM budget. Check the
+   * columns with {@link #integerSource} first: this does not read the files.
+   */
+  static ShardMinerSource shardMinerSource(
+      MiningJob job, String txnCol, String itemCol, int shards) {
+    return ShardMinerSource.from(job.input())
+        .withFormat(job.inputFormat())
+        .withColumns(txnCol, itemCol)
+        .withNumItems(job.numItems())
+        .withShards(shards);
   }
 
   /** {@code type} for each of {@code columns} that {@code --csvTypes} does not declare. */

@@ -1,12 +1,14 @@
 package io.rusket.beam.pipelines.io;
 
 import io.rusket.beam.miner.FPMiner;
-import io.rusket.beam.transforms.FPMinerCoder;
 import io.rusket.beam.transforms.MineStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -17,18 +19,25 @@ import org.apache.arrow.vector.SmallIntVector;
 import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
+import org.apache.arrow.vector.ipc.message.ArrowBlock;
 import org.apache.arrow.vector.types.pojo.Field;
-import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Arrow record batches into an {@link FPMiner}: the transaction and item columns are read straight
@@ -90,34 +99,8 @@ public final class ArrowPairs {
     int[] item = new int[n];
     readLongs(column(root, txnCol), n, txn);
     readItems(column(root, itemCol), n, item, nItems);
-    // Counting sort of the rows by shard, then one chunk per shard.
-    int s = shards.length;
-    int[] shardOfRow = new int[n];
-    int[] start = new int[s + 1];
-    for (int i = 0; i < n; i++) {
-      int k = shardOf.applyAsInt(txn[i]);
-      shardOfRow[i] = k;
-      start[k + 1]++;
-    }
-    for (int k = 0; k < s; k++) {
-      start[k + 1] += start[k];
-    }
-    long[] t2 = new long[n];
-    int[] i2 = new int[n];
-    int[] fill = java.util.Arrays.copyOf(start, s);
-    for (int i = 0; i < n; i++) {
-      int p = fill[shardOfRow[i]]++;
-      t2[p] = txn[i];
-      i2[p] = item[i];
-    }
-    for (int k = 0; k < s; k++) {
-      if (start[k + 1] > start[k]) {
-        if (shards[k] == null) {
-          shards[k] = factory.apply(k);
-        }
-        shards[k].addChunk(t2, i2, start[k], start[k + 1] - start[k]);
-      }
-    }
+    ShardedMiners.addSharded(
+        shards, factory, shardOf, txn, item, n, new int[n], new long[n], new int[n]);
     return n;
   }
 
@@ -228,10 +211,9 @@ public final class ArrowPairs {
   }
 
   /**
-   * Reads Arrow IPC files of {@code (txnCol, itemCol)} events straight into one {@link FPMiner} per
-   * shard and file, for {@link MineStream#ofShardMiners()}: each record batch's column buffers go
-   * into primitive arrays, split by {@link MineStream#shardOf}, and are added as chunks — no Row or
-   * boxed value per event.
+   * Reads Arrow IPC files of {@code (txnCol, itemCol)} events straight into shard FPMiners, for
+   * {@link MineStream#ofShardMiners()}: {@link ShardMinerSource} with the Arrow format, the default
+   * RAM budget, and files split by runs of record batches.
    *
    * <pre>{@code
    * p.apply(ArrowPairs.readShardMiners("events-*.arrow", "session_id", "item_id", 2600, 16))
@@ -240,69 +222,171 @@ public final class ArrowPairs {
    */
   public static PTransform<PBegin, PCollection<KV<Integer, FPMiner>>> readShardMiners(
       String filepattern, String txnCol, String itemCol, int nItems, int shards) {
-    return new ReadShardMiners(
-        filepattern, txnCol, itemCol, nItems, shards, MineStream.DEFAULT_MAX_RAM_BYTES / shards);
+    return ShardMinerSource.from(filepattern)
+        .withFormat(InputFormat.ARROW)
+        .withColumns(txnCol, itemCol)
+        .withNumItems(nItems)
+        .withShards(shards);
   }
 
-  private static final class ReadShardMiners
-      extends PTransform<PBegin, PCollection<KV<Integer, FPMiner>>> {
-    private static final long serialVersionUID = 1L;
-    private final String filepattern;
-    private final String txnCol;
-    private final String itemCol;
-    private final int nItems;
-    private final int shards;
-    private final long perMinerBytes;
+  /**
+   * A run of consecutive record batches of one Arrow IPC file: the file's resource id and size, the
+   * first batch's index in the footer and the number of batches. A small value with a deterministic
+   * coder ({@link #coder()}).
+   */
+  public static final class Split {
+    private final String file;
+    private final long fileBytes;
+    private final int firstBatch;
+    private final int batches;
 
-    ReadShardMiners(
-        String filepattern,
-        String txnCol,
-        String itemCol,
-        int nItems,
-        int shards,
-        long perMinerBytes) {
-      if (nItems < 1 || shards < 1) {
+    /**
+     * @throws IllegalArgumentException for an empty file name, a negative size or index, or no
+     *     batch
+     */
+    public Split(String file, long fileBytes, int firstBatch, int batches) {
+      if (file == null || file.isEmpty() || fileBytes < 0 || firstBatch < 0 || batches < 1) {
         throw new IllegalArgumentException(
-            "readShardMiners needs nItems >= 1 and shards >= 1, got " + nItems + ", " + shards);
+            "Invalid Arrow split: file="
+                + file
+                + ", fileBytes="
+                + fileBytes
+                + ", firstBatch="
+                + firstBatch
+                + ", batches="
+                + batches);
       }
-      this.filepattern = filepattern;
-      this.txnCol = txnCol;
-      this.itemCol = itemCol;
-      this.nItems = nItems;
-      this.shards = shards;
-      this.perMinerBytes = Math.max(FPMiner.MIN_RAM_BYTES, perMinerBytes);
+      this.file = file;
+      this.fileBytes = fileBytes;
+      this.firstBatch = firstBatch;
+      this.batches = batches;
+    }
+
+    /** The file's resource id, as a string. */
+    public String file() {
+      return file;
+    }
+
+    /** The file's size in bytes. */
+    public long fileBytes() {
+      return fileBytes;
+    }
+
+    /** The index of the split's first record batch in the file's footer. */
+    public int firstBatch() {
+      return firstBatch;
+    }
+
+    /** The number of record batches. */
+    public int batches() {
+      return batches;
+    }
+
+    /** The coder of splits: deterministic, consistent with {@code equals}. */
+    public static Coder<Split> coder() {
+      return SplitCoder.INSTANCE;
     }
 
     @Override
-    public PCollection<KV<Integer, FPMiner>> expand(PBegin input) {
-      return input
-          .apply("MatchFiles", FileIO.match().filepattern(filepattern))
-          .apply("OpenFiles", FileIO.readMatches())
-          .apply(
-              "ReadArrowPairs",
-              ParDo.of(new ReadFn(txnCol, itemCol, nItems, shards, perMinerBytes)))
-          .setCoder(KvCoder.of(VarIntCoder.of(), FPMinerCoder.of(perMinerBytes)));
+    public boolean equals(@Nullable Object o) {
+      if (!(o instanceof Split)) {
+        return false;
+      }
+      Split s = (Split) o;
+      return file.equals(s.file)
+          && fileBytes == s.fileBytes
+          && firstBatch == s.firstBatch
+          && batches == s.batches;
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(file, fileBytes, firstBatch, batches);
+    }
+
+    @Override
+    public String toString() {
+      return file + " batches [" + firstBatch + ", " + (firstBatch + batches) + ")";
     }
   }
 
-  private static final class ReadFn extends DoFn<FileIO.ReadableFile, KV<Integer, FPMiner>> {
+  private static final class SplitCoder extends AtomicCoder<Split> {
     private static final long serialVersionUID = 1L;
-    private final Counter batches = Metrics.counter(TableSource.METRICS_NAMESPACE, "batchesRead");
-    private final Counter rows = Metrics.counter(TableSource.METRICS_NAMESPACE, "rowsRead");
+    static final SplitCoder INSTANCE = new SplitCoder();
+
+    @Override
+    public void encode(Split s, OutputStream out) throws IOException {
+      if (s == null) {
+        throw new IllegalArgumentException("Cannot encode a null Arrow split");
+      }
+      StringUtf8Coder.of().encode(s.file, out);
+      VarLongCoder.of().encode(s.fileBytes, out);
+      VarIntCoder.of().encode(s.firstBatch, out);
+      VarIntCoder.of().encode(s.batches, out);
+    }
+
+    @Override
+    public Split decode(InputStream in) throws IOException {
+      String file = StringUtf8Coder.of().decode(in);
+      long bytes = VarLongCoder.of().decode(in);
+      int first = VarIntCoder.of().decode(in);
+      int n = VarIntCoder.of().decode(in);
+      return new Split(file, bytes, first, n);
+    }
+
+    @Override
+    public void verifyDeterministic() {}
+
+    @Override
+    public boolean consistentWithEquals() {
+      return true;
+    }
+  }
+
+  /**
+   * Expands each Arrow IPC file into {@link Split}s of consecutive record batches, about {@code
+   * targetBytes} of batch bodies each (reads only the footer), then reshuffles them so that they
+   * spread over the workers and cores.
+   *
+   * @throws IllegalArgumentException if {@code targetBytes < 1}; when the pipeline runs, for a file
+   *     that is not an Arrow IPC file, naming it
+   */
+  public static PTransform<PCollection<FileIO.ReadableFile>, PCollection<Split>> splits(
+      long targetBytes) {
+    if (targetBytes < 1) {
+      throw new IllegalArgumentException(
+          "Invalid targetBytes: " + targetBytes + ". Valid range is [1, " + Long.MAX_VALUE + "].");
+    }
+    return new Splits(targetBytes);
+  }
+
+  private static final class Splits
+      extends PTransform<PCollection<FileIO.ReadableFile>, PCollection<Split>> {
+    private static final long serialVersionUID = 1L;
+    private final long targetBytes;
+
+    Splits(long targetBytes) {
+      this.targetBytes = targetBytes;
+    }
+
+    @Override
+    public PCollection<Split> expand(PCollection<FileIO.ReadableFile> files) {
+      return files
+          .apply("Batches", ParDo.of(new SplitFn(targetBytes)))
+          .setCoder(Split.coder())
+          .apply("SpreadBatches", Reshuffle.viaRandomKey())
+          .setCoder(Split.coder());
+    }
+  }
+
+  private static final class SplitFn extends DoFn<FileIO.ReadableFile, Split> {
+    private static final long serialVersionUID = 1L;
     private final Counter files = Metrics.counter(TableSource.METRICS_NAMESPACE, "filesRead");
-    private final String txnCol;
-    private final String itemCol;
-    private final int nItems;
-    private final int shards;
-    private final long perMinerBytes;
+    private final long targetBytes;
     private transient BufferAllocator allocator;
 
-    ReadFn(String txnCol, String itemCol, int nItems, int shards, long perMinerBytes) {
-      this.txnCol = txnCol;
-      this.itemCol = itemCol;
-      this.nItems = nItems;
-      this.shards = shards;
-      this.perMinerBytes = perMinerBytes;
+    SplitFn(long targetBytes) {
+      this.targetBytes = targetBytes;
     }
 
     @Setup
@@ -318,44 +402,97 @@ public final class ArrowPairs {
     }
 
     @ProcessElement
-    public void processElement(
-        @Element FileIO.ReadableFile file, OutputReceiver<KV<Integer, FPMiner>> out)
+    public void processElement(@Element FileIO.ReadableFile file, OutputReceiver<Split> out)
         throws IOException {
       String name = file.getMetadata().resourceId().toString();
-      FPMiner[] miners = new FPMiner[shards];
+      long size = file.getMetadata().sizeBytes();
+      List<ArrowBlock> blocks;
       try (SeekableByteChannel ch = file.openSeekable();
           ArrowFileReader reader = new ArrowFileReader(ch, allocator)) {
-        VectorSchemaRoot root = reader.getVectorSchemaRoot();
-        files.inc();
-        while (reader.loadNextBatch()) {
-          int n =
-              addArrowBatch(
-                  miners,
-                  k -> new FPMiner(nItems).withMaxRamBytes(perMinerBytes),
-                  t -> MineStream.shardOf(t, shards),
-                  nItems,
-                  root,
-                  txnCol,
-                  itemCol);
-          batches.inc();
-          rows.inc(n);
-        }
-      } catch (IllegalArgumentException e) {
-        for (FPMiner m : miners) {
-          if (m != null) {
-            m.close();
-          }
-        }
-        throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
-      } catch (RuntimeException e) {
-        throw new IllegalArgumentException("Cannot read Arrow file " + name + ": " + e, e);
+        blocks = reader.getRecordBlocks();
+      } catch (IOException | RuntimeException e) {
+        throw new IllegalArgumentException(
+            "Cannot read the Arrow footer of "
+                + name
+                + " (truncated, corrupt or not an Arrow IPC file?): "
+                + e.getMessage(),
+            e);
       }
-      for (int k = 0; k < shards; k++) {
-        if (miners[k] != null) {
-          miners[k].compact();
-          out.output(KV.of(k, miners[k]));
-        }
+      files.inc();
+      for (Split s : group(name, size, blocks, targetBytes)) {
+        out.output(s);
       }
+    }
+  }
+
+  /** Consecutive blocks grouped into splits of about {@code targetBytes} of bodies each. */
+  static List<Split> group(String file, long size, List<ArrowBlock> blocks, long targetBytes) {
+    List<Split> splits = new ArrayList<>();
+    int first = 0;
+    long bytes = 0;
+    for (int b = 0; b < blocks.size(); b++) {
+      bytes += blocks.get(b).getBodyLength();
+      if (bytes >= targetBytes || b == blocks.size() - 1) {
+        splits.add(new Split(file, size, first, b + 1 - first));
+        first = b + 1;
+        bytes = 0;
+      }
+    }
+    return splits;
+  }
+
+  /** Receives one record batch's pairs: {@code (txn[i], item[i])}, {@code i < n}. */
+  @FunctionalInterface
+  interface PairSink {
+    void accept(long[] txn, int[] item, int n);
+  }
+
+  /**
+   * Reads the split's record batches one at a time into primitive arrays and hands each to {@code
+   * sink} (the arrays are reused from batch to batch).
+   *
+   * @throws IllegalArgumentException for a bad column or value (naming the file, the batch, the
+   *     column, the row within the batch and the value), or a file that is not Arrow
+   */
+  static void readSplit(Split split, String txnCol, String itemCol, int nItems, PairSink sink)
+      throws IOException {
+    long[] txn = new long[0];
+    int[] item = new int[0];
+    int batch = split.firstBatch;
+    try (BufferAllocator allocator = new RootAllocator();
+        SeekableByteChannel ch =
+            (SeekableByteChannel)
+                FileSystems.open(FileSystems.matchNewResource(split.file, false));
+        ArrowFileReader reader = new ArrowFileReader(ch, allocator)) {
+      List<ArrowBlock> blocks = reader.getRecordBlocks();
+      if (split.firstBatch + split.batches > blocks.size()) {
+        throw new IllegalArgumentException(
+            "has "
+                + blocks.size()
+                + " record batches, fewer than the split's "
+                + split
+                + " (was the file replaced while the job ran?)");
+      }
+      VectorSchemaRoot root = reader.getVectorSchemaRoot();
+      for (; batch < split.firstBatch + split.batches; batch++) {
+        if (!reader.loadRecordBatch(blocks.get(batch))) {
+          throw new IllegalArgumentException("record batch " + batch + " cannot be loaded");
+        }
+        int n = root.getRowCount();
+        if (txn.length < n) {
+          txn = new long[n];
+          item = new int[n];
+        }
+        readLongs(column(root, txnCol), n, txn);
+        readItems(column(root, itemCol), n, item, nItems);
+        sink.accept(txn, item, n);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "Arrow file " + split.file + ", record batch " + batch + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "Cannot read Arrow file " + split.file + ", record batch " + batch + ": " + e, e);
     }
   }
 }
