@@ -2,6 +2,7 @@ package io.rusket.beam.pipelines;
 
 import io.rusket.beam.pipelines.io.ArrowGroups;
 import io.rusket.beam.pipelines.io.InputFormat;
+import io.rusket.beam.pipelines.io.ParquetGroups;
 import io.rusket.beam.pipelines.io.TableSink;
 import io.rusket.beam.pipelines.io.TableSource;
 import io.rusket.beam.transforms.MineGrouped;
@@ -42,10 +43,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * {@link MiningJob}); mistakes are {@link IllegalArgumentException}s naming the option, column or
  * file. No runner-specific code: run it on any runner.
  *
- * <p>Arrow input is read column-wise ({@link ArrowGroups}): the files' record batches are spread
- * over the workers and go straight from the column vectors into per-group accumulators under one
- * byte budget per bundle, with no Row per event or receipt; CSV and Parquet go through {@link
- * TableSource} Rows. The itemsets are the same either way.
+ * <p>Arrow and Parquet input are read column-wise ({@link ArrowGroups}, {@link ParquetGroups}): the
+ * files' record batches / row groups are spread over the workers and go straight from the columns
+ * into per-group accumulators under one byte budget per bundle, with no Row per event or receipt;
+ * CSV goes through {@link TableSource} Rows. The itemsets are the same either way.
  *
  * <p>Example of use:
  *
@@ -124,9 +125,9 @@ public final class MineGroupedPipeline {
     TableSink rulesSink = rules == null ? null : MiningIO.sink(job, RULES_DIR);
 
     PCollection<Row> itemsets =
-        job.inputFormat() == InputFormat.ARROW
-            ? readArrowColumns(pipeline, job, source)
-            : pipeline.apply("ReadInput", source).apply("MineGrouped", mine);
+        job.inputFormat() == InputFormat.CSV
+            ? pipeline.apply("ReadInput", source).apply("MineGrouped", mine)
+            : readColumns(pipeline, job, source);
     itemsets.apply("WriteItemsets", itemsetsSink);
     PCollection<Row> ruleRows = null;
     if (rules != null) {
@@ -137,12 +138,14 @@ public final class MineGroupedPipeline {
   }
 
   /**
-   * Arrow input, read column-wise: record batches straight into per-group accumulators ({@link
-   * ArrowGroups}), mined by {@link MineGrouped#ofGroupEvents} / {@link MineGrouped#ofGroupBaskets}
-   * with the job's settings — no Row per event or receipt, the same itemsets.
+   * Arrow or Parquet input, read column-wise: record batches / row groups straight into per-group
+   * accumulators ({@link ArrowGroups}, {@link ParquetGroups}), mined by {@link
+   * MineGrouped#ofGroupEvents} / {@link MineGrouped#ofGroupBaskets} with the job's settings — no
+   * Row per event or receipt, the same itemsets.
    */
-  private static PCollection<Row> readArrowColumns(
+  private static PCollection<Row> readColumns(
       Pipeline pipeline, MiningJob job, TableSource source) {
+    boolean parquet = job.inputFormat() == InputFormat.PARQUET;
     Schema columns = source.getSchema();
     String group = job.groupCol();
     Schema.Field groupField = columns.getField(group);
@@ -151,8 +154,12 @@ public final class MineGroupedPipeline {
       Schema.Field item = columns.getField(job.itemCol());
       return pipeline
           .apply(
-              "ReadArrowGroups",
-              ArrowGroups.readEvents(job.input(), columns, group, txn.getName(), item.getName()))
+              "ReadGroups",
+              parquet
+                  ? ParquetGroups.readEvents(
+                      job.input(), columns, group, txn.getName(), item.getName())
+                  : ArrowGroups.readEvents(
+                      job.input(), columns, group, txn.getName(), item.getName()))
           .apply(
               "MineGrouped",
               configure(
@@ -166,7 +173,11 @@ public final class MineGroupedPipeline {
     items.remove(group);
     String[] itemColumns = items.toArray(new String[0]);
     return pipeline
-        .apply("ReadArrowGroups", ArrowGroups.readOneHot(job.input(), columns, group, itemColumns))
+        .apply(
+            "ReadGroups",
+            parquet
+                ? ParquetGroups.readOneHot(job.input(), columns, group, itemColumns)
+                : ArrowGroups.readOneHot(job.input(), columns, group, itemColumns))
         .apply("MineGrouped", configure(MineGrouped.ofGroupBaskets(groupField, itemColumns), job));
   }
 

@@ -161,13 +161,7 @@ public final class ArrowGroups {
       this.columns = columns;
       this.events = events;
       this.maxBundleBytes = maxBundleBytes;
-      checkType(schema, groupCol, "group", false);
-      if (columns.length == 0) {
-        throw new IllegalArgumentException("readOneHot needs at least one item column");
-      }
-      for (String c : columns) {
-        checkType(schema, c, events ? "event" : "one-hot item", !events);
-      }
+      checkColumns(schema, groupCol, columns, events);
     }
 
     /**
@@ -177,12 +171,7 @@ public final class ArrowGroups {
      * @throws IllegalArgumentException if below 1
      */
     public Read<A> withMaxBundleBytes(long maxBundleBytes) {
-      if (maxBundleBytes < 1) {
-        throw new IllegalArgumentException(
-            String.format(
-                "Invalid maxBundleBytes: %s. Valid range is [1, %s].",
-                maxBundleBytes, Long.MAX_VALUE));
-      }
+      checkBudget(maxBundleBytes);
       return new Read<>(filepattern, schema, groupCol, columns, events, maxBundleBytes);
     }
 
@@ -235,6 +224,30 @@ public final class ArrowGroups {
           .add(
               DisplayData.item("maxBundleBytes", maxBundleBytes)
                   .withLabel("Memory budget of the per-bundle accumulators (bytes)"));
+    }
+  }
+
+  /**
+   * Checks the columns of a grouped read: the group column and, for events, the transaction and
+   * item columns STRING or integer; for one-hot, at least one item column, each BOOLEAN or integer.
+   */
+  static void checkColumns(Schema schema, String groupCol, String[] columns, boolean events) {
+    checkType(schema, groupCol, "group", false);
+    if (columns.length == 0) {
+      throw new IllegalArgumentException("readOneHot needs at least one item column");
+    }
+    for (String c : columns) {
+      checkType(schema, c, events ? "event" : "one-hot item", !events);
+    }
+  }
+
+  /** Checks a bundle budget. */
+  static void checkBudget(long maxBundleBytes) {
+    if (maxBundleBytes < 1) {
+      throw new IllegalArgumentException(
+          String.format(
+              "Invalid maxBundleBytes: %s. Valid range is [1, %s].",
+              maxBundleBytes, Long.MAX_VALUE));
     }
   }
 
