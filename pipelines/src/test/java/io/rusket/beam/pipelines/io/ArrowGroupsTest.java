@@ -60,7 +60,7 @@ public class ArrowGroupsTest {
   /** Output rows per tag, collected in this JVM (the DirectRunner runs in process). */
   private static final Map<String, ConcurrentLinkedQueue<Row>> OUT = new ConcurrentHashMap<>();
 
-  private static final class CollectFn extends DoFn<Row, Void> {
+  static final class CollectFn extends DoFn<Row, Void> {
     private final String tag;
 
     CollectFn(String tag) {
@@ -73,7 +73,7 @@ public class ArrowGroupsTest {
     }
   }
 
-  private static Set<Row> collected(String tag) {
+  static Set<Row> collected(String tag) {
     return new HashSet<>(OUT.getOrDefault(tag, new ConcurrentLinkedQueue<>()));
   }
 
@@ -429,7 +429,7 @@ public class ArrowGroupsTest {
     return sb.toString();
   }
 
-  private static long counter(PipelineResult r, String ns, String name) {
+  static long counter(PipelineResult r, String ns, String name) {
     long sum = 0;
     for (MetricResult<Long> c :
         r.metrics()
