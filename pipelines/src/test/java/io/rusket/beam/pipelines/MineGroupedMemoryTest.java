@@ -42,9 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code grouped} with bounded memory: a child JVM with {@code -Xmx256m} runs MineGroupedPipeline
- * on the DirectRunner over a few million generated events read column-wise from Arrow, and gets the
- * plain loop's itemsets (the file read column-wise in this JVM, a {@code TransactionDb} per store,
- * mined).
+ * on the DirectRunner over 3M generated events read column-wise from Arrow and from Parquet, and
+ * gets the plain loop's itemsets (the file read column-wise in this JVM, a {@code TransactionDb}
+ * per store, mined).
  */
 class MineGroupedMemoryTest {
   static final double MIN_SUPPORT = 0.01;
@@ -53,21 +53,28 @@ class MineGroupedMemoryTest {
   @TempDir Path dir;
 
   @Test
-  void arrowEventsOfMillionsMineIn256MegabytesAsThePlainLoop() throws Exception {
+  void eventsOfMillionsMineIn256MegabytesAsThePlainLoopFromArrowAndParquet() throws Exception {
     Path data = dir.resolve("data");
     GenerateData.write(
         GenerateData.generate(
             Config.of(10).withStores(20).withTransactions(700_000).withItems(2_600)),
         data,
         EnumSet.of(Layout.EVENTS),
-        EnumSet.of(InputFormat.ARROW));
-    Path input = data.resolve("events.arrow");
+        EnumSet.of(InputFormat.ARROW, InputFormat.PARQUET));
     Map<String, Long> n = new HashMap<>();
-    Set<String> expected = plainLoop(input, n);
+    Set<String> expected = plainLoop(data.resolve("events.arrow"), n);
     long events = n.get("events");
     assertTrue(events > 2_500_000, events + " events");
+    assertTrue(expected.size() > 100, expected.size() + " itemsets");
+    for (String ext : List.of("arrow", "parquet")) {
+      Set<String> got = runChild(data.resolve("events." + ext), dir.resolve("out-" + ext));
+      assertEquals(expected.size(), got.size(), ext + " itemsets");
+      assertEquals(expected, got, ext);
+    }
+  }
 
-    Path out = dir.resolve("out");
+  /** MineGroupedPipeline in a child JVM with {@value #HEAP}; its itemsets. */
+  private Set<String> runChild(Path input, Path out) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add(HEAP);
@@ -91,7 +98,7 @@ class MineGroupedMemoryTest {
             "--minSupport=" + MIN_SUPPORT,
             "--output=" + out,
             "--outputFormat=jsonl"));
-    Path log = dir.resolve("child.log");
+    Path log = dir.resolve(out.getFileName() + ".log");
     Process child =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     boolean done = child.waitFor(10, TimeUnit.MINUTES);
@@ -101,10 +108,7 @@ class MineGroupedMemoryTest {
     String tail = tail(log);
     assertTrue(done, "the child did not finish in 10 minutes: " + tail);
     assertEquals(0, child.exitValue(), "the child failed with " + HEAP + ":\n" + tail);
-    Set<String> got = read(out.resolve("itemsets"));
-    assertTrue(expected.size() > 100, expected.size() + " itemsets");
-    assertEquals(expected.size(), got.size(), "itemsets");
-    assertEquals(expected, got);
+    return read(out.resolve("itemsets"));
   }
 
   /** The physical yardstick: column-wise read, a TransactionDb per store, mined. */

@@ -35,11 +35,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * GroupBaskets} through a bitmap per slice of a row group ({@link #readOneHot}, for {@link
  * MineGrouped#ofGroupBaskets}) — no Avro record, Row or boxed value per event or receipt.
  *
- * <p>Shape: {@link ParquetColumns#splits()} (one split per row group, large row groups cut into
- * ranges of rows, reshuffled so that every core reads), then each split read a slice of {@value
- * #SLICE_ROWS} rows at a time ({@link ParquetColumns#open}) into the accumulators of the bundle,
- * which share one byte budget ({@link #withMaxBundleBytes}, default {@link
- * MineGrouped#DEFAULT_MAX_BUNDLE_BYTES}); past it the largest are sent on (metric {@code
+ * <p>Shape: {@link ParquetColumns#splits(long)} (one split per row group, row groups of more than
+ * {@value #SPLIT_ROWS} rows cut into ranges of rows, reshuffled so that every core reads), then
+ * each split read a slice of {@value #SLICE_ROWS} rows at a time ({@link ParquetColumns#open}) into
+ * the accumulators of the bundle, which share one byte budget ({@link #withMaxBundleBytes}, default
+ * {@link MineGrouped#DEFAULT_MAX_BUNDLE_BYTES}); past it the largest are sent on (metric {@code
  * bundleFlushes}).
  *
  * <p>Example of use:
@@ -65,6 +65,14 @@ public final class ParquetGroups {
 
   /** Rows decoded at a time from a split. */
   public static final int SLICE_ROWS = 1 << 16;
+
+  /**
+   * Row groups of more rows are read as several splits of consecutive rows ({@link
+   * ParquetColumns#splits(long)}): so that a file of one large row group is read on every core, and
+   * what one split hands on at once (on the DirectRunner and Spark, an element's outputs are held
+   * until it is done) stays small.
+   */
+  public static final long SPLIT_ROWS = 1L << 19;
 
   /**
    * Reads events: the columns {@code groupCol}, {@code txnCol}, {@code itemCol} of {@code schema}
@@ -154,7 +162,7 @@ public final class ParquetGroups {
           input
               .apply("MatchFiles", FileIO.match().filepattern(filepattern))
               .apply("OpenFiles", FileIO.readMatches())
-              .apply("RowGroups", ParquetColumns.splits());
+              .apply("RowGroups", ParquetColumns.splits(SPLIT_ROWS));
       if (events) {
         return (PCollection<KV<Row, A>>)
             (PCollection<?>)
