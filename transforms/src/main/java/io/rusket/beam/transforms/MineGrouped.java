@@ -89,10 +89,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * added, and 8 more bytes per event while the group's transactions are assembled; in both cases
  * plus the item names (or 8 bytes per integer item), and while mining, the miner's structures for
  * that group (of the same order). The raw Rows of a group are never held together, and the itemsets
- * are emitted one by one, so a huge result need not fit. A heavily skewed input (one group far
- * larger than the others) works as long as its largest group fits; that group is mined by one
- * worker. Before the shuffle, the per-bundle accumulators of events, all groups and windows
- * together, hold at most about {@link #withMaxBundleBytes(long) maxBundleBytes} (default {@value
+ * are emitted one by one, so a huge result need not fit. Readers that build the accumulators
+ * themselves, column-wise from files, feed them to {@link #ofGroupEvents} / {@link #ofGroupBaskets}
+ * instead (the same settings and output). A heavily skewed input (one group far larger than the
+ * others) works as long as its largest group fits; that group is mined by one worker. Before the
+ * shuffle, the per-bundle accumulators of events, all groups and windows together, hold at most
+ * about {@link #withMaxBundleBytes(long) maxBundleBytes} (default {@value
  * #DEFAULT_MAX_BUNDLE_BYTES} bytes, 64 MiB): past it, the largest are sent on early.
  *
  * <p><b>References.</b> J. Han, J. Pei, Y. Yin, "Mining Frequent Patterns without Candidate
