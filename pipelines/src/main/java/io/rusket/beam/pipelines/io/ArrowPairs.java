@@ -60,6 +60,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * (the columns present are listed), another type, a null, or an item id outside the miner's range
  * is an {@link IllegalArgumentException} naming the column, the value and its row in the batch; the
  * miner is then unchanged.
+ *
+ * <p>For pipelines, {@link #splits(long)} cuts Arrow IPC files into {@link Split}s of consecutive
+ * record batches (from the footer's record blocks), which {@link ShardMinerSource} reads batch by
+ * batch into shard miners ({@link #readShardMiners} is that source with the Arrow format).
  */
 public final class ArrowPairs {
   private ArrowPairs() {}

@@ -256,7 +256,7 @@ public final class ParquetColumns {
    * Row groups of more rows than this are read as several splits of consecutive rows ({@link
    * #splits()}), so that one large row group is read on several cores.
    */
-  public static final long DEFAULT_SPLIT_ROWS = 1L << 22;
+  public static final long DEFAULT_SPLIT_ROWS = 1L << 20;
 
   /**
    * Expands each file into {@link Split}s (reading only the footer): one per non-empty row group,
