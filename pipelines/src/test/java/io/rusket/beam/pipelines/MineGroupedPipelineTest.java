@@ -161,12 +161,15 @@ class MineGroupedPipelineTest {
     }
   }
 
-  /** One-hot receipts, BOOLEAN columns (Arrow) and 0/1 columns (CSV): items named by column. */
+  /**
+   * One-hot receipts, BOOLEAN columns (Arrow and Parquet, both read column-wise) and 0/1 columns
+   * (CSV): items named by column.
+   */
   @Test
   void oneHotReceiptsEqualTheMinerPerStore() throws IOException {
     List<Row> all = expected(generated, id -> generated.itemNames[id]);
     assertTrue(all.stream().anyMatch(r -> r.getArray("itemsets").size() > 2));
-    for (String ext : List.of("arrow", "csv")) {
+    for (String ext : List.of("arrow", "parquet", "csv")) {
       Path o = out.resolve(ext);
       boolean csv = ext.equals("csv");
       // The CSV run also sets --maxLen=2 and --method=eclat.

@@ -172,6 +172,84 @@ public final class GroupBaskets {
   }
 
   /**
+   * Appends one-hot transactions given as bitmaps, one transaction per row: row {@code r} of {@code
+   * rows[from, to)} (of {@code from} to {@code to} when {@code rows} is null) holds item {@code j}
+   * (the integer key {@code j}, the item column's index) iff bit {@code j % 64} of {@code words[r *
+   * wordsPerRow + j / 64]} is set. A row with no bit set is an empty transaction. No object per
+   * transaction or item: the bits go straight into the id arrays. Returns this.
+   *
+   * <pre>{@code
+   * // two receipts over items 0..2: {0, 2} and {1}
+   * GroupBaskets g = GroupBaskets.empty(KeyKind.INTEGER)
+   *     .addBitmapRows(new long[] {0b101, 0b010}, 1, null, 0, 2);
+   * }</pre>
+   *
+   * @throws IllegalArgumentException if this group's keys are not {@link KeyKind#INTEGER}, {@code
+   *     wordsPerRow < 1}, or the rows are outside {@code words}
+   * @throws IllegalStateException if the group would outgrow its arrays ({@code checkCapacity})
+   */
+  public GroupBaskets addBitmapRows(
+      long[] words, int wordsPerRow, int @Nullable [] rows, int from, int to) {
+    checkKind(KeyKind.INTEGER);
+    if (wordsPerRow < 1) {
+      throw new IllegalArgumentException(
+          "Invalid wordsPerRow: "
+              + wordsPerRow
+              + ". Valid range is [1, "
+              + Integer.MAX_VALUE
+              + "].");
+    }
+    final long nRows = words.length / wordsPerRow;
+    if (from < 0 || from > to || to > (rows == null ? nRows : rows.length)) {
+      throw new IllegalArgumentException(
+          String.format(
+              "Invalid row range [%d, %d) for a bitmap of %d rows",
+              from, to, rows == null ? nRows : rows.length));
+    }
+    if (rows != null) {
+      for (int k = from; k < to; k++) {
+        if (rows[k] < 0 || rows[k] >= nRows) {
+          throw new IllegalArgumentException(
+              "Invalid row " + rows[k] + " in a bitmap of " + nRows + " rows");
+        }
+      }
+    }
+    // Column index -> local id, -1 until the column is first seen set (D2).
+    int[] idOf = new int[wordsPerRow * 64];
+    Arrays.fill(idOf, -1);
+    boolean ascending = dict.size() == 0 || dict.isAscending();
+    for (int k = from; k < to; k++) {
+      final int base = (rows == null ? k : rows[k]) * wordsPerRow;
+      int len = 0;
+      for (int w = 0; w < wordsPerRow; w++) {
+        len += Long.bitCount(words[base + w]);
+      }
+      int start = beginTransaction(len);
+      final int[] its = items;
+      int fill = start;
+      for (int w = 0; w < wordsPerRow; w++) {
+        long bits = words[base + w];
+        while (bits != 0) {
+          int j = (w << 6) + Long.numberOfTrailingZeros(bits);
+          bits &= bits - 1;
+          int id = idOf[j];
+          if (id < 0) {
+            int before = dict.size();
+            id = idOf[j] = dict.add((long) j);
+            if (id == before && before > 0 && dict.longKey(before - 1) > j) {
+              ascending = false;
+            }
+          }
+          its[fill++] = id;
+        }
+      }
+      // Bits come in ascending column order: the ids are ascending too while keys are (T2).
+      endTransaction(start, len, ascending);
+    }
+    return this;
+  }
+
+  /**
    * Appends every transaction of {@code other} (left unchanged), remapping its local ids into this
    * dictionary; returns this.
    *

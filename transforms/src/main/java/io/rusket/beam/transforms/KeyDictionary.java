@@ -179,6 +179,46 @@ final class KeyDictionary {
             kind == KeyKind.STRING ? "a String" : "a Long, Integer, Short or Byte"));
   }
 
+  /**
+   * Adds the keys of rows {@code rows[from, to)} of {@code column} (rows {@code from} to {@code to}
+   * when {@code rows} is null) and writes their ids to {@code out[outOff...]}, without boxing; a
+   * run of equal consecutive keys is looked up once.
+   *
+   * @throws IllegalArgumentException if the column holds keys of another kind
+   */
+  void addColumn(KeyColumn column, int @Nullable [] rows, int from, int to, int[] out, int outOff) {
+    if (column.kind() != kind) {
+      throw new IllegalArgumentException(
+          "A column of " + column.kind() + " keys cannot join a dictionary of " + kind + " keys");
+    }
+    int w = outOff;
+    if (kind == KeyKind.INTEGER) {
+      final long[] keys = column.longs();
+      long prev = 0;
+      int prevId = -1;
+      for (int k = from; k < to; k++) {
+        long key = keys[rows == null ? k : rows[k]];
+        if (prevId < 0 || key != prev) {
+          prevId = add(key);
+          prev = key;
+        }
+        out[w++] = prevId;
+      }
+    } else {
+      final String[] keys = column.strings();
+      String prev = null;
+      int prevId = -1;
+      for (int k = from; k < to; k++) {
+        String key = keys[rows == null ? k : rows[k]];
+        if (prevId < 0 || !key.equals(prev)) {
+          prevId = add(key);
+          prev = key;
+        }
+        out[w++] = prevId;
+      }
+    }
+  }
+
   /** Adds the keys of {@code other} (left unchanged); returns other's id → this id. */
   int[] addAll(KeyDictionary other) {
     if (other.kind != kind) {
@@ -361,12 +401,12 @@ final class KeyDictionary {
   /** Writes the number of keys and the keys in id order (see the class comment). */
   void encode(OutputStream out) throws IOException {
     VarInt.encode(n, out);
+    if (longs != null) {
+      VarInts.writeLongs(out, longs, n);
+      return;
+    }
     for (int i = 0; i < n; i++) {
-      if (longs != null) {
-        VarInt.encode(longs[i], out);
-      } else {
-        writeString(strings[i], out);
-      }
+      writeString(strings[i], out);
     }
   }
 
@@ -383,9 +423,7 @@ final class KeyDictionary {
     }
     if (kind == KeyKind.INTEGER) {
       long[] keys = new long[n];
-      for (int i = 0; i < n; i++) {
-        keys[i] = VarInt.decodeLong(in);
-      }
+      VarInts.readLongs(in, keys, n);
       return wrapLongs(keys, n);
     }
     String[] keys = new String[n];

@@ -61,7 +61,7 @@ final class KeyEventsByGroupFn extends DoFn<Row, KV<Row, GroupEvents>> {
   private final long maxBundleBytes;
 
   /** This bundle's accumulators. */
-  private transient @Nullable BundleAccumulators pending;
+  private transient @Nullable BundleAccumulators<GroupEvents> pending;
 
   /** Highest total estimate of {@link #pending} since the last report to {@link #bundleBytes}. */
   private transient long peakBytes;
@@ -100,7 +100,7 @@ final class KeyEventsByGroupFn extends DoFn<Row, KV<Row, GroupEvents>> {
 
   @StartBundle
   public void startBundle() {
-    pending = new BundleAccumulators(txnKind, kind, maxBundleBytes);
+    pending = BundleAccumulators.ofEvents(txnKind, kind, maxBundleBytes);
     peakBytes = 0;
   }
 
@@ -150,11 +150,11 @@ final class KeyEventsByGroupFn extends DoFn<Row, KV<Row, GroupEvents>> {
     peakBytes = Math.max(peakBytes, pending.totalBytes());
     if (over) {
       bundleBytes.update(peakBytes);
-      for (BundleAccumulators.Entry e : pending.takeLargest()) {
+      for (BundleAccumulators.Entry<GroupEvents> e : pending.takeLargest()) {
         c.outputWindowedValue(
-            KV.of(Row.withSchema(keySchema).attachValues(e.group), e.events.compact()),
-            e.window.maxTimestamp(),
-            List.of(e.window),
+            KV.of(Row.withSchema(keySchema).attachValues(e.group()), e.accumulator().trim()),
+            e.window().maxTimestamp(),
+            List.of(e.window()),
             PaneInfo.NO_FIRING);
         bundleFlushes.inc();
       }
@@ -167,11 +167,11 @@ final class KeyEventsByGroupFn extends DoFn<Row, KV<Row, GroupEvents>> {
     if (pending.size() > 0) {
       bundleBytes.update(peakBytes);
     }
-    for (BundleAccumulators.Entry e : pending.all()) {
+    for (BundleAccumulators.Entry<GroupEvents> e : pending.all()) {
       c.output(
-          KV.of(Row.withSchema(keySchema).attachValues(e.group), e.events.compact()),
-          e.window.maxTimestamp(),
-          e.window);
+          KV.of(Row.withSchema(keySchema).attachValues(e.group()), e.accumulator().trim()),
+          e.window().maxTimestamp(),
+          e.window());
     }
     pending = null;
   }

@@ -92,7 +92,7 @@ final class MineEachGroupFn extends DoFn<KV<Row, GroupBaskets>, Row> {
     // Item ids must follow key order for a deterministic item order inside itemsets; the
     // output of BasketsToGroupFn is canonical, so this copy is only for other callers.
     GroupBaskets g = baskets.keysAscending() ? baskets : baskets.canonical();
-    final Object[] values = outputValues(g, columnNames, itemNames);
+    final Object[] values = outputValues(group, g, columnNames, itemNames);
     final Long n = (long) g.size();
     final double nDouble = g.size();
     return miner.mine(
@@ -111,7 +111,7 @@ final class MineEachGroupFn extends DoFn<KV<Row, GroupBaskets>, Row> {
 
   /** What the output holds for each local item id: a name (String) or an id (Integer). */
   private static Object[] outputValues(
-      GroupBaskets g, String @Nullable [] columnNames, boolean itemNames) {
+      Object group, GroupBaskets g, String @Nullable [] columnNames, boolean itemNames) {
     Object[] values = new Object[g.nItems()];
     for (int id = 0; id < values.length; id++) {
       if (g.kind() == KeyKind.STRING) {
@@ -121,7 +121,14 @@ final class MineEachGroupFn extends DoFn<KV<Row, GroupBaskets>, Row> {
         if (columnNames != null) {
           values[id] = itemNames ? columnNames[(int) key] : Integer.valueOf((int) key);
         } else {
-          values[id] = itemNames ? Long.toString(key) : Integer.valueOf(Math.toIntExact(key));
+          if (!itemNames && (key < Integer.MIN_VALUE || key > Integer.MAX_VALUE)) {
+            throw new IllegalArgumentException(
+                String.format(
+                    "MineGrouped: item %d of group %s does not fit in an INT32 id;"
+                        + " withItemNames(false) outputs item values as INT32 ids",
+                    key, group));
+          }
+          values[id] = itemNames ? Long.toString(key) : Integer.valueOf((int) key);
         }
       }
     }

@@ -89,10 +89,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * added, and 8 more bytes per event while the group's transactions are assembled; in both cases
  * plus the item names (or 8 bytes per integer item), and while mining, the miner's structures for
  * that group (of the same order). The raw Rows of a group are never held together, and the itemsets
- * are emitted one by one, so a huge result need not fit. A heavily skewed input (one group far
- * larger than the others) works as long as its largest group fits; that group is mined by one
- * worker. Before the shuffle, the per-bundle accumulators of events, all groups and windows
- * together, hold at most about {@link #withMaxBundleBytes(long) maxBundleBytes} (default {@value
+ * are emitted one by one, so a huge result need not fit. Readers that build the accumulators
+ * themselves, column-wise from files, feed them to {@link #ofGroupEvents} / {@link #ofGroupBaskets}
+ * instead (the same settings and output). A heavily skewed input (one group far larger than the
+ * others) works as long as its largest group fits; that group is mined by one worker. Before the
+ * shuffle, the per-bundle accumulators of events, all groups and windows together, hold at most
+ * about {@link #withMaxBundleBytes(long) maxBundleBytes} (default {@value
  * #DEFAULT_MAX_BUNDLE_BYTES} bytes, 64 MiB): past it, the largest are sent on early.
  *
  * <p><b>References.</b> J. Han, J. Pei, Y. Yin, "Mining Frequent Patterns without Candidate
@@ -301,6 +303,59 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
   }
 
   /**
+   * Mines per-group {@link GroupEvents} built by the caller — for readers that fill the
+   * accumulators straight from a file's columns ({@link GroupEvents#addChunk}, under one budget per
+   * DoFn with {@link BundleAccumulators}) instead of creating a Row per event. The input is {@code
+   * KV<group Row, GroupEvents>}, the key a Row of the one field {@code groupField} (its coder a
+   * {@code RowCoder}); any number of partial accumulators per group, from any shard. The output,
+   * the settings, their validation, display data and metrics are those of {@link #events}: the same
+   * rows for the same events.
+   *
+   * <pre>{@code
+   * PCollection<KV<Row, GroupEvents>> parts = ...;   // e.g. ArrowGroups.readEvents(...)
+   * PCollection<Row> freq = parts.apply(
+   *     MineGrouped.ofGroupEvents(storeField, KeyKind.INTEGER, KeyKind.INTEGER).withMinSupport(0.01));
+   * }</pre>
+   *
+   * @throws IllegalArgumentException if {@code groupField} is null, has an empty name or clashes
+   *     with an output field, or a kind is null
+   */
+  public static MineGroupedAccumulators<GroupEvents> ofGroupEvents(
+      Field groupField, KeyKind txnKind, KeyKind itemKind) {
+    checkAccumulatorGroup(groupField);
+    if (txnKind == null || itemKind == null) {
+      throw new IllegalArgumentException(
+          "Invalid key kinds: " + txnKind + ", " + itemKind + ". Give INTEGER or STRING for each.");
+    }
+    return MineGroupedAccumulators.events(groupField, txnKind, itemKind);
+  }
+
+  /**
+   * Mines per-group one-hot {@link GroupBaskets} built by the caller (e.g. from bitmaps with {@link
+   * GroupBaskets#addBitmapRows}), whose integer keys are indices into {@code itemColumns}: the item
+   * names, as {@link #byColumn} takes them from the input's fields. The input is {@code KV<group
+   * Row, GroupBaskets>}, the key a Row of the one field {@code groupField}. The output, settings,
+   * validation, display data and metrics are those of {@link #byColumn}.
+   *
+   * @throws IllegalArgumentException if {@code groupField} is null, has an empty name or clashes
+   *     with an output field, or the item columns are missing, repeated, empty or the group field
+   */
+  public static MineGroupedAccumulators<GroupBaskets> ofGroupBaskets(
+      Field groupField, String... itemColumns) {
+    checkAccumulatorGroup(groupField);
+    MineGrouped settings = settings(false, groupField.getName()).withItemColumns(itemColumns);
+    return MineGroupedAccumulators.baskets(groupField, settings);
+  }
+
+  private static void checkAccumulatorGroup(Field groupField) {
+    if (groupField == null) {
+      throw new IllegalArgumentException("Invalid groupField: null. Give the group Row's field.");
+    }
+    checkFieldName(groupField.getName(), "groupField");
+    checkGroupField(groupField.getName());
+  }
+
+  /**
    * Minimum support within each group, in (0, 1]; default {@value #DEFAULT_MIN_SUPPORT}.
    *
    * @throws IllegalArgumentException if not in (0, 1]
@@ -471,16 +526,9 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
     }
     Schema schema = input.getSchema();
     Field group = requireField(schema, groupField, "Group");
-    if (OUTPUT_FIELDS.contains(groupField)) {
-      throw new IllegalArgumentException(
-          String.format(
-              "The group field '%s' clashes with an output field; output fields are %s. Rename"
-                  + " it first.",
-              groupField, OUTPUT_FIELDS));
-    }
+    checkGroupField(groupField);
     Schema keySchema = Schema.builder().addField(group).build();
     Coder<Row> keyCoder = RowCoder.of(keySchema);
-    Schema outSchema = outputSchema(group, itemNames);
 
     PCollection<KV<Row, GroupBaskets>> groups;
     KeyKind kind;
@@ -538,6 +586,13 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
               .setCoder(KvCoder.of(keyCoder, GroupEvents.coder()))
               .apply("AccumulateGroups", Combine.perKey(new EventsToGroupFn(txnKind, kind)));
     }
+    return mineEach(groups, group, columnNames);
+  }
+
+  /** Mines each group's baskets with these settings ("MineEachGroup"). */
+  PCollection<Row> mineEach(
+      PCollection<KV<Row, GroupBaskets>> groups, Field group, String @Nullable [] columnNames) {
+    Schema outSchema = outputSchema(group, itemNames);
     return groups
         .apply(
             "MineEachGroup",
@@ -551,6 +606,48 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
                     itemNames,
                     threadsPerGroup)))
         .setRowSchema(outSchema);
+  }
+
+  /**
+   * The settings of {@link MineGroupedAccumulators}: a MineGrouped of the format that takes the
+   * same knobs ({@code withMaxBundleBytes} for events, {@code withItemColumns} for one-hot).
+   */
+  static MineGrouped settings(boolean events, String groupField) {
+    return new Builder(events ? Format.EVENTS : Format.ONE_HOT, groupField).build();
+  }
+
+  /** The item columns set by {@link #withItemColumns}, or null. */
+  @Nullable List<String> itemColumns() {
+    return itemColumns;
+  }
+
+  /**
+   * Checks that a group field may name the groups of the output.
+   *
+   * @throws IllegalArgumentException if it clashes with an output field
+   */
+  static void checkGroupField(String groupField) {
+    if (OUTPUT_FIELDS.contains(groupField)) {
+      throw new IllegalArgumentException(
+          String.format(
+              "The group field '%s' clashes with an output field; output fields are %s. Rename"
+                  + " it first.",
+              groupField, OUTPUT_FIELDS));
+    }
+  }
+
+  /** The mining settings' display data (shared with {@link MineGroupedAccumulators}). */
+  void populateMiningData(DisplayData.Builder builder) {
+    builder
+        .add(
+            DisplayData.item("minSupport", minSupport)
+                .withLabel("Minimum support (fraction of the group's transactions)"))
+        .add(DisplayData.item("method", method.name()).withLabel("Mining method"))
+        .addIfNotNull(DisplayData.item("maxLen", maxLen).withLabel("Maximum itemset length"))
+        .add(DisplayData.item("itemNames", itemNames).withLabel("Itemsets as item names"))
+        .add(
+            DisplayData.item("threadsPerGroup", threadsPerGroup)
+                .withLabel("Mining threads per group"));
   }
 
   private List<String> resolveItemColumns(Schema schema) {
@@ -637,16 +734,8 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
                 .withLabel("Item columns"))
         .addIfNotNull(
             DisplayData.item("transactionField", transactionField).withLabel("Transaction field"))
-        .addIfNotNull(DisplayData.item("itemField", itemField).withLabel("Item field"))
-        .add(
-            DisplayData.item("minSupport", minSupport)
-                .withLabel("Minimum support (fraction of the group's transactions)"))
-        .add(DisplayData.item("method", method.name()).withLabel("Mining method"))
-        .addIfNotNull(DisplayData.item("maxLen", maxLen).withLabel("Maximum itemset length"))
-        .add(DisplayData.item("itemNames", itemNames).withLabel("Itemsets as item names"))
-        .add(
-            DisplayData.item("threadsPerGroup", threadsPerGroup)
-                .withLabel("Mining threads per group"));
+        .addIfNotNull(DisplayData.item("itemField", itemField).withLabel("Item field"));
+    populateMiningData(builder);
     if (format == Format.EVENTS) {
       builder.add(
           DisplayData.item("maxBundleBytes", maxBundleBytes)

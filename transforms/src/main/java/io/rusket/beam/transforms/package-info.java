@@ -9,7 +9,13 @@
  *       segment), from one-hot receipts ({@code byColumn}) or long-format events ({@code events}).
  *       Steps: {@code OneHotToBasketsFn} or {@code KeyEventsByGroupFn} (with its per-bundle {@code
  *       BundleAccumulators}), the CombineFns {@link io.rusket.beam.transforms.BasketToGroupFn} and
- *       {@link io.rusket.beam.transforms.EventsToGroupFn}, then {@code MineEachGroupFn}.
+ *       {@link io.rusket.beam.transforms.EventsToGroupFn}, then {@code MineEachGroupFn}. Over
+ *       accumulators built by a columnar reader: {@link
+ *       io.rusket.beam.transforms.MineGroupedAccumulators} ({@code MineGrouped.ofGroupEvents},
+ *       {@code ofGroupBaskets}), whose readers fill {@link io.rusket.beam.transforms.GroupEvents}
+ *       from {@link io.rusket.beam.transforms.KeyColumn}s and {@link
+ *       io.rusket.beam.transforms.GroupBaskets} from bitmaps under one {@link
+ *       io.rusket.beam.transforms.BundleAccumulators} budget.
  *   <li>{@link io.rusket.beam.transforms.MineStream} — exact global frequent itemsets over an event
  *       log too large for one worker, sharded into {@link io.rusket.beam.miner.FPMiner}s.
  *   <li>{@link io.rusket.beam.transforms.RulesGrouped} and {@link
@@ -37,9 +43,9 @@
  * </ul>
  *
  * <p>Package-private helpers: {@code KeyDictionary} (the one key dictionary — insertion ids,
- * ascending ranks and the key encoding — of the group values); memory accounting ({@code
- * ramBytesUsed()}) is {@link io.rusket.beam.miner.RamUsage}'s, array growth {@link
- * io.rusket.beam.miner.ArrayUtil}'s and sparse item ids {@link io.rusket.beam.miner.ItemIdMap}'s,
- * the project's one copy of each.
+ * ascending ranks and the key encoding — of the group values), {@code VarInts} (the coders' VarInt
+ * runs, in blocks); memory accounting ({@code ramBytesUsed()}) is {@link
+ * io.rusket.beam.miner.RamUsage}'s, array growth {@link io.rusket.beam.miner.ArrayUtil}'s and
+ * sparse item ids {@link io.rusket.beam.miner.ItemIdMap}'s, the project's one copy of each.
  */
 package io.rusket.beam.transforms;

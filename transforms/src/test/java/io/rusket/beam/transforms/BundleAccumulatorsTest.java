@@ -30,7 +30,8 @@ class BundleAccumulatorsTest {
   void oneBudgetForAllGroupsAndWindowsAndTheResultIsExact() {
     for (long budget : new long[] {1, 2_000, 10_000, 100_000}) {
       Random rnd = new Random(budget);
-      BundleAccumulators acc = new BundleAccumulators(KeyKind.INTEGER, KeyKind.STRING, budget);
+      BundleAccumulators<GroupEvents> acc =
+          BundleAccumulators.ofEvents(KeyKind.INTEGER, KeyKind.STRING, budget);
       Map<KV<Integer, BoundedWindow>, GroupEvents> direct = new HashMap<>();
       Map<KV<Integer, BoundedWindow>, GroupEvents> merged = new HashMap<>();
       long maxGrowth = 0;
@@ -50,7 +51,7 @@ class BundleAccumulatorsTest {
                 KV.of(group, w), x -> GroupEvents.empty(KeyKind.INTEGER, KeyKind.STRING))
             .add(txn, item);
         if (over) {
-          for (BundleAccumulators.Entry e : acc.takeLargest()) {
+          for (BundleAccumulators.Entry<GroupEvents> e : acc.takeLargest()) {
             merge(merged, e);
             taken++;
           }
@@ -61,7 +62,7 @@ class BundleAccumulatorsTest {
         }
       }
       checkTotal(acc);
-      for (BundleAccumulators.Entry e : acc.all()) {
+      for (BundleAccumulators.Entry<GroupEvents> e : acc.all()) {
         merge(merged, e);
       }
       assertEquals(direct.keySet(), merged.keySet());
@@ -76,20 +77,21 @@ class BundleAccumulatorsTest {
   }
 
   private static void merge(
-      Map<KV<Integer, BoundedWindow>, GroupEvents> merged, BundleAccumulators.Entry e) {
+      Map<KV<Integer, BoundedWindow>, GroupEvents> merged,
+      BundleAccumulators.Entry<GroupEvents> e) {
     merged
         .computeIfAbsent(
-            KV.of((Integer) e.group, e.window),
+            KV.of((Integer) e.group(), e.window()),
             x -> GroupEvents.empty(KeyKind.INTEGER, KeyKind.STRING))
-        .addAll(e.events);
+        .addAll(e.accumulator());
   }
 
   /** B1: the running total is the sum of the entries' sizes, each its accumulator's. */
-  private static void checkTotal(BundleAccumulators acc) {
+  private static void checkTotal(BundleAccumulators<GroupEvents> acc) {
     long sum = 0;
-    for (BundleAccumulators.Entry e : acc.all()) {
-      assertEquals(e.events.ramBytesUsed(), e.bytes);
-      sum += e.bytes;
+    for (BundleAccumulators.Entry<GroupEvents> e : acc.all()) {
+      assertEquals(e.accumulator().ramBytesUsed(), e.bytes());
+      sum += e.bytes();
     }
     assertEquals(sum, acc.totalBytes());
   }
@@ -98,7 +100,8 @@ class BundleAccumulatorsTest {
   void bytesGroupsWithEqualContentShareOneAccumulator() throws Exception {
     Schema key = Schema.builder().addByteArrayField("store").build();
     RowCoder coder = RowCoder.of(key);
-    BundleAccumulators acc = new BundleAccumulators(KeyKind.INTEGER, KeyKind.STRING, 1L << 20);
+    BundleAccumulators<GroupEvents> acc =
+        BundleAccumulators.ofEvents(KeyKind.INTEGER, KeyKind.STRING, 1L << 20);
     byte[] first = {1, 2, 3};
     for (int t = 0; t < 10; t++) {
       byte[] group = {1, 2, 3}; // a new instance per row, as a decoded row holds
@@ -107,10 +110,10 @@ class BundleAccumulatorsTest {
     byte[] other = {1, 2, 4};
     acc.add(KeyEventsByGroupFn.contentKey(other, coder), other, window(0), 0L, "a");
     assertEquals(2, acc.size(), "one accumulator per distinct content");
-    List<BundleAccumulators.Entry> entries = new ArrayList<>(acc.all());
-    assertEquals(10, entries.get(0).events.nTransactions());
-    assertEquals(1, entries.get(1).events.nTransactions());
-    assertTrue(java.util.Arrays.equals(first, (byte[]) entries.get(0).group));
+    List<BundleAccumulators.Entry<GroupEvents>> entries = new ArrayList<>(acc.all());
+    assertEquals(10, entries.get(0).accumulator().nTransactions());
+    assertEquals(1, entries.get(1).accumulator().nTransactions());
+    assertTrue(java.util.Arrays.equals(first, (byte[]) entries.get(0).group()));
   }
 
   @Test

@@ -1,0 +1,179 @@
+package io.rusket.beam.pipelines.io;
+
+import static io.rusket.beam.pipelines.io.ArrowGroupsTest.collected;
+import static io.rusket.beam.pipelines.io.ArrowGroupsTest.counter;
+import static io.rusket.beam.pipelines.io.ArrowGroupsTest.rootMessage;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rusket.beam.transforms.MineGrouped;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Parquet columnar grouped read ({@link ParquetGroups}) against the Row path ({@link
+ * TableSource} into {@link MineGrouped}): identical output rows on odd files ({@link OddParquet}:
+ * many row groups, one, an empty one, dictionary and plain, INT32/INT64/STRING keys, with and
+ * without offset indexes), and nulls failing with the column, row group and row.
+ */
+class ParquetGroupsTest {
+  @TempDir Path dir;
+
+  private static Pipeline pipeline() {
+    return Pipeline.create(PipelineOptionsFactory.create());
+  }
+
+  /** Events (group, txn, item) from each file shape: columnar equals the Row path. */
+  private void eventsEqualRows(String group, String txn, String item) throws IOException {
+    OddParquet.Shape[] shapes = {
+      new OddParquet.Shape(),
+      new OddParquet.Shape().int32().plain().rowGroupBytes(4_000),
+      new OddParquet.Shape().rowGroupBytes(6_000).withEmptyRowGroup(),
+      new OddParquet.Shape().int32().rowGroupBytes(5_000).withoutOffsetIndex(),
+    };
+    Pipeline p = pipeline();
+    List<String> tags = new ArrayList<>();
+    for (int c = 0; c < shapes.length; c++) {
+      Path file = dir.resolve(group + "-" + c + ".parquet");
+      OddParquet.write(file, OddParquet.Events.random(30 + c, 6_000, 1_500, 25), shapes[c]);
+      if (c > 0) {
+        assertTrue(OddParquet.rowGroupRows(file).length > 3, "many row groups");
+      }
+      TableSource src = TableSource.from(file.toString()).withColumns(group, txn, item);
+      Schema cols = src.getSchema();
+      String tag = group + c + "-" + System.nanoTime();
+      PCollection<Row> byRows =
+          p.apply("Rows" + c, src)
+              .apply("RowPath" + c, MineGrouped.events(group, txn, item).withMinSupport(0.05));
+      PCollection<Row> columnar =
+          p.apply(
+                  "Columns" + c,
+                  ParquetGroups.readEvents(file.toString(), cols, group, txn, item)
+                      .withMaxBundleBytes(4_000))
+              .apply(
+                  "Columnar" + c,
+                  MineGrouped.ofGroupEvents(
+                          cols.getField(group),
+                          ArrowGroups.keyKind(cols.getField(txn).getType()),
+                          ArrowGroups.keyKind(cols.getField(item).getType()))
+                      .withMinSupport(0.05));
+      assertEquals(byRows.getSchema(), columnar.getSchema());
+      byRows.apply("CollectRows" + c, ParDo.of(new ArrowGroupsTest.CollectFn(tag + "rows")));
+      columnar.apply("CollectCols" + c, ParDo.of(new ArrowGroupsTest.CollectFn(tag + "cols")));
+      tags.add(tag);
+    }
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    for (String tag : tags) {
+      Set<Row> rows = collected(tag + "rows");
+      assertTrue(rows.size() > 10, tag + ": " + rows.size() + " itemsets");
+      assertEquals(rows, collected(tag + "cols"), tag);
+    }
+    assertTrue(counter(result, MineGrouped.METRICS_NAMESPACE, "bundleFlushes") > 0, "flushes");
+  }
+
+  @Test
+  void stringGroupsAndIntegerIdsEqualTheRowPath() throws IOException {
+    eventsEqualRows("store", "txn", "item");
+  }
+
+  @Test
+  void integerGroupsAndStringItemsEqualTheRowPath() throws IOException {
+    eventsEqualRows("hot", "txn", "store");
+  }
+
+  @Test
+  void oneHotBooleanAndZeroOneColumnsEqualTheRowPath() throws IOException {
+    Path file = dir.resolve("onehot.parquet");
+    OddParquet.write(
+        file,
+        OddParquet.Events.random(3, 5_000, 1_000, 10),
+        new OddParquet.Shape().rowGroupBytes(3_000));
+    assertTrue(OddParquet.rowGroupRows(file).length > 3, "many row groups");
+    TableSource src = TableSource.from(file.toString()).withColumns("store", "flag", "hot");
+    Schema cols = src.getSchema();
+    Pipeline p = pipeline();
+    PCollection<Row> byRows =
+        p.apply("Rows", src).apply("RowPath", MineGrouped.byColumn("store").withMinSupport(0.1));
+    PCollection<Row> columnar =
+        p.apply("Columns", ParquetGroups.readOneHot(file.toString(), cols, "store", "flag", "hot"))
+            .apply(
+                "Columnar",
+                MineGrouped.ofGroupBaskets(cols.getField("store"), "flag", "hot")
+                    .withMinSupport(0.1));
+    String tag = "onehot-" + System.nanoTime();
+    byRows.apply("CollectRows", ParDo.of(new ArrowGroupsTest.CollectFn(tag + "rows")));
+    columnar.apply("CollectCols", ParDo.of(new ArrowGroupsTest.CollectFn(tag + "cols")));
+    p.run().waitUntilFinish();
+    Set<Row> rows = collected(tag + "rows");
+    assertTrue(rows.size() >= 8 * 3, rows.size() + " itemsets"); // 8 stores: flag, hot, both
+    assertEquals(rows, collected(tag + "cols"));
+  }
+
+  /**
+   * An empty row group in the middle: every receipt counts once (N per store = its rows). Checked
+   * against the data written, not the Row path: {@code TableSource}'s Parquet read of such a file
+   * returns one row group twice (an issue of the Row path, reported separately).
+   */
+  @Test
+  void oneHotWithAnEmptyRowGroupCountsEveryReceiptOnce() throws IOException {
+    Path file = dir.resolve("onehot-empty.parquet");
+    OddParquet.Events e = OddParquet.Events.random(3, 5_000, 1_000, 10);
+    OddParquet.write(file, e, new OddParquet.Shape().rowGroupBytes(3_000).withEmptyRowGroup());
+    java.util.Map<String, Long> n = new java.util.HashMap<>();
+    java.util.Map<String, Long> flags = new java.util.HashMap<>();
+    for (int k = 0; k < e.size(); k++) {
+      n.merge(e.store[k], 1L, Long::sum);
+      flags.merge(e.store[k], e.flag[k] ? 1L : 0L, Long::sum);
+    }
+    Schema cols = TableSource.from(file.toString()).withColumns("store", "flag", "hot").getSchema();
+    Pipeline p = pipeline();
+    String tag = "onehot-empty-" + System.nanoTime();
+    p.apply(ParquetGroups.readOneHot(file.toString(), cols, "store", "flag", "hot"))
+        .apply(
+            MineGrouped.ofGroupBaskets(cols.getField("store"), "flag", "hot").withMinSupport(0.1))
+        .apply(ParDo.of(new ArrowGroupsTest.CollectFn(tag)));
+    p.run().waitUntilFinish();
+    Set<Row> rows = collected(tag);
+    assertEquals(8 * 3, rows.size(), rows.toString());
+    for (Row r : rows) {
+      String store = r.getString("store");
+      assertEquals(n.get(store), r.getInt64("transactions"), store);
+      assertEquals(flags.get(store), r.getInt64("count"), store + " " + r.getArray("itemsets"));
+    }
+  }
+
+  @Test
+  void nullsFailNamingColumnRowGroupAndRow() throws IOException {
+    Path file = dir.resolve("nulls.parquet");
+    OddParquet.write(
+        file,
+        OddParquet.Events.random(4, 3_000, 500, 10),
+        new OddParquet.Shape().rowGroupBytes(4_000).nullAt("item", 2_345));
+    Schema cols = TableSource.from(file.toString()).withColumns("store", "txn", "item").getSchema();
+    Pipeline p = pipeline();
+    p.apply(ParquetGroups.readEvents(file.toString(), cols, "store", "txn", "item"))
+        .apply(
+            MineGrouped.ofGroupEvents(
+                cols.getField("store"),
+                io.rusket.beam.transforms.KeyKind.INTEGER,
+                io.rusket.beam.transforms.KeyKind.INTEGER));
+    Exception e = assertThrows(Exception.class, () -> p.run().waitUntilFinish());
+    String msg = rootMessage(e);
+    assertTrue(
+        msg.contains("'item'") && msg.contains("row group") && msg.contains("nulls.parquet"), msg);
+  }
+}
