@@ -52,6 +52,10 @@ import org.apache.parquet.schema.MessageType;
  *                               reporting the heap pools' peaks when the JVM exits
  * </pre>
  *
+ * <p>Every mode runs under a {@link GcWatchdog}: a JVM whose heap is full and that spends nearly
+ * all its time collecting is ended as out of memory within a minute, instead of after the minutes
+ * G1 can go on before it throws {@code OutOfMemoryError}.
+ *
  * <p>FORMAT is {@code parquet} (read with parquet-mr's column API directly, one row group at a
  * time: this yardstick shares no code with the pipelines' readers) or {@code arrow} ({@link
  * ArrowPairs#addArrowBatch} for stream, the vectors' values for grouped). The columns are the
@@ -74,6 +78,7 @@ public final class ScaleChild {
   private ScaleChild() {}
 
   public static void main(String[] args) throws Exception {
+    GcWatchdog.start();
     if (args.length >= 1 && args[0].equals("main")) {
       Runtime.getRuntime()
           .addShutdownHook(

@@ -275,6 +275,14 @@ class ScaleSuiteTest {
     assertNull(ChildJvm.parseResult("transactions=3"));
   }
 
+  @Test
+  void gcWatchdogCallsAFullHeapCollectingNearlyAllTheTimeOutOfMemory() {
+    assertTrue(GcWatchdog.overLimit(30_000, 29_000, 0.99));
+    assertFalse(GcWatchdog.overLimit(30_000, 20_000, 0.99), "time left to work");
+    assertFalse(GcWatchdog.overLimit(30_000, 29_000, 0.5), "collections free the heap");
+    assertFalse(GcWatchdog.overLimit(10_000, 10_000, 0.99), "too short a window");
+  }
+
   /** Real child JVMs: a result line is read, an exhausted heap is OOM, a hang is killed. */
   @Test
   void runsChildJvmsAndTellsHowTheyEnded() throws Exception {
