@@ -42,8 +42,9 @@ import java.util.stream.Stream;
  * runs out of heap is reported as {@code OOM} with the time it took to get there, one killed at
  * {@code --timeout} as {@code TIMEOUT}. The report ends with the issue's targets at each size.
  *
- * <p>Exit code 1 when itemsets disagree or a child fails for another reason than memory or time;
- * OOMs and missed targets are reported, with exit code 0.
+ * <p>Exit code 1 when itemsets disagree, a plain loop does not finish, or a pipeline fails for
+ * another reason than memory or time; a pipeline's OOM and missed targets are reported, with exit
+ * code 0.
  */
 final class ScaleSuite implements Suite {
   static final List<Long> DEFAULT_EVENTS = List.of(10_000_000L, 30_000_000L);
@@ -492,7 +493,19 @@ final class ScaleSuite implements Suite {
       if (!m.consistent()) {
         problems.add(m.label() + " from " + m.c.format() + ": runs disagree with each other");
       }
-      if (m.status() == Status.FAILED) {
+      if (m.plain && m.status() != Status.OK) {
+        problems.add(
+            m.label()
+                + " from "
+                + m.c.format()
+                + " ended "
+                + m.status()
+                + " with "
+                + CHILD_HEAP
+                + ": no yardstick (see "
+                + m.runs.get(m.runs.size() - 1).log()
+                + ")");
+      } else if (m.status() == Status.FAILED) {
         problems.add(
             m.label()
                 + " from "
@@ -608,7 +621,9 @@ final class ScaleSuite implements Suite {
               m.peakRss() < 0 ? "-" : MinerSuite.mib(m.peakRss()),
               s == null ? "-" : String.format(Locale.ROOT, "%,d", s.itemsets()),
               ok,
-              m.plain ? "1.00×" : MinerSuite.ratio(ratio(rows, m)),
+              m.plain
+                  ? (m.status() == Status.OK ? "1.00×" : "-")
+                  : MinerSuite.ratio(ratio(rows, m)),
               Integer.toString(m.runs.size()),
               String.format(Locale.ROOT, "%.1f", m.load)));
     }

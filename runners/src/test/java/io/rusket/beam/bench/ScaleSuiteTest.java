@@ -251,6 +251,13 @@ class ScaleSuiteTest {
     assertTrue(problems.get(0).contains("checksum 98"), problems::toString);
     assertFalse(ScaleSuite.finishedRight(wrong, wrong.get(1)));
 
+    List<String> noYardstick = new ArrayList<>();
+    ScaleSuite.check(
+        List.of(measure(sp, true, Status.OOM, 0, 0), measure(sp, false, Status.OK, 10, 99)),
+        noYardstick);
+    assertEquals(1, noYardstick.size(), noYardstick::toString);
+    assertTrue(noYardstick.get(0).contains("no yardstick"), noYardstick::toString);
+
     Measure twice = measure(sp, false, Status.OK, 10, 99);
     ItemsetChecksum other = new ItemsetChecksum();
     other.set(10, 97);
