@@ -303,7 +303,8 @@ final class BenchOptions {
         "Options (pass from Maven with -Dbench.args=\"...\"):",
         "  --suite=NAME               suite to run (default " + DEFAULT_SUITE + ")",
         "  --cases=name:s,name,...    cases (default: the 13 exact rows of the reference table);",
-        "                             a bare dataset name selects all its reference rows",
+        "                             a bare dataset name selects all its reference rows;",
+        "                             suite scale: stream, grouped, KIND:parquet, KIND:arrow",
         "  --repeat=N                 timed runs of our miner, median reported (default "
             + DEFAULT_REPEAT
             + ")",
