@@ -1,7 +1,6 @@
 package io.rusket.beam.runners;
 
 import io.rusket.beam.pipelines.generate.Config;
-import io.rusket.beam.pipelines.generate.Dataset;
 import io.rusket.beam.pipelines.generate.GenerateData;
 import io.rusket.beam.pipelines.generate.Layout;
 import io.rusket.beam.pipelines.io.InputFormat;
@@ -116,29 +115,23 @@ final class GenerateCommand implements Command {
             ? formats(a.string("formats"))
             : EnumSet.of(InputFormat.PARQUET, InputFormat.ARROW);
     Config c = config(a);
-    long t0 = System.nanoTime();
-    Dataset d;
+    GenerateData.Written w;
     try {
-      d = GenerateData.generate(c);
+      w = GenerateData.write(c, dir, layouts, formats);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage(), e);
-    }
-    long t1 = System.nanoTime();
-    List<Path> files;
-    try {
-      files = GenerateData.write(d, dir, layouts, formats);
     } catch (IOException e) {
       throw UsageException.io("cannot write", dir, e);
     }
-    long t2 = System.nanoTime();
+    List<Path> files = w.files();
     out.println(c);
     out.printf(
         Locale.ROOT,
         "transactions=%d events=%d generateMillis=%d writeMillis=%d%n",
-        d.numTransactions(),
-        d.numEvents(),
-        (t1 - t0) / 1_000_000,
-        (t2 - t1) / 1_000_000);
+        w.transactions(),
+        w.events(),
+        w.generateMillis(),
+        w.writeMillis());
     for (Path f : files) {
       try {
         out.println(f + " " + Files.size(f) + " bytes");

@@ -23,6 +23,11 @@ import java.util.Set;
  *   --peers=spark,smile|none      peers to run in the same JVM (default spark,smile)
  *   --time-methods                also time FPGROWTH and ECLAT (not only AUTO)
  *   --datasets=DIR                datasets folder (default ../shared/datasets beside the repo)
+ *   --events=10m,30m,100m         suite scale: event-log sizes (k, m, g suffixes; default 10m,30m)
+ *   --repeats=N                   suite scale: runs per case, median reported (default 1)
+ *   --dataDir=DIR                 suite scale: where the generated logs go (default: temp dir)
+ *   --keepData                    suite scale: keep the generated logs for the next run
+ *   --timeout=S                   suite scale: seconds a child JVM may run (default 900)
  * </pre>
  */
 final class BenchOptions {
@@ -53,6 +58,24 @@ final class BenchOptions {
   final Path datasets;
   final boolean help;
 
+  /** Suite scale: the event-log sizes, in order; empty means the suite's default. */
+  final List<Long> events;
+
+  /** Suite scale: runs per case. */
+  final int repeats;
+
+  /** Suite scale: where generated logs go; null means under the temp dir. */
+  final Path dataDir;
+
+  /** Suite scale: keep the generated logs. */
+  final boolean keepData;
+
+  /** Suite scale: seconds a child JVM may run. */
+  final int timeoutSeconds;
+
+  static final int DEFAULT_REPEATS = 1;
+  static final int DEFAULT_TIMEOUT_SECONDS = 900;
+
   private BenchOptions(
       String suite,
       List<String> cases,
@@ -63,7 +86,12 @@ final class BenchOptions {
       Set<String> peers,
       boolean timeMethods,
       Path datasets,
-      boolean help) {
+      boolean help,
+      List<Long> events,
+      int repeats,
+      Path dataDir,
+      boolean keepData,
+      int timeoutSeconds) {
     this.suite = suite;
     this.cases = Collections.unmodifiableList(cases);
     this.repeat = repeat;
@@ -74,6 +102,11 @@ final class BenchOptions {
     this.timeMethods = timeMethods;
     this.datasets = datasets;
     this.help = help;
+    this.events = List.copyOf(events);
+    this.repeats = repeats;
+    this.dataDir = dataDir;
+    this.keepData = keepData;
+    this.timeoutSeconds = timeoutSeconds;
   }
 
   /**
@@ -93,6 +126,11 @@ final class BenchOptions {
     boolean timeMethods = false;
     Path datasets = Datasets.dir();
     boolean help = false;
+    List<Long> events = new ArrayList<>();
+    int repeats = DEFAULT_REPEATS;
+    Path dataDir = null;
+    boolean keepData = false;
+    int timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
     for (String arg : args) {
       if (arg == null || arg.isBlank()) {
         continue;
@@ -151,12 +189,82 @@ final class BenchOptions {
         case "--datasets":
           datasets = Paths.get(required(key, value));
           break;
+        case "--events":
+          events = new ArrayList<>();
+          for (String e : required(key, value).split(",")) {
+            if (!e.isBlank()) {
+              events.add(parseCount(key, e.trim()));
+            }
+          }
+          if (events.isEmpty()) {
+            throw new IllegalArgumentException("Option --events needs a value: --events=10m,...");
+          }
+          break;
+        case "--repeats":
+          repeats = positive(key, value, 1);
+          break;
+        case "--dataDir":
+          dataDir = Paths.get(required(key, value));
+          break;
+        case "--keepData":
+          keepData = value == null || Boolean.parseBoolean(value);
+          break;
+        case "--timeout":
+          timeoutSeconds = positive(key, value, 1);
+          break;
         default:
           throw new IllegalArgumentException("Unknown option: " + arg + " (see --help)");
       }
     }
     return new BenchOptions(
-        suite, cases, repeat, warmup, warmupMillis, peerRepeat, peers, timeMethods, datasets, help);
+        suite,
+        cases,
+        repeat,
+        warmup,
+        warmupMillis,
+        peerRepeat,
+        peers,
+        timeMethods,
+        datasets,
+        help,
+        events,
+        repeats,
+        dataDir,
+        keepData,
+        timeoutSeconds);
+  }
+
+  /**
+   * A count with an optional decimal suffix: {@code 10m} = 10,000,000, {@code 2.5m}, {@code 300k},
+   * {@code 1g} = 10^9, or plain digits; at least 1 and below 10^12.
+   *
+   * @throws IllegalArgumentException naming the option and the value
+   */
+  static long parseCount(String key, String v) {
+    String s = v.trim().toLowerCase(java.util.Locale.ROOT);
+    long scale = 1;
+    if (s.endsWith("k")) {
+      scale = 1_000;
+    } else if (s.endsWith("m")) {
+      scale = 1_000_000;
+    } else if (s.endsWith("g")) {
+      scale = 1_000_000_000;
+    }
+    String digits = scale == 1 ? s : s.substring(0, s.length() - 1);
+    java.math.BigDecimal n;
+    try {
+      n = new java.math.BigDecimal(digits).multiply(java.math.BigDecimal.valueOf(scale));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "Invalid " + key + ": " + v + ". Expected a count such as 10m, 300k or 2500000.");
+    }
+    if (n.signum() <= 0
+        || n.compareTo(java.math.BigDecimal.valueOf(1_000_000_000_000L)) >= 0
+        || n.stripTrailingZeros().scale() > 0) {
+      throw new IllegalArgumentException(
+          "Invalid " + key + ": " + v + ". Valid range is [1, 10^12), a whole number.");
+    }
+    return n.longValueExact();
   }
 
   private static String required(String key, String value) {
@@ -195,7 +303,8 @@ final class BenchOptions {
         "Options (pass from Maven with -Dbench.args=\"...\"):",
         "  --suite=NAME               suite to run (default " + DEFAULT_SUITE + ")",
         "  --cases=name:s,name,...    cases (default: the 13 exact rows of the reference table);",
-        "                             a bare dataset name selects all its reference rows",
+        "                             a bare dataset name selects all its reference rows;",
+        "                             suite scale: stream, grouped, KIND:parquet, KIND:arrow",
         "  --repeat=N                 timed runs of our miner, median reported (default "
             + DEFAULT_REPEAT
             + ")",
@@ -210,6 +319,17 @@ final class BenchOptions {
             + ")",
         "  --peers=spark,smile|none   peers run in the same JVM on the same data (default spark,smile)",
         "  --time-methods             also time FPGROWTH and ECLAT, not only AUTO",
-        "  --datasets=DIR             datasets folder (default ../shared/datasets beside the repo)");
+        "  --datasets=DIR             datasets folder (default ../shared/datasets beside the repo)",
+        "  --events=10m,30m,100m      suite scale: event-log sizes (k, m, g suffixes; default"
+            + " 10m,30m)",
+        "  --repeats=N                suite scale: runs per case, median reported (default "
+            + DEFAULT_REPEATS
+            + ")",
+        "  --dataDir=DIR              suite scale: where the generated logs go (default: the temp"
+            + " dir)",
+        "  --keepData                 suite scale: keep the generated logs (reused when present)",
+        "  --timeout=S                suite scale: seconds a child JVM may run (default "
+            + DEFAULT_TIMEOUT_SECONDS
+            + ")");
   }
 }

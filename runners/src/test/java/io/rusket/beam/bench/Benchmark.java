@@ -26,6 +26,7 @@ public final class Benchmark {
     SUITES.put("grouped", GroupedSuite::new);
     SUITES.put("stream", StreamSuite::new);
     SUITES.put("spark", SparkSuite::new);
+    SUITES.put("scale", ScaleSuite::new);
   }
 
   private Benchmark() {}

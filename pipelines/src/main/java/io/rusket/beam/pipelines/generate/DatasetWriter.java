@@ -1,9 +1,14 @@
 package io.rusket.beam.pipelines.generate;
 
+import io.rusket.beam.pipelines.generate.Generator.Baskets;
+import io.rusket.beam.pipelines.generate.Generator.Chunk;
 import io.rusket.beam.pipelines.io.InputFormat;
 import io.rusket.beam.pipelines.io.LocalFiles;
 import java.io.BufferedWriter;
+import java.io.Closeable;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +19,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
@@ -25,56 +37,209 @@ import org.apache.arrow.vector.ipc.ArrowFileWriter;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.util.Utf8;
 import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.parquet.hadoop.ParquetWriter;
 
-/** Writes a {@link Dataset} as Parquet, Arrow IPC or CSV files, for {@link GenerateData#write}. */
+/**
+ * Writes generated data as Parquet, Arrow IPC or CSV files, for {@link GenerateData#write}: from a
+ * {@link Dataset} in memory, or streamed from the model ({@link Baskets}) chunk by chunk, every
+ * file of the transactions at once. Each file is written by a thread of its own, in transaction
+ * order, so its bytes depend only on the data; what is held is one file writer each (a Parquet row
+ * group, an Arrow batch) and a few chunks of {@value #CHUNK_TRANSACTIONS} transactions in flight.
+ */
 final class DatasetWriter {
   private DatasetWriter() {}
+
+  /** Transactions per generated chunk. */
+  static final int CHUNK_TRANSACTIONS = 1 << 15;
+
+  /** Chunks queued per file writer before the generator waits. */
+  private static final int QUEUE = 4;
+
+  private static final Chunk END = new Chunk(0, 0, new int[0], new int[1], new int[0]);
 
   private static String extension(InputFormat f) {
     return f == InputFormat.ARROW ? ".arrow" : f == InputFormat.PARQUET ? ".parquet" : ".csv";
   }
 
+  /** What {@link #write} did: the files, the counts and where the time went. */
+  record Result(
+      List<Path> files, long transactions, long events, long generateNanos, long totalNanos) {}
+
   /**
    * Writes the chosen layouts in the chosen formats under {@code dir} (created if needed; files
-   * replaced), as {@code receipts|events|items.parquet|arrow|csv}.
+   * replaced), as {@code receipts|events|items.parquet|arrow|csv}, from data in memory.
    *
    * @return the files written
    */
   static List<Path> write(Dataset data, Path dir, Set<Layout> layouts, Set<InputFormat> formats)
       throws IOException {
+    Chunk[] all = {Chunk.of(data)};
+    Chunks once =
+        max -> {
+          Chunk c = all[0];
+          all[0] = null;
+          return c;
+        };
+    return write(data.config, data.storeIds, data.itemNames, dir, layouts, formats, once).files();
+  }
+
+  /**
+   * As {@link #write(Dataset, Path, Set, Set)}, but the transactions are generated while they are
+   * written, chunk by chunk: memory stays bounded whatever their number.
+   */
+  static Result write(Config config, Path dir, Set<Layout> layouts, Set<InputFormat> formats)
+      throws IOException {
+    Baskets b = new Baskets(config);
+    return write(config, b.storeIds, b.itemNames, dir, layouts, formats, b::nextChunk);
+  }
+
+  /** A source of consecutive chunks; null after the last. */
+  private interface Chunks {
+    Chunk next(int max);
+  }
+
+  private static Result write(
+      Config config,
+      String[] storeIds,
+      String[] itemNames,
+      Path dir,
+      Set<Layout> layouts,
+      Set<InputFormat> formats,
+      Chunks source)
+      throws IOException {
+    long t0 = System.nanoTime();
     Files.createDirectories(dir);
     List<Path> written = new ArrayList<>();
+    List<Path> sinkPaths = new ArrayList<>();
+    List<Layout> sinkLayouts = new ArrayList<>();
+    List<InputFormat> sinkFormats = new ArrayList<>();
     for (Layout layout : layouts) {
       for (InputFormat f : formats) {
         Path path = dir.resolve(layout.name().toLowerCase(Locale.ROOT) + extension(f));
-        switch (f) {
-          case PARQUET:
-            writeParquet(data, layout, path);
-            break;
-          case ARROW:
-            writeArrow(data, layout, path);
-            break;
-          case CSV:
-            writeCsv(data, layout, path);
-            break;
-          default:
-            throw new AssertionError(f);
+        if (layout == Layout.ITEMS) {
+          try (Sink s = open(config, storeIds, itemNames, layout, f, path)) {
+            s.items();
+          }
+        } else {
+          sinkPaths.add(path);
+          sinkLayouts.add(layout);
+          sinkFormats.add(f);
         }
         written.add(path);
       }
     }
-    return written;
+    long generate = 0;
+    long transactions = 0;
+    long events = 0;
+    if (!sinkPaths.isEmpty()) {
+      int nSinks = sinkPaths.size();
+      List<BlockingQueue<Chunk>> queues = new ArrayList<>();
+      List<Future<?>> futures = new ArrayList<>();
+      ExecutorService pool =
+          Executors.newFixedThreadPool(
+              nSinks,
+              r -> {
+                Thread t = new Thread(r, "generate-writer");
+                t.setDaemon(true);
+                return t;
+              });
+      try {
+        for (int i = 0; i < nSinks; i++) {
+          BlockingQueue<Chunk> q = new ArrayBlockingQueue<>(QUEUE);
+          queues.add(q);
+          Sink s =
+              open(
+                  config,
+                  storeIds,
+                  itemNames,
+                  sinkLayouts.get(i),
+                  sinkFormats.get(i),
+                  sinkPaths.get(i));
+          futures.add(pool.submit(() -> drain(s, q)));
+        }
+        while (true) {
+          long g0 = System.nanoTime();
+          Chunk c = source.next(CHUNK_TRANSACTIONS);
+          generate += System.nanoTime() - g0;
+          Chunk item = c == null ? END : c;
+          for (int i = 0; i < nSinks; i++) {
+            offer(queues.get(i), item, futures);
+          }
+          if (c == null) {
+            break;
+          }
+          transactions += c.n;
+          events += c.events();
+        }
+        for (Future<?> f : futures) {
+          await(f);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+    return new Result(written, transactions, events, generate, System.nanoTime() - t0);
   }
 
-  private static Schema schema(Dataset d, Layout layout) {
+  /** Writes the queue's chunks to {@code s} until {@link #END}, then closes it. */
+  private static Void drain(Sink s, BlockingQueue<Chunk> q)
+      throws IOException, InterruptedException {
+    try (Sink sink = s) {
+      for (Chunk c = q.take(); c != END; c = q.take()) {
+        sink.write(c);
+      }
+    }
+    return null;
+  }
+
+  /** Queues {@code c}, unless a writer failed: then its failure is thrown. */
+  private static void offer(BlockingQueue<Chunk> q, Chunk c, List<Future<?>> writers)
+      throws IOException {
+    try {
+      while (!q.offer(c, 50, TimeUnit.MILLISECONDS)) {
+        for (Future<?> f : writers) {
+          if (f.isDone()) {
+            await(f); // throws its failure; a writer never ends early otherwise
+            throw new IllegalStateException("a file writer ended before the data did");
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while writing");
+    }
+  }
+
+  private static void await(Future<?> f) throws IOException {
+    try {
+      f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while writing");
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof IOException) {
+        throw (IOException) c;
+      }
+      if (c instanceof RuntimeException) {
+        throw (RuntimeException) c;
+      }
+      if (c instanceof Error) {
+        throw (Error) c;
+      }
+      throw new UncheckedIOException(new IOException(c));
+    }
+  }
+
+  private static Schema schema(Config config, String[] itemNames, Layout layout) {
     switch (layout) {
       case RECEIPTS:
-        return GenerateData.receiptsSchema(d.itemNames);
+        return GenerateData.receiptsSchema(itemNames);
       case EVENTS:
-        return GenerateData.eventsSchema(d.config.itemNameColumn);
+        return GenerateData.eventsSchema(config.itemNameColumn);
       case ITEMS:
         return GenerateData.itemsSchema();
       default:
@@ -82,209 +247,323 @@ final class DatasetWriter {
     }
   }
 
-  private static void writeParquet(Dataset d, Layout layout, Path path) throws IOException {
-    org.apache.avro.Schema avro = AvroUtils.toAvroSchema(schema(d, layout));
-    boolean names = d.config.itemNameColumn;
-    try (ParquetWriter<GenericRecord> w = LocalFiles.parquetWriter(path, avro)) {
-      switch (layout) {
-        case EVENTS:
-          for (int t = 0; t < d.numTransactions(); t++) {
-            String s = d.storeIds[d.store[t]];
-            for (int p = d.offsets[t]; p < d.offsets[t + 1]; p++) {
-              GenericData.Record r = new GenericData.Record(avro);
-              r.put(0, s);
-              r.put(1, d.transactionId(t));
-              r.put(2, d.items[p]);
-              if (names) {
-                r.put(3, d.itemNames[d.items[p]]);
-              }
-              w.write(r);
+  private static Sink open(
+      Config config, String[] storeIds, String[] itemNames, Layout layout, InputFormat f, Path path)
+      throws IOException {
+    Schema schema = schema(config, itemNames, layout);
+    switch (f) {
+      case PARQUET:
+        return new ParquetSink(config, storeIds, itemNames, layout, schema, path);
+      case ARROW:
+        return new ArrowSink(config, storeIds, itemNames, layout, schema, path);
+      case CSV:
+        return new CsvSink(config, storeIds, itemNames, layout, schema, path);
+      default:
+        throw new AssertionError(f);
+    }
+  }
+
+  /** One file: its layout's rows for each chunk in order ({@code items()} for the item table). */
+  private abstract static class Sink implements Closeable {
+    final Config config;
+    final String[] storeIds;
+    final String[] itemNames;
+    final Layout layout;
+
+    Sink(Config config, String[] storeIds, String[] itemNames, Layout layout) {
+      this.config = config;
+      this.storeIds = storeIds;
+      this.itemNames = itemNames;
+      this.layout = layout;
+    }
+
+    /** Writes the rows of the transactions of {@code c} (events or receipts). */
+    abstract void write(Chunk c) throws IOException;
+
+    /** Writes the item table. */
+    abstract void items() throws IOException;
+  }
+
+  private static final class ParquetSink extends Sink {
+    private final ParquetWriter<GenericRecord> w;
+    private final GenericData.Record r;
+    private final Utf8[] stores;
+    private final Utf8[] names;
+
+    /** The item ids boxed once: no allocation per event. */
+    private final Integer[] ids;
+
+    ParquetSink(
+        Config config,
+        String[] storeIds,
+        String[] itemNames,
+        Layout layout,
+        Schema schema,
+        Path path)
+        throws IOException {
+      super(config, storeIds, itemNames, layout);
+      org.apache.avro.Schema avro = AvroUtils.toAvroSchema(schema);
+      w = LocalFiles.parquetWriter(path, avro);
+      // One record, refilled per row: the writer copies its values into the column stores.
+      r = new GenericData.Record(avro);
+      stores = utf8(storeIds);
+      names = utf8(itemNames);
+      ids = new Integer[itemNames.length];
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = i;
+      }
+      if (layout == Layout.RECEIPTS) {
+        for (int i = 0; i < itemNames.length; i++) {
+          r.put(1 + i, Boolean.FALSE);
+        }
+      }
+    }
+
+    private static Utf8[] utf8(String[] s) {
+      Utf8[] u = new Utf8[s.length];
+      for (int i = 0; i < s.length; i++) {
+        u[i] = new Utf8(s[i]);
+      }
+      return u;
+    }
+
+    @Override
+    void write(Chunk c) throws IOException {
+      final int[] store = c.store;
+      final int[] offsets = c.offsets;
+      final int[] items = c.items;
+      if (layout == Layout.EVENTS) {
+        boolean withNames = config.itemNameColumn;
+        for (int t = 0; t < c.n; t++) {
+          r.put(0, stores[store[t]]);
+          r.put(1, c.firstId + t);
+          for (int p = offsets[t]; p < offsets[t + 1]; p++) {
+            r.put(2, ids[items[p]]);
+            if (withNames) {
+              r.put(3, names[items[p]]);
             }
-          }
-          break;
-        case RECEIPTS:
-          {
-            int m = d.itemNames.length;
-            for (int t = 0; t < d.numTransactions(); t++) {
-              GenericData.Record r = new GenericData.Record(avro);
-              r.put(0, d.storeIds[d.store[t]]);
-              for (int i = 0; i < m; i++) {
-                r.put(1 + i, Boolean.FALSE);
-              }
-              for (int p = d.offsets[t]; p < d.offsets[t + 1]; p++) {
-                r.put(1 + d.items[p], Boolean.TRUE);
-              }
-              w.write(r);
-            }
-            break;
-          }
-        case ITEMS:
-          for (int i = 0; i < d.itemNames.length; i++) {
-            GenericData.Record r = new GenericData.Record(avro);
-            r.put(0, i);
-            r.put(1, d.itemNames[i]);
             w.write(r);
           }
-          break;
-        default:
-          throw new AssertionError(layout);
+        }
+      } else {
+        for (int t = 0; t < c.n; t++) {
+          r.put(0, stores[store[t]]);
+          for (int p = offsets[t]; p < offsets[t + 1]; p++) {
+            r.put(1 + items[p], Boolean.TRUE);
+          }
+          w.write(r);
+          for (int p = offsets[t]; p < offsets[t + 1]; p++) {
+            r.put(1 + items[p], Boolean.FALSE);
+          }
+        }
       }
+    }
+
+    @Override
+    void items() throws IOException {
+      for (int i = 0; i < itemNames.length; i++) {
+        r.put(0, ids[i]);
+        r.put(1, names[i]);
+        w.write(r);
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      w.close();
     }
   }
 
-  private static void writeArrow(Dataset d, Layout layout, Path path) throws IOException {
-    Schema schema = schema(d, layout);
-    List<Field> fields = new ArrayList<>();
-    for (Schema.Field f : schema.getFields()) {
-      fields.add(Field.notNullable(f.getName(), LocalFiles.arrowType(f.getType())));
-    }
-    final int batch = LocalFiles.ARROW_BATCH_ROWS;
-    try (BufferAllocator alloc = new RootAllocator();
-        VectorSchemaRoot root =
-            VectorSchemaRoot.create(new org.apache.arrow.vector.types.pojo.Schema(fields), alloc);
-        FileChannel ch =
-            FileChannel.open(
-                path,
-                StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
-        ArrowFileWriter w = new ArrowFileWriter(root, null, ch)) {
+  private static final class ArrowSink extends Sink {
+    private final BufferAllocator alloc;
+    private final VectorSchemaRoot root;
+    private final FileChannel ch;
+    private final ArrowFileWriter w;
+    private final byte[][] storeBytes;
+    private final byte[][] nameBytes;
+    private int rows;
+
+    ArrowSink(
+        Config config,
+        String[] storeIds,
+        String[] itemNames,
+        Layout layout,
+        Schema schema,
+        Path path)
+        throws IOException {
+      super(config, storeIds, itemNames, layout);
+      List<Field> fields = new ArrayList<>();
+      for (Schema.Field f : schema.getFields()) {
+        fields.add(Field.notNullable(f.getName(), LocalFiles.arrowType(f.getType())));
+      }
+      alloc = new RootAllocator();
+      root = VectorSchemaRoot.create(new org.apache.arrow.vector.types.pojo.Schema(fields), alloc);
+      ch =
+          FileChannel.open(
+              path,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.TRUNCATE_EXISTING);
+      w = new ArrowFileWriter(root, null, ch);
       w.start();
-      byte[][] storeBytes = new byte[d.storeIds.length][];
-      for (int k = 0; k < storeBytes.length; k++) {
-        storeBytes[k] = d.storeIds[k].getBytes(StandardCharsets.UTF_8);
-      }
-      byte[][] nameBytes = new byte[d.itemNames.length][];
-      for (int i = 0; i < nameBytes.length; i++) {
-        nameBytes[i] = d.itemNames[i].getBytes(StandardCharsets.UTF_8);
-      }
-      int rows = 0;
+      storeBytes = bytes(storeIds);
+      nameBytes = bytes(itemNames);
       root.allocateNew();
-      switch (layout) {
-        case EVENTS:
-          {
-            VarCharVector s = (VarCharVector) root.getVector(0);
-            BigIntVector txn = (BigIntVector) root.getVector(1);
-            IntVector item = (IntVector) root.getVector(2);
-            VarCharVector name = d.config.itemNameColumn ? (VarCharVector) root.getVector(3) : null;
-            for (int t = 0; t < d.numTransactions(); t++) {
-              for (int p = d.offsets[t]; p < d.offsets[t + 1]; p++) {
-                s.setSafe(rows, storeBytes[d.store[t]]);
-                txn.setSafe(rows, d.transactionId(t));
-                item.setSafe(rows, d.items[p]);
-                if (name != null) {
-                  name.setSafe(rows, nameBytes[d.items[p]]);
-                }
-                if (++rows == batch) {
-                  flush(root, w, rows);
-                  rows = 0;
-                }
-              }
-            }
-            break;
-          }
-        case RECEIPTS:
-          {
-            VarCharVector s = (VarCharVector) root.getVector(0);
-            int m = d.itemNames.length;
-            BitVector[] cols = new BitVector[m];
-            for (int i = 0; i < m; i++) {
-              cols[i] = (BitVector) root.getVector(1 + i);
-            }
-            for (int t = 0; t < d.numTransactions(); t++) {
-              s.setSafe(rows, storeBytes[d.store[t]]);
-              for (int i = 0; i < m; i++) {
-                cols[i].setSafe(rows, 0);
-              }
-              for (int p = d.offsets[t]; p < d.offsets[t + 1]; p++) {
-                cols[d.items[p]].setSafe(rows, 1);
-              }
-              if (++rows == batch) {
-                flush(root, w, rows);
-                rows = 0;
-              }
-            }
-            break;
-          }
-        case ITEMS:
-          {
-            IntVector id = (IntVector) root.getVector(0);
-            VarCharVector name = (VarCharVector) root.getVector(1);
-            for (int i = 0; i < nameBytes.length; i++) {
-              id.setSafe(rows, i);
-              name.setSafe(rows, nameBytes[i]);
-              if (++rows == batch) {
-                flush(root, w, rows);
-                rows = 0;
-              }
-            }
-            break;
-          }
-        default:
-          throw new AssertionError(layout);
+    }
+
+    private static byte[][] bytes(String[] s) {
+      byte[][] b = new byte[s.length][];
+      for (int i = 0; i < s.length; i++) {
+        b[i] = s[i].getBytes(StandardCharsets.UTF_8);
       }
-      if (rows > 0) {
+      return b;
+    }
+
+    /** Counts a row; a full batch is written. */
+    private void row() throws IOException {
+      if (++rows == LocalFiles.ARROW_BATCH_ROWS) {
         root.setRowCount(rows);
         w.writeBatch();
+        root.allocateNew();
+        rows = 0;
       }
-      w.end();
+    }
+
+    @Override
+    void write(Chunk c) throws IOException {
+      final int[] store = c.store;
+      final int[] offsets = c.offsets;
+      final int[] items = c.items;
+      if (layout == Layout.EVENTS) {
+        VarCharVector s = (VarCharVector) root.getVector(0);
+        BigIntVector txn = (BigIntVector) root.getVector(1);
+        IntVector item = (IntVector) root.getVector(2);
+        VarCharVector name = config.itemNameColumn ? (VarCharVector) root.getVector(3) : null;
+        for (int t = 0; t < c.n; t++) {
+          byte[] sb = storeBytes[store[t]];
+          long id = c.firstId + t;
+          for (int p = offsets[t]; p < offsets[t + 1]; p++) {
+            s.setSafe(rows, sb);
+            txn.setSafe(rows, id);
+            item.setSafe(rows, items[p]);
+            if (name != null) {
+              name.setSafe(rows, nameBytes[items[p]]);
+            }
+            row();
+          }
+        }
+      } else {
+        VarCharVector s = (VarCharVector) root.getVector(0);
+        int m = itemNames.length;
+        BitVector[] cols = new BitVector[m];
+        for (int i = 0; i < m; i++) {
+          cols[i] = (BitVector) root.getVector(1 + i);
+        }
+        for (int t = 0; t < c.n; t++) {
+          s.setSafe(rows, storeBytes[store[t]]);
+          for (int i = 0; i < m; i++) {
+            cols[i].setSafe(rows, 0);
+          }
+          for (int p = offsets[t]; p < offsets[t + 1]; p++) {
+            cols[items[p]].setSafe(rows, 1);
+          }
+          row();
+        }
+      }
+    }
+
+    @Override
+    void items() throws IOException {
+      IntVector id = (IntVector) root.getVector(0);
+      VarCharVector name = (VarCharVector) root.getVector(1);
+      for (int i = 0; i < nameBytes.length; i++) {
+        id.setSafe(rows, i);
+        name.setSafe(rows, nameBytes[i]);
+        row();
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      try (alloc;
+          root;
+          ch;
+          w) {
+        if (rows > 0) {
+          root.setRowCount(rows);
+          w.writeBatch();
+        }
+        w.end();
+      }
     }
   }
 
-  private static void flush(VectorSchemaRoot root, ArrowFileWriter w, int rows) throws IOException {
-    root.setRowCount(rows);
-    w.writeBatch();
-    root.allocateNew();
-  }
+  private static final class CsvSink extends Sink {
+    private final BufferedWriter w;
+    private final StringBuilder sb = new StringBuilder();
+    private final boolean[] row;
 
-  private static void writeCsv(Dataset d, Layout layout, Path path) throws IOException {
-    try (BufferedWriter w = Files.newBufferedWriter(path, StandardCharsets.UTF_8)) {
-      w.write(String.join(",", schema(d, layout).getFieldNames()));
+    CsvSink(
+        Config config,
+        String[] storeIds,
+        String[] itemNames,
+        Layout layout,
+        Schema schema,
+        Path path)
+        throws IOException {
+      super(config, storeIds, itemNames, layout);
+      w = Files.newBufferedWriter(path, StandardCharsets.UTF_8);
+      w.write(String.join(",", schema.getFieldNames()));
       w.write('\n');
-      StringBuilder sb = new StringBuilder();
-      switch (layout) {
-        case EVENTS:
-          for (int t = 0; t < d.numTransactions(); t++) {
-            for (int p = d.offsets[t]; p < d.offsets[t + 1]; p++) {
-              sb.setLength(0);
-              sb.append(d.storeIds[d.store[t]])
-                  .append(',')
-                  .append(d.transactionId(t))
-                  .append(',')
-                  .append(d.items[p]);
-              if (d.config.itemNameColumn) {
-                sb.append(',').append(d.itemNames[d.items[p]]);
-              }
-              w.append(sb).append('\n');
+      row = new boolean[itemNames.length];
+    }
+
+    @Override
+    void write(Chunk c) throws IOException {
+      final int[] offsets = c.offsets;
+      final int[] items = c.items;
+      if (layout == Layout.EVENTS) {
+        for (int t = 0; t < c.n; t++) {
+          for (int p = offsets[t]; p < offsets[t + 1]; p++) {
+            sb.setLength(0);
+            sb.append(storeIds[c.store[t]])
+                .append(',')
+                .append(c.firstId + t)
+                .append(',')
+                .append(items[p]);
+            if (config.itemNameColumn) {
+              sb.append(',').append(itemNames[items[p]]);
             }
+            w.append(sb).append('\n');
           }
-          break;
-        case RECEIPTS:
-          {
-            int m = d.itemNames.length;
-            boolean[] row = new boolean[m];
-            for (int t = 0; t < d.numTransactions(); t++) {
-              Arrays.fill(row, false);
-              for (int p = d.offsets[t]; p < d.offsets[t + 1]; p++) {
-                row[d.items[p]] = true;
-              }
-              sb.setLength(0);
-              sb.append(d.storeIds[d.store[t]]);
-              for (int i = 0; i < m; i++) {
-                sb.append(row[i] ? ",1" : ",0");
-              }
-              w.append(sb).append('\n');
-            }
-            break;
+        }
+      } else {
+        int m = itemNames.length;
+        for (int t = 0; t < c.n; t++) {
+          Arrays.fill(row, false);
+          for (int p = offsets[t]; p < offsets[t + 1]; p++) {
+            row[items[p]] = true;
           }
-        case ITEMS:
-          for (int i = 0; i < d.itemNames.length; i++) {
-            w.append(Integer.toString(i)).append(',').append(d.itemNames[i]).append('\n');
+          sb.setLength(0);
+          sb.append(storeIds[c.store[t]]);
+          for (int i = 0; i < m; i++) {
+            sb.append(row[i] ? ",1" : ",0");
           }
-          break;
-        default:
-          throw new AssertionError(layout);
+          w.append(sb).append('\n');
+        }
       }
+    }
+
+    @Override
+    void items() throws IOException {
+      for (int i = 0; i < itemNames.length; i++) {
+        w.append(Integer.toString(i)).append(',').append(itemNames[i]).append('\n');
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      w.close();
     }
   }
 }

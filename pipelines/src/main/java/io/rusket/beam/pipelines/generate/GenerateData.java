@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.beam.sdk.schemas.Schema;
 
 /**
@@ -38,6 +39,12 @@ import org.apache.beam.sdk.schemas.Schema;
  * <p>Example of use:
  *
  * <pre>{@code
+ * // any size: generated while written, in bounded memory
+ * GenerateData.Written w = GenerateData.write(
+ *     Config.of(42).withStores(200).withTransactions(22_727_273).withItems(2_600),
+ *     Path.of("/tmp/retail"), EnumSet.of(Layout.EVENTS),
+ *     EnumSet.of(InputFormat.PARQUET, InputFormat.ARROW));
+ * // small data, also as arrays in memory
  * Dataset data = GenerateData.generate(
  *     Config.of(42).withStores(50).withTransactions(2_000_000).withItems(500));
  * GenerateData.write(data, Path.of("/tmp/retail"), EnumSet.of(Layout.EVENTS, Layout.ITEMS),
@@ -45,10 +52,14 @@ import org.apache.beam.sdk.schemas.Schema;
  * // or, from the command line: java -jar rusket-beam.jar generate --output=/tmp/retail ...
  * }</pre>
  *
- * <p><b>Memory and speed.</b> The data is generated in memory as compact arrays (about 4 bytes per
- * event and 8 per transaction), then streamed to the files: 10M events take a few seconds to
- * generate and to write as Arrow; Parquet (through Avro records) is slower. One-hot files have one
- * column per item: keep {@code items} modest (hundreds) for them.
+ * <p><b>Memory and speed.</b> {@link #write(Config, Path, Set, Set)} draws the transactions in
+ * chunks while it writes them and holds only a few chunks, the model (store sizes, item weights)
+ * and one writer per file (a Parquet row group, an Arrow batch): the number of events does not
+ * change its footprint, and every file is written on a thread of its own, so Parquet and Arrow are
+ * written side by side. {@link #generate} holds the data as compact arrays (about 4 bytes per event
+ * and 8 per transaction), for tests and small data; both give the same transactions and the same
+ * file bytes. One-hot files have one column per item: keep {@code items} modest (hundreds) for
+ * them.
  */
 public final class GenerateData {
   private GenerateData() {}
@@ -98,5 +109,40 @@ public final class GenerateData {
   public static List<Path> write(
       Dataset data, Path dir, Set<Layout> layouts, Set<InputFormat> formats) throws IOException {
     return DatasetWriter.write(data, dir, layouts, formats);
+  }
+
+  /**
+   * Generates the data of {@code config} while writing it: the chosen layouts in the chosen formats
+   * under {@code dir} (created if needed; files replaced), as {@code
+   * receipts|events|items.parquet|arrow|csv}, the same bytes as {@link #write(Dataset, Path, Set,
+   * Set)} of {@link #generate}{@code (config)}, in memory bounded whatever the size.
+   *
+   * @return the files written, the counts and the time taken
+   * @throws IllegalArgumentException if there are fewer transactions than stores
+   */
+  public static Written write(
+      Config config, Path dir, Set<Layout> layouts, Set<InputFormat> formats) throws IOException {
+    DatasetWriter.Result r = DatasetWriter.write(config, dir, layouts, formats);
+    long generate = TimeUnit.NANOSECONDS.toMillis(r.generateNanos());
+    long total = TimeUnit.NANOSECONDS.toMillis(r.totalNanos());
+    return new Written(r.files(), r.transactions(), r.events(), generate, total - generate);
+  }
+
+  /**
+   * What {@link #write(Config, Path, Set, Set)} did.
+   *
+   * @param files the files written, by layout then format
+   * @param transactions transactions generated
+   * @param events (transaction, item) events generated
+   * @param generateMillis time spent drawing the data (on the generating thread)
+   * @param writeMillis the rest of the wall time: encoding and writing the files, beyond what ran
+   *     alongside the drawing
+   */
+  public record Written(
+      List<Path> files, long transactions, long events, long generateMillis, long writeMillis) {
+    /** Copies the list of files. */
+    public Written {
+      files = List.copyOf(files);
+    }
   }
 }

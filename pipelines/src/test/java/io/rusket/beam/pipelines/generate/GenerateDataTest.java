@@ -9,8 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rusket.beam.pipelines.io.InputFormat;
 import io.rusket.beam.pipelines.io.TableSource;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -97,6 +100,85 @@ class GenerateDataTest {
     double n = d.numTransactions();
     double lift = (both / n) / ((freq[x] / n) * (freq[y] / n));
     assertTrue(lift > 2, "bundle lift " + lift);
+  }
+
+  /**
+   * Generated while written ({@link GenerateData#write(Config, Path, Set, Set)}, several chunks):
+   * the same files, byte for byte, as the data generated in memory and written, in every layout and
+   * format, and the counts of the data.
+   */
+  @Test
+  void streamedWriteGivesTheBytesOfTheDataInMemory() throws IOException {
+    Config c = Config.of(5).withStores(7).withTransactions(3 * 32_768 + 123).withItems(60);
+    Dataset d = GenerateData.generate(c);
+    Set<InputFormat> all = EnumSet.allOf(InputFormat.class);
+    List<Path> inMemory = GenerateData.write(d, dir.resolve("a"), EnumSet.allOf(Layout.class), all);
+    GenerateData.Written w =
+        GenerateData.write(c, dir.resolve("b"), EnumSet.allOf(Layout.class), all);
+    assertEquals(d.numTransactions(), w.transactions());
+    assertEquals(d.numEvents(), w.events());
+    assertEquals(9, w.files().size());
+    for (int i = 0; i < inMemory.size(); i++) {
+      assertEquals(inMemory.get(i).getFileName(), w.files().get(i).getFileName());
+      assertArrayEquals(
+          Files.readAllBytes(inMemory.get(i)),
+          Files.readAllBytes(w.files().get(i)),
+          w.files().get(i).toString());
+    }
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            GenerateData.write(
+                Config.of(1).withTransactions(50).withStores(100),
+                dir,
+                EnumSet.of(Layout.EVENTS),
+                all));
+  }
+
+  /**
+   * Memory does not grow with the data: in a JVM with a 32 MiB heap, 2M transactions (8.8M events,
+   * whose item ids alone take 35 MB as arrays) are written as Arrow and CSV by the streamed write,
+   * while generating them in memory runs out of heap there.
+   */
+  @Test
+  void streamedWriteFitsASmallHeapThatTheDataDoesNot() throws Exception {
+    Child streamed = Child.run("stream", dir.resolve("s"));
+    assertEquals(0, streamed.code, streamed.output);
+    assertTrue(streamed.output.contains("transactions=2000000 events="), streamed.output);
+    long events = Long.parseLong(streamed.output.replaceAll("(?s).*events=(\\d+).*", "$1"));
+    assertTrue(events * 4 > 32L << 20, "the item ids alone exceed the heap: " + events);
+    assertEquals(events + 1, lines(dir.resolve("s/events.csv")));
+    Child inMemory = Child.run("memory", dir.resolve("m"));
+    assertTrue(inMemory.code != 0 && inMemory.output.contains("OutOfMemoryError"), inMemory.output);
+  }
+
+  private static long lines(Path f) throws IOException {
+    try (Stream<String> s = Files.lines(f)) {
+      return s.count();
+    }
+  }
+
+  /** A JVM with {@code -Xmx32m} running {@link SmallHeapMain}. */
+  private record Child(int code, String output) {
+    static Child run(String mode, Path out) throws Exception {
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      List<String> cmd = new ArrayList<>(List.of(java, "-Xmx32m"));
+      for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+        if (a.startsWith("--add-opens")) {
+          cmd.add(a); // Arrow's memory needs java.nio
+        }
+      }
+      cmd.addAll(
+          List.of(
+              "-cp",
+              System.getProperty("java.class.path"),
+              SmallHeapMain.class.getName(),
+              mode,
+              out.toString()));
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      return new Child(p.waitFor(), output);
+    }
   }
 
   /**
