@@ -14,7 +14,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * }</pre>
  */
 public enum InputFormat {
-  /** Apache Parquet ({@code .parquet}), read through Beam's ParquetIO. */
+  /** Apache Parquet ({@code .parquet}), read row group by row group ({@link TableSource}). */
   PARQUET(".parquet"),
   /** Apache Arrow IPC file format ({@code .arrow}, {@code .feather}, {@code .ipc}). */
   ARROW(".arrow", ".feather", ".ipc"),

@@ -76,12 +76,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * }</pre>
  *
  * <p><b>Columns and types.</b> A column is a top-level, non-repeated primitive field. Its values
- * come out by physical type: INT32 and INT64 as {@code long[]} ({@link Chunk#longs}), BINARY (UTF-8
- * strings, with or without the STRING annotation) as {@code String[]} ({@link Chunk#strings}) and
- * BOOLEAN as {@code boolean[]} ({@link Chunk#booleans}, which also accepts an INT32/INT64 column of
- * 0s and 1s, as one-hot files have). Strings of dictionary-encoded pages are decoded once per
- * dictionary entry: the rows holding one entry share one {@code String} instance; plain-encoded
- * pages are decoded per row.
+ * come out by physical type: INT32 and INT64 as {@code long[]} ({@link Chunk#longs}), FLOAT and
+ * DOUBLE as {@code double[]} ({@link Chunk#doubles}), BINARY (UTF-8 strings, with or without the
+ * STRING annotation) as {@code String[]} ({@link Chunk#strings}) and BOOLEAN as {@code boolean[]}
+ * ({@link Chunk#booleans}, which also accepts an INT32/INT64 column of 0s and 1s, as one-hot files
+ * have). Strings of dictionary-encoded pages are decoded once per dictionary entry: the rows
+ * holding one entry share one {@code String} instance; plain-encoded pages are decoded per row.
  *
  * <p><b>Errors.</b> A missing column (the columns present are listed), a nested, repeated or
  * otherwise typed column, a column read as another type than it has, a null, or a 0/1 column
@@ -385,7 +385,9 @@ public final class ParquetColumns {
     /** BINARY (UTF-8): {@link Chunk#strings}. */
     STRING,
     /** BOOLEAN: {@link Chunk#booleans}. */
-    BOOLEAN
+    BOOLEAN,
+    /** FLOAT or DOUBLE: {@link Chunk#doubles}. */
+    DOUBLE
   }
 
   /**
@@ -464,6 +466,15 @@ public final class ParquetColumns {
     }
 
     /**
+     * A FLOAT or DOUBLE column's values, widened to {@code double} (exactly).
+     *
+     * @throws IllegalArgumentException if the column was not read or is of another type
+     */
+    public double[] doubles(String column) {
+      return (double[]) typed(column, Kind.DOUBLE);
+    }
+
+    /**
      * A BOOLEAN column's values, or an INT32/INT64 column's 0s and 1s as false and true.
      *
      * @throws IllegalArgumentException if the column was not read, is of another type, or an
@@ -527,6 +538,8 @@ public final class ParquetColumns {
         return "strings (BINARY/UTF8)";
       case BOOLEAN:
         return "booleans (BOOLEAN)";
+      case DOUBLE:
+        return "floating-point numbers (FLOAT/DOUBLE)";
       default:
         throw new AssertionError(k);
     }
@@ -783,6 +796,9 @@ public final class ParquetColumns {
         if (n == PrimitiveTypeName.BINARY) {
           return Kind.STRING;
         }
+        if (n == PrimitiveTypeName.DOUBLE || n == PrimitiveTypeName.FLOAT) {
+          return Kind.DOUBLE;
+        }
         bad = n.toString();
       }
       throw new IllegalArgumentException(
@@ -792,7 +808,8 @@ public final class ParquetColumns {
               + where(split)
               + " is "
               + bad
-              + "; readable columns are top-level INT32, INT64, BINARY (UTF-8) or BOOLEAN");
+              + "; readable columns are top-level INT32, INT64, FLOAT, DOUBLE, BINARY (UTF-8)"
+              + " or BOOLEAN");
     }
 
     /** The split being read. */
@@ -833,9 +850,24 @@ public final class ParquetColumns {
       Map<String, Object> values = new HashMap<>();
       for (int j = 0; j < readers.length; j++) {
         Kind k = kindOf[j];
-        values.put(
-            columns.get(j),
-            k == Kind.LONG ? new long[0] : k == Kind.STRING ? new String[0] : new boolean[0]);
+        Object none;
+        switch (k) {
+          case LONG:
+            none = new long[0];
+            break;
+          case STRING:
+            none = new String[0];
+            break;
+          case BOOLEAN:
+            none = new boolean[0];
+            break;
+          case DOUBLE:
+            none = new double[0];
+            break;
+          default:
+            throw new AssertionError(k);
+        }
+        values.put(columns.get(j), none);
       }
       return values;
     }
@@ -867,6 +899,21 @@ public final class ParquetColumns {
                 throw nullAt(j, i);
               }
               out[i] = r.getBoolean();
+              r.consume();
+            }
+            return out;
+          }
+        case DOUBLE:
+          {
+            double[] out = new double[n];
+            boolean float32 =
+                r.getDescriptor().getPrimitiveType().getPrimitiveTypeName()
+                    == PrimitiveTypeName.FLOAT;
+            for (int i = 0; i < n; i++) {
+              if (maxDef > 0 && r.getCurrentDefinitionLevel() < maxDef) {
+                throw nullAt(j, i);
+              }
+              out[i] = float32 ? r.getFloat() : r.getDouble();
               r.consume();
             }
             return out;

@@ -16,7 +16,6 @@ import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.MatchResult.Metadata;
-import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -27,10 +26,10 @@ import org.apache.beam.sdk.values.Row;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * Reads a file or a glob of files into a {@code PCollection<Row>} with a Beam schema: Parquet
- * (through Beam's {@link ParquetIO}), Arrow IPC files (through Apache Arrow Java, one file per
- * element, one record batch at a time) or CSV with a header. The format is inferred from the
- * extension unless given ({@link InputFormat#infer}).
+ * Reads a file or a glob of files into a {@code PCollection<Row>} with a Beam schema: Parquet (row
+ * group by row group, through {@link ParquetColumns}), Arrow IPC files (through Apache Arrow Java,
+ * one file per element, one record batch at a time) or CSV with a header. The format is inferred
+ * from the extension unless given ({@link InputFormat#infer}).
  *
  * <p>The schema is read from the first matching file (in name order) when the transform is
  * configured — the Parquet footer (its Avro schema, or one converted from the Parquet schema), the
@@ -42,16 +41,20 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * the same types (checked per file when Arrow and CSV files are read; Parquet files are read with
  * the first file's schema).
  *
- * <p>Types: Parquet through Avro as {@link AvroUtils#toBeamSchema} maps them. Arrow: Bool →
- * BOOLEAN, signed Int(8/16/32/64) → BYTE/INT16/INT32/INT64, FloatingPoint → FLOAT/DOUBLE,
- * Utf8/LargeUtf8 → STRING (nullable as in the file); other Arrow types are an error only if the
- * column is selected. CSV: a value is the text that was written — every column is STRING unless its
- * type is declared ({@link #withCsvTypes}: STRING, INT32, INT64, DOUBLE or BOOLEAN), so that {@code
- * 0012}, {@code 012} and {@code 12} stay three values. Declared types are parsed strictly: integers
- * as {@code -?(0|[1-9][0-9]*)} in range (no {@code +}, spaces or leading zeros), DOUBLE without
- * surrounding spaces, BOOLEAN as {@code true}/{@code false} (any case) or {@code 1}/{@code 0}.
- * Fields are not trimmed; an empty field is an error (CSV has no null); bytes must be valid UTF-8
- * ({@link CsvReader}). A bad CSV row fails the pipeline with the file, line, column and value.
+ * <p>Types: Parquet through Avro as {@link AvroUtils#toBeamSchema} maps them. Selected columns that
+ * are all BOOLEAN, INT32, INT64, FLOAT, DOUBLE or STRING (the top-level primitives, nullable or
+ * not) are read column-wise, and a null is an error naming the file, the column, the row group and
+ * the row; other columns (arrays, records, bytes, logical types) are read through parquet-avro
+ * records, nulls kept. Arrow: Bool → BOOLEAN, signed Int(8/16/32/64) → BYTE/INT16/INT32/INT64,
+ * FloatingPoint → FLOAT/DOUBLE, Utf8/LargeUtf8 → STRING (nullable as in the file); other Arrow
+ * types are an error only if the column is selected. CSV: a value is the text that was written —
+ * every column is STRING unless its type is declared ({@link #withCsvTypes}: STRING, INT32, INT64,
+ * DOUBLE or BOOLEAN), so that {@code 0012}, {@code 012} and {@code 12} stay three values. Declared
+ * types are parsed strictly: integers as {@code -?(0|[1-9][0-9]*)} in range (no {@code +}, spaces
+ * or leading zeros), DOUBLE without surrounding spaces, BOOLEAN as {@code true}/{@code false} (any
+ * case) or {@code 1}/{@code 0}. Fields are not trimmed; an empty field is an error (CSV has no
+ * null); bytes must be valid UTF-8 ({@link CsvReader}). A bad CSV row fails the pipeline with the
+ * file, line, column and value.
  *
  * <p>Example of use:
  *
@@ -66,13 +69,15 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * // events: store_id STRING | transaction_id INT64 | item_id INT32
  * }</pre>
  *
- * <p><b>Memory.</b> Parquet is read by ParquetIO (split by row groups). An Arrow file is read one
- * record batch at a time (a batch must fit in memory; off-heap through Arrow's allocator); a CSV
- * file is streamed. Arrow and CSV files are not split: parallelism is one file per worker thread.
- * Arrow needs {@code --add-opens=java.base/java.nio=ALL-UNNAMED} on Java 17.
+ * <p><b>Memory.</b> Parquet is split into its non-empty row groups (a row group of more than
+ * {@value ParquetColumns#DEFAULT_SPLIT_ROWS} rows into ranges of rows), read a slice of rows at a
+ * time (a row group at a time through parquet-avro). An Arrow file is read one record batch at a
+ * time (a batch must fit in memory; off-heap through Arrow's allocator); a CSV file is streamed.
+ * Arrow and CSV files are not split: parallelism is one file per worker thread. Arrow needs {@code
+ * --add-opens=java.base/java.nio=ALL-UNNAMED} on Java 17.
  *
- * <p>Metrics (namespace {@value #METRICS_NAMESPACE}): counters {@code filesRead} (Arrow, CSV),
- * {@code batchesRead} (Arrow), {@code rowsRead}.
+ * <p>Metrics (namespace {@value #METRICS_NAMESPACE}): counters {@code filesRead}, {@code rowGroups}
+ * (Parquet, non-empty), {@code batchesRead} (Arrow), {@code rowsRead}.
  */
 public final class TableSource extends PTransform<PBegin, PCollection<Row>> {
   private static final long serialVersionUID = 1L;

@@ -151,6 +151,19 @@ final class OddParquet {
     // then rewrite the footer with a row group of zero rows, its column chunks empty, in the
     // middle.
     writeRows(path, e, shape, 0, e.size());
+    rewriteFooter(path, shape.emptyRowGroup, shape.noOffsetIndex);
+  }
+
+  /**
+   * Rewrites the footer of the Parquet file {@code path} (of any schema, with at least one row
+   * group) with an empty row group in the middle.
+   */
+  static void insertEmptyRowGroup(Path path) throws IOException {
+    rewriteFooter(path, true, false);
+  }
+
+  private static void rewriteFooter(Path path, boolean emptyRowGroup, boolean noOffsetIndex)
+      throws IOException {
     ParquetMetadata footer;
     try (ParquetFileReader r = ParquetFileReader.open(input(path))) {
       footer = r.getFooter();
@@ -186,10 +199,10 @@ final class OddParquet {
               0,
               0));
     }
-    if (shape.emptyRowGroup) {
+    if (emptyRowGroup) {
       blocks.add(mid, empty);
     }
-    if (shape.noOffsetIndex) {
+    if (noOffsetIndex) {
       for (BlockMetaData b : blocks) {
         for (ColumnChunkMetaData c : b.getColumns()) {
           c.setOffsetIndexReference(null);

@@ -292,6 +292,58 @@ class ParquetColumnsTest {
     assertTrue(y.getMessage().contains("was not read"), y.getMessage());
   }
 
+  /** FLOAT and DOUBLE columns as doubles (exactly), in slices; a null names its row. */
+  @Test
+  void floatAndDoubleColumnsReadAsDoubles() throws IOException {
+    org.apache.avro.Schema avro =
+        new org.apache.avro.Schema.Parser()
+            .parse(
+                "{\"type\":\"record\",\"name\":\"r\",\"fields\":["
+                    + "{\"name\":\"f\",\"type\":\"float\"},"
+                    + "{\"name\":\"d\",\"type\":[\"null\",\"double\"]}]}");
+    Path path = dir.resolve("fd.parquet");
+    int n = 1_000;
+    float[] f = new float[n];
+    double[] d = new double[n];
+    try (org.apache.parquet.hadoop.ParquetWriter<org.apache.avro.generic.GenericRecord> w =
+        LocalFiles.parquetWriter(path, avro)) {
+      for (int k = 0; k < n; k++) {
+        f[k] = k / 3f - 100;
+        d[k] = k == 0 ? Double.NaN : Math.PI * k * (k % 2 == 0 ? 1 : -1e100);
+        org.apache.avro.generic.GenericData.Record r =
+            new org.apache.avro.generic.GenericData.Record(avro);
+        r.put("f", f[k]);
+        r.put("d", k == n - 1 ? null : d[k]);
+        w.write(r);
+      }
+    }
+    ParquetColumns.Split s = splits(path).get(0);
+    try (ParquetColumns.Cursor cur = ParquetColumns.open(s, List.of("d", "f"))) {
+      ParquetColumns.Chunk c = cur.next(n - 1);
+      assertEquals(ParquetColumns.Kind.DOUBLE, c.kind("f"));
+      assertEquals(ParquetColumns.Kind.DOUBLE, c.kind("d"));
+      double[] fs = c.doubles("f");
+      for (int k = 0; k < n - 1; k++) {
+        assertEquals(f[k], (float) fs[k]);
+        assertEquals((double) f[k], fs[k]);
+      }
+      assertArrayEquals(Arrays.copyOf(d, n - 1), c.doubles("d"));
+      IllegalArgumentException wrong =
+          assertThrows(IllegalArgumentException.class, () -> c.longs("d"));
+      assertTrue(wrong.getMessage().contains("floating-point"), wrong.getMessage());
+      IllegalArgumentException x = assertThrows(IllegalArgumentException.class, () -> cur.next(5));
+      assertTrue(
+          x.getMessage().contains("'d' is null in " + path + ", row group 0, row " + (n - 1)),
+          x.getMessage());
+    }
+    assertEquals(
+        0,
+        ParquetColumns.read(
+                new ParquetColumns.Split(s.file(), s.fileBytes(), 0, 0, 0), List.of("f"))
+            .doubles("f")
+            .length);
+  }
+
   @Test
   void oneHotIntegerOutsideZeroOneNamesTheRow() throws IOException {
     Path f = dir.resolve("hot.parquet");

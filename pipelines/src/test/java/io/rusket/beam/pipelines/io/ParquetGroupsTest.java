@@ -125,8 +125,7 @@ class ParquetGroupsTest {
 
   /**
    * An empty row group in the middle: every receipt counts once (N per store = its rows). Checked
-   * against the data written, not the Row path: {@code TableSource}'s Parquet read of such a file
-   * returns one row group twice (an issue of the Row path, reported separately).
+   * against the data written (TableSource's Rows of such files: {@code TableSourceParquetTest}).
    */
   @Test
   void oneHotWithAnEmptyRowGroupCountsEveryReceiptOnce() throws IOException {

@@ -166,10 +166,10 @@ class TableSourceTest {
             .getTypeName());
     PipelineResult result = p.run();
     result.waitUntilFinish();
-    // Metrics: 4 rows from each of the four sources; 1 + 1 + 2 files read by the DoFns (Arrow,
-    // CSV).
+    // Metrics: 4 rows from each of the four sources; 1 + 1 + 1 + 2 files read (Parquet, CSV,
+    // Arrow, the Arrow glob).
     assertEquals(16L, counter(result, "rowsRead"));
-    assertEquals(4L, counter(result, "filesRead"));
+    assertEquals(5L, counter(result, "filesRead"));
     assertEquals(3L, counter(result, "batchesRead"));
   }
 
