@@ -26,10 +26,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       ExecutorLostFailure} of an executor that died of it or was killed for its memory), or Spark
  *       refusing to start on a heap below its minimum: one line {@code error: out of memory in
  *       STAGE (heap N MB): KNOBS}, exit {@link Main#EXIT_FAILURE} (a resource failure, not a
- *       mistake). STAGE is the Beam step of the Spark stage that failed ({@link
- *       PipelineFailed#stage()}), else the first of our (or Beam IO's) frames of the error's stack,
- *       else left out; KNOBS are the command's ({@link PipelineFailed#memoryKnobs()}), else -Xmx
- *       and a higher --minSupport or a --maxLen.
+ *       mistake). STAGE is the first of our (or Beam IO's) frames of the error's own stack, else
+ *       the Beam step of the Spark stage that failed ({@link PipelineFailed#stage()}), else such a
+ *       frame in a stack trace Spark quoted, else left out; KNOBS are the command's ({@link
+ *       PipelineFailed#memoryKnobs()}), else -Xmx and a higher --minSupport or a --maxLen.
  *   <li>Anything else is an internal failure: the runner and the innermost exception's first line,
  *       exit {@link Main#EXIT_FAILURE}.
  * </ul>
@@ -132,8 +132,13 @@ final class ErrorReport {
             + knobs;
       }
     }
-    if (stage == null) {
-      stage = frame(t);
+    // The frame where memory ran out names the step exactly; a Spark stage fuses several Beam steps
+    // and is described by its last one (e.g. the write after the mining that failed).
+    String at = ownFrame(t);
+    if (at != null) {
+      stage = at;
+    } else if (stage == null) {
+      stage = quotedFrame(t);
     }
     return "out of memory"
         + (stage == null ? "" : " in " + stage)
@@ -144,19 +149,23 @@ final class ErrorReport {
   }
 
   /**
-   * {@code Class.method} of the first frame of our code (or Beam IO's) where memory ran out: in the
-   * OutOfMemoryError's stack, else in a stack trace Spark quoted; null if none.
+   * {@code Class.method} of the first frame of our code (or Beam IO's) in the OutOfMemoryError's
+   * own stack; null if none.
    */
-  private static @Nullable String frame(Throwable t) {
+  private static @Nullable String ownFrame(Throwable t) {
     Throwable oom = find(t, OutOfMemoryError.class);
     if (oom != null) {
       for (StackTraceElement e : oom.getStackTrace()) {
-        if (e.getClassName().startsWith("io.rusket.")
-            || e.getClassName().startsWith("org.apache.beam.sdk.io.")) {
+        if (isStep(e.getClassName())) {
           return simpleName(e.getClassName()) + "." + e.getMethodName();
         }
       }
     }
+    return null;
+  }
+
+  /** The first frame of our code (or Beam IO's) in an OutOfMemoryError Spark quoted as text. */
+  private static @Nullable String quotedFrame(Throwable t) {
     Map<Throwable, Boolean> seen = new IdentityHashMap<>();
     for (Throwable c = t; c != null && seen.put(c, true) == null; c = c.getCause()) {
       String m = String.valueOf(c.getMessage());
@@ -169,6 +178,12 @@ final class ErrorReport {
       }
     }
     return null;
+  }
+
+  /** A class of the pipeline's steps: ours (not the command line's) or Beam IO's. */
+  private static boolean isStep(String className) {
+    return (className.startsWith("io.rusket.") && !className.startsWith("io.rusket.beam.runners."))
+        || className.startsWith("org.apache.beam.sdk.io.");
   }
 
   private static String simpleName(String className) {

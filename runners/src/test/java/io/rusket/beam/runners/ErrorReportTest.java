@@ -147,6 +147,34 @@ class ErrorReportTest {
           + "Driver stacktrace:\n\tat org.apache.spark.scheduler.DAGScheduler.fail(...)";
 
   /**
+   * A Spark stage fuses several Beam steps and is described by its last one (the write after the
+   * mining): the frame of our code where memory ran out names the step more exactly and wins.
+   */
+  @Test
+  void theFrameWhereMemoryRanOutWinsOverTheFusedSparkStage() {
+    OutOfMemoryError oom = new OutOfMemoryError("Java heap space");
+    oom.setStackTrace(
+        new StackTraceElement[] {
+          new StackTraceElement(
+              "io.rusket.beam.transforms.PrunedBaskets", "toTransactionDb", null, 1),
+          new StackTraceElement(
+              "io.rusket.beam.transforms.MineFrequentFn", "processElement", null, 2)
+        });
+    Throwable wrapped = new PipelineExecutionException(new SparkException(STAGE_FAILURE, oom));
+    Report r =
+        report(
+            new PipelineFailed(
+                "SparkRunner (local[2])", wrapped, true, "WriteItemsets/WriteFiles", "knobs"),
+            false);
+    assertEquals(
+        "error: out of memory in PrunedBaskets.toTransactionDb (heap "
+            + HEAP_MB
+            + " MB): knobs"
+            + System.lineSeparator(),
+        r.err());
+  }
+
+  /**
    * Issue 10: an OutOfMemoryError in an executor, wrapped as the SparkRunner wraps it (Spark's
    * SparkException, Beam's PipelineExecutionException), or only quoted in Spark's text, is one line
    * naming the stage, the heap and the knobs; exit 1 (a resource failure, not a mistake).
