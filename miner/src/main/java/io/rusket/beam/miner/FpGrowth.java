@@ -24,11 +24,19 @@ final class FpGrowth {
   private final int maxLen;
   private final int threads;
 
+  /** Whether the database's arrays may be overwritten by the ranked form (see RankedDb). */
+  private final boolean consume;
+
   FpGrowth(TransactionDb db, int minCount, int maxLen, int threads) {
+    this(db, minCount, maxLen, threads, false);
+  }
+
+  FpGrowth(TransactionDb db, int minCount, int maxLen, int threads, boolean consume) {
     this.db = db;
     this.minCount = minCount;
     this.maxLen = maxLen;
     this.threads = threads;
+    this.consume = consume;
   }
 
   MiningStats run(ItemsetSink sink) {
@@ -36,7 +44,7 @@ final class FpGrowth {
     if (rec.nFrequent == 0) {
       return MiningStats.empty(Method.FPGROWTH, minCount, threads);
     }
-    RankedDb ranked = new RankedDb(db, rec);
+    RankedDb ranked = new RankedDb(db, rec, consume);
     if (maxLen > 1) {
       ranked.countPairs();
     }
@@ -123,7 +131,13 @@ final class FpGrowth {
       pairs = p;
     }
 
-    RankedDb(TransactionDb db, Recoding rec) {
+    /**
+     * The ranked form of {@code db}. With {@code consume} it is written over {@code db}'s own
+     * arrays (the caller gives the database up, saving a copy of the transactions): the write
+     * position never passes the read position, and each transaction's old end offset is read before
+     * its slot is overwritten.
+     */
+    RankedDb(TransactionDb db, Recoding rec, boolean consume) {
       final int[] dbOffsets = db.rawOffsets();
       final int[] src = db.rawItems();
       final int[] rank = rec.idToRank;
@@ -135,19 +149,23 @@ final class FpGrowth {
       for (int r = 0; r < nRanks; r++) {
         total += rec.rankCount[r];
       }
-      items = new int[Math.toIntExact(total)];
+      final int entries = Math.toIntExact(total);
+      items = consume ? src : new int[entries];
       occStart = new int[nRanks + 1];
       for (int r = 0; r < nRanks; r++) {
         occStart[r + 1] = occStart[r] + rec.rankCount[r];
       }
-      occBegin = new int[items.length];
-      occEnd = new int[items.length];
-      offsets = new int[n + 1];
+      occBegin = new int[entries];
+      occEnd = new int[entries];
+      offsets = consume ? dbOffsets : new int[n + 1];
       int[] fill = java.util.Arrays.copyOf(occStart, nRanks);
       int w = 0;
+      int end = dbOffsets[0];
       for (int t = 0; t < n; t++) {
         final int begin = w;
-        for (int k = dbOffsets[t]; k < dbOffsets[t + 1]; k++) {
+        final int start = end;
+        end = dbOffsets[t + 1]; // read before offsets[t + 1] (the same slot when consuming) is set
+        for (int k = start; k < end; k++) {
           int r = rank[src[k]];
           if (r >= 0) {
             int j = w - 1; // insertion sort into ascending ranks

@@ -200,6 +200,22 @@ public final class ItemsetMiner {
    * ran and the memory it used.
    */
   public MiningStats mineWithStats(TransactionDb db, ItemsetSink sink) {
+    return mineWithStats(db, sink, false);
+  }
+
+  /**
+   * Mines {@code db} like {@link #mine(TransactionDb, ItemsetSink)}, but may overwrite {@code db}'s
+   * arrays with its own working form instead of copying them (FP-Growth's ranked transactions): for
+   * a database built for one mining run, e.g. the last step of a pipeline, whose transactions then
+   * need to be in memory once instead of twice. {@code db} must not be used afterwards.
+   *
+   * @return the number of itemsets delivered
+   */
+  public long mineConsuming(TransactionDb db, ItemsetSink sink) {
+    return mineWithStats(db, sink, true).itemsets();
+  }
+
+  private MiningStats mineWithStats(TransactionDb db, ItemsetSink sink, boolean consume) {
     Objects.requireNonNull(db, "db");
     Objects.requireNonNull(sink, "sink");
     long threshold = minCountFor(db.size());
@@ -213,7 +229,7 @@ public final class ItemsetMiner {
         return new Eclat(db, (int) threshold, limit, threads).run(sink);
       case FPGROWTH:
       default:
-        return new FpGrowth(db, (int) threshold, limit, threads).run(sink);
+        return new FpGrowth(db, (int) threshold, limit, threads, consume).run(sink);
     }
   }
 

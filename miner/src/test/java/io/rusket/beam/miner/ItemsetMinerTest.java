@@ -151,6 +151,34 @@ class ItemsetMinerTest {
     }
   }
 
+  /**
+   * mineConsuming writes FP-Growth's ranked form over the database's own arrays: the same itemsets,
+   * in the same order, as mining a copy, for every method and thread count, on random databases
+   * with infrequent items (which the in-place compaction drops) and empty transactions.
+   */
+  @ParameterizedTest
+  @EnumSource(Method.class)
+  void mineConsumingEqualsMineOnACopy(Method method) {
+    for (int seed = 0; seed < 60; seed++) {
+      Random rnd = new Random(seed);
+      int[][] baskets = BruteForce.randomBaskets(rnd, 1 + rnd.nextInt(400), 2 + rnd.nextInt(30), 9);
+      long minCount = 1 + rnd.nextInt(20);
+      for (int threads : new int[] {1, 3}) {
+        ItemsetMiner m = ItemsetMiner.minCount(minCount).withMethod(method).withThreads(threads);
+        Recorder expected = new Recorder();
+        m.mine(TransactionDb.fromIntBaskets(baskets), expected);
+        Recorder consumed = new Recorder();
+        long n = m.mineConsuming(TransactionDb.fromIntBaskets(baskets), consumed);
+        String at = "seed=" + seed + " threads=" + threads;
+        assertEquals(expected.items.size(), n, at);
+        assertEquals(expected.counts, consumed.counts, at);
+        for (int i = 0; i < n; i++) {
+          assertArrayEquals(expected.items.get(i), consumed.items.get(i), at + " #" + i);
+        }
+      }
+    }
+  }
+
   @Test
   void sortedSinkAndCollectorDeliverAscendingItems() {
     int[][] baskets = BruteForce.randomBaskets(new Random(3), 300, 12, 8);

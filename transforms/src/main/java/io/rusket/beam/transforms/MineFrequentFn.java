@@ -113,7 +113,9 @@ final class MineFrequentFn extends DoFn<PrunedBaskets, Row> {
       }
       long[] more = new long[1];
       int[] ids = new int[f];
-      miner.mine(
+      // The database is built for this one run: the miner may work in its arrays (one copy of
+      // the frequent baskets less in memory).
+      miner.mineConsuming(
           b.toTransactionDb(),
           (items, len, count) -> {
             if (len < 2) {
