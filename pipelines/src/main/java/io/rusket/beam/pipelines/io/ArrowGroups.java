@@ -18,14 +18,10 @@ import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.memory.util.ByteFunctionHelpers;
-import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.LargeVarCharVector;
-import org.apache.arrow.vector.SmallIntVector;
-import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
@@ -622,32 +618,9 @@ public final class ArrowGroups {
     }
   }
 
-  /** Reads a signed integer vector's first {@code n} values. */
+  /** Reads a signed integer vector's first {@code n} values (nulls are checked apart). */
   private static void readLongs(FieldVector v, int n, long[] out) {
-    ArrowBuf buf = v.getDataBuffer();
-    if (v instanceof BigIntVector) {
-      for (int i = 0; i < n; i++) {
-        out[i] = buf.getLong((long) i << 3);
-      }
-    } else if (v instanceof IntVector) {
-      for (int i = 0; i < n; i++) {
-        out[i] = buf.getInt((long) i << 2);
-      }
-    } else if (v instanceof SmallIntVector) {
-      for (int i = 0; i < n; i++) {
-        out[i] = buf.getShort((long) i << 1);
-      }
-    } else if (v instanceof TinyIntVector) {
-      for (int i = 0; i < n; i++) {
-        out[i] = buf.getByte(i);
-      }
-    } else {
-      throw new IllegalArgumentException(
-          "Arrow column '"
-              + v.getName()
-              + "' must be a signed integer (Int 8/16/32/64), but it is "
-              + v.getField().getType());
-    }
+    ArrowPairs.signedInts(v, n, out);
   }
 
   /** Reads a key column (STRING or integer) into reused arrays. */

@@ -138,6 +138,14 @@ public final class ArrowPairs {
 
   private static void readLongs(FieldVector v, int n, long[] out) {
     checkNoNulls(v, n);
+    signedInts(v, n, out);
+  }
+
+  /**
+   * The first {@code n} values of a signed integer vector (Int 8/16/32/64) straight from its data
+   * buffer, without a null check; the one such reader of the Arrow paths (also ArrowGroups').
+   */
+  static void signedInts(FieldVector v, int n, long[] out) {
     ArrowBuf buf = v.getDataBuffer();
     if (v instanceof BigIntVector) {
       for (int i = 0; i < n; i++) {
