@@ -35,42 +35,57 @@ public final class Config {
   final double bundleProbability;
   final boolean itemNameColumn;
 
-  private Config(
-      long seed,
-      int stores,
-      long transactions,
-      int items,
-      double meanBasketSize,
-      double storeSkew,
-      double itemSkew,
-      int bundles,
-      double bundleProbability,
-      boolean itemNameColumn) {
-    this.seed = seed;
-    this.stores = stores;
-    this.transactions = transactions;
-    this.items = items;
-    this.meanBasketSize = meanBasketSize;
-    this.storeSkew = storeSkew;
-    this.itemSkew = itemSkew;
-    this.bundles = bundles;
-    this.bundleProbability = bundleProbability;
-    this.itemNameColumn = itemNameColumn;
+  private Config(Builder b) {
+    this.seed = b.seed;
+    this.stores = b.stores;
+    this.transactions = b.transactions;
+    this.items = b.items;
+    this.meanBasketSize = b.meanBasketSize;
+    this.storeSkew = b.storeSkew;
+    this.itemSkew = b.itemSkew;
+    this.bundles = b.bundles;
+    this.bundleProbability = b.bundleProbability;
+    this.itemNameColumn = b.itemNameColumn;
+  }
+
+  /** The mutable side of a copy: {@code withX} sets one field of {@link #toBuilder()}. */
+  private static final class Builder {
+    long seed;
+    int stores = DEFAULT_STORES;
+    long transactions = DEFAULT_TRANSACTIONS;
+    int items = DEFAULT_ITEMS;
+    double meanBasketSize = DEFAULT_MEAN_BASKET_SIZE;
+    double storeSkew = DEFAULT_STORE_SKEW;
+    double itemSkew = DEFAULT_ITEM_SKEW;
+    int bundles = DEFAULT_BUNDLES;
+    double bundleProbability = DEFAULT_BUNDLE_PROBABILITY;
+    boolean itemNameColumn;
+
+    Config build() {
+      return new Config(this);
+    }
+  }
+
+  private Builder toBuilder() {
+    Builder b = new Builder();
+    b.seed = seed;
+    b.stores = stores;
+    b.transactions = transactions;
+    b.items = items;
+    b.meanBasketSize = meanBasketSize;
+    b.storeSkew = storeSkew;
+    b.itemSkew = itemSkew;
+    b.bundles = bundles;
+    b.bundleProbability = bundleProbability;
+    b.itemNameColumn = itemNameColumn;
+    return b;
   }
 
   /** The defaults with this seed. */
   public static Config of(long seed) {
-    return new Config(
-        seed,
-        DEFAULT_STORES,
-        DEFAULT_TRANSACTIONS,
-        DEFAULT_ITEMS,
-        DEFAULT_MEAN_BASKET_SIZE,
-        DEFAULT_STORE_SKEW,
-        DEFAULT_ITEM_SKEW,
-        DEFAULT_BUNDLES,
-        DEFAULT_BUNDLE_PROBABILITY,
-        false);
+    Builder b = new Builder();
+    b.seed = seed;
+    return b.build();
   }
 
   private static void check(boolean ok, String name, Object value, String range) {
@@ -83,17 +98,9 @@ public final class Config {
   /** Number of stores, in [1, 1,000,000]. */
   public Config withStores(int stores) {
     check(stores >= 1 && stores <= 1_000_000, "stores", stores, "[1, 1000000]");
-    return new Config(
-        seed,
-        stores,
-        transactions,
-        items,
-        meanBasketSize,
-        storeSkew,
-        itemSkew,
-        bundles,
-        bundleProbability,
-        itemNameColumn);
+    Builder b = toBuilder();
+    b.stores = stores;
+    return b.build();
   }
 
   /** Total transactions over all stores, at least the number of stores (each has one). */
@@ -103,33 +110,17 @@ public final class Config {
         "transactions",
         transactions,
         "[stores=" + stores + ", " + Integer.MAX_VALUE + "]");
-    return new Config(
-        seed,
-        stores,
-        transactions,
-        items,
-        meanBasketSize,
-        storeSkew,
-        itemSkew,
-        bundles,
-        bundleProbability,
-        itemNameColumn);
+    Builder b = toBuilder();
+    b.transactions = transactions;
+    return b.build();
   }
 
   /** Number of distinct items, in [4, 1,000,000]. */
   public Config withItems(int items) {
     check(items >= 4 && items <= 1_000_000, "items", items, "[4, 1000000]");
-    return new Config(
-        seed,
-        stores,
-        transactions,
-        items,
-        meanBasketSize,
-        storeSkew,
-        itemSkew,
-        bundles,
-        bundleProbability,
-        itemNameColumn);
+    Builder b = toBuilder();
+    b.items = items;
+    return b.build();
   }
 
   /** Mean number of distinct items per basket, in [1, items / 2]. */
@@ -139,81 +130,42 @@ public final class Config {
         "meanBasketSize",
         mean,
         "[1, items/2=" + items / 2.0 + "]");
-    return new Config(
-        seed,
-        stores,
-        transactions,
-        items,
-        mean,
-        storeSkew,
-        itemSkew,
-        bundles,
-        bundleProbability,
-        itemNameColumn);
+    Builder b = toBuilder();
+    b.meanBasketSize = mean;
+    return b.build();
   }
 
   /** Zipf exponent of the store sizes, in [0, 5] (0: equal sizes). */
   public Config withStoreSkew(double skew) {
     check(skew >= 0 && skew <= 5, "storeSkew", skew, "[0, 5]");
-    return new Config(
-        seed,
-        stores,
-        transactions,
-        items,
-        meanBasketSize,
-        skew,
-        itemSkew,
-        bundles,
-        bundleProbability,
-        itemNameColumn);
+    Builder b = toBuilder();
+    b.storeSkew = skew;
+    return b.build();
   }
 
   /** Zipf exponent of the item popularity, in [0, 5] (0: uniform). */
   public Config withItemSkew(double skew) {
     check(skew >= 0 && skew <= 5, "itemSkew", skew, "[0, 5]");
-    return new Config(
-        seed,
-        stores,
-        transactions,
-        items,
-        meanBasketSize,
-        storeSkew,
-        skew,
-        bundles,
-        bundleProbability,
-        itemNameColumn);
+    Builder b = toBuilder();
+    b.itemSkew = skew;
+    return b.build();
   }
 
   /** Number of bundles and the probability that a basket holds one, in [0, 1000] and [0, 1]. */
   public Config withBundles(int bundles, double probability) {
     check(bundles >= 0 && bundles <= 1000, "bundles", bundles, "[0, 1000]");
     check(probability >= 0 && probability <= 1, "bundleProbability", probability, "[0, 1]");
-    return new Config(
-        seed,
-        stores,
-        transactions,
-        items,
-        meanBasketSize,
-        storeSkew,
-        itemSkew,
-        bundles,
-        probability,
-        itemNameColumn);
+    Builder b = toBuilder();
+    b.bundles = bundles;
+    b.bundleProbability = probability;
+    return b.build();
   }
 
   /** Whether the event log also carries the item name ({@code item STRING}); default false. */
   public Config withItemNameColumn(boolean on) {
-    return new Config(
-        seed,
-        stores,
-        transactions,
-        items,
-        meanBasketSize,
-        storeSkew,
-        itemSkew,
-        bundles,
-        bundleProbability,
-        on);
+    Builder b = toBuilder();
+    b.itemNameColumn = on;
+    return b.build();
   }
 
   @Override
