@@ -199,8 +199,10 @@ final class MiningIO {
                     + " remove them",
                 dir, m.metadata().get(0).resourceId()));
       }
-    } catch (IOException e) {
-      // Not listable (e.g. absent): nothing there.
+    } catch (IOException | IllegalArgumentException e) {
+      // Not listable (e.g. absent; Hadoop's client throws IllegalArgumentException for an unknown
+      // namenode host): nothing there. A remote output that cannot be written is reported by the
+      // command's write check.
     }
   }
 }

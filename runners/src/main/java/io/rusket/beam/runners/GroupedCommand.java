@@ -168,10 +168,10 @@ final class GroupedCommand implements Command {
    */
   static Counts runPipeline(
       MineGroupedOptions options, boolean userData, PipelineRun.Progress progress) {
-    PipelineRun.checkInput(options.getInput());
+    PipelineRun.checkInput(options, options.getInput());
     Pipeline p = Pipeline.create(options);
     PipelineRun.build(() -> MineGroupedPipeline.buildPipeline(p, options));
-    PipelineRun.prepareOutput(options.getOutput());
+    PipelineRun.prepareOutput(options, options.getOutput());
     PipelineRun.Finished f = PipelineRun.runAndWait(p, userData, progress);
     String mg = MineGrouped.METRICS_NAMESPACE;
     return new Counts(

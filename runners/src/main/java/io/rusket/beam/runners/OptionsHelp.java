@@ -61,6 +61,7 @@ final class OptionsHelp {
         "  --storageLevel=LEVEL    how Spark keeps what two steps read (default: "
             + RunnerSetup.DEFAULT_STORAGE_LEVEL
             + ")");
+    printFileSystemOptions(out);
     out.println();
     out.println("Progress (on stderr, while the pipeline runs):");
     out.println("  --quiet     none of it: without it, the Spark UI address at the start, a line");
@@ -69,6 +70,37 @@ final class OptionsHelp {
             + RunProgress.DEFAULT_INTERVAL_MILLIS / 1000
             + " s (time, events read, stage, heap) and a summary at the end");
     out.println("              (events/s, peak heap). The result line on stdout stays.");
+  }
+
+  /** The file systems of --input and --output and their options (README, "File systems"). */
+  static void printFileSystemOptions(PrintStream out) {
+    out.println();
+    out.println("File systems (--input: a file or a glob; --output: a directory):");
+    out.println("  /local/path, file:///...   this machine's (on a cluster: every worker's)");
+    out.println("  hdfs://NAMENODE:PORT/...   Hadoop's client (also webhdfs://, viewfs://)");
+    out.println(
+        "    --hdfsConfiguration='[{\"fs.defaultFS\":\"hdfs://nn:8020\",\"KEY\":\"VALUE\"}]'");
+    out.println("        Hadoop settings (default: core-site.xml and hdfs-site.xml of");
+    out.println("        $HADOOP_CONF_DIR or $YARN_CONF_DIR, else the namenode of the path)");
+    out.println("  s3://BUCKET/KEY            AWS SDK v2");
+    out.println("    --awsRegion=REGION       (default: $AWS_REGION, ~/.aws/config, ...)");
+    out.println("    --endpoint=http://HOST:PORT  an S3-compatible store (MinIO, Ceph, ...)");
+    out.println("    --s3PathStyleAccess      ENDPOINT/BUCKET/KEY addressing (most such stores)");
+    out.println(
+        "    --awsCredentialsProvider='{\"@type\":\"StaticCredentialsProvider\","
+            + "\"accessKeyId\":\"ID\",");
+    out.println("        \"secretAccessKey\":\"KEY\"}'  (default: AWS's chain: $AWS_ACCESS_KEY_ID");
+    out.println("        and $AWS_SECRET_ACCESS_KEY, ~/.aws/credentials, instance roles)");
+    out.println("  gs://BUCKET/OBJECT         Google Cloud Storage");
+    out.println("    --project=ID             credentials: $GOOGLE_APPLICATION_CREDENTIALS (a key");
+    out.println("        file) or gcloud auth application-default login");
+    out.println(
+        "  --fileSystemTimeoutSeconds=N  how long the checks before the run wait for a remote");
+    out.println(
+        "        path (default: "
+            + FileSystemOptions.DEFAULT_TIMEOUT_SECONDS
+            + "); a missing bucket, refused credentials or no answer is an error");
+    out.println("        before the pipeline starts");
   }
 
   private static Method getter(Class<?> type, String name) {

@@ -26,10 +26,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p>Example of use, in a command:
  *
  * <pre>{@code
- * PipelineRun.checkInput(options.getInput());
+ * PipelineRun.checkInput(options, options.getInput());
  * Pipeline p = Pipeline.create(options);
  * PipelineRun.build(() -> MineGroupedPipeline.buildPipeline(p, options));
- * PipelineRun.prepareOutput(options.getOutput());
+ * PipelineRun.prepareOutput(options, options.getOutput());
  * PipelineRun.Finished f = PipelineRun.runAndWait(p, true, PipelineRun.progress(err, quiet, counters));
  * }</pre>
  */
@@ -90,6 +90,19 @@ final class PipelineRun {
    * @throws UsageException for a directory, naming it and suggesting a glob
    */
   static void checkInput(@Nullable String input) {
+    checkInput(null, input);
+  }
+
+  /**
+   * As {@link #checkInput(String)}, and for a remote {@code --input} (hdfs://, s3://, gs://) with
+   * {@code options}: that it can be listed within the options' timeout ({@link
+   * FileSystemSetup#checkInput}).
+   */
+  static void checkInput(@Nullable PipelineOptions options, @Nullable String input) {
+    if (options != null && FileSystemSetup.isRemote(input)) {
+      FileSystemSetup.checkInput(options, input);
+      return;
+    }
     Path path = localPath(input);
     if (path != null
         && input.chars().noneMatch(c -> "*?[{".indexOf(c) >= 0)
@@ -110,6 +123,19 @@ final class PipelineRun {
    * @throws UsageException naming the option, the path and the reason
    */
   static void prepareOutput(@Nullable String output) {
+    prepareOutput(null, output);
+  }
+
+  /**
+   * As {@link #prepareOutput(String)}, and for a remote {@code --output} (hdfs://, s3://, gs://)
+   * with {@code options}: that a file can be written in it within the options' timeout ({@link
+   * FileSystemSetup#checkOutput}).
+   */
+  static void prepareOutput(@Nullable PipelineOptions options, @Nullable String output) {
+    if (options != null && FileSystemSetup.isRemote(output)) {
+      FileSystemSetup.checkOutput(options, output);
+      return;
+    }
     Path dir = localPath(output);
     if (dir == null) {
       return;

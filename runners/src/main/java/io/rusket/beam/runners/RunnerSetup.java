@@ -158,6 +158,7 @@ public final class RunnerSetup {
         spark.setFilesToStage(List.of(jar.toString()));
       }
     }
+    FileSystemSetup.apply(options, args);
     return options;
   }
 

@@ -113,10 +113,10 @@ final class StreamCommand implements Command {
     BeamArgs given = BeamArgs.check(args, MineStreamOptions.class);
     CliArgs.requireFlagFor("rules", given.isTrue("rules"), given::has, GroupedCommand.RULE_OPTIONS);
     MineStreamOptions options = RunnerSetup.optionsFrom(args, MineStreamOptions.class);
-    PipelineRun.checkInput(options.getInput());
+    PipelineRun.checkInput(options, options.getInput());
     Pipeline p = Pipeline.create(options);
     PipelineRun.build(() -> MineStreamPipeline.buildPipeline(p, options));
-    PipelineRun.prepareOutput(options.getOutput());
+    PipelineRun.prepareOutput(options, options.getOutput());
     PipelineRun.Finished f =
         PipelineRun.runAndWait(p, true, PipelineRun.progress(err, a.quiet(), COUNTERS));
     String ms = MineStream.METRICS_NAMESPACE;

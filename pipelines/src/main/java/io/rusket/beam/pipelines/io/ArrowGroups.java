@@ -281,7 +281,7 @@ public final class ArrowGroups {
         throws IOException {
       String name = md.resourceId().toString();
       int blocks;
-      try (SeekableByteChannel ch = (SeekableByteChannel) FileSystems.open(md.resourceId());
+      try (SeekableByteChannel ch = SeekableChannels.open(md.resourceId());
           BufferAllocator alloc = new RootAllocator();
           ArrowFileReader reader = new ArrowFileReader(ch, alloc)) {
         blocks = reader.getRecordBlocks().size();
@@ -309,8 +309,7 @@ public final class ArrowGroups {
 
     OpenFile(String name, BufferAllocator allocator) throws IOException {
       this.name = name;
-      this.channel =
-          (SeekableByteChannel) FileSystems.open(FileSystems.matchNewResource(name, false));
+      this.channel = SeekableChannels.open(FileSystems.matchNewResource(name, false));
       this.reader = new ArrowFileReader(channel, allocator);
       this.root = reader.getVectorSchemaRoot();
       this.blocks = reader.getRecordBlocks();

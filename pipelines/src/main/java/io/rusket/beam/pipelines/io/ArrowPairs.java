@@ -419,7 +419,9 @@ public final class ArrowPairs {
       String name = file.getMetadata().resourceId().toString();
       long size = file.getMetadata().sizeBytes();
       List<ArrowBlock> blocks;
-      try (SeekableByteChannel ch = file.openSeekable();
+      try (SeekableByteChannel ch =
+              SeekableChannels.wrap(
+                  file.openSeekable(), file.getMetadata().resourceId().getScheme());
           ArrowFileReader reader = new ArrowFileReader(ch, allocator)) {
         blocks = reader.getRecordBlocks();
       } catch (IOException | RuntimeException e) {
@@ -473,8 +475,7 @@ public final class ArrowPairs {
     int batch = split.firstBatch;
     try (BufferAllocator allocator = new RootAllocator();
         SeekableByteChannel ch =
-            (SeekableByteChannel)
-                FileSystems.open(FileSystems.matchNewResource(split.file, false));
+            SeekableChannels.open(FileSystems.matchNewResource(split.file, false));
         ArrowFileReader reader = new ArrowFileReader(ch, allocator)) {
       List<ArrowBlock> blocks = reader.getRecordBlocks();
       if (split.firstBatch + split.batches > blocks.size()) {

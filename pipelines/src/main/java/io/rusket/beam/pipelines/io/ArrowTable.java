@@ -24,7 +24,6 @@ import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.beam.sdk.io.FileIO;
-import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult.Metadata;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -50,7 +49,7 @@ final class ArrowTable {
 
   /** The schema of {@code md} (named {@code file}). */
   static Schema schema(Metadata md, String file) throws IOException {
-    try (SeekableByteChannel ch = (SeekableByteChannel) FileSystems.open(md.resourceId());
+    try (SeekableByteChannel ch = SeekableChannels.open(md.resourceId());
         BufferAllocator alloc = new RootAllocator();
         ArrowFileReader reader = new ArrowFileReader(ch, alloc)) {
       org.apache.arrow.vector.types.pojo.Schema s;
@@ -175,7 +174,9 @@ final class ArrowTable {
         throws IOException {
       String name = file.getMetadata().resourceId().toString();
       int n = schema.getFieldCount();
-      try (SeekableByteChannel ch = file.openSeekable();
+      try (SeekableByteChannel ch =
+              SeekableChannels.wrap(
+                  file.openSeekable(), file.getMetadata().resourceId().getScheme());
           ArrowFileReader reader = new ArrowFileReader(ch, allocator)) {
         VectorSchemaRoot root;
         try {

@@ -9,6 +9,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
 import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
@@ -16,6 +17,10 @@ import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.WriteFilesResult;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.MoveOptions;
+import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.beam.sdk.metrics.Counter;
@@ -202,7 +207,8 @@ public final class TableSink extends PTransform<PCollection<Row>, WriteFilesResu
     public void processElement() {
       ResourceId dir = FileSystems.matchNewResource(directory, true);
       if (!"file".equals(dir.getScheme())) {
-        return; // object stores have no empty directories
+        removeRemoteTempDirs(dir);
+        return;
       }
       Path local = Paths.get(dir.toString());
       try (DirectoryStream<Path> temps = Files.newDirectoryStream(local, ".temp-beam*")) {
@@ -216,6 +222,37 @@ public final class TableSink extends PTransform<PCollection<Row>, WriteFilesResu
       } catch (IOException e) {
         // The directory is not listable: nothing to clean.
       }
+    }
+  }
+
+  /**
+   * On a file system with directories (HDFS), deletes the empty {@code .temp-beam*} directories of
+   * {@code dir}: Beam's Hadoop file system deletes non-recursively, so a directory another write
+   * still uses stays. (Object stores have no directories: a glob there matches objects only, and
+   * Beam keeps its temporary objects one level deeper, under {@code .temp-beam*}{@code /}.)
+   */
+  private static void removeRemoteTempDirs(ResourceId dir) {
+    try {
+      MatchResult m =
+          FileSystems.match(
+              dir.resolve(".temp-beam*", StandardResolveOptions.RESOLVE_FILE).toString(),
+              EmptyMatchTreatment.ALLOW);
+      if (m.status() != MatchResult.Status.OK) {
+        return;
+      }
+      for (MatchResult.Metadata md : m.metadata()) {
+        // Beam's Hadoop matches name directories as files; its delete is non-recursive
+        if (md.sizeBytes() == 0) {
+          try {
+            FileSystems.delete(
+                List.of(md.resourceId()), MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+          } catch (IOException e) {
+            // Not empty or not ours: leave it.
+          }
+        }
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      // Not listable: nothing to clean.
     }
   }
 
