@@ -5,20 +5,37 @@ import io.rusket.beam.pipelines.generate.GenerateData;
 import io.rusket.beam.pipelines.generate.Layout;
 import io.rusket.beam.pipelines.io.InputFormat;
 import io.rusket.beam.runners.CliArgs.Option;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.util.MimeTypes;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * {@code generate}: writes deterministic synthetic retail data with {@link GenerateData} (this
  * command is its entry point) as one-hot receipts, event logs and an item table in Parquet, Arrow
  * IPC and CSV. Prints the settings, then {@code transactions=N events=E generateMillis=T
- * writeMillis=T}, then each file written with its size.
+ * writeMillis=T}, then each file written with its size. A remote {@code --output} (hdfs://, s3://,
+ * gs://) takes the file-system options of the pipeline commands; the files are generated locally
+ * (in a temporary directory) and copied there.
  */
 final class GenerateCommand implements Command {
   static final String NAME = "generate";
@@ -102,10 +119,18 @@ final class GenerateCommand implements Command {
             + " --output=data --stores=50"
             + " --transactions=2000000 --items=500 \\");
     out.println("      --layouts=events,items --formats=parquet --itemNameColumn");
+    out.println();
+    out.println("DIR may be hdfs://, s3:// or gs:// (generated in a temporary local directory,");
+    out.println("then copied), with the file-system options of grouped and stream:");
+    OptionsHelp.printFileSystemOptions(out);
   }
 
   @Override
   public int run(String[] args, PrintStream out, PrintStream err) {
+    String output = outputOf(args);
+    if (FileSystemSetup.isRemote(output)) {
+      return runRemote(args, output, out, err);
+    }
     CliArgs a = CliArgs.parse(NAME, OPTIONS, args);
     Path dir = a.requiredPath("output");
     Set<Layout> layouts =
@@ -140,6 +165,93 @@ final class GenerateCommand implements Command {
       }
     }
     return Main.EXIT_OK;
+  }
+
+  /** The value of the last {@code --output=} of {@code args}, or null. */
+  private static @Nullable String outputOf(String[] args) {
+    String v = null;
+    for (String arg : args) {
+      if (arg.startsWith("--output=")) {
+        v = arg.substring("--output=".length());
+      }
+    }
+    return v;
+  }
+
+  /**
+   * {@code generate --output=hdfs://...|s3://...|gs://...}: the file-system options (Beam's, as for
+   * {@code grouped}: {@code --hdfsConfiguration}, {@code --awsRegion}, {@code --endpoint}, ...) are
+   * taken out of {@code args} and the output checked before anything is generated ({@link
+   * FileSystemSetup#checkOutput}); the files are written to a local temporary directory, then
+   * copied to the output through Beam's file systems and deleted.
+   */
+  private int runRemote(String[] args, String output, PrintStream out, PrintStream err) {
+    Set<String> ours = new HashSet<>();
+    OPTIONS.forEach(o -> ours.add(o.name()));
+    List<String> own = new ArrayList<>();
+    List<String> fileSystem = new ArrayList<>();
+    for (String arg : args) {
+      int eq = arg.indexOf('=');
+      String name = arg.startsWith("--") ? arg.substring(2, eq < 0 ? arg.length() : eq) : "";
+      (ours.contains(name) || name.isEmpty() ? own : fileSystem).add(arg);
+    }
+    String[] beam = fileSystem.toArray(new String[0]);
+    BeamArgs.check(beam, FileSystemOptions.class);
+    FileSystemOptions options;
+    try {
+      options = PipelineOptionsFactory.fromArgs(beam).as(FileSystemOptions.class);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(BeamArgs.beamMessage(e), e);
+    }
+    FileSystemSetup.apply(options, new String[] {"--output=" + output});
+    FileSystemSetup.checkOutput(options, output);
+    Path local;
+    try {
+      local = Files.createTempDirectory("rusket-generate-");
+    } catch (IOException e) {
+      throw UsageException.io("cannot create a temporary directory in", Path.of("."), e);
+    }
+    try {
+      List<String> localArgs = new ArrayList<>();
+      for (String arg : own) {
+        localArgs.add(arg.startsWith("--output=") ? "--output=" + local : arg);
+      }
+      ByteArrayOutputStream buf = new ByteArrayOutputStream();
+      PrintStream printed = new PrintStream(buf, true, StandardCharsets.UTF_8);
+      int code = run(localArgs.toArray(new String[0]), printed, err);
+      ResourceId dir = FileSystems.matchNewResource(output, true);
+      for (String line : buf.toString(StandardCharsets.UTF_8).split("\\R")) {
+        if (line.startsWith(local + File.separator) && line.endsWith(" bytes")) {
+          String rest = line.substring(local.toString().length() + 1);
+          String name = rest.substring(0, rest.indexOf(' '));
+          ResourceId to = dir.resolve(name, StandardResolveOptions.RESOLVE_FILE);
+          // One close, the stream's (S3's channel completes its upload on each close)
+          try (OutputStream os =
+              Channels.newOutputStream(FileSystems.create(to, MimeTypes.BINARY))) {
+            Files.copy(local.resolve(name), os);
+          } catch (IOException | RuntimeException e) { // the AWS SDK's exceptions are unchecked
+            throw new UsageException(
+                "--output: cannot write " + to + ": " + FileSystemSetup.reason(e), e);
+          }
+          out.println(to + rest.substring(name.length()));
+        } else if (!line.isEmpty()) {
+          out.println(line);
+        }
+      }
+      return code;
+    } finally {
+      deleteTree(local);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      // A temporary directory: the system cleans it eventually.
+    }
   }
 
   /**

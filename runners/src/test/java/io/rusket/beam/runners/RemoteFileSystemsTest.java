@@ -234,6 +234,57 @@ class RemoteFileSystemsTest {
             "--numShards=2"));
   }
 
+  /** {@code generate} to HDFS and S3 writes the bytes it writes locally (its output is exact). */
+  @Test
+  void generateWritesTheSameBytesToHdfsAndS3() throws Exception {
+    List<String> gen =
+        List.of(
+            "generate",
+            "--stores=2",
+            "--transactions=300",
+            "--items=20",
+            "--layouts=events,receipts",
+            "--formats=parquet,csv");
+    Path localDir = tmp.resolve("gen-local");
+    Cli local = Cli.run(concat(gen, "--output=" + localDir));
+    assertEquals(Main.EXIT_OK, local.exitCode(), local::err);
+    Map<String, byte[]> expected = new java.util.TreeMap<>();
+    try (Stream<Path> files = Files.list(localDir)) {
+      for (Path f : files.toList()) {
+        expected.put(f.getFileName().toString(), Files.readAllBytes(f));
+      }
+    }
+    assertEquals(4, expected.size(), expected::toString);
+    for (Store store : List.of(Store.HDFS, Store.S3)) {
+      String out = root(store) + "/gen-" + store;
+      List<String> args = new ArrayList<>(gen);
+      args.add("--output=" + out);
+      args.addAll(storeOptions(store));
+      Cli r = Cli.run(args.toArray(new String[0]));
+      assertEquals(Main.EXIT_OK, r.exitCode(), r::err);
+      for (String name : expected.keySet()) {
+        assertTrue(
+            r.out().contains(out + "/" + name + " " + expected.get(name).length + " bytes"),
+            r::out);
+      }
+      Path fetched = tmp.resolve("gen-fetched-" + store);
+      List<String> names =
+          store == Store.HDFS
+              ? stores.getHdfs("/gen-" + store, fetched)
+              : stores.getS3("gen-" + store + "/", fetched);
+      assertEquals(new ArrayList<>(expected.keySet()), names);
+      for (String name : names) {
+        assertTrue(
+            Arrays.equals(expected.get(name), Files.readAllBytes(fetched.resolve(name))),
+            () -> store + " " + name + " differs");
+      }
+    }
+  }
+
+  private static String[] concat(List<String> args, String... more) {
+    return Stream.concat(args.stream(), Arrays.stream(more)).toArray(String[]::new);
+  }
+
   // ------------------------------------------------------------------------------------------
   // Errors before the run: one line naming the option and the path, exit 2, nothing written
 
