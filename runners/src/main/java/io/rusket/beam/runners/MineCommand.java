@@ -169,6 +169,17 @@ final class MineCommand implements Command {
   @Override
   public int run(String[] args, PrintStream out, PrintStream err) {
     CliArgs a = CliArgs.parse(NAME, OPTIONS, args);
+    for (String option : List.of("input", "output", "rulesOutput")) {
+      if (FileSystemSetup.isRemote(a.string(option))) {
+        throw new UsageException(
+            "--"
+                + option
+                + ": "
+                + a.string(option)
+                + " is not on this machine: mine reads and writes local files (grouped and stream"
+                + " read and write hdfs://, s3:// and gs://; or copy the file here first)");
+      }
+    }
     Path input = a.requiredPath("input");
     InputFormat inputFormat = inputFormat(a, input);
     ItemsetMiner miner = miner(a);

@@ -403,6 +403,42 @@ class RemoteFileSystemsTest {
   }
 
   @Test
+  void mineSaysItReadsLocalFilesOnly() {
+    Cli r =
+        Cli.run("mine", "--input=s3://" + RemoteStores.BUCKET + "/in/x.dat", "--minSupport=0.1");
+    assertEquals(Main.EXIT_USAGE, r.exitCode());
+    assertEquals(
+        "error: --input: s3://rusket/in/x.dat is not on this machine: mine reads and writes local"
+            + " files (grouped and stream read and write hdfs://, s3:// and gs://; or copy the file"
+            + " here first)",
+        r.err().strip());
+  }
+
+  /** The help of each pipeline command lists the file systems and their options. */
+  @Test
+  void helpListsTheFileSystemsAndTheirOptions() {
+    for (String command : List.of("grouped", "stream", "generate")) {
+      Cli r = Cli.run(command, "--help");
+      assertEquals(Main.EXIT_OK, r.exitCode(), r::err);
+      for (String s :
+          List.of(
+              "hdfs://NAMENODE:PORT/",
+              "--hdfsConfiguration=",
+              "s3://BUCKET/KEY",
+              "--awsRegion=",
+              "--endpoint=",
+              "--s3PathStyleAccess",
+              "--awsCredentialsProvider=",
+              "gs://BUCKET/OBJECT",
+              "--project=",
+              "GOOGLE_APPLICATION_CREDENTIALS",
+              "--fileSystemTimeoutSeconds=N")) {
+        assertTrue(r.out().contains(s), () -> command + " --help lacks " + s + ":\n" + r.out());
+      }
+    }
+  }
+
+  @Test
   void unknownSchemeNamesTheSchemesThereAre() {
     String input = "abc://host/in/events-a.parquet";
     String err =

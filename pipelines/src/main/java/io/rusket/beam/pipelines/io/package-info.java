@@ -10,6 +10,8 @@
  * io.rusket.beam.pipelines.io.CsvReader} is the one CSV parser of the project (Apache Commons CSV,
  * strict UTF-8), also used by the command line; {@link io.rusket.beam.pipelines.io.TextFormats}
  * escapes JSON strings and CSV fields; {@link io.rusket.beam.pipelines.io.LocalFiles} writes local
- * Parquet and Arrow files outside a pipeline.
+ * Parquet and Arrow files outside a pipeline. Every file is opened through Beam's {@code
+ * FileSystems}, so each reader and sink works on local files, hdfs://, s3:// and gs:// alike (the
+ * Arrow readers through {@code SeekableChannels} off the local disk).
  */
 package io.rusket.beam.pipelines.io;
