@@ -187,22 +187,25 @@ final class MiningIO {
 
   private static void checkEmpty(ResourceId dir) {
     MatchResult m;
+    List<MatchResult.Metadata> found;
     try {
       m =
           FileSystems.match(
               dir.resolve("*", StandardResolveOptions.RESOLVE_FILE).toString(),
               EmptyMatchTreatment.ALLOW);
-      if (m.status() == MatchResult.Status.OK && !m.metadata().isEmpty()) {
-        throw new IllegalArgumentException(
-            String.format(
-                "Output directory %s already holds files (e.g. %s); choose another --output or"
-                    + " remove them",
-                dir, m.metadata().get(0).resourceId()));
-      }
+      found = m.status() == MatchResult.Status.OK ? m.metadata() : List.of();
     } catch (IOException | IllegalArgumentException e) {
       // Not listable (e.g. absent; Hadoop's client throws IllegalArgumentException for an unknown
       // namenode host): nothing there. A remote output that cannot be written is reported by the
       // command's write check.
+      return;
+    }
+    if (!found.isEmpty()) {
+      throw new IllegalArgumentException(
+          String.format(
+              "Output directory %s already holds files (e.g. %s); choose another --output or"
+                  + " remove them",
+              dir, found.get(0).resourceId()));
     }
   }
 }

@@ -402,6 +402,22 @@ class RemoteFileSystemsTest {
     assertFalse(Files.exists(tmp.resolve("e5")));
   }
 
+  /** The schema check reads the remote file's footer before the run, naming the remote file. */
+  @Test
+  void schemaCheckNamesTheRemoteFile() {
+    for (Store store : List.of(Store.HDFS, Store.S3)) {
+      for (String ext : List.of("parquet", "arrow", "csv")) {
+        String file = root(store) + "/in/events-a." + ext;
+        List<String> args = new ArrayList<>(grouped(file, root(store) + "/never-" + ext));
+        args.add("--groupCol=no_such_column");
+        args.remove("--groupCol=store_id");
+        args.addAll(storeOptions(store));
+        oneLineError(
+            args, "Column 'no_such_column' is missing from " + file + "; columns present:");
+      }
+    }
+  }
+
   @Test
   void mineSaysItReadsLocalFilesOnly() {
     Cli r =
