@@ -243,6 +243,10 @@ class SparkStandaloneClusterIT {
     StandaloneCluster.Run r = StandaloneCluster.await(job, dir.resolve("stream-kill"), 300);
     assertEquals(0, r.exitCode(), r::err);
     assertTrue(r.err().contains("Lost executor " + killed + " "), r::err);
+    r.err()
+        .lines()
+        .filter(l -> l.contains("Lost executor") || l.contains("Granted executor"))
+        .forEach(l -> System.out.println("driver: " + l));
     assertSameResults(local, remote);
   }
 
@@ -265,6 +269,8 @@ class SparkStandaloneClusterIT {
               cluster.dir.resolve("worker-" + w).resolve(app.group(1)).resolve(id.group(1));
           stderr = stderr.resolve("stderr");
           if (Files.isRegularFile(stderr) && Files.readString(stderr).contains("Running task")) {
+            // the Java 17 flags, which the driver added to spark.executor.extraJavaOptions
+            assertTrue(line.contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"), line);
             executor.destroyForcibly();
             executor.onExit().get(30, TimeUnit.SECONDS);
             return id.group(1);
