@@ -250,24 +250,38 @@ class SparkStandaloneClusterIT {
     assertSameResults(local, remote);
   }
 
+  /** The driver's log line that names the application (StandaloneSchedulerBackend, INFO). */
+  private static final Pattern APP_ID = Pattern.compile("with app ID (app-\\S+)");
+
   /**
-   * Waits until an executor logs a running task ({@code worker-N/APP/EXECUTOR/stderr}), kills its
-   * JVM and returns its executor id.
+   * Waits until an executor of this job's application logs a running task ({@code
+   * worker-N/APP/EXECUTOR/stderr}), kills its JVM and returns its executor id. Executors of the
+   * jobs before may still be shutting down: only this application's count.
    */
   private String killAnExecutorRunningATask(Process job) throws Exception {
+    Path driverLog = Path.of(dir.resolve("stream-kill") + ".err");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    String appId = null;
     while (System.nanoTime() < deadline && job.isAlive()) {
-      for (ProcessHandle executor : cluster.executors()) {
+      if (appId == null) {
+        Matcher m = APP_ID.matcher(Files.readString(driverLog));
+        appId = m.find() ? m.group(1) : null;
+      }
+      for (ProcessHandle executor :
+          appId == null ? List.<ProcessHandle>of() : cluster.executors()) {
         String line = executor.info().commandLine().orElse("");
         Matcher id = Pattern.compile("--executor-id (\\S+)").matcher(line);
-        Matcher app = Pattern.compile("--app-id (\\S+)").matcher(line);
-        if (!id.find() || !app.find()) {
+        if (!line.contains("--app-id " + appId) || !id.find()) {
           continue;
         }
         for (int w = 0; w < 2; w++) {
           Path stderr =
-              cluster.dir.resolve("worker-" + w).resolve(app.group(1)).resolve(id.group(1));
-          stderr = stderr.resolve("stderr");
+              cluster
+                  .dir
+                  .resolve("worker-" + w)
+                  .resolve(appId)
+                  .resolve(id.group(1))
+                  .resolve("stderr");
           if (Files.isRegularFile(stderr) && Files.readString(stderr).contains("Running task")) {
             // the Java 17 flags, which the driver added to spark.executor.extraJavaOptions
             assertTrue(line.contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"), line);
@@ -280,10 +294,12 @@ class SparkStandaloneClusterIT {
       Thread.sleep(100);
     }
     throw new AssertionError(
-        "no executor ran a task: "
+        "no executor of "
+            + appId
+            + " ran a task: "
             + (job.isAlive() ? "timed out" : "the job ended, exit " + job.exitValue())
             + "\n"
-            + Files.readString(Path.of(dir.resolve("stream-kill") + ".err")));
+            + Files.readString(driverLog));
   }
 
   /**
