@@ -112,8 +112,12 @@ final class SparkHome {
     pb.environment().putAll(env());
     pb.redirectError(ProcessBuilder.Redirect.INHERIT);
     Process p = pb.start();
+    // the command is a few KB: it fits the pipe, so waiting first cannot block the launcher
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("Spark's launcher hangs: " + launcher);
+    }
     byte[] out = p.getInputStream().readAllBytes();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "Spark's launcher hangs");
     assertEquals(0, p.exitValue(), () -> "Spark's launcher failed: " + launcher);
     String text = new String(out, StandardCharsets.UTF_8);
     // The launcher starts its output with "\0\n", then the command's arguments, each ended by NUL.
