@@ -30,6 +30,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       the Beam step of the Spark stage that failed ({@link PipelineFailed#stage()}), else such a
  *       frame in a stack trace Spark quoted, else left out; KNOBS are the command's ({@link
  *       PipelineFailed#memoryKnobs()}), else -Xmx and a higher --minSupport or a --maxLen.
+ *   <li>Java 17 refusing Spark a JDK package (an {@link IllegalAccessError} or {@link
+ *       java.lang.reflect.InaccessibleObjectException} in the chain: the driver's JVM; or one Spark
+ *       quotes from an executor): the JVM was started without the {@code --add-opens} flags Spark
+ *       needs. One line naming the JVM, the first missing flag and the fix ({@link
+ *       #missingJavaFlagLine}), exit {@link Main#EXIT_FAILURE}.
  *   <li>Anything else is an internal failure: the runner and the innermost exception's first line,
  *       exit {@link Main#EXIT_FAILURE}.
  * </ul>
@@ -54,6 +59,15 @@ final class ErrorReport {
       Pattern.compile(
           "\\bat ((?:io\\.rusket|org\\.apache\\.beam\\.sdk\\.io)\\.[\\w.$]+)\\.([\\w$<>]+)\\(");
 
+  /**
+   * Java 17's refusal of a package to the unnamed module: an IllegalAccessError ({@code module
+   * java.base does not export sun.nio.ch to unnamed module}) or an InaccessibleObjectException
+   * ({@code module java.base does not "opens java.nio" to unnamed module}).
+   */
+  private static final Pattern CLOSED_PACKAGE =
+      Pattern.compile(
+          "module ([\\w.]+) does not (?:export ([\\w.]+)|\"opens ([\\w.]+)\") to unnamed module");
+
   private ErrorReport() {}
 
   /**
@@ -67,6 +81,9 @@ final class ErrorReport {
     if (t instanceof UsageException) {
       err.println("error: " + oneLine(t.getMessage()));
       code = Main.EXIT_USAGE;
+    } else if (missingJavaFlagLine(t) != null) {
+      err.println("error: " + missingJavaFlagLine(t));
+      code = Main.EXIT_FAILURE;
     } else if (outOfMemory(t)) {
       err.println("error: " + outOfMemoryLine(t));
       code = Main.EXIT_FAILURE;
@@ -93,6 +110,40 @@ final class ErrorReport {
       t.printStackTrace(err);
     }
     return code;
+  }
+
+  /**
+   * For a JVM started without the flags Spark needs on Java 17 (see the class comment): which JVM
+   * (this one, the driver; or an executor, whose error Spark quotes), the first flag missing and
+   * the fix; null for any other failure.
+   */
+  static @Nullable String missingJavaFlagLine(Throwable t) {
+    Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+    for (Throwable c = t; c != null && seen.put(c, true) == null; c = c.getCause()) {
+      Matcher m = CLOSED_PACKAGE.matcher(String.valueOf(c.getMessage()));
+      if (m.find()) {
+        String flag =
+            "--add-opens="
+                + m.group(1)
+                + "/"
+                + (m.group(2) != null ? m.group(2) : m.group(3))
+                + "=ALL-UNNAMED";
+        boolean driver =
+            c instanceof IllegalAccessError
+                || c instanceof java.lang.reflect.InaccessibleObjectException;
+        return (driver
+            ? "this JVM (the Spark driver) was started without the Java 17 flags Spark needs"
+                + " (missing: "
+                + flag
+                + "): launch it with spark-submit of Spark 3.3 or newer, which adds them, or"
+                + " put the flags of README \"On a cluster\" on its java command"
+            : "an executor's JVM was started without the Java 17 flags Spark needs (missing: "
+                + flag
+                + "): run on Spark 3.3 or newer, which adds them, or pass the flags of README"
+                + " \"On a cluster\" in --conf spark.executor.extraJavaOptions=...");
+      }
+    }
+    return null;
   }
 
   /** Whether {@code t} is a run out of memory (see the class comment). */

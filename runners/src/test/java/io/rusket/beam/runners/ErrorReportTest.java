@@ -59,6 +59,44 @@ class ErrorReportTest {
     assertEquals("error: " + BAD_ROW + System.lineSeparator(), r.err());
   }
 
+  /**
+   * A JVM without Spark's Java 17 flags: the driver's own IllegalAccessError (as Spark's
+   * StorageUtils throws it), or an executor's InaccessibleObjectException that Spark quotes.
+   */
+  @Test
+  void missingJava17FlagsNameTheJvmTheFlagAndTheFix() {
+    IllegalAccessError driver =
+        new IllegalAccessError(
+            "class org.apache.spark.storage.StorageUtils$ (in unnamed module @0x69eee410) cannot"
+                + " access class sun.nio.ch.DirectBuffer (in module java.base) because module"
+                + " java.base does not export sun.nio.ch to unnamed module @0x69eee410");
+    Report d = report(new ExceptionInInitializerError(driver), false);
+    assertEquals(Main.EXIT_FAILURE, d.code());
+    assertEquals(
+        "error: this JVM (the Spark driver) was started without the Java 17 flags Spark needs"
+            + " (missing: --add-opens=java.base/sun.nio.ch=ALL-UNNAMED): launch it with"
+            + " spark-submit of Spark 3.3 or newer, which adds them, or put the flags of README"
+            + " \"On a cluster\" on its java command"
+            + System.lineSeparator(),
+        d.err());
+    SparkException remote =
+        new SparkException(
+            "Job aborted due to stage failure: Task 0 in stage 0.0 failed 4 times, most recent"
+                + " failure: Lost task 0.3 (TID 3) (127.0.0.1 executor 1):"
+                + " java.lang.reflect.InaccessibleObjectException: Unable to make field long"
+                + " java.nio.Buffer.address accessible: module java.base does not \"opens"
+                + " java.nio\" to unnamed module @5f2108b5\n\tat java.base/...\n");
+    Report e = report(new PipelineFailed("SparkRunner (spark://h:7077)", remote), false);
+    assertEquals(Main.EXIT_FAILURE, e.code());
+    assertTrue(
+        e.err()
+            .startsWith(
+                "error: an executor's JVM was started without the Java 17 flags Spark needs"
+                    + " (missing: --add-opens=java.base/java.nio=ALL-UNNAMED): "),
+        e::err);
+    assertEquals(1, e.err().lines().count(), e::err);
+  }
+
   @Test
   void internalFailuresExitOneWithOneLine() {
     SparkException internal =
