@@ -208,6 +208,36 @@ class FlinkRunnerTest {
         r.err());
   }
 
+  /**
+   * Embedded Flink divides its fixed managed memory (128 MB) and network buffers (64 MB) among its
+   * slots, one per core by default: with 48 slots a task gets too few. One line naming Flink's
+   * knobs, exit 1 (a resource failure, not a mistake in the input).
+   */
+  @Test
+  void tooLittleFlinkMemoryIsOneLineNamingTheKnobs() {
+    Run r =
+        cli(
+            "grouped",
+            "--input=" + data.resolve("events.parquet"),
+            "--groupCol=store_id",
+            "--txnCol=transaction_id",
+            "--itemCol=item",
+            "--minSupport=0.05",
+            "--parallelism=48",
+            "--output=" + dir.resolve("out"),
+            "--quiet");
+    assertEquals(Main.EXIT_FAILURE, r.exitCode(), r::err);
+    assertEquals("", r.out());
+    assertEquals(1, r.err().lines().count(), r::err);
+    assertTrue(
+        r.err()
+            .matches(
+                "error: out of Flink's (managed memory \\(Too little memory provided to sorter"
+                    + "|network memory \\(Insufficient number of network buffers)[^\\n]*\\R"),
+        r::err);
+    assertTrue(r.err().strip().endsWith(": " + ErrorReport.FLINK_MEMORY_KNOBS), r::err);
+  }
+
   @Test
   void helpNamesTheFlinkRunner() {
     Run r = cli("grouped", "--help");
