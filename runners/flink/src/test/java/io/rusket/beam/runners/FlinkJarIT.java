@@ -140,6 +140,7 @@ class FlinkJarIT {
   void streamHelpNamesFlink() throws Exception {
     JarRun r = JarRun.of(dir, "stream", "--help");
     assertEquals(0, r.exitCode(), r::err);
+    assertTrue(r.out().startsWith("Usage: java -jar rusket-beam-flink.jar stream "), r::out);
     assertTrue(r.out().contains("--runner=FlinkRunner"), r::out);
   }
 
