@@ -24,12 +24,14 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       executor's that Spark sent back), or one that Spark only quotes in its messages ({@code
  *       java.lang.OutOfMemoryError: Java heap space} in a stage failure, an {@code
  *       ExecutorLostFailure} of an executor that died of it or was killed for its memory), or Spark
- *       refusing to start on a heap below its minimum: one line {@code error: out of memory in
- *       STAGE (heap N MB): KNOBS}, exit {@link Main#EXIT_FAILURE} (a resource failure, not a
- *       mistake). STAGE is the first of our (or Beam IO's) frames of the error's own stack, else
- *       the Beam step of the Spark stage that failed ({@link PipelineFailed#stage()}), else such a
- *       frame in a stack trace Spark quoted, else left out; KNOBS are the command's ({@link
- *       PipelineFailed#memoryKnobs()}), else -Xmx and a higher --minSupport or a --maxLen.
+ *       refusing to start on a heap below its minimum, or Flink refusing to run a task in its
+ *       managed or network memory ({@code error: out of Flink's managed memory (...): KNOBS}): one
+ *       line {@code error: out of memory in STAGE (heap N MB): KNOBS}, exit {@link
+ *       Main#EXIT_FAILURE} (a resource failure, not a mistake). STAGE is the first of our (or Beam
+ *       IO's) frames of the error's own stack, else the Beam step of the Spark stage that failed
+ *       ({@link PipelineFailed#stage()}), else such a frame in a stack trace Spark quoted, else
+ *       left out; KNOBS are the command's ({@link PipelineFailed#memoryKnobs()}), else -Xmx and a
+ *       higher --minSupport or a --maxLen.
  *   <li>Java 17 refusing Spark a JDK package (an {@link IllegalAccessError} or {@link
  *       java.lang.reflect.InaccessibleObjectException} in the chain: the driver's JVM; or one Spark
  *       quotes from an executor): the JVM was started without the {@code --add-opens} flags Spark
@@ -53,6 +55,20 @@ final class ErrorReport {
   /** Spark's refusal to start on a small heap (UnifiedMemoryManager). */
   private static final Pattern SPARK_MIN_HEAP =
       Pattern.compile("System memory (\\d+) must be at least (\\d+)");
+
+  /**
+   * Flink refusing to run a task in the memory it has for it: managed memory (a sorter's pages) or
+   * network buffers; on embedded Flink it divides fixed amounts among its slots, one per core.
+   */
+  private static final Pattern FLINK_MEMORY =
+      Pattern.compile(
+          "Too little memory provided to sorter|Insufficient number of network buffers");
+
+  /** What to turn when Flink's managed or network memory is too small ({@link #FLINK_MEMORY}). */
+  static final String FLINK_MEMORY_KNOBS =
+      "give Flink more (taskmanager.memory.managed.size, taskmanager.memory.network.min and"
+          + " .max in DIR/flink-conf.yaml, with --flinkConfDir=DIR; on a cluster, in its"
+          + " configuration) or a lower --parallelism";
 
   /** A stack frame as Spark prints it into a message: our classes' and Beam IO's. */
   private static final Pattern FRAME =
@@ -154,7 +170,9 @@ final class ErrorReport {
     Map<Throwable, Boolean> seen = new IdentityHashMap<>();
     for (Throwable c = t; c != null && seen.put(c, true) == null; c = c.getCause()) {
       String m = String.valueOf(c.getMessage());
-      if (REMOTE_OOM.matcher(m).find() || SPARK_MIN_HEAP.matcher(m).find()) {
+      if (REMOTE_OOM.matcher(m).find()
+          || SPARK_MIN_HEAP.matcher(m).find()
+          || FLINK_MEMORY.matcher(m).find()) {
         return true;
       }
     }
@@ -173,7 +191,18 @@ final class ErrorReport {
     String stage = failed == null ? null : failed.stage();
     Map<Throwable, Boolean> seen = new IdentityHashMap<>();
     for (Throwable c = t; c != null && seen.put(c, true) == null; c = c.getCause()) {
-      Matcher min = SPARK_MIN_HEAP.matcher(String.valueOf(c.getMessage()));
+      String m = String.valueOf(c.getMessage());
+      Matcher flink = FLINK_MEMORY.matcher(m);
+      if (flink.find()) { // Flink's own words, from where they start (wrappers prefix theirs)
+        String why = firstLine(m.substring(flink.start()));
+        return "out of Flink's "
+            + (why.contains("sorter") ? "managed" : "network")
+            + " memory ("
+            + why
+            + "): "
+            + FLINK_MEMORY_KNOBS;
+      }
+      Matcher min = SPARK_MIN_HEAP.matcher(m);
       if (min.find()) {
         return "out of memory in Spark's start (heap "
             + (Long.parseLong(min.group(1)) >> 20)

@@ -1,6 +1,9 @@
 package io.rusket.beam.runners;
 
 import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,7 +33,21 @@ public final class Main {
   /** A user mistake on the command line or in the input. */
   public static final int EXIT_USAGE = 2;
 
-  static final String JAR = "rusket-beam.jar";
+  /**
+   * The jar's name in help and messages: the file this class was loaded from when it is one of ours
+   * ({@code rusket-beam.jar}, {@code rusket-beam-flink.jar}, ...), else {@code rusket-beam.jar}.
+   */
+  static final String JAR = jarName();
+
+  private static String jarName() {
+    try {
+      CodeSource source = Main.class.getProtectionDomain().getCodeSource();
+      String name = source == null ? "" : Path.of(source.getLocation().toURI()).getFileName() + "";
+      return name.matches("rusket-beam[\\w.-]*\\.jar") ? name : "rusket-beam.jar";
+    } catch (URISyntaxException | RuntimeException e) {
+      return "rusket-beam.jar";
+    }
+  }
 
   private static final List<Command> COMMANDS =
       List.of(

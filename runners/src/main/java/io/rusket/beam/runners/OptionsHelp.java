@@ -56,6 +56,10 @@ final class OptionsHelp {
     out.println("  (none)                  SparkRunner embedded in this JVM, on all cores");
     out.println("  --runner=SparkRunner    with --sparkMaster=local[N] | spark://HOST:7077 | ...");
     out.println("                          (under spark-submit, spark-submit's --master wins)");
+    out.println(
+        "  --runner=FlinkRunner    in rusket-beam-flink.jar (its default): embedded Flink,");
+    out.println(
+        "                          or a cluster's job manager with --flinkMaster=HOST:PORT");
     out.println("  --runner=DirectRunner   Beam's single-JVM test runner (slow, for checking)");
     out.println(
         "  --storageLevel=LEVEL    how Spark keeps what two steps read (default: "

@@ -206,7 +206,8 @@ final class PipelineRun {
     Thread.setDefaultUncaughtExceptionHandler(quietOnOutOfMemory(handler));
     try {
       PipelineResult result = RunnerSetup.start(p);
-      watch = SparkWatch.attach(options);
+      // SparkWatch is a Spark listener: loaded only on Spark (the Flink jar has no Spark)
+      watch = RunnerSetup.isSpark(options) ? SparkWatch.attach(options) : null;
       if (progress.err() != null && !progress.counters().isEmpty()) {
         shown =
             new RunProgress(
@@ -275,9 +276,9 @@ final class PipelineRun {
 
   /**
    * What to turn when a run of {@code options} runs out of memory, in words: the heap of this JVM
-   * (embedded Spark, the DirectRunner) or the executors' memory (a Spark cluster), then the
-   * command's options that lower the memory per worker: a lower {@code --maxRamBytes}, more {@code
-   * --shards}, a higher {@code --minSupport} (those it has).
+   * (embedded Spark or Flink, the DirectRunner) or the workers' memory (a Spark or Flink cluster),
+   * then the command's options that lower the memory per worker: a lower {@code --maxRamBytes},
+   * more {@code --shards}, a higher {@code --minSupport} (those it has).
    */
   static String memoryKnobs(PipelineOptions options) {
     Set<String> has = new HashSet<>();
@@ -291,6 +292,10 @@ final class PipelineRun {
       knobs.add(
           "give the executors more memory (spark.executor.memory, spark-submit"
               + " --executor-memory; the driver: --driver-memory)");
+    } else if (RunnerSetup.isFlink(options) && !RunnerSetup.isEmbeddedFlink(options)) {
+      knobs.add(
+          "give the task managers more memory (taskmanager.memory.process.size in the"
+              + " cluster's Flink configuration)");
     } else {
       knobs.add("give Java more heap with -Xmx (e.g. java -Xmx8g -jar " + Main.JAR + ")");
     }

@@ -14,6 +14,7 @@ import org.apache.beam.runners.spark.SparkCommonPipelineOptions;
 import org.apache.beam.runners.spark.SparkRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.PipelineRunner;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.spark.storage.StorageLevel;
@@ -37,9 +38,17 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       --filesToStage} says otherwise.
  *   <li>{@code --runner=DirectRunner}: Beam's single-JVM test runner (checks immutability and
  *       encodability of every element; slow, for debugging).
- *   <li>{@code --runner=FlinkRunner}: only if a Flink runner is on the classpath (it is not in the
- *       bundled jar: see the README).
+ *   <li>{@code --runner=FlinkRunner}: in the Flink jar ({@code rusket-beam-flink.jar}, module
+ *       {@code runners/flink}), which holds Beam's Flink runner and no Spark; there it is also the
+ *       runner without {@code --runner}. Beam's {@code --flinkMaster} decides where: {@code [auto]}
+ *       (Beam's default: Flink embedded in this JVM, or the cluster of Flink's {@code flink run}),
+ *       {@code [local]}, or {@code HOST:PORT}, a Flink cluster's REST endpoint (the job manager),
+ *       to which Beam uploads this jar.
  * </ul>
+ *
+ * <p><b>Spark classes</b> are touched only when the runner is Spark's: the runners are compared by
+ * name ({@link #isSpark}, {@link #defaultRunner}), so the Flink jar, which has no Spark class, runs
+ * the same commands.
  *
  * <p><b>Caching</b> (SparkRunner): Beam's Spark runner persists the RDD of every PCollection that
  * more than one transform reads (its {@code CacheVisitor} counts the readers; a {@code
@@ -87,8 +96,17 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * }</pre>
  */
 public final class RunnerSetup {
-  /** The runner without {@code --runner}. */
+  /** The runner without {@code --runner} (in the Flink jar, which has no Spark: FlinkRunner). */
   public static final String DEFAULT_RUNNER = "SparkRunner";
+
+  /** Beam's Spark runner, named: RunnerSetup loads it only when it is there. */
+  static final String SPARK_RUNNER = "org.apache.beam.runners.spark.SparkRunner";
+
+  /** Beam's Flink runner, named: the runner of the Flink jar. */
+  static final String FLINK_RUNNER = "org.apache.beam.runners.flink.FlinkRunner";
+
+  /** Beam's Flink runner's options (where {@code --flinkMaster} is), named. */
+  private static final String FLINK_OPTIONS = "org.apache.beam.runners.flink.FlinkPipelineOptions";
 
   /** The Spark master without {@code --sparkMaster}: Spark in this JVM, on all cores. */
   public static final String EMBEDDED_SPARK_MASTER = "local[*]";
@@ -134,7 +152,7 @@ public final class RunnerSetup {
       options = parse(more.toArray(new String[0]), type);
     }
     if (!hasRunner) {
-      options.setRunner(SparkRunner.class);
+      options.setRunner(defaultRunner());
     }
     if (isSpark(options)) {
       SparkCommonPipelineOptions spark = options.as(SparkCommonPipelineOptions.class);
@@ -336,17 +354,83 @@ public final class RunnerSetup {
     }
   }
 
-  /** The runner in words, e.g. {@code SparkRunner (local[4])} or {@code DirectRunner}. */
+  /**
+   * The runner in words, e.g. {@code SparkRunner (local[4])}, {@code FlinkRunner ([auto])}, {@code
+   * FlinkRunner (HOST:PORT)} or {@code DirectRunner}.
+   */
   public static String describe(PipelineOptions options) {
     String runner = options.getRunner().getSimpleName();
-    return isSpark(options)
-        ? runner + " (" + options.as(SparkCommonPipelineOptions.class).getSparkMaster() + ")"
-        : runner;
+    if (isSpark(options)) {
+      return runner + " (" + options.as(SparkCommonPipelineOptions.class).getSparkMaster() + ")";
+    }
+    String flinkMaster = flinkMaster(options);
+    return flinkMaster != null ? runner + " (" + flinkMaster + ")" : runner;
   }
 
   /** Whether the options run on the (non-portable, batch and streaming) Spark runner. */
   static boolean isSpark(PipelineOptions options) {
-    return SparkRunner.class.isAssignableFrom(options.getRunner());
+    return runs(options, SPARK_RUNNER);
+  }
+
+  /** Whether the options run on Beam's Flink runner. */
+  static boolean isFlink(PipelineOptions options) {
+    return runs(options, FLINK_RUNNER);
+  }
+
+  /**
+   * Whether the Flink runner of {@code options} runs in this JVM: {@code --flinkMaster} {@code
+   * [auto]} (outside Flink's {@code flink run}), {@code [local]} or {@code [collection]}, not a
+   * cluster's {@code HOST:PORT}.
+   */
+  static boolean isEmbeddedFlink(PipelineOptions options) {
+    String master = flinkMaster(options);
+    return master != null && master.startsWith("[");
+  }
+
+  /** Whether the runner of {@code options} is the class named {@code runner} or extends it. */
+  private static boolean runs(PipelineOptions options, String runner) {
+    for (Class<?> c = options.getRunner(); c != null; c = c.getSuperclass()) {
+      if (c.getName().equals(runner)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@code --flinkMaster} on the Flink runner (Flink's classes read by name), else null. */
+  private static @Nullable String flinkMaster(PipelineOptions options) {
+    if (!isFlink(options)) {
+      return null;
+    }
+    try {
+      Class<? extends PipelineOptions> type =
+          Class.forName(FLINK_OPTIONS, false, options.getRunner().getClassLoader())
+              .asSubclass(PipelineOptions.class);
+      return String.valueOf(type.getMethod("getFlinkMaster").invoke(options.as(type)));
+    } catch (ReflectiveOperationException | LinkageError e) {
+      return null;
+    }
+  }
+
+  /**
+   * The runner without {@code --runner}: the {@link SparkRunner} where it is on the classpath (the
+   * Spark jars), else the Flink runner (the Flink jar).
+   *
+   * @throws UsageException if neither is there
+   */
+  @SuppressWarnings("unchecked") // a PipelineRunner subclass, checked by asSubclass
+  static Class<? extends PipelineRunner<?>> defaultRunner() {
+    for (String name : List.of(SPARK_RUNNER, FLINK_RUNNER)) {
+      try {
+        return (Class<? extends PipelineRunner<?>>)
+            Class.forName(name, false, RunnerSetup.class.getClassLoader())
+                .asSubclass(PipelineRunner.class);
+      } catch (ClassNotFoundException e) {
+        // not in this jar: the next
+      }
+    }
+    throw new UsageException(
+        "neither Spark's nor Flink's Beam runner is on the classpath; give --runner=DirectRunner");
   }
 
   /** Whether {@code --name} or {@code --name=...} is among {@code args}. */

@@ -34,14 +34,19 @@ final class TaskLogging implements AutoCloseable {
    * The loggers that report a task's failure with its stack trace: Spark's executor (the exception
    * in the task), the task set manager (the lost task, the aborted job), the block manager (a
    * cached partition whose computation failed) and the Spark context (one that fails to start, e.g.
-   * on a heap below Spark's minimum: {@code Error initializing SparkContext} and its trace).
+   * on a heap below Spark's minimum: {@code Error initializing SparkContext} and its trace); in the
+   * Flink jar, Flink's batch task ({@code Error in task code}), its task (streaming) and Beam's
+   * Flink runner ({@code Pipeline execution failed}).
    */
   static final List<String> TASK_FAILURE_LOGGERS =
       List.of(
           "org.apache.spark.executor.Executor",
           "org.apache.spark.scheduler.TaskSetManager",
           "org.apache.spark.storage.BlockManager",
-          "org.apache.spark.SparkContext");
+          "org.apache.spark.SparkContext",
+          "org.apache.flink.runtime.operators.BatchTask",
+          "org.apache.flink.runtime.taskmanager.Task",
+          "org.apache.beam.runners.flink.FlinkRunner");
 
   private final LoggerContext context;
 
