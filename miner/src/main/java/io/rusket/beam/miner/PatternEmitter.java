@@ -47,6 +47,16 @@ abstract class PatternEmitter implements OrderedTasks.Worker {
     emitSubsets(plen, 0, count);
   }
 
+  /**
+   * Emits the one itemset prefix[0, plen) ∪ the perfect extensions in force (closed and maximal
+   * targets: the node's closure, not its subsets). Overwrites prefix[plen, plen + peLen).
+   */
+  final void emitNode(int plen, int count) {
+    ensurePrefix(plen + peLen);
+    System.arraycopy(pe, 0, prefix, plen, peLen);
+    emit(plen + peLen, count);
+  }
+
   private void emitSubsets(int plen, int from, int count) {
     emit(plen, count);
     if (plen >= maxLen) {
