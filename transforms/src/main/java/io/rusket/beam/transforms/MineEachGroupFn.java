@@ -5,6 +5,7 @@ import static io.rusket.beam.transforms.MineGrouped.METRICS_NAMESPACE;
 import io.rusket.beam.miner.ItemsetMiner;
 import io.rusket.beam.miner.ItemsetSink;
 import io.rusket.beam.miner.Method;
+import io.rusket.beam.miner.Target;
 import java.util.Arrays;
 import java.util.function.Consumer;
 import org.apache.beam.sdk.metrics.Counter;
@@ -31,6 +32,7 @@ final class MineEachGroupFn extends DoFn<KV<Row, GroupBaskets>, Row> {
   private final double minSupport;
   private final Method method;
   private final @Nullable Integer maxLen;
+  private final Target target;
   private final boolean itemNames;
   private final int threads;
   private transient ItemsetMiner miner;
@@ -41,6 +43,7 @@ final class MineEachGroupFn extends DoFn<KV<Row, GroupBaskets>, Row> {
       double minSupport,
       Method method,
       @Nullable Integer maxLen,
+      Target target,
       boolean itemNames,
       int threads) {
     this.outSchema = outSchema;
@@ -48,6 +51,7 @@ final class MineEachGroupFn extends DoFn<KV<Row, GroupBaskets>, Row> {
     this.minSupport = minSupport;
     this.method = method;
     this.maxLen = maxLen;
+    this.target = target;
     this.itemNames = itemNames;
     this.threads = threads;
   }
@@ -58,7 +62,11 @@ final class MineEachGroupFn extends DoFn<KV<Row, GroupBaskets>, Row> {
    */
   @Setup
   public void setup() {
-    ItemsetMiner m = ItemsetMiner.minSupport(minSupport).withMethod(method).withThreads(threads);
+    ItemsetMiner m =
+        ItemsetMiner.minSupport(minSupport)
+            .withMethod(method)
+            .withThreads(threads)
+            .withTarget(target);
     miner = maxLen == null ? m : m.withMaxLen(maxLen);
   }
 

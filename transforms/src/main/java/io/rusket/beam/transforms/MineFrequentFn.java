@@ -2,6 +2,7 @@ package io.rusket.beam.transforms;
 
 import io.rusket.beam.miner.ItemsetMiner;
 import io.rusket.beam.miner.Method;
+import io.rusket.beam.miner.Target;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,7 @@ final class MineFrequentFn extends DoFn<PrunedBaskets, Row> {
 
   private final Schema outSchema;
   private final @Nullable Integer maxLen;
+  private final Target target;
   private final Method method;
   private final @Nullable Integer threads;
   private final @Nullable PCollectionView<Map<Integer, String>> namesView;
@@ -43,11 +45,13 @@ final class MineFrequentFn extends DoFn<PrunedBaskets, Row> {
   MineFrequentFn(
       Schema outSchema,
       @Nullable Integer maxLen,
+      Target target,
       Method method,
       @Nullable Integer threads,
       @Nullable PCollectionView<Map<Integer, String>> namesView) {
     this.outSchema = outSchema;
     this.maxLen = maxLen;
+    this.target = target;
     this.method = method;
     this.threads = threads;
     this.namesView = namesView;
@@ -99,6 +103,12 @@ final class MineFrequentFn extends DoFn<PrunedBaskets, Row> {
       byId[r] = ((long) b.rankToItem[r] << 32) | r;
     }
     Arrays.sort(byId);
+    if (target != Target.ALL) {
+      emitted += mineCondensed(c, b, values, names);
+      itemsetsEmitted.inc(emitted);
+      miningMillis.update((System.nanoTime() - start) / 1_000_000);
+      return;
+    }
     for (long key : byId) {
       int r = (int) key;
       long count = b.rankSupport[r];
@@ -138,5 +148,46 @@ final class MineFrequentFn extends DoFn<PrunedBaskets, Row> {
     }
     itemsetsEmitted.inc(emitted);
     miningMillis.update((System.nanoTime() - start) / 1_000_000);
+  }
+
+  /**
+   * Closed and maximal targets: mines the baskets with stand-ins for the one-frequent-item
+   * transactions ({@link PrunedBaskets#toTransactionDb(boolean)}), so single items are judged
+   * exactly too; their counts come from the global counts.
+   */
+  private long mineCondensed(
+      ProcessContext c, PrunedBaskets b, Object[] values, @Nullable Map<Integer, String> names) {
+    ItemsetMiner miner =
+        ItemsetMiner.minCount(b.minCount)
+            .withMethod(method)
+            .withThreads(workerThreads)
+            .withTarget(target);
+    if (maxLen != null) {
+      miner = miner.withMaxLen(maxLen);
+    }
+    final Long n = b.n;
+    final double nd = b.n;
+    int[] ids = new int[Math.max(1, b.rankToItem.length)];
+    return miner.mineConsuming(
+        b.toTransactionDb(true),
+        (items, len, count) -> {
+          if (len == 1) {
+            long exact = b.rankSupport[items[0]];
+            c.output(
+                Row.withSchema(outSchema)
+                    .attachValues(exact / nd, List.of(values[items[0]]), exact, n));
+            return;
+          }
+          for (int k = 0; k < len; k++) {
+            ids[k] = b.rankToItem[items[k]];
+          }
+          Arrays.sort(ids, 0, len);
+          Object[] itemset = new Object[len];
+          for (int k = 0; k < len; k++) {
+            itemset[k] = names != null ? names.get(ids[k]) : (Object) ids[k];
+          }
+          c.output(
+              Row.withSchema(outSchema).attachValues(count / nd, Arrays.asList(itemset), count, n));
+        });
   }
 }

@@ -2,6 +2,7 @@ package io.rusket.beam.transforms;
 
 import io.rusket.beam.miner.ItemsetMiner;
 import io.rusket.beam.miner.Method;
+import io.rusket.beam.miner.Target;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -112,6 +113,9 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
   /** Default minimum support, as mlxtend's {@code fpgrowth}: 0.5. */
   public static final double DEFAULT_MIN_SUPPORT = 0.5;
 
+  /** Default target: every frequent itemset ({@link Target#ALL}). */
+  public static final Target DEFAULT_TARGET = Target.ALL;
+
   /** Default mining method: {@link Method#AUTO}. */
   public static final Method DEFAULT_METHOD = Method.AUTO;
 
@@ -167,6 +171,8 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
   /** Null: itemsets of any length. */
   private final @Nullable Integer maxLen;
 
+  private final Target target;
+
   private final boolean itemNames;
   private final int threadsPerGroup;
 
@@ -182,6 +188,7 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
     this.minSupport = b.minSupport;
     this.method = b.method;
     this.maxLen = b.maxLen;
+    this.target = b.target;
     this.itemNames = b.itemNames;
     this.threadsPerGroup = b.threadsPerGroup;
     this.maxBundleBytes = b.maxBundleBytes;
@@ -201,6 +208,7 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
     private double minSupport = DEFAULT_MIN_SUPPORT;
     private Method method = DEFAULT_METHOD;
     private @Nullable Integer maxLen;
+    private Target target = DEFAULT_TARGET;
     private boolean itemNames = DEFAULT_ITEM_NAMES;
     private int threadsPerGroup = DEFAULT_THREADS_PER_GROUP;
     private long maxBundleBytes = DEFAULT_MAX_BUNDLE_BYTES;
@@ -218,6 +226,7 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
       minSupport = t.minSupport;
       method = t.method;
       maxLen = t.maxLen;
+      target = t.target;
       itemNames = t.itemNames;
       threadsPerGroup = t.threadsPerGroup;
       maxBundleBytes = t.maxBundleBytes;
@@ -246,6 +255,11 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
 
     private Builder maxLen(@Nullable Integer maxLen) {
       this.maxLen = maxLen;
+      return this;
+    }
+
+    private Builder target(Target target) {
+      this.target = target;
       return this;
     }
 
@@ -387,6 +401,20 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
     return toBuilder().maxLen(maxLen).build();
   }
 
+  /**
+   * Which itemsets each group yields: {@link Target#ALL} (default), {@link Target#CLOSED} (no
+   * superset of the same count in the group) or {@link Target#MAXIMAL} (no frequent superset in the
+   * group), mined directly (see {@link ItemsetMiner#withTarget}); the output schema is the same.
+   * Closed itemsets feed {@link RulesGrouped}, which recovers the other supports.
+   */
+  public MineGrouped withTarget(Target target) {
+    if (target == null) {
+      throw new IllegalArgumentException(
+          "Invalid target: null. Valid values are all, closed, maximal.");
+    }
+    return toBuilder().target(target).build();
+  }
+
   /** Itemsets of any length (the default). */
   public MineGrouped withoutMaxLen() {
     return toBuilder().maxLen(null).build();
@@ -476,6 +504,11 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
   /** The minimum support. */
   public double getMinSupport() {
     return minSupport;
+  }
+
+  /** The target: all, closed or maximal itemsets. */
+  public Target getTarget() {
+    return target;
   }
 
   /** The mining method. */
@@ -603,6 +636,7 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
                     minSupport,
                     method,
                     maxLen,
+                    target,
                     itemNames,
                     threadsPerGroup)))
         .setRowSchema(outSchema);
@@ -644,6 +678,7 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
                 .withLabel("Minimum support (fraction of the group's transactions)"))
         .add(DisplayData.item("method", method.name()).withLabel("Mining method"))
         .addIfNotNull(DisplayData.item("maxLen", maxLen).withLabel("Maximum itemset length"))
+        .add(DisplayData.item("target", target.name()).withLabel("Itemsets mined"))
         .add(DisplayData.item("itemNames", itemNames).withLabel("Itemsets as item names"))
         .add(
             DisplayData.item("threadsPerGroup", threadsPerGroup)

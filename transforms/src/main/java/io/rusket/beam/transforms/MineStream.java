@@ -4,6 +4,7 @@ import io.rusket.beam.miner.FPMiner;
 import io.rusket.beam.miner.ItemsetMiner;
 import io.rusket.beam.miner.Itemsets;
 import io.rusket.beam.miner.Method;
+import io.rusket.beam.miner.Target;
 import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
@@ -123,6 +124,9 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
   /** Default number of shards: transactions are spread over this many FPMiners. */
   public static final int DEFAULT_SHARDS = 16;
 
+  /** Default target: every frequent itemset ({@link Target#ALL}). */
+  public static final Target DEFAULT_TARGET = Target.ALL;
+
   /** Default method: {@link Method#AUTO}. */
   public static final Method DEFAULT_METHOD = Method.AUTO;
 
@@ -149,6 +153,8 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
   /** Null: itemsets of any length. */
   private final @Nullable Integer maxLen;
 
+  private final Target target;
+
   private final Method method;
   private final @Nullable PCollectionView<Map<Integer, String>> itemNames;
   private final int shards;
@@ -162,6 +168,7 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
     this.numItems = b.numItems;
     this.minSupport = b.minSupport;
     this.maxLen = b.maxLen;
+    this.target = b.target;
     this.method = b.method;
     this.itemNames = b.itemNames;
     this.shards = b.shards;
@@ -179,6 +186,7 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
     private @Nullable Integer numItems;
     private @Nullable Double minSupport;
     private @Nullable Integer maxLen;
+    private Target target = DEFAULT_TARGET;
     private Method method = DEFAULT_METHOD;
     private @Nullable PCollectionView<Map<Integer, String>> itemNames;
     private int shards = DEFAULT_SHARDS;
@@ -194,6 +202,7 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
       numItems = t.numItems;
       minSupport = t.minSupport;
       maxLen = t.maxLen;
+      target = t.target;
       method = t.method;
       itemNames = t.itemNames;
       shards = t.shards;
@@ -213,6 +222,11 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
 
     private Builder<InputT> maxLen(int maxLen) {
       this.maxLen = maxLen;
+      return this;
+    }
+
+    private Builder<InputT> target(Target target) {
+      this.target = target;
       return this;
     }
 
@@ -320,6 +334,21 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
           "Invalid maxLen: " + maxLen + ". Valid range is [1, " + Integer.MAX_VALUE + "].");
     }
     return toBuilder().maxLen(maxLen).build();
+  }
+
+  /**
+   * Which global itemsets to emit: {@link Target#ALL} (default), {@link Target#CLOSED} or {@link
+   * Target#MAXIMAL}, mined directly in the last step (see {@link ItemsetMiner#withTarget}); the
+   * output schema is the same. Closed and maximal single items depend on the baskets with one
+   * frequent item too, so the last step also holds, per frequent item, up to the threshold's number
+   * of such one-item baskets.
+   */
+  public MineStream<InputT> withTarget(Target target) {
+    if (target == null) {
+      throw new IllegalArgumentException(
+          "Invalid target: null. Valid values are all, closed, maximal.");
+    }
+    return toBuilder().target(target).build();
   }
 
   /** The mining method of the last step (default {@link Method#AUTO}). */
@@ -432,7 +461,8 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
 
     TupleTag<FPMiner> minerTag = new TupleTag<>("miners");
     TupleTag<ItemCounts> countsTag = new TupleTag<>("counts");
-    boolean keepBaskets = maxLen == null || maxLen >= 2;
+    // Closed and maximal single items need their pairs' counts: baskets even for maxLen 1.
+    boolean keepBaskets = maxLen == null || maxLen >= 2 || target != Target.ALL;
     PCollection<PrunedBaskets> baskets =
         KeyedPCollectionTuple.of(minerTag, shardMiners)
             .and(countsTag, countsByShard)
@@ -445,7 +475,7 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
             .setCoder(PrunedBaskets.coder());
 
     Schema out = outputSchema(itemNames != null);
-    MineFrequentFn fn = new MineFrequentFn(out, maxLen, method, threads, itemNames);
+    MineFrequentFn fn = new MineFrequentFn(out, maxLen, target, method, threads, itemNames);
     ParDo.SingleOutput<PrunedBaskets, Row> mine =
         itemNames == null ? ParDo.of(fn) : ParDo.of(fn).withSideInputs(itemNames);
     return baskets.apply("MineFrequent", mine).setRowSchema(out);
@@ -476,6 +506,7 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
         .addIfNotNull(DisplayData.item("numItems", numItems).withLabel("Item ids in [0, numItems)"))
         .addIfNotNull(DisplayData.item("minSupport", minSupport).withLabel("Minimum support"))
         .addIfNotNull(DisplayData.item("maxLen", maxLen).withLabel("Maximum itemset length"))
+        .add(DisplayData.item("target", target.name()).withLabel("Itemsets mined"))
         .add(DisplayData.item("method", method.name()).withLabel("Mining method"))
         .add(DisplayData.item("itemNames", itemNames != null).withLabel("Itemsets as names"))
         .add(DisplayData.item("shards", shards).withLabel("Transaction shards"))

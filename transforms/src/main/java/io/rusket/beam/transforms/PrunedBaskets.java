@@ -250,9 +250,32 @@ final class PrunedBaskets {
 
   /** The baskets as a database over the ranks. */
   TransactionDb toTransactionDb() {
-    checkMineable(nBaskets, nEntries);
-    int[] offsets = new int[(int) nBaskets + 1];
-    int[] items = new int[(int) nEntries];
+    return toTransactionDb(false);
+  }
+
+  /**
+   * The baskets as a database over the ranks; with {@code singles}, followed by one-item baskets
+   * standing in for the transactions with one frequent item, which were not kept: {@code min(k,
+   * minCount)} baskets {@code {r}} for a rank r with k such transactions ({@code rankSupport[r]}
+   * minus its count in the kept baskets). Every itemset of two or more items keeps its count; a
+   * single item then has a superset of its count, or a frequent one, exactly when it has in the
+   * whole window (its own count is capped, and must be taken from {@code rankSupport}): what the
+   * closed and maximal targets need.
+   */
+  TransactionDb toTransactionDb(boolean singles) {
+    long extra = 0;
+    long[] missing = null;
+    if (singles) {
+      missing = rankSupport.clone();
+      countKept(missing);
+      for (int r = 0; r < missing.length; r++) {
+        missing[r] = Math.min(missing[r], minCount);
+        extra += missing[r];
+      }
+    }
+    checkMineable(nBaskets + extra, nEntries + extra);
+    int[] offsets = new int[(int) (nBaskets + extra) + 1];
+    int[] items = new int[(int) (nEntries + extra)];
     int p = 0;
     int fill = 0;
     int top = -1; // largest rank seen
@@ -269,8 +292,36 @@ final class PrunedBaskets {
       top = Math.max(top, prev);
       offsets[b + 1] = fill;
     }
+    if (missing != null) {
+      int b = (int) nBaskets;
+      for (int r = 0; r < missing.length; r++) {
+        for (long k = 0; k < missing[r]; k++) {
+          items[fill++] = r;
+          offsets[++b] = fill;
+        }
+        if (missing[r] > 0) {
+          top = Math.max(top, r);
+        }
+      }
+    }
     // Ranks come out strictly ascending (delta-coded), so the arrays are used as they are.
     return TransactionDb.wrapSortedCsr(offsets, items, Math.max(rankToItem.length, top + 1));
+  }
+
+  /** Subtracts from {@code counts} each rank's occurrences in the kept baskets. */
+  private void countKept(long[] counts) {
+    int p = 0;
+    int[] v = new int[1];
+    for (long b = 0; b < nBaskets; b++) {
+      p = getVarInt(data, p, v);
+      int len = v[0];
+      int prev = -1;
+      for (int k = 0; k < len; k++) {
+        p = getVarInt(data, p, v);
+        prev = prev + 1 + v[0];
+        counts[prev]--;
+      }
+    }
   }
 
   private static int putVarInt(byte[] buf, int pos, int v) {

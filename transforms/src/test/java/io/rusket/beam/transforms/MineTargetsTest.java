@@ -1,0 +1,127 @@
+package io.rusket.beam.transforms;
+
+import static io.rusket.beam.transforms.GroupedData.GROUP;
+import static io.rusket.beam.transforms.GroupedData.ITEM;
+import static io.rusket.beam.transforms.GroupedData.TXN;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rusket.beam.miner.ItemsetMiner;
+import io.rusket.beam.miner.Method;
+import io.rusket.beam.miner.Target;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.Row;
+import org.junit.jupiter.api.Test;
+
+/** Closed and maximal targets through MineGrouped and MineStream, against the miner. */
+class MineTargetsTest {
+  private static Pipeline pipeline() {
+    return Pipeline.create(PipelineOptionsFactory.create());
+  }
+
+  @Test
+  void mineGroupedClosedAndMaximalEqualTheMinerPerGroup() {
+    long seed = 21;
+    GroupedData data = GroupedData.random(seed, new int[] {120, 60, 30, 9}, false);
+    Pipeline p = pipeline();
+    PCollection<Row> receipts =
+        p.apply("Receipts", Create.of(data.oneHotRows()).withRowSchema(GroupedData.oneHotSchema()));
+    PCollection<Row> events =
+        p.apply(
+            "Events",
+            Create.of(data.events(true, seed)).withRowSchema(GroupedData.eventsSchema(true)));
+    for (Target t : new Target[] {Target.CLOSED, Target.MAXIMAL}) {
+      for (Integer maxLen : new Integer[] {null, 2}) {
+        String name = t + "-" + maxLen;
+        MineGrouped oneHot = MineGrouped.byColumn(GROUP).withMinSupport(0.1).withTarget(t);
+        MineGrouped ev = MineGrouped.events(GROUP, TXN, ITEM).withMinSupport(0.1).withTarget(t);
+        if (maxLen != null) {
+          oneHot = oneHot.withMaxLen(maxLen);
+          ev = ev.withMaxLen(maxLen);
+        }
+        List<Row> want = data.expected(0.1, maxLen, Method.ECLAT, true, m -> m.withTarget(t));
+        assertTrue(!want.isEmpty());
+        PAssert.that(name + " one-hot", receipts.apply("OneHot" + name, oneHot))
+            .containsInAnyOrder(want);
+        PAssert.that(name + " events", events.apply("Events" + name, ev)).containsInAnyOrder(want);
+      }
+    }
+    p.run().waitUntilFinish();
+  }
+
+  /**
+   * Every transaction's events spread over several input pieces and shards; single items judged
+   * with the one-frequent-item transactions too, also at maxLen 1.
+   */
+  @Test
+  void mineStreamClosedAndMaximalEqualTheMinerOnTheWholeLog() {
+    Pipeline p = pipeline();
+    int run = 0;
+    for (Target t : new Target[] {Target.CLOSED, Target.MAXIMAL}) {
+      for (Integer maxLen : new Integer[] {null, 1, 2}) {
+        for (int parts : new int[] {1, 3}) {
+          run++;
+          List<KV<Long, Integer>> pairs = MineStreamTest.randomPairs(run, 300, 25, 2.5);
+          List<Row> all = MineStreamTest.rows(pairs);
+          List<PCollection<Row>> pieces = new ArrayList<>();
+          for (int k = 0; k < parts; k++) {
+            List<Row> piece = new ArrayList<>();
+            for (int i = k; i < all.size(); i += parts) {
+              piece.add(all.get(i));
+            }
+            pieces.add(
+                p.apply(
+                    "Piece" + run + "-" + k,
+                    Create.of(piece).withRowSchema(MineStreamTest.EVENTS)));
+          }
+          MineStream<Row> mine =
+              MineStream.of("session_id", "item_id")
+                  .withNumItems(25)
+                  .withMinSupport(0.04)
+                  .withShards(2 * parts + 1)
+                  .withTarget(t);
+          ItemsetMiner oracle = ItemsetMiner.minSupport(0.04).withTarget(t);
+          if (maxLen != null) {
+            mine = mine.withMaxLen(maxLen);
+            oracle = oracle.withMaxLen(maxLen);
+          }
+          PCollection<Row> out =
+              PCollectionList.of(pieces)
+                  .apply("Flatten" + run, Flatten.pCollections())
+                  .setRowSchema(MineStreamTest.EVENTS)
+                  .apply("Mine" + run, mine);
+          PAssert.that(t + " maxLen=" + maxLen + " parts=" + parts, out)
+              .satisfies(MineStreamTest.equalTo(MineStreamTest.expected(pairs, oracle, null)));
+        }
+      }
+    }
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void targetIsValidatedAndShown() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> MineGrouped.byColumn(GROUP).withTarget(null));
+    assertTrue(e.getMessage().contains("Invalid target: null"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> MineStream.of("t", "i").withTarget(null));
+    assertEquals(
+        "Invalid target: most. Valid values are all, closed, maximal.",
+        assertThrows(IllegalArgumentException.class, () -> Target.parse("most")).getMessage());
+    DisplayData grouped = DisplayData.from(MineGrouped.byColumn(GROUP).withTarget(Target.MAXIMAL));
+    assertTrue(grouped.toString().contains("MAXIMAL"), grouped.toString());
+    DisplayData stream = DisplayData.from(MineStream.of("t", "i").withTarget(Target.CLOSED));
+    assertTrue(stream.toString().contains("CLOSED"), stream.toString());
+  }
+}
