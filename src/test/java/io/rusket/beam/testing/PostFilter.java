@@ -1,14 +1,14 @@
 package io.rusket.beam.testing;
 
-import io.rusket.beam.miner.Itemsets;
 import io.rusket.beam.miner.ItemsetSink;
+import io.rusket.beam.miner.Itemsets;
 import io.rusket.beam.miner.Target;
 import java.util.Arrays;
 
 /**
- * The baseline that mining closed and maximal itemsets directly replaces: keep, from every
- * frequent itemset, those without a one-item-larger superset of the same count (closed: a superset
- * of the same count implies one that is one item larger) or without a frequent one (maximal). Every
+ * The baseline that mining closed and maximal itemsets directly replaces: keep, from every frequent
+ * itemset, those without a one-item-larger superset of the same count (closed: a superset of the
+ * same count implies one that is one item larger) or without a frequent one (maximal). Every
  * itemset of length k+1 marks its k+1 subsets of length k through an open-addressing hash of the
  * sorted itemsets: linear in the size of the full set, which is what makes it expensive on dense
  * data.

@@ -106,7 +106,8 @@ public final class MineGroupedPipeline {
                 ? MineGrouped.events(group, job.txnCol(), job.itemCol())
                 : MineGrouped.byColumn(group))
             .withMinSupport(job.minSupport())
-            .withMethod(job.method());
+            .withMethod(job.method())
+            .withTarget(job.target());
     if (job.maxLen() != null) {
       mine = mine.withMaxLen(job.maxLen());
     }
@@ -115,6 +116,7 @@ public final class MineGroupedPipeline {
             ? RulesGrouped.byColumn(group)
                 .withMetric(job.ruleMetric())
                 .withMinThreshold(job.minThreshold())
+                .withInput(job.target())
             : null;
     // Then the input's schema and the output directories.
     TableSource source =
@@ -183,7 +185,8 @@ public final class MineGroupedPipeline {
 
   private static <A> MineGroupedAccumulators<A> configure(
       MineGroupedAccumulators<A> mine, MiningJob job) {
-    MineGroupedAccumulators<A> m = mine.withMinSupport(job.minSupport()).withMethod(job.method());
+    MineGroupedAccumulators<A> m =
+        mine.withMinSupport(job.minSupport()).withMethod(job.method()).withTarget(job.target());
     return job.maxLen() == null ? m : m.withMaxLen(job.maxLen());
   }
 

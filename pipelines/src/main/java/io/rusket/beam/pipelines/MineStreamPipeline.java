@@ -99,6 +99,7 @@ public final class MineStreamPipeline {
             ? AssociationRules.create()
                 .withMetric(job.ruleMetric())
                 .withMinThreshold(job.minThreshold())
+                .withInput(job.target())
             : null;
     // Then the input's schema (integer columns; CSV ones declared INT64 and parsed strictly) and
     // the output directories.
@@ -134,6 +135,7 @@ public final class MineStreamPipeline {
         mine.withNumItems(job.numItems())
             .withMinSupport(job.minSupport())
             .withMethod(job.method())
+            .withTarget(job.target())
             .withShards(shards);
     return job.maxLen() == null ? m : m.withMaxLen(job.maxLen());
   }

@@ -2,6 +2,7 @@ package io.rusket.beam.pipelines;
 
 import io.rusket.beam.miner.Method;
 import io.rusket.beam.miner.RuleMetric;
+import io.rusket.beam.miner.Target;
 import io.rusket.beam.pipelines.io.InputFormat;
 import io.rusket.beam.pipelines.io.OutputFormat;
 import io.rusket.beam.pipelines.io.TableSource;
@@ -42,6 +43,7 @@ public final class MiningJob {
   private final double minSupport;
   private final @Nullable Integer maxLen;
   private final Method method;
+  private final Target target;
   private final @Nullable RuleMetric ruleMetric;
   private final double minThreshold;
   private final String output;
@@ -72,7 +74,13 @@ public final class MiningJob {
     this.minSupport = o.getMinSupport();
     this.maxLen = o.getMaxLen();
     this.method = Method.parse(o.getMethod());
+    this.target = parseTarget(o.getTarget());
     this.ruleMetric = o.getRules() ? RuleMetric.parse(o.getMetric()) : null;
+    if (ruleMetric != null && target == Target.MAXIMAL) {
+      throw new IllegalArgumentException(
+          "--rules with --target=maximal: maximal itemsets do not give the supports of their"
+              + " subsets; use --target=closed (rules recover every support) or --target=all");
+    }
     this.minThreshold = o.getMinThreshold();
     this.outputFormat = OutputFormat.parse(o.getOutputFormat());
     if (o.getNumShards() != null && o.getNumShards() < 1) {
@@ -174,6 +182,20 @@ public final class MiningJob {
   /** {@code --maxLen}, or null for any length. */
   public @Nullable Integer maxLen() {
     return maxLen;
+  }
+
+  /** {@code --target}. */
+  public Target target() {
+    return target;
+  }
+
+  private static Target parseTarget(@Nullable String value) {
+    try {
+      return Target.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "Invalid --target: " + value + ". Valid values are all, closed, maximal.");
+    }
   }
 
   /** {@code --method}. */

@@ -74,6 +74,14 @@ public interface MiningOptions extends PipelineOptions {
 
   void setMaxLen(@Nullable Integer value);
 
+  @Description(
+      "Which itemsets: all (every frequent itemset), closed (no superset of the same count) or"
+          + " maximal (no frequent superset); same output schema.")
+  @Default.String("all")
+  String getTarget();
+
+  void setTarget(String value);
+
   @Description("Mining method: auto, fpgrowth or eclat.")
   @Default.String("auto")
   String getMethod();

@@ -46,6 +46,7 @@ final class GroupedCommand implements Command {
           "minSupport",
           "maxLen",
           "method",
+          "target",
           "rules",
           "metric",
           "minThreshold",

@@ -8,6 +8,7 @@ import io.rusket.beam.miner.Method;
 import io.rusket.beam.miner.RuleMetric;
 import io.rusket.beam.miner.RuleMiner;
 import io.rusket.beam.miner.RuleSink;
+import io.rusket.beam.miner.Target;
 import io.rusket.beam.miner.TransactionDb;
 import io.rusket.beam.pipelines.io.CsvReader;
 import io.rusket.beam.runners.CliArgs.Option;
@@ -58,6 +59,7 @@ final class MineCommand implements Command {
           new Option("minCount", "K", "or: frequent iff count >= K"),
           new Option("maxLen", "N", "at most N items (default: any)"),
           new Option("method", "auto|fpgrowth|eclat", "the algorithm (default: auto)"),
+          new Option("target", "all|closed|maximal", "which itemsets (default: all)"),
           new Option("threads", "N", "mining threads (default: all cores)"),
           new Option("output", "FILE", "write the itemsets (default: only count them)"),
           new Option("outputFormat", "jsonl|csv", "default: from --output's extension"),
@@ -173,6 +175,13 @@ final class MineCommand implements Command {
     InputFormat inputFormat = inputFormat(a, input);
     ItemsetMiner miner = miner(a);
     RuleMiner rules = rules(a);
+    if (rules != null && miner.getTarget() != Target.ALL) {
+      try {
+        rules = rules.withInput(miner.getTarget()); // closed: supports recovered; maximal: refused
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--rules with --target=maximal: " + e.getMessage(), e);
+      }
+    }
     Path output = a.path("output");
     Format outputFormat = outputFormat(a, output);
     Path rulesOutput = a.path("rulesOutput");
@@ -267,6 +276,7 @@ final class MineCommand implements Command {
     Integer maxLen = a.integer("maxLen");
     Integer threads = a.integer("threads");
     String method = a.string("method");
+    String target = a.string("target");
     if (minSupport == null && minCount == null) {
       throw new UsageException("missing --minSupport=S (or --minCount=K)");
     }
@@ -286,6 +296,9 @@ final class MineCommand implements Command {
       }
       if (threads != null) {
         m = m.withThreads(threads);
+      }
+      if (target != null) {
+        m = m.withTarget(Target.parse(target));
       }
       return m;
     } catch (IllegalArgumentException e) {

@@ -38,6 +38,7 @@ final class StreamCommand implements Command {
           "minSupport",
           "maxLen",
           "method",
+          "target",
           "shards",
           "rules",
           "metric",

@@ -101,6 +101,11 @@ public final class MineGroupedAccumulators<AccumT>
     return with(settings.withMaxLen(maxLen));
   }
 
+  /** As {@link MineGrouped#withTarget}. */
+  public MineGroupedAccumulators<AccumT> withTarget(io.rusket.beam.miner.Target target) {
+    return with(settings.withTarget(target));
+  }
+
   /** As {@link MineGrouped#withoutMaxLen}. */
   public MineGroupedAccumulators<AccumT> withoutMaxLen() {
     return with(settings.withoutMaxLen());

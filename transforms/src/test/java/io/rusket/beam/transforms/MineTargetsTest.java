@@ -123,5 +123,14 @@ class MineTargetsTest {
     assertTrue(grouped.toString().contains("MAXIMAL"), grouped.toString());
     DisplayData stream = DisplayData.from(MineStream.of("t", "i").withTarget(Target.CLOSED));
     assertTrue(stream.toString().contains("CLOSED"), stream.toString());
+    IllegalArgumentException rules =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> RulesGrouped.byColumn(GROUP).withInput(Target.MAXIMAL));
+    assertTrue(rules.getMessage().startsWith("Rules cannot be generated from maximal"));
+    assertThrows(
+        IllegalArgumentException.class, () -> AssociationRules.create().withInput(Target.MAXIMAL));
+    DisplayData closedRules = DisplayData.from(AssociationRules.create().withInput(Target.CLOSED));
+    assertTrue(closedRules.toString().contains("CLOSED"), closedRules.toString());
   }
 }
