@@ -21,6 +21,9 @@ final class Eclat {
   private final Layout layout;
   private final Target target;
 
+  /** Top-k: the rising threshold (starting at minCount), else null. */
+  private Threshold rising;
+
   /** The vertical layout: chosen from density, or forced (tests). */
   enum Layout {
     AUTO,
@@ -43,6 +46,12 @@ final class Eclat {
     this.threads = threads;
     this.layout = layout;
     this.target = target;
+  }
+
+  /** Mines with a threshold that may rise while mining (top-k). */
+  Eclat rising(Threshold t) {
+    this.rising = t;
+    return this;
   }
 
   /** True when bitsets are the smaller layout: mean item support ≥ N / 32. */
@@ -79,8 +88,12 @@ final class Eclat {
         }
       }
       OrderedTasks.Outcome out =
-          OrderedTasks.run(
-              f, threads, () -> new BitsetWorker(rec, bits, words, minCount, maxLen, target), sink);
+          OrderedTasks.runIn(
+              rising != null,
+              f,
+              threads,
+              () -> new BitsetWorker(rec, bits, words, minCount, maxLen, target, rising),
+              sink);
       return stats(out, (long) Long.BYTES * bits.length); // the bitsets' payload
     }
     int[] start = new int[f + 1];
@@ -118,10 +131,13 @@ final class Eclat {
       hOffsets[t + 1] = w;
     }
     OrderedTasks.Outcome out =
-        OrderedTasks.run(
+        OrderedTasks.runIn(
+            rising != null,
             f,
             threads,
-            () -> new TidListWorker(rec, tids, start, hOffsets, hItems, minCount, maxLen, target),
+            () ->
+                new TidListWorker(
+                    rec, tids, start, hOffsets, hItems, minCount, maxLen, target, rising),
             sink);
     // The tid-lists' payload.
     return stats(
@@ -144,7 +160,6 @@ final class Eclat {
    * class at depth d+1 holds a ∩ b for every later member b that stays frequent.
    */
   private abstract static class ClassWorker extends PatternEmitter {
-    final int minCount;
     final Target target;
 
     /** Rank of each database item id (-1: infrequent). */
@@ -168,9 +183,8 @@ final class Eclat {
     int[][] sup = new int[16][];
     int[] size = new int[16];
 
-    ClassWorker(int maxLen, int minCount, Target target, int[] idToRank) {
-      super(maxLen);
-      this.minCount = minCount;
+    ClassWorker(int maxLen, int minCount, Target target, int[] idToRank, Threshold rising) {
+      super(maxLen, minCount, rising);
       this.target = target;
       this.idToRank = idToRank;
     }
@@ -234,7 +248,7 @@ final class Eclat {
      * excluded item extends it to a frequent itemset.
      */
     final void processCondensed(int d, int a, int plen) {
-      if (plen + peLen > maxLen || excludedCovers(d, a, plen)) {
+      if (plen + peLen > maxLen || belowThreshold(sup[d][a]) || excludedCovers(d, a, plen)) {
         return; // too long (and so is every superset), or not closed (and nothing below is)
       }
       final int suppA = sup[d][a];
@@ -295,6 +309,9 @@ final class Eclat {
     /** Member a of depth d is the last item of prefix[0, plen). */
     final void process(int d, int a, int plen) {
       final int suppA = sup[d][a];
+      if (belowThreshold(suppA)) {
+        return;
+      }
       if (plen >= maxLen || a + 1 == size[d]) {
         emitWithExtensions(plen, suppA);
         return;
@@ -348,8 +365,15 @@ final class Eclat {
     /** Depth 0 is the shared database; deeper depths are this worker's. */
     private long[][] sets = new long[16][];
 
-    BitsetWorker(Recoding rec, long[] bits, int words, int minCount, int maxLen, Target target) {
-      super(maxLen, minCount, target, rec.idToRank);
+    BitsetWorker(
+        Recoding rec,
+        long[] bits,
+        int words,
+        int minCount,
+        int maxLen,
+        Target target,
+        Threshold rising) {
+      super(maxLen, minCount, target, rec.idToRank, rising);
       this.words = words;
       sets[0] = bits;
       gid[0] = rec.rankToId;
@@ -474,8 +498,9 @@ final class Eclat {
         int[] hItems,
         int minCount,
         int maxLen,
-        Target target) {
-      super(maxLen, minCount, target, rec.idToRank);
+        Target target,
+        Threshold rising) {
+      super(maxLen, minCount, target, rec.idToRank, rising);
       this.hOffsets = hOffsets;
       this.hItems = hItems;
       tids[0] = allTids;

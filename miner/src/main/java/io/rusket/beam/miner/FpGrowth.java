@@ -29,6 +29,9 @@ final class FpGrowth {
 
   private final Target target;
 
+  /** Top-k: the rising threshold (starting at minCount), else null. */
+  private Threshold rising;
+
   FpGrowth(TransactionDb db, int minCount, int maxLen, int threads) {
     this(db, minCount, maxLen, threads, false, Target.ALL);
   }
@@ -47,6 +50,12 @@ final class FpGrowth {
     this.target = target;
   }
 
+  /** Mines with a threshold that may rise while mining (top-k). */
+  FpGrowth rising(Threshold t) {
+    this.rising = t;
+    return this;
+  }
+
   MiningStats run(ItemsetSink sink) {
     Recoding rec = Recoding.byDescendingFrequency(db, minCount);
     if (rec.nFrequent == 0) {
@@ -58,10 +67,11 @@ final class FpGrowth {
     }
     // Task t mines the item of rank t: its conditional base is the prefixes before it.
     OrderedTasks.Outcome out =
-        OrderedTasks.run(
+        OrderedTasks.runIn(
+            rising != null,
             rec.nFrequent,
             threads,
-            () -> new Worker(ranked, minCount, maxLen, target, rec.idToRank),
+            () -> new Worker(ranked, minCount, maxLen, target, rec.idToRank, rising),
             sink);
     return new MiningStats(
         Method.FPGROWTH,
@@ -202,7 +212,6 @@ final class FpGrowth {
   /** Mines first-level projections of the shared, read-only ranked database. */
   private static final class Worker extends PatternEmitter {
     private final RankedDb db;
-    private final int minCount;
 
     /** Conditional trees, one per depth, reused. */
     private FpTree[] levels = new FpTree[8];
@@ -221,10 +230,9 @@ final class FpGrowth {
 
     private int[] ranks = new int[32];
 
-    Worker(RankedDb db, int minCount, int maxLen, Target target, int[] idToRank) {
-      super(maxLen);
+    Worker(RankedDb db, int minCount, int maxLen, Target target, int[] idToRank, Threshold rising) {
+      super(maxLen, minCount, rising);
       this.db = db;
-      this.minCount = minCount;
       this.target = target;
       this.idToRank = idToRank;
       this.repo = target == Target.ALL ? null : new ItemsetRepository();
@@ -247,6 +255,9 @@ final class FpGrowth {
 
     @Override
     void mineTask(int r) {
+      if (belowThreshold(db.rankCount[r])) {
+        return;
+      }
       if (target != Target.ALL) {
         mineTaskCondensed(r);
         return;
@@ -330,7 +341,7 @@ final class FpGrowth {
     private void emitPairs(int[] cnt, int[] nid, int i, int[] globalId, int plen) {
       ensurePrefix(plen + 1);
       for (int j = 0; j < i; j++) {
-        if (nid[j] != FpTree.NONE) {
+        if (nid[j] != FpTree.NONE && !belowThreshold(cnt[j])) {
           prefix[plen] = globalId[j];
           emitWithExtensions(plen + 1, cnt[j]);
         }
@@ -367,6 +378,9 @@ final class FpGrowth {
      */
     private void project(FpTree t, int i, int d, int plen) {
       final int supp = t.support[i];
+      if (belowThreshold(supp)) {
+        return;
+      }
       if (plen >= maxLen || i == 0) {
         emitWithExtensions(plen, supp);
         return;
@@ -429,6 +443,9 @@ final class FpGrowth {
       // In a single path, nodes 1 .. size-1 were created from the root down.
       final int peMark = peLen;
       for (int n = 1; n < c.size; n++) {
+        if (belowThreshold(c.count[n])) {
+          break; // counts only fall down the path
+        }
         int g = c.globalId[c.item[n]];
         prefix[plen] = g;
         emitWithExtensions(plen + 1, c.count[n]);
@@ -564,6 +581,9 @@ final class FpGrowth {
      */
     private void projectCondensed(FpTree t, int i, int d, int plen) {
       final int supp = t.support[i];
+      if (belowThreshold(supp)) {
+        return;
+      }
       final int peMark = peLen;
       if (d + 1 >= counts.length) {
         int cap = ArrayUtil.grow(counts.length, d + 2L);
