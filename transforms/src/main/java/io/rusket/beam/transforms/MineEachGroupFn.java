@@ -33,6 +33,12 @@ final class MineEachGroupFn extends DoFn<KV<Row, GroupBaskets>, Row> {
   private final Method method;
   private final @Nullable Integer maxLen;
   private final Target target;
+  private final @Nullable Integer topK;
+  private final int minLen;
+
+  /** False: top-k without a support threshold. */
+  private final boolean useMinSupport;
+
   private final boolean itemNames;
   private final int threads;
   private transient ItemsetMiner miner;
@@ -44,6 +50,9 @@ final class MineEachGroupFn extends DoFn<KV<Row, GroupBaskets>, Row> {
       Method method,
       @Nullable Integer maxLen,
       Target target,
+      @Nullable Integer topK,
+      int minLen,
+      boolean useMinSupport,
       boolean itemNames,
       int threads) {
     this.outSchema = outSchema;
@@ -52,6 +61,9 @@ final class MineEachGroupFn extends DoFn<KV<Row, GroupBaskets>, Row> {
     this.method = method;
     this.maxLen = maxLen;
     this.target = target;
+    this.topK = topK;
+    this.minLen = minLen;
+    this.useMinSupport = useMinSupport;
     this.itemNames = itemNames;
     this.threads = threads;
   }
@@ -63,10 +75,14 @@ final class MineEachGroupFn extends DoFn<KV<Row, GroupBaskets>, Row> {
   @Setup
   public void setup() {
     ItemsetMiner m =
-        ItemsetMiner.minSupport(minSupport)
+        (useMinSupport ? ItemsetMiner.minSupport(minSupport) : ItemsetMiner.minCount(1))
+            .withMinLen(minLen)
             .withMethod(method)
             .withThreads(threads)
             .withTarget(target);
+    if (topK != null) {
+      m = m.withTopK(topK);
+    }
     miner = maxLen == null ? m : m.withMaxLen(maxLen);
   }
 

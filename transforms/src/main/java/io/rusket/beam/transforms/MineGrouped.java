@@ -173,6 +173,14 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
 
   private final Target target;
 
+  /** Null: every itemset. */
+  private final @Nullable Integer topK;
+
+  private final int minLen;
+
+  /** Whether withMinSupport was called (with topK, the default threshold does not apply). */
+  private final boolean minSupportSet;
+
   private final boolean itemNames;
   private final int threadsPerGroup;
 
@@ -189,6 +197,9 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
     this.method = b.method;
     this.maxLen = b.maxLen;
     this.target = b.target;
+    this.topK = b.topK;
+    this.minLen = b.minLen;
+    this.minSupportSet = b.minSupportSet;
     this.itemNames = b.itemNames;
     this.threadsPerGroup = b.threadsPerGroup;
     this.maxBundleBytes = b.maxBundleBytes;
@@ -209,6 +220,9 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
     private Method method = DEFAULT_METHOD;
     private @Nullable Integer maxLen;
     private Target target = DEFAULT_TARGET;
+    private @Nullable Integer topK;
+    private int minLen = 1;
+    private boolean minSupportSet;
     private boolean itemNames = DEFAULT_ITEM_NAMES;
     private int threadsPerGroup = DEFAULT_THREADS_PER_GROUP;
     private long maxBundleBytes = DEFAULT_MAX_BUNDLE_BYTES;
@@ -227,6 +241,9 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
       method = t.method;
       maxLen = t.maxLen;
       target = t.target;
+      topK = t.topK;
+      minLen = t.minLen;
+      minSupportSet = t.minSupportSet;
       itemNames = t.itemNames;
       threadsPerGroup = t.threadsPerGroup;
       maxBundleBytes = t.maxBundleBytes;
@@ -243,8 +260,15 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
       return this;
     }
 
+    private Builder topK(@Nullable Integer topK, int minLen) {
+      this.topK = topK;
+      this.minLen = minLen;
+      return this;
+    }
+
     private Builder minSupport(double minSupport) {
       this.minSupport = minSupport;
+      this.minSupportSet = true;
       return this;
     }
 
@@ -412,7 +436,34 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
       throw new IllegalArgumentException(
           "Invalid target: null. Valid values are all, closed, maximal.");
     }
+    if (topK != null) {
+      ItemsetMiner.topK(topK).withTarget(target); // top-k does not apply to MAXIMAL
+    }
     return toBuilder().target(target).build();
+  }
+
+  /**
+   * Only the {@code k} itemsets of highest count in each group (ties: fewer items, then item values
+   * in ascending order), mined with a rising threshold ({@link ItemsetMiner#withTopK}). Without
+   * {@link #withMinSupport} no support threshold applies (the default one does not); with it, the k
+   * best of those reaching it. Works with {@link Target#ALL} and {@link Target#CLOSED}.
+   *
+   * @throws IllegalArgumentException if {@code k < 1} or the target is MAXIMAL
+   */
+  public MineGrouped withTopK(int k) {
+    ItemsetMiner.topK(k).withTarget(target); // validates k and the target
+    return toBuilder().topK(k, minLen).build();
+  }
+
+  /**
+   * Only itemsets of at least {@code minLen} items (default 1), e.g. 2 to skip single items; with
+   * top-k, the k best among those.
+   *
+   * @throws IllegalArgumentException if {@code minLen < 1}
+   */
+  public MineGrouped withMinLen(int minLen) {
+    ItemsetMiner.minCount(1).withMinLen(minLen); // validates
+    return toBuilder().topK(topK, minLen).build();
   }
 
   /** Itemsets of any length (the default). */
@@ -637,6 +688,9 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
                     method,
                     maxLen,
                     target,
+                    topK,
+                    minLen,
+                    topK == null || minSupportSet,
                     itemNames,
                     threadsPerGroup)))
         .setRowSchema(outSchema);
@@ -679,6 +733,8 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
         .add(DisplayData.item("method", method.name()).withLabel("Mining method"))
         .addIfNotNull(DisplayData.item("maxLen", maxLen).withLabel("Maximum itemset length"))
         .add(DisplayData.item("target", target.name()).withLabel("Itemsets mined"))
+        .addIfNotNull(DisplayData.item("topK", topK).withLabel("Top-k itemsets per group"))
+        .add(DisplayData.item("minLen", minLen).withLabel("Minimum itemset length"))
         .add(DisplayData.item("itemNames", itemNames).withLabel("Itemsets as item names"))
         .add(
             DisplayData.item("threadsPerGroup", threadsPerGroup)

@@ -106,6 +106,16 @@ public final class MineGroupedAccumulators<AccumT>
     return with(settings.withTarget(target));
   }
 
+  /** As {@link MineGrouped#withTopK}. */
+  public MineGroupedAccumulators<AccumT> withTopK(int k) {
+    return with(settings.withTopK(k));
+  }
+
+  /** As {@link MineGrouped#withMinLen}. */
+  public MineGroupedAccumulators<AccumT> withMinLen(int minLen) {
+    return with(settings.withMinLen(minLen));
+  }
+
   /** As {@link MineGrouped#withoutMaxLen}. */
   public MineGroupedAccumulators<AccumT> withoutMaxLen() {
     return with(settings.withoutMaxLen());

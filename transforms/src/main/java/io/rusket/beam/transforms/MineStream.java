@@ -155,6 +155,11 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
 
   private final Target target;
 
+  /** Null: every itemset. */
+  private final @Nullable Integer topK;
+
+  private final int minLen;
+
   private final Method method;
   private final @Nullable PCollectionView<Map<Integer, String>> itemNames;
   private final int shards;
@@ -169,6 +174,8 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
     this.minSupport = b.minSupport;
     this.maxLen = b.maxLen;
     this.target = b.target;
+    this.topK = b.topK;
+    this.minLen = b.minLen;
     this.method = b.method;
     this.itemNames = b.itemNames;
     this.shards = b.shards;
@@ -187,6 +194,8 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
     private @Nullable Double minSupport;
     private @Nullable Integer maxLen;
     private Target target = DEFAULT_TARGET;
+    private @Nullable Integer topK;
+    private int minLen = 1;
     private Method method = DEFAULT_METHOD;
     private @Nullable PCollectionView<Map<Integer, String>> itemNames;
     private int shards = DEFAULT_SHARDS;
@@ -203,6 +212,8 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
       minSupport = t.minSupport;
       maxLen = t.maxLen;
       target = t.target;
+      topK = t.topK;
+      minLen = t.minLen;
       method = t.method;
       itemNames = t.itemNames;
       shards = t.shards;
@@ -222,6 +233,12 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
 
     private Builder<InputT> maxLen(int maxLen) {
       this.maxLen = maxLen;
+      return this;
+    }
+
+    private Builder<InputT> topK(@Nullable Integer topK, int minLen) {
+      this.topK = topK;
+      this.minLen = minLen;
       return this;
     }
 
@@ -348,7 +365,41 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
       throw new IllegalArgumentException(
           "Invalid target: null. Valid values are all, closed, maximal.");
     }
+    checkTopKTarget(topK, target);
     return toBuilder().target(target).build();
+  }
+
+  /**
+   * Only the {@code k} global itemsets of highest count (ties: fewer items, then smaller item ids),
+   * exact however a transaction's events are spread over shards: items are pruned at the k-th
+   * highest item count (or the support threshold, if given and higher; with {@link #withMinLen} 2+
+   * at the threshold alone), and the last step mines the complete baskets with a rising threshold
+   * ({@link ItemsetMiner#withTopK}). Without {@link #withMinSupport} no support threshold applies.
+   * Target {@link Target#ALL} only.
+   *
+   * @throws IllegalArgumentException if {@code k < 1} or the target is not ALL
+   */
+  public MineStream<InputT> withTopK(int k) {
+    ItemsetMiner.topK(k); // validates k
+    checkTopKTarget(k, target);
+    return toBuilder().topK(k, minLen).build();
+  }
+
+  /**
+   * Only itemsets of at least {@code minLen} items (default 1); with top-k, the k best among those.
+   *
+   * @throws IllegalArgumentException if {@code minLen < 1}
+   */
+  public MineStream<InputT> withMinLen(int minLen) {
+    ItemsetMiner.minCount(1).withMinLen(minLen); // validates
+    return toBuilder().topK(topK, minLen).build();
+  }
+
+  private static void checkTopKTarget(@Nullable Integer topK, Target target) {
+    if (topK != null && target != Target.ALL) {
+      throw new IllegalArgumentException(
+          "MineStream.withTopK applies to target ALL only, not " + target);
+    }
   }
 
   /** The mining method of the last step (default {@link Method#AUTO}). */
@@ -427,7 +478,7 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
       throw new IllegalStateException(
           "MineStream needs withNumItems(n): item ids must lie in [0, n)");
     }
-    if (minSupport == null) {
+    if (minSupport == null && topK == null) {
       throw new IllegalStateException("MineStream needs withMinSupport(s), s in (0, 1]");
     }
     int nItems = numItems;
@@ -469,13 +520,21 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
             .apply("JoinCounts", CoGroupByKey.create())
             .apply(
                 "PruneShards",
-                ParDo.of(new PruneShardFn(minerTag, countsTag, minSupport, keepBaskets)))
+                ParDo.of(
+                    new PruneShardFn(
+                        minerTag,
+                        countsTag,
+                        minSupport == null ? Double.NaN : minSupport,
+                        keepBaskets,
+                        topK,
+                        minLen)))
             .setCoder(PrunedBaskets.coder())
             .apply("MergeBaskets", Combine.globally(new MergeBasketsFn()).withoutDefaults())
             .setCoder(PrunedBaskets.coder());
 
     Schema out = outputSchema(itemNames != null);
-    MineFrequentFn fn = new MineFrequentFn(out, maxLen, target, method, threads, itemNames);
+    MineFrequentFn fn =
+        new MineFrequentFn(out, maxLen, target, method, threads, itemNames).withTopK(topK, minLen);
     ParDo.SingleOutput<PrunedBaskets, Row> mine =
         itemNames == null ? ParDo.of(fn) : ParDo.of(fn).withSideInputs(itemNames);
     return baskets.apply("MineFrequent", mine).setRowSchema(out);
@@ -507,6 +566,8 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
         .addIfNotNull(DisplayData.item("minSupport", minSupport).withLabel("Minimum support"))
         .addIfNotNull(DisplayData.item("maxLen", maxLen).withLabel("Maximum itemset length"))
         .add(DisplayData.item("target", target.name()).withLabel("Itemsets mined"))
+        .addIfNotNull(DisplayData.item("topK", topK).withLabel("Top-k itemsets"))
+        .add(DisplayData.item("minLen", minLen).withLabel("Minimum itemset length"))
         .add(DisplayData.item("method", method.name()).withLabel("Mining method"))
         .add(DisplayData.item("itemNames", itemNames != null).withLabel("Itemsets as names"))
         .add(DisplayData.item("shards", shards).withLabel("Transaction shards"))

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.util.VarInt;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * MineStream's step 4 and 5 value, and the final accumulator: the frequent items' baskets of some
@@ -58,7 +59,23 @@ final class PrunedBaskets {
    * frequent items by descending support (then ascending id) as ranks.
    */
   static PrunedBaskets forCounts(ItemCounts counts, double minSupport) {
-    long minCount = ItemsetMiner.thresholdCount(minSupport, counts.n);
+    return forCounts(counts, minSupport, null, 1);
+  }
+
+  /**
+   * As {@link #forCounts(ItemCounts, double)}; minSupport NaN means none (count ≥ 1), and with
+   * top-k of itemsets of any length the threshold is at least the k-th highest item count (the k
+   * best itemsets all reach it: those k items do), which every shard computes alike.
+   */
+  static PrunedBaskets forCounts(
+      ItemCounts counts, double minSupport, @Nullable Integer topK, int minLen) {
+    long minCount =
+        Double.isNaN(minSupport) ? 1 : ItemsetMiner.thresholdCount(minSupport, counts.n);
+    if (topK != null && minLen <= 1 && topK <= counts.support.length) {
+      long[] s = counts.support.clone();
+      Arrays.sort(s);
+      minCount = Math.max(minCount, s[s.length - topK]);
+    }
     int[] ids = counts.ids;
     long[] support = counts.support;
     int f = 0;

@@ -110,6 +110,103 @@ class MineTargetsTest {
   }
 
   @Test
+  void mineGroupedTopKPerGroupEqualsTheMiner() {
+    long seed = 33;
+    GroupedData data = GroupedData.random(seed, new int[] {150, 80, 20, 5}, false);
+    Pipeline p = pipeline();
+    PCollection<Row> events =
+        p.apply(
+            "Events",
+            Create.of(data.events(true, seed)).withRowSchema(GroupedData.eventsSchema(true)));
+    int run = 0;
+    for (Target t : new Target[] {Target.ALL, Target.CLOSED}) {
+      for (int minLen : new int[] {1, 2}) {
+        for (int k : new int[] {1, 7, 40}) {
+          run++;
+          MineGrouped mine =
+              MineGrouped.events(GROUP, TXN, ITEM).withTarget(t).withTopK(k).withMinLen(minLen);
+          // no support threshold: the oracle's 1e-9 means count >= 1
+          List<Row> want =
+              data.expected(
+                  1e-9,
+                  null,
+                  Method.FPGROWTH,
+                  true,
+                  m -> m.withTarget(t).withTopK(k).withMinLen(minLen));
+          PAssert.that(t + " k=" + k + " minLen=" + minLen, events.apply("TopK" + run, mine))
+              .containsInAnyOrder(want);
+        }
+      }
+    }
+    p.run().waitUntilFinish();
+  }
+
+  /** Global top-k over events spread over input pieces and shards, ties included. */
+  @Test
+  void mineStreamTopKEqualsTheMinerOnTheWholeLog() {
+    Pipeline p = pipeline();
+    int run = 0;
+    for (int minLen : new int[] {1, 2, 3}) {
+      for (int k : new int[] {1, 5, 30}) {
+        for (boolean threshold : new boolean[] {false, true}) {
+          run++;
+          List<KV<Long, Integer>> pairs = MineStreamTest.randomPairs(100 + run, 250, 20, 2.5);
+          List<Row> all = MineStreamTest.rows(pairs);
+          List<PCollection<Row>> pieces = new ArrayList<>();
+          for (int q = 0; q < 3; q++) {
+            List<Row> piece = new ArrayList<>();
+            for (int i = q; i < all.size(); i += 3) {
+              piece.add(all.get(i));
+            }
+            pieces.add(
+                p.apply(
+                    "Piece" + run + "-" + q,
+                    Create.of(piece).withRowSchema(MineStreamTest.EVENTS)));
+          }
+          MineStream<Row> mine =
+              MineStream.of("session_id", "item_id")
+                  .withNumItems(20)
+                  .withShards(5)
+                  .withTopK(k)
+                  .withMinLen(minLen);
+          ItemsetMiner oracle =
+              (threshold ? ItemsetMiner.minSupport(0.05).withTopK(k) : ItemsetMiner.topK(k))
+                  .withMinLen(minLen);
+          if (threshold) {
+            mine = mine.withMinSupport(0.05);
+          }
+          PCollection<Row> out =
+              PCollectionList.of(pieces)
+                  .apply("Flatten" + run, Flatten.pCollections())
+                  .setRowSchema(MineStreamTest.EVENTS)
+                  .apply("Mine" + run, mine);
+          PAssert.that("k=" + k + " minLen=" + minLen + " threshold=" + threshold, out)
+              .satisfies(MineStreamTest.equalTo(MineStreamTest.expected(pairs, oracle, null)));
+        }
+      }
+    }
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void topKIsValidatedAndShown() {
+    assertThrows(IllegalArgumentException.class, () -> MineGrouped.byColumn(GROUP).withTopK(0));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> MineGrouped.byColumn(GROUP).withTarget(Target.MAXIMAL).withTopK(3));
+    assertThrows(IllegalArgumentException.class, () -> MineStream.of("t", "i").withMinLen(0));
+    assertEquals(
+        "MineStream.withTopK applies to target ALL only, not CLOSED",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> MineStream.of("t", "i").withTarget(Target.CLOSED).withTopK(3))
+            .getMessage());
+    DisplayData dd = DisplayData.from(MineGrouped.byColumn(GROUP).withTopK(4).withMinLen(2));
+    assertTrue(dd.toString().contains("topK=4"), dd.toString());
+    assertTrue(dd.toString().contains("minLen=2"), dd.toString());
+  }
+
+  @Test
   void targetIsValidatedAndShown() {
     IllegalArgumentException e =
         assertThrows(
