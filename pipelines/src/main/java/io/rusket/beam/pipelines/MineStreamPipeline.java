@@ -133,10 +133,16 @@ public final class MineStreamPipeline {
   private static <T> MineStream<T> configure(MineStream<T> mine, MiningJob job, int shards) {
     MineStream<T> m =
         mine.withNumItems(job.numItems())
-            .withMinSupport(job.minSupport())
             .withMethod(job.method())
             .withTarget(job.target())
+            .withMinLen(job.minLen())
             .withShards(shards);
+    if (job.minSupportGiven()) {
+      m = m.withMinSupport(job.minSupport());
+    }
+    if (job.topK() != null) {
+      m = m.withTopK(job.topK());
+    }
     return job.maxLen() == null ? m : m.withMaxLen(job.maxLen());
   }
 

@@ -44,6 +44,9 @@ public final class MiningJob {
   private final @Nullable Integer maxLen;
   private final Method method;
   private final Target target;
+  private final @Nullable Integer topK;
+  private final int minLen;
+  private final boolean minSupportGiven;
   private final @Nullable RuleMetric ruleMetric;
   private final double minThreshold;
   private final String output;
@@ -75,7 +78,27 @@ public final class MiningJob {
     this.maxLen = o.getMaxLen();
     this.method = Method.parse(o.getMethod());
     this.target = parseTarget(o.getTarget());
+    this.topK = o.getTopK();
+    this.minLen = o.getMinLen() == null ? 1 : o.getMinLen();
+    if (topK != null && topK < 1) {
+      throw new IllegalArgumentException(
+          "Invalid --topK: " + topK + ". Valid range is [1, 2147483647].");
+    }
+    if (minLen < 1) {
+      throw new IllegalArgumentException(
+          "Invalid --minLen: " + minLen + ". Valid range is [1, 2147483647].");
+    }
+    if (topK != null && target == Target.MAXIMAL) {
+      throw new IllegalArgumentException(
+          "--topK does not apply to --target=maximal; use --target=all or --target=closed");
+    }
+    this.minSupportGiven = topK == null || o.getMinSupport() != DEFAULT_MIN_SUPPORT;
     this.ruleMetric = o.getRules() ? RuleMetric.parse(o.getMetric()) : null;
+    if (ruleMetric != null && (topK != null || minLen > 1)) {
+      throw new IllegalArgumentException(
+          "--rules needs every frequent itemset (or the closed ones), so not --topK or --minLen"
+              + " above 1, which leave out the subsets rules take their supports from");
+    }
     if (ruleMetric != null && target == Target.MAXIMAL) {
       throw new IllegalArgumentException(
           "--rules with --target=maximal: maximal itemsets do not give the supports of their"
@@ -182,6 +205,27 @@ public final class MiningJob {
   /** {@code --maxLen}, or null for any length. */
   public @Nullable Integer maxLen() {
     return maxLen;
+  }
+
+  /** The default of {@code --minSupport} (see {@link MiningOptions#getMinSupport}). */
+  public static final double DEFAULT_MIN_SUPPORT = 0.5;
+
+  /** {@code --topK}, or null for every itemset. */
+  public @Nullable Integer topK() {
+    return topK;
+  }
+
+  /** {@code --minLen} (1 when absent). */
+  public int minLen() {
+    return minLen;
+  }
+
+  /**
+   * Whether {@code --minSupport} applies: always without {@code --topK}; with it, only when given a
+   * value other than the default.
+   */
+  public boolean minSupportGiven() {
+    return minSupportGiven;
   }
 
   /** {@code --target}. */

@@ -47,6 +47,8 @@ final class GroupedCommand implements Command {
           "maxLen",
           "method",
           "target",
+          "topK",
+          "minLen",
           "rules",
           "metric",
           "minThreshold",

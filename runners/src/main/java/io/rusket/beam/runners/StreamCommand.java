@@ -39,6 +39,8 @@ final class StreamCommand implements Command {
           "maxLen",
           "method",
           "target",
+          "topK",
+          "minLen",
           "shards",
           "rules",
           "metric",

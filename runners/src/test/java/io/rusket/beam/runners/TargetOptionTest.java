@@ -84,6 +84,38 @@ class TargetOptionTest {
   }
 
   @Test
+  void topKAndMinLenOnEveryCommand() throws IOException {
+    Path in = Files.writeString(dir.resolve("b.dat"), BASKETS, StandardCharsets.UTF_8);
+    Path out = dir.resolve("top.csv");
+    // top 2 of length >= 2 without a threshold: ab (3), then abc? no: ac and bc (2) tie at 2,
+    // fewer items first, then items: ac
+    Cli.run("mine", "--input=" + in, "--topK=2", "--minLen=2", "--output=" + out).summary();
+    List<String> lines = Files.readAllLines(out);
+    assertEquals(List.of("support,count,itemsets", "0.5,3,a|b", "0.3333333333333333,2,a|c"), lines);
+    Cli.run("mine", "--input=" + in, "--topK=0").assertUsageErrorContaining("Invalid topK: 0");
+    Cli r = Cli.run(groupedArgs("all", "out-top", "--topK=3", "--minLen=2"));
+    assertEquals(Main.EXIT_OK, r.exitCode(), r::err);
+    assertTrue(r.out().contains("groups=2 transactions=400 itemsets=6 "), r::out);
+    Cli s =
+        Cli.run(
+            "stream",
+            "--runner=DirectRunner",
+            "--input=" + events,
+            "--txnCol=transaction_id",
+            "--itemCol=item_id",
+            "--numItems=30",
+            "--topK=5",
+            "--quiet",
+            "--output=" + dir.resolve("stream-top"));
+    assertEquals(Main.EXIT_OK, s.exitCode(), s::err);
+    assertTrue(s.out().contains("itemsets=5 "), s::out);
+    Cli.run(groupedArgs("maximal", "out-tm", "--topK=3", "--rules"))
+        .assertUsageErrorContaining("--topK does not apply to --target=maximal");
+    Cli.run(groupedArgs("all", "out-tr", "--topK=3", "--rules"))
+        .assertUsageErrorContaining("--rules needs every frequent itemset");
+  }
+
+  @Test
   void streamTakesTheTarget() {
     Cli r =
         Cli.run(
@@ -110,7 +142,7 @@ class TargetOptionTest {
   }
 
   private String[] groupedArgs(String target, String out, String... more) {
-    return Stream.concat(
+    return Stream.of(
             Stream.of(
                 "grouped",
                 "--runner=DirectRunner",
@@ -119,13 +151,15 @@ class TargetOptionTest {
                 "--txnCol=transaction_id",
                 "--itemCol=item",
                 "--minSupport=0.05",
-                "--metric=lift",
-                "--minThreshold=1.1",
                 "--outputFormat=csv",
                 "--quiet",
                 "--target=" + target,
                 "--output=" + dir.resolve(out)),
-            Stream.of(more))
+            Stream.of(more),
+            List.of(more).contains("--rules")
+                ? Stream.of("--metric=lift", "--minThreshold=1.1")
+                : Stream.empty())
+        .flatMap(x -> x)
         .toArray(String[]::new);
   }
 
