@@ -20,6 +20,8 @@ final class ItemsetMinerConfig implements Serializable {
   private final Method method;
   private final @Nullable Integer threads;
   private final Target target;
+  private final @Nullable Integer topK;
+  private final int minLen;
 
   private ItemsetMinerConfig(
       double minSupport,
@@ -27,13 +29,17 @@ final class ItemsetMinerConfig implements Serializable {
       @Nullable Integer maxLen,
       Method method,
       @Nullable Integer threads,
-      Target target) {
+      Target target,
+      @Nullable Integer topK,
+      int minLen) {
     this.minSupport = minSupport;
     this.minCount = minCount;
     this.maxLen = maxLen;
     this.method = method;
     this.threads = threads;
     this.target = target;
+    this.topK = topK;
+    this.minLen = minLen;
   }
 
   /**
@@ -48,7 +54,9 @@ final class ItemsetMinerConfig implements Serializable {
         m.getMaxLen(),
         m.getMethod(),
         threadsChosen ? m.getThreads() : null,
-        m.getTarget());
+        m.getTarget(),
+        m.getTopK(),
+        m.getMinLen());
   }
 
   /** The thread count shipped, or null: the worker's core count. */
@@ -60,7 +68,10 @@ final class ItemsetMinerConfig implements Serializable {
   ItemsetMiner get() {
     ItemsetMiner m =
         minSupport > 0 ? ItemsetMiner.minSupport(minSupport) : ItemsetMiner.minCount(minCount);
-    m = m.withMethod(method).withTarget(target);
+    m = m.withMethod(method).withTarget(target).withMinLen(minLen);
+    if (topK != null) {
+      m = m.withTopK(topK);
+    }
     if (threads != null) {
       m = m.withThreads(threads);
     }

@@ -210,6 +210,19 @@ class MineTargetsTest {
     assertTrue(dd.toString().contains("minLen=2"), dd.toString());
   }
 
+  /** The shipped miner configuration keeps the target, top-k and minimum length. */
+  @Test
+  void minerConfigCarriesTargetTopKAndMinLen() {
+    ItemsetMiner m =
+        ItemsetMiner.minSupport(0.1).withTarget(Target.CLOSED).withTopK(5).withMinLen(2);
+    ItemsetMiner back =
+        org.apache.beam.sdk.util.SerializableUtils.clone(ItemsetMinerConfig.of(m)).get();
+    assertEquals(m.toString(), back.toString());
+    assertEquals(Integer.valueOf(5), back.getTopK());
+    assertEquals(2, back.getMinLen());
+    assertEquals(Target.CLOSED, back.getTarget());
+  }
+
   @Test
   void targetIsValidatedAndShown() {
     IllegalArgumentException e =
