@@ -76,19 +76,62 @@ public final class Datasets {
     }
   }
 
-  /** The reference rows (golden file reference-counts.tsv). */
-  public static List<Reference> references() {
-    List<Reference> rows = new ArrayList<>();
-    try (InputStream in = Datasets.class.getResourceAsStream("reference-counts.tsv");
+  /** One row of the closed / maximal reference table (golden file condensed-counts.tsv). */
+  public static final class CondensedReference {
+    public final String dataset;
+    public final double minSupport;
+    public final long minCount;
+    public final long closed;
+    public final long maximal;
+
+    CondensedReference(String[] f) {
+      dataset = f[0];
+      minSupport = Double.parseDouble(f[1]);
+      minCount = Long.parseLong(f[2]);
+      closed = Long.parseLong(f[3]);
+      maximal = Long.parseLong(f[4]);
+    }
+
+    public String file() {
+      return dataset + ".dat";
+    }
+
+    @Override
+    public String toString() {
+      return dataset + " s=" + minSupport;
+    }
+  }
+
+  /** The closed / maximal reference rows (golden file condensed-counts.tsv). */
+  public static List<CondensedReference> condensedReferences() {
+    List<CondensedReference> rows = new ArrayList<>();
+    for (String[] f : rows("condensed-counts.tsv")) {
+      rows.add(new CondensedReference(f));
+    }
+    return rows;
+  }
+
+  private static List<String[]> rows(String resource) {
+    List<String[]> rows = new ArrayList<>();
+    try (InputStream in = Datasets.class.getResourceAsStream(resource);
         BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         if (!line.isBlank() && !line.startsWith("#")) {
-          rows.add(new Reference(line.split("\t")));
+          rows.add(line.split("\t"));
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+    return rows;
+  }
+
+  /** The reference rows (golden file reference-counts.tsv). */
+  public static List<Reference> references() {
+    List<Reference> rows = new ArrayList<>();
+    for (String[] f : rows("reference-counts.tsv")) {
+      rows.add(new Reference(f));
     }
     return rows;
   }

@@ -19,6 +19,10 @@ final class Eclat {
   private final int maxLen;
   private final int threads;
   private final Layout layout;
+  private final Target target;
+
+  /** Top-k: the rising threshold (starting at minCount), else null. */
+  private Threshold rising;
 
   /** The vertical layout: chosen from density, or forced (tests). */
   enum Layout {
@@ -28,15 +32,26 @@ final class Eclat {
   }
 
   Eclat(TransactionDb db, int minCount, int maxLen, int threads) {
-    this(db, minCount, maxLen, threads, Layout.AUTO);
+    this(db, minCount, maxLen, threads, Layout.AUTO, Target.ALL);
   }
 
   Eclat(TransactionDb db, int minCount, int maxLen, int threads, Layout layout) {
+    this(db, minCount, maxLen, threads, layout, Target.ALL);
+  }
+
+  Eclat(TransactionDb db, int minCount, int maxLen, int threads, Layout layout, Target target) {
     this.db = db;
     this.minCount = minCount;
     this.maxLen = maxLen;
     this.threads = threads;
     this.layout = layout;
+    this.target = target;
+  }
+
+  /** Mines with a threshold that may rise while mining (top-k). */
+  Eclat rising(Threshold t) {
+    this.rising = t;
+    return this;
   }
 
   /** True when bitsets are the smaller layout: mean item support ≥ N / 32. */
@@ -73,8 +88,12 @@ final class Eclat {
         }
       }
       OrderedTasks.Outcome out =
-          OrderedTasks.run(
-              f, threads, () -> new BitsetWorker(rec, bits, words, minCount, maxLen), sink);
+          OrderedTasks.runIn(
+              rising != null,
+              f,
+              threads,
+              () -> new BitsetWorker(rec, bits, words, minCount, maxLen, target, rising),
+              sink);
       return stats(out, (long) Long.BYTES * bits.length); // the bitsets' payload
     }
     int[] start = new int[f + 1];
@@ -112,10 +131,13 @@ final class Eclat {
       hOffsets[t + 1] = w;
     }
     OrderedTasks.Outcome out =
-        OrderedTasks.run(
+        OrderedTasks.runIn(
+            rising != null,
             f,
             threads,
-            () -> new TidListWorker(rec, tids, start, hOffsets, hItems, minCount, maxLen),
+            () ->
+                new TidListWorker(
+                    rec, tids, start, hOffsets, hItems, minCount, maxLen, target, rising),
             sink);
     // The tid-lists' payload.
     return stats(
@@ -138,7 +160,22 @@ final class Eclat {
    * class at depth d+1 holds a ∩ b for every later member b that stays frequent.
    */
   private abstract static class ClassWorker extends PatternEmitter {
-    final int minCount;
+    final Target target;
+
+    /** Rank of each database item id (-1: infrequent). */
+    final int[] idToRank;
+
+    /** The first-level task being mined: ranks below it are excluded from every itemset. */
+    int taskRank;
+
+    /**
+     * Closed and maximal targets: the ranks of the earlier siblings of the current itemset's
+     * prefixes (members already mined at each depth), a stack; with the ranks below {@link
+     * #taskRank} they are the excluded items, which no itemset of the current subtree contains.
+     */
+    int[] ex = new int[32];
+
+    int exLen;
 
     /** Per depth: members' database item ids and supports. */
     int[][] gid = new int[16][];
@@ -146,14 +183,40 @@ final class Eclat {
     int[][] sup = new int[16][];
     int[] size = new int[16];
 
-    ClassWorker(int maxLen, int minCount) {
-      super(maxLen);
-      this.minCount = minCount;
+    ClassWorker(int maxLen, int minCount, Target target, int[] idToRank, Threshold rising) {
+      super(maxLen, minCount, rising);
+      this.target = target;
+      this.idToRank = idToRank;
     }
+
+    /** Starts first-level task {@code task}: member {@code task} of depth 0. */
+    final void startTask(int task) {
+      taskRank = task;
+      exLen = 0;
+      prefix[0] = gid[0][task];
+      if (target == Target.ALL) {
+        process(0, task, 1);
+      } else {
+        processCondensed(0, task, 1);
+      }
+    }
+
+    /**
+     * Closed and maximal targets: whether an excluded item (see {@link #ex}) occurs in every
+     * transaction of the current itemset (member a of depth d, prefix[0, plen) ∪ the perfect
+     * extensions). Then the itemset is not closed, nor is any itemset of its subtree (their
+     * transactions are a subset), which is pruned (Lucchese, Orlando and Perego, DCI-Closed, 2004).
+     */
+    abstract boolean excludedCovers(int d, int a, int plen);
+
+    /**
+     * Maximal target: whether the current itemset, extended by some excluded item, stays frequent.
+     */
+    abstract boolean excludedExtends(int d, int a, int plen);
 
     /** Bytes of the per-depth member lists (depth 0 is shared and not counted). */
     final long classBytes() {
-      long b = emitterBytes() + RamUsage.sizeOf(pre);
+      long b = emitterBytes() + RamUsage.sizeOf(pre) + RamUsage.sizeOf(ex);
       for (int d = 1; d < gid.length; d++) {
         b += RamUsage.sizeOf(gid[d]) + RamUsage.sizeOf(sup[d]);
       }
@@ -176,9 +239,79 @@ final class Eclat {
 
     private int[][] pre = new int[1][];
 
+    /**
+     * Closed and maximal targets. The current itemset X is prefix[0, plen) with the perfect
+     * extensions in force; member a of depth d holds its transactions. Perfect extensions of X's
+     * class join X, so X is its own closure unless an excluded item covers it ({@link
+     * #excludedCovers}); then X and its whole subtree are skipped. Every closed itemset is reached
+     * exactly once. CLOSED emits each X reached; MAXIMAL emits X when no item of its class and no
+     * excluded item extends it to a frequent itemset.
+     */
+    final void processCondensed(int d, int a, int plen) {
+      if (plen + peLen > maxLen || belowThreshold(sup[d][a]) || excludedCovers(d, a, plen)) {
+        return; // too long (and so is every superset), or not closed (and nothing below is)
+      }
+      final int suppA = sup[d][a];
+      final int peMark = peLen;
+      final int nd = d + 1;
+      if (nd + 1 >= gid.length) {
+        int cap = ArrayUtil.grow(gid.length, nd + 2L);
+        gid = Arrays.copyOf(gid, cap);
+        sup = Arrays.copyOf(sup, cap);
+        size = Arrays.copyOf(size, cap);
+      }
+      final int later = size[d] - a - 1;
+      int m = 0;
+      int[] g = scratch(gid, nd, later);
+      int[] s = scratch(sup, nd, later);
+      if (later > 0) {
+        prepare(d, a, later);
+        final int[] gd = gid[d];
+        int[] pc = d == 0 ? scratch(pre, 0, size[0]) : null;
+        boolean counted = pc != null && precount(d, a, pc);
+        for (int b = a + 1; b < size[d]; b++) {
+          if (counted && pc[b] < minCount) {
+            continue;
+          }
+          int c = intersect(d, a, b, m);
+          if (c >= minCount) {
+            if (c == suppA) {
+              pushPe(gd[b]);
+            } else {
+              g[m] = gd[b];
+              s[m++] = c;
+            }
+          }
+        }
+      }
+      size[nd] = m;
+      if (plen + peLen <= maxLen) {
+        if (target == Target.CLOSED || (m == 0 && !excludedExtends(d, a, plen))) {
+          emitNode(plen, suppA);
+        }
+        if (m > 0 && plen + peLen < maxLen) {
+          ensurePrefix(plen + 1);
+          final int exMark = exLen;
+          for (int k = 0; k < m; k++) {
+            prefix[plen] = g[k];
+            processCondensed(nd, k, plen + 1);
+            if (exLen == ex.length) {
+              ex = ArrayUtil.grow(ex, exLen + 1L);
+            }
+            ex[exLen++] = idToRank[g[k]]; // mined: excluded from its later siblings' subtrees
+          }
+          exLen = exMark;
+        }
+      }
+      peLen = peMark;
+    }
+
     /** Member a of depth d is the last item of prefix[0, plen). */
     final void process(int d, int a, int plen) {
       final int suppA = sup[d][a];
+      if (belowThreshold(suppA)) {
+        return;
+      }
       if (plen >= maxLen || a + 1 == size[d]) {
         emitWithExtensions(plen, suppA);
         return;
@@ -232,8 +365,15 @@ final class Eclat {
     /** Depth 0 is the shared database; deeper depths are this worker's. */
     private long[][] sets = new long[16][];
 
-    BitsetWorker(Recoding rec, long[] bits, int words, int minCount, int maxLen) {
-      super(maxLen, minCount);
+    BitsetWorker(
+        Recoding rec,
+        long[] bits,
+        int words,
+        int minCount,
+        int maxLen,
+        Target target,
+        Threshold rising) {
+      super(maxLen, minCount, target, rec.idToRank, rising);
       this.words = words;
       sets[0] = bits;
       gid[0] = rec.rankToId;
@@ -243,8 +383,7 @@ final class Eclat {
 
     @Override
     void mineTask(int task) {
-      prefix[0] = gid[0][task];
-      process(0, task, 1);
+      startTask(task);
     }
 
     @Override
@@ -254,6 +393,53 @@ final class Eclat {
         b += RamUsage.sizeOf(sets[d]);
       }
       return b;
+    }
+
+    /** Subset tests of X's bitset against each excluded item's, word by word, early exit. */
+    @Override
+    boolean excludedCovers(int d, int a, int plen) {
+      final long[] x = sets[d];
+      final long[] all = sets[0];
+      final int[] sup0 = sup[0];
+      final int w = words;
+      final int pa = a * w;
+      final int supp = sup[d][a];
+      for (int e = 0, n = taskRank + exLen; e < n; e++) {
+        final int r = e < taskRank ? e : ex[e - taskRank];
+        if (sup0[r] < supp) {
+          continue;
+        }
+        final int pb = r * w;
+        int k = 0;
+        while (k < w && (x[pa + k] & ~all[pb + k]) == 0) {
+          k++;
+        }
+        if (k == w) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @Override
+    boolean excludedExtends(int d, int a, int plen) {
+      final long[] x = sets[d];
+      final long[] all = sets[0];
+      final int w = words;
+      final int pa = a * w;
+      final int need = minCount;
+      for (int e = 0, n = taskRank + exLen; e < n; e++) {
+        final int r = e < taskRank ? e : ex[e - taskRank];
+        final int pb = r * w;
+        int c = 0;
+        for (int k = 0; k < w; k++) {
+          c += Long.bitCount(x[pa + k] & all[pb + k]);
+        }
+        if (c >= need) {
+          return true;
+        }
+      }
+      return false;
     }
 
     @Override
@@ -293,6 +479,17 @@ final class Eclat {
     private final int[] hOffsets;
     private final int[] hItems;
 
+    /** Closed and maximal targets: ranks in X or its class carry the current stamp. */
+    private int[] mark;
+
+    private int stamp;
+
+    /** Candidate closure items, and per-rank counts (valid where cntStamp is the stamp). */
+    private int[] cand = new int[32];
+
+    private int[] cnt;
+    private int[] cntStamp;
+
     TidListWorker(
         Recoding rec,
         int[] allTids,
@@ -300,8 +497,10 @@ final class Eclat {
         int[] hOffsets,
         int[] hItems,
         int minCount,
-        int maxLen) {
-      super(maxLen, minCount);
+        int maxLen,
+        Target target,
+        Threshold rising) {
+      super(maxLen, minCount, target, rec.idToRank, rising);
       this.hOffsets = hOffsets;
       this.hItems = hItems;
       tids[0] = allTids;
@@ -313,13 +512,121 @@ final class Eclat {
 
     @Override
     void mineTask(int task) {
-      prefix[0] = gid[0][task];
-      process(0, task, 1);
+      startTask(task);
+    }
+
+    /**
+     * Stamps the ranks of X (prefix[0, plen) and the perfect extensions) and of its class (the
+     * members after a at depth d): every other rank is excluded.
+     */
+    private void markKnown(int d, int a, int plen) {
+      if (mark == null) {
+        mark = new int[size[0]];
+        cnt = new int[size[0]];
+        cntStamp = new int[size[0]];
+      }
+      if (++stamp == 0) {
+        Arrays.fill(mark, 0);
+        Arrays.fill(cntStamp, 0);
+        stamp = 1;
+      }
+      final int st = stamp;
+      for (int i = 0; i < plen; i++) {
+        mark[idToRank[prefix[i]]] = st;
+      }
+      for (int i = 0; i < peLen; i++) {
+        mark[idToRank[pe[i]]] = st;
+      }
+      final int[] gd = gid[d];
+      for (int b = a + 1; b < size[d]; b++) {
+        mark[idToRank[gd[b]]] = st;
+      }
+    }
+
+    /**
+     * Intersects the horizontal transactions of X, restricted to excluded ranks: the candidates
+     * start as the first transaction's excluded ranks and shrink by a merge with each next one; X
+     * is covered when some survive them all (usually they die out within a few transactions).
+     */
+    @Override
+    boolean excludedCovers(int d, int a, int plen) {
+      markKnown(d, a, plen);
+      final int[] t = tids[d];
+      final int from = starts[d][a];
+      final int to = from + sup[d][a];
+      final int[] ho = hOffsets;
+      final int[] hi = hItems;
+      final int[] mk = mark;
+      final int st = stamp;
+      int t0 = t[from];
+      int n = 0;
+      if (cand.length < ho[t0 + 1] - ho[t0]) {
+        cand = new int[ArrayUtil.grow(cand.length, ho[t0 + 1] - ho[t0])];
+      }
+      final int[] c = cand;
+      for (int q = ho[t0], e = ho[t0 + 1]; q < e; q++) {
+        if (mk[hi[q]] != st) {
+          c[n++] = hi[q];
+        }
+      }
+      for (int i = from + 1; i < to && n > 0; i++) {
+        final int tx = t[i];
+        int q = ho[tx];
+        final int qe = ho[tx + 1];
+        int kept = 0;
+        for (int k = 0; k < n && q < qe; k++) {
+          final int r = c[k];
+          while (q < qe && hi[q] < r) {
+            q++;
+          }
+          if (q < qe && hi[q] == r) {
+            c[kept++] = r;
+          }
+        }
+        n = kept;
+      }
+      return n > 0;
+    }
+
+    /** Counts the excluded ranks over X's transactions until one reaches the threshold. */
+    @Override
+    boolean excludedExtends(int d, int a, int plen) {
+      final int[] t = tids[d];
+      final int from = starts[d][a];
+      final int to = from + sup[d][a];
+      final int[] ho = hOffsets;
+      final int[] hi = hItems;
+      final int[] mk = mark;
+      final int[] ct = cnt;
+      final int[] cs = cntStamp;
+      final int st = stamp;
+      final int need = minCount;
+      for (int i = from; i < to; i++) {
+        final int tx = t[i];
+        for (int q = ho[tx], e = ho[tx + 1]; q < e; q++) {
+          final int r = hi[q];
+          if (mk[r] != st) {
+            if (cs[r] != st) {
+              cs[r] = st;
+              ct[r] = 0;
+            }
+            if (++ct[r] >= need) {
+              return true;
+            }
+          }
+        }
+      }
+      return false;
     }
 
     @Override
     public long ramBytesUsed() {
-      long b = classBytes();
+      long b =
+          classBytes()
+              + RamUsage.sizeOf(mark)
+              + RamUsage.sizeOf(cnt)
+              + RamUsage.sizeOf(cntStamp)
+              + RamUsage.sizeOf(cand);
       for (int d = 1; d < tids.length; d++) {
         b += RamUsage.sizeOf(tids[d]) + RamUsage.sizeOf(starts[d]);
       }

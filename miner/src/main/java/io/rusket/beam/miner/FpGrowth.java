@@ -27,16 +27,33 @@ final class FpGrowth {
   /** Whether the database's arrays may be overwritten by the ranked form (see RankedDb). */
   private final boolean consume;
 
+  private final Target target;
+
+  /** Top-k: the rising threshold (starting at minCount), else null. */
+  private Threshold rising;
+
   FpGrowth(TransactionDb db, int minCount, int maxLen, int threads) {
-    this(db, minCount, maxLen, threads, false);
+    this(db, minCount, maxLen, threads, false, Target.ALL);
   }
 
   FpGrowth(TransactionDb db, int minCount, int maxLen, int threads, boolean consume) {
+    this(db, minCount, maxLen, threads, consume, Target.ALL);
+  }
+
+  FpGrowth(
+      TransactionDb db, int minCount, int maxLen, int threads, boolean consume, Target target) {
     this.db = db;
     this.minCount = minCount;
     this.maxLen = maxLen;
     this.threads = threads;
     this.consume = consume;
+    this.target = target;
+  }
+
+  /** Mines with a threshold that may rise while mining (top-k). */
+  FpGrowth rising(Threshold t) {
+    this.rising = t;
+    return this;
   }
 
   MiningStats run(ItemsetSink sink) {
@@ -45,12 +62,17 @@ final class FpGrowth {
       return MiningStats.empty(Method.FPGROWTH, minCount, threads);
     }
     RankedDb ranked = new RankedDb(db, rec, consume);
-    if (maxLen > 1) {
+    if (maxLen > 1 && target == Target.ALL) {
       ranked.countPairs();
     }
     // Task t mines the item of rank t: its conditional base is the prefixes before it.
     OrderedTasks.Outcome out =
-        OrderedTasks.run(rec.nFrequent, threads, () -> new Worker(ranked, minCount, maxLen), sink);
+        OrderedTasks.runIn(
+            rising != null,
+            rec.nFrequent,
+            threads,
+            () -> new Worker(ranked, minCount, maxLen, target, rec.idToRank, rising),
+            sink);
     return new MiningStats(
         Method.FPGROWTH,
         minCount,
@@ -190,7 +212,6 @@ final class FpGrowth {
   /** Mines first-level projections of the shared, read-only ranked database. */
   private static final class Worker extends PatternEmitter {
     private final RankedDb db;
-    private final int minCount;
 
     /** Conditional trees, one per depth, reused. */
     private FpTree[] levels = new FpTree[8];
@@ -201,10 +222,20 @@ final class FpGrowth {
     private int[][] newIds = new int[8][];
     private int[] path = new int[32];
 
-    Worker(RankedDb db, int minCount, int maxLen) {
-      super(maxLen);
+    private final Target target;
+    private final int[] idToRank;
+
+    /** Closed and maximal targets: the task's itemsets found so far, and a rank buffer. */
+    private final ItemsetRepository repo;
+
+    private int[] ranks = new int[32];
+
+    Worker(RankedDb db, int minCount, int maxLen, Target target, int[] idToRank, Threshold rising) {
+      super(maxLen, minCount, rising);
       this.db = db;
-      this.minCount = minCount;
+      this.target = target;
+      this.idToRank = idToRank;
+      this.repo = target == Target.ALL ? null : new ItemsetRepository();
     }
 
     @Override
@@ -213,7 +244,9 @@ final class FpGrowth {
           emitterBytes()
               + RamUsage.sizeOf(counts)
               + RamUsage.sizeOf(newIds)
-              + RamUsage.sizeOf(path);
+              + RamUsage.sizeOf(path)
+              + RamUsage.sizeOf(ranks)
+              + (repo == null ? 0 : repo.ramBytesUsed());
       for (FpTree t : levels) {
         b += t == null ? 0 : t.ramBytesUsed();
       }
@@ -222,6 +255,13 @@ final class FpGrowth {
 
     @Override
     void mineTask(int r) {
+      if (belowThreshold(db.rankCount[r])) {
+        return;
+      }
+      if (target != Target.ALL) {
+        mineTaskCondensed(r);
+        return;
+      }
       prefix[0] = db.rankToId[r];
       final int supp = db.rankCount[r];
       if (maxLen == 1 || r == 0) {
@@ -301,7 +341,7 @@ final class FpGrowth {
     private void emitPairs(int[] cnt, int[] nid, int i, int[] globalId, int plen) {
       ensurePrefix(plen + 1);
       for (int j = 0; j < i; j++) {
-        if (nid[j] != FpTree.NONE) {
+        if (nid[j] != FpTree.NONE && !belowThreshold(cnt[j])) {
           prefix[plen] = globalId[j];
           emitWithExtensions(plen + 1, cnt[j]);
         }
@@ -338,6 +378,9 @@ final class FpGrowth {
      */
     private void project(FpTree t, int i, int d, int plen) {
       final int supp = t.support[i];
+      if (belowThreshold(supp)) {
+        return;
+      }
       if (plen >= maxLen || i == 0) {
         emitWithExtensions(plen, supp);
         return;
@@ -400,12 +443,264 @@ final class FpGrowth {
       // In a single path, nodes 1 .. size-1 were created from the root down.
       final int peMark = peLen;
       for (int n = 1; n < c.size; n++) {
+        if (belowThreshold(c.count[n])) {
+          break; // counts only fall down the path
+        }
         int g = c.globalId[c.item[n]];
         prefix[plen] = g;
         emitWithExtensions(plen + 1, c.count[n]);
         pushPe(g);
       }
       peLen = peMark;
+    }
+
+    /**
+     * Closed and maximal targets, task r: the itemsets whose least frequent item is r. Items more
+     * frequent than r (ranks below r) are its candidates as in {@link #mineTask}; items less
+     * frequent (ranks above r, after r in the transactions) belong to other tasks, and those still
+     * frequent with r become check-only items of the first conditional tree (nearest the root, so
+     * every conditional base below counts them): one in every transaction of an itemset means it is
+     * not closed, nor is anything below it; one frequent with a leaf means it is not maximal. Items
+     * of r's tree mined before an item (higher indices, mined first as in FP-Growth) are checked
+     * through the repository of the task's results instead, as FPClose / FPMax do. Tasks are
+     * independent, so the order of results does not depend on the number of threads.
+     */
+    private void mineTaskCondensed(int r) {
+      final int n = db.nRanks;
+      final int supp = db.rankCount[r];
+      final int[] cnt = scratch(counts, 0, n);
+      final int[] nid = scratch(newIds, 0, n);
+      Arrays.fill(cnt, 0, n, 0);
+      final int[] items = db.items;
+      final int[] occBegin = db.occBegin;
+      final int[] occEnd = db.occEnd;
+      final int from = db.occStart[r];
+      final int to = db.occStart[r + 1];
+      for (int o = from; o < to; o++) {
+        for (int q = occBegin[o], e = transactionEnd(occEnd[o]); q < e; q++) {
+          cnt[items[q]]++;
+        }
+      }
+      int nCheck = 0;
+      for (int j = r + 1; j < n; j++) {
+        if (cnt[j] == supp) {
+          return; // every transaction of r holds j: nothing in this task is closed
+        }
+        nid[j] = cnt[j] >= minCount ? nCheck++ : FpTree.NONE;
+      }
+      repo.reset(r + 1);
+      peLen = 0;
+      prefix[0] = db.rankToId[r];
+      int m = nCheck;
+      for (int j = 0; j < r; j++) {
+        int cj = cnt[j];
+        if (cj < minCount) {
+          nid[j] = FpTree.NONE;
+        } else if (cj == supp) {
+          pushPe(db.rankToId[j]);
+          nid[j] = FpTree.NONE;
+        } else {
+          nid[j] = m++;
+        }
+      }
+      if (!acceptNode(1, supp, m - nCheck, nCheck, nid, db.rankToId, 0, r)) {
+        peLen = 0;
+        return;
+      }
+      if (m > nCheck) {
+        FpTree c = level(1);
+        c.reset(m);
+        c.nCheck = nCheck;
+        for (int j = 0; j < n; j++) {
+          int k = nid[j];
+          if (j != r && k != FpTree.NONE) {
+            c.globalId[k] = db.rankToId[j];
+            c.support[k] = cnt[j];
+          }
+        }
+        int[] pathBuf = path;
+        for (int o = from; o < to; o++) {
+          final int begin = occBegin[o];
+          final int mid = occEnd[o];
+          final int end = transactionEnd(mid);
+          if (pathBuf.length < end - begin) {
+            pathBuf = path = ArrayUtil.grow(pathBuf, end - begin);
+          }
+          int len = 0;
+          for (int q = mid + 1; q < end; q++) { // check-only items first: nearest the root
+            int k = nid[items[q]];
+            if (k != FpTree.NONE) {
+              pathBuf[len++] = k;
+            }
+          }
+          for (int q = begin; q < mid; q++) {
+            int k = nid[items[q]];
+            if (k != FpTree.NONE) {
+              pathBuf[len++] = k;
+            }
+          }
+          if (len > 0) {
+            c.insertForward(pathBuf, len, 1);
+          }
+        }
+        mineTreeCondensed(c, 1, 1);
+      }
+      peLen = 0;
+    }
+
+    /** End (exclusive) in {@code db.items} of the transaction holding position {@code pos}. */
+    private int transactionEnd(int pos) {
+      final int[] off = db.offsets;
+      int lo = 0;
+      int hi = off.length - 1; // off[hi] > pos always holds
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (off[mid] > pos) {
+          hi = mid;
+        } else {
+          lo = mid + 1;
+        }
+      }
+      return off[lo];
+    }
+
+    /** Mines the candidates of tree {@code c} (depth d) below prefix[0, plen), last first. */
+    private void mineTreeCondensed(FpTree c, int d, int plen) {
+      ensurePrefix(plen + 1);
+      for (int k = c.nItems - 1; k >= c.nCheck; k--) {
+        prefix[plen] = c.globalId[k];
+        projectCondensed(c, k, d, plen + 1);
+      }
+    }
+
+    /**
+     * The current itemset X is prefix[0, plen) with the perfect extensions in force; its last item
+     * is item i of tree t (depth d). Counts X's conditional base, prunes X's subtree when a
+     * check-only item is in every transaction of X, then accepts or skips X ({@link #acceptNode})
+     * and mines its conditional tree.
+     */
+    private void projectCondensed(FpTree t, int i, int d, int plen) {
+      final int supp = t.support[i];
+      if (belowThreshold(supp)) {
+        return;
+      }
+      final int peMark = peLen;
+      if (d + 1 >= counts.length) {
+        int cap = ArrayUtil.grow(counts.length, d + 2L);
+        counts = Arrays.copyOf(counts, cap);
+        newIds = Arrays.copyOf(newIds, cap);
+      }
+      final int[] cnt = scratch(counts, d, i);
+      final int[] nid = scratch(newIds, d, i);
+      Arrays.fill(cnt, 0, i, 0);
+      final int[] parent = t.parent;
+      final int[] item = t.item;
+      final int[] count = t.count;
+      final int[] link = t.link;
+      for (int n = t.head[i]; n != FpTree.NONE; n = link[n]) {
+        final int c = count[n];
+        for (int p = parent[n]; p != FpTree.ROOT; p = parent[p]) {
+          cnt[item[p]] += c;
+        }
+      }
+      final int check = Math.min(t.nCheck, i);
+      int nCheck = 0;
+      for (int j = 0; j < check; j++) {
+        if (cnt[j] == supp) {
+          return; // an excluded item is in every transaction of X: X and its subtree are not closed
+        }
+        nid[j] = cnt[j] >= minCount ? nCheck++ : FpTree.NONE;
+      }
+      int m = nCheck;
+      for (int j = check; j < i; j++) {
+        int cj = cnt[j];
+        if (cj < minCount) {
+          nid[j] = FpTree.NONE;
+        } else if (cj == supp) {
+          pushPe(t.globalId[j]);
+          nid[j] = FpTree.NONE;
+        } else {
+          nid[j] = m++;
+        }
+      }
+      if (acceptNode(plen, supp, m - nCheck, nCheck, nid, t.globalId, check, i) && m > nCheck) {
+        FpTree c = level(d + 1);
+        c.reset(m);
+        c.nCheck = nCheck;
+        fillHeader(c, cnt, nid, i, t.globalId);
+        int[] pathBuf = path;
+        for (int n = t.head[i]; n != FpTree.NONE; n = link[n]) {
+          int len = 0;
+          for (int p = parent[n]; p != FpTree.ROOT; p = parent[p]) {
+            int k = nid[item[p]];
+            if (k != FpTree.NONE) {
+              if (len == pathBuf.length) {
+                pathBuf = path = ArrayUtil.grow(pathBuf, len + 1L);
+              }
+              pathBuf[len++] = k;
+            }
+          }
+          if (len > 0) {
+            c.insertReversed(pathBuf, len, count[n]);
+          }
+        }
+        mineTreeCondensed(c, d + 1, plen);
+      }
+      peLen = peMark;
+    }
+
+    /**
+     * Decides for X = prefix[0, plen) ∪ perfect extensions, of count {@code supp}, with {@code
+     * kept} candidates and {@code nCheck} frequent check-only items in its conditional base,
+     * whether to emit it and whether to mine below it; the kept candidates are the items {@code j}
+     * in {@code [from, to)} with {@code nid[j] != NONE}, database ids {@code globalId[j]}.
+     *
+     * <p>CLOSED: X is closed unless an earlier result of the task is a superset of the same count
+     * (then nothing below X is closed either). MAXIMAL: X with its candidates inside an earlier
+     * maximal result means nothing below is maximal (FPMax's look-ahead); X is maximal when it has
+     * no frequent extension: no candidate, no check-only item, no earlier superset. Itemsets longer
+     * than maxLen are searched and recorded (they decide the shorter ones) but not emitted.
+     */
+    private boolean acceptNode(
+        int plen, int supp, int kept, int nCheck, int[] nid, int[] globalId, int from, int to) {
+      final int len = plen + peLen;
+      if (ranks.length < len + kept) {
+        ranks = new int[ArrayUtil.grow(ranks.length, len + kept)];
+      }
+      final int[] q = ranks;
+      for (int k = 0; k < plen; k++) {
+        q[k] = idToRank[prefix[k]];
+      }
+      for (int k = 0; k < peLen; k++) {
+        q[plen + k] = idToRank[pe[k]];
+      }
+      if (target == Target.CLOSED) {
+        if (repo.hasSupersetWithCount(q, len, supp)) {
+          return false;
+        }
+        repo.add(q, len, supp);
+        if (len <= maxLen) {
+          emitNode(plen, supp);
+        }
+        return true;
+      }
+      int all = len;
+      for (int j = from; j < to; j++) {
+        if (nid[j] != FpTree.NONE) {
+          q[all++] = idToRank[globalId[j]];
+        }
+      }
+      if (repo.hasSuperset(q, all)) {
+        return false;
+      }
+      if (kept == 0 && nCheck == 0) {
+        repo.add(q, len, supp);
+        if (len <= maxLen) {
+          emitNode(plen, supp);
+        }
+        return false;
+      }
+      return true;
     }
 
     private FpTree level(int d) {

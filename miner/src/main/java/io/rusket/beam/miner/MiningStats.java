@@ -34,6 +34,12 @@ public final class MiningStats {
     return new MiningStats(method, minCount, 0, threads, 0, 0, 0);
   }
 
+  /** The same figures with another number of itemsets delivered (after top-k or minLen). */
+  MiningStats withItemsets(long n) {
+    return new MiningStats(
+        method, minCount, n, threads, structureBytes, scratchBytes, peakBufferedBytes);
+  }
+
   /** The algorithm that ran ({@link Method#AUTO} resolved). */
   public Method method() {
     return method;

@@ -164,6 +164,62 @@ final class OrderedTasks {
     }
   }
 
+  /** {@link #runShared} when {@code shared} (top-k), else {@link #run}. */
+  static Outcome runIn(
+      boolean shared,
+      int nTasks,
+      int threads,
+      Supplier<? extends Worker> workers,
+      ItemsetSink sink) {
+    return shared ? runShared(nTasks, threads, workers, sink) : run(nTasks, threads, workers, sink);
+  }
+
+  /**
+   * Runs the tasks on up to {@code threads} threads, each mining straight into {@code sink}, which
+   * must be thread-safe and indifferent to order (top-k: its result depends only on the set of
+   * itemsets offered). Nothing is buffered, so what one task finds (a rising threshold) helps the
+   * others at once.
+   */
+  static Outcome runShared(
+      int nTasks, int threads, Supplier<? extends Worker> workers, ItemsetSink sink) {
+    if (threads <= 1 || nTasks <= 1) {
+      return run(nTasks, 1, workers, sink);
+    }
+    final AtomicInteger next = new AtomicInteger();
+    final AtomicLong total = new AtomicLong();
+    final AtomicLong scratch = new AtomicLong();
+    final AtomicBoolean cancelled = new AtomicBoolean();
+    final int helpers = Math.min(threads, nTasks) - 1;
+    final List<CompletableFuture<Void>> done = new ArrayList<>();
+    final Runnable miner =
+        () -> {
+          Worker w = workers.get();
+          int t;
+          try {
+            while (!cancelled.get() && (t = next.getAndIncrement()) < nTasks) {
+              total.addAndGet(w.mine(t, sink));
+            }
+          } catch (RuntimeException | Error e) {
+            cancelled.set(true);
+            throw e;
+          } finally {
+            scratch.addAndGet(w.ramBytesUsed());
+          }
+        };
+    for (int k = 0; k < helpers; k++) {
+      done.add(CompletableFuture.runAsync(miner, HELPERS));
+    }
+    try {
+      miner.run();
+      for (CompletableFuture<Void> f : done) {
+        join(f);
+      }
+    } finally {
+      cancelled.set(true);
+    }
+    return new Outcome(total.get(), scratch.get(), 0);
+  }
+
   private static long replay(
       ItemsetBuffer buf, ItemsetSink sink, java.util.concurrent.atomic.AtomicLong buffered) {
     long bytes = buf.bytes();
@@ -172,7 +228,7 @@ final class OrderedTasks {
     return n;
   }
 
-  private static ItemsetBuffer join(CompletableFuture<ItemsetBuffer> f) {
+  private static <T> T join(CompletableFuture<T> f) {
     try {
       return f.join();
     } catch (CompletionException e) {

@@ -10,6 +10,12 @@ package io.rusket.beam.miner;
 abstract class PatternEmitter implements OrderedTasks.Worker {
   final int maxLen;
 
+  /** The minimum count in force; refreshed from {@link #rising} at each node when top-k. */
+  int minCount;
+
+  /** Top-k: the rising threshold; null when the threshold is fixed. */
+  private final Threshold rising;
+
   /** The items of the current itemset (database item ids), a stack. */
   int[] prefix = new int[32];
 
@@ -20,8 +26,21 @@ abstract class PatternEmitter implements OrderedTasks.Worker {
   private ItemsetSink sink;
   private long emitted;
 
-  PatternEmitter(int maxLen) {
+  PatternEmitter(int maxLen, int minCount, Threshold rising) {
     this.maxLen = maxLen;
+    this.minCount = minCount;
+    this.rising = rising;
+  }
+
+  /**
+   * Refreshes {@link #minCount} from the rising threshold (top-k) and tells whether {@code count}
+   * is below it: then the node and its whole subtree are skipped.
+   */
+  final boolean belowThreshold(int count) {
+    if (rising != null) {
+      minCount = rising.get();
+    }
+    return count < minCount;
   }
 
   @Override
@@ -45,6 +64,16 @@ abstract class PatternEmitter implements OrderedTasks.Worker {
     }
     ensurePrefix(plen + peLen);
     emitSubsets(plen, 0, count);
+  }
+
+  /**
+   * Emits the one itemset prefix[0, plen) ∪ the perfect extensions in force (closed and maximal
+   * targets: the node's closure, not its subsets). Overwrites prefix[plen, plen + peLen).
+   */
+  final void emitNode(int plen, int count) {
+    ensurePrefix(plen + peLen);
+    System.arraycopy(pe, 0, prefix, plen, peLen);
+    emit(plen + peLen, count);
   }
 
   private void emitSubsets(int plen, int from, int count) {

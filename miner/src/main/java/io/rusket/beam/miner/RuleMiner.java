@@ -92,10 +92,16 @@ public final class RuleMiner {
 
   private final RuleMetric metric;
   private final double minThreshold;
+  private final Target input;
 
   private RuleMiner(RuleMetric metric, double minThreshold) {
+    this(metric, minThreshold, Target.ALL);
+  }
+
+  private RuleMiner(RuleMetric metric, double minThreshold, Target input) {
     this.metric = metric;
     this.minThreshold = minThreshold;
+    this.input = input;
   }
 
   /** Rules with confidence at least 0.8 (mlxtend's defaults). */
@@ -118,7 +124,7 @@ public final class RuleMiner {
    * @throws IllegalArgumentException if {@code m} is null
    */
   public RuleMiner withMetric(RuleMetric m) {
-    return new RuleMiner(checkMetric(m), minThreshold);
+    return new RuleMiner(checkMetric(m), minThreshold, input);
   }
 
   /**
@@ -128,7 +134,42 @@ public final class RuleMiner {
    * @throws IllegalArgumentException if {@code t} is NaN
    */
   public RuleMiner withMinThreshold(double t) {
-    return new RuleMiner(metric, checkThreshold(t));
+    return new RuleMiner(metric, checkThreshold(t), input);
+  }
+
+  /**
+   * What the itemsets given to {@code generate} are: {@link Target#ALL} (the default: every
+   * frequent itemset, each subset of an itemset listed) or {@link Target#CLOSED} (the closed
+   * itemsets, as {@code ItemsetMiner.withTarget(Target.CLOSED)} mines them): the support of every
+   * frequent itemset is then recovered as that of its smallest closed superset, and the rules are
+   * exactly those of all frequent itemsets (in canonical itemset order). The recovered itemsets are
+   * held in memory (8 bytes and 4 per item each, plus an index), as the full set would be. Example:
+   * {@code RuleMiner.of(RuleMetric.LIFT, 1.2).withInput(Target.CLOSED).generate(closed)}.
+   *
+   * @throws IllegalArgumentException for {@link Target#MAXIMAL} (maximal itemsets do not give the
+   *     supports of their subsets) or null
+   */
+  public RuleMiner withInput(Target input) {
+    return new RuleMiner(metric, minThreshold, checkInput(input));
+  }
+
+  /** Validates the kind of itemsets rules are generated from (ALL or CLOSED). */
+  public static Target checkInput(Target input) {
+    if (input == null) {
+      throw new IllegalArgumentException(
+          "Invalid rules input: null. Valid values are all, closed.");
+    }
+    if (input == Target.MAXIMAL) {
+      throw new IllegalArgumentException(
+          "Rules cannot be generated from maximal itemsets: they do not give the supports of their"
+              + " subsets. Mine closed itemsets (target closed), which give every support, or all.");
+    }
+    return input;
+  }
+
+  /** What the itemsets given to {@code generate} are (ALL or CLOSED). */
+  public Target getInput() {
+    return input;
   }
 
   /** The metric that selects rules. */
@@ -179,6 +220,9 @@ public final class RuleMiner {
   public long generate(Itemsets itemsets, RuleSink sink) {
     Objects.requireNonNull(itemsets, "itemsets");
     Objects.requireNonNull(sink, "sink");
+    if (input == Target.CLOSED) {
+      itemsets = ClosedExpansion.expand(itemsets);
+    }
     final int size = itemsets.size();
     final int maxLen = itemsets.maxLength();
     if (maxLen < 2) {
@@ -351,8 +395,9 @@ public final class RuleMiner {
             + " at index "
             + i
             + ") is missing from the itemsets, so its support is unknown. Rules need every"
-            + " non-empty subset of each itemset, as ItemsetMiner outputs them (closed, maximal"
-            + " or otherwise filtered itemsets do not have them).");
+            + " non-empty subset of each itemset, as ItemsetMiner outputs them; for closed"
+            + " itemsets use withInput(Target.CLOSED), which recovers the missing supports"
+            + " (maximal or otherwise filtered itemsets do not have them).");
   }
 
   @Override
@@ -361,16 +406,23 @@ public final class RuleMiner {
       return false;
     }
     RuleMiner other = (RuleMiner) o;
-    return metric == other.metric && Double.compare(minThreshold, other.minThreshold) == 0;
+    return metric == other.metric
+        && Double.compare(minThreshold, other.minThreshold) == 0
+        && input == other.input;
   }
 
   @Override
   public int hashCode() {
-    return 31 * metric.hashCode() + Double.hashCode(minThreshold);
+    return (31 * metric.hashCode() + Double.hashCode(minThreshold)) * 31 + input.hashCode();
   }
 
   @Override
   public String toString() {
-    return "RuleMiner{metric=" + metric.columnName() + ", minThreshold=" + minThreshold + "}";
+    return "RuleMiner{metric="
+        + metric.columnName()
+        + ", minThreshold="
+        + minThreshold
+        + (input == Target.ALL ? "" : ", input=" + input)
+        + "}";
   }
 }

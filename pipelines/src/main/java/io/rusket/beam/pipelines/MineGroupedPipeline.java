@@ -105,8 +105,15 @@ public final class MineGroupedPipeline {
         (job.longFormat()
                 ? MineGrouped.events(group, job.txnCol(), job.itemCol())
                 : MineGrouped.byColumn(group))
-            .withMinSupport(job.minSupport())
-            .withMethod(job.method());
+            .withMethod(job.method())
+            .withTarget(job.target())
+            .withMinLen(job.minLen());
+    if (job.minSupportGiven()) {
+      mine = mine.withMinSupport(job.minSupport());
+    }
+    if (job.topK() != null) {
+      mine = mine.withTopK(job.topK());
+    }
     if (job.maxLen() != null) {
       mine = mine.withMaxLen(job.maxLen());
     }
@@ -115,6 +122,7 @@ public final class MineGroupedPipeline {
             ? RulesGrouped.byColumn(group)
                 .withMetric(job.ruleMetric())
                 .withMinThreshold(job.minThreshold())
+                .withInput(job.target())
             : null;
     // Then the input's schema and the output directories.
     TableSource source =
@@ -183,7 +191,14 @@ public final class MineGroupedPipeline {
 
   private static <A> MineGroupedAccumulators<A> configure(
       MineGroupedAccumulators<A> mine, MiningJob job) {
-    MineGroupedAccumulators<A> m = mine.withMinSupport(job.minSupport()).withMethod(job.method());
+    MineGroupedAccumulators<A> m =
+        mine.withMethod(job.method()).withTarget(job.target()).withMinLen(job.minLen());
+    if (job.minSupportGiven()) {
+      m = m.withMinSupport(job.minSupport());
+    }
+    if (job.topK() != null) {
+      m = m.withTopK(job.topK());
+    }
     return job.maxLen() == null ? m : m.withMaxLen(job.maxLen());
   }
 

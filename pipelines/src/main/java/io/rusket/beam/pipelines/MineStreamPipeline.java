@@ -99,6 +99,7 @@ public final class MineStreamPipeline {
             ? AssociationRules.create()
                 .withMetric(job.ruleMetric())
                 .withMinThreshold(job.minThreshold())
+                .withInput(job.target())
             : null;
     // Then the input's schema (integer columns; CSV ones declared INT64 and parsed strictly) and
     // the output directories.
@@ -132,9 +133,16 @@ public final class MineStreamPipeline {
   private static <T> MineStream<T> configure(MineStream<T> mine, MiningJob job, int shards) {
     MineStream<T> m =
         mine.withNumItems(job.numItems())
-            .withMinSupport(job.minSupport())
             .withMethod(job.method())
+            .withTarget(job.target())
+            .withMinLen(job.minLen())
             .withShards(shards);
+    if (job.minSupportGiven()) {
+      m = m.withMinSupport(job.minSupport());
+    }
+    if (job.topK() != null) {
+      m = m.withTopK(job.topK());
+    }
     return job.maxLen() == null ? m : m.withMaxLen(job.maxLen());
   }
 

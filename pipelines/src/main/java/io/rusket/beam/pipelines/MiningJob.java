@@ -2,6 +2,7 @@ package io.rusket.beam.pipelines;
 
 import io.rusket.beam.miner.Method;
 import io.rusket.beam.miner.RuleMetric;
+import io.rusket.beam.miner.Target;
 import io.rusket.beam.pipelines.io.InputFormat;
 import io.rusket.beam.pipelines.io.OutputFormat;
 import io.rusket.beam.pipelines.io.TableSource;
@@ -42,6 +43,10 @@ public final class MiningJob {
   private final double minSupport;
   private final @Nullable Integer maxLen;
   private final Method method;
+  private final Target target;
+  private final @Nullable Integer topK;
+  private final int minLen;
+  private final boolean minSupportGiven;
   private final @Nullable RuleMetric ruleMetric;
   private final double minThreshold;
   private final String output;
@@ -72,7 +77,33 @@ public final class MiningJob {
     this.minSupport = o.getMinSupport();
     this.maxLen = o.getMaxLen();
     this.method = Method.parse(o.getMethod());
+    this.target = parseTarget(o.getTarget());
+    this.topK = o.getTopK();
+    this.minLen = o.getMinLen() == null ? 1 : o.getMinLen();
+    if (topK != null && topK < 1) {
+      throw new IllegalArgumentException(
+          "Invalid --topK: " + topK + ". Valid range is [1, 2147483647].");
+    }
+    if (minLen < 1) {
+      throw new IllegalArgumentException(
+          "Invalid --minLen: " + minLen + ". Valid range is [1, 2147483647].");
+    }
+    if (topK != null && target == Target.MAXIMAL) {
+      throw new IllegalArgumentException(
+          "--topK does not apply to --target=maximal; use --target=all or --target=closed");
+    }
+    this.minSupportGiven = topK == null || o.getMinSupport() != DEFAULT_MIN_SUPPORT;
     this.ruleMetric = o.getRules() ? RuleMetric.parse(o.getMetric()) : null;
+    if (ruleMetric != null && (topK != null || minLen > 1)) {
+      throw new IllegalArgumentException(
+          "--rules needs every frequent itemset (or the closed ones), so not --topK or --minLen"
+              + " above 1, which leave out the subsets rules take their supports from");
+    }
+    if (ruleMetric != null && target == Target.MAXIMAL) {
+      throw new IllegalArgumentException(
+          "--rules with --target=maximal: maximal itemsets do not give the supports of their"
+              + " subsets; use --target=closed (rules recover every support) or --target=all");
+    }
     this.minThreshold = o.getMinThreshold();
     this.outputFormat = OutputFormat.parse(o.getOutputFormat());
     if (o.getNumShards() != null && o.getNumShards() < 1) {
@@ -174,6 +205,41 @@ public final class MiningJob {
   /** {@code --maxLen}, or null for any length. */
   public @Nullable Integer maxLen() {
     return maxLen;
+  }
+
+  /** The default of {@code --minSupport} (see {@link MiningOptions#getMinSupport}). */
+  public static final double DEFAULT_MIN_SUPPORT = 0.5;
+
+  /** {@code --topK}, or null for every itemset. */
+  public @Nullable Integer topK() {
+    return topK;
+  }
+
+  /** {@code --minLen} (1 when absent). */
+  public int minLen() {
+    return minLen;
+  }
+
+  /**
+   * Whether {@code --minSupport} applies: always without {@code --topK}; with it, only when given a
+   * value other than the default.
+   */
+  public boolean minSupportGiven() {
+    return minSupportGiven;
+  }
+
+  /** {@code --target}. */
+  public Target target() {
+    return target;
+  }
+
+  private static Target parseTarget(@Nullable String value) {
+    try {
+      return Target.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "Invalid --target: " + value + ". Valid values are all, closed, maximal.");
+    }
   }
 
   /** {@code --method}. */

@@ -74,6 +74,26 @@ public interface MiningOptions extends PipelineOptions {
 
   void setMaxLen(@Nullable Integer value);
 
+  @Description(
+      "Which itemsets: all (every frequent itemset), closed (no superset of the same count) or"
+          + " maximal (no frequent superset); same output schema.")
+  @Default.String("all")
+  String getTarget();
+
+  void setTarget(String value);
+
+  @Description(
+      "Only the K itemsets of highest count (per group for grouped), ties by fewer items then item"
+          + " order; --minSupport then applies only when given a value other than its default.")
+  @Nullable Integer getTopK();
+
+  void setTopK(@Nullable Integer value);
+
+  @Description("Shortest itemset output (at least 1; default 1), e.g. 2 to skip single items.")
+  @Nullable Integer getMinLen();
+
+  void setMinLen(@Nullable Integer value);
+
   @Description("Mining method: auto, fpgrowth or eclat.")
   @Default.String("auto")
   String getMethod();

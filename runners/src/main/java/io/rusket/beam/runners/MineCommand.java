@@ -8,6 +8,7 @@ import io.rusket.beam.miner.Method;
 import io.rusket.beam.miner.RuleMetric;
 import io.rusket.beam.miner.RuleMiner;
 import io.rusket.beam.miner.RuleSink;
+import io.rusket.beam.miner.Target;
 import io.rusket.beam.miner.TransactionDb;
 import io.rusket.beam.pipelines.io.CsvReader;
 import io.rusket.beam.runners.CliArgs.Option;
@@ -58,6 +59,9 @@ final class MineCommand implements Command {
           new Option("minCount", "K", "or: frequent iff count >= K"),
           new Option("maxLen", "N", "at most N items (default: any)"),
           new Option("method", "auto|fpgrowth|eclat", "the algorithm (default: auto)"),
+          new Option("target", "all|closed|maximal", "which itemsets (default: all)"),
+          new Option("topK", "K", "only the K of highest count (threshold then optional)"),
+          new Option("minLen", "N", "at least N items (default: 1)"),
           new Option("threads", "N", "mining threads (default: all cores)"),
           new Option("output", "FILE", "write the itemsets (default: only count them)"),
           new Option("outputFormat", "jsonl|csv", "default: from --output's extension"),
@@ -184,6 +188,18 @@ final class MineCommand implements Command {
     InputFormat inputFormat = inputFormat(a, input);
     ItemsetMiner miner = miner(a);
     RuleMiner rules = rules(a);
+    if (rules != null && (miner.getTopK() != null || miner.getMinLen() > 1)) {
+      throw new UsageException(
+          "--rules needs every frequent itemset (or the closed ones), so not --topK or --minLen"
+              + " above 1");
+    }
+    if (rules != null && miner.getTarget() != Target.ALL) {
+      try {
+        rules = rules.withInput(miner.getTarget()); // closed: supports recovered; maximal: refused
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--rules with --target=maximal: " + e.getMessage(), e);
+      }
+    }
     Path output = a.path("output");
     Format outputFormat = outputFormat(a, output);
     Path rulesOutput = a.path("rulesOutput");
@@ -278,6 +294,12 @@ final class MineCommand implements Command {
     Integer maxLen = a.integer("maxLen");
     Integer threads = a.integer("threads");
     String method = a.string("method");
+    String target = a.string("target");
+    Integer topK = a.integer("topK");
+    Integer minLen = a.integer("minLen");
+    if (minSupport == null && minCount == null && topK != null) {
+      minCount = 1L; // top-k alone: no threshold
+    }
     if (minSupport == null && minCount == null) {
       throw new UsageException("missing --minSupport=S (or --minCount=K)");
     }
@@ -297,6 +319,15 @@ final class MineCommand implements Command {
       }
       if (threads != null) {
         m = m.withThreads(threads);
+      }
+      if (target != null) {
+        m = m.withTarget(Target.parse(target));
+      }
+      if (minLen != null) {
+        m = m.withMinLen(minLen);
+      }
+      if (topK != null) {
+        m = m.withTopK(topK);
       }
       return m;
     } catch (IllegalArgumentException e) {

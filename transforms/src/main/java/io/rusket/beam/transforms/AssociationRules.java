@@ -2,6 +2,7 @@ package io.rusket.beam.transforms;
 
 import io.rusket.beam.miner.RuleMetric;
 import io.rusket.beam.miner.RuleMiner;
+import io.rusket.beam.miner.Target;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PCollection;
@@ -65,20 +66,23 @@ public final class AssociationRules extends PTransform<PCollection<Row>, PCollec
 
   private final RuleMetric metric;
   private final double minThreshold;
+  private final Target input;
 
   private AssociationRules(Builder b) {
     this.metric = b.metric;
     this.minThreshold = b.minThreshold;
+    this.input = b.input;
   }
 
   private Builder toBuilder() {
-    return new Builder().metric(metric).minThreshold(minThreshold);
+    return new Builder().metric(metric).minThreshold(minThreshold).input(input);
   }
 
   /** Makes copies with one setting changed: {@code toBuilder().x(v).build()}. */
   private static final class Builder {
     private RuleMetric metric = DEFAULT_METRIC;
     private double minThreshold = DEFAULT_MIN_THRESHOLD;
+    private Target input = Target.ALL;
 
     private Builder metric(RuleMetric metric) {
       this.metric = metric;
@@ -87,6 +91,11 @@ public final class AssociationRules extends PTransform<PCollection<Row>, PCollec
 
     private Builder minThreshold(double minThreshold) {
       this.minThreshold = minThreshold;
+      return this;
+    }
+
+    private Builder input(Target input) {
+      this.input = input;
       return this;
     }
 
@@ -134,6 +143,26 @@ public final class AssociationRules extends PTransform<PCollection<Row>, PCollec
     return metric;
   }
 
+  /**
+   * What the input rows are: {@link Target#ALL} (default; every frequent itemset, each subset of an
+   * itemset present, as {@code MineGrouped} / {@code MineStream} output by default) or {@link
+   * Target#CLOSED} (their output {@code withTarget(Target.CLOSED)}): the supports of the missing
+   * subsets are recovered from the closed itemsets ({@link RuleMiner#withInput}), so the rules are
+   * exactly those of every frequent itemset; the recovered itemsets of a group are held in memory
+   * as the full set would be.
+   *
+   * @throws IllegalArgumentException for {@link Target#MAXIMAL} (maximal itemsets do not give the
+   *     supports of their subsets) or null
+   */
+  public AssociationRules withInput(Target input) {
+    return toBuilder().input(RuleMiner.checkInput(input)).build();
+  }
+
+  /** What the input rows are (ALL or CLOSED). */
+  public Target getInput() {
+    return input;
+  }
+
   /** The least value of the metric for a rule to be kept. */
   public double getMinThreshold() {
     return minThreshold;
@@ -146,7 +175,7 @@ public final class AssociationRules extends PTransform<PCollection<Row>, PCollec
   @Override
   public PCollection<Row> expand(PCollection<Row> input) {
     RuleRows.Layout layout = RuleRows.validate(input, null, "AssociationRules");
-    return RuleRows.expand(input, layout, metric, minThreshold, METRICS_NAMESPACE);
+    return RuleRows.expand(input, layout, metric, minThreshold, this.input, METRICS_NAMESPACE);
   }
 
   @Override
@@ -156,6 +185,7 @@ public final class AssociationRules extends PTransform<PCollection<Row>, PCollec
         .add(DisplayData.item("metric", metric.columnName()).withLabel("Rule metric"))
         .add(
             DisplayData.item("minThreshold", minThreshold)
-                .withLabel("Minimum metric value (inclusive)"));
+                .withLabel("Minimum metric value (inclusive)"))
+        .add(DisplayData.item("input", input.name()).withLabel("Input itemsets"));
   }
 }

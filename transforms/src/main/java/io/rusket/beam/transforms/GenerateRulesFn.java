@@ -2,6 +2,7 @@ package io.rusket.beam.transforms;
 
 import io.rusket.beam.miner.RuleMetric;
 import io.rusket.beam.miner.RuleMiner;
+import io.rusket.beam.miner.Target;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -15,14 +16,20 @@ final class GenerateRulesFn extends DoFn<KV<Row, Iterable<Row>>, Row> {
   private final RuleRows.Layout layout;
   private final RuleMetric metric;
   private final double minThreshold;
+  private final Target input;
   private final Counter groups;
   private final Counter itemsetsRead;
   private final Counter rulesEmitted;
   private transient @Nullable RuleMiner rules;
 
   GenerateRulesFn(
-      RuleRows.Layout layout, RuleMetric metric, double minThreshold, String namespace) {
+      RuleRows.Layout layout,
+      RuleMetric metric,
+      double minThreshold,
+      Target input,
+      String namespace) {
     this.layout = layout;
+    this.input = input;
     this.metric = metric;
     this.minThreshold = minThreshold;
     this.groups = Metrics.counter(namespace, "groups");
@@ -32,7 +39,7 @@ final class GenerateRulesFn extends DoFn<KV<Row, Iterable<Row>>, Row> {
 
   @Setup
   public void setup() {
-    rules = RuleMiner.of(metric, minThreshold);
+    rules = RuleMiner.of(metric, minThreshold).withInput(input);
   }
 
   @ProcessElement

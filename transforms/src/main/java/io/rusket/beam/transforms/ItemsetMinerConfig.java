@@ -2,6 +2,7 @@ package io.rusket.beam.transforms;
 
 import io.rusket.beam.miner.ItemsetMiner;
 import io.rusket.beam.miner.Method;
+import io.rusket.beam.miner.Target;
 import java.io.Serializable;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -12,24 +13,33 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * null} and {@link #get()} uses the worker's own {@code availableProcessors()}.
  */
 final class ItemsetMinerConfig implements Serializable {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
   private final double minSupport;
   private final long minCount;
   private final @Nullable Integer maxLen;
   private final Method method;
   private final @Nullable Integer threads;
+  private final Target target;
+  private final @Nullable Integer topK;
+  private final int minLen;
 
   private ItemsetMinerConfig(
       double minSupport,
       long minCount,
       @Nullable Integer maxLen,
       Method method,
-      @Nullable Integer threads) {
+      @Nullable Integer threads,
+      Target target,
+      @Nullable Integer topK,
+      int minLen) {
     this.minSupport = minSupport;
     this.minCount = minCount;
     this.maxLen = maxLen;
     this.method = method;
     this.threads = threads;
+    this.target = target;
+    this.topK = topK;
+    this.minLen = minLen;
   }
 
   /**
@@ -43,7 +53,10 @@ final class ItemsetMinerConfig implements Serializable {
         m.getMinSupport() > 0 ? 0 : m.minCountFor(0),
         m.getMaxLen(),
         m.getMethod(),
-        threadsChosen ? m.getThreads() : null);
+        threadsChosen ? m.getThreads() : null,
+        m.getTarget(),
+        m.getTopK(),
+        m.getMinLen());
   }
 
   /** The thread count shipped, or null: the worker's core count. */
@@ -55,7 +68,10 @@ final class ItemsetMinerConfig implements Serializable {
   ItemsetMiner get() {
     ItemsetMiner m =
         minSupport > 0 ? ItemsetMiner.minSupport(minSupport) : ItemsetMiner.minCount(minCount);
-    m = m.withMethod(method);
+    m = m.withMethod(method).withTarget(target).withMinLen(minLen);
+    if (topK != null) {
+      m = m.withTopK(topK);
+    }
     if (threads != null) {
       m = m.withThreads(threads);
     }

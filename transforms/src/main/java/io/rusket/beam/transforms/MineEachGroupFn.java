@@ -5,6 +5,7 @@ import static io.rusket.beam.transforms.MineGrouped.METRICS_NAMESPACE;
 import io.rusket.beam.miner.ItemsetMiner;
 import io.rusket.beam.miner.ItemsetSink;
 import io.rusket.beam.miner.Method;
+import io.rusket.beam.miner.Target;
 import java.util.Arrays;
 import java.util.function.Consumer;
 import org.apache.beam.sdk.metrics.Counter;
@@ -31,6 +32,13 @@ final class MineEachGroupFn extends DoFn<KV<Row, GroupBaskets>, Row> {
   private final double minSupport;
   private final Method method;
   private final @Nullable Integer maxLen;
+  private final Target target;
+  private final @Nullable Integer topK;
+  private final int minLen;
+
+  /** False: top-k without a support threshold. */
+  private final boolean useMinSupport;
+
   private final boolean itemNames;
   private final int threads;
   private transient ItemsetMiner miner;
@@ -41,6 +49,10 @@ final class MineEachGroupFn extends DoFn<KV<Row, GroupBaskets>, Row> {
       double minSupport,
       Method method,
       @Nullable Integer maxLen,
+      Target target,
+      @Nullable Integer topK,
+      int minLen,
+      boolean useMinSupport,
       boolean itemNames,
       int threads) {
     this.outSchema = outSchema;
@@ -48,6 +60,10 @@ final class MineEachGroupFn extends DoFn<KV<Row, GroupBaskets>, Row> {
     this.minSupport = minSupport;
     this.method = method;
     this.maxLen = maxLen;
+    this.target = target;
+    this.topK = topK;
+    this.minLen = minLen;
+    this.useMinSupport = useMinSupport;
     this.itemNames = itemNames;
     this.threads = threads;
   }
@@ -58,7 +74,15 @@ final class MineEachGroupFn extends DoFn<KV<Row, GroupBaskets>, Row> {
    */
   @Setup
   public void setup() {
-    ItemsetMiner m = ItemsetMiner.minSupport(minSupport).withMethod(method).withThreads(threads);
+    ItemsetMiner m =
+        (useMinSupport ? ItemsetMiner.minSupport(minSupport) : ItemsetMiner.minCount(1))
+            .withMinLen(minLen)
+            .withMethod(method)
+            .withThreads(threads)
+            .withTarget(target);
+    if (topK != null) {
+      m = m.withTopK(topK);
+    }
     miner = maxLen == null ? m : m.withMaxLen(maxLen);
   }
 

@@ -1,7 +1,9 @@
 package io.rusket.beam.transforms;
 
 import io.rusket.beam.miner.ItemsetMiner;
+import io.rusket.beam.miner.Itemsets;
 import io.rusket.beam.miner.Method;
+import io.rusket.beam.miner.Target;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -35,19 +37,34 @@ final class MineFrequentFn extends DoFn<PrunedBaskets, Row> {
 
   private final Schema outSchema;
   private final @Nullable Integer maxLen;
+  private final Target target;
   private final Method method;
   private final @Nullable Integer threads;
   private final @Nullable PCollectionView<Map<Integer, String>> namesView;
   private transient int workerThreads;
 
+  /** Top-k: the number of itemsets, or null for all; and the least length. */
+  private @Nullable Integer topK;
+
+  private int minLen = 1;
+
+  /** Sets top-k (null: every itemset) and the minimum length; returns this DoFn. */
+  MineFrequentFn withTopK(@Nullable Integer topK, int minLen) {
+    this.topK = topK;
+    this.minLen = minLen;
+    return this;
+  }
+
   MineFrequentFn(
       Schema outSchema,
       @Nullable Integer maxLen,
+      Target target,
       Method method,
       @Nullable Integer threads,
       @Nullable PCollectionView<Map<Integer, String>> namesView) {
     this.outSchema = outSchema;
     this.maxLen = maxLen;
+    this.target = target;
     this.method = method;
     this.threads = threads;
     this.namesView = namesView;
@@ -99,6 +116,18 @@ final class MineFrequentFn extends DoFn<PrunedBaskets, Row> {
       byId[r] = ((long) b.rankToItem[r] << 32) | r;
     }
     Arrays.sort(byId);
+    if (topK != null) {
+      emitted += mineTopK(c, b, values);
+      itemsetsEmitted.inc(emitted);
+      miningMillis.update((System.nanoTime() - start) / 1_000_000);
+      return;
+    }
+    if (target != Target.ALL) {
+      emitted += mineCondensed(c, b, values, names);
+      itemsetsEmitted.inc(emitted);
+      miningMillis.update((System.nanoTime() - start) / 1_000_000);
+      return;
+    }
     for (long key : byId) {
       int r = (int) key;
       long count = b.rankSupport[r];
@@ -138,5 +167,150 @@ final class MineFrequentFn extends DoFn<PrunedBaskets, Row> {
     }
     itemsetsEmitted.inc(emitted);
     miningMillis.update((System.nanoTime() - start) / 1_000_000);
+  }
+
+  /**
+   * Top-k over the whole window, exact: single items from the global counts, longer itemsets from
+   * the baskets (their counts are exact there). A first run of the miner's top-k gives the k-th
+   * count c over both; a second collects every itemset reaching c, and the k best by count, then
+   * length, then item ids (not ranks) are emitted, best first.
+   */
+  private long mineTopK(ProcessContext c, PrunedBaskets b, Object[] values) {
+    final int k = topK;
+    final int longMin = Math.max(2, minLen);
+    final int f = b.rankToItem.length;
+    boolean longer = f >= 2 && (maxLen == null || maxLen >= longMin) && b.nBaskets > 0;
+    List<long[]> counts = new java.util.ArrayList<>();
+    if (minLen <= 1) {
+      for (int r = 0; r < f; r++) {
+        counts.add(new long[] {b.rankSupport[r]});
+      }
+    }
+    ItemsetMiner base =
+        ItemsetMiner.minCount(b.minCount)
+            .withMethod(method)
+            .withThreads(workerThreads)
+            .withMinLen(longMin);
+    if (maxLen != null) {
+      base = base.withMaxLen(Math.max(maxLen, longMin));
+    }
+    if (longer) {
+      Itemsets firstK = base.withTopK(k).mine(b.toTransactionDb());
+      for (int i = 0; i < firstK.size(); i++) {
+        counts.add(new long[] {firstK.count(i)});
+      }
+    }
+    counts.sort((x, y) -> Long.compare(y[0], x[0]));
+    long kth = counts.size() >= k ? counts.get(k - 1)[0] : b.minCount;
+    // Every itemset reaching the k-th count, as (item ids ascending, count).
+    List<int[]> sets = new java.util.ArrayList<>();
+    List<Long> setCounts = new java.util.ArrayList<>();
+    if (minLen <= 1) {
+      for (int r = 0; r < f; r++) {
+        if (b.rankSupport[r] >= kth) {
+          sets.add(new int[] {b.rankToItem[r]});
+          setCounts.add(b.rankSupport[r]);
+        }
+      }
+    }
+    if (longer) {
+      ItemsetMiner all = ItemsetMiner.minCount(Math.max(kth, 1)).withMethod(method);
+      all = all.withThreads(workerThreads).withMinLen(longMin);
+      if (maxLen != null) {
+        all = all.withMaxLen(Math.max(maxLen, longMin));
+      }
+      all.mine(
+          b.toTransactionDb(),
+          (items, len, count) -> {
+            int[] ids = new int[len];
+            for (int q = 0; q < len; q++) {
+              ids[q] = b.rankToItem[items[q]];
+            }
+            Arrays.sort(ids);
+            sets.add(ids);
+            setCounts.add(count);
+          });
+    }
+    Integer[] order = new Integer[sets.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(
+        order,
+        (x, y) -> {
+          int cmp = Long.compare(setCounts.get(y), setCounts.get(x));
+          if (cmp != 0) {
+            return cmp;
+          }
+          int[] a = sets.get(x);
+          int[] bb = sets.get(y);
+          if (a.length != bb.length) {
+            return Integer.compare(a.length, bb.length);
+          }
+          return Arrays.compare(a, bb);
+        });
+    final Long n = b.n;
+    final double nd = b.n;
+    Map<Integer, Integer> rankOf = new java.util.HashMap<>();
+    for (int r = 0; r < f; r++) {
+      rankOf.put(b.rankToItem[r], r);
+    }
+    long emitted = 0;
+    for (int i = 0; i < order.length && emitted < k; i++) {
+      int[] ids = sets.get(order[i]);
+      if (maxLen != null && ids.length > maxLen) {
+        continue;
+      }
+      Object[] itemset = new Object[ids.length];
+      for (int q = 0; q < ids.length; q++) {
+        itemset[q] = values[rankOf.get(ids[q])];
+      }
+      long count = setCounts.get(order[i]);
+      c.output(
+          Row.withSchema(outSchema).attachValues(count / nd, Arrays.asList(itemset), count, n));
+      emitted++;
+    }
+    return emitted;
+  }
+
+  /**
+   * Closed and maximal targets: mines the baskets with stand-ins for the one-frequent-item
+   * transactions ({@link PrunedBaskets#toTransactionDb(boolean)}), so single items are judged
+   * exactly too; their counts come from the global counts.
+   */
+  private long mineCondensed(
+      ProcessContext c, PrunedBaskets b, Object[] values, @Nullable Map<Integer, String> names) {
+    ItemsetMiner miner =
+        ItemsetMiner.minCount(b.minCount)
+            .withMethod(method)
+            .withThreads(workerThreads)
+            .withTarget(target);
+    if (maxLen != null) {
+      miner = miner.withMaxLen(maxLen);
+    }
+    final Long n = b.n;
+    final double nd = b.n;
+    int[] ids = new int[Math.max(1, b.rankToItem.length)];
+    return miner.mineConsuming(
+        b.toTransactionDb(true),
+        (items, len, count) -> {
+          if (len == 1) {
+            long exact = b.rankSupport[items[0]];
+            c.output(
+                Row.withSchema(outSchema)
+                    .attachValues(exact / nd, List.of(values[items[0]]), exact, n));
+            return;
+          }
+          for (int k = 0; k < len; k++) {
+            ids[k] = b.rankToItem[items[k]];
+          }
+          Arrays.sort(ids, 0, len);
+          Object[] itemset = new Object[len];
+          for (int k = 0; k < len; k++) {
+            itemset[k] = names != null ? names.get(ids[k]) : (Object) ids[k];
+          }
+          c.output(
+              Row.withSchema(outSchema).attachValues(count / nd, Arrays.asList(itemset), count, n));
+        });
   }
 }

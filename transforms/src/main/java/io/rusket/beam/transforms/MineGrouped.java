@@ -2,6 +2,7 @@ package io.rusket.beam.transforms;
 
 import io.rusket.beam.miner.ItemsetMiner;
 import io.rusket.beam.miner.Method;
+import io.rusket.beam.miner.Target;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -112,6 +113,9 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
   /** Default minimum support, as mlxtend's {@code fpgrowth}: 0.5. */
   public static final double DEFAULT_MIN_SUPPORT = 0.5;
 
+  /** Default target: every frequent itemset ({@link Target#ALL}). */
+  public static final Target DEFAULT_TARGET = Target.ALL;
+
   /** Default mining method: {@link Method#AUTO}. */
   public static final Method DEFAULT_METHOD = Method.AUTO;
 
@@ -167,6 +171,16 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
   /** Null: itemsets of any length. */
   private final @Nullable Integer maxLen;
 
+  private final Target target;
+
+  /** Null: every itemset. */
+  private final @Nullable Integer topK;
+
+  private final int minLen;
+
+  /** Whether withMinSupport was called (with topK, the default threshold does not apply). */
+  private final boolean minSupportSet;
+
   private final boolean itemNames;
   private final int threadsPerGroup;
 
@@ -182,6 +196,10 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
     this.minSupport = b.minSupport;
     this.method = b.method;
     this.maxLen = b.maxLen;
+    this.target = b.target;
+    this.topK = b.topK;
+    this.minLen = b.minLen;
+    this.minSupportSet = b.minSupportSet;
     this.itemNames = b.itemNames;
     this.threadsPerGroup = b.threadsPerGroup;
     this.maxBundleBytes = b.maxBundleBytes;
@@ -201,6 +219,10 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
     private double minSupport = DEFAULT_MIN_SUPPORT;
     private Method method = DEFAULT_METHOD;
     private @Nullable Integer maxLen;
+    private Target target = DEFAULT_TARGET;
+    private @Nullable Integer topK;
+    private int minLen = 1;
+    private boolean minSupportSet;
     private boolean itemNames = DEFAULT_ITEM_NAMES;
     private int threadsPerGroup = DEFAULT_THREADS_PER_GROUP;
     private long maxBundleBytes = DEFAULT_MAX_BUNDLE_BYTES;
@@ -218,6 +240,10 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
       minSupport = t.minSupport;
       method = t.method;
       maxLen = t.maxLen;
+      target = t.target;
+      topK = t.topK;
+      minLen = t.minLen;
+      minSupportSet = t.minSupportSet;
       itemNames = t.itemNames;
       threadsPerGroup = t.threadsPerGroup;
       maxBundleBytes = t.maxBundleBytes;
@@ -234,8 +260,15 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
       return this;
     }
 
+    private Builder topK(@Nullable Integer topK, int minLen) {
+      this.topK = topK;
+      this.minLen = minLen;
+      return this;
+    }
+
     private Builder minSupport(double minSupport) {
       this.minSupport = minSupport;
+      this.minSupportSet = true;
       return this;
     }
 
@@ -246,6 +279,11 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
 
     private Builder maxLen(@Nullable Integer maxLen) {
       this.maxLen = maxLen;
+      return this;
+    }
+
+    private Builder target(Target target) {
+      this.target = target;
       return this;
     }
 
@@ -387,6 +425,47 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
     return toBuilder().maxLen(maxLen).build();
   }
 
+  /**
+   * Which itemsets each group yields: {@link Target#ALL} (default), {@link Target#CLOSED} (no
+   * superset of the same count in the group) or {@link Target#MAXIMAL} (no frequent superset in the
+   * group), mined directly (see {@link ItemsetMiner#withTarget}); the output schema is the same.
+   * Closed itemsets feed {@link RulesGrouped}, which recovers the other supports.
+   */
+  public MineGrouped withTarget(Target target) {
+    if (target == null) {
+      throw new IllegalArgumentException(
+          "Invalid target: null. Valid values are all, closed, maximal.");
+    }
+    if (topK != null) {
+      ItemsetMiner.topK(topK).withTarget(target); // top-k does not apply to MAXIMAL
+    }
+    return toBuilder().target(target).build();
+  }
+
+  /**
+   * Only the {@code k} itemsets of highest count in each group (ties: fewer items, then item values
+   * in ascending order), mined with a rising threshold ({@link ItemsetMiner#withTopK}). Without
+   * {@link #withMinSupport} no support threshold applies (the default one does not); with it, the k
+   * best of those reaching it. Works with {@link Target#ALL} and {@link Target#CLOSED}.
+   *
+   * @throws IllegalArgumentException if {@code k < 1} or the target is MAXIMAL
+   */
+  public MineGrouped withTopK(int k) {
+    ItemsetMiner.topK(k).withTarget(target); // validates k and the target
+    return toBuilder().topK(k, minLen).build();
+  }
+
+  /**
+   * Only itemsets of at least {@code minLen} items (default 1), e.g. 2 to skip single items; with
+   * top-k, the k best among those.
+   *
+   * @throws IllegalArgumentException if {@code minLen < 1}
+   */
+  public MineGrouped withMinLen(int minLen) {
+    ItemsetMiner.minCount(1).withMinLen(minLen); // validates
+    return toBuilder().topK(topK, minLen).build();
+  }
+
   /** Itemsets of any length (the default). */
   public MineGrouped withoutMaxLen() {
     return toBuilder().maxLen(null).build();
@@ -476,6 +555,11 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
   /** The minimum support. */
   public double getMinSupport() {
     return minSupport;
+  }
+
+  /** The target: all, closed or maximal itemsets. */
+  public Target getTarget() {
+    return target;
   }
 
   /** The mining method. */
@@ -603,6 +687,10 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
                     minSupport,
                     method,
                     maxLen,
+                    target,
+                    topK,
+                    minLen,
+                    topK == null || minSupportSet,
                     itemNames,
                     threadsPerGroup)))
         .setRowSchema(outSchema);
@@ -644,6 +732,9 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
                 .withLabel("Minimum support (fraction of the group's transactions)"))
         .add(DisplayData.item("method", method.name()).withLabel("Mining method"))
         .addIfNotNull(DisplayData.item("maxLen", maxLen).withLabel("Maximum itemset length"))
+        .add(DisplayData.item("target", target.name()).withLabel("Itemsets mined"))
+        .addIfNotNull(DisplayData.item("topK", topK).withLabel("Top-k itemsets per group"))
+        .add(DisplayData.item("minLen", minLen).withLabel("Minimum itemset length"))
         .add(DisplayData.item("itemNames", itemNames).withLabel("Itemsets as item names"))
         .add(
             DisplayData.item("threadsPerGroup", threadsPerGroup)

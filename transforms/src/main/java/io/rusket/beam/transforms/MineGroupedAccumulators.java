@@ -101,6 +101,21 @@ public final class MineGroupedAccumulators<AccumT>
     return with(settings.withMaxLen(maxLen));
   }
 
+  /** As {@link MineGrouped#withTarget}. */
+  public MineGroupedAccumulators<AccumT> withTarget(io.rusket.beam.miner.Target target) {
+    return with(settings.withTarget(target));
+  }
+
+  /** As {@link MineGrouped#withTopK}. */
+  public MineGroupedAccumulators<AccumT> withTopK(int k) {
+    return with(settings.withTopK(k));
+  }
+
+  /** As {@link MineGrouped#withMinLen}. */
+  public MineGroupedAccumulators<AccumT> withMinLen(int minLen) {
+    return with(settings.withMinLen(minLen));
+  }
+
   /** As {@link MineGrouped#withoutMaxLen}. */
   public MineGroupedAccumulators<AccumT> withoutMaxLen() {
     return with(settings.withoutMaxLen());

@@ -4,6 +4,7 @@ import io.rusket.beam.miner.FPMiner;
 import io.rusket.beam.miner.ItemsetMiner;
 import io.rusket.beam.miner.Itemsets;
 import io.rusket.beam.miner.Method;
+import io.rusket.beam.miner.Target;
 import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
@@ -123,6 +124,9 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
   /** Default number of shards: transactions are spread over this many FPMiners. */
   public static final int DEFAULT_SHARDS = 16;
 
+  /** Default target: every frequent itemset ({@link Target#ALL}). */
+  public static final Target DEFAULT_TARGET = Target.ALL;
+
   /** Default method: {@link Method#AUTO}. */
   public static final Method DEFAULT_METHOD = Method.AUTO;
 
@@ -149,6 +153,13 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
   /** Null: itemsets of any length. */
   private final @Nullable Integer maxLen;
 
+  private final Target target;
+
+  /** Null: every itemset. */
+  private final @Nullable Integer topK;
+
+  private final int minLen;
+
   private final Method method;
   private final @Nullable PCollectionView<Map<Integer, String>> itemNames;
   private final int shards;
@@ -162,6 +173,9 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
     this.numItems = b.numItems;
     this.minSupport = b.minSupport;
     this.maxLen = b.maxLen;
+    this.target = b.target;
+    this.topK = b.topK;
+    this.minLen = b.minLen;
     this.method = b.method;
     this.itemNames = b.itemNames;
     this.shards = b.shards;
@@ -179,6 +193,9 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
     private @Nullable Integer numItems;
     private @Nullable Double minSupport;
     private @Nullable Integer maxLen;
+    private Target target = DEFAULT_TARGET;
+    private @Nullable Integer topK;
+    private int minLen = 1;
     private Method method = DEFAULT_METHOD;
     private @Nullable PCollectionView<Map<Integer, String>> itemNames;
     private int shards = DEFAULT_SHARDS;
@@ -194,6 +211,9 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
       numItems = t.numItems;
       minSupport = t.minSupport;
       maxLen = t.maxLen;
+      target = t.target;
+      topK = t.topK;
+      minLen = t.minLen;
       method = t.method;
       itemNames = t.itemNames;
       shards = t.shards;
@@ -213,6 +233,17 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
 
     private Builder<InputT> maxLen(int maxLen) {
       this.maxLen = maxLen;
+      return this;
+    }
+
+    private Builder<InputT> topK(@Nullable Integer topK, int minLen) {
+      this.topK = topK;
+      this.minLen = minLen;
+      return this;
+    }
+
+    private Builder<InputT> target(Target target) {
+      this.target = target;
       return this;
     }
 
@@ -322,6 +353,55 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
     return toBuilder().maxLen(maxLen).build();
   }
 
+  /**
+   * Which global itemsets to emit: {@link Target#ALL} (default), {@link Target#CLOSED} or {@link
+   * Target#MAXIMAL}, mined directly in the last step (see {@link ItemsetMiner#withTarget}); the
+   * output schema is the same. Closed and maximal single items depend on the baskets with one
+   * frequent item too, so the last step also holds, per frequent item, up to the threshold's number
+   * of such one-item baskets.
+   */
+  public MineStream<InputT> withTarget(Target target) {
+    if (target == null) {
+      throw new IllegalArgumentException(
+          "Invalid target: null. Valid values are all, closed, maximal.");
+    }
+    checkTopKTarget(topK, target);
+    return toBuilder().target(target).build();
+  }
+
+  /**
+   * Only the {@code k} global itemsets of highest count (ties: fewer items, then smaller item ids),
+   * exact however a transaction's events are spread over shards: items are pruned at the k-th
+   * highest item count (or the support threshold, if given and higher; with {@link #withMinLen} 2+
+   * at the threshold alone), and the last step mines the complete baskets with a rising threshold
+   * ({@link ItemsetMiner#withTopK}). Without {@link #withMinSupport} no support threshold applies.
+   * Target {@link Target#ALL} only.
+   *
+   * @throws IllegalArgumentException if {@code k < 1} or the target is not ALL
+   */
+  public MineStream<InputT> withTopK(int k) {
+    ItemsetMiner.topK(k); // validates k
+    checkTopKTarget(k, target);
+    return toBuilder().topK(k, minLen).build();
+  }
+
+  /**
+   * Only itemsets of at least {@code minLen} items (default 1); with top-k, the k best among those.
+   *
+   * @throws IllegalArgumentException if {@code minLen < 1}
+   */
+  public MineStream<InputT> withMinLen(int minLen) {
+    ItemsetMiner.minCount(1).withMinLen(minLen); // validates
+    return toBuilder().topK(topK, minLen).build();
+  }
+
+  private static void checkTopKTarget(@Nullable Integer topK, Target target) {
+    if (topK != null && target != Target.ALL) {
+      throw new IllegalArgumentException(
+          "MineStream.withTopK applies to target ALL only, not " + target);
+    }
+  }
+
   /** The mining method of the last step (default {@link Method#AUTO}). */
   public MineStream<InputT> withMethod(Method method) {
     if (method == null) {
@@ -398,7 +478,7 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
       throw new IllegalStateException(
           "MineStream needs withNumItems(n): item ids must lie in [0, n)");
     }
-    if (minSupport == null) {
+    if (minSupport == null && topK == null) {
       throw new IllegalStateException("MineStream needs withMinSupport(s), s in (0, 1]");
     }
     int nItems = numItems;
@@ -432,20 +512,29 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
 
     TupleTag<FPMiner> minerTag = new TupleTag<>("miners");
     TupleTag<ItemCounts> countsTag = new TupleTag<>("counts");
-    boolean keepBaskets = maxLen == null || maxLen >= 2;
+    // Closed and maximal single items need their pairs' counts: baskets even for maxLen 1.
+    boolean keepBaskets = maxLen == null || maxLen >= 2 || target != Target.ALL;
     PCollection<PrunedBaskets> baskets =
         KeyedPCollectionTuple.of(minerTag, shardMiners)
             .and(countsTag, countsByShard)
             .apply("JoinCounts", CoGroupByKey.create())
             .apply(
                 "PruneShards",
-                ParDo.of(new PruneShardFn(minerTag, countsTag, minSupport, keepBaskets)))
+                ParDo.of(
+                    new PruneShardFn(
+                        minerTag,
+                        countsTag,
+                        minSupport == null ? Double.NaN : minSupport,
+                        keepBaskets,
+                        topK,
+                        minLen)))
             .setCoder(PrunedBaskets.coder())
             .apply("MergeBaskets", Combine.globally(new MergeBasketsFn()).withoutDefaults())
             .setCoder(PrunedBaskets.coder());
 
     Schema out = outputSchema(itemNames != null);
-    MineFrequentFn fn = new MineFrequentFn(out, maxLen, method, threads, itemNames);
+    MineFrequentFn fn =
+        new MineFrequentFn(out, maxLen, target, method, threads, itemNames).withTopK(topK, minLen);
     ParDo.SingleOutput<PrunedBaskets, Row> mine =
         itemNames == null ? ParDo.of(fn) : ParDo.of(fn).withSideInputs(itemNames);
     return baskets.apply("MineFrequent", mine).setRowSchema(out);
@@ -476,6 +565,9 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
         .addIfNotNull(DisplayData.item("numItems", numItems).withLabel("Item ids in [0, numItems)"))
         .addIfNotNull(DisplayData.item("minSupport", minSupport).withLabel("Minimum support"))
         .addIfNotNull(DisplayData.item("maxLen", maxLen).withLabel("Maximum itemset length"))
+        .add(DisplayData.item("target", target.name()).withLabel("Itemsets mined"))
+        .addIfNotNull(DisplayData.item("topK", topK).withLabel("Top-k itemsets"))
+        .add(DisplayData.item("minLen", minLen).withLabel("Minimum itemset length"))
         .add(DisplayData.item("method", method.name()).withLabel("Mining method"))
         .add(DisplayData.item("itemNames", itemNames != null).withLabel("Itemsets as names"))
         .add(DisplayData.item("shards", shards).withLabel("Transaction shards"))

@@ -7,6 +7,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TupleTag;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * MineStream's step 4, "PruneShards": a shard's merged miner joined with the window's global counts
@@ -21,12 +22,18 @@ final class PruneShardFn extends DoFn<KV<Integer, CoGbkResult>, PrunedBaskets> {
   private final TupleTag<ItemCounts> countsTag;
   private final double minSupport;
   private final boolean keepBaskets;
+  private final @Nullable Integer topK;
+  private final int minLen;
 
   PruneShardFn(
       TupleTag<FPMiner> minerTag,
       TupleTag<ItemCounts> countsTag,
       double minSupport,
-      boolean keepBaskets) {
+      boolean keepBaskets,
+      @Nullable Integer topK,
+      int minLen) {
+    this.topK = topK;
+    this.minLen = minLen;
     this.minerTag = minerTag;
     this.countsTag = countsTag;
     this.minSupport = minSupport;
@@ -41,7 +48,7 @@ final class PruneShardFn extends DoFn<KV<Integer, CoGbkResult>, PrunedBaskets> {
       throw new IllegalStateException(
           "MineStream: shard " + e.getKey() + " has no global counts in its window");
     }
-    PrunedBaskets facts = PrunedBaskets.forCounts(counts, minSupport);
+    PrunedBaskets facts = PrunedBaskets.forCounts(counts, minSupport, topK, minLen);
     // Rank of each frequent item, -1 for the others: an array over the ids below the largest
     // frequent one (capped at DENSE_IDS), a map beyond.
     int denseLen = 0;

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.util.VarInt;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * MineStream's step 4 and 5 value, and the final accumulator: the frequent items' baskets of some
@@ -58,7 +59,23 @@ final class PrunedBaskets {
    * frequent items by descending support (then ascending id) as ranks.
    */
   static PrunedBaskets forCounts(ItemCounts counts, double minSupport) {
-    long minCount = ItemsetMiner.thresholdCount(minSupport, counts.n);
+    return forCounts(counts, minSupport, null, 1);
+  }
+
+  /**
+   * As {@link #forCounts(ItemCounts, double)}; minSupport NaN means none (count ≥ 1), and with
+   * top-k of itemsets of any length the threshold is at least the k-th highest item count (the k
+   * best itemsets all reach it: those k items do), which every shard computes alike.
+   */
+  static PrunedBaskets forCounts(
+      ItemCounts counts, double minSupport, @Nullable Integer topK, int minLen) {
+    long minCount =
+        Double.isNaN(minSupport) ? 1 : ItemsetMiner.thresholdCount(minSupport, counts.n);
+    if (topK != null && minLen <= 1 && topK <= counts.support.length) {
+      long[] s = counts.support.clone();
+      Arrays.sort(s);
+      minCount = Math.max(minCount, s[s.length - topK]);
+    }
     int[] ids = counts.ids;
     long[] support = counts.support;
     int f = 0;
@@ -250,9 +267,32 @@ final class PrunedBaskets {
 
   /** The baskets as a database over the ranks. */
   TransactionDb toTransactionDb() {
-    checkMineable(nBaskets, nEntries);
-    int[] offsets = new int[(int) nBaskets + 1];
-    int[] items = new int[(int) nEntries];
+    return toTransactionDb(false);
+  }
+
+  /**
+   * The baskets as a database over the ranks; with {@code singles}, followed by one-item baskets
+   * standing in for the transactions with one frequent item, which were not kept: {@code min(k,
+   * minCount)} baskets {@code {r}} for a rank r with k such transactions ({@code rankSupport[r]}
+   * minus its count in the kept baskets). Every itemset of two or more items keeps its count; a
+   * single item then has a superset of its count, or a frequent one, exactly when it has in the
+   * whole window (its own count is capped, and must be taken from {@code rankSupport}): what the
+   * closed and maximal targets need.
+   */
+  TransactionDb toTransactionDb(boolean singles) {
+    long extra = 0;
+    long[] missing = null;
+    if (singles) {
+      missing = rankSupport.clone();
+      countKept(missing);
+      for (int r = 0; r < missing.length; r++) {
+        missing[r] = Math.min(missing[r], minCount);
+        extra += missing[r];
+      }
+    }
+    checkMineable(nBaskets + extra, nEntries + extra);
+    int[] offsets = new int[(int) (nBaskets + extra) + 1];
+    int[] items = new int[(int) (nEntries + extra)];
     int p = 0;
     int fill = 0;
     int top = -1; // largest rank seen
@@ -269,8 +309,36 @@ final class PrunedBaskets {
       top = Math.max(top, prev);
       offsets[b + 1] = fill;
     }
+    if (missing != null) {
+      int b = (int) nBaskets;
+      for (int r = 0; r < missing.length; r++) {
+        for (long k = 0; k < missing[r]; k++) {
+          items[fill++] = r;
+          offsets[++b] = fill;
+        }
+        if (missing[r] > 0) {
+          top = Math.max(top, r);
+        }
+      }
+    }
     // Ranks come out strictly ascending (delta-coded), so the arrays are used as they are.
     return TransactionDb.wrapSortedCsr(offsets, items, Math.max(rankToItem.length, top + 1));
+  }
+
+  /** Subtracts from {@code counts} each rank's occurrences in the kept baskets. */
+  private void countKept(long[] counts) {
+    int p = 0;
+    int[] v = new int[1];
+    for (long b = 0; b < nBaskets; b++) {
+      p = getVarInt(data, p, v);
+      int len = v[0];
+      int prev = -1;
+      for (int k = 0; k < len; k++) {
+        p = getVarInt(data, p, v);
+        prev = prev + 1 + v[0];
+        counts[prev]--;
+      }
+    }
   }
 
   private static int putVarInt(byte[] buf, int pos, int v) {

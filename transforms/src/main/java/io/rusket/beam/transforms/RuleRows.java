@@ -314,6 +314,7 @@ final class RuleRows {
       Layout layout,
       RuleMetric metric,
       double minThreshold,
+      io.rusket.beam.miner.Target itemsets,
       String namespace) {
     PCollection<KV<Row, Row>> keyed =
         input
@@ -324,7 +325,8 @@ final class RuleRows {
     return keyed
         .apply("GroupItemsets", GroupByKey.create())
         .apply(
-            "GenerateRules", ParDo.of(new GenerateRulesFn(layout, metric, minThreshold, namespace)))
+            "GenerateRules",
+            ParDo.of(new GenerateRulesFn(layout, metric, minThreshold, itemsets, namespace)))
         .setRowSchema(layout.outputSchema);
   }
 }

@@ -2,6 +2,7 @@ package io.rusket.beam.transforms;
 
 import io.rusket.beam.miner.RuleMetric;
 import io.rusket.beam.miner.RuleMiner;
+import io.rusket.beam.miner.Target;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PCollection;
@@ -96,15 +97,17 @@ public final class RulesGrouped extends PTransform<PCollection<Row>, PCollection
   private final String groupColumn;
   private final RuleMetric metric;
   private final double minThreshold;
+  private final Target input;
 
   private RulesGrouped(Builder b) {
     this.groupColumn = b.groupColumn;
     this.metric = b.metric;
     this.minThreshold = b.minThreshold;
+    this.input = b.input;
   }
 
   private Builder toBuilder() {
-    return new Builder(groupColumn).metric(metric).minThreshold(minThreshold);
+    return new Builder(groupColumn).metric(metric).minThreshold(minThreshold).input(input);
   }
 
   /** Makes copies with one setting changed: {@code toBuilder().x(v).build()}. */
@@ -112,6 +115,7 @@ public final class RulesGrouped extends PTransform<PCollection<Row>, PCollection
     private final String groupColumn;
     private RuleMetric metric = DEFAULT_METRIC;
     private double minThreshold = DEFAULT_MIN_THRESHOLD;
+    private Target input = Target.ALL;
 
     private Builder(String groupColumn) {
       this.groupColumn = groupColumn;
@@ -124,6 +128,11 @@ public final class RulesGrouped extends PTransform<PCollection<Row>, PCollection
 
     private Builder minThreshold(double minThreshold) {
       this.minThreshold = minThreshold;
+      return this;
+    }
+
+    private Builder input(Target input) {
+      this.input = input;
       return this;
     }
 
@@ -189,6 +198,26 @@ public final class RulesGrouped extends PTransform<PCollection<Row>, PCollection
     return metric;
   }
 
+  /**
+   * What the input rows are: {@link Target#ALL} (default; every frequent itemset, each subset of an
+   * itemset present, as {@code MineGrouped} / {@code MineStream} output by default) or {@link
+   * Target#CLOSED} (their output {@code withTarget(Target.CLOSED)}): the supports of the missing
+   * subsets are recovered from the closed itemsets ({@link RuleMiner#withInput}), so the rules are
+   * exactly those of every frequent itemset; the recovered itemsets of a group are held in memory
+   * as the full set would be.
+   *
+   * @throws IllegalArgumentException for {@link Target#MAXIMAL} (maximal itemsets do not give the
+   *     supports of their subsets) or null
+   */
+  public RulesGrouped withInput(Target input) {
+    return toBuilder().input(RuleMiner.checkInput(input)).build();
+  }
+
+  /** What the input rows are (ALL or CLOSED). */
+  public Target getInput() {
+    return input;
+  }
+
   /** The least value of the metric for a rule to be kept. */
   public double getMinThreshold() {
     return minThreshold;
@@ -202,7 +231,7 @@ public final class RulesGrouped extends PTransform<PCollection<Row>, PCollection
   @Override
   public PCollection<Row> expand(PCollection<Row> input) {
     RuleRows.Layout layout = RuleRows.validate(input, groupColumn, "RulesGrouped");
-    return RuleRows.expand(input, layout, metric, minThreshold, METRICS_NAMESPACE);
+    return RuleRows.expand(input, layout, metric, minThreshold, this.input, METRICS_NAMESPACE);
   }
 
   @Override
@@ -213,6 +242,7 @@ public final class RulesGrouped extends PTransform<PCollection<Row>, PCollection
         .add(DisplayData.item("metric", metric.columnName()).withLabel("Rule metric"))
         .add(
             DisplayData.item("minThreshold", minThreshold)
-                .withLabel("Minimum metric value (inclusive)"));
+                .withLabel("Minimum metric value (inclusive)"))
+        .add(DisplayData.item("input", input.name()).withLabel("Input itemsets"));
   }
 }

@@ -139,6 +139,7 @@ class AssociationRulesTest {
     }
     assertEquals("conviction", items.get("metric"));
     assertEquals(2.0, items.get("minThreshold"));
-    assertEquals(2, items.size(), items.toString());
+    assertEquals("ALL", items.get("input"));
+    assertEquals(3, items.size(), items.toString());
   }
 }

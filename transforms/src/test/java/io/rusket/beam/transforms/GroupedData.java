@@ -163,13 +163,23 @@ final class GroupedData {
    * column order, which is also the String order of the names and the numeric order of the ids.
    */
   List<Row> expected(double minSupport, Integer maxLen, Method method, boolean names) {
+    return expected(minSupport, maxLen, method, names, m -> m);
+  }
+
+  /** As above, with more miner settings (target, top-k) applied by {@code configure}. */
+  List<Row> expected(
+      double minSupport,
+      Integer maxLen,
+      Method method,
+      boolean names,
+      java.util.function.UnaryOperator<ItemsetMiner> configure) {
     Schema out = MineGrouped.outputSchema(oneHotSchema().getField(GROUP), names);
     List<Row> rows = new ArrayList<>();
     for (Map.Entry<Integer, List<boolean[]>> e : groups.entrySet()) {
       TransactionDb db =
           TransactionDb.fromOneHot(e.getValue().toArray(new boolean[0][]), ITEMS.clone());
       ItemsetMiner miner = ItemsetMiner.minSupport(minSupport).withMethod(method).withThreads(1);
-      Itemsets sets = (maxLen == null ? miner : miner.withMaxLen(maxLen)).mine(db);
+      Itemsets sets = configure.apply(maxLen == null ? miner : miner.withMaxLen(maxLen)).mine(db);
       for (int i = 0; i < sets.size(); i++) {
         List<Object> items = new ArrayList<>();
         for (int id : sets.items(i)) {

@@ -8,6 +8,7 @@ import io.rusket.beam.miner.FPMiner;
 import io.rusket.beam.miner.ItemsetMiner;
 import io.rusket.beam.miner.Itemsets;
 import io.rusket.beam.miner.Method;
+import io.rusket.beam.miner.Target;
 import io.rusket.beam.miner.TransactionDb;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -593,12 +594,14 @@ class MineStreamTest {
     // MineFrequentFn ships no core count: a copy (as a worker gets it) reads its own in @Setup.
     MineFrequentFn fn =
         SerializableUtils.clone(
-            new MineFrequentFn(MineStream.outputSchema(false), null, Method.AUTO, null, null));
+            new MineFrequentFn(
+                MineStream.outputSchema(false), null, Target.ALL, Method.AUTO, null, null));
     fn.setup();
     assertEquals(Runtime.getRuntime().availableProcessors(), fn.workerThreads());
     MineFrequentFn three =
         SerializableUtils.clone(
-            new MineFrequentFn(MineStream.outputSchema(false), null, Method.AUTO, 3, null));
+            new MineFrequentFn(
+                MineStream.outputSchema(false), null, Target.ALL, Method.AUTO, 3, null));
     three.setup();
     assertEquals(3, three.workerThreads());
 

@@ -430,7 +430,8 @@ class RulesGroupedTest {
     assertEquals("store_id", items.get("groupColumn"));
     assertEquals("lift", items.get("metric"));
     assertEquals(1.5, items.get("minThreshold"));
-    assertEquals(3, items.size(), items.toString());
+    assertEquals("ALL", items.get("input"));
+    assertEquals(4, items.size(), items.toString());
   }
 
   @Test
