@@ -10,18 +10,22 @@ import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * MineStream's step 6, "MineFrequent": mines a window's final {@link PrunedBaskets} with the exact
- * threshold and emits one Row per frequent itemset, as it is found. Single items take their exact
- * counts from the global counts; longer itemsets are mined from the baskets of two or more frequent
- * items. The thread count is decided on the worker, in {@code @Setup}: the one set with {@code
+ * MineStream's step 6, "MineFrequent": mines a window's {@link PrunedBaskets}, one per shard as
+ * grouped by step 5, with the exact threshold and emits one Row per frequent itemset, as it is
+ * found. The shards' baskets are decoded one at a time, as the grouped values are iterated (on
+ * Spark, straight from the shuffle), into one database over the ranks ({@link
+ * PrunedBaskets.CsrBuilder}), which the miner then works in. Single items take their exact counts
+ * from the global counts; longer itemsets are mined from the baskets of two or more frequent items.
+ * The thread count is decided on the worker, in {@code @Setup}: the one set with {@code
  * MineStream.withThreads}, else the worker's {@code availableProcessors()}.
  */
-final class MineFrequentFn extends DoFn<PrunedBaskets, Row> {
+final class MineFrequentFn extends DoFn<KV<Integer, List<PrunedBaskets>>, Row> {
   private static final long serialVersionUID = 1L;
   private final Counter transactions =
       Metrics.counter(MineStream.METRICS_NAMESPACE, "transactions");
@@ -63,14 +67,44 @@ final class MineFrequentFn extends DoFn<PrunedBaskets, Row> {
     return workerThreads;
   }
 
+  /** Whether itemsets of two or more items are mined (else the baskets are not needed). */
+  private boolean keepBaskets() {
+    return maxLen == null || maxLen >= 2;
+  }
+
   @ProcessElement
   public void processElement(ProcessContext c) {
-    PrunedBaskets b = c.element();
-    if (b.isEmpty()) {
+    // The facts come with every shard's value; the baskets are decoded shard by shard into arrays
+    // of the exact size, counted first.
+    List<PrunedBaskets> shards = c.element().getValue();
+    PrunedBaskets b = null;
+    long bytes = 0;
+    long nBaskets = 0;
+    long nEntries = 0;
+    long start = System.nanoTime();
+    for (PrunedBaskets shard : shards) {
+      if (shard.isEmpty()) {
+        continue;
+      }
+      if (b == null) {
+        b = shard.withoutBaskets();
+      }
+      b.checkSameFacts(shard);
+      bytes += shard.encodedSize();
+      nBaskets += shard.nBaskets;
+      nEntries += shard.nEntries;
+    }
+    if (b == null) {
       return;
     }
-    long start = System.nanoTime();
-    finalBytes.update(b.encodedSize());
+    PrunedBaskets.CsrBuilder csr = null;
+    if (keepBaskets() && nBaskets > 0) {
+      csr = new PrunedBaskets.CsrBuilder(b, nBaskets, nEntries);
+      for (PrunedBaskets shard : shards) {
+        csr.add(shard);
+      }
+    }
+    finalBytes.update(bytes);
     transactions.inc(b.n);
     itemsPruned.inc(b.pruned);
     Map<Integer, String> names = namesView == null ? null : c.sideInput(namesView);
@@ -105,7 +139,7 @@ final class MineFrequentFn extends DoFn<PrunedBaskets, Row> {
       c.output(Row.withSchema(outSchema).attachValues(count / nd, List.of(values[r]), count, n));
       emitted++;
     }
-    if (f >= 2 && (maxLen == null || maxLen >= 2) && b.nBaskets > 0) {
+    if (f >= 2 && csr != null) {
       ItemsetMiner miner =
           ItemsetMiner.minCount(b.minCount).withMethod(method).withThreads(workerThreads);
       if (maxLen != null) {
@@ -115,14 +149,15 @@ final class MineFrequentFn extends DoFn<PrunedBaskets, Row> {
       int[] ids = new int[f];
       // The database is built for this one run: the miner may work in its arrays (one copy of
       // the frequent baskets less in memory).
+      int[] rankToItem = b.rankToItem;
       miner.mineConsuming(
-          b.toTransactionDb(),
+          csr.build(),
           (items, len, count) -> {
             if (len < 2) {
               return; // counted within baskets of 2+ items only; exact counts above
             }
             for (int k = 0; k < len; k++) {
-              ids[k] = b.rankToItem[items[k]];
+              ids[k] = rankToItem[items[k]];
             }
             Arrays.sort(ids, 0, len);
             Object[] itemset = new Object[len];

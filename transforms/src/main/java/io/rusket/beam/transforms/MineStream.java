@@ -4,22 +4,27 @@ import io.rusket.beam.miner.FPMiner;
 import io.rusket.beam.miner.ItemsetMiner;
 import io.rusket.beam.miner.Itemsets;
 import io.rusket.beam.miner.Method;
+import java.util.List;
 import java.util.Map;
+import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Combine.CombineFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SimpleFunction;
+import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.display.DisplayData;
-import org.apache.beam.sdk.transforms.join.CoGroupByKey;
-import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
-import org.apache.beam.sdk.values.TupleTag;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -78,10 +83,13 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       rest to frequency ranks and keeps only transactions with at least two frequent items (the
  *       single items' counts are known exactly from step 3) as varint baskets without transaction
  *       ids ({@link PrunedBaskets}).
- *   <li>{@code MergeBaskets} ({@link MergeBasketsFn}): {@code Combine.globally} concatenates the
- *       shards' baskets — the final accumulator, about one byte per frequent item occurrence.
- *   <li>{@code MineFrequent} ({@link MineFrequentFn}): one DoFn mines the baskets with the exact
- *       threshold and emits a Row per itemset.
+ *   <li>{@code KeyBaskets} and {@code GatherBaskets}: a {@code GroupByKey} on one key brings the
+ *       window's shard baskets (about one byte per frequent item occurrence) to one worker, as an
+ *       iterable streamed from the shuffle — not a {@code Combine.globally}, which on Spark merges
+ *       on the driver and ships the result back in a task.
+ *   <li>{@code MineFrequent} ({@link MineFrequentFn}): one DoFn decodes the shards' baskets one at
+ *       a time into one int database and mines it with the exact threshold, emitting a Row per
+ *       itemset.
  * </ol>
  *
  * <p><b>What must fit on one worker</b>: the FPMiners of one DoFn instance of step 1, within {@link
@@ -430,23 +438,36 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
             .apply("ToEveryShard", ParDo.of(new BroadcastFn(shards)))
             .setCoder(KvCoder.of(VarIntCoder.of(), ItemCounts.coder()));
 
-    TupleTag<FPMiner> minerTag = new TupleTag<>("miners");
-    TupleTag<ItemCounts> countsTag = new TupleTag<>("counts");
+    // Both joins below collect a key's few, large values with Combine.perKey(CollectFn), not a
+    // (Co)GroupByKey: in the global window the Spark runner caches a GroupByKey's output in memory
+    // until the job ends (see CollectFn), and a Combine.globally merges on the driver and sends the
+    // result back in a task (four copies of the final baskets at once).
+    Coder<ShardPart> partCoder = ShardPart.coder(maxRamBytes);
+    PCollection<KV<Integer, ShardPart>> miners =
+        shardMiners
+            .apply("MinerParts", MapElements.via(new MinerPartFn()))
+            .setCoder(KvCoder.of(VarIntCoder.of(), partCoder));
+    PCollection<KV<Integer, ShardPart>> counts =
+        countsByShard
+            .apply("CountsParts", MapElements.via(new CountsPartFn()))
+            .setCoder(KvCoder.of(VarIntCoder.of(), partCoder));
     boolean keepBaskets = maxLen == null || maxLen >= 2;
-    PCollection<PrunedBaskets> baskets =
-        KeyedPCollectionTuple.of(minerTag, shardMiners)
-            .and(countsTag, countsByShard)
-            .apply("JoinCounts", CoGroupByKey.create())
-            .apply(
-                "PruneShards",
-                ParDo.of(new PruneShardFn(minerTag, countsTag, minSupport, keepBaskets)))
+    PCollection<KV<Integer, List<PrunedBaskets>>> baskets =
+        PCollectionList.of(miners)
+            .and(counts)
+            .apply("Parts", Flatten.pCollections())
+            .apply("JoinCounts", Combine.perKey(new CollectFn<>(partCoder)))
+            .setCoder(KvCoder.of(VarIntCoder.of(), ListCoder.of(partCoder)))
+            .apply("PruneShards", ParDo.of(new PruneShardFn(minSupport, keepBaskets)))
             .setCoder(PrunedBaskets.coder())
-            .apply("MergeBaskets", Combine.globally(new MergeBasketsFn()).withoutDefaults())
-            .setCoder(PrunedBaskets.coder());
+            .apply("KeyBaskets", WithKeys.of(0))
+            .setCoder(KvCoder.of(VarIntCoder.of(), PrunedBaskets.coder()))
+            .apply("GatherBaskets", Combine.perKey(new CollectFn<>(PrunedBaskets.coder())))
+            .setCoder(KvCoder.of(VarIntCoder.of(), ListCoder.of(PrunedBaskets.coder())));
 
     Schema out = outputSchema(itemNames != null);
     MineFrequentFn fn = new MineFrequentFn(out, maxLen, method, threads, itemNames);
-    ParDo.SingleOutput<PrunedBaskets, Row> mine =
+    ParDo.SingleOutput<KV<Integer, List<PrunedBaskets>>, Row> mine =
         itemNames == null ? ParDo.of(fn) : ParDo.of(fn).withSideInputs(itemNames);
     return baskets.apply("MineFrequent", mine).setRowSchema(out);
   }
@@ -508,5 +529,27 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
    */
   public static MergeMinersFn mergeMinersFn(int numItems, long maxRamBytes) {
     return new MergeMinersFn(numItems, maxRamBytes);
+  }
+
+  /** A shard's merged miner as a part of the join of step 4. */
+  private static final class MinerPartFn
+      extends SimpleFunction<KV<Integer, FPMiner>, KV<Integer, ShardPart>> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public KV<Integer, ShardPart> apply(KV<Integer, FPMiner> kv) {
+      return KV.of(kv.getKey(), ShardPart.ofMiner(kv.getValue()));
+    }
+  }
+
+  /** The window's global counts, keyed by a shard, as a part of the join of step 4. */
+  private static final class CountsPartFn
+      extends SimpleFunction<KV<Integer, ItemCounts>, KV<Integer, ShardPart>> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public KV<Integer, ShardPart> apply(KV<Integer, ItemCounts> kv) {
+      return KV.of(kv.getKey(), ShardPart.ofCounts(kv.getValue()));
+    }
   }
 }
