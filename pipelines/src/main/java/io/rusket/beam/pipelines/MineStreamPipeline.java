@@ -90,10 +90,11 @@ public final class MineStreamPipeline {
     // Settings first (their messages name the option), on the transform the input needs: Parquet
     // and Arrow columns go straight into the shards' FPMiners, CSV comes as Rows.
     boolean columnar = isColumnar(job.inputFormat());
+    long maxRamBytes = maxRamBytes(o);
     MineStream<KV<Integer, FPMiner>> mineShards =
-        columnar ? configure(MineStream.ofShardMiners(), job, o.getShards()) : null;
+        columnar ? configure(MineStream.ofShardMiners(), job, o.getShards(), maxRamBytes) : null;
     MineStream<Row> mineRows =
-        columnar ? null : configure(MineStream.of(txn, item), job, o.getShards());
+        columnar ? null : configure(MineStream.of(txn, item), job, o.getShards(), maxRamBytes);
     AssociationRules rules =
         job.ruleMetric() != null
             ? AssociationRules.create()
@@ -110,7 +111,10 @@ public final class MineStreamPipeline {
     if (columnar) {
       itemsets =
           pipeline
-              .apply("ReadShardMiners", MiningIO.shardMinerSource(job, txn, item, o.getShards()))
+              .apply(
+                  "ReadShardMiners",
+                  MiningIO.shardMinerSource(job, txn, item, o.getShards())
+                      .withMaxRamBytes(maxRamBytes))
               .apply("MineStream", mineShards);
     } else {
       itemsets = pipeline.apply("ReadInput", source).apply("MineStream", mineRows);
@@ -129,12 +133,38 @@ public final class MineStreamPipeline {
     return format == InputFormat.PARQUET || format == InputFormat.ARROW;
   }
 
-  private static <T> MineStream<T> configure(MineStream<T> mine, MiningJob job, int shards) {
+  /**
+   * {@code --maxRamBytes}, or MineStream's default.
+   *
+   * @throws IllegalArgumentException naming the option if below {@link
+   *     MineStream#MIN_MAX_RAM_BYTES}
+   */
+  static long maxRamBytes(MineStreamOptions o) {
+    Long given = o.getMaxRamBytes();
+    if (given == null) {
+      return MineStream.DEFAULT_MAX_RAM_BYTES;
+    }
+    if (given < MineStream.MIN_MAX_RAM_BYTES) {
+      throw new IllegalArgumentException(
+          "Invalid --maxRamBytes: "
+              + given
+              + ". Valid range is ["
+              + MineStream.MIN_MAX_RAM_BYTES
+              + ", "
+              + Long.MAX_VALUE
+              + "].");
+    }
+    return given;
+  }
+
+  private static <T> MineStream<T> configure(
+      MineStream<T> mine, MiningJob job, int shards, long maxRamBytes) {
     MineStream<T> m =
         mine.withNumItems(job.numItems())
             .withMinSupport(job.minSupport())
             .withMethod(job.method())
-            .withShards(shards);
+            .withShards(shards)
+            .withMaxRamBytes(maxRamBytes);
     return job.maxLen() == null ? m : m.withMaxLen(job.maxLen());
   }
 

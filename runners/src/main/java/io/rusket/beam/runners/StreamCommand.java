@@ -39,6 +39,7 @@ final class StreamCommand implements Command {
           "maxLen",
           "method",
           "shards",
+          "maxRamBytes",
           "rules",
           "metric",
           "minThreshold",
