@@ -80,15 +80,14 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *   <li>{@code JoinCounts} and {@code PruneShards} ({@link PruneShardFn}): the global counts are
  *       joined back to every shard ({@code Combine.perKey} on the shard collecting the shard's
  *       miner and the counts, {@link CollectFn}, which pairs them up window by window whatever the
- *       window function); each shard drops the infrequent items, recodes the
- *       rest to frequency ranks and keeps only transactions with at least two frequent items (the
- *       single items' counts are known exactly from step 3) as varint baskets without transaction
- *       ids ({@link PrunedBaskets}).
+ *       window function); each shard drops the infrequent items, recodes the rest to frequency
+ *       ranks and keeps only transactions with at least two frequent items (the single items'
+ *       counts are known exactly from step 3) as varint baskets without transaction ids ({@link
+ *       PrunedBaskets}).
  *   <li>{@code KeyBaskets} and {@code GatherBaskets}: a {@code Combine.perKey} on one key ({@link
- *       CollectFn}) brings the window's shard baskets (about one byte per frequent item
- *       occurrence) to one worker, as a list of the shards' values, never concatenated — not a
- *       {@code Combine.globally}, which on Spark merges on the driver and ships the result back in
- *       a task.
+ *       CollectFn}) brings the window's shard baskets (about one byte per frequent item occurrence)
+ *       to one worker, as a list of the shards' values, never concatenated — not a {@code
+ *       Combine.globally}, which on Spark merges on the driver and ships the result back in a task.
  *   <li>{@code MineFrequent} ({@link MineFrequentFn}): one DoFn decodes the shards' baskets one at
  *       a time into one int database and mines it with the exact threshold, emitting a Row per
  *       itemset.
@@ -104,11 +103,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * FP-Growth turns into its ranked form in place plus two ints per occurrence: about 13 bytes per
  * frequent occurrence in all, growing linearly with the frequent part of the baskets (measured at
  * 100M events of the seed's shape: 105 MB of baskets, 77M occurrences in 21M baskets, about 1 GB
- * while mining, which fits {@code -Xmx2g}). Beyond 2^31 occurrences or baskets the job fails
- * saying to raise minSupport. The itemsets are emitted one by one, never collected. Nothing of the
- * shape keeps a second copy on that worker on the Spark runner: the joins of steps 4 and 5 are
- * {@code Combine.perKey}s ({@link CollectFn}), which the runner neither caches nor merges on the
- * driver.
+ * while mining, which fits {@code -Xmx2g}). Beyond 2^31 occurrences or baskets the job fails saying
+ * to raise minSupport. The itemsets are emitted one by one, never collected. Nothing of the shape
+ * keeps a second copy on that worker on the Spark runner: the joins of steps 4 and 5 are {@code
+ * Combine.perKey}s ({@link CollectFn}), which the runner neither caches nor merges on the driver.
  *
  * <p><b>Errors</b>: a missing or non-integer field fails at {@code expand()} naming the field and
  * the fields present; a null, or an item id outside {@code [0, numItems)}, fails the pipeline
