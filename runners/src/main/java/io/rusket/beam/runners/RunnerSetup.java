@@ -70,7 +70,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * JVM, not for the driver's); and executors report running tasks' counters every 2 s (the progress
  * lines of {@link RunProgress} read them). Two more keep Spark's own structures bounded beside our
  * DoFns, which Spark does not see (measured at 100M events in {@code -Xmx2g}, heap dumps at the
- * out-of-memory): {@code spark.memory.fraction=0.25} (Spark's default 0.6 lets the maps of a {@code
+ * out-of-memory): {@code spark.memory.fraction=0.15} (Spark's default 0.6 lets the maps of a {@code
  * combineByKey} — every group's accumulator in {@code grouped} — take 60% of the heap before they
  * spill, leaving too little for the reader's accumulators and the mining), and {@code
  * spark.serializer.objectStreamReset=1} (Spark's Java serializer resets its stream every 100
@@ -117,7 +117,7 @@ public final class RunnerSetup {
    * Spark settings of embedded runs ({@code local} masters) unless given as system properties: an
    * OutOfMemoryError fails the task instead of exiting the JVM ({@code
    * spark.executor.killOnFatalError.depth=0}), running tasks' counters reach the driver every 2 s
-   * ({@code spark.executor.heartbeatInterval}), Spark's shuffle maps spill at a quarter of the heap
+   * ({@code spark.executor.heartbeatInterval}), Spark's shuffle maps spill at 15% of the heap
    * ({@code spark.memory.fraction}) and a spilled map is read back one accumulator at a time
    * ({@code spark.serializer.objectStreamReset}): see the class comment.
    */
@@ -128,7 +128,7 @@ public final class RunnerSetup {
           "spark.executor.heartbeatInterval",
           "2s",
           "spark.memory.fraction",
-          "0.25",
+          "0.15",
           "spark.serializer.objectStreamReset",
           "1");
 

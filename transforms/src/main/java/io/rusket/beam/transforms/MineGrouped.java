@@ -100,7 +100,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * them: on Spark the reduce side of "AccumulateGroups" is a {@code combineByKey} whose map holds a
  * partition's groups until its share of Spark's execution memory ({@code spark.memory.fraction}) is
  * used, then spills them and merges the spills back one key at a time. That share must leave room
- * for the mining of a group beside it (the commands set {@code spark.memory.fraction=0.25} and
+ * for the mining of a group beside it (the commands set {@code spark.memory.fraction=0.15} and
  * {@code spark.serializer.objectStreamReset=1} on embedded Spark; at 100M events in {@code -Xmx2g},
  * Spark's defaults held all 200 stores' accumulators, 1.2 GB).
  *
