@@ -6,7 +6,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Options of {@link MineStreamPipeline}: {@link MiningOptions}, where {@code --txnCol}, {@code
- * --itemCol} (integer columns) and {@code --numItems} are required, plus the number of shards.
+ * --itemCol} (integer columns) and {@code --numItems} are required, plus the number of shards and
+ * the FPMiners' RAM budget.
  *
  * <p>Example of use:
  *
@@ -39,4 +40,13 @@ public interface MineStreamOptions extends MiningOptions {
   int getShards();
 
   void setShards(int value);
+
+  @Description(
+      "RAM budget in bytes of the FPMiners one worker's reader holds (MineStream.withMaxRamBytes,"
+          + " split between the shards; beyond it the largest are sent on early) and of each"
+          + " shard's merged miner (whose runs spill to local disk beyond it). Default: 134217728"
+          + " (128 MiB); at least 16384.")
+  @Nullable Long getMaxRamBytes();
+
+  void setMaxRamBytes(@Nullable Long value);
 }

@@ -46,10 +46,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * p.run().waitUntilFinish();
  * }</pre>
  *
- * <p>Memory: reading holds, per core, the shard miners within MineStream's RAM budget and one slice
- * of decoded rows (see {@link ShardMinerSource}); then as {@link MineStream} — one shard's pairs
- * (compact, spilling to disk) per worker, and the frequent items' baskets on the one worker that
- * mines them; with rules, all itemsets on one worker.
+ * <p>Memory: reading holds, per core, the shard miners within MineStream's RAM budget ({@code
+ * --maxRamBytes}, default 128 MiB) and one slice of decoded rows (see {@link ShardMinerSource});
+ * then as {@link MineStream} — one shard's pairs (compact, spilling to disk beyond the same budget)
+ * per worker, and the frequent items' baskets on the one worker that mines them (about 13 bytes per
+ * frequent item occurrence while mining: ~1 GB at 100M events of the seed's shape); with rules, all
+ * itemsets on one worker.
  */
 public final class MineStreamPipeline {
   private MineStreamPipeline() {}
@@ -90,10 +92,11 @@ public final class MineStreamPipeline {
     // Settings first (their messages name the option), on the transform the input needs: Parquet
     // and Arrow columns go straight into the shards' FPMiners, CSV comes as Rows.
     boolean columnar = isColumnar(job.inputFormat());
+    long maxRamBytes = maxRamBytes(o);
     MineStream<KV<Integer, FPMiner>> mineShards =
-        columnar ? configure(MineStream.ofShardMiners(), job, o.getShards()) : null;
+        columnar ? configure(MineStream.ofShardMiners(), job, o.getShards(), maxRamBytes) : null;
     MineStream<Row> mineRows =
-        columnar ? null : configure(MineStream.of(txn, item), job, o.getShards());
+        columnar ? null : configure(MineStream.of(txn, item), job, o.getShards(), maxRamBytes);
     AssociationRules rules =
         job.ruleMetric() != null
             ? AssociationRules.create()
@@ -111,7 +114,10 @@ public final class MineStreamPipeline {
     if (columnar) {
       itemsets =
           pipeline
-              .apply("ReadShardMiners", MiningIO.shardMinerSource(job, txn, item, o.getShards()))
+              .apply(
+                  "ReadShardMiners",
+                  MiningIO.shardMinerSource(job, txn, item, o.getShards())
+                      .withMaxRamBytes(maxRamBytes))
               .apply("MineStream", mineShards);
     } else {
       itemsets = pipeline.apply("ReadInput", source).apply("MineStream", mineRows);
@@ -130,13 +136,39 @@ public final class MineStreamPipeline {
     return format == InputFormat.PARQUET || format == InputFormat.ARROW;
   }
 
-  private static <T> MineStream<T> configure(MineStream<T> mine, MiningJob job, int shards) {
+  /**
+   * {@code --maxRamBytes}, or MineStream's default.
+   *
+   * @throws IllegalArgumentException naming the option if below {@link
+   *     MineStream#MIN_MAX_RAM_BYTES}
+   */
+  static long maxRamBytes(MineStreamOptions o) {
+    Long given = o.getMaxRamBytes();
+    if (given == null) {
+      return MineStream.DEFAULT_MAX_RAM_BYTES;
+    }
+    if (given < MineStream.MIN_MAX_RAM_BYTES) {
+      throw new IllegalArgumentException(
+          "Invalid --maxRamBytes: "
+              + given
+              + ". Valid range is ["
+              + MineStream.MIN_MAX_RAM_BYTES
+              + ", "
+              + Long.MAX_VALUE
+              + "].");
+    }
+    return given;
+  }
+
+  private static <T> MineStream<T> configure(
+      MineStream<T> mine, MiningJob job, int shards, long maxRamBytes) {
     MineStream<T> m =
         mine.withNumItems(job.numItems())
             .withMethod(job.method())
             .withTarget(job.target())
             .withMinLen(job.minLen())
-            .withShards(shards);
+            .withShards(shards)
+            .withMaxRamBytes(maxRamBytes);
     if (job.minSupportGiven()) {
       m = m.withMinSupport(job.minSupport());
     }

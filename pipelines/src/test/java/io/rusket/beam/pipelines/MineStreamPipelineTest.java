@@ -13,6 +13,7 @@ import io.rusket.beam.pipelines.generate.Dataset;
 import io.rusket.beam.pipelines.generate.GenerateData;
 import io.rusket.beam.pipelines.generate.Layout;
 import io.rusket.beam.pipelines.io.InputFormat;
+import io.rusket.beam.pipelines.io.TableSource;
 import io.rusket.beam.transforms.MineStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,6 +23,9 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.testing.PAssert;
@@ -107,6 +111,80 @@ class MineStreamPipelineTest {
       assertEquals(expected.size(), MineGroupedPipelineTest.lines(o.resolve("itemsets")), ext);
       assertTrue(MineGroupedPipelineTest.lines(o.resolve("rules")) > 0, "bundles give rules");
     }
+  }
+
+  /**
+   * {@code --maxRamBytes} reaches the readers' shard miners: at the smallest budget they are sent
+   * on many times more often (the {@code minersEmitted} counter) and the itemsets are the same;
+   * below the smallest it fails before running, naming the option.
+   */
+  @Test
+  void maxRamBytesBoundsTheReadersMinersWithTheSameItemsets() throws IOException {
+    // ~130K pairs: several times the smallest budget, far below the default
+    Dataset big =
+        GenerateData.generate(
+            Config.of(5).withStores(2).withTransactions(30_000).withItems(40).withBundles(5, 0.3));
+    Path bigDir = out.resolve("big-input");
+    GenerateData.write(big, bigDir, EnumSet.of(Layout.EVENTS), EnumSet.of(InputFormat.PARQUET));
+    List<Row> expected = expected(big);
+    long[] emitted = new long[2];
+    String[] budgets = {null, String.valueOf(MineStream.MIN_MAX_RAM_BYTES)};
+    for (int i = 0; i < budgets.length; i++) {
+      Path o = out.resolve("budget" + i);
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "--input=" + bigDir.resolve("events.parquet"),
+                  "--txnCol=transaction_id",
+                  "--itemCol=item_id",
+                  "--numItems=40",
+                  "--minSupport=" + MIN_SUPPORT,
+                  "--shards=3",
+                  "--output=" + o,
+                  "--outputFormat=jsonl"));
+      if (budgets[i] != null) {
+        args.add("--maxRamBytes=" + budgets[i]);
+      }
+      MineStreamOptions opts = options(args.toArray(new String[0]));
+      Pipeline p = Pipeline.create(opts);
+      MineStreamPipeline.Outputs outputs = MineStreamPipeline.buildPipeline(p, opts);
+      PAssert.that(outputs.itemsets).containsInAnyOrder(expected);
+      PipelineResult r = p.run();
+      r.waitUntilFinish();
+      emitted[i] =
+          r.metrics()
+              .queryMetrics(
+                  MetricsFilter.builder()
+                      .addNameFilter(
+                          MetricNameFilter.named(TableSource.METRICS_NAMESPACE, "minersEmitted"))
+                      .build())
+              .getCounters()
+              .iterator()
+              .next()
+              .getAttempted();
+    }
+    assertTrue(emitted[1] > 2 * emitted[0], () -> Arrays.toString(emitted));
+
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                MineStreamPipeline.buildPipeline(
+                    Pipeline.create(PipelineOptionsFactory.create()),
+                    options(
+                        "--input=" + data.resolve("events.parquet"),
+                        "--output=" + out.resolve("small"),
+                        "--txnCol=transaction_id",
+                        "--itemCol=item_id",
+                        "--numItems=40",
+                        "--maxRamBytes=1000")));
+    assertEquals(
+        "Invalid --maxRamBytes: 1000. Valid range is ["
+            + MineStream.MIN_MAX_RAM_BYTES
+            + ", "
+            + Long.MAX_VALUE
+            + "].",
+        e.getMessage());
   }
 
   @Test

@@ -51,31 +51,42 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * the same commands.
  *
  * <p><b>Caching</b> (SparkRunner): Beam's Spark runner persists the RDD of every PCollection that
- * more than one transform reads (its {@code CacheVisitor} counts the readers; a {@code
- * GroupByKey}'s output is never cached, as Spark keeps shuffle files anyway), at {@code
+ * more than one transform reads (its {@code CacheVisitor} counts the readers), at {@code
  * --storageLevel}, until the job ends: in MineStream the shards' merged FPMiners (read by {@code
- * CountItems} and {@code JoinCounts}), with {@code --rules} the itemsets (written and turned into
- * rules). Beam's default, {@code MEMORY_ONLY}, keeps the decoded objects on the heap and cannot
- * spill: a partition that does not fit Spark's storage memory is dropped and recomputed for the
- * next reader (the whole read and merge again), and the size Spark estimates for an FPMiner's
- * object graph is only an estimate. So without {@code --storageLevel} the default here is {@value
- * #DEFAULT_STORAGE_LEVEL}: Beam encodes each element once with its coder (shard miners as compact
- * runs, about 2 bytes per pair); Spark keeps the bytes in its storage memory, which it accounts
- * exactly, and moves them to local disk when that is full or its execution memory (shuffles) needs
- * the room; each reader decodes them; nothing is recomputed. The cache shares Spark's part of the
- * heap ({@code spark.memory.fraction}) with its shuffles, as before, and takes nothing from the
- * rest, where our DoFns' FPMiners and the mining live. Caching stays on ({@code --cacheDisabled} is
- * false): without it Spark recomputes a cached PCollection for its second reader, which for the
- * itemsets means mining again. {@code --storageLevel} (any Spark level, e.g. {@code DISK_ONLY} to
- * keep the cache off the heap altogether) and {@code --cacheDisabled} given by the user win.
+ * CountItems} and {@code MinerParts}), with {@code --rules} the itemsets (written and turned into
+ * rules). (Beam 2.62 also caches, at {@code MEMORY_ONLY} whatever the level, the output of every
+ * {@code GroupByKey} in the global window, which our transforms therefore avoid for large values:
+ * see {@code CollectFn}.) Beam's default, {@code MEMORY_ONLY}, keeps the decoded objects on the
+ * heap and cannot spill: a partition that does not fit Spark's storage memory is dropped and
+ * recomputed for the next reader (the whole read and merge again). A level that keeps the bytes in
+ * memory ({@code MEMORY_AND_DISK_SER}, the default here before) does not spill when our DoFns need
+ * the heap either: Spark evicts cached blocks only for its own shuffles, and does not see the
+ * FPMiners or the final mining, which must fit beside the cache. At 100M events (heap dump at the
+ * out-of-memory in {@code -Xmx2g}) the cached shard miners held 164 MB of the heap while the final
+ * mining needed 3 ints per frequent occurrence, and the run failed; with the cache on disk it
+ * finished. So without {@code --storageLevel} the default here is {@value #DEFAULT_STORAGE_LEVEL}:
+ * Beam encodes each element once with its coder (shard miners as compact runs, about 2 bytes per
+ * pair), Spark writes the bytes to its local directory (the OS page cache keeps them warm), each
+ * reader decodes them, and nothing is recomputed or held on the heap. Caching stays on ({@code
+ * --cacheDisabled} is false): without it Spark recomputes a cached PCollection for its second
+ * reader, which for the itemsets means mining again. {@code --storageLevel} (any Spark level) and
+ * {@code --cacheDisabled} given by the user win.
  *
  * <p><b>Embedded Spark</b> ({@code local} masters) gets, unless set as system properties ({@code
  * -Dspark...=}), the settings of {@link #EMBEDDED_SPARK_CONF}: an {@code OutOfMemoryError} in a
  * task fails the task, so the command reports it as one line, instead of Spark's executor calling
  * {@code System.exit(52)} in this JVM (its default for fatal errors, right for a cluster's executor
  * JVM, not for the driver's); and executors report running tasks' counters every 2 s (the progress
- * lines of {@link RunProgress} read them). The Spark UI is on (Spark's default; the commands print
- * its address at start); {@code -Dspark.ui.enabled=false} turns it off.
+ * lines of {@link RunProgress} read them). Two more keep Spark's own structures bounded beside our
+ * DoFns, which Spark does not see (measured at 100M events in {@code -Xmx2g}, heap dumps at the
+ * out-of-memory): {@code spark.memory.fraction=0.15} (Spark's default 0.6 lets the maps of a {@code
+ * combineByKey} — every group's accumulator in {@code grouped} — take 60% of the heap before they
+ * spill, leaving too little for the reader's accumulators and the mining), and {@code
+ * spark.serializer.objectStreamReset=1} (Spark's Java serializer resets its stream every 100
+ * objects by default, so reading a spilled map back kept up to 100 decoded accumulators — half the
+ * groups — reachable from the stream's handle table; reset after each one, one group at a time is
+ * in memory). The Spark UI is on (Spark's default; the commands print its address at start); {@code
+ * -Dspark.ui.enabled=false} turns it off.
  *
  * <p><b>DirectRunner</b>: without {@code --blockOnRun}, {@code blockOnRun=false}, so that {@code
  * run()} returns at once and the run's counters can be read while it runs ({@link #run} still waits
@@ -118,17 +129,26 @@ public final class RunnerSetup {
    * The storage level of the RDDs Beam's SparkRunner caches without {@code --storageLevel} (Beam's
    * own default is {@code MEMORY_ONLY}): see the class comment.
    */
-  public static final String DEFAULT_STORAGE_LEVEL = "MEMORY_AND_DISK_SER";
+  public static final String DEFAULT_STORAGE_LEVEL = "DISK_ONLY";
 
   /**
    * Spark settings of embedded runs ({@code local} masters) unless given as system properties: an
    * OutOfMemoryError fails the task instead of exiting the JVM ({@code
-   * spark.executor.killOnFatalError.depth=0}), and running tasks' counters reach the driver every 2
-   * s ({@code spark.executor.heartbeatInterval}).
+   * spark.executor.killOnFatalError.depth=0}), running tasks' counters reach the driver every 2 s
+   * ({@code spark.executor.heartbeatInterval}), Spark's shuffle maps spill at 15% of the heap
+   * ({@code spark.memory.fraction}) and a spilled map is read back one accumulator at a time
+   * ({@code spark.serializer.objectStreamReset}): see the class comment.
    */
   static final Map<String, String> EMBEDDED_SPARK_CONF =
       Map.of(
-          "spark.executor.killOnFatalError.depth", "0", "spark.executor.heartbeatInterval", "2s");
+          "spark.executor.killOnFatalError.depth",
+          "0",
+          "spark.executor.heartbeatInterval",
+          "2s",
+          "spark.memory.fraction",
+          "0.15",
+          "spark.serializer.objectStreamReset",
+          "1");
 
   private RunnerSetup() {}
 

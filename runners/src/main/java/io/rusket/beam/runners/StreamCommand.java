@@ -42,6 +42,7 @@ final class StreamCommand implements Command {
           "topK",
           "minLen",
           "shards",
+          "maxRamBytes",
           "rules",
           "metric",
           "minThreshold",

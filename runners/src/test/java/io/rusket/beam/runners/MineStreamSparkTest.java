@@ -17,12 +17,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.beam.runners.spark.SparkContextOptions;
+import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.RDDInfo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -128,6 +134,71 @@ class MineStreamSparkTest {
     assertEquals(expected, onSpark.get("itemsets"));
     assertFalse(onDirect.get("rules").isEmpty());
     assertEquals(onDirect.get("rules"), onSpark.get("rules"));
+  }
+
+  /**
+   * Issue 10: on Spark, MineStream leaves nothing on the heap beside its own work. With the
+   * commands' default level ({@link RunnerSetup#DEFAULT_STORAGE_LEVEL}, on disk) the context holds
+   * no RDD block in memory after the run; before, the runner cached the shard join's {@code
+   * CoGroupByKey} output (every shard's miner) in memory until the job ended, whatever the level.
+   * The same run with a memory level does hold blocks (the shard miners, read twice): the check
+   * sees them. The itemsets are taken by a DoFn, not written, so that no write step's own grouping
+   * is counted.
+   */
+  @Test
+  void sparkKeepsNoBlockOnTheHeapWithTheDefaultLevel() {
+    List<Row> events = events(3, 2_000);
+    List<String> expected = expected(events);
+    assertEquals(0, bytesCachedInMemory(RunnerSetup.DEFAULT_STORAGE_LEVEL, events, expected));
+    assertTrue(bytesCachedInMemory("MEMORY_AND_DISK_SER", events, expected) > 0);
+  }
+
+  /** Result lines taken by {@link TakeLinesFn}, by run. */
+  static final Map<String, List<String>> TAKEN = new ConcurrentHashMap<>();
+
+  /** Adds each itemset's result line to {@link #TAKEN} under its run's tag. */
+  static final class TakeLinesFn extends DoFn<Row, Void> {
+    private final String tag;
+
+    TakeLinesFn(String tag) {
+      this.tag = tag;
+    }
+
+    @ProcessElement
+    public void process(@Element Row r) {
+      TAKEN
+          .computeIfAbsent(tag, k -> Collections.synchronizedList(new ArrayList<>()))
+          .add(ResultLines.of(r));
+    }
+  }
+
+  /**
+   * Runs MineStream on a clean context at {@code level}; the bytes of RDD blocks in memory after.
+   */
+  private static long bytesCachedInMemory(String level, List<Row> events, List<String> expected) {
+    SparkContextOptions o = SparkTestContext.options("local[2]");
+    o.setStorageLevel(level);
+    JavaSparkContext sc = o.getProvidedSparkContext();
+    sc.getPersistentRDDs().values().forEach(r -> r.unpersist(true));
+    String tag = level + "/" + UUID.randomUUID();
+    Pipeline p = Pipeline.create(o);
+    p.apply("Events", Create.of(events).withRowSchema(EVENTS))
+        .apply(
+            MineStream.of("session_id", "item_id")
+                .withNumItems(ITEMS)
+                .withMinSupport(MIN_SUPPORT)
+                .withShards(5))
+        .apply(ParDo.of(new TakeLinesFn(tag)));
+    RunnerSetup.run(p);
+    List<String> got = new ArrayList<>(TAKEN.remove(tag));
+    got.sort(null);
+    assertEquals(expected, got, level);
+    long bytes = 0;
+    for (RDDInfo info : sc.sc().getRDDStorageInfo()) {
+      bytes += info.memSize();
+    }
+    sc.getPersistentRDDs().values().forEach(r -> r.unpersist(true));
+    return bytes;
   }
 
   @Test

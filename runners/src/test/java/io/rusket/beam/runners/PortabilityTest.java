@@ -187,6 +187,6 @@ class PortabilityTest {
                     .apply(AssociationRules.create()));
     assertTrue(t.transformUrns().contains(PTransformTranslation.COMBINE_PER_KEY_TRANSFORM_URN));
     assertTrue(t.transformUrns().contains(PTransformTranslation.GROUP_BY_KEY_TRANSFORM_URN));
-    assertCoders(t, "FPMinerCoder", "ItemCounts$Coder", "PrunedBaskets$Coder");
+    assertCoders(t, "FPMinerCoder", "ItemCounts$Coder", "PrunedBaskets$Coder", "ShardPart$Coder");
   }
 }

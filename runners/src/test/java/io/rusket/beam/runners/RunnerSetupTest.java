@@ -144,19 +144,19 @@ class RunnerSetupTest {
   }
 
   /**
-   * Issue 10: what Beam caches (a PCollection read by two steps) is kept serialized and can spill
-   * to disk (Beam's default, MEMORY_ONLY, cannot), unless the user says otherwise; caching stays
-   * on.
+   * Issue 10: what Beam caches (a PCollection read by two steps) is kept serialized on local disk,
+   * off the heap the DoFns and the final mining need (Beam's default, MEMORY_ONLY, keeps it on the
+   * heap and cannot spill), unless the user says otherwise; caching stays on.
    */
   @Test
   void cachedRddsSpillToDiskUnlessTheUserChoosesALevel() {
     SparkPipelineOptions o = RunnerSetup.optionsFrom(new String[0]).as(SparkPipelineOptions.class);
     assertEquals(RunnerSetup.DEFAULT_STORAGE_LEVEL, o.getStorageLevel());
-    assertEquals("MEMORY_AND_DISK_SER", o.getStorageLevel());
+    assertEquals("DISK_ONLY", o.getStorageLevel());
     assertEquals(false, o.isCacheDisabled());
     // also with an explicit SparkRunner or master, and under spark-submit
     assertEquals(
-        "MEMORY_AND_DISK_SER",
+        "DISK_ONLY",
         RunnerSetup.optionsFrom(new String[] {"--sparkMaster=spark://h:7077"})
             .as(SparkPipelineOptions.class)
             .getStorageLevel());
@@ -167,8 +167,8 @@ class RunnerSetupTest {
     assertEquals("MEMORY_ONLY", mine.getStorageLevel());
     assertTrue(mine.isCacheDisabled());
     assertEquals(
-        "DISK_ONLY",
-        RunnerSetup.optionsFrom(new String[] {"--storageLevel=DISK_ONLY"})
+        "MEMORY_AND_DISK_SER",
+        RunnerSetup.optionsFrom(new String[] {"--storageLevel=MEMORY_AND_DISK_SER"})
             .as(SparkPipelineOptions.class)
             .getStorageLevel());
 

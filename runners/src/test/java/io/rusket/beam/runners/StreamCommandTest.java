@@ -86,6 +86,10 @@ class StreamCommandTest {
   void mistakesAreUsageErrors() {
     Cli.run(args("--numItems=40", "--minSupport=0")).assertUsageErrorContaining("minSupport");
     Cli.run(args("--numItems=40", "--shard=2")).assertUsageErrorContaining("shard");
+    Cli.run(args("--numItems=40", "--maxRamBytes=1000"))
+        .assertUsageErrorContaining("Invalid --maxRamBytes: 1000. Valid range is [16384, ");
+    Cli.run(args("--numItems=40", "--maxRamBytes=lots"))
+        .assertUsageErrorContaining("--maxRamBytes: 'lots' is not an integer");
     Cli.run(
             "stream",
             "--runner=DirectRunner",

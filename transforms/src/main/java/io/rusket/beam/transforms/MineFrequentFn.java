@@ -4,26 +4,32 @@ import io.rusket.beam.miner.ItemsetMiner;
 import io.rusket.beam.miner.Itemsets;
 import io.rusket.beam.miner.Method;
 import io.rusket.beam.miner.Target;
+import io.rusket.beam.miner.TransactionDb;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * MineStream's step 6, "MineFrequent": mines a window's final {@link PrunedBaskets} with the exact
- * threshold and emits one Row per frequent itemset, as it is found. Single items take their exact
- * counts from the global counts; longer itemsets are mined from the baskets of two or more frequent
- * items. The thread count is decided on the worker, in {@code @Setup}: the one set with {@code
+ * MineStream's step 6, "MineFrequent": mines a window's {@link PrunedBaskets}, one per shard as
+ * grouped by step 5, with the exact threshold and emits one Row per frequent itemset, as it is
+ * found. The shards' baskets are decoded one at a time, as the grouped values are iterated (on
+ * Spark, straight from the shuffle), into one database over the ranks ({@link
+ * PrunedBaskets.CsrBuilder}), which the miner then works in. Single items take their exact counts
+ * from the global counts; longer itemsets are mined from the baskets of two or more frequent items.
+ * The thread count is decided on the worker, in {@code @Setup}: the one set with {@code
  * MineStream.withThreads}, else the worker's {@code availableProcessors()}.
  */
-final class MineFrequentFn extends DoFn<PrunedBaskets, Row> {
+final class MineFrequentFn extends DoFn<KV<Integer, List<PrunedBaskets>>, Row> {
   private static final long serialVersionUID = 1L;
   private final Counter transactions =
       Metrics.counter(MineStream.METRICS_NAMESPACE, "transactions");
@@ -80,14 +86,62 @@ final class MineFrequentFn extends DoFn<PrunedBaskets, Row> {
     return workerThreads;
   }
 
+  /**
+   * Whether the baskets are needed: for itemsets of two or more items, and for the closed and
+   * maximal targets (a single item is closed or maximal depending on its supersets).
+   */
+  private boolean keepBaskets() {
+    return maxLen == null || maxLen >= 2 || target != Target.ALL;
+  }
+
   @ProcessElement
   public void processElement(ProcessContext c) {
-    PrunedBaskets b = c.element();
-    if (b.isEmpty()) {
+    // The facts come with every shard's value; the baskets are decoded shard by shard into arrays
+    // of the exact size, counted first.
+    List<PrunedBaskets> shards = c.element().getValue();
+    PrunedBaskets b = null;
+    long bytes = 0;
+    long nBaskets = 0;
+    long nEntries = 0;
+    long start = System.nanoTime();
+    for (PrunedBaskets shard : shards) {
+      if (shard.isEmpty()) {
+        continue;
+      }
+      if (b == null) {
+        b = shard.withoutBaskets();
+      }
+      b.checkSameFacts(shard);
+      bytes += shard.encodedSize();
+      nBaskets += shard.nBaskets;
+      nEntries += shard.nEntries;
+    }
+    if (b == null) {
       return;
     }
-    long start = System.nanoTime();
-    finalBytes.update(b.encodedSize());
+    // Closed and maximal (not top-k): stand-ins for the one-frequent-item transactions follow the
+    // baskets, so that single items are judged exactly too.
+    boolean condensed = topK == null && target != Target.ALL;
+    TransactionDb db = null;
+    if (keepBaskets() && (nBaskets > 0 || condensed)) {
+      long[] missing = condensed ? PrunedBaskets.singleStandIns(b, shards) : null;
+      long extra = 0;
+      if (missing != null) {
+        for (long m : missing) {
+          extra += m;
+        }
+      }
+      PrunedBaskets.CsrBuilder csr =
+          new PrunedBaskets.CsrBuilder(b, nBaskets + extra, nEntries + extra);
+      for (PrunedBaskets shard : shards) {
+        csr.add(shard);
+      }
+      if (missing != null) {
+        csr.addSingles(missing);
+      }
+      db = csr.build();
+    }
+    finalBytes.update(bytes);
     transactions.inc(b.n);
     itemsPruned.inc(b.pruned);
     Map<Integer, String> names = namesView == null ? null : c.sideInput(namesView);
@@ -117,13 +171,13 @@ final class MineFrequentFn extends DoFn<PrunedBaskets, Row> {
     }
     Arrays.sort(byId);
     if (topK != null) {
-      emitted += mineTopK(c, b, values);
+      emitted += mineTopK(c, b, db, values);
       itemsetsEmitted.inc(emitted);
       miningMillis.update((System.nanoTime() - start) / 1_000_000);
       return;
     }
     if (target != Target.ALL) {
-      emitted += mineCondensed(c, b, values, names);
+      emitted += mineCondensed(c, b, Objects.requireNonNull(db), values, names);
       itemsetsEmitted.inc(emitted);
       miningMillis.update((System.nanoTime() - start) / 1_000_000);
       return;
@@ -134,7 +188,7 @@ final class MineFrequentFn extends DoFn<PrunedBaskets, Row> {
       c.output(Row.withSchema(outSchema).attachValues(count / nd, List.of(values[r]), count, n));
       emitted++;
     }
-    if (f >= 2 && (maxLen == null || maxLen >= 2) && b.nBaskets > 0) {
+    if (f >= 2 && db != null && nBaskets > 0) {
       ItemsetMiner miner =
           ItemsetMiner.minCount(b.minCount).withMethod(method).withThreads(workerThreads);
       if (maxLen != null) {
@@ -144,14 +198,15 @@ final class MineFrequentFn extends DoFn<PrunedBaskets, Row> {
       int[] ids = new int[f];
       // The database is built for this one run: the miner may work in its arrays (one copy of
       // the frequent baskets less in memory).
+      int[] rankToItem = b.rankToItem;
       miner.mineConsuming(
-          b.toTransactionDb(),
+          db,
           (items, len, count) -> {
             if (len < 2) {
               return; // counted within baskets of 2+ items only; exact counts above
             }
             for (int k = 0; k < len; k++) {
-              ids[k] = b.rankToItem[items[k]];
+              ids[k] = rankToItem[items[k]];
             }
             Arrays.sort(ids, 0, len);
             Object[] itemset = new Object[len];
@@ -175,11 +230,12 @@ final class MineFrequentFn extends DoFn<PrunedBaskets, Row> {
    * count c over both; a second collects every itemset reaching c, and the k best by count, then
    * length, then item ids (not ranks) are emitted, best first.
    */
-  private long mineTopK(ProcessContext c, PrunedBaskets b, Object[] values) {
+  private long mineTopK(
+      ProcessContext c, PrunedBaskets b, @Nullable TransactionDb db, Object[] values) {
     final int k = topK;
     final int longMin = Math.max(2, minLen);
     final int f = b.rankToItem.length;
-    boolean longer = f >= 2 && (maxLen == null || maxLen >= longMin) && b.nBaskets > 0;
+    boolean longer = f >= 2 && (maxLen == null || maxLen >= longMin) && db != null && db.size() > 0;
     List<long[]> counts = new java.util.ArrayList<>();
     if (minLen <= 1) {
       for (int r = 0; r < f; r++) {
@@ -195,7 +251,7 @@ final class MineFrequentFn extends DoFn<PrunedBaskets, Row> {
       base = base.withMaxLen(Math.max(maxLen, longMin));
     }
     if (longer) {
-      Itemsets firstK = base.withTopK(k).mine(b.toTransactionDb());
+      Itemsets firstK = base.withTopK(k).mine(db);
       for (int i = 0; i < firstK.size(); i++) {
         counts.add(new long[] {firstK.count(i)});
       }
@@ -219,8 +275,8 @@ final class MineFrequentFn extends DoFn<PrunedBaskets, Row> {
       if (maxLen != null) {
         all = all.withMaxLen(Math.max(maxLen, longMin));
       }
-      all.mine(
-          b.toTransactionDb(),
+      all.mineConsuming(
+          db,
           (items, len, count) -> {
             int[] ids = new int[len];
             for (int q = 0; q < len; q++) {
@@ -275,11 +331,15 @@ final class MineFrequentFn extends DoFn<PrunedBaskets, Row> {
 
   /**
    * Closed and maximal targets: mines the baskets with stand-ins for the one-frequent-item
-   * transactions ({@link PrunedBaskets#toTransactionDb(boolean)}), so single items are judged
-   * exactly too; their counts come from the global counts.
+   * transactions ({@link PrunedBaskets#singleStandIns}), so single items are judged exactly too;
+   * their counts come from the global counts.
    */
   private long mineCondensed(
-      ProcessContext c, PrunedBaskets b, Object[] values, @Nullable Map<Integer, String> names) {
+      ProcessContext c,
+      PrunedBaskets b,
+      TransactionDb db,
+      Object[] values,
+      @Nullable Map<Integer, String> names) {
     ItemsetMiner miner =
         ItemsetMiner.minCount(b.minCount)
             .withMethod(method)
@@ -292,7 +352,7 @@ final class MineFrequentFn extends DoFn<PrunedBaskets, Row> {
     final double nd = b.n;
     int[] ids = new int[Math.max(1, b.rankToItem.length)];
     return miner.mineConsuming(
-        b.toTransactionDb(true),
+        db,
         (items, len, count) -> {
           if (len == 1) {
             long exact = b.rankSupport[items[0]];

@@ -96,7 +96,14 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * others) works as long as its largest group fits; that group is mined by one worker. Before the
  * shuffle, the per-bundle accumulators of events, all groups and windows together, hold at most
  * about {@link #withMaxBundleBytes(long) maxBundleBytes} (default {@value
- * #DEFAULT_MAX_BUNDLE_BYTES} bytes, 64 MiB): past it, the largest are sent on early.
+ * #DEFAULT_MAX_BUNDLE_BYTES} bytes, 64 MiB): past it, the largest are sent on early. After the
+ * shuffle, a runner's combine may hold the accumulators of many groups at once until it spills
+ * them: on Spark the reduce side of "AccumulateGroups" is a {@code combineByKey} whose map holds a
+ * partition's groups until its share of Spark's execution memory ({@code spark.memory.fraction}) is
+ * used, then spills them and merges the spills back one key at a time. That share must leave room
+ * for the mining of a group beside it (the commands set {@code spark.memory.fraction=0.15} and
+ * {@code spark.serializer.objectStreamReset=1} on embedded Spark; at 100M events in {@code -Xmx2g},
+ * Spark's defaults held all 200 stores' accumulators, 1.2 GB).
  *
  * <p><b>References.</b> J. Han, J. Pei, Y. Yin, "Mining Frequent Patterns without Candidate
  * Generation", SIGMOD 2000 (FP-Growth). M. J. Zaki, "Scalable Algorithms for Association Mining",

@@ -5,22 +5,27 @@ import io.rusket.beam.miner.ItemsetMiner;
 import io.rusket.beam.miner.Itemsets;
 import io.rusket.beam.miner.Method;
 import io.rusket.beam.miner.Target;
+import java.util.List;
 import java.util.Map;
+import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Combine.CombineFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SimpleFunction;
+import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.display.DisplayData;
-import org.apache.beam.sdk.transforms.join.CoGroupByKey;
-import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
-import org.apache.beam.sdk.values.TupleTag;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -74,26 +79,35 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       SumCounts} ({@link SumCountsFn}) sums them into the window's global counts and {@code
  *       ToEveryShard} ({@link BroadcastFn}) keys them by every shard.
  *   <li>{@code JoinCounts} and {@code PruneShards} ({@link PruneShardFn}): the global counts are
- *       joined back to every shard ({@code CoGroupByKey} on the shard, which pairs them up window
- *       by window whatever the window function); each shard drops the infrequent items, recodes the
- *       rest to frequency ranks and keeps only transactions with at least two frequent items (the
- *       single items' counts are known exactly from step 3) as varint baskets without transaction
- *       ids ({@link PrunedBaskets}).
- *   <li>{@code MergeBaskets} ({@link MergeBasketsFn}): {@code Combine.globally} concatenates the
- *       shards' baskets — the final accumulator, about one byte per frequent item occurrence.
- *   <li>{@code MineFrequent} ({@link MineFrequentFn}): one DoFn mines the baskets with the exact
- *       threshold and emits a Row per itemset.
+ *       joined back to every shard ({@code Combine.perKey} on the shard collecting the shard's
+ *       miner and the counts, {@link CollectFn}, which pairs them up window by window whatever the
+ *       window function); each shard drops the infrequent items, recodes the rest to frequency
+ *       ranks and keeps only transactions with at least two frequent items (the single items'
+ *       counts are known exactly from step 3) as varint baskets without transaction ids ({@link
+ *       PrunedBaskets}).
+ *   <li>{@code KeyBaskets} and {@code GatherBaskets}: a {@code Combine.perKey} on one key ({@link
+ *       CollectFn}) brings the window's shard baskets (about one byte per frequent item occurrence)
+ *       to one worker, as a list of the shards' values, never concatenated — not a {@code
+ *       Combine.globally}, which on Spark merges on the driver and ships the result back in a task.
+ *   <li>{@code MineFrequent} ({@link MineFrequentFn}): one DoFn decodes the shards' baskets one at
+ *       a time into one int database and mines it with the exact threshold, emitting a Row per
+ *       itemset.
  * </ol>
  *
  * <p><b>What must fit on one worker</b>: the FPMiners of one DoFn instance of step 1, within {@link
  * #withMaxRamBytes the RAM budget} over all the windows of a bundle (the largest are sent on early
  * when it is reached); the pairs of one shard as an FPMiner (compact runs that spill to local disk
  * beyond the budget) and, while pruning it, its frequent baskets; then, on the single worker of the
- * last step, the final accumulator (about one byte per frequent item occurrence in transactions
- * with two or more frequent items, at most 2 GiB: beyond it the job fails saying to raise
- * minSupport), the same as int arrays (4 bytes per occurrence), the miner's structures (of the same
- * order) and a count per distinct item id seen. The itemsets are emitted one by one, never
- * collected.
+ * last step, the shards' pruned baskets (about one byte per frequent item occurrence in
+ * transactions with two or more frequent items, at most 2 GiB per shard), decoded shard by shard
+ * into one int database of exactly their size (4 bytes per occurrence and per basket), which
+ * FP-Growth turns into its ranked form in place plus two ints per occurrence: about 13 bytes per
+ * frequent occurrence in all, growing linearly with the frequent part of the baskets (measured at
+ * 100M events of the seed's shape: 105 MB of baskets, 77M occurrences in 21M baskets, about 1 GB
+ * while mining, which fits {@code -Xmx2g}). Beyond 2^31 occurrences or baskets the job fails saying
+ * to raise minSupport. The itemsets are emitted one by one, never collected. Nothing of the shape
+ * keeps a second copy on that worker on the Spark runner: the joins of steps 4 and 5 are {@code
+ * Combine.perKey}s ({@link CollectFn}), which the runner neither caches nor merges on the driver.
  *
  * <p><b>Errors</b>: a missing or non-integer field fails at {@code expand()} naming the field and
  * the fields present; a null, or an item id outside {@code [0, numItems)}, fails the pipeline
@@ -510,32 +524,42 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
             .apply("ToEveryShard", ParDo.of(new BroadcastFn(shards)))
             .setCoder(KvCoder.of(VarIntCoder.of(), ItemCounts.coder()));
 
-    TupleTag<FPMiner> minerTag = new TupleTag<>("miners");
-    TupleTag<ItemCounts> countsTag = new TupleTag<>("counts");
+    // Both joins below collect a key's few, large values with Combine.perKey(CollectFn), not a
+    // (Co)GroupByKey: in the global window the Spark runner caches a GroupByKey's output in memory
+    // until the job ends (see CollectFn), and a Combine.globally merges on the driver and sends the
+    // result back in a task (four copies of the final baskets at once).
+    Coder<ShardPart> partCoder = ShardPart.coder(maxRamBytes);
+    PCollection<KV<Integer, ShardPart>> miners =
+        shardMiners
+            .apply("MinerParts", MapElements.via(new MinerPartFn()))
+            .setCoder(KvCoder.of(VarIntCoder.of(), partCoder));
+    PCollection<KV<Integer, ShardPart>> counts =
+        countsByShard
+            .apply("CountsParts", MapElements.via(new CountsPartFn()))
+            .setCoder(KvCoder.of(VarIntCoder.of(), partCoder));
     // Closed and maximal single items need their pairs' counts: baskets even for maxLen 1.
     boolean keepBaskets = maxLen == null || maxLen >= 2 || target != Target.ALL;
-    PCollection<PrunedBaskets> baskets =
-        KeyedPCollectionTuple.of(minerTag, shardMiners)
-            .and(countsTag, countsByShard)
-            .apply("JoinCounts", CoGroupByKey.create())
+    PCollection<KV<Integer, List<PrunedBaskets>>> baskets =
+        PCollectionList.of(miners)
+            .and(counts)
+            .apply("Parts", Flatten.pCollections())
+            .apply("JoinCounts", Combine.perKey(new CollectFn<>(partCoder)))
+            .setCoder(KvCoder.of(VarIntCoder.of(), ListCoder.of(partCoder)))
             .apply(
                 "PruneShards",
                 ParDo.of(
                     new PruneShardFn(
-                        minerTag,
-                        countsTag,
-                        minSupport == null ? Double.NaN : minSupport,
-                        keepBaskets,
-                        topK,
-                        minLen)))
+                        minSupport == null ? Double.NaN : minSupport, keepBaskets, topK, minLen)))
             .setCoder(PrunedBaskets.coder())
-            .apply("MergeBaskets", Combine.globally(new MergeBasketsFn()).withoutDefaults())
-            .setCoder(PrunedBaskets.coder());
+            .apply("KeyBaskets", WithKeys.of(0))
+            .setCoder(KvCoder.of(VarIntCoder.of(), PrunedBaskets.coder()))
+            .apply("GatherBaskets", Combine.perKey(new CollectFn<>(PrunedBaskets.coder())))
+            .setCoder(KvCoder.of(VarIntCoder.of(), ListCoder.of(PrunedBaskets.coder())));
 
     Schema out = outputSchema(itemNames != null);
     MineFrequentFn fn =
         new MineFrequentFn(out, maxLen, target, method, threads, itemNames).withTopK(topK, minLen);
-    ParDo.SingleOutput<PrunedBaskets, Row> mine =
+    ParDo.SingleOutput<KV<Integer, List<PrunedBaskets>>, Row> mine =
         itemNames == null ? ParDo.of(fn) : ParDo.of(fn).withSideInputs(itemNames);
     return baskets.apply("MineFrequent", mine).setRowSchema(out);
   }
@@ -600,5 +624,27 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
    */
   public static MergeMinersFn mergeMinersFn(int numItems, long maxRamBytes) {
     return new MergeMinersFn(numItems, maxRamBytes);
+  }
+
+  /** A shard's merged miner as a part of the join of step 4. */
+  private static final class MinerPartFn
+      extends SimpleFunction<KV<Integer, FPMiner>, KV<Integer, ShardPart>> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public KV<Integer, ShardPart> apply(KV<Integer, FPMiner> kv) {
+      return KV.of(kv.getKey(), ShardPart.ofMiner(kv.getValue()));
+    }
+  }
+
+  /** The window's global counts, keyed by a shard, as a part of the join of step 4. */
+  private static final class CountsPartFn
+      extends SimpleFunction<KV<Integer, ItemCounts>, KV<Integer, ShardPart>> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public KV<Integer, ShardPart> apply(KV<Integer, ItemCounts> kv) {
+      return KV.of(kv.getKey(), ShardPart.ofCounts(kv.getValue()));
+    }
   }
 }

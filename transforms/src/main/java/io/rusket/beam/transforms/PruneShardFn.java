@@ -3,10 +3,9 @@ package io.rusket.beam.transforms;
 import io.rusket.beam.miner.FPMiner;
 import io.rusket.beam.miner.ItemIdMap;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.values.KV;
-import org.apache.beam.sdk.values.TupleTag;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -16,34 +15,33 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * counts are known exactly from the global counts). With {@code maxLen} 1 no basket is kept at all:
  * the single items are the whole answer.
  */
-final class PruneShardFn extends DoFn<KV<Integer, CoGbkResult>, PrunedBaskets> {
+final class PruneShardFn extends DoFn<KV<Integer, List<ShardPart>>, PrunedBaskets> {
   private static final long serialVersionUID = 1L;
-  private final TupleTag<FPMiner> minerTag;
-  private final TupleTag<ItemCounts> countsTag;
   private final double minSupport;
   private final boolean keepBaskets;
   private final @Nullable Integer topK;
   private final int minLen;
 
-  PruneShardFn(
-      TupleTag<FPMiner> minerTag,
-      TupleTag<ItemCounts> countsTag,
-      double minSupport,
-      boolean keepBaskets,
-      @Nullable Integer topK,
-      int minLen) {
+  PruneShardFn(double minSupport, boolean keepBaskets, @Nullable Integer topK, int minLen) {
     this.topK = topK;
     this.minLen = minLen;
-    this.minerTag = minerTag;
-    this.countsTag = countsTag;
     this.minSupport = minSupport;
     this.keepBaskets = keepBaskets;
   }
 
   @ProcessElement
   public void processElement(
-      @Element KV<Integer, CoGbkResult> e, OutputReceiver<PrunedBaskets> out) {
-    ItemCounts counts = e.getValue().getOnly(countsTag, null);
+      @Element KV<Integer, List<ShardPart>> e, OutputReceiver<PrunedBaskets> out) {
+    ItemCounts counts = null;
+    for (ShardPart p : e.getValue()) {
+      if (p.counts != null) {
+        if (counts != null) {
+          throw new IllegalStateException(
+              "MineStream: shard " + e.getKey() + " has two global counts in its window");
+        }
+        counts = p.counts;
+      }
+    }
     if (counts == null) {
       throw new IllegalStateException(
           "MineStream: shard " + e.getKey() + " has no global counts in its window");
@@ -69,7 +67,11 @@ final class PruneShardFn extends DoFn<KV<Integer, CoGbkResult>, PrunedBaskets> {
       }
     }
     boolean anySparse = sparseRank.size() > 0;
-    for (FPMiner m : e.getValue().getAll(minerTag)) {
+    for (ShardPart p : e.getValue()) {
+      FPMiner m = p.miner;
+      if (m == null) {
+        continue;
+      }
       PrunedBaskets b = facts.withoutBaskets();
       if (keepBaskets) {
         int[][] scratch = {new int[16]};

@@ -13,30 +13,31 @@ import org.apache.beam.sdk.util.VarInt;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * MineStream's step 4 and 5 value, and the final accumulator: the frequent items' baskets of some
- * transactions, as varints without transaction ids — each basket is its length, then its ascending
- * frequency ranks as deltas — with the window's global facts (N, the threshold, the rank → item id
- * table and each rank's support), so that the last step needs nothing else.
+ * MineStream's step 4 and 5 value: one shard's frequent items' baskets, as varints without
+ * transaction ids — each basket is its length, then its ascending frequency ranks as deltas — with
+ * the window's global facts (N, the threshold, the rank → item id table and each rank's support),
+ * so that the last step needs nothing else.
  *
  * <p>Invariants: an {@linkplain #isEmpty() empty} value ({@code n == -1}) has no facts and no
  * baskets; otherwise {@code data[0, length)} holds exactly {@code nBaskets} baskets with {@code
  * nEntries} ranks in all, each rank in {@code [0, rankToItem.length)}. Changed only through {@link
- * #add} and {@link #append}.
+ * #add}.
  *
  * <p>Size limit: the baskets live in one byte array, so one value holds at most {@link
- * ArrayUtil#MAX_ARRAY_LENGTH} bytes (about 2 GiB); beyond it {@link #add} and {@link #append} fail
- * saying which setting makes it smaller.
+ * ArrayUtil#MAX_ARRAY_LENGTH} bytes (about 2 GiB); beyond it {@link #add} fails saying which
+ * setting makes it smaller. The shards of a window are never concatenated: {@link CsrBuilder}
+ * decodes them one by one into the miner's database.
  */
 final class PrunedBaskets {
   /** What to change when one shard's baskets outgrow an array. */
   static final String SHARD_FIX =
       "raise withShards (smaller shards) or minSupport (fewer frequent items)";
 
-  /** What to change when one window's baskets outgrow an array. */
+  /** What to change when one window's baskets outgrow one mining run. */
   static final String WINDOW_FIX =
       "raise minSupport (fewer frequent items), or mine with withMaxLen(1), which needs no baskets";
 
-  /** -1 in an empty accumulator (no facts yet). */
+  /** -1 in an empty value (no facts). */
   long n = -1;
 
   long minCount;
@@ -51,7 +52,7 @@ final class PrunedBaskets {
   byte[] data = new byte[0];
   int length;
 
-  /** An empty accumulator: no facts, no baskets (the identity of {@link MergeBasketsFn}). */
+  /** An empty value: no facts, no baskets. */
   PrunedBaskets() {}
 
   /**
@@ -210,41 +211,6 @@ final class PrunedBaskets {
   }
 
   /**
-   * Adds {@code other}'s baskets (and facts, which must agree); {@code other} is unchanged.
-   *
-   * @throws IllegalStateException if the facts disagree, or if the baskets outgrow one array
-   */
-  void append(PrunedBaskets other) {
-    if (other.isEmpty()) {
-      return;
-    }
-    if (isEmpty()) {
-      n = other.n;
-      minCount = other.minCount;
-      rankToItem = other.rankToItem;
-      rankSupport = other.rankSupport;
-      pruned = other.pruned;
-    } else if (n != other.n
-        || minCount != other.minCount
-        || !Arrays.equals(rankToItem, other.rankToItem)) {
-      throw new IllegalStateException(
-          "MineStream: shards of one window disagree on the global counts (N "
-              + n
-              + " vs "
-              + other.n
-              + ")");
-    }
-    long needed = (long) length + other.length;
-    if (needed > data.length) {
-      data = Arrays.copyOf(data, capacity(data.length, needed, WINDOW_FIX));
-    }
-    System.arraycopy(other.data, 0, data, length, other.length);
-    length = (int) needed;
-    nBaskets += other.nBaskets;
-    nEntries += other.nEntries;
-  }
-
-  /**
    * Appends one basket of {@code len} ascending ranks.
    *
    * @throws IllegalStateException if the baskets outgrow one array
@@ -265,64 +231,165 @@ final class PrunedBaskets {
     nEntries += len;
   }
 
-  /** The baskets as a database over the ranks. */
-  TransactionDb toTransactionDb() {
-    return toTransactionDb(false);
+  /**
+   * The stand-ins the closed and maximal targets need for the transactions with one frequent item,
+   * which were not kept: {@code min(k, minCount)} one-item baskets {@code {r}} for a rank r with k
+   * such transactions ({@code rankSupport[r]} minus its count in the kept baskets of every shard).
+   * Every itemset of two or more items keeps its count; a single item then has a superset of its
+   * count, or a frequent one, exactly when it has in the whole window (its own count is capped, and
+   * must be taken from {@code rankSupport}).
+   *
+   * @param facts the window's facts (not empty)
+   * @param shards the window's shards' baskets
+   */
+  static long[] singleStandIns(PrunedBaskets facts, Iterable<PrunedBaskets> shards) {
+    long[] missing = facts.rankSupport.clone();
+    for (PrunedBaskets shard : shards) {
+      if (!shard.isEmpty()) {
+        shard.countKept(missing);
+      }
+    }
+    for (int r = 0; r < missing.length; r++) {
+      missing[r] = Math.min(missing[r], facts.minCount);
+    }
+    return missing;
   }
 
   /**
-   * The baskets as a database over the ranks; with {@code singles}, followed by one-item baskets
-   * standing in for the transactions with one frequent item, which were not kept: {@code min(k,
-   * minCount)} baskets {@code {r}} for a rank r with k such transactions ({@code rankSupport[r]}
-   * minus its count in the kept baskets). Every itemset of two or more items keeps its count; a
-   * single item then has a superset of its count, or a frequent one, exactly when it has in the
-   * whole window (its own count is capped, and must be taken from {@code rankSupport}): what the
-   * closed and maximal targets need.
+   * Checks that {@code other} (not empty) carries this value's window facts.
+   *
+   * @throws IllegalStateException if the facts disagree
    */
-  TransactionDb toTransactionDb(boolean singles) {
-    long extra = 0;
-    long[] missing = null;
-    if (singles) {
-      missing = rankSupport.clone();
-      countKept(missing);
-      for (int r = 0; r < missing.length; r++) {
-        missing[r] = Math.min(missing[r], minCount);
-        extra += missing[r];
-      }
+  void checkSameFacts(PrunedBaskets other) {
+    if (n != other.n
+        || minCount != other.minCount
+        || !Arrays.equals(rankToItem, other.rankToItem)) {
+      throw new IllegalStateException(
+          "MineStream: shards of one window disagree on the global counts (N "
+              + n
+              + " vs "
+              + other.n
+              + ")");
     }
-    checkMineable(nBaskets + extra, nEntries + extra);
-    int[] offsets = new int[(int) (nBaskets + extra) + 1];
-    int[] items = new int[(int) (nEntries + extra)];
-    int p = 0;
-    int fill = 0;
-    int top = -1; // largest rank seen
-    int[] v = new int[1];
-    for (int b = 0; b < nBaskets; b++) {
-      p = getVarInt(data, p, v);
-      int len = v[0];
-      int prev = -1;
-      for (int k = 0; k < len; k++) {
+  }
+
+  /**
+   * Builds one database over the ranks from the baskets of a window's shards, decoding them one
+   * shard at a time as they are {@link #add added}: the shards' varint bytes are never
+   * concatenated, and the int arrays are allocated once, at their exact size (the shards' basket
+   * and entry counts, summed by the caller), so nothing is copied or trimmed.
+   */
+  static final class CsrBuilder {
+    private final PrunedBaskets facts;
+    private int[] offsets;
+    private int[] items;
+    private int nBaskets;
+    private int fill;
+    private int top = -1; // largest rank seen
+    private final int[] v = new int[1];
+
+    /**
+     * A builder for {@code nBaskets} baskets with {@code nEntries} ranks in all, of the window of
+     * {@code facts} (not empty).
+     *
+     * @throws IllegalStateException if they exceed one mining run (naming what to change)
+     */
+    CsrBuilder(PrunedBaskets facts, long nBaskets, long nEntries) {
+      checkMineable(nBaskets, nEntries);
+      this.facts = facts;
+      offsets = new int[(int) nBaskets + 1];
+      items = new int[(int) nEntries];
+    }
+
+    /**
+     * Decodes the baskets of {@code shard} (same window facts) into the arrays; {@code shard} is
+     * not kept.
+     *
+     * @throws IllegalStateException if the facts disagree, or the baskets exceed the counts given
+     */
+    void add(PrunedBaskets shard) {
+      if (shard.isEmpty()) {
+        return;
+      }
+      facts.checkSameFacts(shard);
+      if (nBaskets + shard.nBaskets + 1 > offsets.length || fill + shard.nEntries > items.length) {
+        throw new IllegalStateException(
+            "MineStream: the shards hold more baskets than counted ("
+                + (nBaskets + shard.nBaskets)
+                + " > "
+                + (offsets.length - 1)
+                + " or "
+                + (fill + shard.nEntries)
+                + " > "
+                + items.length
+                + " entries)");
+      }
+      byte[] data = shard.data;
+      int p = 0;
+      for (long b = 0; b < shard.nBaskets; b++) {
         p = getVarInt(data, p, v);
-        prev = prev + 1 + v[0];
-        items[fill++] = prev;
+        int len = v[0];
+        int prev = -1;
+        for (int k = 0; k < len; k++) {
+          p = getVarInt(data, p, v);
+          prev = prev + 1 + v[0];
+          items[fill++] = prev;
+        }
+        top = Math.max(top, prev);
+        offsets[++nBaskets] = fill;
       }
-      top = Math.max(top, prev);
-      offsets[b + 1] = fill;
     }
-    if (missing != null) {
-      int b = (int) nBaskets;
+
+    /**
+     * Appends, after the shards' baskets, one-item baskets standing in for the transactions with
+     * one frequent item, which were not kept: {@code missing[r]} baskets {@code {r}} per rank r
+     * (see {@link #singleStandIns}); counted in the sizes given to the constructor.
+     *
+     * @throws IllegalStateException if they exceed the counts given
+     */
+    void addSingles(long[] missing) {
       for (int r = 0; r < missing.length; r++) {
+        if (missing[r] == 0) {
+          continue;
+        }
+        if (nBaskets + missing[r] + 1 > offsets.length || fill + missing[r] > items.length) {
+          throw new IllegalStateException(
+              "MineStream: more stand-in baskets than counted (rank " + r + ")");
+        }
         for (long k = 0; k < missing[r]; k++) {
           items[fill++] = r;
-          offsets[++b] = fill;
+          offsets[++nBaskets] = fill;
         }
-        if (missing[r] > 0) {
-          top = Math.max(top, r);
-        }
+        top = Math.max(top, r);
       }
     }
-    // Ranks come out strictly ascending (delta-coded), so the arrays are used as they are.
-    return TransactionDb.wrapSortedCsr(offsets, items, Math.max(rankToItem.length, top + 1));
+
+    /**
+     * The database of every basket, over the ranks; the builder is spent (its arrays are the
+     * database's).
+     *
+     * @throws IllegalStateException if fewer baskets were added than counted
+     */
+    TransactionDb build() {
+      if (nBaskets + 1 != offsets.length || fill != items.length) {
+        throw new IllegalStateException(
+            "MineStream: "
+                + nBaskets
+                + " baskets with "
+                + fill
+                + " entries added, "
+                + (offsets.length - 1)
+                + " with "
+                + items.length
+                + " counted");
+      }
+      int[] o = offsets;
+      int[] it = items;
+      offsets = null;
+      items = null;
+      // Ranks come out strictly ascending (delta-coded), so the arrays are used as they are.
+      return TransactionDb.wrapSortedCsr(o, it, Math.max(facts.rankToItem.length, top + 1));
+    }
   }
 
   /** Subtracts from {@code counts} each rank's occurrences in the kept baskets. */

@@ -125,7 +125,9 @@ class MineStreamCombineFnsTest {
     CoderProperties.coderDecodeEncodeEqual(PrunedBaskets.coder(), b);
     assertEquals(CoderUtils.encodeToByteArray(PrunedBaskets.coder(), b).length, b.encodedSize());
     CoderProperties.coderDecodeEncodeEqual(PrunedBaskets.coder(), new PrunedBaskets());
-    TransactionDb db = b.toTransactionDb();
+    PrunedBaskets.CsrBuilder one = new PrunedBaskets.CsrBuilder(b.withoutBaskets(), 2, 5);
+    one.add(b);
+    TransactionDb db = one.build();
     assertArrayEquals(new int[] {0, 2, 5}, db.transaction(0));
     assertArrayEquals(new int[] {1, 300}, db.transaction(1));
 
@@ -141,24 +143,70 @@ class MineStreamCombineFnsTest {
   }
 
   @Test
-  void mergeBasketsFnConcatenatesAndChecksTheFacts() {
-    ItemCounts counts = ItemCounts.ofDense(10, new long[] {5, 4, 1});
+  void csrBuilderDecodesShardsOneByOneAndChecksTheFacts() {
+    ItemCounts counts = ItemCounts.ofDense(10, new long[] {5, 4, 3, 1});
     PrunedBaskets x = PrunedBaskets.forCounts(counts, 0.2);
     x.add(new int[] {0, 1}, 2);
     PrunedBaskets y = PrunedBaskets.forCounts(counts, 0.2);
-    y.add(new int[] {0, 1}, 2);
-    y.add(new int[] {0, 1}, 2);
-    PrunedBaskets expected = PrunedBaskets.forCounts(counts, 0.2);
-    for (int i = 0; i < 3; i++) {
-      expected.add(new int[] {0, 1}, 2);
-    }
-    CombineFnTester.testCombineFn(new MergeBasketsFn(), new ArrayList<>(List.of(x, y)), expected);
-    assertEquals(1, expected.pruned, "item 2 (support 1 < 2) is pruned");
+    y.add(new int[] {0, 2}, 2);
+    y.add(new int[] {0, 1, 2}, 3);
+    assertEquals(1, x.pruned, "item 3 (support 1 < 2) is pruned");
+    PrunedBaskets.CsrBuilder csr = new PrunedBaskets.CsrBuilder(x.withoutBaskets(), 3, 7);
+    csr.add(x);
+    csr.add(new PrunedBaskets()); // an empty value adds nothing
+    csr.add(y);
+    TransactionDb db = csr.build();
+    assertEquals(3, db.size());
+    assertArrayEquals(new int[] {0, 1}, db.transaction(0));
+    assertArrayEquals(new int[] {0, 2}, db.transaction(1));
+    assertArrayEquals(new int[] {0, 1, 2}, db.transaction(2));
+    assertEquals(3, db.nItems());
+
+    // Other facts (another N): the shards disagree, which names both N.
     PrunedBaskets other =
-        PrunedBaskets.forCounts(ItemCounts.ofDense(11, new long[] {5, 4, 1}), 0.2);
-    PrunedBaskets acc = new MergeBasketsFn().createAccumulator();
-    acc.append(x);
-    assertThrows(IllegalStateException.class, () -> acc.append(other));
+        PrunedBaskets.forCounts(ItemCounts.ofDense(11, new long[] {5, 4, 3, 1}), 0.2);
+    other.add(new int[] {0, 1}, 2);
+    PrunedBaskets.CsrBuilder mixed = new PrunedBaskets.CsrBuilder(x.withoutBaskets(), 2, 4);
+    mixed.add(x);
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> mixed.add(other));
+    assertTrue(e.getMessage().contains("N 10 vs 11"), e.getMessage());
+
+    // Counts that do not match the baskets added are a clear error, not a corrupt database.
+    PrunedBaskets.CsrBuilder few = new PrunedBaskets.CsrBuilder(x.withoutBaskets(), 1, 2);
+    assertThrows(IllegalStateException.class, () -> few.add(y));
+    PrunedBaskets.CsrBuilder many = new PrunedBaskets.CsrBuilder(x.withoutBaskets(), 2, 4);
+    many.add(x);
+    assertThrows(IllegalStateException.class, many::build);
+  }
+
+  /** The shards' parts are collected by reference, in any grouping, to the same multiset. */
+  @Test
+  void collectFnCollectsEveryValue() {
+    CollectFn<Integer> fn = new CollectFn<>(VarIntCoder.of());
+    List<Integer> in = List.of(3, 1, 4, 1, 5);
+    List<Integer> out =
+        fn.extractOutput(
+            fn.mergeAccumulators(
+                List.of(
+                    fn.addInput(fn.addInput(fn.createAccumulator(), 3), 1),
+                    fn.createAccumulator(),
+                    fn.addInput(fn.addInput(fn.addInput(fn.createAccumulator(), 4), 1), 5))));
+    List<Integer> sorted = new ArrayList<>(out);
+    sorted.sort(null);
+    List<Integer> expected = new ArrayList<>(in);
+    expected.sort(null);
+    assertEquals(expected, sorted);
+  }
+
+  @Test
+  void shardPartsRoundTrip() throws Exception {
+    FPMiner m = new FPMiner(25);
+    m.add(7, 3);
+    m.add(7, 4);
+    CoderProperties.coderDecodeEncodeEqual(ShardPart.coder(1 << 20), ShardPart.ofMiner(m));
+    CoderProperties.coderDecodeEncodeEqual(
+        ShardPart.coder(1 << 20), ShardPart.ofCounts(ItemCounts.ofDense(3, new long[] {1, 2})));
+    CoderProperties.coderSerializable(ShardPart.coder(1 << 20));
   }
 
   /**
