@@ -4,10 +4,12 @@ import io.rusket.beam.pipelines.MineGroupedOptions;
 import io.rusket.beam.pipelines.MineGroupedPipeline;
 import io.rusket.beam.pipelines.io.TableSource;
 import io.rusket.beam.transforms.MineGrouped;
+import io.rusket.beam.transforms.Recommend;
 import io.rusket.beam.transforms.RulesGrouped;
 import java.io.PrintStream;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * {@code grouped}: runs {@link MineGroupedPipeline} — read a Parquet, Arrow or CSV table, mine
@@ -112,15 +114,26 @@ final class GroupedCommand implements Command {
   @Override
   public int run(String[] commandLine, PrintStream out, PrintStream err) {
     PipelineRun.Args a = PipelineRun.takeQuiet(commandLine);
-    String[] args = a.rest();
+    RecommendCommand.Taken taken = RecommendCommand.take(a.rest());
+    String[] args = taken.rest();
     BeamArgs given = BeamArgs.check(args, MineGroupedOptions.class);
     CliArgs.requireFlagFor("rules", given.isTrue("rules"), given::has, RULE_OPTIONS);
+    if (taken.request() != null && !(given.isTrue("rules") && given.has("txnCol"))) {
+      throw new UsageException(
+          "--recommend needs --rules and long-format input (--txnCol, --itemCol): the baskets"
+              + " are read in that layout");
+    }
     if (given.has(NOT_TAKEN)) {
       throw new UsageException(
           "--" + NOT_TAKEN + " applies to stream only; " + NAME + " finds the items in the input");
     }
     MineGroupedOptions options = RunnerSetup.optionsFrom(args, MineGroupedOptions.class);
-    Counts c = runPipeline(options, true, PipelineRun.progress(err, a.quiet(), counters(options)));
+    Counts c =
+        runPipeline(
+            options,
+            true,
+            PipelineRun.progress(err, a.quiet(), counters(options)),
+            taken.request());
     out.println(
         "runner="
             + RunnerSetup.describe(options)
@@ -131,6 +144,7 @@ final class GroupedCommand implements Command {
             + " itemsets="
             + c.itemsets()
             + (options.getRules() ? " rules=" + c.rules() : "")
+            + (taken.request() != null ? " recommendations=" + c.recommendations() : "")
             + " output="
             + options.getOutput()
             + " millis="
@@ -142,7 +156,13 @@ final class GroupedCommand implements Command {
   static final List<String> RULE_OPTIONS = List.of("metric", "minThreshold");
 
   /** What a run of the pipeline reported through its counters, and how long it took. */
-  record Counts(long groups, long transactions, long itemsets, long rules, long millis) {}
+  record Counts(
+      long groups,
+      long transactions,
+      long itemsets,
+      long rules,
+      long millis,
+      long recommendations) {}
 
   /**
    * The counters of the progress lines: the rows read ({@code events} in long format, {@code
@@ -168,9 +188,24 @@ final class GroupedCommand implements Command {
    */
   static Counts runPipeline(
       MineGroupedOptions options, boolean userData, PipelineRun.Progress progress) {
+    return runPipeline(options, userData, progress, null);
+  }
+
+  /** As above; with {@code recommend}, also recommends from the rules (grouped --recommend). */
+  static Counts runPipeline(
+      MineGroupedOptions options,
+      boolean userData,
+      PipelineRun.Progress progress,
+      RecommendCommand.@Nullable Request recommend) {
     PipelineRun.checkInput(options.getInput());
     Pipeline p = Pipeline.create(options);
-    PipelineRun.build(() -> MineGroupedPipeline.buildPipeline(p, options));
+    PipelineRun.build(
+        () -> {
+          MineGroupedPipeline.Outputs outputs = MineGroupedPipeline.buildPipeline(p, options);
+          if (recommend != null) {
+            RecommendCommand.addTo(p, options, outputs, recommend);
+          }
+        });
     PipelineRun.prepareOutput(options.getOutput());
     PipelineRun.Finished f = PipelineRun.runAndWait(p, userData, progress);
     String mg = MineGrouped.METRICS_NAMESPACE;
@@ -179,6 +214,7 @@ final class GroupedCommand implements Command {
         PipelineMetrics.counter(f.result(), mg, "transactions"),
         PipelineMetrics.counter(f.result(), mg, "itemsetsEmitted"),
         PipelineMetrics.counter(f.result(), RulesGrouped.METRICS_NAMESPACE, "rulesEmitted"),
-        f.millis());
+        f.millis(),
+        PipelineMetrics.counter(f.result(), Recommend.METRICS_NAMESPACE, "recommendationsEmitted"));
   }
 }

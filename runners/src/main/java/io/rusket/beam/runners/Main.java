@@ -36,6 +36,7 @@ public final class Main {
       List.of(
           new MineCommand(),
           new GroupedCommand(),
+          new RecommendCommand(),
           new StreamCommand(),
           new GenerateCommand(),
           new DemoCommand(),
