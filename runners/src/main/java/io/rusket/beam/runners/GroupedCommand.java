@@ -86,6 +86,9 @@ final class GroupedCommand implements Command {
     out.println("(rules=R only with --rules; T from the start of the run to its end).");
     out.println();
     OptionsHelp.print(out, MineGroupedOptions.class, OPTIONS);
+    out.println("  --recommend=FILE  with --rules and long format: also recommend for the baskets");
+    out.println("      of FILE (same columns) into DIR/recommendations/ (see recommend --help);");
+    out.println("      with --k=K (default 5, or all) and --score=METRIC (default confidence)");
     out.println();
     out.println("Example:");
     out.println(

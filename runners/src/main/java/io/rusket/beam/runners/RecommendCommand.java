@@ -48,12 +48,18 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 final class RecommendCommand implements Command {
   static final String NAME = "recommend";
 
+  /** The rules directory option, as users type it ... */
+  static final String RULES = "rules";
+
+  /** ... and as {@link RecommendOptions} holds it. */
+  static final String RULES_DIR = "rulesDir";
+
   /** Subdirectory of grouped's {@code --output} for {@code --recommend}. */
   static final String RECOMMENDATIONS_DIR = "recommendations";
 
   static final List<String> OPTIONS =
       List.of(
-          "rules",
+          "rulesDir",
           "baskets",
           "inputFormat",
           "csvTypes",
@@ -103,7 +109,14 @@ final class RecommendCommand implements Command {
     out.println("support, then item name. Each group's rules must fit in one worker. Prints:");
     out.println("  runner=NAME baskets=B recommendations=R output=DIR millis=T");
     out.println();
-    OptionsHelp.print(out, RecommendOptions.class, OPTIONS);
+    java.io.ByteArrayOutputStream help = new java.io.ByteArrayOutputStream();
+    OptionsHelp.print(
+        new PrintStream(help, true, java.nio.charset.StandardCharsets.UTF_8),
+        RecommendOptions.class,
+        OPTIONS);
+    out.print(
+        help.toString(java.nio.charset.StandardCharsets.UTF_8)
+            .replace("--" + RULES_DIR + "=VALUE", "--" + RULES + "=DIR  (required)"));
     out.println();
     out.println("Example:");
     out.println(
@@ -119,9 +132,24 @@ final class RecommendCommand implements Command {
   @Override
   public int run(String[] commandLine, PrintStream out, PrintStream err) {
     PipelineRun.Args a = PipelineRun.takeQuiet(commandLine);
-    String[] args = a.rest();
+    String[] args = a.rest().clone();
+    boolean hasRules = false;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].startsWith("--" + RULES + "=") || args[i].equals("--" + RULES)) {
+        args[i] = "--" + RULES_DIR + args[i].substring(RULES.length() + 2);
+        hasRules = true;
+      } else if (args[i].startsWith("--" + RULES_DIR)) {
+        throw new UsageException("unknown option " + args[i] + "; did you mean --" + RULES + "?");
+      }
+    }
+    if (!hasRules) {
+      throw new UsageException("missing required option --" + RULES + " (see --help)");
+    }
     BeamArgs.check(args, RecommendOptions.class);
     RecommendOptions o = RunnerSetup.optionsFrom(args, RecommendOptions.class);
+    if (o.getRulesDir() == null || o.getRulesDir().isBlank()) {
+      throw new UsageException("--" + RULES + " needs a value: --" + RULES + "=DIR");
+    }
     int k = parseK(o.getK());
     RuleMetric score = parseScore(o.getScore());
     OutputFormat format = parseFormat(o.getOutputFormat());
@@ -147,7 +175,7 @@ final class RecommendCommand implements Command {
                   o.getGroupCol(),
                   o.getBasketCol(),
                   o.getItemCol());
-          PCollection<Row> rules = RuleFiles.read(p, o.getRules(), b.group());
+          PCollection<Row> rules = RuleFiles.read(p, o.getRulesDir(), b.group());
           TableSink sink = sink(o.getOutput(), format);
           recommend(b, rules, k, score, o.getShardsPerGroup()).apply("WriteRecommendations", sink);
         });

@@ -8,16 +8,17 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Options of the {@code recommend} command ({@link RecommendCommand}): the rules directory, the
- * baskets table and its columns, the recommendation settings and the output.
+ * baskets table and its columns, the recommendation settings and the output. The command line's
+ * {@code --rules=DIR} is {@link #getRulesDir()} here: Beam keeps one registry of option names for
+ * all interfaces, and {@code MiningOptions} already has a boolean {@code --rules}.
  */
 public interface RecommendOptions extends PipelineOptions {
   @Description(
       "Directory of rules as 'grouped --rules' (or 'stream --rules') writes them:"
           + " DIR/part-*.parquet, .jsonl or .csv (the rules/ directory of their --output).")
-  @Validation.Required
-  String getRules();
+  @Nullable String getRulesDir();
 
-  void setRules(String value);
+  void setRulesDir(@Nullable String value);
 
   @Description(
       "Baskets: a Parquet, Arrow IPC or CSV file (or glob) in long format, one row per basket and"
