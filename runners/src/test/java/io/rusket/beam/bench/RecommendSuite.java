@@ -50,9 +50,10 @@ import org.apache.spark.sql.types.StructType;
  * (default {@value #BASKETS}): <b>MLlib</b> {@code model.transform(baskets)} and an aggregate of
  * the prediction column (count of (basket, item) pairs and an order-free checksum); <b>Beam</b> a
  * pipeline generating the same baskets, {@code Recommend.basketsGlobally(...).withK(ALL)} and a
- * ParDo adding each (basket, item) to counters. With k = ∞ and the same rules, our items per basket
- * must equal MLlib's predictions as sets: count and checksum must be equal. A second Beam row times
- * the default top 5.
+ * ParDo adding each (basket, item) to counters, once with the default (group, shard) join and once
+ * with the rules as a side input ({@code withRulesAsSideInput}). With k = ∞ and the same rules, our
+ * items per basket must equal MLlib's predictions as sets: count and checksum must be equal. A
+ * second Beam row times the default top 5.
  *
  * <p>As in suite {@code spark}: each side runs once untimed on 1/20 of the data, then {@code
  * --peer-repeat} timed runs (median), a GC before each; load average printed at start and end.
@@ -60,8 +61,8 @@ import org.apache.spark.sql.types.StructType;
 final class RecommendSuite implements Suite {
   static final String MASTER = SparkSuite.MASTER;
   static final long BASKETS = 1_000_000;
-  static final long TRAIN = 200_000;
-  static final double MIN_SUPPORT = 0.001;
+  static final long TRAIN = 100_000;
+  static final double MIN_SUPPORT = 0.002;
   static final double MIN_CONFIDENCE = 0.1;
   static final double TARGET = 10;
   static final int CHUNKS = 50;
@@ -181,6 +182,7 @@ final class RecommendSuite implements Suite {
     List<String> problems = new ArrayList<>();
     Timed mllib;
     Timed beamAll;
+    Timed beamSide;
     Timed beamTop5;
     long nRules;
     try {
@@ -223,16 +225,24 @@ final class RecommendSuite implements Suite {
       beamAll =
           measure(
               spark,
-              "Recommend k=all, SparkRunner " + MASTER,
-              b -> beam(spark, rules, b, Recommend.ALL),
+              "Recommend k=all, CoGroupByKey, SparkRunner " + MASTER,
+              b -> beam(spark, rules, b, Recommend.ALL, false),
+              size,
+              o.peerRepeat,
+              err);
+      beamSide =
+          measure(
+              spark,
+              "Recommend k=all, side input, SparkRunner " + MASTER,
+              b -> beam(spark, rules, b, Recommend.ALL, true),
               size,
               o.peerRepeat,
               err);
       beamTop5 =
           measure(
               spark,
-              "Recommend k=5, SparkRunner " + MASTER,
-              b -> beam(spark, rules, b, 5),
+              "Recommend k=5, side input, SparkRunner " + MASTER,
+              b -> beam(spark, rules, b, 5, true),
               size,
               o.peerRepeat,
               err);
@@ -240,23 +250,26 @@ final class RecommendSuite implements Suite {
       org.apache.beam.runners.spark.translation.SparkContextFactory.clearProvidedSparkContext();
       spark.stop();
     }
-    for (Timed t : new Timed[] {mllib, beamAll, beamTop5}) {
+    for (Timed t : new Timed[] {mllib, beamAll, beamSide, beamTop5}) {
       if (t.error() != null) {
         problems.add(t.label() + ": " + t.error());
       }
     }
-    if (mllib.result() != null && beamAll.result() != null) {
-      if (mllib.result().pairs() != beamAll.result().pairs()
-          || mllib.result().checksum() != beamAll.result().checksum()) {
-        problems.add(
-            "k=all vs MLlib: "
-                + beamAll.result()
-                + " vs "
-                + mllib.result()
-                + " (pairs and checksum of (basket, item) must be equal)");
-      }
-      if (mllib.result().pairs() == 0) {
-        problems.add("no predictions at all (not a test)");
+    for (Timed all : new Timed[] {beamAll, beamSide}) {
+      if (mllib.result() != null && all.result() != null) {
+        if (mllib.result().pairs() != all.result().pairs()
+            || mllib.result().checksum() != all.result().checksum()) {
+          problems.add(
+              all.label()
+                  + " vs MLlib: "
+                  + all.result()
+                  + " vs "
+                  + mllib.result()
+                  + " (pairs and checksum of (basket, item) must be equal)");
+        }
+        if (mllib.result().pairs() == 0) {
+          problems.add("no predictions at all (not a test)");
+        }
       }
     }
     out.println();
@@ -293,7 +306,7 @@ final class RecommendSuite implements Suite {
             .num("spread")
             .num("runs")
             .num("MLlib / this");
-    for (Timed x : new Timed[] {mllib, beamAll, beamTop5}) {
+    for (Timed x : new Timed[] {mllib, beamAll, beamSide, beamTop5}) {
       t.row(
           List.of(
               x.label(),
@@ -314,7 +327,7 @@ final class RecommendSuite implements Suite {
     for (String p : problems) {
       out.println("  " + p);
     }
-    double ratio = mllib.medianMs() / beamAll.medianMs();
+    double ratio = mllib.medianMs() / Math.min(beamAll.medianMs(), beamSide.medianMs());
     out.printf(
         Locale.ROOT,
         "Load average %.2f at the end (%d-core machine shared: treat timings as noisy).%n",
@@ -384,14 +397,20 @@ final class RecommendSuite implements Suite {
     return new Result(r[0], r[1], r[2]);
   }
 
-  static Result beam(SparkSession spark, List<Row> rules, long n, int k) {
+  static Result beam(SparkSession spark, List<Row> rules, long n, int k, boolean sideInput) {
     String ns = "bench-recommend-" + RUNS.incrementAndGet();
     Pipeline p = Pipeline.create(SparkSuite.beamOptions(spark));
     PCollection<Row> ruleRows = p.apply("Rules", Create.of(rules).withRowSchema(RULES));
     p.apply(Create.of(SparkSuite.chunkIds(CHUNKS)))
         .apply("Generate", ParDo.of(new GenerateFn(11, n)))
         .setRowSchema(BASKET)
-        .apply(Recommend.basketsGlobally("basket", "items").withRules(ruleRows).withK(k))
+        .apply(
+            sideInput
+                ? Recommend.basketsGlobally("basket", "items")
+                    .withRules(ruleRows)
+                    .withK(k)
+                    .withRulesAsSideInput()
+                : Recommend.basketsGlobally("basket", "items").withRules(ruleRows).withK(k))
         .apply("Tally", ParDo.of(new TallyFn(ns)));
     PipelineResult result = p.run();
     result.waitUntilFinish();

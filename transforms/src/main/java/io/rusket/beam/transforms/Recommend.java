@@ -1,20 +1,26 @@
 package io.rusket.beam.transforms;
 
 import io.rusket.beam.miner.RuleMetric;
+import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.RowCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TypeDescriptor;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -126,6 +132,7 @@ public final class Recommend extends PTransform<PCollection<Row>, PCollection<Ro
   private final int k;
   private final RuleMetric score;
   private final int shardsPerGroup;
+  private final boolean sideInput;
 
   private Recommend(
       @Nullable String groupField,
@@ -135,7 +142,8 @@ public final class Recommend extends PTransform<PCollection<Row>, PCollection<Ro
       @Nullable PCollection<Row> rules,
       int k,
       RuleMetric score,
-      int shardsPerGroup) {
+      int shardsPerGroup,
+      boolean sideInput) {
     this.groupField = groupField;
     this.basketField = basketField;
     this.itemField = itemField;
@@ -144,6 +152,7 @@ public final class Recommend extends PTransform<PCollection<Row>, PCollection<Ro
     this.k = k;
     this.score = score;
     this.shardsPerGroup = shardsPerGroup;
+    this.sideInput = sideInput;
   }
 
   /**
@@ -185,7 +194,8 @@ public final class Recommend extends PTransform<PCollection<Row>, PCollection<Ro
         null,
         DEFAULT_K,
         DEFAULT_SCORE,
-        DEFAULT_SHARDS_PER_GROUP);
+        DEFAULT_SHARDS_PER_GROUP,
+        false);
   }
 
   private static String checkName(String name, String role) {
@@ -211,7 +221,7 @@ public final class Recommend extends PTransform<PCollection<Row>, PCollection<Ro
       throw new IllegalArgumentException("Invalid rules: null. Pass the rules' PCollection<Row>.");
     }
     return new Recommend(
-        groupField, basketField, itemField, events, rules, k, score, shardsPerGroup);
+        groupField, basketField, itemField, events, rules, k, score, shardsPerGroup, sideInput);
   }
 
   /**
@@ -225,7 +235,7 @@ public final class Recommend extends PTransform<PCollection<Row>, PCollection<Ro
           "Invalid k: " + k + ". Valid range is [1, " + ALL + "] (" + ALL + " = all items).");
     }
     return new Recommend(
-        groupField, basketField, itemField, events, rules, k, score, shardsPerGroup);
+        groupField, basketField, itemField, events, rules, k, score, shardsPerGroup, sideInput);
   }
 
   /**
@@ -239,7 +249,7 @@ public final class Recommend extends PTransform<PCollection<Row>, PCollection<Ro
       RuleMetric.parse(null);
     }
     return new Recommend(
-        groupField, basketField, itemField, events, rules, k, metric, shardsPerGroup);
+        groupField, basketField, itemField, events, rules, k, metric, shardsPerGroup, sideInput);
   }
 
   /**
@@ -266,7 +276,25 @@ public final class Recommend extends PTransform<PCollection<Row>, PCollection<Ro
               + MAX_SHARDS_PER_GROUP
               + "].");
     }
-    return new Recommend(groupField, basketField, itemField, events, rules, k, score, shards);
+    return new Recommend(
+        groupField, basketField, itemField, events, rules, k, score, shards, sideInput);
+  }
+
+  /**
+   * Hands the rule indexes of all groups to every worker as a side input instead of joining them
+   * with the baskets by {@code (group, shard)}: no shuffle of the baskets (basket rows are scored
+   * where they are read), but <b>all the groups' rules must fit in the memory of every worker</b>.
+   * For global rules or few groups with small rule sets; the default join scales with the number of
+   * groups. The output is the same.
+   */
+  public Recommend withRulesAsSideInput() {
+    return new Recommend(
+        groupField, basketField, itemField, events, rules, k, score, shardsPerGroup, true);
+  }
+
+  /** Whether the rules go to every worker as a side input ({@link #withRulesAsSideInput}). */
+  public boolean isRulesAsSideInput() {
+    return sideInput;
   }
 
   /** The group field, or null for global rules. */
@@ -315,11 +343,12 @@ public final class Recommend extends PTransform<PCollection<Row>, PCollection<Ro
             r.getSchema(), baskets.getSchema(), groupField, basketField, itemField, events, score);
     RowCoder keyCoder = RowCoder.of(l.keySchema);
     KvCoder<Row, Integer> shardKey = KvCoder.of(keyCoder, VarIntCoder.of());
+    int shards = sideInput ? 1 : shardsPerGroup;
     PCollection<KV<KV<Row, Integer>, RuleIndex>> indexes =
         r.apply("KeyRules", ParDo.of(new KeyRulesByGroupFn(l)))
             .setCoder(KvCoder.of(keyCoder, RowCoder.of(r.getSchema())))
             .apply("GroupRules", GroupByKey.create())
-            .apply("IndexRules", ParDo.of(new BuildRuleIndexFn(l, shardsPerGroup)))
+            .apply("IndexRules", ParDo.of(new BuildRuleIndexFn(l, shards)))
             .setCoder(KvCoder.of(shardKey, RuleIndex.Coder.of()));
     PCollection<KV<KV<Row, Integer>, Row>> keyed;
     if (events) {
@@ -328,11 +357,29 @@ public final class Recommend extends PTransform<PCollection<Row>, PCollection<Ro
               .apply("KeyEvents", ParDo.of(new KeyBasketEventsFn(l)))
               .setCoder(KvCoder.of(RowCoder.of(l.eventKeySchema), StringUtf8Coder.of()))
               .apply("GroupEvents", GroupByKey.create())
-              .apply("AssembleBaskets", ParDo.of(new AssembleBasketsFn(l, shardsPerGroup)));
+              .apply("AssembleBaskets", ParDo.of(new AssembleBasketsFn(l, shards)));
     } else {
-      keyed = baskets.apply("KeyBaskets", ParDo.of(new KeyBasketsFn(l, shardsPerGroup)));
+      keyed = baskets.apply("KeyBaskets", ParDo.of(new KeyBasketsFn(l, shards)));
     }
     keyed.setCoder(KvCoder.of(shardKey, RowCoder.of(l.basketSchema)));
+    if (sideInput) {
+      PCollectionView<Map<Row, RuleIndex>> view =
+          indexes
+              .apply(
+                  "DropShard",
+                  MapElements.into(
+                          TypeDescriptors.kvs(
+                              TypeDescriptor.of(Row.class), TypeDescriptor.of(RuleIndex.class)))
+                      .via(
+                          (KV<KV<Row, Integer>, RuleIndex> kv) ->
+                              KV.of(kv.getKey().getKey(), kv.getValue())))
+              .setCoder(KvCoder.of(keyCoder, RuleIndex.Coder.of()))
+              .apply("RulesView", View.asMap());
+      return keyed
+          .apply(
+              "ScoreBaskets", ParDo.of(new ScoreWithSideInputFn(l, k, view)).withSideInputs(view))
+          .setRowSchema(l.outputSchema);
+    }
     TupleTag<RuleIndex> rulesTag = new TupleTag<>("rules");
     TupleTag<Row> basketsTag = new TupleTag<>("baskets");
     return KeyedPCollectionTuple.of(rulesTag, indexes)
@@ -357,6 +404,9 @@ public final class Recommend extends PTransform<PCollection<Row>, PCollection<Ro
         .add(DisplayData.item("score", score.columnName()).withLabel("Score (rule metric)"))
         .add(
             DisplayData.item("shardsPerGroup", shardsPerGroup)
-                .withLabel("Shards of each group's baskets"));
+                .withLabel("Shards of each group's baskets"))
+        .add(
+            DisplayData.item("rulesAsSideInput", sideInput)
+                .withLabel("All groups' rules to every worker (side input)"));
   }
 }

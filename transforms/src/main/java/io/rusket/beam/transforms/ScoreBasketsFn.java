@@ -39,6 +39,43 @@ final class ScoreBasketsFn extends DoFn<KV<KV<Row, Integer>, CoGbkResult>, Row> 
     this.basketsTag = basketsTag;
   }
 
+  /**
+   * Scores one basket value {@code (basket id, items)} and outputs its rows.
+   *
+   * @return the number of items recommended
+   */
+  static int emit(
+      RecommendLayout layout,
+      RuleIndex index,
+      BasketScorer scorer,
+      Object group,
+      Row basket,
+      int k,
+      java.util.function.Consumer<Row> out) {
+    Object id = basket.getValue(0);
+    Collection<String> items = basket.getArray(1);
+    int m = scorer.score(items.toArray(new String[0]), k);
+    for (int i = 0; i < m; i++) {
+      int item = scorer.item(i);
+      int r = scorer.rule(i);
+      Row.Builder b = Row.withSchema(layout.outputSchema);
+      if (layout.groupField != null) {
+        b.addValue(group);
+      }
+      out.accept(
+          b.addValues(
+                  id,
+                  i + 1,
+                  index.name(item),
+                  index.score[r],
+                  Arrays.asList(index.antecedentNames(r)),
+                  index.confidence[r],
+                  index.lift[r])
+              .build());
+    }
+    return m;
+  }
+
   @ProcessElement
   public void processElement(
       @Element KV<KV<Row, Integer>, CoGbkResult> e, OutputReceiver<Row> out) {
@@ -66,33 +103,12 @@ final class ScoreBasketsFn extends DoFn<KV<KV<Row, Integer>, CoGbkResult>, Row> 
     long nEmpty = 0;
     long nMatched = 0;
     long nEmitted = 0;
-    String[] none = new String[0];
     for (Row basket : rows) {
       nBaskets++;
-      Object id = basket.getValue(0);
-      Collection<String> items = basket.getArray(1);
-      int m = scorer.score(items.toArray(none), k);
+      int m = emit(layout, index, scorer, group, basket, k, out::output);
       nMatched += scorer.lastMatched;
       if (m == 0) {
         nEmpty++;
-      }
-      for (int i = 0; i < m; i++) {
-        int item = scorer.item(i);
-        int r = scorer.rule(i);
-        Row.Builder b = Row.withSchema(layout.outputSchema);
-        if (grouped) {
-          b.addValue(group);
-        }
-        out.output(
-            b.addValues(
-                    id,
-                    i + 1,
-                    index.name(item),
-                    index.score[r],
-                    Arrays.asList(index.antecedentNames(r)),
-                    index.confidence[r],
-                    index.lift[r])
-                .build());
       }
       nEmitted += m;
     }

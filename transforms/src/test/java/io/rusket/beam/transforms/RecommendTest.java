@@ -266,6 +266,16 @@ class RecommendTest {
                       .withRules(rules)
                       .withK(k)
                       .withScore(RuleMetric.LEVERAGE));
+      PCollection<Row> viaSideInput =
+          p.apply("Baskets2", Create.of(c.baskets).withRowSchema(BASKETS))
+              .apply(
+                  "ViaSideInput",
+                  Recommend.baskets("store_id", "receipt_id", "items")
+                      .withRules(rules)
+                      .withK(k)
+                      .withScore(RuleMetric.LEVERAGE)
+                      .withRulesAsSideInput());
+      PAssert.that("side input, seed " + seed, viaSideInput).containsInAnyOrder(c.expected);
       PAssert.that("events, seed " + seed, fromEvents).containsInAnyOrder(c.expectedFromEvents);
       PAssert.that("baskets, seed " + seed, fromBaskets).containsInAnyOrder(c.expected);
       p.run().waitUntilFinish();
@@ -401,7 +411,7 @@ class RecommendTest {
         d.asMap()
             .get(DisplayData.Identifier.of(DisplayData.Path.root(), Recommend.class, "groupField"))
             .getValue());
-    assertEquals(6, d.items().size(), d.toString());
+    assertEquals(7, d.items().size(), d.toString());
     assertTrue(d.toString().contains("lift"), d.toString());
   }
 }
