@@ -36,8 +36,11 @@ import java.util.regex.Pattern;
  * runner of the Beam options ({@link RunnerSetup}: the SparkRunner embedded in this JVM by
  * default), which writes JSON lines under {@code <output>/itemsets/} and {@code <output>/rules/},
  * then reads those files back and prints per store its transactions, itemsets, rules and its top
- * {@value #TOP_RULES} rules by lift (one per itemset: see {@link #topRules}), and a last summary
- * line:
+ * {@value #TOP_RULES} rules by lift (one per itemset: see {@link #topRules}). In the same pipeline
+ * {@link io.rusket.beam.transforms.Recommend} scores every receipt of the log against its store's
+ * rules ({@code grouped --recommend}: top {@value #TOP_RECOMMENDATIONS} items by confidence, into
+ * {@code <output>/recommendations/}); for the {@value #SAMPLE_STORES} largest stores the demo
+ * prints a sample receipt with its recommendations and their rules. Then a last summary line:
  *
  * <pre>{@code
  * runner=SparkRunner (local[4]) stores=5 transactions=N events=E itemsets=K rules=R output=DIR millis=T
@@ -66,6 +69,15 @@ final class DemoCommand implements Command {
   static final String METRIC = "lift";
   static final double MIN_LIFT = 1.5;
   static final int TOP_RULES = 3;
+
+  /** Recommendations per receipt, and how they are scored. */
+  static final int TOP_RECOMMENDATIONS = 3;
+
+  static final io.rusket.beam.miner.RuleMetric RECOMMEND_BY =
+      io.rusket.beam.miner.RuleMetric.CONFIDENCE;
+
+  /** Stores whose sample receipt and recommendations are printed. */
+  static final int SAMPLE_STORES = 2;
 
   static final String DATA_DIR = "data";
   static final String EVENTS_FILE = "events.arrow";
@@ -119,7 +131,15 @@ final class DemoCommand implements Command {
             + " DIR/itemsets/ and DIR/rules/;");
     out.println(
         "  3. reads them back and prints, per store, its transactions, itemsets, rules and");
-    out.println("     top " + TOP_RULES + " rules by lift (one per itemset), then one line:");
+    out.println("     top " + TOP_RULES + " rules by lift (one per itemset);");
+    out.println(
+        "  4. recommends for every receipt the top "
+            + TOP_RECOMMENDATIONS
+            + " items by confidence of its");
+    out.println(
+        "     store's rules (DIR/recommendations/) and prints a sample receipt of the "
+            + SAMPLE_STORES);
+    out.println("     largest stores with its recommendations and their rules; then one line:");
     out.println(
         "     runner=NAME stores=S transactions=N events=E itemsets=K rules=R output=DIR"
             + " millis=T");
@@ -195,7 +215,10 @@ final class DemoCommand implements Command {
 
     GroupedCommand.Counts counts =
         GroupedCommand.runPipeline(
-            options, false, PipelineRun.progress(err, a.quiet(), GroupedCommand.counters(options)));
+            options,
+            false,
+            PipelineRun.progress(err, a.quiet(), GroupedCommand.counters(options)),
+            new RecommendCommand.Request(events.toString(), TOP_RECOMMENDATIONS, RECOMMEND_BY));
 
     Map<String, StoreResult> stores = new TreeMap<>();
     for (int t = 0; t < data.numTransactions(); t++) {
@@ -211,6 +234,13 @@ final class DemoCommand implements Command {
       for (JsonNode row : readShards(dir.resolve(MineGroupedPipeline.RULES_DIR))) {
         stores.get(row.get("store_id").asText()).rules.add(Rule.of(row));
         rules++;
+      }
+      for (JsonNode row : readShards(dir.resolve(RecommendCommand.RECOMMENDATIONS_DIR))) {
+        stores
+            .get(row.get("store_id").asText())
+            .recommendations
+            .computeIfAbsent(row.get("transaction_id").asLong(), t -> new ArrayList<>())
+            .add(row);
       }
     } catch (IOException | RuntimeException e) {
       err.println("error: cannot read back the demo's results in " + dir + ": " + e);
@@ -260,6 +290,7 @@ final class DemoCommand implements Command {
           s.rules.isEmpty() ? "" : "; top rules by lift (one per itemset):");
       topRules(s.rules).forEach(r -> out.println("  " + r));
     }
+    printRecommendations(out, stores, data, counts.recommendations(), shown);
     out.println();
     out.println(
         "runner="
@@ -279,6 +310,67 @@ final class DemoCommand implements Command {
             + " millis="
             + counts.millis());
     return Main.EXIT_OK;
+  }
+
+  /**
+   * For the {@value #SAMPLE_STORES} largest stores, the first receipt (by id) with {@value
+   * #TOP_RECOMMENDATIONS} recommendations: its items, then each recommended item with its score and
+   * the rule that supports it.
+   */
+  private static void printRecommendations(
+      PrintStream out, Map<String, StoreResult> stores, Dataset data, long total, String shown) {
+    out.println();
+    out.printf(
+        Locale.ROOT,
+        "Recommendations: top %d items per receipt, by %s of the matching rules (%d in %s%s/);"
+            + " samples:%n",
+        TOP_RECOMMENDATIONS,
+        RECOMMEND_BY.columnName(),
+        total,
+        shown,
+        RecommendCommand.RECOMMENDATIONS_DIR);
+    int shownStores = 0;
+    for (Map.Entry<String, StoreResult> e : stores.entrySet()) {
+      if (shownStores == SAMPLE_STORES) {
+        break;
+      }
+      Map.Entry<Long, List<JsonNode>> sample = null;
+      for (Map.Entry<Long, List<JsonNode>> r : e.getValue().recommendations.entrySet()) {
+        if (r.getValue().size() == TOP_RECOMMENDATIONS) {
+          sample = r;
+          break;
+        }
+      }
+      if (sample == null) {
+        continue;
+      }
+      shownStores++;
+      int t = (int) (sample.getKey() - 1); // transaction t has id t + 1
+      List<String> basket = new ArrayList<>();
+      for (int i = data.offsets[t]; i < data.offsets[t + 1]; i++) {
+        basket.add(data.itemNames[data.items[i]]);
+      }
+      out.printf(
+          Locale.ROOT,
+          "%s receipt %d: %s%n",
+          e.getKey(),
+          sample.getKey(),
+          String.join(" + ", basket));
+      List<JsonNode> recs = new ArrayList<>(sample.getValue());
+      recs.sort(Comparator.comparingInt(n -> n.get("rank").asInt()));
+      for (JsonNode r : recs) {
+        out.printf(
+            Locale.ROOT,
+            "    %d. %s  score=%.3f (rule %s -> %s: confidence=%.3f lift=%.2f)%n",
+            r.get("rank").asInt(),
+            r.get("item").asText(),
+            r.get("score").asDouble(),
+            String.join(" + ", Rule.items(r.get("antecedents"))),
+            r.get("item").asText(),
+            r.get("confidence").asDouble(),
+            r.get("lift").asDouble());
+      }
+    }
   }
 
   /**
@@ -321,7 +413,11 @@ final class DemoCommand implements Command {
     try {
       current = dir.resolve(DATA_DIR).resolve(EVENTS_FILE);
       Files.deleteIfExists(current);
-      for (String sub : List.of(MineGroupedPipeline.ITEMSETS_DIR, MineGroupedPipeline.RULES_DIR)) {
+      for (String sub :
+          List.of(
+              MineGroupedPipeline.ITEMSETS_DIR,
+              MineGroupedPipeline.RULES_DIR,
+              RecommendCommand.RECOMMENDATIONS_DIR)) {
         current = dir.resolve(sub);
         if (!Files.isDirectory(current)) {
           continue;
@@ -368,6 +464,9 @@ final class DemoCommand implements Command {
     long transactions;
     long itemsets;
     final List<Rule> rules = new ArrayList<>();
+
+    /** Recommendation rows by receipt id, ascending. */
+    final Map<Long, List<JsonNode>> recommendations = new TreeMap<>();
   }
 
   /** A rule as the summary shows it. */

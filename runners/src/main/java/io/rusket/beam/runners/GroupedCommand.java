@@ -4,10 +4,12 @@ import io.rusket.beam.pipelines.MineGroupedOptions;
 import io.rusket.beam.pipelines.MineGroupedPipeline;
 import io.rusket.beam.pipelines.io.TableSource;
 import io.rusket.beam.transforms.MineGrouped;
+import io.rusket.beam.transforms.Recommend;
 import io.rusket.beam.transforms.RulesGrouped;
 import java.io.PrintStream;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * {@code grouped}: runs {@link MineGroupedPipeline} — read a Parquet, Arrow or CSV table, mine
@@ -87,6 +89,9 @@ final class GroupedCommand implements Command {
     out.println("(rules=R only with --rules; T from the start of the run to its end).");
     out.println();
     OptionsHelp.print(out, MineGroupedOptions.class, OPTIONS);
+    out.println("  --recommend=FILE  with --rules and long format: also recommend for the baskets");
+    out.println("      of FILE (same columns) into DIR/recommendations/ (see recommend --help);");
+    out.println("      with --k=K (default 5, or all) and --score=METRIC (default confidence)");
     out.println();
     out.println("Example:");
     out.println(
@@ -115,15 +120,26 @@ final class GroupedCommand implements Command {
   @Override
   public int run(String[] commandLine, PrintStream out, PrintStream err) {
     PipelineRun.Args a = PipelineRun.takeQuiet(commandLine);
-    String[] args = a.rest();
+    RecommendCommand.Taken taken = RecommendCommand.take(a.rest());
+    String[] args = taken.rest();
     BeamArgs given = BeamArgs.check(args, MineGroupedOptions.class);
     CliArgs.requireFlagFor("rules", given.isTrue("rules"), given::has, RULE_OPTIONS);
+    if (taken.request() != null && !(given.isTrue("rules") && given.has("txnCol"))) {
+      throw new UsageException(
+          "--recommend needs --rules and long-format input (--txnCol, --itemCol): the baskets"
+              + " are read in that layout");
+    }
     if (given.has(NOT_TAKEN)) {
       throw new UsageException(
           "--" + NOT_TAKEN + " applies to stream only; " + NAME + " finds the items in the input");
     }
     MineGroupedOptions options = RunnerSetup.optionsFrom(args, MineGroupedOptions.class);
-    Counts c = runPipeline(options, true, PipelineRun.progress(err, a.quiet(), counters(options)));
+    Counts c =
+        runPipeline(
+            options,
+            true,
+            PipelineRun.progress(err, a.quiet(), counters(options)),
+            taken.request());
     out.println(
         "runner="
             + RunnerSetup.describe(options)
@@ -134,6 +150,7 @@ final class GroupedCommand implements Command {
             + " itemsets="
             + c.itemsets()
             + (options.getRules() ? " rules=" + c.rules() : "")
+            + (taken.request() != null ? " recommendations=" + c.recommendations() : "")
             + " output="
             + options.getOutput()
             + " millis="
@@ -145,7 +162,13 @@ final class GroupedCommand implements Command {
   static final List<String> RULE_OPTIONS = List.of("metric", "minThreshold");
 
   /** What a run of the pipeline reported through its counters, and how long it took. */
-  record Counts(long groups, long transactions, long itemsets, long rules, long millis) {}
+  record Counts(
+      long groups,
+      long transactions,
+      long itemsets,
+      long rules,
+      long millis,
+      long recommendations) {}
 
   /**
    * The counters of the progress lines: the rows read ({@code events} in long format, {@code
@@ -171,9 +194,24 @@ final class GroupedCommand implements Command {
    */
   static Counts runPipeline(
       MineGroupedOptions options, boolean userData, PipelineRun.Progress progress) {
+    return runPipeline(options, userData, progress, null);
+  }
+
+  /** As above; with {@code recommend}, also recommends from the rules (grouped --recommend). */
+  static Counts runPipeline(
+      MineGroupedOptions options,
+      boolean userData,
+      PipelineRun.Progress progress,
+      RecommendCommand.@Nullable Request recommend) {
     PipelineRun.checkInput(options, options.getInput());
     Pipeline p = Pipeline.create(options);
-    PipelineRun.build(() -> MineGroupedPipeline.buildPipeline(p, options));
+    PipelineRun.build(
+        () -> {
+          MineGroupedPipeline.Outputs outputs = MineGroupedPipeline.buildPipeline(p, options);
+          if (recommend != null) {
+            RecommendCommand.addTo(p, options, outputs, recommend);
+          }
+        });
     PipelineRun.prepareOutput(options, options.getOutput());
     PipelineRun.Finished f = PipelineRun.runAndWait(p, userData, progress);
     String mg = MineGrouped.METRICS_NAMESPACE;
@@ -182,6 +220,7 @@ final class GroupedCommand implements Command {
         PipelineMetrics.counter(f.result(), mg, "transactions"),
         PipelineMetrics.counter(f.result(), mg, "itemsetsEmitted"),
         PipelineMetrics.counter(f.result(), RulesGrouped.METRICS_NAMESPACE, "rulesEmitted"),
-        f.millis());
+        f.millis(),
+        PipelineMetrics.counter(f.result(), Recommend.METRICS_NAMESPACE, "recommendationsEmitted"));
   }
 }

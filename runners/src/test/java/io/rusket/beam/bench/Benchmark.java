@@ -27,6 +27,7 @@ public final class Benchmark {
     SUITES.put("stream", StreamSuite::new);
     SUITES.put("spark", SparkSuite::new);
     SUITES.put("scale", ScaleSuite::new);
+    SUITES.put("recommend", RecommendSuite::new);
   }
 
   private Benchmark() {}

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -83,6 +84,35 @@ class DemoCommandTest {
     assertEquals(8000, transactions);
     assertTrue(largest > 5 * smallest, r::out);
     assertEquals(5 * 3, lines.stream().filter(l -> RULE.matcher(l).matches()).count(), r::out);
+
+    // recommendations: a sample receipt of each of the two largest stores, with 3 items not in it,
+    // each from a rule whose antecedent is in it, in rank order with scores not increasing
+    Matcher receipt = Pattern.compile("(?m)^(S\\d{3}) receipt (\\d+): (.+)$").matcher(r.out());
+    Pattern rec =
+        Pattern.compile(
+            "    ([123])\\. (\\S+)  score=([01]\\.\\d{3}) \\(rule (.+) -> (\\S+):"
+                + " confidence=([01]\\.\\d{3}) lift=(\\d+\\.\\d{2})\\)");
+    List<String> samples = new ArrayList<>();
+    while (receipt.find()) {
+      samples.add(receipt.group(1));
+      List<String> basket = List.of(receipt.group(3).split(" \\+ "));
+      int at = lines.indexOf(receipt.group());
+      double last = 2;
+      for (int i = 1; i <= 3; i++) {
+        Matcher x = rec.matcher(lines.get(at + i));
+        assertTrue(x.matches(), lines.get(at + i));
+        assertEquals(i, Integer.parseInt(x.group(1)));
+        assertFalse(basket.contains(x.group(2)), x.group());
+        assertEquals(x.group(2), x.group(5));
+        assertTrue(basket.containsAll(List.of(x.group(4).split(" \\+ "))), x.group());
+        assertEquals(x.group(3), x.group(6), "scored by confidence");
+        double score = Double.parseDouble(x.group(3));
+        assertTrue(score <= last, x.group());
+        last = score;
+      }
+    }
+    assertEquals(List.of("S001", "S002"), samples, r::out);
+    assertTrue(GroupedCommandTest.lines(out.resolve("recommendations")) > 1000);
 
     // the last line, and the files it counted
     String last = lines.get(lines.size() - 1);

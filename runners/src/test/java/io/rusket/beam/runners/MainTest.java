@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
  * embedded Spark in the working directory: {@link BundledJarIT}.)
  */
 class MainTest {
-  private static final String COMMANDS = "mine, grouped, stream, generate, demo, selftest";
+  private static final String COMMANDS =
+      "mine, grouped, recommend, stream, generate, demo, selftest";
 
   @Test
   void helpListsTheCommands() {

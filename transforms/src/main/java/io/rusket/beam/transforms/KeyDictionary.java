@@ -151,6 +151,25 @@ final class KeyDictionary {
     }
   }
 
+  /** The id of string key {@code key}, or -1 if absent; never adds (builds the table if none). */
+  int find(String key) {
+    int[] t = table;
+    if (t == null) {
+      t = tableWithRoom();
+    }
+    int mask = t.length - 1;
+    final String[] keys = strings;
+    for (int slot = mix(key.hashCode()) & mask; ; slot = (slot + 1) & mask) {
+      int e = t[slot];
+      if (e == 0) {
+        return -1;
+      }
+      if (keys[e - 1].equals(key)) {
+        return e - 1;
+      }
+    }
+  }
+
   /**
    * The id of a key given as an object: a {@link String} for STRING keys, an integer {@link Number}
    * (Long, Integer, Short, Byte) for INTEGER keys; added if new.
