@@ -166,7 +166,7 @@ final class DatasetWriter {
           generate += System.nanoTime() - g0;
           Chunk item = c == null ? END : c;
           for (int i = 0; i < nSinks; i++) {
-            offer(queues.get(i), item, futures);
+            offer(queues.get(i), item, futures.get(i));
           }
           if (c == null) {
             break;
@@ -195,16 +195,17 @@ final class DatasetWriter {
     return null;
   }
 
-  /** Queues {@code c}, unless a writer failed: then its failure is thrown. */
-  private static void offer(BlockingQueue<Chunk> q, Chunk c, List<Future<?>> writers)
-      throws IOException {
+  /**
+   * Queues {@code c} for the writer {@code writer} that drains {@code q}, unless that writer
+   * failed: then its failure is thrown. Only this queue's own writer is watched: another writer may
+   * already have ended, legitimately, on the end marker queued to it just before.
+   */
+  private static void offer(BlockingQueue<Chunk> q, Chunk c, Future<?> writer) throws IOException {
     try {
       while (!q.offer(c, 50, TimeUnit.MILLISECONDS)) {
-        for (Future<?> f : writers) {
-          if (f.isDone()) {
-            await(f); // throws its failure; a writer never ends early otherwise
-            throw new IllegalStateException("a file writer ended before the data did");
-          }
+        if (writer.isDone()) {
+          await(writer); // throws its failure; a writer never ends before its end marker otherwise
+          throw new IllegalStateException("a file writer ended before the data did");
         }
       }
     } catch (InterruptedException e) {
