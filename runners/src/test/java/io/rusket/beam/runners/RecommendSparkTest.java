@@ -152,15 +152,6 @@ class RecommendSparkTest {
                       .withRules(rules)
                       .withK(k)
                       .withScore(RuleMetric.LIFT));
-      PCollection<Row> viaSideInput =
-          events.apply(
-              "ViaSideInput",
-              Recommend.events("store_id", "receipt_id", "item")
-                  .withRules(rules)
-                  .withK(k)
-                  .withScore(RuleMetric.LIFT)
-                  .withRulesAsSideInput());
-      ResultLines.write(viaSideInput, out, "sideInput");
       PCollection<Row> mined =
           events
               .apply(
@@ -185,19 +176,12 @@ class RecommendSparkTest {
     Data d = new Data(5, 3);
     assertTrue(d.expected.size() > 1_000, "recommendations: " + d.expected.size());
     Map<String, List<String>> onDirect =
-        ResultLines.run(direct(), job(d, 3), tmp, "events", "baskets", "sideInput", "mined");
+        ResultLines.run(direct(), job(d, 3), tmp, "events", "baskets", "mined");
     Map<String, List<String>> onSpark =
         ResultLines.run(
-            SparkTestContext.options("local[2]"),
-            job(d, 3),
-            tmp,
-            "events",
-            "baskets",
-            "sideInput",
-            "mined");
+            SparkTestContext.options("local[2]"), job(d, 3), tmp, "events", "baskets", "mined");
     assertEquals(d.expected, onDirect.get("events"));
     assertEquals(d.expected, onDirect.get("baskets"));
-    assertEquals(d.expected, onDirect.get("sideInput"));
     assertTrue(onDirect.get("mined").size() > 100, "mined: " + onDirect.get("mined").size());
     assertEquals(onDirect, onSpark);
     assertEquals(
