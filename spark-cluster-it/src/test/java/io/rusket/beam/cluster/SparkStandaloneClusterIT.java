@@ -28,9 +28,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The cluster jar ({@code runners/target/rusket-beam-cluster.jar}) on a real standalone Spark
  * cluster: a master and two workers (1 core, {@value StandaloneCluster#EXECUTOR_MEMORY} each) on
  * 127.0.0.1, started from Spark's own jar set ({@link SparkHome}), jobs sent with spark-submit
- * (client mode) and {@code --class io.rusket.beam.runners.Main}. Input and output are local files
- * in a temporary directory that all JVMs share. Each job's itemsets and rules must be byte for byte
- * those of the same command run by the bundled jar on Spark embedded in its JVM.
+ * (client mode) and {@code --class io.rusket.beam.runners.Main}. Each job reads its input from and
+ * writes its output to a real HDFS on 127.0.0.1 ({@link TestHdfs}: Hadoop's MiniDFSCluster in this
+ * JVM, one per class), as {@code hdfs://127.0.0.1:PORT/...} paths: the inputs are put and the
+ * results fetched with Hadoop's FileSystem client. Each job's itemsets and rules must be byte for
+ * byte those of the same command run by the bundled jar on Spark embedded in its JVM, on the same
+ * events in local files.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SparkStandaloneClusterIT {
@@ -41,6 +44,7 @@ class SparkStandaloneClusterIT {
   static final String JVM_FLAGS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
 
   @TempDir static Path dir;
+  private TestHdfs hdfs;
   private Processes processes;
   private SparkHome home;
   private StandaloneCluster cluster;
@@ -50,6 +54,7 @@ class SparkStandaloneClusterIT {
   @BeforeAll
   void startCluster() throws Exception {
     long start = System.nanoTime();
+    hdfs = TestHdfs.start(dir.resolve("hdfs"));
     processes = new Processes();
     home = SparkHome.prepare();
     cluster = StandaloneCluster.start(home, processes, dir.resolve("cluster"), 2);
@@ -64,14 +69,34 @@ class SparkStandaloneClusterIT {
             "--layouts=events",
             "--formats=parquet,arrow,csv");
     assertEquals(0, g.exitCode(), g::err);
+    List<Path> inputs;
+    try (var files = Files.walk(data)) {
+      inputs = files.filter(Files::isRegularFile).sorted().toList();
+    }
+    for (Path f : inputs) {
+      hdfs.put(f, "/in/" + data.relativize(f));
+    }
     System.out.printf(
-        "cluster of 2 workers up and data generated in %d ms%n",
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        "cluster of 2 workers and HDFS (%s) up, data generated and put in %d ms%n",
+        hdfs.uri(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
   }
 
-  /** Stops everything, then checks that no JVM of this SPARK_HOME (or of the tests) is left. */
+  /**
+   * Stops everything (HDFS last, also when a check fails), then checks that no JVM of this
+   * SPARK_HOME (or of the tests) is left.
+   */
   @AfterAll
   void stopCluster() {
+    try {
+      stopProcesses();
+    } finally {
+      if (hdfs != null) {
+        hdfs.close();
+      }
+    }
+  }
+
+  private void stopProcesses() {
     if (processes == null) {
       return;
     }
@@ -116,15 +141,15 @@ class SparkStandaloneClusterIT {
   }
 
   /**
-   * The output of the embedded run ({@code java -jar}, Spark {@code local[*]} in its JVM) of the
-   * command {@code job(out)}, once per name.
+   * The output of the embedded run ({@code java -jar}, Spark {@code local[*]} in its JVM, local
+   * files in and out) of the command {@code job(out)}, once per name.
    */
-  private synchronized Path embedded(String name, Function<Path, List<String>> job)
+  private synchronized Path embedded(String name, Function<String, List<String>> job)
       throws IOException, InterruptedException {
     Path out = embedded.get(name);
     if (out == null) {
       out = dir.resolve(name + "-embedded");
-      Run e = javaJar(job.apply(out).toArray(String[]::new));
+      Run e = javaJar(job.apply(out.toString()).toArray(String[]::new));
       assertEquals(0, e.exitCode(), e::err);
       System.out.print("embedded: " + e.out());
       embedded.put(name, out);
@@ -157,6 +182,26 @@ class SparkStandaloneClusterIT {
     return cluster.startSubmit(all, dir.resolve(name), withoutJavaFlags);
   }
 
+  /** {@code hdfs://127.0.0.1:PORT/out/NAME}, the output folder of the cluster job NAME. */
+  private String hdfsOut(String name) {
+    return hdfs.uri() + "/out/" + name;
+  }
+
+  /** The cluster job NAME's results, fetched from HDFS with Hadoop's client into a local folder. */
+  private Path fetch(String name) throws IOException {
+    Path local = dir.resolve(name + "-fetched");
+    List<String> names = hdfs.get("/out/" + name, local);
+    System.out.println("fetched from " + hdfsOut(name) + ": " + names);
+    return local;
+  }
+
+  /** The input {@code events.FORMAT}: on HDFS for the cluster, the local file for embedded runs. */
+  private String events(boolean onHdfs, String format) {
+    return onHdfs
+        ? hdfs.uri() + "/in/events." + format
+        : data.resolve("events." + format).toString();
+  }
+
   private StandaloneCluster.Run submit(String name, List<String> args)
       throws IOException, InterruptedException {
     StandaloneCluster.Run r =
@@ -166,12 +211,12 @@ class SparkStandaloneClusterIT {
     return r;
   }
 
-  private List<String> grouped(String format, Path out) {
+  private List<String> grouped(String input, String format, String out) {
     List<String> args =
         new ArrayList<>(
             List.of(
                 "grouped",
-                "--input=" + data.resolve("events." + format),
+                "--input=" + input,
                 "--groupCol=store_id",
                 "--txnCol=transaction_id",
                 "--itemCol=item_id",
@@ -189,10 +234,10 @@ class SparkStandaloneClusterIT {
     return args;
   }
 
-  private List<String> stream(Path out) {
+  private List<String> stream(String input, String out) {
     return List.of(
         "stream",
-        "--input=" + data.resolve("events.parquet"),
+        "--input=" + input,
         "--txnCol=transaction_id",
         "--itemCol=item_id",
         "--numItems=" + ITEMS,
@@ -213,19 +258,18 @@ class SparkStandaloneClusterIT {
   @ParameterizedTest
   @ValueSource(strings = {"parquet", "arrow", "csv"})
   void groupedGivesTheEmbeddedResults(String format) throws Exception {
-    Path local = embedded("grouped", out -> grouped("parquet", out));
-    Path remote = dir.resolve("grouped-" + format + "-cluster");
-    StandaloneCluster.Run c = submit("grouped-" + format, grouped(format, remote));
+    Path local = embedded("grouped", out -> grouped(events(false, "parquet"), "parquet", out));
+    String name = "grouped-" + format;
+    StandaloneCluster.Run c = submit(name, grouped(events(true, format), format, hdfsOut(name)));
     assertTrue(c.out().startsWith("runner=SparkRunner (" + cluster.masterUrl + ") "), c::out);
-    assertSameResults(local, remote);
+    assertSameResults(local, fetch(name));
   }
 
   @Test
   void streamGivesTheEmbeddedResults() throws Exception {
-    Path local = embedded("stream", this::stream);
-    Path remote = dir.resolve("stream-cluster");
-    submit("stream", stream(remote));
-    assertSameResults(local, remote);
+    Path local = embedded("stream", out -> stream(events(false, "parquet"), out));
+    submit("stream", stream(events(true, "parquet"), hdfsOut("stream")));
+    assertSameResults(local, fetch("stream"));
   }
 
   /**
@@ -235,9 +279,9 @@ class SparkStandaloneClusterIT {
    */
   @Test
   void anExecutorKilledMidJobChangesNothing() throws Exception {
-    Path local = embedded("stream", this::stream);
-    Path remote = dir.resolve("stream-kill-cluster");
-    Process job = startSubmit("stream-kill", stream(remote), false);
+    Path local = embedded("stream", out -> stream(events(false, "parquet"), out));
+    Process job =
+        startSubmit("stream-kill", stream(events(true, "parquet"), hdfsOut("stream-kill")), false);
     String killed = killAnExecutorRunningATask(job);
     assertTrue(job.isAlive(), "the job ended before the executor was killed");
     StandaloneCluster.Run r = StandaloneCluster.await(job, dir.resolve("stream-kill"), 300);
@@ -247,7 +291,7 @@ class SparkStandaloneClusterIT {
         .lines()
         .filter(l -> l.contains("Lost executor") || l.contains("Granted executor"))
         .forEach(l -> System.out.println("driver: " + l));
-    assertSameResults(local, remote);
+    assertSameResults(local, fetch("stream-kill"));
   }
 
   /** The driver's log line that names the application (StandaloneSchedulerBackend, INFO). */
@@ -309,8 +353,11 @@ class SparkStandaloneClusterIT {
    */
   @Test
   void aDriverWithoutJava17FlagsIsOneClearLine() throws Exception {
-    Path remote = dir.resolve("grouped-noflags-cluster");
-    Process job = startSubmit("grouped-noflags", grouped("parquet", remote), true);
+    Process job =
+        startSubmit(
+            "grouped-noflags",
+            grouped(events(true, "parquet"), "parquet", hdfsOut("grouped-noflags")),
+            true);
     StandaloneCluster.Run r = StandaloneCluster.await(job, dir.resolve("grouped-noflags"), 120);
     assertEquals(1, r.exitCode(), r::err);
     assertEquals("", r.out());
