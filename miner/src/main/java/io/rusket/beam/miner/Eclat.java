@@ -254,6 +254,36 @@ final class Eclat {
       final int suppA = sup[d][a];
       final int peMark = peLen;
       final int nd = d + 1;
+      final int m = extend(d, a, suppA);
+      final int[] g = gid[nd];
+      if (plen + peLen <= maxLen) {
+        if (target == Target.CLOSED || (m == 0 && !excludedExtends(d, a, plen))) {
+          emitNode(plen, suppA);
+        }
+        if (m > 0 && plen + peLen < maxLen) {
+          ensurePrefix(plen + 1);
+          final int exMark = exLen;
+          for (int k = 0; k < m; k++) {
+            prefix[plen] = g[k];
+            processCondensed(nd, k, plen + 1);
+            if (exLen == ex.length) {
+              ex = ArrayUtil.grow(ex, exLen + 1L);
+            }
+            ex[exLen++] = idToRank[g[k]]; // mined: excluded from its later siblings' subtrees
+          }
+          exLen = exMark;
+        }
+      }
+      peLen = peMark;
+    }
+
+    /**
+     * Extends member a of depth d (support {@code suppA}) by each later member: the frequent
+     * extensions go to depth d + 1 ({@code gid}, {@code sup}, {@code size[d + 1]}), those with a's
+     * own support are pushed as perfect extensions. Returns their number.
+     */
+    private int extend(int d, int a, int suppA) {
+      final int nd = d + 1;
       if (nd + 1 >= gid.length) {
         int cap = ArrayUtil.grow(gid.length, nd + 2L);
         gid = Arrays.copyOf(gid, cap);
@@ -285,25 +315,7 @@ final class Eclat {
         }
       }
       size[nd] = m;
-      if (plen + peLen <= maxLen) {
-        if (target == Target.CLOSED || (m == 0 && !excludedExtends(d, a, plen))) {
-          emitNode(plen, suppA);
-        }
-        if (m > 0 && plen + peLen < maxLen) {
-          ensurePrefix(plen + 1);
-          final int exMark = exLen;
-          for (int k = 0; k < m; k++) {
-            prefix[plen] = g[k];
-            processCondensed(nd, k, plen + 1);
-            if (exLen == ex.length) {
-              ex = ArrayUtil.grow(ex, exLen + 1L);
-            }
-            ex[exLen++] = idToRank[g[k]]; // mined: excluded from its later siblings' subtrees
-          }
-          exLen = exMark;
-        }
-      }
-      peLen = peMark;
+      return m;
     }
 
     /** Member a of depth d is the last item of prefix[0, plen). */
@@ -318,35 +330,8 @@ final class Eclat {
       }
       final int peMark = peLen;
       final int nd = d + 1;
-      if (nd + 1 >= gid.length) {
-        int cap = ArrayUtil.grow(gid.length, nd + 2L);
-        gid = Arrays.copyOf(gid, cap);
-        sup = Arrays.copyOf(sup, cap);
-        size = Arrays.copyOf(size, cap);
-      }
-      final int later = size[d] - a - 1;
-      int[] g = scratch(gid, nd, later);
-      int[] s = scratch(sup, nd, later);
-      prepare(d, a, later);
-      int m = 0;
-      final int[] gd = gid[d];
-      int[] pc = d == 0 ? scratch(pre, 0, size[0]) : null;
-      boolean counted = pc != null && precount(d, a, pc);
-      for (int b = a + 1; b < size[d]; b++) {
-        if (counted && pc[b] < minCount) {
-          continue;
-        }
-        int c = intersect(d, a, b, m);
-        if (c >= minCount) {
-          if (c == suppA) {
-            pushPe(gd[b]);
-          } else {
-            g[m] = gd[b];
-            s[m++] = c;
-          }
-        }
-      }
-      size[nd] = m;
+      final int m = extend(d, a, suppA);
+      final int[] g = gid[nd];
       emitWithExtensions(plen, suppA);
       if (m > 0) {
         ensurePrefix(plen + 1);

@@ -372,6 +372,59 @@ final class FpGrowth {
     }
 
     /**
+     * Inserts into {@code c} the paths above item {@code i}'s nodes in {@code t}, each recoded by
+     * {@code nid} (items without a new id left out), with its node's count.
+     */
+    private void insertConditionalPaths(FpTree t, int i, int[] nid, FpTree c) {
+      final int[] parent = t.parent;
+      final int[] item = t.item;
+      final int[] count = t.count;
+      final int[] link = t.link;
+      int[] pathBuf = path;
+      for (int n = t.head[i]; n != FpTree.NONE; n = link[n]) {
+        int len = 0;
+        for (int p = parent[n]; p != FpTree.ROOT; p = parent[p]) {
+          int k = nid[item[p]];
+          if (k != FpTree.NONE) {
+            if (len == pathBuf.length) {
+              pathBuf = path = ArrayUtil.grow(pathBuf, len + 1L);
+            }
+            pathBuf[len++] = k;
+          }
+        }
+        if (len > 0) {
+          c.insertReversed(pathBuf, len, count[n]);
+        }
+      }
+    }
+
+    /**
+     * Counts item {@code i}'s conditional pattern base in tree {@code t} (depth {@code d}): the
+     * returned scratch array holds, for each item below {@code i}, its count in the paths above
+     * {@code i}'s nodes. Grows the per-depth scratch arrays ({@code counts}, {@code newIds}) first.
+     */
+    private int[] conditionalCounts(FpTree t, int i, int d) {
+      if (d + 1 >= counts.length) {
+        int cap = ArrayUtil.grow(counts.length, d + 2L);
+        counts = Arrays.copyOf(counts, cap);
+        newIds = Arrays.copyOf(newIds, cap);
+      }
+      final int[] cnt = scratch(counts, d, i);
+      Arrays.fill(cnt, 0, i, 0);
+      final int[] parent = t.parent;
+      final int[] item = t.item;
+      final int[] count = t.count;
+      final int[] link = t.link;
+      for (int n = t.head[i]; n != FpTree.NONE; n = link[n]) {
+        final int c = count[n];
+        for (int p = parent[n]; p != FpTree.ROOT; p = parent[p]) {
+          cnt[item[p]] += c;
+        }
+      }
+      return cnt;
+    }
+
+    /**
      * The current itemset is {@code prefix[0, plen)}, whose last item is item {@code i} of the
      * conditional tree {@code t} at depth {@code d}. Finds its perfect extensions, emits it with
      * them, builds the conditional tree of {@code i} and mines it.
@@ -386,24 +439,8 @@ final class FpGrowth {
         return;
       }
       final int peMark = peLen;
-      if (d + 1 >= counts.length) {
-        int cap = ArrayUtil.grow(counts.length, d + 2L);
-        counts = Arrays.copyOf(counts, cap);
-        newIds = Arrays.copyOf(newIds, cap);
-      }
-      final int[] cnt = scratch(counts, d, i);
+      final int[] cnt = conditionalCounts(t, i, d);
       final int[] nid = scratch(newIds, d, i);
-      Arrays.fill(cnt, 0, i, 0);
-      final int[] parent = t.parent;
-      final int[] item = t.item;
-      final int[] count = t.count;
-      final int[] link = t.link;
-      for (int n = t.head[i]; n != FpTree.NONE; n = link[n]) {
-        final int c = count[n];
-        for (int p = parent[n]; p != FpTree.ROOT; p = parent[p]) {
-          cnt[item[p]] += c;
-        }
-      }
       int m = reduce(cnt, nid, i, supp, t.globalId);
       emitWithExtensions(plen, supp);
       if (m > 0) {
@@ -413,22 +450,7 @@ final class FpGrowth {
           FpTree c = level(d + 1);
           c.reset(m);
           fillHeader(c, cnt, nid, i, t.globalId);
-          int[] pathBuf = path;
-          for (int n = t.head[i]; n != FpTree.NONE; n = link[n]) {
-            int len = 0;
-            for (int p = parent[n]; p != FpTree.ROOT; p = parent[p]) {
-              int k = nid[item[p]];
-              if (k != FpTree.NONE) {
-                if (len == pathBuf.length) {
-                  pathBuf = path = ArrayUtil.grow(pathBuf, len + 1L);
-                }
-                pathBuf[len++] = k;
-              }
-            }
-            if (len > 0) {
-              c.insertReversed(pathBuf, len, count[n]);
-            }
-          }
+          insertConditionalPaths(t, i, nid, c);
           mineTree(c, m, d + 1, plen);
         }
       }
@@ -585,24 +607,8 @@ final class FpGrowth {
         return;
       }
       final int peMark = peLen;
-      if (d + 1 >= counts.length) {
-        int cap = ArrayUtil.grow(counts.length, d + 2L);
-        counts = Arrays.copyOf(counts, cap);
-        newIds = Arrays.copyOf(newIds, cap);
-      }
-      final int[] cnt = scratch(counts, d, i);
+      final int[] cnt = conditionalCounts(t, i, d);
       final int[] nid = scratch(newIds, d, i);
-      Arrays.fill(cnt, 0, i, 0);
-      final int[] parent = t.parent;
-      final int[] item = t.item;
-      final int[] count = t.count;
-      final int[] link = t.link;
-      for (int n = t.head[i]; n != FpTree.NONE; n = link[n]) {
-        final int c = count[n];
-        for (int p = parent[n]; p != FpTree.ROOT; p = parent[p]) {
-          cnt[item[p]] += c;
-        }
-      }
       final int check = Math.min(t.nCheck, i);
       int nCheck = 0;
       for (int j = 0; j < check; j++) {
@@ -628,22 +634,7 @@ final class FpGrowth {
         c.reset(m);
         c.nCheck = nCheck;
         fillHeader(c, cnt, nid, i, t.globalId);
-        int[] pathBuf = path;
-        for (int n = t.head[i]; n != FpTree.NONE; n = link[n]) {
-          int len = 0;
-          for (int p = parent[n]; p != FpTree.ROOT; p = parent[p]) {
-            int k = nid[item[p]];
-            if (k != FpTree.NONE) {
-              if (len == pathBuf.length) {
-                pathBuf = path = ArrayUtil.grow(pathBuf, len + 1L);
-              }
-              pathBuf[len++] = k;
-            }
-          }
-          if (len > 0) {
-            c.insertReversed(pathBuf, len, count[n]);
-          }
-        }
+        insertConditionalPaths(t, i, nid, c);
         mineTreeCondensed(c, d + 1, plen);
       }
       peLen = peMark;
