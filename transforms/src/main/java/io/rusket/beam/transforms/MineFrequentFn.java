@@ -5,7 +5,9 @@ import io.rusket.beam.miner.Itemsets;
 import io.rusket.beam.miner.Method;
 import io.rusket.beam.miner.Target;
 import io.rusket.beam.miner.TransactionDb;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -236,12 +238,6 @@ final class MineFrequentFn extends DoFn<KV<Integer, List<PrunedBaskets>>, Row> {
     final int longMin = Math.max(2, minLen);
     final int f = b.rankToItem.length;
     boolean longer = f >= 2 && (maxLen == null || maxLen >= longMin) && db != null && db.size() > 0;
-    List<long[]> counts = new java.util.ArrayList<>();
-    if (minLen <= 1) {
-      for (int r = 0; r < f; r++) {
-        counts.add(new long[] {b.rankSupport[r]});
-      }
-    }
     ItemsetMiner base =
         ItemsetMiner.minCount(b.minCount)
             .withMethod(method)
@@ -250,22 +246,28 @@ final class MineFrequentFn extends DoFn<KV<Integer, List<PrunedBaskets>>, Row> {
     if (maxLen != null) {
       base = base.withMaxLen(Math.max(maxLen, longMin));
     }
-    if (longer) {
-      Itemsets firstK = base.withTopK(k).mine(db);
-      for (int i = 0; i < firstK.size(); i++) {
-        counts.add(new long[] {firstK.count(i)});
+    Itemsets firstK = longer ? base.withTopK(k).mine(db) : null;
+    // The k-th count over the single items (exact, from the global counts) and the longer k best.
+    long[] best = new long[(minLen <= 1 ? f : 0) + (firstK == null ? 0 : firstK.size())];
+    int nBest = 0;
+    if (minLen <= 1) {
+      for (int r = 0; r < f; r++) {
+        best[nBest++] = b.rankSupport[r];
       }
     }
-    counts.sort((x, y) -> Long.compare(y[0], x[0]));
-    long kth = counts.size() >= k ? counts.get(k - 1)[0] : b.minCount;
-    // Every itemset reaching the k-th count, as (item ids ascending, count).
-    List<int[]> sets = new java.util.ArrayList<>();
-    List<Long> setCounts = new java.util.ArrayList<>();
+    if (firstK != null) {
+      for (int i = 0; i < firstK.size(); i++) {
+        best[nBest++] = firstK.count(i);
+      }
+    }
+    Arrays.sort(best);
+    long kth = nBest >= k ? best[nBest - k] : b.minCount;
+    // Every itemset reaching the k-th count.
+    List<Candidate> candidates = new ArrayList<>();
     if (minLen <= 1) {
       for (int r = 0; r < f; r++) {
         if (b.rankSupport[r] >= kth) {
-          sets.add(new int[] {b.rankToItem[r]});
-          setCounts.add(b.rankSupport[r]);
+          candidates.add(new Candidate(new long[] {idRank(b, r)}, b.rankSupport[r]));
         }
       }
     }
@@ -278,55 +280,57 @@ final class MineFrequentFn extends DoFn<KV<Integer, List<PrunedBaskets>>, Row> {
       all.mineConsuming(
           db,
           (items, len, count) -> {
-            int[] ids = new int[len];
+            long[] idRanks = new long[len];
             for (int q = 0; q < len; q++) {
-              ids[q] = b.rankToItem[items[q]];
+              idRanks[q] = idRank(b, items[q]);
             }
-            Arrays.sort(ids);
-            sets.add(ids);
-            setCounts.add(count);
+            Arrays.sort(idRanks);
+            candidates.add(new Candidate(idRanks, count));
           });
     }
-    Integer[] order = new Integer[sets.size()];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(
-        order,
-        (x, y) -> {
-          int cmp = Long.compare(setCounts.get(y), setCounts.get(x));
-          if (cmp != 0) {
-            return cmp;
-          }
-          int[] a = sets.get(x);
-          int[] bb = sets.get(y);
-          if (a.length != bb.length) {
-            return Integer.compare(a.length, bb.length);
-          }
-          return Arrays.compare(a, bb);
-        });
+    candidates.sort(Candidate.BEST_FIRST);
     final Long n = b.n;
     final double nd = b.n;
-    Map<Integer, Integer> rankOf = new java.util.HashMap<>();
-    for (int r = 0; r < f; r++) {
-      rankOf.put(b.rankToItem[r], r);
-    }
     long emitted = 0;
-    for (int i = 0; i < order.length && emitted < k; i++) {
-      int[] ids = sets.get(order[i]);
-      if (maxLen != null && ids.length > maxLen) {
+    for (int i = 0; i < candidates.size() && emitted < k; i++) {
+      Candidate cand = candidates.get(i);
+      long[] idRanks = cand.idRanks();
+      if (maxLen != null && idRanks.length > maxLen) {
         continue;
       }
-      Object[] itemset = new Object[ids.length];
-      for (int q = 0; q < ids.length; q++) {
-        itemset[q] = values[rankOf.get(ids[q])];
+      Object[] itemset = new Object[idRanks.length];
+      for (int q = 0; q < idRanks.length; q++) {
+        itemset[q] = values[(int) idRanks[q]]; // the low half is the rank
       }
-      long count = setCounts.get(order[i]);
+      long count = cand.count();
       c.output(
           Row.withSchema(outSchema).attachValues(count / nd, Arrays.asList(itemset), count, n));
       emitted++;
     }
     return emitted;
+  }
+
+  /** Rank {@code r}'s item id and the rank packed in one long: ordered by item id (ids >= 0). */
+  private static long idRank(PrunedBaskets b, int r) {
+    return ((long) b.rankToItem[r] << 32) | r;
+  }
+
+  /**
+   * A top-k candidate: its items as {@link #idRank} values ascending (so by item id) and its count.
+   */
+  private record Candidate(long[] idRanks, long count) {
+    /** Count descending, then fewer items, then item ids ascending: the documented tie-break. */
+    static final Comparator<Candidate> BEST_FIRST =
+        (x, y) -> {
+          int cmp = Long.compare(y.count, x.count);
+          if (cmp != 0) {
+            return cmp;
+          }
+          if (x.idRanks.length != y.idRanks.length) {
+            return Integer.compare(x.idRanks.length, y.idRanks.length);
+          }
+          return Arrays.compare(x.idRanks, y.idRanks);
+        };
   }
 
   /**
