@@ -187,12 +187,19 @@ final class Eclat {
       super(maxLen, minCount, rising);
       this.target = target;
       this.idToRank = idToRank;
+      this.repo = target == Target.MAXIMAL ? new ItemsetRepository() : null;
     }
 
     /** Starts first-level task {@code task}: member {@code task} of depth 0. */
     final void startTask(int task) {
       taskRank = task;
       exLen = 0;
+      if (repo != null) {
+        repo.reset(size[0]);
+        if (rankBits == null) {
+          rankBits = new long[repo.words()];
+        }
+      }
       prefix[0] = gid[0][task];
       if (target == Target.ALL) {
         process(0, task, 1);
@@ -209,14 +216,58 @@ final class Eclat {
      */
     abstract boolean excludedCovers(int d, int a, int plen);
 
+    /** Whether rank {@code r} is excluded from the current subtree (see {@link #ex}). */
+    final boolean isExcluded(int r) {
+      if (r < taskRank) {
+        return true;
+      }
+      for (int e = 0; e < exLen; e++) {
+        if (ex[e] == r) {
+          return true;
+        }
+      }
+      return false;
+    }
+
     /**
      * Maximal target: whether the current itemset, extended by some excluded item, stays frequent.
      */
     abstract boolean excludedExtends(int d, int a, int plen);
 
+    /**
+     * Maximal target, look-ahead: the support of the current itemset with all {@code m} members of
+     * its class (depth {@code nd}), or -1 when that is not computed (or below the threshold). When
+     * it is computed, {@link #tailExtended} then tells whether an excluded item extends that union.
+     */
+    int tailSupport(int nd, int m) {
+      return -1;
+    }
+
+    /** After a computed {@link #tailSupport}: whether some excluded item extends the union. */
+    boolean tailExtended() {
+      throw new UnsupportedOperationException();
+    }
+
+    /**
+     * Maximal target: the maximal itemsets found so far in the task, as ranks, for FPMax's
+     * look-ahead (an itemset whose class fits inside one of them has no maximal itemset below it).
+     */
+    final ItemsetRepository repo;
+
+    /** Ranks of the current itemset with its class, for {@link #repo}, and as a bitset. */
+    private int[] ranks = new int[32];
+
+    private long[] rankBits;
+
     /** Bytes of the per-depth member lists (depth 0 is shared and not counted). */
     final long classBytes() {
-      long b = emitterBytes() + RamUsage.sizeOf(pre) + RamUsage.sizeOf(ex);
+      long b =
+          emitterBytes()
+              + RamUsage.sizeOf(pre)
+              + RamUsage.sizeOf(ex)
+              + RamUsage.sizeOf(ranks)
+              + RamUsage.sizeOf(rankBits)
+              + (repo == null ? 0 : repo.ramBytesUsed());
       for (int d = 1; d < gid.length; d++) {
         b += RamUsage.sizeOf(gid[d]) + RamUsage.sizeOf(sup[d]);
       }
@@ -256,10 +307,10 @@ final class Eclat {
       final int nd = d + 1;
       final int m = extend(d, a, suppA);
       final int[] g = gid[nd];
-      if (plen + peLen <= maxLen) {
-        if (target == Target.CLOSED || (m == 0 && !excludedExtends(d, a, plen))) {
-          emitNode(plen, suppA);
-        }
+      if (target == Target.MAXIMAL) {
+        processMaximal(d, a, plen, m);
+      } else if (plen + peLen <= maxLen) {
+        emitNode(plen, suppA);
         if (m > 0 && plen + peLen < maxLen) {
           ensurePrefix(plen + 1);
           final int exMark = exLen;
@@ -275,6 +326,77 @@ final class Eclat {
         }
       }
       peLen = peMark;
+    }
+
+    /**
+     * Maximal target, after {@link #extend}: the current itemset X (member a of depth d, prefix[0,
+     * plen) ∪ the perfect extensions, not covered by an excluded item) with its class of {@code m}
+     * members at depth d + 1. With no member, X is maximal unless an excluded item extends it. Else
+     * two look-aheads (MAFIA, Burdick et al. 2001; FPMax, Grahne and Zhu 2003) may settle the whole
+     * subtree, whose itemsets all lie within X ∪ class: when X ∪ class is inside a maximal itemset
+     * found earlier in the task, nothing below is maximal; when X ∪ class is frequent, it is the
+     * only candidate. Otherwise the members are searched as for closed itemsets. Maximal itemsets
+     * longer than maxLen are recorded (they decide the shorter ones) but not emitted.
+     */
+    private void processMaximal(int d, int a, int plen, int m) {
+      final int suppA = sup[d][a];
+      final int len = plen + peLen;
+      final int nd = d + 1;
+      final int[] g = gid[nd];
+      if (ranks.length < len + m) {
+        ranks = new int[ArrayUtil.grow(ranks.length, len + m)];
+      }
+      final int[] q = ranks;
+      for (int k = 0; k < plen; k++) {
+        q[k] = idToRank[prefix[k]];
+      }
+      for (int k = 0; k < peLen; k++) {
+        q[plen + k] = idToRank[pe[k]];
+      }
+      if (m == 0) {
+        if (!excludedExtends(d, a, plen)) { // an earlier maximal superset would be an extension
+          repo.add(q, len, suppA);
+          if (len <= maxLen) {
+            emitNode(plen, suppA);
+          }
+        }
+        return;
+      }
+      for (int k = 0; k < m; k++) {
+        q[len + k] = idToRank[g[k]];
+      }
+      final long[] qb = rankBits;
+      Arrays.fill(qb, 0L);
+      for (int k = 0, n = len + m; k < n; k++) {
+        qb[q[k] >>> 6] |= 1L << q[k];
+      }
+      if (repo.hasSuperset(qb)) {
+        return;
+      }
+      final int tail = tailSupport(nd, m);
+      if (tail >= 0) {
+        if (!tailExtended()) {
+          repo.add(q, len + m, tail);
+          if (len + m <= maxLen) {
+            ensurePrefix(len + m);
+            System.arraycopy(pe, 0, prefix, plen, peLen);
+            System.arraycopy(g, 0, prefix, len, m);
+            emitPrefix(len + m, tail);
+          }
+        }
+        return;
+      }
+      ensurePrefix(plen + 1);
+      final int exMark = exLen;
+      for (int k = 0; k < m; k++) {
+        prefix[plen] = g[k];
+        processCondensed(nd, k, plen + 1);
+        if (exLen == ex.length) {
+          ex = ArrayUtil.grow(ex, exLen + 1L);
+        }
+        ex[exLen++] = idToRank[g[k]];
+      }
+      exLen = exMark;
     }
 
     /**
@@ -350,6 +472,12 @@ final class Eclat {
     /** Depth 0 is the shared database; deeper depths are this worker's. */
     private long[][] sets = new long[16][];
 
+    /**
+     * Closed and maximal targets, per rank: a transaction without that item (its witness, see
+     * {@link #excludedCovers}); see {@link #firstMissing} for the start.
+     */
+    private final int[] witness;
+
     BitsetWorker(
         Recoding rec,
         long[] bits,
@@ -364,6 +492,27 @@ final class Eclat {
       gid[0] = rec.rankToId;
       sup[0] = rec.rankCount;
       size[0] = rec.nFrequent;
+      witness = target == Target.ALL ? null : firstMissing(bits, words, rec.nFrequent);
+    }
+
+    /**
+     * Per rank, its first transaction without the item (a padding bit past the last transaction
+     * when it is in all of them), or -1 when there is no padding either.
+     */
+    private static int[] firstMissing(long[] bits, int words, int nRanks) {
+      int[] first = new int[nRanks];
+      for (int r = 0; r < nRanks; r++) {
+        first[r] = -1;
+        for (int k = 0; k < words; k++) {
+          long missing = ~bits[r * words + k];
+          if (missing != 0) {
+            int t = (k << 6) + Long.numberOfTrailingZeros(missing);
+            first[r] = t; // in the padding past the last transaction: never in X, so a miss
+            break;
+          }
+        }
+      }
+      return first;
     }
 
     @Override
@@ -373,19 +522,28 @@ final class Eclat {
 
     @Override
     public long ramBytesUsed() {
-      long b = classBytes();
+      long b = classBytes() + RamUsage.sizeOf(witness) + RamUsage.sizeOf(tail);
       for (int d = 1; d < sets.length; d++) {
         b += RamUsage.sizeOf(sets[d]);
       }
       return b;
     }
 
-    /** Subset tests of X's bitset against each excluded item's, word by word, early exit. */
+    /**
+     * Subset tests of X's bitset against each excluded item's. Each test first probes the item's
+     * witness, a transaction found earlier without the item in an itemset of the search (the last
+     * one tested against it, usually X's parent or sibling, so mostly in X's transactions too): if
+     * X holds it, X is not covered, in one bit test. Else the words are compared from the witness's
+     * word on (wrapping), early exit, and the first transaction of X without the item becomes its
+     * witness. Witnesses are only ever transactions without their item, so a stale one is merely a
+     * miss. On dense data nearly every test ends at the witness.
+     */
     @Override
     boolean excludedCovers(int d, int a, int plen) {
       final long[] x = sets[d];
       final long[] all = sets[0];
       final int[] sup0 = sup[0];
+      final int[] wit = witness;
       final int w = words;
       final int pa = a * w;
       final int supp = sup[d][a];
@@ -394,37 +552,112 @@ final class Eclat {
         if (sup0[r] < supp) {
           continue;
         }
-        final int pb = r * w;
-        int k = 0;
-        while (k < w && (x[pa + k] & ~all[pb + k]) == 0) {
-          k++;
+        final int t = wit[r];
+        if (t >= 0 && (x[pa + (t >>> 6)] & (1L << t)) != 0) {
+          continue;
         }
-        if (k == w) {
+        final int pb = r * w;
+        int k = t < 0 ? 0 : t >>> 6;
+        long diff = 0;
+        for (int left = w; left > 0; left--) {
+          diff = x[pa + k] & ~all[pb + k];
+          if (diff != 0) {
+            break;
+          }
+          if (++k == w) {
+            k = 0;
+          }
+        }
+        if (diff == 0) {
           return true;
         }
+        wit[r] = (k << 6) + Long.numberOfTrailingZeros(diff);
       }
       return false;
     }
 
     @Override
     boolean excludedExtends(int d, int a, int plen) {
-      final long[] x = sets[d];
+      return extendedBy(sets[d], a * words, sup[d][a]);
+    }
+
+    /**
+     * Whether an excluded item extends the itemset of bitset {@code x[pa, pa + words)} (support
+     * {@code supp}) to a frequent one. The item that extended the last such itemset is tried first
+     * (neighbours in the search share their extensions); each count stops as soon as it reaches the
+     * threshold, or can no longer reach it (what is left of the itemset's bits too few).
+     */
+    private boolean extendedBy(long[] x, int pa, int supp) {
       final long[] all = sets[0];
       final int w = words;
-      final int pa = a * w;
       final int need = minCount;
+      final int last = lastExtender;
+      if (last >= 0 && isExcluded(last) && countsTo(x, pa, all, last * w, supp, need)) {
+        return true;
+      }
       for (int e = 0, n = taskRank + exLen; e < n; e++) {
         final int r = e < taskRank ? e : ex[e - taskRank];
-        final int pb = r * w;
-        int c = 0;
-        for (int k = 0; k < w; k++) {
-          c += Long.bitCount(x[pa + k] & all[pb + k]);
-        }
-        if (c >= need) {
+        if (r != last && countsTo(x, pa, all, r * w, supp, need)) {
+          lastExtender = r;
           return true;
         }
       }
       return false;
+    }
+
+    /** Whether |x ∩ y| ≥ need, with early exits both ways; {@code supp} is |x|. */
+    private boolean countsTo(long[] x, int pa, long[] y, int pb, int supp, int need) {
+      final int w = words;
+      int c = 0;
+      int left = supp; // bits of x not yet seen
+      for (int k = 0; k < w; k++) {
+        final long xk = x[pa + k];
+        c += Long.bitCount(xk & y[pb + k]);
+        if (c >= need) {
+          return true;
+        }
+        left -= Long.bitCount(xk);
+        if (c + left < need) {
+          return false;
+        }
+      }
+      return false;
+    }
+
+    /** The last excluded item that extended a checked itemset, or -1. */
+    private int lastExtender = -1;
+
+    /** The look-ahead's union bitset. */
+    private long[] tail;
+
+    private int tailSupp;
+
+    @Override
+    int tailSupport(int nd, int m) {
+      final int w = words;
+      if (tail == null) {
+        tail = new long[w];
+      }
+      final long[] t = tail;
+      final long[] s = sets[nd];
+      System.arraycopy(s, 0, t, 0, w);
+      for (int k = 1; k < m; k++) {
+        final int base = k * w;
+        for (int j = 0; j < w; j++) {
+          t[j] &= s[base + j];
+        }
+      }
+      int c = 0;
+      for (int j = 0; j < w; j++) {
+        c += Long.bitCount(t[j]);
+      }
+      tailSupp = c;
+      return c >= minCount ? c : -1;
+    }
+
+    @Override
+    boolean tailExtended() {
+      return extendedBy(tail, 0, tailSupp);
     }
 
     @Override

@@ -61,8 +61,8 @@ final class FpGrowth {
     if (rec.nFrequent == 0) {
       return MiningStats.empty(Method.FPGROWTH, minCount, threads);
     }
-    RankedDb ranked = new RankedDb(db, rec, consume);
-    if (maxLen > 1 && target == Target.ALL) {
+    RankedDb ranked = new RankedDb(db, rec, consume, target != Target.ALL);
+    if (maxLen > 1 || target != Target.ALL) {
       ranked.countPairs();
     }
     // Task t mines the item of rank t: its conditional base is the prefixes before it.
@@ -107,6 +107,12 @@ final class FpGrowth {
     /** Position of the occurrence itself in {@link #items}: the prefix ends here. */
     final int[] occEnd;
 
+    /**
+     * Closed and maximal targets: the end (exclusive) of the occurrence's transaction in {@link
+     * #items}, where its suffix (the check-only items) ends; null for ALL.
+     */
+    final int[] occStop;
+
     final int[] rankToId;
     final int[] rankCount;
 
@@ -117,6 +123,7 @@ final class FpGrowth {
           + RamUsage.sizeOf(occStart)
           + RamUsage.sizeOf(occBegin)
           + RamUsage.sizeOf(occEnd)
+          + RamUsage.sizeOf(occStop)
           + RamUsage.sizeOf(rankToId)
           + RamUsage.sizeOf(rankCount)
           + RamUsage.sizeOf(pairs);
@@ -157,9 +164,10 @@ final class FpGrowth {
      * The ranked form of {@code db}. With {@code consume} it is written over {@code db}'s own
      * arrays (the caller gives the database up, saving a copy of the transactions): the write
      * position never passes the read position, and each transaction's old end offset is read before
-     * its slot is overwritten.
+     * its slot is overwritten. With {@code stops}, each occurrence's transaction end is kept too
+     * ({@link #occStop}).
      */
-    RankedDb(TransactionDb db, Recoding rec, boolean consume) {
+    RankedDb(TransactionDb db, Recoding rec, boolean consume, boolean stops) {
       final int[] dbOffsets = db.rawOffsets();
       final int[] src = db.rawItems();
       final int[] rank = rec.idToRank;
@@ -179,6 +187,7 @@ final class FpGrowth {
       }
       occBegin = new int[entries];
       occEnd = new int[entries];
+      occStop = stops ? new int[entries] : null;
       offsets = consume ? dbOffsets : new int[n + 1];
       int[] fill = java.util.Arrays.copyOf(occStart, nRanks);
       int w = 0;
@@ -203,6 +212,9 @@ final class FpGrowth {
           int o = fill[items[q]]++;
           occBegin[o] = begin;
           occEnd[o] = q;
+          if (stops) {
+            occStop[o] = w;
+          }
         }
         offsets[t + 1] = w;
       }
@@ -492,15 +504,25 @@ final class FpGrowth {
       final int supp = db.rankCount[r];
       final int[] cnt = scratch(counts, 0, n);
       final int[] nid = scratch(newIds, 0, n);
-      Arrays.fill(cnt, 0, n, 0);
       final int[] items = db.items;
       final int[] occBegin = db.occBegin;
       final int[] occEnd = db.occEnd;
+      final int[] occStop = db.occStop;
       final int from = db.occStart[r];
       final int to = db.occStart[r + 1];
-      for (int o = from; o < to; o++) {
-        for (int q = occBegin[o], e = transactionEnd(occEnd[o]); q < e; q++) {
-          cnt[items[q]]++;
+      final int[] pairs = db.pairs;
+      if (pairs != null) { // row r: the ranks before r; column r of the later rows: those after
+        System.arraycopy(pairs, (int) ((long) r * (r - 1) / 2), cnt, 0, r);
+        cnt[r] = supp;
+        for (int j = r + 1; j < n; j++) {
+          cnt[j] = pairs[(int) ((long) j * (j - 1) / 2) + r];
+        }
+      } else {
+        Arrays.fill(cnt, 0, n, 0);
+        for (int o = from; o < to; o++) {
+          for (int q = occBegin[o], e = occStop[o]; q < e; q++) {
+            cnt[items[q]]++;
+          }
         }
       }
       int nCheck = 0;
@@ -544,7 +566,7 @@ final class FpGrowth {
         for (int o = from; o < to; o++) {
           final int begin = occBegin[o];
           final int mid = occEnd[o];
-          final int end = transactionEnd(mid);
+          final int end = occStop[o];
           if (pathBuf.length < end - begin) {
             pathBuf = path = ArrayUtil.grow(pathBuf, end - begin);
           }
@@ -568,22 +590,6 @@ final class FpGrowth {
         mineTreeCondensed(c, 1, 1);
       }
       peLen = 0;
-    }
-
-    /** End (exclusive) in {@code db.items} of the transaction holding position {@code pos}. */
-    private int transactionEnd(int pos) {
-      final int[] off = db.offsets;
-      int lo = 0;
-      int hi = off.length - 1; // off[hi] > pos always holds
-      while (lo < hi) {
-        int mid = (lo + hi) >>> 1;
-        if (off[mid] > pos) {
-          hi = mid;
-        } else {
-          lo = mid + 1;
-        }
-      }
-      return off[lo];
     }
 
     /** Mines the candidates of tree {@code c} (depth d) below prefix[0, plen), last first. */

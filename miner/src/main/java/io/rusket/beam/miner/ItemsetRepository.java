@@ -94,6 +94,31 @@ final class ItemsetRepository {
     return false;
   }
 
+  /** Words of the bitsets {@link #hasSuperset(long[])} takes: one bit per rank of the reset. */
+  int words() {
+    return words;
+  }
+
+  /**
+   * Whether some itemset holds every rank set in {@code query} ({@link #words()} longs, a bitset
+   * over ranks): a word-parallel test per itemset, for few ranks (dense data).
+   */
+  boolean hasSuperset(long[] query) {
+    final long[] b = bits;
+    final int w = words;
+    for (int s = size - 1; s >= 0; s--) {
+      final int base = s * w;
+      int k = 0;
+      while (k < w && (b[base + k] & query[k]) == query[k]) {
+        k++;
+      }
+      if (k == w) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private boolean contains(int s, int[] ranks, int len) {
     final long[] b = bits;
     final int base = s * words;

@@ -87,6 +87,11 @@ abstract class PatternEmitter implements OrderedTasks.Worker {
     }
   }
 
+  /** Emits prefix[0, len) as it stands (the caller filled it). */
+  final void emitPrefix(int len, int count) {
+    emit(len, count);
+  }
+
   private void emit(int len, int count) {
     sink.accept(prefix, len, count);
     emitted++;
