@@ -258,6 +258,12 @@ final class FpGrowth {
               + RamUsage.sizeOf(newIds)
               + RamUsage.sizeOf(path)
               + RamUsage.sizeOf(ranks)
+              + RamUsage.sizeOf(rows)
+              + RamUsage.sizeOf(rowCount)
+              + RamUsage.sizeOf(cand)
+              + RamUsage.sizeOf(rowItems)
+              + RamUsage.sizeOf(seenCount)
+              + RamUsage.sizeOf(seenStamp)
               + (repo == null ? 0 : repo.ramBytesUsed());
       for (FpTree t : levels) {
         b += t == null ? 0 : t.ramBytesUsed();
@@ -490,14 +496,18 @@ final class FpGrowth {
 
     /**
      * Closed and maximal targets, task r: the itemsets whose least frequent item is r. Items more
-     * frequent than r (ranks below r) are its candidates as in {@link #mineTask}; items less
-     * frequent (ranks above r, after r in the transactions) belong to other tasks, and those still
-     * frequent with r become check-only items of the first conditional tree (nearest the root, so
-     * every conditional base below counts them): one in every transaction of an itemset means it is
-     * not closed, nor is anything below it; one frequent with a leaf means it is not maximal. Items
-     * of r's tree mined before an item (higher indices, mined first as in FP-Growth) are checked
-     * through the repository of the task's results instead, as FPClose / FPMax do. Tasks are
-     * independent, so the order of results does not depend on the number of threads.
+     * frequent than r (ranks below r) are its candidates, in a conditional tree as in {@link
+     * #mineTask}; items less frequent (ranks above r, after r in the transactions) belong to other
+     * tasks, and those still frequent with r are its check-only items. They stay out of the trees
+     * (which keep their prefix sharing): each itemset of the task carries the list of its
+     * transactions instead (as occurrences of r, {@link #rows}), narrowed by a binary search per
+     * transaction as the itemset grows, and the check-only items are read from those transactions'
+     * suffixes ({@link #coveredOutside}, {@link #extendedOutside}): one in every transaction of an
+     * itemset means it is not closed, nor is anything below it; one frequent with a leaf means it
+     * is not maximal. Items of r's tree mined before an item (higher indices, mined first as in
+     * FP-Growth) are checked through the repository of the task's results instead, as FPClose /
+     * FPMax do. Tasks are independent, so the order of results does not depend on the number of
+     * threads.
      */
     private void mineTaskCondensed(int r) {
       final int n = db.nRanks;
@@ -530,57 +540,58 @@ final class FpGrowth {
         if (cnt[j] == supp) {
           return; // every transaction of r holds j: nothing in this task is closed
         }
-        nid[j] = cnt[j] >= minCount ? nCheck++ : FpTree.NONE;
+        if (cnt[j] >= minCount) {
+          nid[j] = 0; // marks a check-only rank (the tree never sees it)
+          nCheck++;
+        } else {
+          nid[j] = FpTree.NONE;
+        }
       }
       repo.reset(r + 1);
       peLen = 0;
       prefix[0] = db.rankToId[r];
-      int m = nCheck;
-      for (int j = 0; j < r; j++) {
-        int cj = cnt[j];
-        if (cj < minCount) {
-          nid[j] = FpTree.NONE;
-        } else if (cj == supp) {
-          pushPe(db.rankToId[j]);
-          nid[j] = FpTree.NONE;
-        } else {
-          nid[j] = m++;
-        }
-      }
-      if (!acceptNode(1, supp, m - nCheck, nCheck, nid, db.rankToId, 0, r)) {
+      int m = reduce(cnt, nid, r, supp, db.rankToId);
+      checking = nCheck > 0;
+      // {r}: any check-only item is frequent with it
+      if (!acceptNode(1, supp, m, nCheck > 0, nid, db.rankToId, r)) {
         peLen = 0;
         return;
       }
-      if (m > nCheck) {
+      if (m > 0) {
+        final int w = (m + 63) >>> 6;
+        long[] bits = null;
+        if (checking) {
+          int[] rw = rowsAt(1, supp);
+          for (int o = from; o < to; o++) {
+            rw[o - from] = o;
+          }
+          rowCount[1] = supp;
+          long need = (long) supp * w;
+          if (rowItems.length < need) {
+            rowItems = new long[ArrayUtil.grow(rowItems.length, need)];
+          }
+          bits = rowItems;
+          Arrays.fill(bits, 0, (int) need, 0L);
+          rowWords = w;
+          taskFrom = from;
+        }
         FpTree c = level(1);
         c.reset(m);
-        c.nCheck = nCheck;
-        for (int j = 0; j < n; j++) {
-          int k = nid[j];
-          if (j != r && k != FpTree.NONE) {
-            c.globalId[k] = db.rankToId[j];
-            c.support[k] = cnt[j];
-          }
-        }
+        fillHeader(c, cnt, nid, r, db.rankToId);
         int[] pathBuf = path;
         for (int o = from; o < to; o++) {
-          final int begin = occBegin[o];
-          final int mid = occEnd[o];
-          final int end = occStop[o];
-          if (pathBuf.length < end - begin) {
-            pathBuf = path = ArrayUtil.grow(pathBuf, end - begin);
-          }
           int len = 0;
-          for (int q = mid + 1; q < end; q++) { // check-only items first: nearest the root
+          final int base = (o - from) * w;
+          for (int q = occBegin[o], e = occEnd[o]; q < e; q++) {
             int k = nid[items[q]];
             if (k != FpTree.NONE) {
+              if (len == pathBuf.length) {
+                pathBuf = path = ArrayUtil.grow(pathBuf, len + 1L);
+              }
               pathBuf[len++] = k;
-            }
-          }
-          for (int q = begin; q < mid; q++) {
-            int k = nid[items[q]];
-            if (k != FpTree.NONE) {
-              pathBuf[len++] = k;
+              if (bits != null) {
+                bits[base + (k >>> 6)] |= 1L << k;
+              }
             }
           }
           if (len > 0) {
@@ -592,10 +603,151 @@ final class FpGrowth {
       peLen = 0;
     }
 
+    /** Closed and maximal targets: whether the current task has check-only items. */
+    private boolean checking;
+
+    /**
+     * Closed and maximal targets, when {@link #checking}: per itemset length ℓ, the transactions of
+     * the current itemset of ℓ items, as occurrences of the task's item (ascending), {@code
+     * rowCount[ℓ]} of them.
+     */
+    private int[][] rows = new int[8][];
+
+    private int[] rowCount = new int[8];
+
+    /**
+     * When {@link #checking}: for each transaction of the task (occurrence {@code taskFrom + row}),
+     * a bitset over the ids of the task's first conditional tree, {@code rowWords} longs per row:
+     * which candidates it holds.
+     */
+    private long[] rowItems = new long[16];
+
+    private int rowWords;
+    private int taskFrom;
+
+    /** Surviving check-only candidates while intersecting suffixes; counts for maximality. */
+    private int[] cand = new int[32];
+
+    private int[] seenCount;
+    private int[] seenStamp;
+    private int stamp;
+
+    private int[] rowsAt(int len, int size) {
+      if (len >= rows.length) {
+        int cap = ArrayUtil.grow(rows.length, len + 1L);
+        rows = Arrays.copyOf(rows, cap);
+        rowCount = Arrays.copyOf(rowCount, cap);
+      }
+      return scratch(rows, len, size);
+    }
+
+    /**
+     * The itemset prefix[0, plen) has just grown by item {@code g} (database id) and has {@code
+     * supp} transactions: narrows the parent's transactions to those holding g (a bit of {@link
+     * #rowItems} each), then tells whether one check-only item is in all of them. The candidates
+     * are the first transaction's check-only items, intersected (a merge of ascending ranks) with
+     * each next transaction's suffix; usually none survive a few transactions.
+     */
+    private boolean coveredOutside(int g, int plen, int supp) {
+      final int id = newIds[0][idToRank[g]]; // its id in the task's first conditional tree
+      final int[] parent = rows[plen - 1];
+      final int np = rowCount[plen - 1];
+      final int[] rw = rowsAt(plen, supp);
+      final int[] items = db.items;
+      final int[] occEnd = db.occEnd;
+      final int[] occStop = db.occStop;
+      final long[] bits = rowItems;
+      final int w = rowWords;
+      final int from = taskFrom;
+      final int word = id >>> 6;
+      final long bit = 1L << id;
+      int nr = 0;
+      for (int k = 0; k < np; k++) {
+        final int o = parent[k];
+        if ((bits[(o - from) * w + word] & bit) != 0) {
+          rw[nr++] = o;
+        }
+      }
+      assert nr == supp : "transactions=" + nr + ", support=" + supp;
+      rowCount[plen] = nr;
+      final int[] isCheck = newIds[0];
+      final int o0 = rw[0];
+      if (cand.length < occStop[o0] - occEnd[o0]) {
+        cand = new int[ArrayUtil.grow(cand.length, occStop[o0] - occEnd[o0])];
+      }
+      final int[] c = cand;
+      int nc = 0;
+      for (int q = occEnd[o0] + 1, e = occStop[o0]; q < e; q++) {
+        if (isCheck[items[q]] != FpTree.NONE) {
+          c[nc++] = items[q];
+        }
+      }
+      for (int k = 1; k < nr && nc > 0; k++) {
+        final int o = rw[k];
+        int q = occEnd[o] + 1;
+        final int qe = occStop[o];
+        int kept = 0;
+        for (int x = 0; x < nc && q < qe; x++) {
+          final int e = c[x];
+          while (q < qe && items[q] < e) {
+            q++;
+          }
+          if (q < qe && items[q] == e) {
+            c[kept++] = e;
+          }
+        }
+        nc = kept;
+      }
+      return nc > 0;
+    }
+
+    /**
+     * Maximal target, after {@link #coveredOutside} for the itemset of {@code plen} items: whether
+     * a check-only item is frequent in its transactions (counted over their suffixes, stopping at
+     * the threshold).
+     */
+    private boolean extendedOutside(int plen) {
+      final int n = db.nRanks;
+      if (seenCount == null || seenCount.length < n) {
+        seenCount = new int[n];
+        seenStamp = new int[n];
+        stamp = 0;
+      }
+      if (++stamp == 0) {
+        Arrays.fill(seenStamp, 0);
+        stamp = 1;
+      }
+      final int st = stamp;
+      final int[] sc = seenCount;
+      final int[] ss = seenStamp;
+      final int[] isCheck = newIds[0];
+      final int[] items = db.items;
+      final int[] occEnd = db.occEnd;
+      final int[] occStop = db.occStop;
+      final int[] rw = rows[plen];
+      final int need = minCount;
+      for (int k = 0, nr = rowCount[plen]; k < nr; k++) {
+        final int o = rw[k];
+        for (int q = occEnd[o] + 1, e = occStop[o]; q < e; q++) {
+          final int x = items[q];
+          if (isCheck[x] != FpTree.NONE) {
+            if (ss[x] != st) {
+              ss[x] = st;
+              sc[x] = 0;
+            }
+            if (++sc[x] >= need) {
+              return true;
+            }
+          }
+        }
+      }
+      return false;
+    }
+
     /** Mines the candidates of tree {@code c} (depth d) below prefix[0, plen), last first. */
     private void mineTreeCondensed(FpTree c, int d, int plen) {
       ensurePrefix(plen + 1);
-      for (int k = c.nItems - 1; k >= c.nCheck; k--) {
+      for (int k = c.nItems - 1; k >= 0; k--) {
         prefix[plen] = c.globalId[k];
         projectCondensed(c, k, d, plen + 1);
       }
@@ -603,8 +755,8 @@ final class FpGrowth {
 
     /**
      * The current itemset X is prefix[0, plen) with the perfect extensions in force; its last item
-     * is item i of tree t (depth d). Counts X's conditional base, prunes X's subtree when a
-     * check-only item is in every transaction of X, then accepts or skips X ({@link #acceptNode})
+     * is item i of tree t (depth d). Prunes X's subtree when a check-only item is in every
+     * transaction of X, counts X's conditional base, then accepts or skips X ({@link #acceptNode})
      * and mines its conditional tree.
      */
     private void projectCondensed(FpTree t, int i, int d, int plen) {
@@ -612,33 +764,18 @@ final class FpGrowth {
       if (belowThreshold(supp)) {
         return;
       }
+      if (checking && coveredOutside(t.globalId[i], plen, supp)) {
+        return; // a check-only item is in every transaction of X: X and its subtree are not closed
+      }
       final int peMark = peLen;
       final int[] cnt = conditionalCounts(t, i, d);
       final int[] nid = scratch(newIds, d, i);
-      final int check = Math.min(t.nCheck, i);
-      int nCheck = 0;
-      for (int j = 0; j < check; j++) {
-        if (cnt[j] == supp) {
-          return; // an excluded item is in every transaction of X: X and its subtree are not closed
-        }
-        nid[j] = cnt[j] >= minCount ? nCheck++ : FpTree.NONE;
-      }
-      int m = nCheck;
-      for (int j = check; j < i; j++) {
-        int cj = cnt[j];
-        if (cj < minCount) {
-          nid[j] = FpTree.NONE;
-        } else if (cj == supp) {
-          pushPe(t.globalId[j]);
-          nid[j] = FpTree.NONE;
-        } else {
-          nid[j] = m++;
-        }
-      }
-      if (acceptNode(plen, supp, m - nCheck, nCheck, nid, t.globalId, check, i) && m > nCheck) {
+      final int m = reduce(cnt, nid, i, supp, t.globalId);
+      final boolean extended =
+          target == Target.MAXIMAL && m == 0 && checking && extendedOutside(plen);
+      if (acceptNode(plen, supp, m, extended, nid, t.globalId, i) && m > 0) {
         FpTree c = level(d + 1);
         c.reset(m);
-        c.nCheck = nCheck;
         fillHeader(c, cnt, nid, i, t.globalId);
         insertConditionalPaths(t, i, nid, c);
         mineTreeCondensed(c, d + 1, plen);
@@ -648,9 +785,10 @@ final class FpGrowth {
 
     /**
      * Decides for X = prefix[0, plen) ∪ perfect extensions, of count {@code supp}, with {@code
-     * kept} candidates and {@code nCheck} frequent check-only items in its conditional base,
-     * whether to emit it and whether to mine below it; the kept candidates are the items {@code j}
-     * in {@code [from, to)} with {@code nid[j] != NONE}, database ids {@code globalId[j]}.
+     * kept} candidates in its conditional base, whether to emit it and whether to mine below it;
+     * the kept candidates are the items {@code j < to} with {@code nid[j] != NONE}, database ids
+     * {@code globalId[j]}; {@code extended}: a check-only item is frequent with X (computed only
+     * for the maximal target when {@code kept == 0}).
      *
      * <p>CLOSED: X is closed unless an earlier result of the task is a superset of the same count
      * (then nothing below X is closed either). MAXIMAL: X with its candidates inside an earlier
@@ -659,7 +797,7 @@ final class FpGrowth {
      * than maxLen are searched and recorded (they decide the shorter ones) but not emitted.
      */
     private boolean acceptNode(
-        int plen, int supp, int kept, int nCheck, int[] nid, int[] globalId, int from, int to) {
+        int plen, int supp, int kept, boolean extended, int[] nid, int[] globalId, int to) {
       final int len = plen + peLen;
       if (ranks.length < len + kept) {
         ranks = new int[ArrayUtil.grow(ranks.length, len + kept)];
@@ -682,7 +820,7 @@ final class FpGrowth {
         return true;
       }
       int all = len;
-      for (int j = from; j < to; j++) {
+      for (int j = 0; j < to; j++) {
         if (nid[j] != FpTree.NONE) {
           q[all++] = idToRank[globalId[j]];
         }
@@ -690,10 +828,12 @@ final class FpGrowth {
       if (repo.hasSuperset(q, all)) {
         return false;
       }
-      if (kept == 0 && nCheck == 0) {
-        repo.add(q, len, supp);
-        if (len <= maxLen) {
-          emitNode(plen, supp);
+      if (kept == 0) {
+        if (!extended) {
+          repo.add(q, len, supp);
+          if (len <= maxLen) {
+            emitNode(plen, supp);
+          }
         }
         return false;
       }

@@ -17,13 +17,6 @@ final class FpTree {
 
   int nItems;
 
-  /**
-   * Closed and maximal targets: items {@code 0 .. nCheck-1} are check-only, items excluded from
-   * every itemset of this tree's subtree that are kept (nearest the root, so in every conditional
-   * base) only to detect a superset of the same count or a frequent superset. 0 otherwise.
-   */
-  int nCheck;
-
   int size;
   int[] item = new int[64];
   int[] count = new int[64];
@@ -45,7 +38,6 @@ final class FpTree {
   /** Empties the tree for {@code nItems} items, keeping the allocated arrays. */
   void reset(int nItems) {
     this.nItems = nItems;
-    this.nCheck = 0;
     if (head.length < nItems) {
       int cap = ArrayUtil.grow(head.length, nItems);
       head = new int[cap];
