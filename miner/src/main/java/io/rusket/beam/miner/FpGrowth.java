@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * FP-Growth (Han, Pei and Yin, "Mining frequent patterns without candidate generation", SIGMOD
- * 2000) on array-backed trees.
+ * 2000) on array-backed trees; closed and maximal itemsets as FPClose / FPMax (Grahne and Zhu, FIMI
+ * 2003), see {@code mineTaskCondensed}.
  *
  * <p>Items are recoded once to dense ranks by descending frequency (ties by item id). There is no
  * global tree: the transactions become ascending rank arrays with per-item occurrence lists ({@link
@@ -56,13 +57,22 @@ final class FpGrowth {
     return this;
   }
 
+  /** Whether pair counts may be precomputed (tests turn them off to reach the scanning paths). */
+  private boolean pairCounts = true;
+
+  /** Counts every conditional base by scanning, as with too many items for pair counts. */
+  FpGrowth withoutPairCounts() {
+    this.pairCounts = false;
+    return this;
+  }
+
   MiningStats run(ItemsetSink sink) {
     Recoding rec = Recoding.byDescendingFrequency(db, minCount);
     if (rec.nFrequent == 0) {
       return MiningStats.empty(Method.FPGROWTH, minCount, threads);
     }
     RankedDb ranked = new RankedDb(db, rec, consume, target != Target.ALL);
-    if (maxLen > 1 || target != Target.ALL) {
+    if (pairCounts && (maxLen > 1 || target != Target.ALL)) {
       ranked.countPairs();
     }
     // Task t mines the item of rank t: its conditional base is the prefixes before it.
@@ -498,83 +508,75 @@ final class FpGrowth {
      * Closed and maximal targets, task r: the itemsets whose least frequent item is r. Items more
      * frequent than r (ranks below r) are its candidates, in a conditional tree as in {@link
      * #mineTask}; items less frequent (ranks above r, after r in the transactions) belong to other
-     * tasks, and those still frequent with r are its check-only items. They stay out of the trees
-     * (which keep their prefix sharing): each itemset of the task carries the list of its
-     * transactions instead (as occurrences of r, {@link #rows}), narrowed by a binary search per
-     * transaction as the itemset grows, and the check-only items are read from those transactions'
-     * suffixes ({@link #coveredOutside}, {@link #extendedOutside}): one in every transaction of an
-     * itemset means it is not closed, nor is anything below it; one frequent with a leaf means it
-     * is not maximal. Items of r's tree mined before an item (higher indices, mined first as in
-     * FP-Growth) are checked through the repository of the task's results instead, as FPClose /
-     * FPMax do. Tasks are independent, so the order of results does not depend on the number of
-     * threads.
+     * tasks and are its check-only items. They stay out of the trees (which keep their prefix
+     * sharing): each itemset of the task carries the list of its transactions instead (as
+     * occurrences of r, {@link #rows}), narrowed through a per-transaction bitset of candidates as
+     * the itemset grows, and the check-only items are read from those transactions' suffixes
+     * ({@link #coveredOutside}, {@link #extendedOutside}; for {r} alone from the pair counts when
+     * there are some): one in every transaction of an itemset means it is not closed, nor is
+     * anything below it; one frequent with a leaf means it is not maximal. Items of r's tree mined
+     * before an item (higher indices, mined first as in FP-Growth) are checked through the
+     * repository of the task's results instead, as FPClose / FPMax do. Tasks are independent, so
+     * the order of results does not depend on the number of threads.
      */
     private void mineTaskCondensed(int r) {
-      final int n = db.nRanks;
       final int supp = db.rankCount[r];
-      final int[] cnt = scratch(counts, 0, n);
-      final int[] nid = scratch(newIds, 0, n);
+      final int[] cnt = scratch(counts, 0, r);
+      final int[] nid = scratch(newIds, 0, r);
       final int[] items = db.items;
       final int[] occBegin = db.occBegin;
       final int[] occEnd = db.occEnd;
-      final int[] occStop = db.occStop;
       final int from = db.occStart[r];
       final int to = db.occStart[r + 1];
       final int[] pairs = db.pairs;
+      int[] rw = rowsAt(1, supp);
+      for (int o = from; o < to; o++) {
+        rw[o - from] = o;
+      }
+      rowCount[1] = supp;
+      boolean laterFrequent = false;
       if (pairs != null) { // row r: the ranks before r; column r of the later rows: those after
         System.arraycopy(pairs, (int) ((long) r * (r - 1) / 2), cnt, 0, r);
-        cnt[r] = supp;
-        for (int j = r + 1; j < n; j++) {
-          cnt[j] = pairs[(int) ((long) j * (j - 1) / 2) + r];
+        for (int j = r + 1, n = db.nRanks; j < n; j++) {
+          final int c = pairs[(int) ((long) j * (j - 1) / 2) + r];
+          if (c == supp) {
+            return; // a later item is in every transaction of r: nothing in this task is closed
+          }
+          laterFrequent |= c >= minCount;
         }
       } else {
-        Arrays.fill(cnt, 0, n, 0);
+        Arrays.fill(cnt, 0, r, 0);
         for (int o = from; o < to; o++) {
-          for (int q = occBegin[o], e = occStop[o]; q < e; q++) {
+          for (int q = occBegin[o], e = occEnd[o]; q < e; q++) {
             cnt[items[q]]++;
           }
         }
-      }
-      int nCheck = 0;
-      for (int j = r + 1; j < n; j++) {
-        if (cnt[j] == supp) {
-          return; // every transaction of r holds j: nothing in this task is closed
-        }
-        if (cnt[j] >= minCount) {
-          nid[j] = 0; // marks a check-only rank (the tree never sees it)
-          nCheck++;
-        } else {
-          nid[j] = FpTree.NONE;
+        if (suffixCovers(1)) {
+          return; // a later item is in every transaction of r: nothing in this task is closed
         }
       }
       repo.reset(r + 1);
       peLen = 0;
       prefix[0] = db.rankToId[r];
       int m = reduce(cnt, nid, r, supp, db.rankToId);
-      checking = nCheck > 0;
-      // {r}: any check-only item is frequent with it
-      if (!acceptNode(1, supp, m, nCheck > 0, nid, db.rankToId, r)) {
+      boolean extended =
+          target == Target.MAXIMAL
+              && m == 0
+              && (pairs != null ? laterFrequent : extendedOutside(1));
+      if (!acceptNode(1, supp, m, extended, nid, db.rankToId, r)) {
         peLen = 0;
         return;
       }
       if (m > 0) {
         final int w = (m + 63) >>> 6;
-        long[] bits = null;
-        if (checking) {
-          int[] rw = rowsAt(1, supp);
-          for (int o = from; o < to; o++) {
-            rw[o - from] = o;
-          }
-          rowCount[1] = supp;
-          long need = (long) supp * w;
-          if (rowItems.length < need) {
-            rowItems = new long[ArrayUtil.grow(rowItems.length, need)];
-          }
-          bits = rowItems;
-          Arrays.fill(bits, 0, (int) need, 0L);
-          rowWords = w;
-          taskFrom = from;
+        final long need = (long) supp * w;
+        if (rowItems.length < need) {
+          rowItems = new long[ArrayUtil.grow(rowItems.length, need)];
         }
+        final long[] bits = rowItems;
+        Arrays.fill(bits, 0, (int) need, 0L);
+        rowWords = w;
+        taskFrom = from;
         FpTree c = level(1);
         c.reset(m);
         fillHeader(c, cnt, nid, r, db.rankToId);
@@ -589,9 +591,7 @@ final class FpGrowth {
                 pathBuf = path = ArrayUtil.grow(pathBuf, len + 1L);
               }
               pathBuf[len++] = k;
-              if (bits != null) {
-                bits[base + (k >>> 6)] |= 1L << k;
-              }
+              bits[base + (k >>> 6)] |= 1L << k;
             }
           }
           if (len > 0) {
@@ -603,22 +603,19 @@ final class FpGrowth {
       peLen = 0;
     }
 
-    /** Closed and maximal targets: whether the current task has check-only items. */
-    private boolean checking;
-
     /**
-     * Closed and maximal targets, when {@link #checking}: per itemset length ℓ, the transactions of
-     * the current itemset of ℓ items, as occurrences of the task's item (ascending), {@code
-     * rowCount[ℓ]} of them.
+     * Closed and maximal targets: per itemset length ℓ, the transactions of the task's current
+     * itemset of ℓ items, as occurrences of the task's item (ascending), {@code rowCount[ℓ]} of
+     * them.
      */
     private int[][] rows = new int[8][];
 
     private int[] rowCount = new int[8];
 
     /**
-     * When {@link #checking}: for each transaction of the task (occurrence {@code taskFrom + row}),
-     * a bitset over the ids of the task's first conditional tree, {@code rowWords} longs per row:
-     * which candidates it holds.
+     * For each transaction of the task (occurrence {@code taskFrom + row}), a bitset over the ids
+     * of the task's first conditional tree, {@code rowWords} longs per row: which candidates it
+     * holds.
      */
     private long[] rowItems = new long[16];
 
@@ -644,18 +641,14 @@ final class FpGrowth {
     /**
      * The itemset prefix[0, plen) has just grown by item {@code g} (database id) and has {@code
      * supp} transactions: narrows the parent's transactions to those holding g (a bit of {@link
-     * #rowItems} each), then tells whether one check-only item is in all of them. The candidates
-     * are the first transaction's check-only items, intersected (a merge of ascending ranks) with
-     * each next transaction's suffix; usually none survive a few transactions.
+     * #rowItems} each), then tells whether one check-only item is in all of them ({@link
+     * #suffixCovers}).
      */
     private boolean coveredOutside(int g, int plen, int supp) {
       final int id = newIds[0][idToRank[g]]; // its id in the task's first conditional tree
       final int[] parent = rows[plen - 1];
       final int np = rowCount[plen - 1];
       final int[] rw = rowsAt(plen, supp);
-      final int[] items = db.items;
-      final int[] occEnd = db.occEnd;
-      final int[] occStop = db.occStop;
       final long[] bits = rowItems;
       final int w = rowWords;
       final int from = taskFrom;
@@ -670,18 +663,28 @@ final class FpGrowth {
       }
       assert nr == supp : "transactions=" + nr + ", support=" + supp;
       rowCount[plen] = nr;
-      final int[] isCheck = newIds[0];
+      return suffixCovers(plen);
+    }
+
+    /**
+     * Whether one check-only item (a rank after the task's, in the transactions' suffixes) is in
+     * every transaction of the itemset of {@code plen} items. The candidates are the first
+     * transaction's suffix, intersected (a merge of ascending ranks) with each next one's; usually
+     * none survive a few transactions.
+     */
+    private boolean suffixCovers(int plen) {
+      final int[] rw = rows[plen];
+      final int nr = rowCount[plen];
+      final int[] items = db.items;
+      final int[] occEnd = db.occEnd;
+      final int[] occStop = db.occStop;
       final int o0 = rw[0];
-      if (cand.length < occStop[o0] - occEnd[o0]) {
-        cand = new int[ArrayUtil.grow(cand.length, occStop[o0] - occEnd[o0])];
+      int nc = occStop[o0] - occEnd[o0] - 1;
+      if (cand.length < nc) {
+        cand = new int[ArrayUtil.grow(cand.length, nc)];
       }
       final int[] c = cand;
-      int nc = 0;
-      for (int q = occEnd[o0] + 1, e = occStop[o0]; q < e; q++) {
-        if (isCheck[items[q]] != FpTree.NONE) {
-          c[nc++] = items[q];
-        }
-      }
+      System.arraycopy(items, occEnd[o0] + 1, c, 0, nc);
       for (int k = 1; k < nr && nc > 0; k++) {
         final int o = rw[k];
         int q = occEnd[o] + 1;
@@ -720,7 +723,6 @@ final class FpGrowth {
       final int st = stamp;
       final int[] sc = seenCount;
       final int[] ss = seenStamp;
-      final int[] isCheck = newIds[0];
       final int[] items = db.items;
       final int[] occEnd = db.occEnd;
       final int[] occStop = db.occStop;
@@ -730,14 +732,12 @@ final class FpGrowth {
         final int o = rw[k];
         for (int q = occEnd[o] + 1, e = occStop[o]; q < e; q++) {
           final int x = items[q];
-          if (isCheck[x] != FpTree.NONE) {
-            if (ss[x] != st) {
-              ss[x] = st;
-              sc[x] = 0;
-            }
-            if (++sc[x] >= need) {
-              return true;
-            }
+          if (ss[x] != st) {
+            ss[x] = st;
+            sc[x] = 0;
+          }
+          if (++sc[x] >= need) {
+            return true;
           }
         }
       }
@@ -764,15 +764,14 @@ final class FpGrowth {
       if (belowThreshold(supp)) {
         return;
       }
-      if (checking && coveredOutside(t.globalId[i], plen, supp)) {
+      if (coveredOutside(t.globalId[i], plen, supp)) {
         return; // a check-only item is in every transaction of X: X and its subtree are not closed
       }
       final int peMark = peLen;
       final int[] cnt = conditionalCounts(t, i, d);
       final int[] nid = scratch(newIds, d, i);
       final int m = reduce(cnt, nid, i, supp, t.globalId);
-      final boolean extended =
-          target == Target.MAXIMAL && m == 0 && checking && extendedOutside(plen);
+      final boolean extended = target == Target.MAXIMAL && m == 0 && extendedOutside(plen);
       if (acceptNode(plen, supp, m, extended, nid, t.globalId, i) && m > 0) {
         FpTree c = level(d + 1);
         c.reset(m);

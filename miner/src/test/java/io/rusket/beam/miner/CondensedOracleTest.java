@@ -33,9 +33,20 @@ class CondensedOracleTest {
     OrderedTasks.spawnAfterNanos = savedSpawn;
   }
 
-  /** Mines with a method name, or Eclat forced onto one layout (ECLAT_BITSET / ECLAT_TIDLIST). */
+  /**
+   * Mines with a method name, Eclat forced onto one layout (ECLAT_BITSET / ECLAT_TIDLIST), or
+   * FP-Growth without pair counts (FPGROWTH_SCAN: the path taken with more than {@link
+   * FpGrowth.RankedDb#MAX_PAIR_RANKS} frequent items).
+   */
   static Itemsets mine(
       String variant, TransactionDb db, long minCount, int maxLen, int threads, Target target) {
+    if (variant.equals("FPGROWTH_SCAN")) {
+      Itemsets.Collector c = Itemsets.collector(db.size(), db.itemNames());
+      if (db.size() > 0 && minCount <= db.size()) {
+        new FpGrowth(db, (int) minCount, maxLen, threads, false, target).withoutPairCounts().run(c);
+      }
+      return c.build();
+    }
     if (variant.startsWith("ECLAT_")) {
       Itemsets.Collector c = Itemsets.collector(db.size(), db.itemNames());
       if (db.size() > 0 && minCount <= db.size()) {
@@ -94,7 +105,8 @@ class CondensedOracleTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"AUTO", "FPGROWTH", "ECLAT", "ECLAT_BITSET", "ECLAT_TIDLIST"})
+  @ValueSource(
+      strings = {"AUTO", "FPGROWTH", "FPGROWTH_SCAN", "ECLAT", "ECLAT_BITSET", "ECLAT_TIDLIST"})
   void closedAndMaximalMatchBruteForce(String method) {
     for (int seed = 0; seed < SEEDS; seed++) {
       Random rnd = new Random(seed);
@@ -133,7 +145,7 @@ class CondensedOracleTest {
 
   /** Larger skewed data (supports differing by far more than 16×), deep trees. */
   @ParameterizedTest
-  @ValueSource(strings = {"FPGROWTH", "ECLAT_BITSET", "ECLAT_TIDLIST"})
+  @ValueSource(strings = {"FPGROWTH", "FPGROWTH_SCAN", "ECLAT_BITSET", "ECLAT_TIDLIST"})
   void closedAndMaximalOnSkewedData(String method) {
     for (int seed = 0; seed < 12; seed++) {
       Random rnd = new Random(2000 + seed);
@@ -164,7 +176,7 @@ class CondensedOracleTest {
 
   /** The delivery order, not only the set, is the same on 1 and 2 threads. */
   @ParameterizedTest
-  @ValueSource(strings = {"FPGROWTH", "ECLAT_BITSET", "ECLAT_TIDLIST"})
+  @ValueSource(strings = {"FPGROWTH", "FPGROWTH_SCAN", "ECLAT_BITSET", "ECLAT_TIDLIST"})
   void orderIndependentOfThreads(String method) {
     for (int seed = 0; seed < 40; seed++) {
       Random rnd = new Random(5000 + seed);
