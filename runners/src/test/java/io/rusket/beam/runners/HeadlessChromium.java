@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
- * Debian's headless Chromium ({@value #CHROMIUM}), started by a test and driven over the DevTools
+ * Debian's headless Chromium ({@code /usr/bin/chromium}), started by a test and driven over the DevTools
  * protocol (a WebSocket of {@code java.net.http}: no driver, no library): one page, its console
  * errors, uncaught exceptions and requests recorded, script evaluated, mouse events, screenshots.
  * Started with a fresh profile, on 127.0.0.1, with Chromium's own network traffic (updates, sync,
@@ -35,7 +35,8 @@ import java.util.stream.Stream;
  * when the test failed.
  */
 final class HeadlessChromium implements AutoCloseable {
-  static final String CHROMIUM = "/usr/bin/chromium";
+  /** Debian's Chromium; {@code -Drusket.chromium=PATH} names another (or a missing one). */
+  static final String CHROMIUM = System.getProperty("rusket.chromium", "/usr/bin/chromium");
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 

@@ -2,6 +2,7 @@
 // inline SVG, no library and nothing fetched: the page works from disk, off line.
 (function () {
   'use strict';
+  var started = performance.now();
   var data = JSON.parse(document.getElementById('report-data').textContent);
   var root = document.getElementById('report');
   var items = data.items;
@@ -16,11 +17,27 @@
     append(e, children);
     return e;
   }
+  // SVG is built as text and parsed once per plot (innerHTML): much faster than a DOM call per
+  // point with hundreds of groups. svg() makes a node that appendChild()s and serialises itself.
   function svg(tag, attrs, children) {
-    var e = document.createElementNS(SVG, tag);
-    setAttrs(e, attrs);
-    append(e, children);
-    return e;
+    var node = { tag: tag, attrs: attrs || {}, children: [],
+      appendChild: function (c) { this.children.push(c); return c; } };
+    if (children) (Array.isArray(children) ? children : [children]).forEach(function (c) { node.children.push(c); });
+    return node;
+  }
+  function esc(v) {
+    return String(v).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  }
+  function markup(n) {
+    var out = '<' + n.tag;
+    Object.keys(n.attrs).forEach(function (k) {
+      if (k !== 'text' && n.attrs[k] !== null && n.attrs[k] !== undefined) out += ' ' + k + '="' + esc(n.attrs[k]) + '"';
+    });
+    if (n.tag === 'svg') out += ' xmlns="' + SVG + '"';
+    out += '>';
+    if (n.attrs.text !== undefined) out += esc(n.attrs.text);
+    n.children.forEach(function (c) { out += markup(c); });
+    return out + '</' + n.tag + '>';
   }
   function setAttrs(e, attrs) {
     if (!attrs) return;
@@ -73,16 +90,16 @@
 
   var tip = el('div', { id: 'tip', role: 'tooltip' });
   document.body.appendChild(tip);
-  function hover(node, text) {
-    node.appendChild(svg('title', { text: text }));
-    node.addEventListener('mousemove', function (ev) {
-      tip.textContent = text;
-      tip.style.display = 'block';
-      tip.style.left = (ev.pageX + 12) + 'px';
-      tip.style.top = (ev.pageY + 12) + 'px';
-    });
-    node.addEventListener('mouseleave', function () { tip.style.display = 'none'; });
-  }
+  // One listener for every plot: an element with data-tip shows it beside the mouse.
+  function hover(node, text) { node.attrs['data-tip'] = text; }
+  document.addEventListener('mousemove', function (ev) {
+    var t = ev.target && ev.target.closest ? ev.target.closest('[data-tip]') : null;
+    if (!t) { tip.style.display = 'none'; return; }
+    tip.textContent = t.getAttribute('data-tip');
+    tip.style.display = 'block';
+    tip.style.left = (ev.pageX + 12) + 'px';
+    tip.style.top = (ev.pageY + 12) + 'px';
+  });
 
   // A table whose columns sort on a click on their header; shows at most `limit` rows.
   // columns: {label, value(row) for sorting, cell(row) for display (text or node), num}
@@ -136,8 +153,10 @@
     };
   }
 
-  function figure(cls, caption, content) {
-    return el('figure', { 'class': cls }, [el('figcaption', null, caption), content]);
+  function figure(cls, caption, plot) {
+    var box = el('div', { 'class': 'plot-box' });
+    box.innerHTML = markup(plot);
+    return el('figure', { 'class': cls }, [el('figcaption', null, caption), box]);
   }
 
   // ---- plots ----------------------------------------------------------------------------------
@@ -268,8 +287,9 @@
     var lifts = extent(rules.map(function (r) { return r[4]; }));
     var stroke = scale(lifts[0], lifts[1]);
     var mid = 'arrow-' + (gradients++);
-    s.appendChild(svg('defs', null, svg('marker', { id: mid, viewBox: '0 0 10 10', refX: 17, refY: 5,
-      markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse' }, svg('path', { d: 'M0,0L10,5L0,10z', 'class': 'arrow' }))));
+    // arrow heads in the plot's units (not scaled by the edge's width), tips at the node's rim
+    s.appendChild(svg('defs', null, svg('marker', { id: mid, viewBox: '0 0 10 10', refX: 18, refY: 5,
+      markerUnits: 'userSpaceOnUse', markerWidth: 8, markerHeight: 8, orient: 'auto' }, svg('path', { d: 'M0,0L10,5L0,10z', 'class': 'arrow' }))));
     for (var k = rules.length - 1; k >= 0; k--) {
       var r = rules[k];
       r[0].forEach(function (a) {
@@ -304,6 +324,7 @@
     function row(k, v) { dl.appendChild(el('dt', null, k)); dl.appendChild(el('dd', null, v)); }
     var names = {
       command: 'command', runner: 'runner', input: 'input', inputFormat: 'input format', groupCol: 'group column',
+      txnCol: 'transaction column', itemCol: 'item column', numItems: 'items (ids)', shards: 'shards',
       transactions: 'transactions (N)', groups: 'groups', minSupport: 'min support', minCount: 'min count',
       method: 'method', target: 'target', topK: 'top k', minLen: 'min length', maxLen: 'max length',
       metric: 'rule metric', minThreshold: 'min threshold', itemsets: 'itemsets', rules: 'rules',
@@ -315,19 +336,22 @@
       else if (typeof v === 'number' && Number.isInteger(v) && k !== 'minSupport' && k !== 'minThreshold') v = int(v);
       row(names[k] || k, String(v));
     });
+    var notes = [];
     if (!Object.keys(run).length) {
-      row('run', 'not recorded (no run-info.json: grouped and stream write it with --report)');
+      notes.push('The run is not recorded here (no run-info.json: grouped and stream write it with --report).');
     }
     var src = data.source;
-    row('results', src.dir + ' (itemsets: ' + (src.itemsets || 'none') + '; rules: ' + (src.rules || 'none') + ')');
-    var shown = data.groupCol === null ? 'the transactions' : int(t.groups) + ' groups, ' + int(t.transactions) + ' transactions';
-    row('in the files', shown + ', ' + int(t.itemsets) + ' itemsets, ' + int(t.rules) + ' rules');
+    notes.push('Results: ' + src.dir + ' (itemsets: ' + (src.itemsets || 'none') + '; rules: ' + (src.rules || 'none') + '): '
+      + (data.groupCol === null ? '' : int(t.groups) + ' groups, ') + int(t.transactions) + ' transactions, '
+      + int(t.itemsets) + ' itemsets, ' + int(t.rules) + ' rules.');
     if (typeof run.groups === 'number' && run.groups > t.groups) {
-      row('groups without itemsets', int(run.groups - t.groups));
+      notes.push(int(run.groups - t.groups) + ' groups have no itemset and are not shown.');
     }
-    row('shown', 'per group the ' + int(data.limits.topRules) + ' strongest rules (by lift, then confidence) and the '
-      + int(data.limits.topItems) + ' items of highest support');
-    return el('section', { id: 'summary' }, [el('h2', null, 'Run'), dl]);
+    notes.push('Shown per group: the ' + int(data.limits.topRules) + ' strongest rules (by lift, then confidence, then support) and the '
+      + int(data.limits.topItems) + ' items of highest support; the counts of the rest are given.');
+    return el('section', { id: 'summary' }, [el('h2', null, 'Run'), dl].concat(notes.map(function (n) {
+      return el('p', { 'class': 'note' }, n);
+    })));
   }
 
   function groupsTable() {
@@ -402,4 +426,5 @@
   if (data.groupCol !== null) root.appendChild(groupsTable());
   data.groups.forEach(function (g, i) { root.appendChild(groupSection(g, i)); });
   root.setAttribute('data-ready', 'true');
+  root.setAttribute('data-render-ms', String(Math.round(performance.now() - started)));
 })();
