@@ -27,12 +27,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
- * Debian's headless Chromium ({@code /usr/bin/chromium}), started by a test and driven over the DevTools
- * protocol (a WebSocket of {@code java.net.http}: no driver, no library): one page, its console
- * errors, uncaught exceptions and requests recorded, script evaluated, mouse events, screenshots.
- * Started with a fresh profile, on 127.0.0.1, with Chromium's own network traffic (updates, sync,
- * QUIC) off; {@link #close} ends the browser (and its process tree) and deletes the profile, also
- * when the test failed.
+ * Debian's headless Chromium ({@code /usr/bin/chromium}), started by a test and driven over the
+ * DevTools protocol (a WebSocket of {@code java.net.http}: no driver, no library): one page, its
+ * console errors, uncaught exceptions and requests recorded, script evaluated, mouse events,
+ * screenshots. Started with a fresh profile, on 127.0.0.1, with Chromium's own network traffic
+ * (updates, sync, QUIC) off; {@link #close} ends the browser (and its process tree) and deletes the
+ * profile, also when the test failed.
  */
 final class HeadlessChromium implements AutoCloseable {
   /** Debian's Chromium; {@code -Drusket.chromium=PATH} names another (or a missing one). */

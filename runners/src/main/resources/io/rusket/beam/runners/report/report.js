@@ -269,20 +269,21 @@
 
   function graph(g) {
     var rules = g.topRules.slice(0, GRAPH_RULES);
-    var size = 380;
-    var s = svg('svg', { 'class': 'plot graph-plot', viewBox: '0 0 ' + size + ' ' + size, role: 'img',
+    var gw = W + 56, gh = 300;
+    var s = svg('svg', { 'class': 'plot graph-plot', viewBox: '0 0 ' + gw + ' ' + gh, role: 'img',
       'aria-label': 'graph of the strongest rules of ' + label(g) });
     if (!rules.length) {
-      s.appendChild(svg('text', { x: size / 2, y: size / 2, 'class': 'empty', 'text-anchor': 'middle', text: 'no rules' }));
+      s.appendChild(svg('text', { x: gw / 2, y: gh / 2, 'class': 'empty', 'text-anchor': 'middle', text: 'no rules' }));
       return s;
     }
     var nodes = [], at = {};
     rules.forEach(function (r) {
       r[0].concat(r[1]).forEach(function (i) { if (!(i in at)) { at[i] = nodes.length; nodes.push(i); } });
     });
-    var cx = size / 2, cy = size / 2, rad = size / 2 - 70, pos = nodes.map(function (_, k) {
+    // the items on an ellipse, in the order the strongest rules name them
+    var cx = gw / 2, cy = gh / 2, rx = gw / 2 - 90, ry = gh / 2 - 20, pos = nodes.map(function (_, k) {
       var a = 2 * Math.PI * k / nodes.length - Math.PI / 2;
-      return [cx + rad * Math.cos(a), cy + rad * Math.sin(a), a];
+      return [cx + rx * Math.cos(a), cy + ry * Math.sin(a), a];
     });
     var lifts = extent(rules.map(function (r) { return r[4]; }));
     var stroke = scale(lifts[0], lifts[1]);
