@@ -64,21 +64,22 @@ public final class Report {
    */
   public static Written write(String dir, String file, int topRules, int topItems)
       throws IOException {
-    String page = page(dir, topRules, topItems);
+    ObjectNode data = data(dir, topRules, topItems);
+    String page = HtmlPage.of(data, "rusket-beam report: " + dir);
     ResourceId out = FileSystems.matchNewResource(file, false);
     try (OutputStream o = Channels.newOutputStream(FileSystems.create(out, MimeTypes.TEXT))) {
       o.write(page.getBytes(StandardCharsets.UTF_8));
     }
-    var data = HtmlPage.data(page).get("totals");
+    var totals = data.get("totals");
     return new Written(
         out.toString(),
-        data.get("groups").asLong(),
-        data.get("itemsets").asLong(),
-        data.get("rules").asLong());
+        totals.get("groups").asLong(),
+        totals.get("itemsets").asLong(),
+        totals.get("rules").asLong());
   }
 
-  /** The page of result directory {@code dir}, as {@link #write} writes it. */
-  static String page(String dir, int topRules, int topItems) throws IOException {
+  /** The page's data block for result directory {@code dir} ({@link ReportData#toJson}). */
+  static ObjectNode data(String dir, int topRules, int topItems) throws IOException {
     ResourceId root = FileSystems.matchNewResource(dir, true);
     String itemsetsDir = root.resolve("itemsets", StandardResolveOptions.RESOLVE_DIRECTORY) + "";
     String rulesDir = root.resolve("rules", StandardResolveOptions.RESOLVE_DIRECTORY) + "";
@@ -104,8 +105,7 @@ public final class Report {
     source.put("dir", dir);
     putFormat(source, "itemsets", itemsets);
     putFormat(source, "rules", rules);
-    ObjectNode json = data.toJson(run, source, groupCol);
-    return HtmlPage.of(json, "rusket-beam report: " + dir);
+    return data.toJson(run, source, groupCol);
   }
 
   private static void putFormat(ObjectNode source, String name, ResultFiles.@Nullable Shards s) {

@@ -57,11 +57,10 @@ public final class RunInfo {
     return info;
   }
 
-  /** Adds a field; a null value is left out. */
+  /** Adds a field (a string, number or boolean); a null value is left out. */
   public RunInfo put(String name, @Nullable Object value) {
     if (value != null) {
-      fields.put(
-          name, value instanceof Enum<?> e ? e.name().toLowerCase(java.util.Locale.ROOT) : value);
+      fields.put(name, value);
     }
     return this;
   }
@@ -78,8 +77,10 @@ public final class RunInfo {
   public void write(String dir) throws IOException {
     put("finished", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
     ResourceId f = file(dir);
+    byte[] json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(fields);
+    // one close, the stream's: S3's channel completes its upload on each close
     try (OutputStream out = Channels.newOutputStream(FileSystems.create(f, MimeTypes.TEXT))) {
-      new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(out, fields);
+      out.write(json);
     }
   }
 
