@@ -12,8 +12,7 @@ import java.nio.charset.StandardCharsets;
  * The page: one HTML document with the data as a JSON block ({@code <script type="application/json"
  * id="report-data">}), the page's style ({@code report.css}) and script ({@code report.js}, plain
  * JavaScript that draws the tables and SVG plots from the data) inline. Nothing is fetched when it
- * is viewed: it opens from disk, also off line. {@link #data} reads the data block back out of a
- * page.
+ * is viewed: it opens from disk, also off line.
  */
 final class HtmlPage {
   private HtmlPage() {}
@@ -52,20 +51,6 @@ final class HtmlPage {
         .append(resource("report.js"))
         .append("</script>\n</body>\n</html>\n");
     return b.toString();
-  }
-
-  /**
-   * The data block of {@code page}, parsed.
-   *
-   * @throws IllegalArgumentException if the page has none
-   */
-  static JsonNode data(String page) throws IOException {
-    int start = page.indexOf(DATA_OPEN);
-    int end = start < 0 ? -1 : page.indexOf("</script>", start);
-    if (end < 0) {
-      throw new IllegalArgumentException("not a report: no " + DATA_ID + " block");
-    }
-    return new ObjectMapper().readTree(page.substring(start + DATA_OPEN.length(), end));
   }
 
   static String escape(String s) {
