@@ -46,6 +46,9 @@ import java.util.regex.Pattern;
  * runner=SparkRunner (local[4]) stores=5 transactions=N events=E itemsets=K rules=R output=DIR millis=T
  * }</pre>
  *
+ * <p>and, last, {@code report=DIR/report.html}: the HTML report of the results ({@link
+ * ReportCommand}), written with the run's {@code run-info.json} beside them.
+ *
  * <p>Re-running works: the files a previous demo wrote there (the event log and the result shards)
  * are deleted first; any other file in those directories is left alone and makes the pipeline
  * refuse to write (a usage error). The results are read back from the files, not collected inside
@@ -143,6 +146,8 @@ final class DemoCommand implements Command {
     out.println(
         "     runner=NAME stores=S transactions=N events=E itemsets=K rules=R output=DIR"
             + " millis=T");
+    out.println("  5. writes DIR/report.html, an HTML report of the results (see report --help),");
+    out.println("     and prints its path: report=FILE.");
     out.println("Files a previous demo wrote in DIR are replaced; other files are left alone.");
     out.println();
     out.println("Options:");
@@ -309,6 +314,7 @@ final class DemoCommand implements Command {
             + output
             + " millis="
             + counts.millis());
+    ReportCommand.writeBeside(dir.toString(), GroupedCommand.runInfo(NAME, options, counts), out);
     return Main.EXIT_OK;
   }
 

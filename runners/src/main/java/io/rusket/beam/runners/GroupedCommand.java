@@ -92,6 +92,7 @@ final class GroupedCommand implements Command {
     out.println("  --recommend=FILE  with --rules and long format: also recommend for the baskets");
     out.println("      of FILE (same columns) into DIR/recommendations/ (see recommend --help);");
     out.println("      with --k=K (default 5, or all) and --score=METRIC (default confidence)");
+    ReportCommand.printFlagHelp(out);
     out.println();
     out.println("Example:");
     out.println(
@@ -120,7 +121,8 @@ final class GroupedCommand implements Command {
   @Override
   public int run(String[] commandLine, PrintStream out, PrintStream err) {
     PipelineRun.Args a = PipelineRun.takeQuiet(commandLine);
-    RecommendCommand.Taken taken = RecommendCommand.take(a.rest());
+    ReportCommand.Taken report = ReportCommand.take(a.rest());
+    RecommendCommand.Taken taken = RecommendCommand.take(report.rest());
     String[] args = taken.rest();
     BeamArgs given = BeamArgs.check(args, MineGroupedOptions.class);
     CliArgs.requireFlagFor("rules", given.isTrue("rules"), given::has, RULE_OPTIONS);
@@ -155,7 +157,22 @@ final class GroupedCommand implements Command {
             + options.getOutput()
             + " millis="
             + c.millis());
+    if (report.report()) {
+      ReportCommand.writeBeside(options.getOutput(), runInfo(NAME, options, c), out);
+    }
     return Main.EXIT_OK;
+  }
+
+  /** What {@code --report} records of a run: its settings and counts ({@link ReportCommand}). */
+  static io.rusket.beam.runners.report.RunInfo runInfo(
+      String command, MineGroupedOptions options, Counts c) {
+    return ReportCommand.runInfo(command, options, RunnerSetup.describe(options))
+        .put("groupCol", options.getGroupCol())
+        .put("groups", c.groups())
+        .put("transactions", c.transactions())
+        .put("itemsets", c.itemsets())
+        .put("rules", options.getRules() ? c.rules() : null)
+        .put("millis", c.millis());
   }
 
   /** The options that only act with {@code --rules} (grouped's and stream's). */

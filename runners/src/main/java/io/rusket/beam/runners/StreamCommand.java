@@ -86,6 +86,7 @@ final class StreamCommand implements Command {
     out.println("(rules=R only with --rules; T from the start of the run to its end).");
     out.println();
     OptionsHelp.print(out, MineStreamOptions.class, OPTIONS);
+    ReportCommand.printFlagHelp(out);
     out.println();
     out.println("Example:");
     out.println(
@@ -113,7 +114,8 @@ final class StreamCommand implements Command {
   @Override
   public int run(String[] commandLine, PrintStream out, PrintStream err) {
     PipelineRun.Args a = PipelineRun.takeQuiet(commandLine);
-    String[] args = a.rest();
+    ReportCommand.Taken report = ReportCommand.take(a.rest());
+    String[] args = report.rest();
     BeamArgs given = BeamArgs.check(args, MineStreamOptions.class);
     CliArgs.requireFlagFor("rules", given.isTrue("rules"), given::has, GroupedCommand.RULE_OPTIONS);
     MineStreamOptions options = RunnerSetup.optionsFrom(args, MineStreamOptions.class);
@@ -140,6 +142,23 @@ final class StreamCommand implements Command {
             + options.getOutput()
             + " millis="
             + f.millis());
+    if (report.report()) {
+      ReportCommand.writeBeside(
+          options.getOutput(),
+          ReportCommand.runInfo(NAME, options, RunnerSetup.describe(options))
+              .put("numItems", options.getNumItems())
+              .put("shards", options.getShards())
+              .put("transactions", PipelineMetrics.counter(f.result(), ms, "transactions"))
+              .put("itemsets", PipelineMetrics.counter(f.result(), ms, "itemsetsEmitted"))
+              .put(
+                  "rules",
+                  options.getRules()
+                      ? PipelineMetrics.counter(
+                          f.result(), AssociationRules.METRICS_NAMESPACE, "rulesEmitted")
+                      : null)
+              .put("millis", f.millis()),
+          out);
+    }
     return Main.EXIT_OK;
   }
 }

@@ -236,9 +236,12 @@ class BundledJarIT {
     assertTrue(
         lines.stream().filter(l -> l.matches("  .+ -> .+  support=.* lift=.*")).count() >= 5,
         r::out);
+    Path out = work.resolve("rusket-demo-output");
+    assertEquals("report=" + out.toRealPath().resolve("report.html"), lines.get(lines.size() - 1));
+    assertTrue(Files.size(out.resolve("report.html")) > 10_000);
     assertTrue(
         lines
-            .get(lines.size() - 1)
+            .get(lines.size() - 2)
             .matches(
                 "runner=SparkRunner \\(local\\[\\d+]\\) stores=5"
                     + " transactions=8000 events=\\d+ itemsets=[1-9]\\d* rules=[1-9]\\d*"
@@ -249,7 +252,6 @@ class BundledJarIT {
             .lines()
             .noneMatch(l -> l.contains(" INFO ") || l.contains(" ERROR ") || l.startsWith("\tat ")),
         r::err);
-    Path out = work.resolve("rusket-demo-output");
     assertTrue(Files.isRegularFile(out.resolve("data/events.arrow")));
     for (String result : List.of("itemsets", "rules")) {
       try (var files = Files.list(out.resolve(result))) {

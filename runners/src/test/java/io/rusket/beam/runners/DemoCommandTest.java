@@ -114,8 +114,9 @@ class DemoCommandTest {
     assertEquals(List.of("S001", "S002"), samples, r::out);
     assertTrue(GroupedCommandTest.lines(out.resolve("recommendations")) > 1000);
 
-    // the last line, and the files it counted
-    String last = lines.get(lines.size() - 1);
+    // the summary line, the files it counted, and last the report's path
+    assertEquals("report=" + out.resolve("report.html"), lines.get(lines.size() - 1));
+    String last = lines.get(lines.size() - 2);
     Matcher s =
         Pattern.compile(
                 "runner=DirectRunner stores=5 transactions=8000 events=\\d+"
@@ -127,6 +128,12 @@ class DemoCommandTest {
     assertEquals(out.toString(), s.group(3));
     assertEquals(itemsets, GroupedCommandTest.lines(out.resolve("itemsets")));
     assertEquals(rules, GroupedCommandTest.lines(out.resolve("rules")));
+    var report = ReportCommandTest.data(out.resolve("report.html"));
+    assertEquals(5, report.get("groups").size());
+    assertEquals(8000, report.get("totals").get("transactions").asLong());
+    assertEquals(itemsets, report.get("totals").get("itemsets").asLong());
+    assertEquals(rules, report.get("totals").get("rules").asLong());
+    assertEquals("demo", report.get("run").get("command").asText());
     assertFalse(Files.exists(out.resolve("itemsets/part-00000-of-00003.jsonl")));
     assertFalse(Files.exists(out.resolve("rules/part-00002-of-00003.jsonl")));
     assertTrue(Files.size(out.resolve("data/events.arrow")) > 1000);

@@ -234,6 +234,73 @@ class RemoteFileSystemsTest {
             "--numShards=2"));
   }
 
+  /**
+   * {@code grouped --report} writes run-info.json and report.html beside its results on S3, and
+   * {@code report} reads results from HDFS and S3 (Parquet, CSV): the same data as from local
+   * files.
+   */
+  @Test
+  void reportReadsAndWritesOnS3AndHdfs() throws Exception {
+    String[] run = with(GROUPED, "--runner=DirectRunner", "--rules", "--numShards=2", "--quiet");
+    Path local = tmp.resolve("report-local");
+    Cli l =
+        Cli.run(
+            with(
+                with(new String[] {"grouped"}, run),
+                "--input=" + in.resolve("events-a.parquet"),
+                "--output=" + local,
+                "--outputFormat=csv",
+                "--report"));
+    assertEquals(Main.EXIT_OK, l.exitCode(), l::err);
+    var want = ReportCommandTest.data(local.resolve("report.html"));
+    assertTrue(want.get("totals").get("rules").asLong() > 0);
+
+    String s3 = root(Store.S3) + "/out-report";
+    List<String> args = new ArrayList<>(List.of("grouped"));
+    args.addAll(Arrays.asList(run));
+    args.addAll(
+        List.of(
+            "--input=" + root(Store.S3) + "/in/events-a.parquet",
+            "--output=" + s3,
+            "--outputFormat=parquet",
+            "--report"));
+    args.addAll(storeOptions(Store.S3));
+    Cli g = Cli.run(args.toArray(new String[0]));
+    assertEquals(Main.EXIT_OK, g.exitCode(), g::err);
+    assertEquals("report=" + s3 + "/report.html", g.out().lines().toList().get(1), g::out);
+    Path fetched = tmp.resolve("report-s3");
+    stores.getS3("out-report/", fetched);
+    var got = ReportCommandTest.data(fetched.resolve("report.html"));
+    assertEquals("grouped", got.get("run").get("command").asText());
+    for (String field : List.of("groups", "items", "totals")) {
+      assertEquals(want.get(field), got.get(field), "S3: " + field);
+    }
+
+    String hdfs = root(Store.HDFS) + "/out-report";
+    Cli h =
+        Cli.run(
+            with(
+                with(new String[] {"grouped"}, run),
+                "--input=" + root(Store.HDFS) + "/in/events-a.parquet",
+                "--output=" + hdfs,
+                "--outputFormat=csv"));
+    assertEquals(Main.EXIT_OK, h.exitCode(), h::err);
+    for (String dir : List.of(hdfs, s3)) {
+      Path page = tmp.resolve("report-" + dir.substring(0, 2) + ".html");
+      List<String> report =
+          new ArrayList<>(List.of("report", "--input=" + dir, "--output=" + page));
+      if (dir.startsWith("s3")) {
+        report.addAll(storeOptions(Store.S3));
+      }
+      Cli r = Cli.run(report.toArray(new String[0]));
+      assertEquals(Main.EXIT_OK, r.exitCode(), r::err);
+      var d = ReportCommandTest.data(page);
+      for (String field : List.of("groups", "items", "totals")) {
+        assertEquals(want.get(field), d.get(field), dir + ": " + field);
+      }
+    }
+  }
+
   /** {@code generate} to HDFS and S3 writes the bytes it writes locally (its output is exact). */
   @Test
   void generateWritesTheSameBytesToHdfsAndS3() throws Exception {
