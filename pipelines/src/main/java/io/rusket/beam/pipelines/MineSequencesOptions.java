@@ -9,7 +9,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * Options of {@link MineSequencesPipeline}: the events table (group, sequence, time, item), the
  * PrefixSpan settings and the output. Names shared with {@link MiningOptions} have the same types
- * (Beam keeps one registry of option names).
+ * and annotations (Beam keeps one registry of option names), so {@code --minSupport} defaults to
+ * 0.5 as {@code grouped}'s does.
  *
  * <p>Example of use:
  *
@@ -68,7 +69,8 @@ public interface MineSequencesOptions extends PipelineOptions {
 
   @Description(
       "Minimum support, in (0, 1]: a pattern is frequent iff count / sequences >= minSupport"
-          + " (sequences of its group; exact ceiling). Default 0.1 unless --minCount is given.")
+          + " (sequences of its group; exact ceiling). Not with --minCount, which replaces it.")
+  @Default.Double(0.5)
   double getMinSupport();
 
   void setMinSupport(double value);

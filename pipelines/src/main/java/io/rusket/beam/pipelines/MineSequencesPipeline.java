@@ -53,6 +53,9 @@ public final class MineSequencesPipeline {
   /** Subdirectory of {@code --output} holding the patterns. */
   public static final String SEQUENCES_DIR = "sequences";
 
+  /** The default of {@code --minSupport}, as the other pipelines' option. */
+  public static final double DEFAULT_MIN_SUPPORT = 0.5;
+
   private static final Set<TypeName> TIMES =
       EnumSet.of(TypeName.BYTE, TypeName.INT16, TypeName.INT32, TypeName.INT64, TypeName.DATETIME);
 
@@ -76,7 +79,10 @@ public final class MineSequencesPipeline {
             : MineSequences.events(group, seq, time, item);
     double minSupport = o.getMinSupport();
     Long minCount = o.getMinCount();
-    if (minCount != null && minSupport != 0) {
+    // --minSupport has a default (0.5, shared with the other pipelines' option): a minCount
+    // replaces it; only a minSupport other than the default beside a minCount is a conflict (the
+    // command line also rejects an explicit --minSupport=0.5 with --minCount).
+    if (minCount != null && minSupport != DEFAULT_MIN_SUPPORT) {
       throw new IllegalArgumentException(
           "Give either --minSupport or --minCount, not both (got --minSupport="
               + minSupport
@@ -87,7 +93,7 @@ public final class MineSequencesPipeline {
     try {
       if (minCount != null) {
         t = t.withMinCount(minCount);
-      } else if (minSupport != 0) {
+      } else {
         ItemsetMiner.checkMinSupport(minSupport);
         t = t.withMinSupport(minSupport);
       }
