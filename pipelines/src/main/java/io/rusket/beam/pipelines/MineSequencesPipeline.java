@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
@@ -161,5 +163,24 @@ public final class MineSequencesPipeline {
     PCollection<Row> patterns = pipeline.apply("ReadInput", source).apply("MineSequences", mine);
     patterns.apply("WriteSequences", sink);
     return patterns;
+  }
+
+  /** A pipeline built from {@code options} by {@link #buildPipeline}, not yet run. */
+  public static Pipeline create(MineSequencesOptions options) {
+    Pipeline p = Pipeline.create(options);
+    buildPipeline(p, options);
+    return p;
+  }
+
+  /** Builds and runs the job on the options' runner; returns without waiting. */
+  public static PipelineResult run(MineSequencesOptions options) {
+    return create(options).run();
+  }
+
+  /** Command-line entry point: parses the options and runs the job to its end. */
+  public static void main(String[] args) {
+    MineSequencesOptions options =
+        PipelineOptionsFactory.fromArgs(args).withValidation().as(MineSequencesOptions.class);
+    run(options).waitUntilFinish();
   }
 }
