@@ -570,55 +570,77 @@ public final class SequenceMiner {
       return m;
     }
 
-    /** Level d+1 := every position of x in a later step (within maxGap) of level d's pairs. */
+    /**
+     * Level d+1 := every position of x in a later step (within maxGap) of level d's pairs, found by
+     * walking x's occurrence list (F3) beside the pairs — both ascending by sequence — instead of
+     * scanning the sequences' remaining tokens.
+     */
     private int projectS(int d, int n, int x) {
       ensureLevel(d + 1, n);
-      final int[] tk = tok;
+      final int[] es = entSeq[d];
+      final int[] ep = entPos[d];
+      final int[] occSeq = db.occSeq;
+      final int[] occPos = db.occPos;
+      final int occEnd = db.occStart[x + 1];
+      int j = db.occStart[x];
       int m = 0;
       int e = 0;
-      while (e < n) {
-        final int s = entSeq[d][e];
-        final int seqEnd = start[s + 1];
-        int scanned = -1;
-        boolean sDone = false;
-        for (; e < n && entSeq[d][e] == s; e++) {
-          int p = entPos[d][e] + 1;
-          while (tk[p] != SequenceSink.STEP_END) {
-            p++;
+      while (e < n && j < occEnd) {
+        final int s = es[e];
+        int eEnd = e + 1;
+        while (eEnd < n && es[eEnd] == s) {
+          eEnd++;
+        }
+        while (j < occEnd && occSeq[j] < s) {
+          j++;
+        }
+        if (maxGap == 0) {
+          // after the step of the first pair
+          final int stepNoFirst = stepEndOf(ep[e]);
+          while (j < occEnd && occSeq[j] == s && occPos[j] <= stepNoFirst) {
+            j++;
           }
-          p++;
-          int end;
-          if (maxGap == 0) {
-            if (sDone) {
-              continue;
-            }
-            sDone = true;
-            end = seqEnd;
-          } else {
-            int last = stepNo[entPos[d][e]] + maxGap;
-            if (p < scanned) {
-              p = scanned;
-            }
-            end = p;
-            while (end < seqEnd && stepNo[end] <= last) {
-              end++;
-            }
-            scanned = end;
+          while (j < occEnd && occSeq[j] == s) {
+            m = append(d + 1, m, s, occPos[j++]);
           }
-          for (; p < end; p++) {
-            if (tk[p] == x) {
-              if (m == entSeq[d + 1].length) {
-                int len = ArrayUtil.grow(m, m + 1L);
-                entSeq[d + 1] = Arrays.copyOf(entSeq[d + 1], len);
-                entPos[d + 1] = Arrays.copyOf(entPos[d + 1], len);
-              }
-              entSeq[d + 1][m] = s;
-              entPos[d + 1][m++] = p;
+        } else {
+          // q is kept iff the latest pair in an earlier step is at most maxGap steps before it
+          int k = e;
+          while (j < occEnd && occSeq[j] == s) {
+            final int q = occPos[j++];
+            final int stepQ = stepNo[q];
+            while (k + 1 < eEnd && stepNo[ep[k + 1]] < stepQ) {
+              k++;
+            }
+            int stepK = stepNo[ep[k]];
+            if (stepK < stepQ && stepQ - stepK <= maxGap) {
+              m = append(d + 1, m, s, q);
             }
           }
         }
+        e = eEnd;
       }
       return m;
+    }
+
+    /** The position of the separator ending the step of position p. */
+    private int stepEndOf(int p) {
+      final int[] tk = tok;
+      while (tk[p] != SequenceSink.STEP_END) {
+        p++;
+      }
+      return p;
+    }
+
+    private int append(int level, int m, int s, int q) {
+      if (m == entSeq[level].length) {
+        int len = ArrayUtil.grow(m, m + 1L);
+        entSeq[level] = Arrays.copyOf(entSeq[level], len);
+        entPos[level] = Arrays.copyOf(entPos[level], len);
+      }
+      entSeq[level][m] = s;
+      entPos[level][m] = q;
+      return m + 1;
     }
 
     private void ensurePrefix(int len) {
