@@ -10,12 +10,12 @@ import java.util.TreeMap;
 
 /**
  * The test oracle for sequential patterns: every pattern contained in a sequence is enumerated by
- * choosing its steps (ascending step indices, within maxGap of each other) and a non-empty subset of
- * each chosen step, the patterns of one sequence collected in a set, and the sets counted. Obviously
- * correct and exponential, so for small sequences only.
+ * choosing its steps (ascending step indices, within maxGap of each other) and a non-empty subset
+ * of each chosen step, the patterns of one sequence collected in a set, and the sets counted.
+ * Obviously correct and exponential, so for small sequences only.
  *
- * <p>A pattern is written as its key: the steps' ascending item ids joined by spaces, steps joined by
- * {@code |}, e.g. {@code "1 3|2"} for {@code <(1 3)(2)>}.
+ * <p>A pattern is written as its key: the steps' ascending item ids joined by spaces, steps joined
+ * by {@code |}, e.g. {@code "1 3|2"} for {@code <(1 3)(2)>}.
  */
 public final class BruteForceSequences {
   private BruteForceSequences() {}

@@ -10,8 +10,8 @@ import java.util.TreeSet;
 
 /**
  * Random long-format sequence events {@code (group, sequence, time, item)} and their expected
- * patterns per group from {@link BruteForceSequences}, for the transform, pipeline and runner
- * tests (plain values: no Beam here).
+ * patterns per group from {@link BruteForceSequences}, for the transform, pipeline and runner tests
+ * (plain values: no Beam here).
  */
 public final class SequenceData {
   /** One event. */
@@ -143,6 +143,9 @@ public final class SequenceData {
 
   @Override
   public String toString() {
-    return events.size() + " events " + Arrays.toString(events.subList(0, Math.min(5, events.size())).toArray()) + "...";
+    return events.size()
+        + " events "
+        + Arrays.toString(events.subList(0, Math.min(5, events.size())).toArray())
+        + "...";
   }
 }
