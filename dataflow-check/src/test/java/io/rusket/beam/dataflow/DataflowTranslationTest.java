@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rusket.beam.pipelines.MineGroupedOptions;
 import io.rusket.beam.pipelines.MineGroupedPipeline;
+import io.rusket.beam.pipelines.MineSequencesOptions;
+import io.rusket.beam.pipelines.MineSequencesPipeline;
 import io.rusket.beam.pipelines.MineStreamOptions;
 import io.rusket.beam.pipelines.MineStreamPipeline;
 import io.rusket.beam.pipelines.generate.Config;
@@ -55,6 +57,11 @@ class DataflowTranslationTest {
         data,
         EnumSet.of(Layout.EVENTS, Layout.RECEIPTS),
         EnumSet.allOf(InputFormat.class));
+    GenerateData.write(
+        Config.of(7).withStores(3).withTransactions(300).withItems(20),
+        data,
+        EnumSet.of(Layout.SEQUENCES),
+        EnumSet.allOf(InputFormat.class));
   }
 
   /** Every pipeline and input format, each for Dataflow's runner v1 and runner v2. */
@@ -68,6 +75,8 @@ class DataflowTranslationTest {
             Arguments.of(
                 "grouped-receipts-" + format + "-" + engine, grouped("receipts." + format)));
         all.add(Arguments.of("stream-" + format + "-" + engine, stream("events." + format)));
+        all.add(
+            Arguments.of("sequences-" + format + "-" + engine, sequences("sequences." + format)));
       }
     }
     return all.stream();
@@ -93,6 +102,18 @@ class DataflowTranslationTest {
                 "--minSupport=0.1",
                 "--input=" + input));
     return csv(a, input);
+  }
+
+  private static List<String> sequences(String input) {
+    return List.of(
+        "sequences",
+        "--groupCol=store_id",
+        "--sequenceCol=customer_id",
+        "--timeCol=day",
+        "--itemCol=item",
+        "--minSupport=0.2",
+        "--maxPatternLength=3",
+        "--input=" + input);
   }
 
   private static List<String> csv(List<String> args, String input) {
@@ -147,6 +168,12 @@ class DataflowTranslationTest {
       p =
           MineGroupedPipeline.create(
               PipelineOptionsFactory.fromArgs(argv).withValidation().as(MineGroupedOptions.class));
+    } else if (command.get(0).equals("sequences")) {
+      p =
+          MineSequencesPipeline.create(
+              PipelineOptionsFactory.fromArgs(argv)
+                  .withValidation()
+                  .as(MineSequencesOptions.class));
     } else {
       p =
           MineStreamPipeline.create(
@@ -154,7 +181,11 @@ class DataflowTranslationTest {
     }
     assertEquals(DataflowRunner.class, p.getOptions().getRunner());
     List<String> ours = topLevelTransforms(p);
-    assertTrue(ours.contains("WriteItemsets") && ours.contains("WriteRules"), ours::toString);
+    assertTrue(
+        command.get(0).equals("sequences")
+            ? ours.contains("MineSequences") && ours.contains("WriteSequences")
+            : ours.contains("WriteItemsets") && ours.contains("WriteRules"),
+        ours::toString);
 
     PipelineResult result = p.run();
     assertTrue(result instanceof DataflowTemplateJob, () -> "not a template job: " + result);

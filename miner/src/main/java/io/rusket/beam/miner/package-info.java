@@ -19,6 +19,12 @@
  *       exact thresholds on ratios of counts through {@code RatioThreshold}) with the twelve {@link
  *       io.rusket.beam.miner.RuleMetric}s, streamed to a {@link io.rusket.beam.miner.RuleSink} or
  *       collected in {@link io.rusket.beam.miner.Rules}.
+ *   <li>Sequential patterns: {@link io.rusket.beam.miner.SequenceDb} (sequences of itemset steps in
+ *       compressed sparse rows, from nested lists or (sequence, time, item) events) mined by {@link
+ *       io.rusket.beam.miner.SequenceMiner} (PrefixSpan with pseudo-projection, maxGap, first-level
+ *       prefixes in parallel through {@code OrderedTasks}), streamed to a {@link
+ *       io.rusket.beam.miner.SequenceSink} or collected in {@link
+ *       io.rusket.beam.miner.SequencePatterns}.
  *   <li>Helpers: {@link io.rusket.beam.miner.ArrayUtil} (the project's one array-growth helper) and
  *       {@code RamUsage} (the constants of every {@code ramBytesUsed()} estimate).
  * </ul>

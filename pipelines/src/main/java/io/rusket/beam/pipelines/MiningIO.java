@@ -1,6 +1,7 @@
 package io.rusket.beam.pipelines;
 
 import io.rusket.beam.pipelines.io.InputFormat;
+import io.rusket.beam.pipelines.io.OutputFormat;
 import io.rusket.beam.pipelines.io.ShardMinerSource;
 import io.rusket.beam.pipelines.io.TableSink;
 import io.rusket.beam.pipelines.io.TableSource;
@@ -179,10 +180,18 @@ final class MiningIO {
    *     not mix), naming it and one file
    */
   static TableSink sink(MiningJob job, String name) {
-    ResourceId dir = resultDir(job, name);
+    return sink(job.output(), job.outputFormat(), job.numShards(), name);
+  }
+
+  /** {@link #sink(MiningJob, String)} for a job described by its output settings alone. */
+  static TableSink sink(
+      String output, OutputFormat format, @Nullable Integer numShards, String name) {
+    ResourceId dir =
+        FileSystems.matchNewResource(output, true)
+            .resolve(name, StandardResolveOptions.RESOLVE_DIRECTORY);
     checkEmpty(dir);
-    TableSink sink = TableSink.to(dir.toString()).withFormat(job.outputFormat());
-    return job.numShards() == null ? sink : sink.withNumShards(job.numShards());
+    TableSink sink = TableSink.to(dir.toString()).withFormat(format);
+    return numShards == null ? sink : sink.withNumShards(numShards);
   }
 
   private static void checkEmpty(ResourceId dir) {

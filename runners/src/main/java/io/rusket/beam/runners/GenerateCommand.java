@@ -102,6 +102,9 @@ final class GenerateCommand implements Command {
     out.println("  receipts  one-hot: store_id STRING, then one BOOLEAN column per item");
     out.println("  events    store_id STRING, transaction_id INT64, item_id INT32 [, item STRING]");
     out.println("  items     item_id INT32, item STRING");
+    out.println("  sequences (only when listed) customers' visits, one row per visit and item:");
+    out.println("            store_id STRING, customer_id INT64, day INT64, item_id INT32,");
+    out.println("            item STRING; --transactions is the number of visits");
     out.println("Prints the settings, 'transactions=N events=E generateMillis=T writeMillis=T'");
     out.println("and each file written with its size.");
     out.println();
@@ -134,7 +137,9 @@ final class GenerateCommand implements Command {
     CliArgs a = CliArgs.parse(NAME, OPTIONS, args);
     Path dir = a.requiredPath("output");
     Set<Layout> layouts =
-        a.has("layouts") ? layouts(a.string("layouts")) : EnumSet.allOf(Layout.class);
+        a.has("layouts")
+            ? layouts(a.string("layouts"))
+            : EnumSet.of(Layout.RECEIPTS, Layout.EVENTS, Layout.ITEMS);
     Set<InputFormat> formats =
         a.has("formats")
             ? formats(a.string("formats"))
@@ -304,7 +309,7 @@ final class GenerateCommand implements Command {
         set.add(Layout.valueOf(s.trim().toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {
         throw new UsageException(
-            "Invalid --layouts: " + v + ". Valid values are receipts, events, items.");
+            "Invalid --layouts: " + v + ". Valid values are receipts, events, items, sequences.");
       }
     }
     return set;

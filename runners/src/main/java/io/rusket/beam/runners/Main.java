@@ -13,8 +13,9 @@ import java.util.stream.Collectors;
  * The bundled jar's entry point: {@code java -jar rusket-beam.jar COMMAND [--option=value ...]}.
  *
  * <p>Commands: {@code mine} ({@link MineCommand}), {@code grouped} ({@link GroupedCommand}), {@code
- * recommend} ({@link RecommendCommand}), {@code stream} ({@link StreamCommand}), {@code report}
- * ({@link ReportCommand}), {@code generate} ({@link GenerateCommand}), {@code demo} ({@link
+ * recommend} ({@link RecommendCommand}), {@code stream} ({@link StreamCommand}), {@code sequences}
+ * ({@link SequencesCommand}), {@code report} ({@link ReportCommand}), {@code generate} ({@link
+ * GenerateCommand}), {@code demo} ({@link
  * DemoCommand}), {@code selftest} ({@link SelfTestCommand}). No arguments run the demo. {@code
  * --help} prints the commands; {@code COMMAND --help} a command's options. A user mistake (unknown
  * command or option, bad value, missing or malformed file, bad input data met while a pipeline
@@ -56,6 +57,7 @@ public final class Main {
           new GroupedCommand(),
           new RecommendCommand(),
           new StreamCommand(),
+          new SequencesCommand(),
           new ReportCommand(),
           new GenerateCommand(),
           new DemoCommand(),

@@ -101,7 +101,8 @@ class GenerateCommandTest {
     Cli.run("generate", "--output=" + dir, "--formats=orc")
         .assertUsageError("Invalid --formats: orc. Valid values are parquet, arrow, csv.");
     Cli.run("generate", "--output=" + dir, "--layouts=baskets")
-        .assertUsageError("Invalid --layouts: baskets. Valid values are receipts, events, items.");
+        .assertUsageError(
+            "Invalid --layouts: baskets. Valid values are receipts, events, items, sequences.");
     Cli.run("generate", "--output=" + dir, "--size=3").assertUsageErrorContaining("--size");
   }
 

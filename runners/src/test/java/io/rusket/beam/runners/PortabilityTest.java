@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rusket.beam.transforms.AssociationRules;
 import io.rusket.beam.transforms.MineGrouped;
+import io.rusket.beam.transforms.MineSequences;
 import io.rusket.beam.transforms.MineStream;
 import io.rusket.beam.transforms.RulesGrouped;
 import java.io.IOException;
@@ -188,5 +189,30 @@ class PortabilityTest {
     assertTrue(t.transformUrns().contains(PTransformTranslation.COMBINE_PER_KEY_TRANSFORM_URN));
     assertTrue(t.transformUrns().contains(PTransformTranslation.GROUP_BY_KEY_TRANSFORM_URN));
     assertCoders(t, "FPMinerCoder", "ItemCounts$Coder", "PrunedBaskets$Coder", "ShardPart$Coder");
+  }
+
+  @Test
+  void mineSequencesPerGroupAndGlobally() throws IOException {
+    Schema events =
+        Schema.builder()
+            .addStringField("store")
+            .addInt64Field("customer")
+            .addInt64Field("day")
+            .addStringField("sku")
+            .build();
+    Row e1 = Row.withSchema(events).addValues("s", 1L, 1L, "a").build();
+    Row e2 = Row.withSchema(events).addValues("s", 1L, 2L, "b").build();
+    for (boolean global : new boolean[] {false, true}) {
+      Translated t =
+          translate(
+              p ->
+                  p.apply(Create.of(e1, e2).withRowSchema(events))
+                      .apply(
+                          global
+                              ? MineSequences.globally("customer", "day", "sku")
+                              : MineSequences.events("store", "customer", "day", "sku")));
+      assertTrue(t.transformUrns().contains(PTransformTranslation.COMBINE_PER_KEY_TRANSFORM_URN));
+      assertCoders(t, "SequenceEvents$Coder");
+    }
   }
 }

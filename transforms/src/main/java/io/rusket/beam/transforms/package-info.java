@@ -23,6 +23,11 @@
  *       group, or of one global run. Their shared expansion is {@code RuleRows} (schemas and their
  *       validation), with the steps {@code KeyItemsetsByGroupFn}, a {@code GroupByKey} and {@code
  *       GenerateRulesFn} (over one group's {@code GroupItemsets}).
+ *   <li>{@link io.rusket.beam.transforms.MineSequences} — frequent sequential patterns (PrefixSpan)
+ *       per group or globally, from (group, sequence, time, item) events: {@code
+ *       KeySequenceEventsFn} (per-bundle {@link io.rusket.beam.transforms.SequenceEvents}), the
+ *       CombineFn {@link io.rusket.beam.transforms.MergeSequenceEventsFn}, then {@code
+ *       MineEachSequenceGroupFn}; rows as {@link io.rusket.beam.transforms.SequenceSchema}.
  * </ul>
  *
  * <p><b>Schemas.</b> {@link io.rusket.beam.transforms.ItemsetSchema} is the one definition of the

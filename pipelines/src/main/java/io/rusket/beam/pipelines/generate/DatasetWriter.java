@@ -115,10 +115,19 @@ final class DatasetWriter {
     List<Path> written = new ArrayList<>();
     List<Path> sinkPaths = new ArrayList<>();
     List<Layout> sinkLayouts = new ArrayList<>();
+    long sequenceVisits = 0; // the sequences layout's counts, reported when it is alone
+    long sequenceEvents = 0;
     List<InputFormat> sinkFormats = new ArrayList<>();
     for (Layout layout : layouts) {
       for (InputFormat f : formats) {
         Path path = dir.resolve(layout.name().toLowerCase(Locale.ROOT) + extension(f));
+        if (layout == Layout.SEQUENCES) {
+          long[] counts = SequenceGenerator.write(config, path, f);
+          sequenceVisits = counts[0];
+          sequenceEvents = counts[1];
+          written.add(path);
+          continue;
+        }
         if (layout == Layout.ITEMS) {
           try (Sink s = open(config, storeIds, itemNames, layout, f, path)) {
             s.items();
@@ -180,6 +189,10 @@ final class DatasetWriter {
       } finally {
         pool.shutdownNow();
       }
+    }
+    if (sinkPaths.isEmpty() && sequenceVisits > 0) {
+      transactions = sequenceVisits;
+      events = sequenceEvents;
     }
     return new Result(written, transactions, events, generate, System.nanoTime() - t0);
   }

@@ -33,7 +33,10 @@ import org.apache.beam.sdk.schemas.Schema;
  *   <li>{@code events.*}: one row per (transaction, item): {@code store_id STRING, transaction_id
  *       INT64, item_id INT32}, plus {@code item STRING} with {@link Config#withItemNameColumn};
  *       rows by store, transaction, item id; transaction ids are 1..N over all stores;
- *   <li>{@code items.*}: the item table {@code item_id INT32, item STRING}.
+ *   <li>{@code items.*}: the item table {@code item_id INT32, item STRING};
+ *   <li>{@code sequences.*} (only when chosen): customers' time-ordered visits, one row per (visit,
+ *       item): {@code store_id STRING, customer_id INT64, day INT64, item_id INT32, item STRING},
+ *       {@code transactions} being the number of visits ({@link SequenceGenerator}).
  * </ul>
  *
  * <p>Example of use:

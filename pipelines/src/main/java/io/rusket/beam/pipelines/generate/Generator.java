@@ -80,7 +80,7 @@ final class Generator {
   }
 
   /** Cumulative weights {@code 1/(k+1)^s}, normalised to end at 1. */
-  private static double[] zipfCdf(int n, double s) {
+  static double[] zipfCdf(int n, double s) {
     double[] cdf = new double[n];
     double sum = 0;
     for (int k = 0; k < n; k++) {
@@ -94,12 +94,12 @@ final class Generator {
     return cdf;
   }
 
-  private static int draw(double[] cdf, SplittableRandom rnd) {
+  static int draw(double[] cdf, SplittableRandom rnd) {
     int i = Arrays.binarySearch(cdf, rnd.nextDouble());
     return i >= 0 ? i : Math.min(-i - 1, cdf.length - 1);
   }
 
-  private static int poisson(double lambda, SplittableRandom rnd) {
+  static int poisson(double lambda, SplittableRandom rnd) {
     if (lambda <= 0) {
       return 0;
     }

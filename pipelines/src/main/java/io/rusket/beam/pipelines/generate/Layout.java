@@ -7,5 +7,7 @@ public enum Layout {
   /** Event log. */
   EVENTS,
   /** Item table. */
-  ITEMS
+  ITEMS,
+  /** Customers' time-ordered visits, for sequential patterns ({@link SequenceGenerator}). */
+  SEQUENCES
 }

@@ -45,7 +45,7 @@ class GenerateDataTest {
     Set<InputFormat> all = EnumSet.allOf(InputFormat.class);
     List<Path> first = GenerateData.write(a, dir.resolve("a"), EnumSet.allOf(Layout.class), all);
     List<Path> second = GenerateData.write(b, dir.resolve("b"), EnumSet.allOf(Layout.class), all);
-    assertEquals(9, first.size());
+    assertEquals(12, first.size());
     for (int i = 0; i < first.size(); i++) {
       assertEquals(first.get(i).getFileName(), second.get(i).getFileName());
       assertArrayEquals(
@@ -117,7 +117,7 @@ class GenerateDataTest {
         GenerateData.write(c, dir.resolve("b"), EnumSet.allOf(Layout.class), all);
     assertEquals(d.numTransactions(), w.transactions());
     assertEquals(d.numEvents(), w.events());
-    assertEquals(9, w.files().size());
+    assertEquals(12, w.files().size());
     for (int i = 0; i < inMemory.size(); i++) {
       assertEquals(inMemory.get(i).getFileName(), w.files().get(i).getFileName());
       assertArrayEquals(
