@@ -174,7 +174,7 @@ final class MineCommand implements Command {
   public int run(String[] args, PrintStream out, PrintStream err) {
     CliArgs a = CliArgs.parse(NAME, OPTIONS, args);
     for (String option : List.of("input", "output", "rulesOutput")) {
-      if (FileSystemSetup.isRemote(a.string(option))) {
+      if (CliArgs.isRemote(a.string(option))) {
         throw new UsageException(
             "--"
                 + option
