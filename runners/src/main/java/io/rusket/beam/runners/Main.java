@@ -132,7 +132,7 @@ public final class Main {
     }
     Command command = args.length == 0 ? new DemoCommand() : command(args[0]);
     String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
-    if (Arrays.stream(rest).anyMatch(Main::isHelp)) {
+    if (anyHelp(rest)) {
       command.printHelp(out);
       printCommonOptions(out);
       return EXIT_OK;
@@ -176,6 +176,16 @@ public final class Main {
     }
     throw new UsageException(
         "unknown command '" + name + "'; commands: " + names() + " (see --help)");
+  }
+
+  /** Whether {@code args} hold {@code --help} (a loop, not a stream: no lambda at start). */
+  private static boolean anyHelp(String[] args) {
+    for (String arg : args) {
+      if (isHelp(arg)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isHelp(String arg) {
