@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * The options of one command, written {@code --name=value} (or a bare {@code --name} for a flag, as
@@ -28,6 +29,18 @@ final class CliArgs {
     String usage() {
       return "--" + name + (isFlag() ? "" : "=" + valueHint);
     }
+  }
+
+  /** A path written as a URL, {@code scheme://...}. */
+  static final Pattern URL = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://.*");
+
+  /**
+   * Whether {@code path} is on a file system other than the local one ({@code scheme://...}, not
+   * {@code file:}). Here rather than in {@link FileSystemSetup} (which delegates to it), so that
+   * {@code mine} checks its paths without loading Beam's file system classes.
+   */
+  static boolean isRemote(String path) {
+    return path != null && URL.matcher(path).matches() && !path.startsWith("file:");
   }
 
   private final Map<String, Option> known;

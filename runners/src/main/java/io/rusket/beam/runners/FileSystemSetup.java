@@ -64,7 +64,7 @@ final class FileSystemSetup {
 
   private static final String DEFAULT_FS = "fs.defaultFS";
 
-  private static final Pattern URL = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://.*");
+  private static final Pattern URL = CliArgs.URL;
 
   private FileSystemSetup() {}
 
@@ -110,7 +110,7 @@ final class FileSystemSetup {
 
   /** Whether {@code path} is on a file system other than the local one ({@code scheme://...}). */
   static boolean isRemote(@Nullable String path) {
-    return path != null && URL.matcher(path).matches() && !path.startsWith("file:");
+    return CliArgs.isRemote(path);
   }
 
   /**

@@ -51,7 +51,14 @@ public final class Main {
     }
   }
 
-  private static final List<Command> COMMANDS =
+  /**
+   * The commands, in the order of {@code --help}. An instance field, built only when a command is
+   * looked up by name or listed: {@code mine} is found without it ({@link #command}), so it loads
+   * none of the other commands' classes (and so nothing of Beam, Spark or log4j). A command's
+   * constructor, {@link Command#name()} and {@link Command#summary()} must not touch Beam, Spark or
+   * logging either: {@code --help} and an unknown command build them all.
+   */
+  private final List<Command> commands =
       List.of(
           new MineCommand(),
           new GroupedCommand(),
@@ -64,6 +71,11 @@ public final class Main {
           new SelfTestCommand());
 
   private Main() {}
+
+  /** The commands ({@link #commands}). */
+  private static List<Command> commands() {
+    return new Main().commands;
+  }
 
   public static void main(String[] args) {
     System.exit(run(args, System.out, System.err));
@@ -124,7 +136,7 @@ public final class Main {
     }
     Command command = args.length == 0 ? new DemoCommand() : command(args[0]);
     String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
-    if (Arrays.stream(rest).anyMatch(Main::isHelp)) {
+    if (anyHelp(rest)) {
       command.printHelp(out);
       printCommonOptions(out);
       return EXIT_OK;
@@ -154,7 +166,10 @@ public final class Main {
   }
 
   private static Command command(String name) {
-    for (Command c : COMMANDS) {
+    if (name.equals(MineCommand.NAME)) {
+      return new MineCommand(); // the fast path: no other command's class is loaded
+    }
+    for (Command c : commands()) {
       if (c.name().equals(name)) {
         return c;
       }
@@ -167,12 +182,22 @@ public final class Main {
         "unknown command '" + name + "'; commands: " + names() + " (see --help)");
   }
 
+  /** Whether {@code args} hold {@code --help} (a loop, not a stream: no lambda at start). */
+  private static boolean anyHelp(String[] args) {
+    for (String arg : args) {
+      if (isHelp(arg)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static boolean isHelp(String arg) {
     return arg.equals("--help") || arg.equals("-h");
   }
 
   private static String names() {
-    return COMMANDS.stream().map(Command::name).collect(Collectors.joining(", "));
+    return commands().stream().map(Command::name).collect(Collectors.joining(", "));
   }
 
   private static void printHelp(PrintStream out) {
@@ -180,7 +205,7 @@ public final class Main {
     out.println("       java -jar " + JAR + "    (no arguments: the demo, on embedded Spark)");
     out.println();
     out.println("Commands:");
-    for (Command c : COMMANDS) {
+    for (Command c : commands()) {
       out.printf("  %-10s %s%n", c.name(), c.summary());
     }
     out.println();

@@ -26,7 +26,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -79,11 +78,18 @@ final class MineCommand implements Command {
   private static final String[] ITEMSET_COLUMNS = {"support", "count", "itemsets"};
 
   /** Antecedents, consequents, then every metric in {@link RuleMetric#ordinal()} order. */
-  private static final String[] RULE_COLUMNS =
-      Stream.concat(
-              Stream.of("antecedents", "consequents"),
-              Stream.of(RuleMetric.values()).map(RuleMetric::columnName))
-          .toArray(String[]::new);
+  private static final String[] RULE_COLUMNS = ruleColumns();
+
+  private static String[] ruleColumns() {
+    RuleMetric[] metrics = RuleMetric.values();
+    String[] columns = new String[2 + metrics.length];
+    columns[0] = "antecedents";
+    columns[1] = "consequents";
+    for (RuleMetric m : metrics) {
+      columns[2 + m.ordinal()] = m.columnName();
+    }
+    return columns;
+  }
 
   /** The input file formats. */
   enum InputFormat {
@@ -174,7 +180,7 @@ final class MineCommand implements Command {
   public int run(String[] args, PrintStream out, PrintStream err) {
     CliArgs a = CliArgs.parse(NAME, OPTIONS, args);
     for (String option : List.of("input", "output", "rulesOutput")) {
-      if (FileSystemSetup.isRemote(a.string(option))) {
+      if (CliArgs.isRemote(a.string(option))) {
         throw new UsageException(
             "--"
                 + option

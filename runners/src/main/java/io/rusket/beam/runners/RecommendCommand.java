@@ -72,9 +72,14 @@ final class RecommendCommand implements Command {
           "output",
           "outputFormat");
 
-  /** Types accepted for a group, basket or item key: STRING or an integer. */
-  static final Set<TypeName> KEYS =
-      EnumSet.of(TypeName.STRING, TypeName.BYTE, TypeName.INT16, TypeName.INT32, TypeName.INT64);
+  /**
+   * Types accepted for a group, basket or item key: STRING or an integer (a method, not a constant:
+   * listing the command does not initialise Beam).
+   */
+  static Set<TypeName> keys() {
+    return EnumSet.of(
+        TypeName.STRING, TypeName.BYTE, TypeName.INT16, TypeName.INT32, TypeName.INT64);
+  }
 
   @Override
   public String name() {
@@ -357,7 +362,7 @@ final class RecommendCommand implements Command {
     columns.add(itemCol);
     Map<String, Collection<TypeName>> required = new LinkedHashMap<>();
     for (String c : columns) {
-      required.put(c, KEYS);
+      required.put(c, keys());
     }
     src = src.withColumns(columns.toArray(new String[0])).validate(required);
     Schema schema = src.getSchema();

@@ -29,6 +29,7 @@ public final class Benchmark {
     SUITES.put("scale", ScaleSuite::new);
     SUITES.put("recommend", RecommendSuite::new);
     SUITES.put("sequences", SequencesSuite::new);
+    SUITES.put("cli", CliSuite::new);
   }
 
   private Benchmark() {}
