@@ -42,8 +42,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * and each group mined by one DoFn ("MineEachGroup"). The reader bounds what it holds before the
  * shuffle. Partial {@link GroupEvents} are combined as encoded parts ({@link GroupEventParts}:
  * about 3.5 bytes per event for integer keys, merged by concatenation), decoded group by group only
- * to build the group's baskets, because a runner's combine holds the accumulators of every group
- * of a partition at once (on Spark unspilled: its sorter checks its size every 32 records).
+ * to build the group's baskets, because a runner's combine holds the accumulators of every group of
+ * a partition at once (on Spark unspilled: its sorter checks its size every 32 records).
  *
  * @param <AccumT> {@link GroupEvents} or {@link GroupBaskets}
  */
