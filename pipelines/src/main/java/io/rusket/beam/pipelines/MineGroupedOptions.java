@@ -2,6 +2,7 @@ package io.rusket.beam.pipelines;
 
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.Validation;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Options of {@link MineGroupedPipeline}: {@link MiningOptions} plus the group column.
@@ -20,4 +21,13 @@ public interface MineGroupedOptions extends MiningOptions {
   String getGroupCol();
 
   void setGroupCol(String value);
+
+  @Description(
+      "Memory budget in bytes of the per-group accumulators one reader holds before the shuffle,"
+          + " all groups of a bundle together (MineGrouped.withMaxBundleBytes; beyond it the"
+          + " largest are sent on early, same result). Long format, and one-hot Arrow/Parquet."
+          + " Default: 67108864 (64 MiB); at least 1.")
+  @Nullable Long getMaxBundleBytes();
+
+  void setMaxBundleBytes(@Nullable Long value);
 }

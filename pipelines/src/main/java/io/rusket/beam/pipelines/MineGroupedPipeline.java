@@ -117,6 +117,10 @@ public final class MineGroupedPipeline {
     if (job.maxLen() != null) {
       mine = mine.withMaxLen(job.maxLen());
     }
+    long maxBundleBytes = maxBundleBytes(o, job);
+    if (job.longFormat()) {
+      mine = mine.withMaxBundleBytes(maxBundleBytes);
+    }
     RulesGrouped rules =
         job.ruleMetric() != null
             ? RulesGrouped.byColumn(group)
@@ -135,7 +139,7 @@ public final class MineGroupedPipeline {
     PCollection<Row> itemsets =
         job.inputFormat() == InputFormat.CSV
             ? pipeline.apply("ReadInput", source).apply("MineGrouped", mine)
-            : readColumns(pipeline, job, source);
+            : readColumns(pipeline, job, source, maxBundleBytes);
     itemsets.apply("WriteItemsets", itemsetsSink);
     PCollection<Row> ruleRows = null;
     if (rules != null) {
@@ -152,7 +156,7 @@ public final class MineGroupedPipeline {
    * Row per event or receipt, the same itemsets.
    */
   private static PCollection<Row> readColumns(
-      Pipeline pipeline, MiningJob job, TableSource source) {
+      Pipeline pipeline, MiningJob job, TableSource source, long maxBundleBytes) {
     boolean parquet = job.inputFormat() == InputFormat.PARQUET;
     Schema columns = source.getSchema();
     String group = job.groupCol();
@@ -165,9 +169,11 @@ public final class MineGroupedPipeline {
               "ReadGroups",
               parquet
                   ? ParquetGroups.readEvents(
-                      job.input(), columns, group, txn.getName(), item.getName())
+                          job.input(), columns, group, txn.getName(), item.getName())
+                      .withMaxBundleBytes(maxBundleBytes)
                   : ArrowGroups.readEvents(
-                      job.input(), columns, group, txn.getName(), item.getName()))
+                          job.input(), columns, group, txn.getName(), item.getName())
+                      .withMaxBundleBytes(maxBundleBytes))
           .apply(
               "MineGrouped",
               configure(
@@ -185,8 +191,33 @@ public final class MineGroupedPipeline {
             "ReadGroups",
             parquet
                 ? ParquetGroups.readOneHot(job.input(), columns, group, itemColumns)
-                : ArrowGroups.readOneHot(job.input(), columns, group, itemColumns))
+                    .withMaxBundleBytes(maxBundleBytes)
+                : ArrowGroups.readOneHot(job.input(), columns, group, itemColumns)
+                    .withMaxBundleBytes(maxBundleBytes))
         .apply("MineGrouped", configure(MineGrouped.ofGroupBaskets(groupField, itemColumns), job));
+  }
+
+  /**
+   * {@code --maxBundleBytes}, or MineGrouped's default.
+   *
+   * @throws IllegalArgumentException naming the option if below 1, or given for one-hot CSV (whose
+   *     rows are combined one basket at a time, with no bundle budget)
+   */
+  static long maxBundleBytes(MineGroupedOptions o, MiningJob job) {
+    Long given = o.getMaxBundleBytes();
+    if (given == null) {
+      return MineGrouped.DEFAULT_MAX_BUNDLE_BYTES;
+    }
+    if (given < 1) {
+      throw new IllegalArgumentException(
+          "Invalid --maxBundleBytes: " + given + ". Valid range is [1, " + Long.MAX_VALUE + "].");
+    }
+    if (!job.longFormat() && job.inputFormat() == InputFormat.CSV) {
+      throw new IllegalArgumentException(
+          "--maxBundleBytes applies to long-format input (--txnCol, --itemCol) and to one-hot"
+              + " Arrow or Parquet: one-hot CSV rows are combined one basket at a time");
+    }
+    return given;
   }
 
   private static <A> MineGroupedAccumulators<A> configure(

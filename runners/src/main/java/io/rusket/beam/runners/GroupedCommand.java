@@ -51,6 +51,7 @@ final class GroupedCommand implements Command {
           "target",
           "topK",
           "minLen",
+          "maxBundleBytes",
           "rules",
           "metric",
           "minThreshold",

@@ -277,8 +277,8 @@ final class PipelineRun {
   /**
    * What to turn when a run of {@code options} runs out of memory, in words: the heap of this JVM
    * (embedded Spark or Flink, the DirectRunner) or the workers' memory (a Spark or Flink cluster),
-   * then the command's options that lower the memory per worker: a lower {@code --maxRamBytes},
-   * more {@code --shards}, a higher {@code --minSupport} (those it has).
+   * then the command's options that lower the memory per worker: a lower {@code --maxRamBytes} or
+   * {@code --maxBundleBytes}, more {@code --shards}, a higher {@code --minSupport} (those it has).
    */
   static String memoryKnobs(PipelineOptions options) {
     Set<String> has = new HashSet<>();
@@ -301,6 +301,9 @@ final class PipelineRun {
     }
     if (has.contains("maxRamBytes")) {
       knobs.add("a lower --maxRamBytes");
+    }
+    if (has.contains("maxBundleBytes")) {
+      knobs.add("a lower --maxBundleBytes");
     }
     if (has.contains("shards")) {
       knobs.add("more --shards");

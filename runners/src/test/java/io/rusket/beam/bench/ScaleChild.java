@@ -167,21 +167,29 @@ public final class ScaleChild {
         }
       }
       long t1 = System.nanoTime();
-      miner.mine(ItemsetMiner.minSupport(STREAM_SUPPORT), sum.stream());
+      // As MineStream's final step: the frequent rows as a database, the miner's runs released,
+      // then mined in the database's own arrays (mineConsuming): the rows are in memory once.
+      ItemsetMiner config = ItemsetMiner.minSupport(STREAM_SUPPORT);
+      long nTransactions = miner.nTransactions();
+      int spillFiles = miner.spillFileCount();
+      long spilled = miner.spilledBytes();
+      TransactionDb db = miner.toTransactionDb(config);
+      miner.close();
+      config.mineConsuming(db, sum.stream());
       long t2 = System.nanoTime();
       return String.format(
           Locale.ROOT,
           "events=%d transactions=%d itemsets=%d checksum=%d readNs=%d mineNs=%d rowGroups=%d"
               + " spillFiles=%d spilledBytes=%d",
           events,
-          miner.nTransactions(),
+          nTransactions,
           sum.itemsets(),
           sum.checksum(),
           t1 - t0,
           t2 - t1,
           rowGroups,
-          miner.spillFileCount(),
-          miner.spilledBytes());
+          spillFiles,
+          spilled);
     }
   }
 

@@ -28,6 +28,7 @@ class GroupedCommandTest {
   @TempDir Path dir;
 
   private static Path events;
+  private static Path receiptsCsv;
 
   /** 3 stores, 600 receipts, 40 items: a DirectRunner run of a few seconds. */
   @BeforeAll
@@ -43,6 +44,13 @@ class GroupedCommandTest {
         EnumSet.of(Layout.EVENTS),
         EnumSet.of(InputFormat.PARQUET));
     events = data.resolve("events.parquet");
+    Files.createDirectories(data.resolve("onehot"));
+    GenerateData.write(
+        GenerateData.generate(Config.of(7).withStores(2).withTransactions(50).withItems(8)),
+        data.resolve("onehot"),
+        EnumSet.of(Layout.RECEIPTS),
+        EnumSet.of(InputFormat.CSV));
+    receiptsCsv = data.resolve("onehot/receipts.csv");
   }
 
   private String[] args(String... more) {
@@ -135,6 +143,49 @@ class GroupedCommandTest {
                 "runner=DirectRunner groups=3 transactions=600 itemsets=\\d+ output=\\S+"
                     + " millis=\\d+\\R"),
         r::out);
+  }
+
+  /** The itemsets' JSON lines of an output directory, sorted (shards and order vary). */
+  static List<String> sortedItemsets(Path out) throws IOException {
+    List<String> all = new java.util.ArrayList<>();
+    try (Stream<Path> files = Files.list(out.resolve("itemsets"))) {
+      for (Path f : files.toList()) {
+        all.addAll(Files.readAllLines(f));
+      }
+    }
+    java.util.Collections.sort(all);
+    return all;
+  }
+
+  @Test
+  void maxBundleBytesIsValidatedAndASmallBudgetGivesTheSameItemsets() throws IOException {
+    Cli.run(args("--maxBundleBytes=0"))
+        .assertUsageErrorContaining("Invalid --maxBundleBytes: 0. Valid range is [1, ");
+    Cli.run(args("--maxBundleBytes=lots"))
+        .assertUsageErrorContaining("--maxBundleBytes: 'lots' is not an integer");
+    Cli.run(
+            "grouped",
+            "--runner=DirectRunner",
+            "--input=" + receiptsCsv,
+            "--groupCol=store_id",
+            "--maxBundleBytes=4096",
+            "--output=" + dir.resolve("onehot"))
+        .assertUsageErrorContaining("--maxBundleBytes applies to long-format input");
+    List<List<String>> results = new java.util.ArrayList<>();
+    for (String budget : List.of("", "--maxBundleBytes=2048")) {
+      Path out = dir.resolve("budget" + budget.length());
+      List<String> a = new java.util.ArrayList<>(List.of(args()));
+      a.removeIf(s -> s.startsWith("--output="));
+      a.addAll(List.of("--output=" + out, "--minSupport=0.05", "--outputFormat=jsonl", "--quiet"));
+      if (!budget.isEmpty()) {
+        a.add(budget);
+      }
+      Cli r = Cli.run(a.toArray(new String[0]));
+      assertEquals(Main.EXIT_OK, r.exitCode(), r::err);
+      results.add(sortedItemsets(out));
+    }
+    assertFalse(results.get(0).isEmpty());
+    assertEquals(results.get(0), results.get(1), "a 2 KiB budget only flushes more often");
   }
 
   @Test

@@ -159,6 +159,7 @@ class PipelineProgressTest {
     String c = PipelineRun.memoryKnobs(cluster);
     assertTrue(c.startsWith("give the executors more memory (spark.executor.memory"), c);
     assertFalse(c.contains("--shards"), c);
+    assertTrue(c.contains(", a lower --maxBundleBytes or a higher --minSupport"), c);
     assertTrue(c.endsWith("a higher --minSupport"), c);
   }
 }

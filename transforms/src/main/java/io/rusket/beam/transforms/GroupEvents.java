@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.util.VarInt;
@@ -236,8 +237,16 @@ public final class GroupEvents {
     final int[] txnRank = txns.ascendingRanks();
     final int[] itemRank = items.ascendingRanks();
     final long[] packed = packedPairs(txnRank, itemRank);
+    return basketsOfPacked(packed, txns.size(), items, itemRank);
+  }
+
+  /**
+   * The baskets of {@code packed} pairs ((transaction rank) << 32 | item rank, repeats allowed;
+   * sorted here) of {@code nT} transactions, items {@code items} ranked by {@code itemRank}.
+   */
+  private static GroupBaskets basketsOfPacked(
+      long[] packed, int nT, KeyDictionary items, int[] itemRank) {
     final int distinct = sortUnique(packed);
-    final int nT = txns.size();
     int[] offsets = new int[nT + 1];
     int[] ids = new int[distinct];
     for (int k = 0; k < distinct; k++) {
@@ -249,6 +258,59 @@ public final class GroupEvents {
       offsets[t + 1] += offsets[t];
     }
     return GroupBaskets.wrap(items.permuted(itemRank), nT, offsets, ids);
+  }
+
+  /**
+   * {@link #toBaskets()} of the merged events of encoded parts ({@link GroupEventParts}, E1): each
+   * part decoded in turn, its dictionaries merged into the group's and its pairs written straight
+   * into one packed array of {@code totalPairs} longs (no merged pair arrays, no growth room); then
+   * the ids become ranks in place.
+   *
+   * @throws IllegalStateException if a part is corrupt, of other kinds, or the counts disagree
+   */
+  static GroupBaskets basketsOfParts(
+      KeyKind txnKind, KeyKind itemKind, List<byte[]> parts, int[] partPairs, long totalPairs) {
+    GroupBaskets.checkCapacity(0, totalPairs);
+    KeyDictionary txns = KeyDictionary.empty(txnKind);
+    final KeyDictionary items = KeyDictionary.empty(itemKind);
+    final long[] packed = new long[(int) totalPairs];
+    int w = 0;
+    for (int p = 0; p < parts.size(); p++) {
+      GroupEvents g = GroupEventParts.decodePart(parts.get(p));
+      if (g.txnKind() != txnKind || g.itemKind() != itemKind || g.nPairs != partPairs[p]) {
+        throw new IllegalStateException(
+            String.format(
+                "corrupt GroupEventParts: part %d holds %d pairs of %s/%s keys, expected %d of"
+                    + " %s/%s",
+                p, g.nPairs, g.txnKind(), g.itemKind(), partPairs[p], txnKind, itemKind));
+      }
+      final int[] txnRemap = txns.addAll(g.txns);
+      final int[] itemRemap = items.addAll(g.items);
+      final int[] pt = g.pairTxn;
+      final int[] pi = g.pairItem;
+      final int m = g.nPairs;
+      if (w + (long) m > packed.length) {
+        throw new IllegalStateException(
+            "corrupt GroupEventParts: more than the " + totalPairs + " pairs counted");
+      }
+      for (int k = 0; k < m; k++) {
+        packed[w + k] = (long) txnRemap[pt[k]] << 32 | itemRemap[pi[k]];
+      }
+      w += m;
+    }
+    if (w != packed.length) {
+      throw new IllegalStateException(
+          "corrupt GroupEventParts: " + w + " pairs, " + totalPairs + " counted");
+    }
+    final int nT = txns.size();
+    final int[] txnRank = txns.ascendingRanks();
+    txns = null; // the keys and lookup table can go: only the ranks are needed now
+    final int[] itemRank = items.ascendingRanks();
+    for (int k = 0; k < w; k++) {
+      long v = packed[k];
+      packed[k] = (long) txnRank[(int) (v >>> 32)] << 32 | itemRank[(int) v];
+    }
+    return basketsOfPacked(packed, nT, items, itemRank);
   }
 
   /**

@@ -40,7 +40,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p><b>Memory.</b> As {@link MineGrouped}: all the data of one group, compact, must fit in one
  * worker; the caller's accumulators are merged by one {@link Combine#perKey} ("AccumulateGroups")
  * and each group mined by one DoFn ("MineEachGroup"). The reader bounds what it holds before the
- * shuffle.
+ * shuffle. Partial {@link GroupEvents} are combined as encoded parts ({@link GroupEventParts}:
+ * about 3.5 bytes per event for integer keys, merged by concatenation), decoded group by group only
+ * to build the group's baskets, because a runner's combine holds the accumulators of every group of
+ * a partition at once (on Spark unspilled: its sorter checks its size every 32 records).
  *
  * @param <AccumT> {@link GroupEvents} or {@link GroupBaskets}
  */
@@ -178,7 +181,8 @@ public final class MineGroupedAccumulators<AccumT>
     if (events) {
       groups =
           ((PCollection<KV<Row, GroupEvents>>) (PCollection<?>) input)
-              .apply("AccumulateGroups", Combine.perKey(new EventsToGroupFn(txnKind, itemKind)));
+              .apply(
+                  "AccumulateGroups", Combine.perKey(new EventPartsToGroupFn(txnKind, itemKind)));
     } else {
       List<String> columns = settings.itemColumns();
       columnNames = columns.toArray(new String[0]);
