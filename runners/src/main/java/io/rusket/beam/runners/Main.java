@@ -15,15 +15,14 @@ import java.util.stream.Collectors;
  * <p>Commands: {@code mine} ({@link MineCommand}), {@code grouped} ({@link GroupedCommand}), {@code
  * recommend} ({@link RecommendCommand}), {@code stream} ({@link StreamCommand}), {@code sequences}
  * ({@link SequencesCommand}), {@code report} ({@link ReportCommand}), {@code generate} ({@link
- * GenerateCommand}), {@code demo} ({@link
- * DemoCommand}), {@code selftest} ({@link SelfTestCommand}). No arguments run the demo. {@code
- * --help} prints the commands; {@code COMMAND --help} a command's options. A user mistake (unknown
- * command or option, bad value, missing or malformed file, bad input data met while a pipeline
- * runs) prints one line starting with {@code error: } on stderr and exits with {@link #EXIT_USAGE};
- * the stack trace only with {@code --verbose}, which every command takes ({@link ErrorReport}). A
- * command that runs out of memory prints one line {@code error: out of memory in ...} and exits
- * with {@link #EXIT_FAILURE}. The pipeline commands print their progress on stderr unless {@code
- * --quiet} ({@link RunProgress}).
+ * GenerateCommand}), {@code demo} ({@link DemoCommand}), {@code selftest} ({@link
+ * SelfTestCommand}). No arguments run the demo. {@code --help} prints the commands; {@code COMMAND
+ * --help} a command's options. A user mistake (unknown command or option, bad value, missing or
+ * malformed file, bad input data met while a pipeline runs) prints one line starting with {@code
+ * error: } on stderr and exits with {@link #EXIT_USAGE}; the stack trace only with {@code
+ * --verbose}, which every command takes ({@link ErrorReport}). A command that runs out of memory
+ * prints one line {@code error: out of memory in ...} and exits with {@link #EXIT_FAILURE}. The
+ * pipeline commands print their progress on stderr unless {@code --quiet} ({@link RunProgress}).
  */
 public final class Main {
   /** Success. */
