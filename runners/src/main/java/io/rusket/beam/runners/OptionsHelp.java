@@ -1,5 +1,7 @@
 package io.rusket.beam.runners;
 
+import io.rusket.beam.pipelines.MiningJob;
+import io.rusket.beam.pipelines.MiningOptions;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -139,6 +141,11 @@ final class OptionsHelp {
   }
 
   private static String defaultValue(Method m) {
+    if (m.getName().equals("getMinSupport")
+        && MiningOptions.class.isAssignableFrom(m.getDeclaringClass())) {
+      // nullable so that a written 0.5 is told from none (with --topK); MiningJob resolves it
+      return "default: " + MiningJob.DEFAULT_MIN_SUPPORT;
+    }
     if (m.isAnnotationPresent(Default.String.class)) {
       return "default: " + m.getAnnotation(Default.String.class).value();
     }
