@@ -2,6 +2,7 @@ package io.rusket.beam.bench;
 
 import io.rusket.beam.miner.RuleMetric;
 import io.rusket.beam.transforms.Recommend;
+import io.rusket.beam.transforms.RecommendationSchema;
 import java.io.PrintStream;
 import java.io.Serializable;
 import java.lang.management.ManagementFactory;
@@ -440,6 +441,12 @@ final class RecommendSuite implements Suite {
 
   static final class TallyFn extends DoFn<Row, Void> {
     private static final long serialVersionUID = 1L;
+
+    /** The item's field in the global recommendation rows: basket id, rank, item, ... */
+    static final int ITEM_FIELD =
+        RecommendationSchema.of(null, Schema.Field.of("basket", FieldType.INT64))
+            .indexOf(RecommendationSchema.ITEM);
+
     private final String ns;
     private transient Counter pairs;
     private transient Counter checksum;
@@ -461,7 +468,8 @@ final class RecommendSuite implements Suite {
     @ProcessElement
     public void processElement(@Element Row r) {
       nPairs++;
-      sum += term(r.getInt64("basket"), r.getString("item"));
+      // by field index, as MLlib's side reads its rows (row.getLong(0)); basket id first
+      sum += term(r.getInt64(0), r.getString(ITEM_FIELD));
     }
 
     @FinishBundle

@@ -27,7 +27,9 @@ final class BasketScorer {
   /** For a candidate item: its best rule so far. */
   private final int[] best;
 
-  private int[] touched = new int[16];
+  /** The candidate items of the basket, each once: at most every item. */
+  private final int[] touched;
+
   private int nTouched;
   private int[] basket = new int[16];
   private int[] heap = new int[16];
@@ -42,6 +44,7 @@ final class BasketScorer {
     this.inBasket = new int[n];
     this.candidate = new int[n];
     this.best = new int[n];
+    this.touched = new int[n];
   }
 
   /**
@@ -123,7 +126,6 @@ final class BasketScorer {
       if (candidate[c] != e) {
         candidate[c] = e;
         best[c] = r;
-        touched = ArrayUtil.grow(touched, nTouched + 1L);
         touched[nTouched++] = c;
       } else if (betterRule(r, best[c])) {
         best[c] = r;
