@@ -155,6 +155,15 @@ public final class MiningJob {
       throw new IllegalArgumentException(
           "Missing required option --numItems (item ids must lie in [0, numItems))");
     }
+    if (job.topK != null && job.target != Target.ALL) {
+      // MineStream's global top-k is exact over shards for ALL only (its k-th count is found
+      // among every itemset reaching the items' k-th count); a closed top-k could need more
+      throw new IllegalArgumentException(
+          "--topK with --target="
+              + job.target.name().toLowerCase(java.util.Locale.ROOT)
+              + " does not apply to stream: its top-k over shards is for --target=all; mine and"
+              + " grouped give the top-k closed itemsets");
+    }
     return job;
   }
 

@@ -3,6 +3,7 @@ package io.rusket.beam.pipelines;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -62,6 +63,17 @@ class MinSupportWithTopKTest {
     assertEquals(MiningJob.DEFAULT_MIN_SUPPORT, plain.minSupport());
   }
 
+  /** Stream's top-k is for target all; closed is refused before the run, naming both options. */
+  @Test
+  void streamRefusesTopKWithTargetClosed() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> MiningJob.stream(stream("s4", "--topK=5", "--target=closed")));
+    assertTrue(e.getMessage().startsWith("--topK with --target=closed does not apply to stream"));
+    assertTrue(MiningJob.grouped(grouped("g4", "--topK=5", "--target=closed")).topK() == 5);
+  }
+
   @Test
   void groupedHonoursAWrittenMinSupportWithTopK() throws IOException {
     assertEquals(2 * AT_HALF, groupedItemsets("g1", "--topK=5", "--minSupport=0.5"));
@@ -101,6 +113,14 @@ class MinSupportWithTopKTest {
   }
 
   private long streamItemsets(String name, String... more) throws IOException {
+    MineStreamOptions o = stream(name, more);
+    Pipeline p = Pipeline.create(o);
+    MineStreamPipeline.buildPipeline(p, o);
+    p.run().waitUntilFinish();
+    return MineGroupedPipelineTest.lines(out.resolve(name).resolve("itemsets"));
+  }
+
+  private MineStreamOptions stream(String name, String... more) {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -113,13 +133,8 @@ class MinSupportWithTopKTest {
                 "--outputFormat=jsonl",
                 "--output=" + out.resolve(name)));
     args.addAll(List.of(more));
-    MineStreamOptions o =
-        PipelineOptionsFactory.fromArgs(args.toArray(new String[0]))
-            .withValidation()
-            .as(MineStreamOptions.class);
-    Pipeline p = Pipeline.create(o);
-    MineStreamPipeline.buildPipeline(p, o);
-    p.run().waitUntilFinish();
-    return MineGroupedPipelineTest.lines(out.resolve(name).resolve("itemsets"));
+    return PipelineOptionsFactory.fromArgs(args.toArray(new String[0]))
+        .withValidation()
+        .as(MineStreamOptions.class);
   }
 }
