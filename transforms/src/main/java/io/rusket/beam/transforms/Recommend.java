@@ -293,7 +293,8 @@ public final class Recommend extends PTransform<PCollection<Row>, PCollection<Ro
    * in the memory of every worker</b>. The default for global rules (the {@code ...Globally}
    * factories), whose one index must fit in a worker either way; for rules per group, for few
    * groups with small rule sets (the default join scales with the number of groups). The output is
-   * the same.
+   * the same. (Beam's DirectRunner runs a side-input ParDo after a GroupByKey — the events form —
+   * one basket per bundle: slow for many baskets there.)
    */
   public Recommend withRulesAsSideInput() {
     return withRulesAsSideInput(true);
