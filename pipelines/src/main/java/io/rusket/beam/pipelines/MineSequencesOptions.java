@@ -69,11 +69,11 @@ public interface MineSequencesOptions extends PipelineOptions {
 
   @Description(
       "Minimum support, in (0, 1]: a pattern is frequent iff count / sequences >= minSupport"
-          + " (sequences of its group; exact ceiling). Not with --minCount, which replaces it.")
-  @Default.Double(0.5)
-  double getMinSupport();
+          + " (sequences of its group; exact ceiling); 0.5 when neither it nor --minCount is"
+          + " given. Not with --minCount, which replaces it.")
+  @Nullable Double getMinSupport();
 
-  void setMinSupport(double value);
+  void setMinSupport(@Nullable Double value);
 
   @Description("Minimum count instead of --minSupport: frequent iff count >= minCount (>= 1).")
   @Nullable Long getMinCount();

@@ -79,19 +79,20 @@ public final class MineSequencesPipeline {
         group == null
             ? MineSequences.globally(seq, time, item)
             : MineSequences.events(group, seq, time, item);
-    double minSupport = o.getMinSupport();
+    Double givenSupport = o.getMinSupport();
     Long minCount = o.getMinCount();
-    // --minSupport has a default (0.5, shared with the other pipelines' option): a minCount
-    // replaces it; only a minSupport other than the default beside a minCount is a conflict (the
-    // command line also rejects an explicit --minSupport=0.5 with --minCount).
-    if (minCount != null && minSupport != DEFAULT_MIN_SUPPORT) {
+    // --minSupport has no Beam default (its type is shared with the other pipelines' option, which
+    // must tell a written 0.5 from none): absent, it is 0.5 unless a minCount replaces it; both
+    // written is a conflict.
+    if (minCount != null && givenSupport != null) {
       throw new IllegalArgumentException(
           "Give either --minSupport or --minCount, not both (got --minSupport="
-              + minSupport
+              + givenSupport
               + " and --minCount="
               + minCount
               + ")");
     }
+    double minSupport = givenSupport == null ? DEFAULT_MIN_SUPPORT : givenSupport;
     try {
       if (minCount != null) {
         t = t.withMinCount(minCount);

@@ -74,7 +74,8 @@ public final class MiningJob {
     }
     this.csvTypes = Collections.unmodifiableMap(new LinkedHashMap<>(types));
     this.numItems = o.getNumItems();
-    this.minSupport = o.getMinSupport();
+    Double givenSupport = o.getMinSupport();
+    this.minSupport = givenSupport == null ? DEFAULT_MIN_SUPPORT : givenSupport;
     this.maxLen = o.getMaxLen();
     this.method = Method.parse(o.getMethod());
     this.target = parseTarget(o.getTarget());
@@ -92,7 +93,7 @@ public final class MiningJob {
       throw new IllegalArgumentException(
           "--topK does not apply to --target=maximal; use --target=all or --target=closed");
     }
-    this.minSupportGiven = topK == null || o.getMinSupport() != DEFAULT_MIN_SUPPORT;
+    this.minSupportGiven = topK == null || givenSupport != null;
     this.ruleMetric = o.getRules() ? RuleMetric.parse(o.getMetric()) : null;
     if (ruleMetric != null && (topK != null || minLen > 1)) {
       throw new IllegalArgumentException(
@@ -154,6 +155,15 @@ public final class MiningJob {
       throw new IllegalArgumentException(
           "Missing required option --numItems (item ids must lie in [0, numItems))");
     }
+    if (job.topK != null && job.target != Target.ALL) {
+      // MineStream's global top-k is exact over shards for ALL only (its k-th count is found
+      // among every itemset reaching the items' k-th count); a closed top-k could need more
+      throw new IllegalArgumentException(
+          "--topK with --target="
+              + job.target.name().toLowerCase(java.util.Locale.ROOT)
+              + " does not apply to stream: its top-k over shards is for --target=all; mine and"
+              + " grouped give the top-k closed itemsets");
+    }
     return job;
   }
 
@@ -197,7 +207,10 @@ public final class MiningJob {
     return numItems;
   }
 
-  /** {@code --minSupport}, unchecked (the transform checks it). */
+  /**
+   * {@code --minSupport}, unchecked (the transform checks it); {@link #DEFAULT_MIN_SUPPORT} when
+   * absent. It applies iff {@link #minSupportGiven}.
+   */
   public double minSupport() {
     return minSupport;
   }
@@ -207,7 +220,7 @@ public final class MiningJob {
     return maxLen;
   }
 
-  /** The default of {@code --minSupport} (see {@link MiningOptions#getMinSupport}). */
+  /** What an absent {@code --minSupport} means without {@code --topK}. */
   public static final double DEFAULT_MIN_SUPPORT = 0.5;
 
   /** {@code --topK}, or null for every itemset. */
@@ -221,8 +234,8 @@ public final class MiningJob {
   }
 
   /**
-   * Whether {@code --minSupport} applies: always without {@code --topK}; with it, only when given a
-   * value other than the default.
+   * Whether {@code --minSupport} applies: always without {@code --topK} (its default when absent);
+   * with it, only when given (any value, also 0.5).
    */
   public boolean minSupportGiven() {
     return minSupportGiven;

@@ -63,11 +63,17 @@ public interface MiningOptions extends PipelineOptions {
 
   void setNumItems(@Nullable Integer value);
 
-  @Description("Minimum support, in (0, 1]: an itemset is frequent iff count / N >= minSupport.")
-  @Default.Double(0.5)
-  double getMinSupport();
+  /**
+   * {@code --minSupport} as written, or null when absent: the job resolves an absent one to {@link
+   * MiningJob#DEFAULT_MIN_SUPPORT} without {@code --topK} and to no threshold with it ({@link
+   * MiningJob#minSupportGiven}), so an explicit {@code --minSupport=0.5} is always honoured.
+   */
+  @Description(
+      "Minimum support, in (0, 1]: an itemset is frequent iff count / N >= minSupport. With --topK,"
+          + " no threshold unless given.")
+  @Nullable Double getMinSupport();
 
-  void setMinSupport(double value);
+  void setMinSupport(@Nullable Double value);
 
   @Description("Longest itemset mined (at least 1); any length when absent.")
   @Nullable Integer getMaxLen();
@@ -84,7 +90,7 @@ public interface MiningOptions extends PipelineOptions {
 
   @Description(
       "Only the K itemsets of highest count (per group for grouped), ties by fewer items then item"
-          + " order; --minSupport then applies only when given a value other than its default.")
+          + " order; --minSupport then applies only when given.")
   @Nullable Integer getTopK();
 
   void setTopK(@Nullable Integer value);

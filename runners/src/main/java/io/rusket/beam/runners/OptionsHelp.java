@@ -1,5 +1,6 @@
 package io.rusket.beam.runners;
 
+import io.rusket.beam.pipelines.MiningJob;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -139,6 +140,11 @@ final class OptionsHelp {
   }
 
   private static String defaultValue(Method m) {
+    if (m.getName().equals("getMinSupport") && m.getReturnType() == Double.class) {
+      // nullable so that a written 0.5 is told from none (with --topK, or beside sequences'
+      // --minCount); MiningJob and MineSequencesPipeline resolve it to the same 0.5
+      return "default: " + MiningJob.DEFAULT_MIN_SUPPORT;
+    }
     if (m.isAnnotationPresent(Default.String.class)) {
       return "default: " + m.getAnnotation(Default.String.class).value();
     }

@@ -2,6 +2,7 @@ package io.rusket.beam.bench;
 
 import io.rusket.beam.miner.RuleMetric;
 import io.rusket.beam.transforms.Recommend;
+import io.rusket.beam.transforms.RecommendationSchema;
 import java.io.PrintStream;
 import java.io.Serializable;
 import java.lang.management.ManagementFactory;
@@ -50,10 +51,11 @@ import org.apache.spark.sql.types.StructType;
  * (default {@value #BASKETS}): <b>MLlib</b> {@code model.transform(baskets)} and an aggregate of
  * the prediction column (count of (basket, item) pairs and an order-free checksum); <b>Beam</b> a
  * pipeline generating the same baskets, {@code Recommend.basketsGlobally(...).withK(ALL)} and a
- * ParDo adding each (basket, item) to counters, once with the default (group, shard) join and once
- * with the rules as a side input ({@code withRulesAsSideInput}). With k = ∞ and the same rules, our
- * items per basket must equal MLlib's predictions as sets: count and checksum must be equal. A
- * second Beam row times the default top 5.
+ * ParDo adding each (basket, item) to counters, once with the rules as a side input (the default
+ * for global rules) and once joined by (group, shard) ({@code withRulesAsSideInput(false)}, the
+ * default for rules per group). With k = ∞ and the same rules, our items per basket must equal
+ * MLlib's predictions as sets: count and checksum must be equal. A second Beam row times the
+ * default top 5.
  *
  * <p>As in suite {@code spark}: each side runs once untimed on 1/20 of the data, then {@code
  * --peer-repeat} timed runs (median), a GC before each; load average printed at start and end.
@@ -225,7 +227,7 @@ final class RecommendSuite implements Suite {
       beamAll =
           measure(
               spark,
-              "Recommend k=all, CoGroupByKey, SparkRunner " + MASTER,
+              "Recommend k=all, join (CoGroupByKey), SparkRunner " + MASTER,
               b -> beam(spark, rules, b, Recommend.ALL, false),
               size,
               o.peerRepeat,
@@ -233,7 +235,7 @@ final class RecommendSuite implements Suite {
       beamSide =
           measure(
               spark,
-              "Recommend k=all, side input, SparkRunner " + MASTER,
+              "Recommend k=all, side input (default), SparkRunner " + MASTER,
               b -> beam(spark, rules, b, Recommend.ALL, true),
               size,
               o.peerRepeat,
@@ -241,7 +243,7 @@ final class RecommendSuite implements Suite {
       beamTop5 =
           measure(
               spark,
-              "Recommend k=5, side input, SparkRunner " + MASTER,
+              "Recommend k=5, side input (default), SparkRunner " + MASTER,
               b -> beam(spark, rules, b, 5, true),
               size,
               o.peerRepeat,
@@ -405,12 +407,10 @@ final class RecommendSuite implements Suite {
         .apply("Generate", ParDo.of(new GenerateFn(11, n)))
         .setRowSchema(BASKET)
         .apply(
-            sideInput
-                ? Recommend.basketsGlobally("basket", "items")
-                    .withRules(ruleRows)
-                    .withK(k)
-                    .withRulesAsSideInput()
-                : Recommend.basketsGlobally("basket", "items").withRules(ruleRows).withK(k))
+            Recommend.basketsGlobally("basket", "items")
+                .withRules(ruleRows)
+                .withK(k)
+                .withRulesAsSideInput(sideInput))
         .apply("Tally", ParDo.of(new TallyFn(ns)));
     PipelineResult result = p.run();
     result.waitUntilFinish();
@@ -433,13 +433,20 @@ final class RecommendSuite implements Suite {
           seed,
           k,
           n,
-          (id, items) ->
-              out.output(Row.withSchema(BASKET).addValues(id, Arrays.asList(items)).build()));
+          // attachValues, as a reader producing rows of this schema does: Row.Builder.build()
+          // would re-verify every field's type per row (MLlib's side uses RowFactory.create)
+          (id, items) -> out.output(Row.withSchema(BASKET).attachValues(id, Arrays.asList(items))));
     }
   }
 
   static final class TallyFn extends DoFn<Row, Void> {
     private static final long serialVersionUID = 1L;
+
+    /** The item's field in the global recommendation rows: basket id, rank, item, ... */
+    static final int ITEM_FIELD =
+        RecommendationSchema.of(null, Schema.Field.of("basket", FieldType.INT64))
+            .indexOf(RecommendationSchema.ITEM);
+
     private final String ns;
     private transient Counter pairs;
     private transient Counter checksum;
@@ -461,7 +468,8 @@ final class RecommendSuite implements Suite {
     @ProcessElement
     public void processElement(@Element Row r) {
       nPairs++;
-      sum += term(r.getInt64("basket"), r.getString("item"));
+      // by field index, as MLlib's side reads its rows (row.getLong(0)); basket id first
+      sum += term(r.getInt64(0), r.getString(ITEM_FIELD));
     }
 
     @FinishBundle

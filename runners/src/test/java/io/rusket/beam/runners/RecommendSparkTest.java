@@ -132,7 +132,12 @@ class RecommendSparkTest {
     }
   }
 
-  static ResultLines.Job job(Data d, int k) {
+  /**
+   * The job: recommendations from events (join), basket rows and mined rules; with {@code side},
+   * also from events with the rules as a side input (on Spark only: the DirectRunner runs a
+   * side-input ParDo after a GroupByKey one basket per bundle, minutes for these baskets).
+   */
+  static ResultLines.Job job(Data d, int k, boolean side) {
     return (p, out) -> {
       PCollection<Row> rules = p.apply("Rules", Create.of(d.rules).withRowSchema(RULES));
       PCollection<Row> events = p.apply("Events", Create.of(d.events).withRowSchema(EVENTS));
@@ -161,6 +166,17 @@ class RecommendSparkTest {
           events.apply(
               "FromMined",
               Recommend.events("store_id", "receipt_id", "item").withRules(mined).withK(3));
+      if (side) {
+        PCollection<Row> viaSideInput =
+            events.apply(
+                "ViaSideInput",
+                Recommend.events("store_id", "receipt_id", "item")
+                    .withRules(rules)
+                    .withK(k)
+                    .withScore(RuleMetric.LIFT)
+                    .withRulesAsSideInput());
+        ResultLines.write(viaSideInput, out, "side");
+      }
       ResultLines.write(fromEvents, out, "events");
       ResultLines.write(fromBaskets, out, "baskets");
       ResultLines.write(fromMined, out, "mined");
@@ -176,12 +192,19 @@ class RecommendSparkTest {
     Data d = new Data(5, 3);
     assertTrue(d.expected.size() > 1_000, "recommendations: " + d.expected.size());
     Map<String, List<String>> onDirect =
-        ResultLines.run(direct(), job(d, 3), tmp, "events", "baskets", "mined");
+        ResultLines.run(direct(), job(d, 3, false), tmp, "events", "baskets", "mined");
     Map<String, List<String>> onSpark =
         ResultLines.run(
-            SparkTestContext.options("local[2]"), job(d, 3), tmp, "events", "baskets", "mined");
+            SparkTestContext.options("local[2]"),
+            job(d, 3, true),
+            tmp,
+            "events",
+            "baskets",
+            "mined",
+            "side");
     assertEquals(d.expected, onDirect.get("events"));
     assertEquals(d.expected, onDirect.get("baskets"));
+    assertEquals(d.expected, onSpark.remove("side"), "the rules as a side input, on Spark");
     assertTrue(onDirect.get("mined").size() > 100, "mined: " + onDirect.get("mined").size());
     assertEquals(onDirect, onSpark);
     assertEquals(

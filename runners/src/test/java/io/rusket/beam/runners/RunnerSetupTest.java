@@ -15,7 +15,6 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
-import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.Validation;
@@ -23,16 +22,18 @@ import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.spark.SparkEnv;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.junit.jupiter.api.Test;
 
 class RunnerSetupTest {
   /** Options of a command, as the pipelines' commands declare theirs. */
   public interface ExampleOptions extends PipelineOptions {
+    // as MiningOptions declares it: Beam checks that every options interface registered in one
+    // JVM gives a property the same type
     @Description("frequent iff count / N >= minSupport")
-    @Default.Double(0.5)
-    double getMinSupport();
+    @Nullable Double getMinSupport();
 
-    void setMinSupport(double value);
+    void setMinSupport(@Nullable Double value);
 
     @Description("where to write")
     @Validation.Required

@@ -1,10 +1,12 @@
 package io.rusket.beam.runners;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rusket.beam.pipelines.MineGroupedOptions;
 import io.rusket.beam.pipelines.MineSequencesOptions;
+import io.rusket.beam.pipelines.MineSequencesPipeline;
 import io.rusket.beam.pipelines.generate.Config;
 import io.rusket.beam.pipelines.generate.GenerateData;
 import io.rusket.beam.pipelines.generate.Layout;
@@ -169,6 +171,7 @@ class SequencesCommandTest {
             },
             MineSequencesOptions.class);
     assertEquals(0.2, g.getMinSupport());
-    assertEquals(0.5, s.getMinSupport(), "the shared default");
+    assertNull(s.getMinSupport(), "not written: the pipeline resolves it");
+    assertEquals(0.5, MineSequencesPipeline.DEFAULT_MIN_SUPPORT);
   }
 }

@@ -1,6 +1,7 @@
 package io.rusket.beam.transforms;
 
 import io.rusket.beam.miner.ArrayUtil;
+import java.util.Collection;
 
 /**
  * Scores baskets against one {@link RuleIndex}: for a basket, every rule whose antecedent is in the
@@ -26,7 +27,9 @@ final class BasketScorer {
   /** For a candidate item: its best rule so far. */
   private final int[] best;
 
-  private int[] touched = new int[16];
+  /** The candidate items of the basket, each once: at most every item. */
+  private final int[] touched;
+
   private int nTouched;
   private int[] basket = new int[16];
   private int[] heap = new int[16];
@@ -41,6 +44,7 @@ final class BasketScorer {
     this.inBasket = new int[n];
     this.candidate = new int[n];
     this.best = new int[n];
+    this.touched = new int[n];
   }
 
   /**
@@ -49,6 +53,15 @@ final class BasketScorer {
    * recommended; {@link #item(int)} and {@link #rule(int)} give them in rank order.
    */
   int score(String[] items, int k) {
+    return score(java.util.Arrays.asList(items), k);
+  }
+
+  /**
+   * As {@link #score(String[], int)}, the items read once from {@code items}.
+   *
+   * @return the number of items recommended, or -1 (nothing scored) if an item is null
+   */
+  int score(Collection<String> items, int k) {
     if (++epoch == Integer.MAX_VALUE) {
       java.util.Arrays.fill(inBasket, 0);
       java.util.Arrays.fill(candidate, 0);
@@ -56,15 +69,24 @@ final class BasketScorer {
     }
     final int e = epoch;
     final int[] in = inBasket;
-    basket = ArrayUtil.grow(basket, items.length);
+    basket = ArrayUtil.grow(basket, items.size());
     int nb = 0;
     for (String s : items) {
+      if (s == null) {
+        return -1;
+      }
       int id = x.items.find(s);
       if (id >= 0 && in[id] != e) {
         in[id] = e;
         basket[nb++] = id;
       }
     }
+    return match(nb, e, k);
+  }
+
+  /** Matches the rules against the {@code nb} items of {@code basket} marked at epoch {@code e}. */
+  private int match(int nb, int e, int k) {
+    final int[] in = inBasket;
     nTouched = 0;
     lastMatched = 0;
     final int[] antOff = x.antOff;
@@ -104,7 +126,6 @@ final class BasketScorer {
       if (candidate[c] != e) {
         candidate[c] = e;
         best[c] = r;
-        touched = ArrayUtil.grow(touched, nTouched + 1L);
         touched[nTouched++] = c;
       } else if (betterRule(r, best[c])) {
         best[c] = r;

@@ -27,14 +27,17 @@ final class KeyBasketsFn extends DoFn<Row, KV<KV<Row, Integer>, Row>> {
     RecommendLayout l = layout;
     Row key = l.key(row, l.bGroup, "the basket row");
     Object id = basketId(l, row);
-    Collection<String> items = row.getArray(l.bItem);
-    if (items == null) {
-      throw new IllegalArgumentException(
-          String.format(
-              "Recommend: invalid value null in items field '%s' of basket %s=%s (row %s)",
-              l.itemField, l.basketField, id, row));
-    }
-    List<String> copy = new ArrayList<>(items.size());
+    List<String> copy = new ArrayList<>(items(l, row, id));
+    Row value = Row.withSchema(l.basketSchema).attachValues(id, copy);
+    out.output(KV.of(KV.of(key, RecommendLayout.shardOf(id, shards)), value));
+  }
+
+  /**
+   * The items of basket row {@code row} (whose id is {@code id}), checked: neither the array nor an
+   * item is null.
+   */
+  static Collection<String> items(RecommendLayout l, Row row, Object id) {
+    Collection<String> items = itemsArray(l, row, id);
     for (String s : items) {
       if (s == null) {
         throw new IllegalArgumentException(
@@ -43,10 +46,20 @@ final class KeyBasketsFn extends DoFn<Row, KV<KV<Row, Integer>, Row>> {
                     + " null (row %s)",
                 l.itemField, l.basketField, id, row));
       }
-      copy.add(s);
     }
-    Row value = Row.withSchema(l.basketSchema).attachValues(id, copy);
-    out.output(KV.of(KV.of(key, RecommendLayout.shardOf(id, shards)), value));
+    return items;
+  }
+
+  /** The items array of basket row {@code row}, checked not null (its items are not checked). */
+  static Collection<String> itemsArray(RecommendLayout l, Row row, Object id) {
+    Collection<String> items = row.getArray(l.bItem);
+    if (items == null) {
+      throw new IllegalArgumentException(
+          String.format(
+              "Recommend: invalid value null in items field '%s' of basket %s=%s (row %s)",
+              l.itemField, l.basketField, id, row));
+    }
+    return items;
   }
 
   static Object basketId(RecommendLayout l, Row row) {

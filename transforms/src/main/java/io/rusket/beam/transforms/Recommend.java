@@ -86,7 +86,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * of that many copies of its index in the shuffle). Beam's {@code CoGroupByKey} result keeps the
  * values of one key in memory when the runner's grouped values can be read only once (as on the
  * Spark runner), so one shard's baskets of one group, as rows, should fit in a worker too: raise
- * {@link #withShardsPerGroup} for groups with very many baskets.
+ * {@link #withShardsPerGroup} for groups with very many baskets. For <b>global rules</b> the
+ * default is instead {@link #withRulesAsSideInput} (their one index must fit in a worker either
+ * way): every worker holds the index and scores each basket in the step that reads it (for events,
+ * that assembles it), with no shuffle of the baskets; {@code withRulesAsSideInput(false)} asks for
+ * the join.
  *
  * <p><b>Validation</b>: settings in {@code withX} (naming the bad value), schemas in {@code expand}
  * (a missing or mistyped field, group fields of different types, a missing {@link #withRules});
@@ -132,7 +136,9 @@ public final class Recommend extends PTransform<PCollection<Row>, PCollection<Ro
   private final int k;
   private final RuleMetric score;
   private final int shardsPerGroup;
-  private final boolean sideInput;
+
+  /** Whether the rules go as a side input; null: the default (iff global rules). */
+  private final @Nullable Boolean sideInput;
 
   private Recommend(
       @Nullable String groupField,
@@ -143,7 +149,7 @@ public final class Recommend extends PTransform<PCollection<Row>, PCollection<Ro
       int k,
       RuleMetric score,
       int shardsPerGroup,
-      boolean sideInput) {
+      @Nullable Boolean sideInput) {
     this.groupField = groupField;
     this.basketField = basketField;
     this.itemField = itemField;
@@ -195,7 +201,7 @@ public final class Recommend extends PTransform<PCollection<Row>, PCollection<Ro
         DEFAULT_K,
         DEFAULT_SCORE,
         DEFAULT_SHARDS_PER_GROUP,
-        false);
+        null);
   }
 
   private static String checkName(String name, String role) {
@@ -282,19 +288,34 @@ public final class Recommend extends PTransform<PCollection<Row>, PCollection<Ro
 
   /**
    * Hands the rule indexes of all groups to every worker as a side input instead of joining them
-   * with the baskets by {@code (group, shard)}: no shuffle of the baskets (basket rows are scored
-   * where they are read), but <b>all the groups' rules must fit in the memory of every worker</b>.
-   * For global rules or few groups with small rule sets; the default join scales with the number of
-   * groups. The output is the same.
+   * with the baskets by {@code (group, shard)}: no shuffle of the baskets (each basket is scored in
+   * the step that reads it, or for events that assembles it), but <b>all the groups' rules must fit
+   * in the memory of every worker</b>. The default for global rules (the {@code ...Globally}
+   * factories), whose one index must fit in a worker either way; for rules per group, for few
+   * groups with small rule sets (the default join scales with the number of groups). The output is
+   * the same. (Beam's DirectRunner runs a side-input ParDo after a GroupByKey — the events form —
+   * one basket per bundle: slow for many baskets there.)
    */
   public Recommend withRulesAsSideInput() {
-    return new Recommend(
-        groupField, basketField, itemField, events, rules, k, score, shardsPerGroup, true);
+    return withRulesAsSideInput(true);
   }
 
-  /** Whether the rules go to every worker as a side input ({@link #withRulesAsSideInput}). */
+  /**
+   * Whether the rules go to every worker as a side input ({@code true}, see {@link
+   * #withRulesAsSideInput()}) or are joined with the baskets by {@code (group, shard)} ({@code
+   * false}); by default a side input for global rules and the join for rules per group.
+   */
+  public Recommend withRulesAsSideInput(boolean asSideInput) {
+    return new Recommend(
+        groupField, basketField, itemField, events, rules, k, score, shardsPerGroup, asSideInput);
+  }
+
+  /**
+   * Whether the rules go to every worker as a side input: as set by {@link
+   * #withRulesAsSideInput(boolean)}, else true iff the rules are global.
+   */
   public boolean isRulesAsSideInput() {
-    return sideInput;
+    return sideInput != null ? sideInput : groupField == null;
   }
 
   /** The group field, or null for global rules. */
@@ -343,26 +364,23 @@ public final class Recommend extends PTransform<PCollection<Row>, PCollection<Ro
             r.getSchema(), baskets.getSchema(), groupField, basketField, itemField, events, score);
     RowCoder keyCoder = RowCoder.of(l.keySchema);
     KvCoder<Row, Integer> shardKey = KvCoder.of(keyCoder, VarIntCoder.of());
-    int shards = sideInput ? 1 : shardsPerGroup;
+    boolean asSideInput = isRulesAsSideInput();
+    int shards = asSideInput ? 1 : shardsPerGroup;
     PCollection<KV<KV<Row, Integer>, RuleIndex>> indexes =
         r.apply("KeyRules", ParDo.of(new KeyRulesByGroupFn(l)))
             .setCoder(KvCoder.of(keyCoder, RowCoder.of(r.getSchema())))
             .apply("GroupRules", GroupByKey.create())
             .apply("IndexRules", ParDo.of(new BuildRuleIndexFn(l, shards)))
             .setCoder(KvCoder.of(shardKey, RuleIndex.Coder.of()));
-    PCollection<KV<KV<Row, Integer>, Row>> keyed;
+    PCollection<KV<Row, Iterable<String>>> grouped = null;
     if (events) {
-      keyed =
+      grouped =
           baskets
               .apply("KeyEvents", ParDo.of(new KeyBasketEventsFn(l)))
               .setCoder(KvCoder.of(RowCoder.of(l.eventKeySchema), StringUtf8Coder.of()))
-              .apply("GroupEvents", GroupByKey.create())
-              .apply("AssembleBaskets", ParDo.of(new AssembleBasketsFn(l, shards)));
-    } else {
-      keyed = baskets.apply("KeyBaskets", ParDo.of(new KeyBasketsFn(l, shards)));
+              .apply("GroupEvents", GroupByKey.create());
     }
-    keyed.setCoder(KvCoder.of(shardKey, RowCoder.of(l.basketSchema)));
-    if (sideInput) {
+    if (asSideInput) {
       PCollectionView<Map<Row, RuleIndex>> view =
           indexes
               .apply(
@@ -375,11 +393,21 @@ public final class Recommend extends PTransform<PCollection<Row>, PCollection<Ro
                               KV.of(kv.getKey().getKey(), kv.getValue())))
               .setCoder(KvCoder.of(keyCoder, RuleIndex.Coder.of()))
               .apply("RulesView", View.asMap());
-      return keyed
-          .apply(
-              "ScoreBaskets", ParDo.of(new ScoreWithSideInputFn(l, k, view)).withSideInputs(view))
-          .setRowSchema(l.outputSchema);
+      PCollection<Row> out =
+          grouped != null
+              ? grouped.apply(
+                  "ScoreBaskets",
+                  ParDo.of(new ScoreWithSideInputFn.Events(l, k, view)).withSideInputs(view))
+              : baskets.apply(
+                  "ScoreBaskets",
+                  ParDo.of(new ScoreWithSideInputFn.Rows(l, k, view)).withSideInputs(view));
+      return out.setRowSchema(l.outputSchema);
     }
+    PCollection<KV<KV<Row, Integer>, Row>> keyed =
+        grouped != null
+            ? grouped.apply("AssembleBaskets", ParDo.of(new AssembleBasketsFn(l, shards)))
+            : baskets.apply("KeyBaskets", ParDo.of(new KeyBasketsFn(l, shards)));
+    keyed.setCoder(KvCoder.of(shardKey, RowCoder.of(l.basketSchema)));
     TupleTag<RuleIndex> rulesTag = new TupleTag<>("rules");
     TupleTag<Row> basketsTag = new TupleTag<>("baskets");
     return KeyedPCollectionTuple.of(rulesTag, indexes)
@@ -406,7 +434,7 @@ public final class Recommend extends PTransform<PCollection<Row>, PCollection<Ro
             DisplayData.item("shardsPerGroup", shardsPerGroup)
                 .withLabel("Shards of each group's baskets"))
         .add(
-            DisplayData.item("rulesAsSideInput", sideInput)
+            DisplayData.item("rulesAsSideInput", isRulesAsSideInput())
                 .withLabel("All groups' rules to every worker (side input)"));
   }
 }

@@ -102,6 +102,9 @@ final class RuleIndex {
     this.keyOff = off;
     this.byKey = list;
     this.always = alw;
+    // Builds the dictionary's lookup table now: find() would build it lazily, and a side input's
+    // index is read by several threads at once.
+    items.find("");
   }
 
   int nItems() {

@@ -1,7 +1,5 @@
 package io.rusket.beam.transforms;
 
-import java.util.Arrays;
-import java.util.Collection;
 import java.util.Iterator;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -13,8 +11,8 @@ import org.apache.beam.sdk.values.TupleTag;
 
 /**
  * {@link Recommend}'s "ScoreBaskets": for one {@code (group, shard)}, the group's {@link RuleIndex}
- * (none when the group has no rules) and its baskets, streamed past one {@link BasketScorer}; each
- * basket's top k items out as rows of {@link RecommendationSchema}.
+ * (none when the group has no rules) and its baskets, streamed past one {@link RecommendationRows};
+ * each basket's top k items out as rows of {@link RecommendationSchema}.
  */
 final class ScoreBasketsFn extends DoFn<KV<KV<Row, Integer>, CoGbkResult>, Row> {
   private static final long serialVersionUID = 1L;
@@ -39,43 +37,6 @@ final class ScoreBasketsFn extends DoFn<KV<KV<Row, Integer>, CoGbkResult>, Row> 
     this.basketsTag = basketsTag;
   }
 
-  /**
-   * Scores one basket value {@code (basket id, items)} and outputs its rows.
-   *
-   * @return the number of items recommended
-   */
-  static int emit(
-      RecommendLayout layout,
-      RuleIndex index,
-      BasketScorer scorer,
-      Object group,
-      Row basket,
-      int k,
-      java.util.function.Consumer<Row> out) {
-    Object id = basket.getValue(0);
-    Collection<String> items = basket.getArray(1);
-    int m = scorer.score(items.toArray(new String[0]), k);
-    for (int i = 0; i < m; i++) {
-      int item = scorer.item(i);
-      int r = scorer.rule(i);
-      Row.Builder b = Row.withSchema(layout.outputSchema);
-      if (layout.groupField != null) {
-        b.addValue(group);
-      }
-      out.accept(
-          b.addValues(
-                  id,
-                  i + 1,
-                  index.name(item),
-                  index.score[r],
-                  Arrays.asList(index.antecedentNames(r)),
-                  index.confidence[r],
-                  index.lift[r])
-              .build());
-    }
-    return m;
-  }
-
   @ProcessElement
   public void processElement(
       @Element KV<KV<Row, Integer>, CoGbkResult> e, OutputReceiver<Row> out) {
@@ -96,7 +57,7 @@ final class ScoreBasketsFn extends DoFn<KV<KV<Row, Integer>, CoGbkResult>, Row> 
     if (indexes.hasNext()) {
       throw new IllegalStateException("Two rule indexes for " + layout.describe(key));
     }
-    BasketScorer scorer = new BasketScorer(index);
+    RecommendationRows scorer = new RecommendationRows(layout, index);
     boolean grouped = layout.groupField != null;
     Object group = grouped ? key.getValue(0) : null;
     long nBaskets = 0;
@@ -105,8 +66,8 @@ final class ScoreBasketsFn extends DoFn<KV<KV<Row, Integer>, CoGbkResult>, Row> 
     long nEmitted = 0;
     for (Row basket : rows) {
       nBaskets++;
-      int m = emit(layout, index, scorer, group, basket, k, out::output);
-      nMatched += scorer.lastMatched;
+      int m = scorer.emit(group, basket.getValue(0), basket.getArray(1), k, out::output);
+      nMatched += scorer.lastMatched();
       if (m == 0) {
         nEmpty++;
       }

@@ -1,6 +1,7 @@
 package io.rusket.beam.transforms;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -275,7 +276,18 @@ class RecommendTest {
                       .withK(k)
                       .withScore(RuleMetric.LEVERAGE)
                       .withRulesAsSideInput());
+      PCollection<Row> eventsViaSideInput =
+          p.apply("Events2", Create.of(c.events).withRowSchema(EVENTS))
+              .apply(
+                  "EventsViaSideInput",
+                  Recommend.events("store_id", "receipt_id", "item")
+                      .withRules(rules)
+                      .withK(k)
+                      .withScore(RuleMetric.LEVERAGE)
+                      .withRulesAsSideInput());
       PAssert.that("side input, seed " + seed, viaSideInput).containsInAnyOrder(c.expected);
+      PAssert.that("events, side input, seed " + seed, eventsViaSideInput)
+          .containsInAnyOrder(c.expectedFromEvents);
       PAssert.that("events, seed " + seed, fromEvents).containsInAnyOrder(c.expectedFromEvents);
       PAssert.that("baskets, seed " + seed, fromBaskets).containsInAnyOrder(c.expected);
       p.run().waitUntilFinish();
@@ -292,15 +304,36 @@ class RecommendTest {
         new RandomCase(11, 1, 3, RuleMetric.CONVICTION, rulesSchema, events, baskets, out);
     TestPipeline p = pipeline();
     PCollection<Row> rules = p.apply("Rules", Create.of(c.rules).withRowSchema(rulesSchema));
-    PCollection<Row> recs =
-        p.apply("Events", Create.of(c.events).withRowSchema(events))
-            .apply(
-                Recommend.eventsGlobally("receipt_id", "item")
-                    .withRules(rules)
-                    .withK(3)
-                    .withScore(RuleMetric.CONVICTION));
+    Recommend fromEvents =
+        Recommend.eventsGlobally("receipt_id", "item")
+            .withRules(rules)
+            .withK(3)
+            .withScore(RuleMetric.CONVICTION);
+    Recommend fromBaskets =
+        Recommend.basketsGlobally("receipt_id", "items")
+            .withRules(rules)
+            .withK(3)
+            .withScore(RuleMetric.CONVICTION);
+    // global rules: a side input by default; the join on request; rules per group: the join
+    assertTrue(fromEvents.isRulesAsSideInput());
+    assertFalse(fromEvents.withRulesAsSideInput(false).isRulesAsSideInput());
+    assertFalse(Recommend.events("store_id", "receipt_id", "item").isRulesAsSideInput());
+    PCollection<Row> eventRows = p.apply("Events", Create.of(c.events).withRowSchema(events));
+    PCollection<Row> basketRows = p.apply("Baskets", Create.of(c.baskets).withRowSchema(baskets));
+    PCollection<Row> recs = eventRows.apply("EventsSide", fromEvents);
     assertEquals(out, recs.getSchema());
-    PAssert.that(recs).containsInAnyOrder(c.expectedFromEvents);
+    PAssert.that("events, side input", recs).containsInAnyOrder(c.expectedFromEvents);
+    PAssert.that(
+            "events, join",
+            eventRows.apply(
+                "EventsJoin", fromEvents.withRulesAsSideInput(false).withShardsPerGroup(3)))
+        .containsInAnyOrder(c.expectedFromEvents);
+    PAssert.that("baskets, side input", basketRows.apply("BasketsSide", fromBaskets))
+        .containsInAnyOrder(c.expected);
+    PAssert.that(
+            "baskets, join",
+            basketRows.apply("BasketsJoin", fromBaskets.withRulesAsSideInput(false)))
+        .containsInAnyOrder(c.expected);
     p.run().waitUntilFinish();
   }
 
@@ -396,6 +429,40 @@ class RecommendTest {
             .startsWith(
                 "Recommend: invalid value null in item field 'item' of basket receipt_id=9"),
         e.getCause().getMessage());
+  }
+
+  /** A null item of a basket row, joined or via the side input: the same error. */
+  @Test
+  void aNullItemInABasketRowFailsNamingTheBasket() {
+    Schema rows =
+        Schema.builder()
+            .addField(STORE)
+            .addField(RECEIPT)
+            .addArrayField("items", FieldType.STRING.withNullable(true))
+            .build();
+    for (boolean side : new boolean[] {false, true}) {
+      TestPipeline p = pipeline();
+      PCollection<Row> rules = exampleRules(p, RuleMetric.CONFIDENCE);
+      p.apply(
+              "Baskets",
+              Create.of(
+                      Row.withSchema(rows)
+                          .addValues("S1", 9L, java.util.Arrays.asList("a", null))
+                          .build())
+                  .withRowSchema(rows))
+          .apply(
+              Recommend.baskets("store_id", "receipt_id", "items")
+                  .withRules(rules)
+                  .withRulesAsSideInput(side));
+      PipelineExecutionException e = assertThrows(PipelineExecutionException.class, p::run);
+      assertTrue(
+          e.getCause()
+              .getMessage()
+              .startsWith(
+                  "Recommend: invalid value null in items field 'items' of basket receipt_id=9:"
+                      + " an item is null"),
+          e.getCause().getMessage());
+    }
   }
 
   @Test
