@@ -19,6 +19,10 @@
  *       exact thresholds on ratios of counts through {@code RatioThreshold}) with the twelve {@link
  *       io.rusket.beam.miner.RuleMetric}s, streamed to a {@link io.rusket.beam.miner.RuleSink} or
  *       collected in {@link io.rusket.beam.miner.Rules}.
+ *   <li>High-utility itemsets: {@link io.rusket.beam.miner.UtilityDb} (transactions of (item,
+ *       utility), fixed-point millionths, duplicates summed) mined by {@link
+ *       io.rusket.beam.miner.UtilityMiner} with {@code Efim} into a {@link
+ *       io.rusket.beam.miner.UtilitySink} or {@link io.rusket.beam.miner.HighUtilityItemsets}.
  *   <li>Helpers: {@link io.rusket.beam.miner.ArrayUtil} (the project's one array-growth helper) and
  *       {@code RamUsage} (the constants of every {@code ramBytesUsed()} estimate).
  * </ul>
