@@ -1,5 +1,6 @@
 package io.rusket.beam.miner;
 
+import java.io.Serializable;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 
@@ -34,11 +35,15 @@ import java.math.RoundingMode;
  * depth-first order of ascending TWU, deterministic for a given database and configuration (Beam
  * parallelism is across groups).
  *
+ * <p>Serializable (plain configuration), so it can travel inside a pipeline's DoFns.
+ *
  * <p><b>Memory.</b> The database (12 bytes per distinct (transaction, item) entry), a copy revised
  * to the promising items, and along one search path the merged projected transactions; results need
  * not fit when streamed to a {@link UtilitySink}.
  */
-public final class UtilityMiner {
+public final class UtilityMiner implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   private final double minUtility; // NaN when a fraction is given
   private final double fraction; // NaN when minUtility is given
   private final int maxLen; // Integer.MAX_VALUE = unlimited

@@ -23,6 +23,12 @@
  *       group, or of one global run. Their shared expansion is {@code RuleRows} (schemas and their
  *       validation), with the steps {@code KeyItemsetsByGroupFn}, a {@code GroupByKey} and {@code
  *       GenerateRulesFn} (over one group's {@code GroupItemsets}).
+ *   <li>{@link io.rusket.beam.transforms.MineUtility} — high-utility itemsets (EFIM) per group or
+ *       globally, from (group, transaction, item, utility) events: {@code
+ *       KeyUtilityEventsByGroupFn} (per bundle, one {@code BundleAccumulators} budget), the
+ *       CombineFn {@link io.rusket.beam.transforms.UtilityEventsFn} into one {@link
+ *       io.rusket.beam.transforms.UtilityEvents} per group (with its coder), then {@code
+ *       MineUtilityEachGroupFn}.
  * </ul>
  *
  * <p><b>Schemas.</b> {@link io.rusket.beam.transforms.ItemsetSchema} is the one definition of the
