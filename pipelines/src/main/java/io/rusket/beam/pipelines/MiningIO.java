@@ -1,6 +1,7 @@
 package io.rusket.beam.pipelines;
 
 import io.rusket.beam.pipelines.io.InputFormat;
+import io.rusket.beam.pipelines.io.OutputFormat;
 import io.rusket.beam.pipelines.io.ShardMinerSource;
 import io.rusket.beam.pipelines.io.TableSink;
 import io.rusket.beam.pipelines.io.TableSource;
@@ -183,6 +184,22 @@ final class MiningIO {
     checkEmpty(dir);
     TableSink sink = TableSink.to(dir.toString()).withFormat(job.outputFormat());
     return job.numShards() == null ? sink : sink.withNumShards(job.numShards());
+  }
+
+  /**
+   * The sink of {@code <output>/<name>/} in {@code format} with {@code numShards} (null: the
+   * runner's choice), for a job without a {@link MiningJob}.
+   *
+   * @throws IllegalArgumentException if the directory already holds files
+   */
+  static TableSink sink(
+      String output, OutputFormat format, @Nullable Integer numShards, String name) {
+    ResourceId dir =
+        FileSystems.matchNewResource(output, true)
+            .resolve(name, StandardResolveOptions.RESOLVE_DIRECTORY);
+    checkEmpty(dir);
+    TableSink sink = TableSink.to(dir.toString()).withFormat(format);
+    return numShards == null ? sink : sink.withNumShards(numShards);
   }
 
   private static void checkEmpty(ResourceId dir) {
