@@ -55,6 +55,7 @@ public final class Main {
           new GroupedCommand(),
           new RecommendCommand(),
           new StreamCommand(),
+          new UtilityCommand(),
           new GenerateCommand(),
           new DemoCommand(),
           new SelfTestCommand());
