@@ -9,6 +9,8 @@ import io.rusket.beam.pipelines.MineGroupedOptions;
 import io.rusket.beam.pipelines.MineGroupedPipeline;
 import io.rusket.beam.pipelines.MineStreamOptions;
 import io.rusket.beam.pipelines.MineStreamPipeline;
+import io.rusket.beam.pipelines.UtilityOptions;
+import io.rusket.beam.pipelines.UtilityPipeline;
 import io.rusket.beam.pipelines.generate.Config;
 import io.rusket.beam.pipelines.generate.GenerateData;
 import io.rusket.beam.pipelines.generate.Layout;
@@ -55,6 +57,16 @@ class DataflowTranslationTest {
         data,
         EnumSet.of(Layout.EVENTS, Layout.RECEIPTS),
         EnumSet.allOf(InputFormat.class));
+    GenerateData.write(
+        GenerateData.generate(
+            Config.of(7)
+                .withStores(3)
+                .withTransactions(300)
+                .withItems(20)
+                .withUtilityColumns(true)),
+        data.resolve("utility"),
+        EnumSet.of(Layout.EVENTS),
+        EnumSet.allOf(InputFormat.class));
   }
 
   /** Every pipeline and input format, each for Dataflow's runner v1 and runner v2. */
@@ -68,6 +80,8 @@ class DataflowTranslationTest {
             Arguments.of(
                 "grouped-receipts-" + format + "-" + engine, grouped("receipts." + format)));
         all.add(Arguments.of("stream-" + format + "-" + engine, stream("events." + format)));
+        all.add(
+            Arguments.of("utility-" + format + "-" + engine, utility("utility/events." + format)));
       }
     }
     return all.stream();
@@ -93,6 +107,23 @@ class DataflowTranslationTest {
                 "--minSupport=0.1",
                 "--input=" + input));
     return csv(a, input);
+  }
+
+  private static List<String> utility(String input) {
+    List<String> a =
+        new ArrayList<>(
+            List.of(
+                "utility",
+                "--groupCol=store_id",
+                "--txnCol=transaction_id",
+                "--itemCol=item_id",
+                "--utilityCol=profit",
+                "--minUtilityFraction=0.05",
+                "--input=" + input));
+    if (input.endsWith(".csv")) {
+      a.add("--csvTypes=transaction_id:long,item_id:int");
+    }
+    return a;
   }
 
   private static List<String> csv(List<String> args, String input) {
@@ -147,6 +178,10 @@ class DataflowTranslationTest {
       p =
           MineGroupedPipeline.create(
               PipelineOptionsFactory.fromArgs(argv).withValidation().as(MineGroupedOptions.class));
+    } else if (command.get(0).equals("utility")) {
+      p =
+          UtilityPipeline.create(
+              PipelineOptionsFactory.fromArgs(argv).withValidation().as(UtilityOptions.class));
     } else {
       p =
           MineStreamPipeline.create(
@@ -154,7 +189,12 @@ class DataflowTranslationTest {
     }
     assertEquals(DataflowRunner.class, p.getOptions().getRunner());
     List<String> ours = topLevelTransforms(p);
-    assertTrue(ours.contains("WriteItemsets") && ours.contains("WriteRules"), ours::toString);
+    assertTrue(
+        ours.contains("WriteItemsets")
+            && (command.get(0).equals("utility")
+                ? ours.contains("MineUtility")
+                : ours.contains("WriteRules")),
+        ours::toString);
 
     PipelineResult result = p.run();
     assertTrue(result instanceof DataflowTemplateJob, () -> "not a template job: " + result);
