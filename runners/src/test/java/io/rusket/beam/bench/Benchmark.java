@@ -28,6 +28,7 @@ public final class Benchmark {
     SUITES.put("spark", SparkSuite::new);
     SUITES.put("scale", ScaleSuite::new);
     SUITES.put("recommend", RecommendSuite::new);
+    SUITES.put("utility", UtilitySuite::new);
   }
 
   private Benchmark() {}
