@@ -32,10 +32,12 @@ import java.util.Locale;
  *
  * <p>Timed: EFIM from the built {@link UtilityDb} to the last itemset delivered to a sink; the
  * baseline from the same CSR arrays (phase 1 with its database, phase 2). One thread each. Medians
- * of {@code --repeat} (EFIM) and {@code --peer-repeat} (baseline) runs after warm-ups; the peak
- * heap of one untimed run of each under {@link HeapProbe}; the load average before and after.
- * {@code --events=1m,...} sets the sizes (default 1m events; 20 stores, 1,000 items), {@code
- * --cases=0.001,...} the fractions of the total utility (default 0.001, 0.0005, 0.0002).
+ * of {@code --repeat} (EFIM) and {@code --peer-repeat} (baseline) runs after warm-ups; memory of
+ * untimed runs of each: the peak used heap under {@link HeapProbe} (whole JVM, the data included;
+ * G1's eden counts by 2 MiB regions) and the bytes the run allocated (exact, one thread); the load
+ * average before and after. {@code --events=1m,...} sets the sizes (default 1m events; 20 stores,
+ * 1,000 items), {@code --cases=0.001,...} the fractions of the total utility (default 0.001,
+ * 0.0005, 0.0002).
  */
 final class UtilitySuite implements Suite {
   /** Target of the issue: EFIM at least this much faster than the baseline, global case. */
@@ -136,8 +138,8 @@ final class UtilitySuite implements Suite {
             .num("EFIM ms")
             .num("baseline ms")
             .num("speed-up")
-            .num("EFIM heap MiB")
-            .num("baseline heap MiB")
+            .num("EFIM peak/alloc MiB")
+            .num("baseline peak/alloc MiB")
             .text("agree");
     boolean allAgree = true;
     List<String> globalSpeedups = new ArrayList<>();
@@ -208,6 +210,20 @@ final class UtilitySuite implements Suite {
                       twoPhase(x, miner.thresholdFixed(x.total()), new Sum());
                     }
                   });
+          long ea =
+              HeapProbe.allocatedBytes(
+                  () -> {
+                    for (UtilityDb db : udbs) {
+                      miner.mine(db, (items, len, u, n) -> {});
+                    }
+                  });
+          long ba =
+              HeapProbe.allocatedBytes(
+                  () -> {
+                    for (Csr x : dbs) {
+                      twoPhase(x, miner.thresholdFixed(x.total()), new Sum());
+                    }
+                  });
           boolean agree = efim.ok() && base.ok() && efimSum[0].key().equals(baseSum[0].key());
           allAgree &= agree;
           double speedup = base.medianMs() / efim.medianMs();
@@ -225,8 +241,8 @@ final class UtilitySuite implements Suite {
                   MinerSuite.ms(efim.medianMs()),
                   MinerSuite.ms(base.medianMs()),
                   MinerSuite.ratio(speedup),
-                  mib(eh.peakBytes() - eh.baselineBytes()),
-                  mib(bh.peakBytes() - bh.baselineBytes()),
+                  mib(eh.peakBytes()) + " / " + mib(ea),
+                  mib(bh.peakBytes()) + " / " + mib(ba),
                   agree ? "yes" : "NO " + efimSum[0].key() + " vs " + baseSum[0].key()));
           err.printf(
               Locale.ROOT,
