@@ -115,7 +115,7 @@ final class UtilitySuite implements Suite {
 
   @Override
   public int run(BenchOptions o, PrintStream out, PrintStream err) throws Exception {
-    List<Long> sizes = o.events == null ? List.of(1_000_000L) : o.events;
+    List<Long> sizes = o.events == null || o.events.isEmpty() ? List.of(1_000_000L) : o.events;
     double[] fractions = FRACTIONS;
     if (o.cases != null && !o.cases.isEmpty()) {
       fractions = o.cases.stream().mapToDouble(Double::parseDouble).toArray();
