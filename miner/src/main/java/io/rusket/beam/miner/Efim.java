@@ -61,11 +61,12 @@ final class Efim {
   private int[] outItems;
   private int[] original; // rank -> item id
 
-  // the depth-0 database's occurrence lists: item r at positions occPos[occStart[r]..] of
-  // transactions occTxn[...], ascending
-  private int[] occStart;
-  private int[] occTxn;
-  private int[] occPos;
+  // per depth, the occurrence lists of Primary(α) in α-D: primary item j at positions
+  // occPos[d][occStart[d][j] ..occStart[d][j+1]) of transactions occTxn[d][...], ascending
+  private int[][] occStart = new int[4][];
+  private int[][] occTxn = new int[4][];
+  private int[][] occPos = new int[4][];
+  private int[] posInPrimary;
   private long nodes;
 
   Efim(long minUtil, int maxLen, UtilitySink sink) {
@@ -165,7 +166,7 @@ final class Efim {
     for (int i = 0; i < nR; i++) {
       idx[i] = i;
     }
-    sortTransactions(idx, rStart, rEnd);
+    sortTransactions(idx, rStart, rEnd, nPromising);
     // depth 0: the sorted revised database, identical transactions merged
     ensureDepth(0, nR);
     int[] s0 = tStart[0];
@@ -194,6 +195,7 @@ final class Efim {
     lu = new long[nPromising];
     mark = new int[nPromising];
     prefix = new int[nPromising];
+    posInPrimary = new int[nPromising];
     outItems = new int[nPromising];
     // 3. su and lu of the empty itemset's extensions
     for (int t = 0; t < m; t++) {
@@ -218,26 +220,6 @@ final class Efim {
         if (su[z] >= minUtil) {
           prim[nPrim++] = z;
         }
-      }
-    }
-    // occurrence lists of the depth-0 database: for each item, its transactions and positions
-    occStart = new int[nPromising + 1];
-    for (int t = 0; t < m; t++) {
-      for (int p = s0[t]; p < e0[t]; p++) {
-        occStart[items[p] + 1]++;
-      }
-    }
-    for (int r = 0; r < nPromising; r++) {
-      occStart[r + 1] += occStart[r];
-    }
-    occTxn = new int[occStart[nPromising]];
-    occPos = new int[occStart[nPromising]];
-    int[] fill = Arrays.copyOf(occStart, nPromising);
-    for (int t = 0; t < m; t++) {
-      for (int p = s0[t]; p < e0[t]; p++) {
-        int k = fill[items[p]]++;
-        occTxn[k] = t;
-        occPos[k] = p;
       }
     }
     search(0, nPrim, nSec);
@@ -282,6 +264,10 @@ final class Efim {
     if (deeper) {
       ensureDepth(d + 1, n);
     }
+    occurrences(d, nPrim);
+    final int[] oS = occStart[d];
+    final int[] oT = occTxn[d];
+    final int[] oP = occPos[d];
     int secFrom = 0; // sec[secFrom..] are the items after e
     for (int j = 0; j < nPrim; j++) {
       final int e = prim[j];
@@ -302,19 +288,13 @@ final class Efim {
       long uBeta = 0;
       long cBeta = 0;
       int m = 0;
-      // depth 0: only the transactions holding e, from its occurrence list (in database order);
-      // deeper: every transaction of the (small) projected database, e found by binary search
-      final boolean occ = d == 0;
-      final int from = occ ? occStart[e] : 0;
-      final int to = occ ? occStart[e + 1] : n;
+      // only the transactions holding e, from its occurrence list (in database order)
+      final int from = oS[j];
+      final int to = oS[j + 1];
       for (int k = from; k < to; k++) {
-        final int t = occ ? occTxn[k] : k;
-        final int s = pS[t];
+        final int t = oT[k];
         final int en = pE[t];
-        final int p = occ ? occPos[k] : Arrays.binarySearch(items, s, en, e);
-        if (p < 0) {
-          continue;
-        }
+        final int p = oP[k];
         final long pu = pP[t] + utils[p];
         uBeta += pu;
         cBeta += pC[t];
@@ -361,6 +341,64 @@ final class Efim {
       }
       top = savedTop;
     }
+  }
+
+  /**
+   * Builds the occurrence lists of {@code primary[d][0, nPrim)} over the transactions of depth
+   * {@code d}: one pass to count, one to fill (a counting sort by primary index, stable, so each
+   * list is in transaction order and projections keep the order ≻_T).
+   */
+  private void occurrences(int d, int nPrim) {
+    if (d >= occStart.length) {
+      int len = Math.max(d + 1, occStart.length * 2);
+      occStart = Arrays.copyOf(occStart, len);
+      occTxn = Arrays.copyOf(occTxn, len);
+      occPos = Arrays.copyOf(occPos, len);
+    }
+    final int[] prim = primary[d];
+    final int tok = ++token;
+    final int[] mk = mark;
+    final int[] pos = posInPrimary;
+    for (int j = 0; j < nPrim; j++) {
+      mk[prim[j]] = tok;
+      pos[prim[j]] = j;
+    }
+    int[] cnt = lists(occStart, d, nPrim + 1);
+    Arrays.fill(cnt, 0, nPrim + 1, 0);
+    final int n = tSize[d];
+    final int[] pS = tStart[d];
+    final int[] pE = tEnd[d];
+    final int[] it = items;
+    for (int t = 0; t < n; t++) {
+      for (int p = pS[t]; p < pE[t]; p++) {
+        if (mk[it[p]] == tok) {
+          cnt[pos[it[p]] + 1]++;
+        }
+      }
+    }
+    for (int j = 0; j < nPrim; j++) {
+      cnt[j + 1] += cnt[j];
+    }
+    int total = cnt[nPrim];
+    if (occTxn[d] == null || occTxn[d].length < total) {
+      occTxn[d] = new int[ArrayUtil.grow(occTxn[d] == null ? 0 : occTxn[d].length, total)];
+      occPos[d] = new int[occTxn[d].length];
+    }
+    final int[] oT = occTxn[d];
+    final int[] oP = occPos[d];
+    for (int t = 0; t < n; t++) { // cnt[j] is the write cursor of list j
+      for (int p = pS[t]; p < pE[t]; p++) {
+        if (mk[it[p]] == tok) {
+          int k = cnt[pos[it[p]]]++;
+          oT[k] = t;
+          oP[k] = p;
+        }
+      }
+    }
+    for (int j = nPrim; j > 0; j--) { // back to starts
+      cnt[j] = cnt[j - 1];
+    }
+    cnt[0] = 0;
   }
 
   private int nextPrim;
@@ -447,28 +485,35 @@ final class Efim {
   }
 
   /**
-   * Sorts {@code idx} by the order ≻_T of the transactions' items (from the last item): first by
-   * the last item with a primitive sort of {@code lastItem << 32 | index}, then each run of one
-   * last item by a merge sort on the whole comparison (runs are short on sparse data).
+   * Sorts {@code idx} by the order ≻_T of the transactions' items (from the last item). Each
+   * transaction gets a 64-bit key: its last items, from the last one, {@code bits} bits each
+   * ({@code rank + 1}, so a transaction that runs out first is smaller), as many as fit; the keys
+   * are sorted with their indices by a primitive merge sort, and only runs of equal keys of
+   * transactions longer than a key holds are ordered by the full comparison.
    */
-  private void sortTransactions(int[] idx, int[] start, int[] end) {
+  private void sortTransactions(int[] idx, int[] start, int[] end, int nRanks) {
     final int n = idx.length;
+    final int bits = 64 - Long.numberOfLeadingZeros(nRanks); // ranks + 1 in [1, nRanks]
+    final int per = Math.max(1, 63 / bits);
+    final int[] it = items;
     long[] keys = new long[n];
     for (int k = 0; k < n; k++) {
-      keys[k] = ((long) items[end[idx[k]] - 1] << 32) | idx[k];
+      int t = idx[k];
+      long key = 0;
+      int p = end[t] - 1;
+      for (int q = 0; q < per; q++, p--) {
+        key = (key << bits) | (p >= start[t] ? it[p] + 1L : 0L);
+      }
+      keys[k] = key;
     }
-    Arrays.sort(keys);
-    for (int k = 0; k < n; k++) {
-      idx[k] = (int) keys[k];
-    }
+    sortPairs(keys, idx, new long[n], new int[n], 0, n);
     int[] tmp = new int[n];
     for (int from = 0; from < n; ) {
-      int last = (int) (keys[from] >>> 32);
       int to = from + 1;
-      while (to < n && (int) (keys[to] >>> 32) == last) {
+      while (to < n && keys[to] == keys[from]) {
         to++;
       }
-      if (to - from > 1) {
+      if (to - from > 1 && end[idx[from]] - start[idx[from]] >= per) {
         mergeSort(idx, tmp, from, to, start, end);
       }
       from = to;
