@@ -11,6 +11,8 @@ import io.rusket.beam.pipelines.MineSequencesOptions;
 import io.rusket.beam.pipelines.MineSequencesPipeline;
 import io.rusket.beam.pipelines.MineStreamOptions;
 import io.rusket.beam.pipelines.MineStreamPipeline;
+import io.rusket.beam.pipelines.UtilityOptions;
+import io.rusket.beam.pipelines.UtilityPipeline;
 import io.rusket.beam.pipelines.generate.Config;
 import io.rusket.beam.pipelines.generate.GenerateData;
 import io.rusket.beam.pipelines.generate.Layout;
@@ -62,6 +64,16 @@ class DataflowTranslationTest {
         data,
         EnumSet.of(Layout.SEQUENCES),
         EnumSet.allOf(InputFormat.class));
+    GenerateData.write(
+        GenerateData.generate(
+            Config.of(7)
+                .withStores(3)
+                .withTransactions(300)
+                .withItems(20)
+                .withUtilityColumns(true)),
+        data.resolve("utility"),
+        EnumSet.of(Layout.EVENTS),
+        EnumSet.allOf(InputFormat.class));
   }
 
   /** Every pipeline and input format, each for Dataflow's runner v1 and runner v2. */
@@ -77,6 +89,8 @@ class DataflowTranslationTest {
         all.add(Arguments.of("stream-" + format + "-" + engine, stream("events." + format)));
         all.add(
             Arguments.of("sequences-" + format + "-" + engine, sequences("sequences." + format)));
+        all.add(
+            Arguments.of("utility-" + format + "-" + engine, utility("utility/events." + format)));
       }
     }
     return all.stream();
@@ -114,6 +128,23 @@ class DataflowTranslationTest {
         "--minSupport=0.2",
         "--maxPatternLength=3",
         "--input=" + input);
+  }
+
+  private static List<String> utility(String input) {
+    List<String> a =
+        new ArrayList<>(
+            List.of(
+                "utility",
+                "--groupCol=store_id",
+                "--txnCol=transaction_id",
+                "--itemCol=item_id",
+                "--utilityCol=profit",
+                "--minUtilityFraction=0.05",
+                "--input=" + input));
+    if (input.endsWith(".csv")) {
+      a.add("--csvTypes=transaction_id:long,item_id:int");
+    }
+    return a;
   }
 
   private static List<String> csv(List<String> args, String input) {
@@ -174,6 +205,10 @@ class DataflowTranslationTest {
               PipelineOptionsFactory.fromArgs(argv)
                   .withValidation()
                   .as(MineSequencesOptions.class));
+    } else if (command.get(0).equals("utility")) {
+      p =
+          UtilityPipeline.create(
+              PipelineOptionsFactory.fromArgs(argv).withValidation().as(UtilityOptions.class));
     } else {
       p =
           MineStreamPipeline.create(
@@ -184,7 +219,10 @@ class DataflowTranslationTest {
     assertTrue(
         command.get(0).equals("sequences")
             ? ours.contains("MineSequences") && ours.contains("WriteSequences")
-            : ours.contains("WriteItemsets") && ours.contains("WriteRules"),
+            : ours.contains("WriteItemsets")
+                && (command.get(0).equals("utility")
+                    ? ours.contains("MineUtility")
+                    : ours.contains("WriteRules")),
         ours::toString);
 
     PipelineResult result = p.run();

@@ -25,6 +25,10 @@
  *       prefixes in parallel through {@code OrderedTasks}), streamed to a {@link
  *       io.rusket.beam.miner.SequenceSink} or collected in {@link
  *       io.rusket.beam.miner.SequencePatterns}.
+ *   <li>High-utility itemsets: {@link io.rusket.beam.miner.UtilityDb} (transactions of (item,
+ *       utility), fixed-point millionths, duplicates summed) mined by {@link
+ *       io.rusket.beam.miner.UtilityMiner} with {@code Efim} into a {@link
+ *       io.rusket.beam.miner.UtilitySink} or {@link io.rusket.beam.miner.HighUtilityItemsets}.
  *   <li>Helpers: {@link io.rusket.beam.miner.ArrayUtil} (the project's one array-growth helper) and
  *       {@code RamUsage} (the constants of every {@code ramBytesUsed()} estimate).
  * </ul>

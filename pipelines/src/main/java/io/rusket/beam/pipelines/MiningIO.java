@@ -183,7 +183,12 @@ final class MiningIO {
     return sink(job.output(), job.outputFormat(), job.numShards(), name);
   }
 
-  /** {@link #sink(MiningJob, String)} for a job described by its output settings alone. */
+  /**
+   * {@link #sink(MiningJob, String)} for a job described by its output settings alone ({@code
+   * numShards} null: the runner's choice), e.g. one without a {@link MiningJob}.
+   *
+   * @throws IllegalArgumentException if the directory already holds files
+   */
   static TableSink sink(
       String output, OutputFormat format, @Nullable Integer numShards, String name) {
     ResourceId dir =

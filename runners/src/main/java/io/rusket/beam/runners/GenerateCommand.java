@@ -79,6 +79,9 @@ final class GenerateCommand implements Command {
                   + Config.DEFAULT_BUNDLE_PROBABILITY
                   + ")"),
           Option.flag("itemNameColumn", "events also carry the item name (item STRING)"),
+          Option.flag(
+              "utilityColumns",
+              "events also carry quantity INT32 and profit DOUBLE (for the utility command)"),
           new Option("layouts", "receipts,events,items", "what to write (default: all three)"),
           new Option("formats", "parquet,arrow,csv", "file formats (default: parquet,arrow)"));
 
@@ -295,6 +298,9 @@ final class GenerateCommand implements Command {
       }
       if (a.flag("itemNameColumn")) {
         c = c.withItemNameColumn(true);
+      }
+      if (a.flag("utilityColumns")) {
+        c = c.withUtilityColumns(true);
       }
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage(), e);

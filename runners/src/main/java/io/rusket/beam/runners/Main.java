@@ -64,6 +64,7 @@ public final class Main {
           new RecommendCommand(),
           new StreamCommand(),
           new SequencesCommand(),
+          new UtilityCommand(),
           new ReportCommand(),
           new GenerateCommand(),
           new DemoCommand(),

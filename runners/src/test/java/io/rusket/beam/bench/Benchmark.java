@@ -30,6 +30,7 @@ public final class Benchmark {
     SUITES.put("recommend", RecommendSuite::new);
     SUITES.put("sequences", SequencesSuite::new);
     SUITES.put("cli", CliSuite::new);
+    SUITES.put("utility", UtilitySuite::new);
   }
 
   private Benchmark() {}

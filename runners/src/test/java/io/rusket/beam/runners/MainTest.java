@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
  */
 class MainTest {
   private static final String COMMANDS =
-      "mine, grouped, recommend, stream, sequences, report, generate, demo, selftest";
+      "mine, grouped, recommend, stream, sequences, utility, report, generate, demo, selftest";
 
   @Test
   void helpListsTheCommands() {

@@ -28,6 +28,12 @@
  *       KeySequenceEventsFn} (per-bundle {@link io.rusket.beam.transforms.SequenceEvents}), the
  *       CombineFn {@link io.rusket.beam.transforms.MergeSequenceEventsFn}, then {@code
  *       MineEachSequenceGroupFn}; rows as {@link io.rusket.beam.transforms.SequenceSchema}.
+ *   <li>{@link io.rusket.beam.transforms.MineUtility} — high-utility itemsets (EFIM) per group or
+ *       globally, from (group, transaction, item, utility) events: {@code
+ *       KeyUtilityEventsByGroupFn} (per bundle, one {@code BundleAccumulators} budget), the
+ *       CombineFn {@link io.rusket.beam.transforms.UtilityEventsFn} into one {@link
+ *       io.rusket.beam.transforms.UtilityEvents} per group (with its coder), then {@code
+ *       MineUtilityEachGroupFn}.
  * </ul>
  *
  * <p><b>Schemas.</b> {@link io.rusket.beam.transforms.ItemsetSchema} is the one definition of the

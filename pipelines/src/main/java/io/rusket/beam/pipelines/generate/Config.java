@@ -34,6 +34,7 @@ public final class Config {
   final int bundles;
   final double bundleProbability;
   final boolean itemNameColumn;
+  final boolean utilityColumns;
 
   private Config(Builder b) {
     this.seed = b.seed;
@@ -46,6 +47,7 @@ public final class Config {
     this.bundles = b.bundles;
     this.bundleProbability = b.bundleProbability;
     this.itemNameColumn = b.itemNameColumn;
+    this.utilityColumns = b.utilityColumns;
   }
 
   /** The mutable side of a copy: {@code withX} sets one field of {@link #toBuilder()}. */
@@ -60,6 +62,7 @@ public final class Config {
     int bundles = DEFAULT_BUNDLES;
     double bundleProbability = DEFAULT_BUNDLE_PROBABILITY;
     boolean itemNameColumn;
+    boolean utilityColumns;
 
     Config build() {
       return new Config(this);
@@ -78,6 +81,7 @@ public final class Config {
     b.bundles = bundles;
     b.bundleProbability = bundleProbability;
     b.itemNameColumn = itemNameColumn;
+    b.utilityColumns = utilityColumns;
     return b;
   }
 
@@ -168,12 +172,29 @@ public final class Config {
     return b.build();
   }
 
+  /**
+   * Whether the event log also carries {@code quantity INT32} and {@code profit DOUBLE} (quantity ×
+   * the item's unit margin, whole cents), for high-utility mining; default false. The values are a
+   * function of the seed, the transaction id and the item ({@link GenerateData#quantity}, {@link
+   * GenerateData#profitCents}): the transactions are the same with or without them.
+   */
+  public Config withUtilityColumns(boolean on) {
+    Builder b = toBuilder();
+    b.utilityColumns = on;
+    return b.build();
+  }
+
+  /** The seed. */
+  public long seed() {
+    return seed;
+  }
+
   @Override
   public String toString() {
     return String.format(
         Locale.ROOT,
         "seed=%d stores=%d transactions=%d items=%d meanBasketSize=%s storeSkew=%s itemSkew=%s"
-            + " bundles=%d bundleProbability=%s itemNameColumn=%s",
+            + " bundles=%d bundleProbability=%s itemNameColumn=%s%s",
         seed,
         stores,
         transactions,
@@ -183,6 +204,7 @@ public final class Config {
         itemSkew,
         bundles,
         bundleProbability,
-        itemNameColumn);
+        itemNameColumn,
+        utilityColumns ? " utilityColumns=true" : "");
   }
 }

@@ -30,6 +30,7 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -253,7 +254,7 @@ final class DatasetWriter {
       case RECEIPTS:
         return GenerateData.receiptsSchema(itemNames);
       case EVENTS:
-        return GenerateData.eventsSchema(config.itemNameColumn);
+        return GenerateData.eventsSchema(config.itemNameColumn, config.utilityColumns);
       case ITEMS:
         return GenerateData.itemsSchema();
       default:
@@ -356,6 +357,12 @@ final class DatasetWriter {
             if (withNames) {
               r.put(3, names[items[p]]);
             }
+            if (config.utilityColumns) {
+              int u = withNames ? 4 : 3;
+              long id = c.firstId + t;
+              r.put(u, GenerateData.quantity(config.seed, id, items[p]));
+              r.put(u + 1, GenerateData.profitCents(config.seed, id, items[p]) / 100.0);
+            }
             w.write(r);
           }
         }
@@ -453,6 +460,9 @@ final class DatasetWriter {
         BigIntVector txn = (BigIntVector) root.getVector(1);
         IntVector item = (IntVector) root.getVector(2);
         VarCharVector name = config.itemNameColumn ? (VarCharVector) root.getVector(3) : null;
+        int u = config.itemNameColumn ? 4 : 3;
+        IntVector qty = config.utilityColumns ? (IntVector) root.getVector(u) : null;
+        Float8Vector profit = config.utilityColumns ? (Float8Vector) root.getVector(u + 1) : null;
         for (int t = 0; t < c.n; t++) {
           byte[] sb = storeBytes[store[t]];
           long id = c.firstId + t;
@@ -462,6 +472,10 @@ final class DatasetWriter {
             item.setSafe(rows, items[p]);
             if (name != null) {
               name.setSafe(rows, nameBytes[items[p]]);
+            }
+            if (qty != null) {
+              qty.setSafe(rows, GenerateData.quantity(config.seed, id, items[p]));
+              profit.setSafe(rows, GenerateData.profitCents(config.seed, id, items[p]) / 100.0);
             }
             row();
           }
@@ -547,6 +561,17 @@ final class DatasetWriter {
                 .append(items[p]);
             if (config.itemNameColumn) {
               sb.append(',').append(itemNames[items[p]]);
+            }
+            if (config.utilityColumns) {
+              long id = c.firstId + t;
+              long cents = GenerateData.profitCents(config.seed, id, items[p]);
+              sb.append(',')
+                  .append(GenerateData.quantity(config.seed, id, items[p]))
+                  .append(',')
+                  .append(cents / 100)
+                  .append('.')
+                  .append((char) ('0' + cents % 100 / 10))
+                  .append((char) ('0' + cents % 10));
             }
             w.append(sb).append('\n');
           }

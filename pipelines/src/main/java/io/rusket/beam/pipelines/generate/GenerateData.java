@@ -31,8 +31,9 @@ import org.apache.beam.sdk.schemas.Schema;
  *   <li>{@code receipts.*}: one-hot, one row per transaction: {@code store_id STRING | <item>
  *       BOOLEAN ...} (one column per item, in item-id order);
  *   <li>{@code events.*}: one row per (transaction, item): {@code store_id STRING, transaction_id
- *       INT64, item_id INT32}, plus {@code item STRING} with {@link Config#withItemNameColumn};
- *       rows by store, transaction, item id; transaction ids are 1..N over all stores;
+ *       INT64, item_id INT32}, plus {@code item STRING} with {@link Config#withItemNameColumn},
+ *       then {@code quantity INT32, profit DOUBLE} with {@link Config#withUtilityColumns}; rows by
+ *       store, transaction, item id; transaction ids are 1..N over all stores;
  *   <li>{@code items.*}: the item table {@code item_id INT32, item STRING};
  *   <li>{@code sequences.*} (only when chosen): customers' time-ordered visits, one row per (visit,
  *       item): {@code store_id STRING, customer_id INT64, day INT64, item_id INT32, item STRING},
@@ -78,6 +79,14 @@ public final class GenerateData {
 
   /** The Beam schema of the event log. */
   public static Schema eventsSchema(boolean itemNameColumn) {
+    return eventsSchema(itemNameColumn, false);
+  }
+
+  /**
+   * The Beam schema of the event log; with {@code utilityColumns} also {@code quantity INT32} and
+   * {@code profit DOUBLE} at the end.
+   */
+  public static Schema eventsSchema(boolean itemNameColumn, boolean utilityColumns) {
     Schema.Builder b =
         Schema.builder()
             .addStringField("store_id")
@@ -86,7 +95,48 @@ public final class GenerateData {
     if (itemNameColumn) {
       b.addStringField("item");
     }
+    if (utilityColumns) {
+      b.addInt32Field(QUANTITY).addDoubleField(PROFIT);
+    }
     return b.build();
+  }
+
+  /** The event log's quantity column (with {@link Config#withUtilityColumns}). */
+  public static final String QUANTITY = "quantity";
+
+  /** The event log's profit column (with {@link Config#withUtilityColumns}). */
+  public static final String PROFIT = "profit";
+
+  /**
+   * The quantity of {@code item} in transaction {@code txnId} with {@link
+   * Config#withUtilityColumns}: 1 to 8, mostly 1 (a hash of the seed, the transaction and the item,
+   * so the transactions drawn do not change).
+   */
+  public static int quantity(long seed, long txnId, int item) {
+    long h = mix(seed * 0x9E3779B97F4A7C15L + txnId * 0xC2B2AE3D27D4EB4FL + item);
+    int r = (int) ((h >>> 40) % 100);
+    return r < 60 ? 1 : r < 85 ? 2 : r < 95 ? 3 : 4 + (int) ((h >>> 20) & 3) + (r >= 99 ? 1 : 0);
+  }
+
+  /**
+   * The unit margin of {@code item} in cents with {@link Config#withUtilityColumns}: log-uniform in
+   * [5, 5000] (5 cents to 50.00), a hash of the seed and the item.
+   */
+  public static long marginCents(long seed, int item) {
+    long h = mix(seed ^ (0x632BE59BD9B4E019L * (item + 1L)));
+    double u = (h >>> 11) * 0x1.0p-53;
+    return Math.round(5 * Math.pow(1000, u));
+  }
+
+  /** {@code quantity × marginCents}: the event's profit in cents. */
+  public static long profitCents(long seed, long txnId, int item) {
+    return quantity(seed, txnId, item) * marginCents(seed, item);
+  }
+
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 
   /** The Beam schema of the one-hot receipts: store_id, then one BOOLEAN per item. */
