@@ -1,6 +1,5 @@
 package io.rusket.beam.transforms;
 
-import java.util.Iterator;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
@@ -37,15 +36,7 @@ final class EventPartsToGroupFn extends CombineFn<GroupEvents, GroupEventParts, 
 
   @Override
   public GroupEventParts mergeAccumulators(Iterable<GroupEventParts> accumulators) {
-    Iterator<GroupEventParts> it = accumulators.iterator();
-    if (!it.hasNext()) {
-      return createAccumulator();
-    }
-    GroupEventParts first = it.next();
-    while (it.hasNext()) {
-      first.addAll(it.next());
-    }
-    return first;
+    return Merging.intoFirst(accumulators, this::createAccumulator, GroupEventParts::addAll);
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.rusket.beam.transforms;
 
-import java.util.Iterator;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
@@ -35,15 +34,7 @@ public final class EventsToGroupFn extends CombineFn<GroupEvents, GroupEvents, G
 
   @Override
   public GroupEvents mergeAccumulators(Iterable<GroupEvents> accumulators) {
-    Iterator<GroupEvents> it = accumulators.iterator();
-    if (!it.hasNext()) {
-      return createAccumulator();
-    }
-    GroupEvents first = it.next();
-    while (it.hasNext()) {
-      first.addAll(it.next());
-    }
-    return first;
+    return Merging.intoFirst(accumulators, this::createAccumulator, GroupEvents::addAll);
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.rusket.beam.transforms;
 
-import java.util.Iterator;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
@@ -27,15 +26,7 @@ abstract class GroupBasketsCombineFn<InputT> extends CombineFn<InputT, GroupBask
 
   @Override
   public final GroupBaskets mergeAccumulators(Iterable<GroupBaskets> accumulators) {
-    Iterator<GroupBaskets> it = accumulators.iterator();
-    if (!it.hasNext()) {
-      return createAccumulator();
-    }
-    GroupBaskets first = it.next();
-    while (it.hasNext()) {
-      first.addAll(it.next());
-    }
-    return first;
+    return Merging.intoFirst(accumulators, this::createAccumulator, GroupBaskets::addAll);
   }
 
   @Override

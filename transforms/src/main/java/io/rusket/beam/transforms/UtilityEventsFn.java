@@ -1,6 +1,5 @@
 package io.rusket.beam.transforms;
 
-import java.util.Iterator;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
@@ -35,15 +34,7 @@ public final class UtilityEventsFn extends CombineFn<UtilityEvents, UtilityEvent
 
   @Override
   public UtilityEvents mergeAccumulators(Iterable<UtilityEvents> accumulators) {
-    Iterator<UtilityEvents> it = accumulators.iterator();
-    if (!it.hasNext()) {
-      return createAccumulator();
-    }
-    UtilityEvents first = it.next();
-    while (it.hasNext()) {
-      first.addAll(it.next());
-    }
-    return first;
+    return Merging.intoFirst(accumulators, this::createAccumulator, UtilityEvents::addAll);
   }
 
   /** A trimmed copy: the accumulator stays usable. */
