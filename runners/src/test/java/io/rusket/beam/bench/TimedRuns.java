@@ -2,6 +2,8 @@ package io.rusket.beam.bench;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
 
 /**
  * The timed runs of one side of a peer comparison (a suite's "ours" or "MLlib" line): one untimed
@@ -33,6 +35,23 @@ record TimedRuns<R>(String label, long[] nanos, R result, String error) {
    */
   static <R> TimedRuns<R> measure(
       String label, Run<R> warmUp, Run<R> timed, int repeat, PrintStream err) {
+    return measure(label, warmUp, timed, () -> {}, String::valueOf, Object::equals, repeat, err);
+  }
+
+  /**
+   * As {@link #measure(String, Run, Run, int, PrintStream)}, with {@code afterEach} run untimed
+   * after every timed run, each result printed as {@code describe} says, and results compared by
+   * {@code same}.
+   */
+  static <R> TimedRuns<R> measure(
+      String label,
+      Run<R> warmUp,
+      Run<R> timed,
+      Runnable afterEach,
+      Function<R, String> describe,
+      BiPredicate<R, R> same,
+      int repeat,
+      PrintStream err) {
     try {
       err.println("[bench] " + label + ": warm-up ...");
       warmUp.run();
@@ -43,10 +62,12 @@ record TimedRuns<R>(String label, long[] nanos, R result, String error) {
         long t0 = System.nanoTime();
         R res = timed.run();
         nanos[r] = System.nanoTime() - t0;
-        err.printf(Locale.ROOT, "[bench] %s: %.0f ms, %s%n", label, nanos[r] / 1e6, res);
+        afterEach.run();
+        err.printf(
+            Locale.ROOT, "[bench] %s: %.0f ms, %s%n", label, nanos[r] / 1e6, describe.apply(res));
         if (first == null) {
           first = res;
-        } else if (!first.equals(res)) {
+        } else if (!same.test(first, res)) {
           return new TimedRuns<>(label, nanos, first, "run " + (r + 1) + " differs from run 1");
         }
       }
