@@ -2,13 +2,13 @@ package io.rusket.beam.pipelines;
 
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
-import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.Validation;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Options of {@link MineSequencesPipeline}: the events table (group, sequence, time, item), the
- * PrefixSpan settings and the output. Names shared with {@link MiningOptions} have the same types
+ * PrefixSpan settings and the output ({@link TableIOOptions}: this command's descriptions of {@code
+ * --csvTypes} and {@code --output}). Names shared with {@link MiningOptions} have the same types
  * and annotations (Beam keeps one registry of option names), so {@code --minSupport} defaults to
  * 0.5 as {@code grouped}'s does.
  *
@@ -19,26 +19,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * --itemCol=item --minSupport=0.05 --maxPatternLength=4 --output=out --outputFormat=jsonl
  * }</pre>
  */
-public interface MineSequencesOptions extends PipelineOptions {
-  @Description("Input file or glob: Parquet, Arrow IPC (file format) or CSV with a header.")
-  @Validation.Required
-  String getInput();
-
-  void setInput(String value);
-
-  @Description(
-      "Input format: parquet, arrow or csv. Inferred from the input's extension when absent"
-          + " (.parquet; .arrow, .feather, .ipc; .csv).")
-  @Nullable String getInputFormat();
-
-  void setInputFormat(@Nullable String value);
-
+public interface MineSequencesOptions extends TableIOOptions {
+  @Override
   @Description(
       "CSV input: the types of some columns, as column:type,... with the types string, long, int,"
           + " double, boolean. The time column is read as long unless declared.")
   @Nullable String getCsvTypes();
-
-  void setCsvTypes(@Nullable String value);
 
   @Description(
       "The group column (STRING or integer): patterns are mined per value (store, region);"
@@ -101,22 +87,10 @@ public interface MineSequencesOptions extends PipelineOptions {
 
   void setSingleItemSteps(boolean value);
 
+  @Override
   @Description(
       "Output directory: the patterns are written under <output>/sequences/ as"
           + " part-SSSSS-of-NNNNN.<ext> shards; it must not already hold files.")
   @Validation.Required
   String getOutput();
-
-  void setOutput(String value);
-
-  @Description("Output format: parquet, jsonl or csv.")
-  @Default.String("parquet")
-  String getOutputFormat();
-
-  void setOutputFormat(String value);
-
-  @Description("Number of output shards; the runner chooses when absent.")
-  @Nullable Integer getNumShards();
-
-  void setNumShards(@Nullable Integer value);
 }

@@ -2,15 +2,13 @@ package io.rusket.beam.pipelines;
 
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
-import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.options.Validation;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * Options shared by the mining pipelines: the input table and its format, the long-format columns,
- * the mining and rule settings, and the output. {@link MineGroupedOptions} adds the group column; a
- * streaming pipeline over {@code (transaction, item)} events uses {@code --txnCol}, {@code
- * --itemCol} and {@code --numItems} from here. A pipeline parses them once into a {@link
+ * Options shared by the mining pipelines: the input table and the output ({@link TableIOOptions}),
+ * the long-format columns, and the mining and rule settings. {@link MineGroupedOptions} adds the
+ * group column; a streaming pipeline over {@code (transaction, item)} events uses {@code --txnCol},
+ * {@code --itemCol} and {@code --numItems} from here. A pipeline parses them once into a {@link
  * MiningJob}.
  *
  * <p>Example of use:
@@ -22,28 +20,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *     .withValidation().as(MineGroupedOptions.class);
  * }</pre>
  */
-public interface MiningOptions extends PipelineOptions {
-  @Description("Input file or glob: Parquet, Arrow IPC (file format) or CSV with a header.")
-  @Validation.Required
-  String getInput();
-
-  void setInput(String value);
-
-  @Description(
-      "Input format: parquet, arrow or csv. Inferred from the input's extension when absent"
-          + " (.parquet; .arrow, .feather, .ipc; .csv).")
-  @Nullable String getInputFormat();
-
-  void setInputFormat(@Nullable String value);
-
-  @Description(
-      "CSV input: the types of some columns, as column:type,... with the types string, long, int,"
-          + " double, boolean (e.g. txn:long). A column not listed is text: 0012 and 12 are two"
-          + " values. Integers are parsed strictly (no '+', no leading zeros).")
-  @Nullable String getCsvTypes();
-
-  void setCsvTypes(@Nullable String value);
-
+public interface MiningOptions extends TableIOOptions {
   @Description(
       "Long format: the transaction column (STRING or integer). With --itemCol; without both,"
           + " the input is one-hot.")
@@ -125,23 +102,7 @@ public interface MiningOptions extends PipelineOptions {
 
   void setMinThreshold(double value);
 
-  @Description(
-      "Output directory: itemsets are written under <output>/itemsets/, rules under"
-          + " <output>/rules/, as part-SSSSS-of-NNNNN.<ext> shards. Those directories must not"
-          + " already hold files.")
-  @Validation.Required
-  String getOutput();
-
-  void setOutput(String value);
-
-  @Description("Output format: parquet, jsonl or csv.")
-  @Default.String("parquet")
-  String getOutputFormat();
-
-  void setOutputFormat(String value);
-
+  @Override
   @Description("Number of output shards per result; the runner chooses when absent.")
   @Nullable Integer getNumShards();
-
-  void setNumShards(@Nullable Integer value);
 }

@@ -1,14 +1,13 @@
 package io.rusket.beam.pipelines;
 
-import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
-import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.Validation;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Options of {@link UtilityPipeline}: high-utility itemsets from long-format events {@code (group,
- * transaction, item, utility)}.
+ * transaction, item, utility)}; the input and output as {@link TableIOOptions} (this command's
+ * descriptions of {@code --csvTypes} and {@code --output}).
  *
  * <p>Example of use:
  *
@@ -17,27 +16,13 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * --utilityCol=profit --minUtilityFraction=0.01 --maxLen=3 --output=out --outputFormat=jsonl
  * }</pre>
  */
-public interface UtilityOptions extends PipelineOptions {
-  @Description("Input file or glob: Parquet, Arrow IPC (file format) or CSV with a header.")
-  @Validation.Required
-  String getInput();
-
-  void setInput(String value);
-
-  @Description(
-      "Input format: parquet, arrow or csv. Inferred from the input's extension when absent"
-          + " (.parquet; .arrow, .feather, .ipc; .csv).")
-  @Nullable String getInputFormat();
-
-  void setInputFormat(@Nullable String value);
-
+public interface UtilityOptions extends TableIOOptions {
+  @Override
   @Description(
       "CSV input: the types of some columns, as column:type,... with the types string, long, int,"
           + " double, boolean (e.g. txn:long). A column not listed is text, except --utilityCol,"
           + " read as double.")
   @Nullable String getCsvTypes();
-
-  void setCsvTypes(@Nullable String value);
 
   @Description(
       "The group column (STRING or integer): itemsets are mined per value (store, region,"
@@ -86,22 +71,10 @@ public interface UtilityOptions extends PipelineOptions {
 
   void setMaxLen(@Nullable Integer value);
 
+  @Override
   @Description(
       "Output directory: the itemsets are written under <output>/itemsets/ as"
           + " part-SSSSS-of-NNNNN.<ext> shards; that directory must not already hold files.")
   @Validation.Required
   String getOutput();
-
-  void setOutput(String value);
-
-  @Description("Output format: parquet, jsonl or csv.")
-  @Default.String("parquet")
-  String getOutputFormat();
-
-  void setOutputFormat(String value);
-
-  @Description("Number of output shards; the runner chooses when absent.")
-  @Nullable Integer getNumShards();
-
-  void setNumShards(@Nullable Integer value);
 }

@@ -254,4 +254,42 @@ class BenchmarkHarnessTest {
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("stream:abc"), err.toString());
     assertTrue(Benchmark.SUITES.containsKey("spark"));
   }
+
+  /** The suites' peer timing: the warm-up untimed, each timed run printed, results compared. */
+  @Test
+  void timedRunsTimeEachRepeatAndCatchDifferencesAndFailures() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream err = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    int[] calls = new int[1];
+    TimedRuns<String> same =
+        TimedRuns.measure("same", () -> "warm", () -> "r" + 0 * calls[0]++, 3, err);
+    assertNull(same.error());
+    assertEquals(3, same.nanos().length);
+    assertEquals(3, calls[0]);
+    assertEquals("r0", same.result());
+    assertTrue(same.medianMs() >= 0, () -> "" + same.medianMs());
+    String printed = bytes.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.startsWith("[bench] same: warm-up ..."), printed);
+    assertEquals(
+        3, printed.lines().filter(l -> l.matches("\\[bench\\] same: \\d+ ms, r0")).count());
+
+    int[] n = new int[1];
+    TimedRuns<Integer> differs = TimedRuns.measure("differs", () -> 0, () -> n[0]++ / 2, 4, err);
+    assertEquals("run 3 differs from run 1", differs.error());
+    assertEquals(0, differs.result());
+
+    TimedRuns<Integer> fails =
+        TimedRuns.measure(
+            "fails",
+            () -> {
+              throw new IllegalStateException("no data");
+            },
+            () -> 1,
+            2,
+            err);
+    assertEquals("IllegalStateException: no data", fails.error());
+    assertEquals(0, fails.nanos().length);
+    assertNull(fails.result());
+    assertTrue(Double.isNaN(fails.medianMs()));
+  }
 }

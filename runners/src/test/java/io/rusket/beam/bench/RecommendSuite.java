@@ -156,12 +156,6 @@ final class RecommendSuite implements Suite {
 
   record Result(long pairs, long checksum, long baskets) {}
 
-  record Timed(String label, long[] nanos, Result result, String error) {
-    double medianMs() {
-      return nanos.length == 0 ? Double.NaN : StreamSuite.median(nanos) / 1e6;
-    }
-  }
-
   interface Side {
     Result run(long baskets) throws Exception;
   }
@@ -182,10 +176,10 @@ final class RecommendSuite implements Suite {
     double loadStart = load();
     SparkSession spark = SparkSuite.session();
     List<String> problems = new ArrayList<>();
-    Timed mllib;
-    Timed beamAll;
-    Timed beamSide;
-    Timed beamTop5;
+    TimedRuns<Result> mllib;
+    TimedRuns<Result> beamAll;
+    TimedRuns<Result> beamSide;
+    TimedRuns<Result> beamTop5;
     long nRules;
     try {
       err.println("[bench] recommend: fitting MLlib FPGrowth on " + TRAIN + " training baskets");
@@ -252,12 +246,12 @@ final class RecommendSuite implements Suite {
       org.apache.beam.runners.spark.translation.SparkContextFactory.clearProvidedSparkContext();
       spark.stop();
     }
-    for (Timed t : new Timed[] {mllib, beamAll, beamSide, beamTop5}) {
+    for (TimedRuns<Result> t : List.of(mllib, beamAll, beamSide, beamTop5)) {
       if (t.error() != null) {
         problems.add(t.label() + ": " + t.error());
       }
     }
-    for (Timed all : new Timed[] {beamAll, beamSide}) {
+    for (TimedRuns<Result> all : List.of(beamAll, beamSide)) {
       if (mllib.result() != null && all.result() != null) {
         if (mllib.result().pairs() != all.result().pairs()
             || mllib.result().checksum() != all.result().checksum()) {
@@ -308,7 +302,7 @@ final class RecommendSuite implements Suite {
             .num("spread")
             .num("runs")
             .num("MLlib / this");
-    for (Timed x : new Timed[] {mllib, beamAll, beamSide, beamTop5}) {
+    for (TimedRuns<Result> x : List.of(mllib, beamAll, beamSide, beamTop5)) {
       t.row(
           List.of(
               x.label(),
@@ -491,32 +485,18 @@ final class RecommendSuite implements Suite {
     return v;
   }
 
-  private static Timed measure(
+  private static TimedRuns<Result> measure(
       SparkSession spark, String label, Side side, long size, int repeat, PrintStream err) {
-    try {
-      err.println("[bench] " + label + ": warm-up ...");
-      side.run(Math.max(1, size / 20));
-      SparkSuite.releaseCaches(spark);
-      long[] nanos = new long[repeat];
-      Result first = null;
-      for (int r = 0; r < repeat; r++) {
-        System.gc();
-        long t0 = System.nanoTime();
-        Result res = side.run(size);
-        nanos[r] = System.nanoTime() - t0;
-        err.printf(Locale.ROOT, "[bench] %s: %.0f ms, %s%n", label, nanos[r] / 1e6, res);
-        if (first == null) {
-          first = res;
-        } else if (!first.equals(res)) {
-          return new Timed(label, nanos, first, "run " + (r + 1) + " differs from run 1");
-        }
-      }
-      return new Timed(label, nanos, first, null);
-    } catch (Exception | OutOfMemoryError e) {
-      e.printStackTrace(err);
-      return new Timed(
-          label, new long[0], null, e.getClass().getSimpleName() + ": " + e.getMessage());
-    }
+    return TimedRuns.measure(
+        label,
+        () -> {
+          Result warm = side.run(Math.max(1, size / 20));
+          SparkSuite.releaseCaches(spark);
+          return warm;
+        },
+        () -> side.run(size),
+        repeat,
+        err);
   }
 
   private static double load() {

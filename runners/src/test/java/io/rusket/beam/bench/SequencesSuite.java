@@ -84,12 +84,6 @@ final class SequencesSuite implements Suite {
 
   record Result(long patterns, long checksum) {}
 
-  record Timed(String label, long[] nanos, Result result, String error) {
-    double medianMs() {
-      return nanos.length == 0 ? Double.NaN : StreamSuite.median(nanos) / 1e6;
-    }
-  }
-
   interface Side {
     Result run(Data d) throws Exception;
   }
@@ -274,10 +268,10 @@ final class SequencesSuite implements Suite {
     SparkSession spark = SparkSuite.session();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     List<String> problems = new ArrayList<>();
-    Timed mllibGrouped;
-    Timed beamGrouped;
-    Timed mllibGlobal;
-    Timed coreGlobal;
+    TimedRuns<Result> mllibGrouped;
+    TimedRuns<Result> beamGrouped;
+    TimedRuns<Result> mllibGlobal;
+    TimedRuns<Result> coreGlobal;
     try {
       warm.cache(jsc);
       data.cache(jsc);
@@ -317,8 +311,8 @@ final class SequencesSuite implements Suite {
       org.apache.beam.runners.spark.translation.SparkContextFactory.clearProvidedSparkContext();
       spark.stop();
     }
-    Timed[] all = {mllibGrouped, beamGrouped, mllibGlobal, coreGlobal};
-    for (Timed t : all) {
+    List<TimedRuns<Result>> all = List.of(mllibGrouped, beamGrouped, mllibGlobal, coreGlobal);
+    for (TimedRuns<Result> t : all) {
       if (t.error() != null) {
         problems.add(t.label() + ": " + t.error());
       }
@@ -360,8 +354,8 @@ final class SequencesSuite implements Suite {
             .num("spread")
             .num("runs")
             .num("MLlib / this");
-    for (Timed x : all) {
-      Timed peer = x == mllibGrouped || x == beamGrouped ? mllibGrouped : mllibGlobal;
+    for (TimedRuns<Result> x : all) {
+      TimedRuns<Result> peer = x == mllibGrouped || x == beamGrouped ? mllibGrouped : mllibGlobal;
       t.row(
           List.of(
               x.label(),
@@ -398,7 +392,8 @@ final class SequencesSuite implements Suite {
     return problems.isEmpty() ? 0 : 1;
   }
 
-  private static void check(Timed mllib, Timed ours, List<String> problems) {
+  private static void check(
+      TimedRuns<Result> mllib, TimedRuns<Result> ours, List<String> problems) {
     if (mllib.result() != null && ours.result() != null) {
       if (!mllib.result().equals(ours.result())) {
         problems.add(ours.label() + " vs MLlib: " + ours.result() + " vs " + mllib.result());
@@ -409,7 +404,8 @@ final class SequencesSuite implements Suite {
     }
   }
 
-  private static void target(PrintStream out, String what, Timed peer, Timed ours, double x) {
+  private static void target(
+      PrintStream out, String what, TimedRuns<Result> peer, TimedRuns<Result> ours, double x) {
     double ratio = peer.medianMs() / ours.medianMs();
     out.println(
         "Target: "
@@ -422,31 +418,9 @@ final class SequencesSuite implements Suite {
                 : (ratio >= x ? "PASS" : "FAIL") + " (" + MinerSuite.ratio(ratio) + ")"));
   }
 
-  private static Timed measure(
+  private static TimedRuns<Result> measure(
       String label, Side side, Data warm, Data data, int repeat, PrintStream err) {
-    try {
-      err.println("[bench] " + label + ": warm-up ...");
-      side.run(warm);
-      long[] nanos = new long[repeat];
-      Result first = null;
-      for (int r = 0; r < repeat; r++) {
-        System.gc();
-        long t0 = System.nanoTime();
-        Result res = side.run(data);
-        nanos[r] = System.nanoTime() - t0;
-        err.printf(Locale.ROOT, "[bench] %s: %.0f ms, %s%n", label, nanos[r] / 1e6, res);
-        if (first == null) {
-          first = res;
-        } else if (!first.equals(res)) {
-          return new Timed(label, nanos, first, "run " + (r + 1) + " differs from run 1");
-        }
-      }
-      return new Timed(label, nanos, first, null);
-    } catch (Exception | OutOfMemoryError e) {
-      e.printStackTrace(err);
-      return new Timed(
-          label, new long[0], null, e.getClass().getSimpleName() + ": " + e.getMessage());
-    }
+    return TimedRuns.measure(label, () -> side.run(warm), () -> side.run(data), repeat, err);
   }
 
   private static double load() {

@@ -380,38 +380,23 @@ final class SparkSuite implements Suite {
    */
   private static Timed measure(
       SparkSession spark, String label, Side side, long size, int repeat, PrintStream err) {
-    try {
-      err.println("[bench] " + label + ": warm-up ...");
-      side.run(Math.max(1, size / 20), 3);
-      releaseCaches(spark);
-      HeapProbe.resetPoolPeaks();
-      long[] nanos = new long[repeat];
-      Result first = null;
-      for (int r = 0; r < repeat; r++) {
-        System.gc();
-        long t0 = System.nanoTime();
-        Result res = side.run(size, Integer.MAX_VALUE);
-        nanos[r] = System.nanoTime() - t0;
-        releaseCaches(spark);
-        err.printf(
-            Locale.ROOT,
-            "[bench] %s: %.0f ms, %,d itemsets%n",
+    TimedRuns<Result> t =
+        TimedRuns.measure(
             label,
-            nanos[r] / 1e6,
-            res.itemsets());
-        if (first == null) {
-          first = res;
-        } else if (GroupedSuite.diff(first.perGroup(), res.perGroup()) != null) {
-          return new Timed(
-              label, nanos, first, HeapProbe.poolPeaks(), "run " + (r + 1) + " differs from run 1");
-        }
-      }
-      return new Timed(label, nanos, first, HeapProbe.poolPeaks(), null);
-    } catch (Exception | OutOfMemoryError e) {
-      e.printStackTrace(err);
-      return new Timed(
-          label, new long[0], null, 0, e.getClass().getSimpleName() + ": " + e.getMessage());
-    }
+            () -> {
+              Result warm = side.run(Math.max(1, size / 20), 3);
+              releaseCaches(spark);
+              HeapProbe.resetPoolPeaks();
+              return warm;
+            },
+            () -> side.run(size, Integer.MAX_VALUE),
+            () -> releaseCaches(spark),
+            r -> String.format(Locale.ROOT, "%,d itemsets", r.itemsets()),
+            (a, b) -> GroupedSuite.diff(a.perGroup(), b.perGroup()) == null,
+            repeat,
+            err);
+    long heapPeak = t.nanos().length == 0 ? 0 : HeapProbe.poolPeaks();
+    return new Timed(t.label(), t.nanos(), t.result(), heapPeak, t.error());
   }
 
   /**

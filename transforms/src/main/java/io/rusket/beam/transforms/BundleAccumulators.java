@@ -104,16 +104,27 @@ public final class BundleAccumulators<A> {
   private int[] sortedRows = new int[0];
 
   /**
-   * Accumulators made by {@code factory}, sized by {@code sizeOf}, under {@code maxBytes} in all.
+   * Checks a byte budget of per-bundle accumulators ({@code withMaxBundleBytes} of MineGrouped,
+   * MineSequences and MineUtility), naming the bad value.
    *
    * @throws IllegalArgumentException if {@code maxBytes < 1}
    */
-  public BundleAccumulators(Supplier<A> factory, ToLongFunction<A> sizeOf, long maxBytes) {
+  public static long checkMaxBytes(long maxBytes) {
     if (maxBytes < 1) {
       throw new IllegalArgumentException(
           String.format(
               "Invalid maxBundleBytes: %s. Valid range is [1, %s].", maxBytes, Long.MAX_VALUE));
     }
+    return maxBytes;
+  }
+
+  /**
+   * Accumulators made by {@code factory}, sized by {@code sizeOf}, under {@code maxBytes} in all.
+   *
+   * @throws IllegalArgumentException if {@code maxBytes < 1}
+   */
+  public BundleAccumulators(Supplier<A> factory, ToLongFunction<A> sizeOf, long maxBytes) {
+    checkMaxBytes(maxBytes);
     this.factory = Objects.requireNonNull(factory, "factory");
     this.sizeOf = Objects.requireNonNull(sizeOf, "sizeOf");
     this.maxBytes = maxBytes;

@@ -518,12 +518,7 @@ public final class MineGrouped extends PTransform<PCollection<Row>, PCollection<
           "withMaxBundleBytes applies to events input (MineGrouped.events): one-hot rows are"
               + " combined one basket at a time");
     }
-    if (maxBundleBytes < 1) {
-      throw new IllegalArgumentException(
-          String.format(
-              "Invalid maxBundleBytes: %s. Valid range is [1, %s].",
-              maxBundleBytes, Long.MAX_VALUE));
-    }
+    BundleAccumulators.checkMaxBytes(maxBundleBytes);
     return toBuilder().maxBundleBytes(maxBundleBytes).build();
   }
 

@@ -4,6 +4,7 @@ import io.rusket.beam.miner.ItemsetMiner;
 import io.rusket.beam.miner.SequenceMiner;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.RowCoder;
 import org.apache.beam.sdk.schemas.Schema;
@@ -123,29 +124,59 @@ public final class MineSequences extends PTransform<PCollection<Row>, PCollectio
   private final int threadsPerGroup;
   private final long maxBundleBytes;
 
-  private MineSequences(
-      @Nullable String groupField,
-      String sequenceField,
-      String timeField,
-      String itemField,
-      double minSupport,
-      long minCount,
-      int maxPatternLength,
-      @Nullable Integer maxGap,
-      boolean singleItemSteps,
-      int threadsPerGroup,
-      long maxBundleBytes) {
-    this.groupField = groupField;
-    this.sequenceField = sequenceField;
-    this.timeField = timeField;
-    this.itemField = itemField;
-    this.minSupport = minSupport;
-    this.minCount = minCount;
-    this.maxPatternLength = maxPatternLength;
-    this.maxGap = maxGap;
-    this.singleItemSteps = singleItemSteps;
-    this.threadsPerGroup = threadsPerGroup;
-    this.maxBundleBytes = maxBundleBytes;
+  private MineSequences(Builder b) {
+    this.groupField = b.groupField;
+    this.sequenceField = b.sequenceField;
+    this.timeField = b.timeField;
+    this.itemField = b.itemField;
+    this.minSupport = b.minSupport;
+    this.minCount = b.minCount;
+    this.maxPatternLength = b.maxPatternLength;
+    this.maxGap = b.maxGap;
+    this.singleItemSteps = b.singleItemSteps;
+    this.threadsPerGroup = b.threadsPerGroup;
+    this.maxBundleBytes = b.maxBundleBytes;
+  }
+
+  /** A copy with the settings {@code change} makes: {@code with(b -> b.maxGap = 2)}. */
+  private MineSequences with(Consumer<Builder> change) {
+    Builder b = new Builder(this);
+    change.accept(b);
+    return new MineSequences(b);
+  }
+
+  /** The settings of a {@link MineSequences} being made: the defaults, or a copy's. */
+  private static final class Builder {
+    private final @Nullable String groupField;
+    private final String sequenceField;
+    private final String timeField;
+    private final String itemField;
+    private double minSupport = DEFAULT_MIN_SUPPORT;
+    private long minCount = -1;
+    private int maxPatternLength = DEFAULT_MAX_PATTERN_LENGTH;
+    private @Nullable Integer maxGap;
+    private boolean singleItemSteps;
+    private int threadsPerGroup = DEFAULT_THREADS_PER_GROUP;
+    private long maxBundleBytes = DEFAULT_MAX_BUNDLE_BYTES;
+
+    private Builder(
+        @Nullable String groupField, String sequenceField, String timeField, String itemField) {
+      this.groupField = groupField;
+      this.sequenceField = sequenceField;
+      this.timeField = timeField;
+      this.itemField = itemField;
+    }
+
+    private Builder(MineSequences t) {
+      this(t.groupField, t.sequenceField, t.timeField, t.itemField);
+      minSupport = t.minSupport;
+      minCount = t.minCount;
+      maxPatternLength = t.maxPatternLength;
+      maxGap = t.maxGap;
+      singleItemSteps = t.singleItemSteps;
+      threadsPerGroup = t.threadsPerGroup;
+      maxBundleBytes = t.maxBundleBytes;
+    }
   }
 
   /**
@@ -156,17 +187,11 @@ public final class MineSequences extends PTransform<PCollection<Row>, PCollectio
   public static MineSequences events(
       String groupField, String sequenceField, String timeField, String itemField) {
     return new MineSequences(
-        checkName(groupField, "group"),
-        checkName(sequenceField, "sequence"),
-        checkName(timeField, "time"),
-        checkName(itemField, "item"),
-        DEFAULT_MIN_SUPPORT,
-        -1,
-        DEFAULT_MAX_PATTERN_LENGTH,
-        null,
-        false,
-        DEFAULT_THREADS_PER_GROUP,
-        DEFAULT_MAX_BUNDLE_BYTES);
+        new Builder(
+            checkName(groupField, "group"),
+            checkName(sequenceField, "sequence"),
+            checkName(timeField, "time"),
+            checkName(itemField, "item")));
   }
 
   /**
@@ -175,17 +200,11 @@ public final class MineSequences extends PTransform<PCollection<Row>, PCollectio
    */
   public static MineSequences globally(String sequenceField, String timeField, String itemField) {
     return new MineSequences(
-        null,
-        checkName(sequenceField, "sequence"),
-        checkName(timeField, "time"),
-        checkName(itemField, "item"),
-        DEFAULT_MIN_SUPPORT,
-        -1,
-        DEFAULT_MAX_PATTERN_LENGTH,
-        null,
-        false,
-        DEFAULT_THREADS_PER_GROUP,
-        DEFAULT_MAX_BUNDLE_BYTES);
+        new Builder(
+            null,
+            checkName(sequenceField, "sequence"),
+            checkName(timeField, "time"),
+            checkName(itemField, "item")));
   }
 
   private static String checkName(String name, String role) {
@@ -202,18 +221,11 @@ public final class MineSequences extends PTransform<PCollection<Row>, PCollectio
    */
   public MineSequences withMinSupport(double minSupport) {
     ItemsetMiner.checkMinSupport(minSupport);
-    return new MineSequences(
-        groupField,
-        sequenceField,
-        timeField,
-        itemField,
-        minSupport,
-        -1,
-        maxPatternLength,
-        maxGap,
-        singleItemSteps,
-        threadsPerGroup,
-        maxBundleBytes);
+    return with(
+        b -> {
+          b.minSupport = minSupport;
+          b.minCount = -1;
+        });
   }
 
   /**
@@ -223,18 +235,11 @@ public final class MineSequences extends PTransform<PCollection<Row>, PCollectio
    */
   public MineSequences withMinCount(long minCount) {
     SequenceMiner.minCount(minCount); // validates, naming the value
-    return new MineSequences(
-        groupField,
-        sequenceField,
-        timeField,
-        itemField,
-        Double.NaN,
-        minCount,
-        maxPatternLength,
-        maxGap,
-        singleItemSteps,
-        threadsPerGroup,
-        maxBundleBytes);
+    return with(
+        b -> {
+          b.minSupport = Double.NaN;
+          b.minCount = minCount;
+        });
   }
 
   /**
@@ -245,18 +250,7 @@ public final class MineSequences extends PTransform<PCollection<Row>, PCollectio
    */
   public MineSequences withMaxPatternLength(int maxPatternLength) {
     SequenceMiner.minCount(1).withMaxPatternLength(maxPatternLength);
-    return new MineSequences(
-        groupField,
-        sequenceField,
-        timeField,
-        itemField,
-        minSupport,
-        minCount,
-        maxPatternLength,
-        maxGap,
-        singleItemSteps,
-        threadsPerGroup,
-        maxBundleBytes);
+    return with(b -> b.maxPatternLength = maxPatternLength);
   }
 
   /**
@@ -267,18 +261,7 @@ public final class MineSequences extends PTransform<PCollection<Row>, PCollectio
    */
   public MineSequences withMaxGap(int maxGap) {
     SequenceMiner.minCount(1).withMaxGap(maxGap);
-    return new MineSequences(
-        groupField,
-        sequenceField,
-        timeField,
-        itemField,
-        minSupport,
-        minCount,
-        maxPatternLength,
-        maxGap,
-        singleItemSteps,
-        threadsPerGroup,
-        maxBundleBytes);
+    return with(b -> b.maxGap = maxGap);
   }
 
   /**
@@ -286,18 +269,7 @@ public final class MineSequences extends PTransform<PCollection<Row>, PCollectio
    * default the events of one time form one step.
    */
   public MineSequences withSingleItemSteps() {
-    return new MineSequences(
-        groupField,
-        sequenceField,
-        timeField,
-        itemField,
-        minSupport,
-        minCount,
-        maxPatternLength,
-        maxGap,
-        true,
-        threadsPerGroup,
-        maxBundleBytes);
+    return with(b -> b.singleItemSteps = true);
   }
 
   /**
@@ -307,18 +279,7 @@ public final class MineSequences extends PTransform<PCollection<Row>, PCollectio
    */
   public MineSequences withThreadsPerGroup(int threads) {
     SequenceMiner.minCount(1).withThreads(threads);
-    return new MineSequences(
-        groupField,
-        sequenceField,
-        timeField,
-        itemField,
-        minSupport,
-        minCount,
-        maxPatternLength,
-        maxGap,
-        singleItemSteps,
-        threads,
-        maxBundleBytes);
+    return with(b -> b.threadsPerGroup = threads);
   }
 
   /**
@@ -327,26 +288,8 @@ public final class MineSequences extends PTransform<PCollection<Row>, PCollectio
    * @throws IllegalArgumentException if below 1
    */
   public MineSequences withMaxBundleBytes(long maxBundleBytes) {
-    if (maxBundleBytes < 1) {
-      throw new IllegalArgumentException(
-          "Invalid maxBundleBytes: "
-              + maxBundleBytes
-              + ". Valid range is [1, "
-              + Long.MAX_VALUE
-              + "].");
-    }
-    return new MineSequences(
-        groupField,
-        sequenceField,
-        timeField,
-        itemField,
-        minSupport,
-        minCount,
-        maxPatternLength,
-        maxGap,
-        singleItemSteps,
-        threadsPerGroup,
-        maxBundleBytes);
+    BundleAccumulators.checkMaxBytes(maxBundleBytes);
+    return with(b -> b.maxBundleBytes = maxBundleBytes);
   }
 
   /** The group field, or null for the global form. */

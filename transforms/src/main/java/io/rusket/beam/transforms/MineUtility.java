@@ -3,6 +3,7 @@ package io.rusket.beam.transforms;
 import io.rusket.beam.miner.UtilityDb;
 import io.rusket.beam.miner.UtilityMiner;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.RowCoder;
 import org.apache.beam.sdk.schemas.Schema;
@@ -107,23 +108,50 @@ public final class MineUtility extends PTransform<PCollection<Row>, PCollection<
   private final @Nullable Integer maxLen;
   private final long maxBundleBytes;
 
-  private MineUtility(
-      @Nullable String groupField,
-      String txnField,
-      String itemField,
-      String utilityField,
-      @Nullable Double minUtility,
-      @Nullable Double minUtilityFraction,
-      @Nullable Integer maxLen,
-      long maxBundleBytes) {
-    this.groupField = groupField;
-    this.txnField = txnField;
-    this.itemField = itemField;
-    this.utilityField = utilityField;
-    this.minUtility = minUtility;
-    this.minUtilityFraction = minUtilityFraction;
-    this.maxLen = maxLen;
-    this.maxBundleBytes = maxBundleBytes;
+  private MineUtility(Builder b) {
+    this.groupField = b.groupField;
+    this.txnField = b.txnField;
+    this.itemField = b.itemField;
+    this.utilityField = b.utilityField;
+    this.minUtility = b.minUtility;
+    this.minUtilityFraction = b.minUtilityFraction;
+    this.maxLen = b.maxLen;
+    this.maxBundleBytes = b.maxBundleBytes;
+  }
+
+  /** A copy with the settings {@code change} makes: {@code with(b -> b.maxLen = 3)}. */
+  private MineUtility with(Consumer<Builder> change) {
+    Builder b = new Builder(this);
+    change.accept(b);
+    return new MineUtility(b);
+  }
+
+  /** The settings of a {@link MineUtility} being made: the defaults, or a copy's. */
+  private static final class Builder {
+    private final @Nullable String groupField;
+    private final String txnField;
+    private final String itemField;
+    private final String utilityField;
+    private @Nullable Double minUtility;
+    private @Nullable Double minUtilityFraction;
+    private @Nullable Integer maxLen;
+    private long maxBundleBytes = DEFAULT_MAX_BUNDLE_BYTES;
+
+    private Builder(
+        @Nullable String groupField, String txnField, String itemField, String utilityField) {
+      this.groupField = groupField;
+      this.txnField = txnField;
+      this.itemField = itemField;
+      this.utilityField = utilityField;
+    }
+
+    private Builder(MineUtility t) {
+      this(t.groupField, t.txnField, t.itemField, t.utilityField);
+      minUtility = t.minUtility;
+      minUtilityFraction = t.minUtilityFraction;
+      maxLen = t.maxLen;
+      maxBundleBytes = t.maxBundleBytes;
+    }
   }
 
   /** High-utility itemsets of each group of events {@code (group, txn, item, utility)}. */
@@ -143,8 +171,7 @@ public final class MineUtility extends PTransform<PCollection<Row>, PCollection<
     checkFieldName(txnField, "txnField");
     checkFieldName(itemField, "itemField");
     checkFieldName(utilityField, "utilityField");
-    return new MineUtility(
-        groupField, txnField, itemField, utilityField, null, null, null, DEFAULT_MAX_BUNDLE_BYTES);
+    return new MineUtility(new Builder(groupField, txnField, itemField, utilityField));
   }
 
   /**
@@ -154,8 +181,11 @@ public final class MineUtility extends PTransform<PCollection<Row>, PCollection<
    */
   public MineUtility withMinUtility(double minUtility) {
     UtilityMiner.minUtility(minUtility); // validates, naming the value
-    return new MineUtility(
-        groupField, txnField, itemField, utilityField, minUtility, null, maxLen, maxBundleBytes);
+    return with(
+        b -> {
+          b.minUtility = minUtility;
+          b.minUtilityFraction = null;
+        });
   }
 
   /**
@@ -166,8 +196,11 @@ public final class MineUtility extends PTransform<PCollection<Row>, PCollection<
    */
   public MineUtility withMinUtilityFraction(double fraction) {
     UtilityMiner.checkFraction(fraction);
-    return new MineUtility(
-        groupField, txnField, itemField, utilityField, null, fraction, maxLen, maxBundleBytes);
+    return with(
+        b -> {
+          b.minUtility = null;
+          b.minUtilityFraction = fraction;
+        });
   }
 
   /**
@@ -180,15 +213,7 @@ public final class MineUtility extends PTransform<PCollection<Row>, PCollection<
       throw new IllegalArgumentException(
           "Invalid maxLen: " + maxLen + ". Valid range is [1, " + Integer.MAX_VALUE + "].");
     }
-    return new MineUtility(
-        groupField,
-        txnField,
-        itemField,
-        utilityField,
-        minUtility,
-        minUtilityFraction,
-        maxLen,
-        maxBundleBytes);
+    return with(b -> b.maxLen = maxLen);
   }
 
   /**
@@ -197,23 +222,8 @@ public final class MineUtility extends PTransform<PCollection<Row>, PCollection<
    * @throws IllegalArgumentException if {@code maxBundleBytes < 1}
    */
   public MineUtility withMaxBundleBytes(long maxBundleBytes) {
-    if (maxBundleBytes < 1) {
-      throw new IllegalArgumentException(
-          "Invalid maxBundleBytes: "
-              + maxBundleBytes
-              + ". Valid range is [1, "
-              + Long.MAX_VALUE
-              + "].");
-    }
-    return new MineUtility(
-        groupField,
-        txnField,
-        itemField,
-        utilityField,
-        minUtility,
-        minUtilityFraction,
-        maxLen,
-        maxBundleBytes);
+    BundleAccumulators.checkMaxBytes(maxBundleBytes);
+    return with(b -> b.maxBundleBytes = maxBundleBytes);
   }
 
   /** The miner these settings describe. */

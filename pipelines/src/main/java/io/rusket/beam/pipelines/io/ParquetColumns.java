@@ -352,7 +352,7 @@ public final class ParquetColumns {
     checkMaxRows(maxRows);
     String name = file.resourceId().toString();
     List<BlockMetaData> blocks;
-    try (ParquetFileReader reader = ParquetFileReader.open(new ParquetTable.BeamInputFile(file))) {
+    try (ParquetFileReader reader = ParquetFileReader.open(new BeamInputFile(file))) {
       blocks = reader.getRowGroups();
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException(
@@ -599,7 +599,7 @@ public final class ParquetColumns {
             .build();
     ParquetFileReader reader;
     try {
-      reader = ParquetFileReader.open(new ParquetTable.BeamInputFile(md));
+      reader = ParquetFileReader.open(new BeamInputFile(md));
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException(
           "Cannot read the Parquet footer of "

@@ -1,8 +1,6 @@
 package io.rusket.beam.pipelines.io;
 
 import java.io.IOException;
-import java.nio.channels.Channels;
-import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -36,11 +34,8 @@ import org.apache.parquet.hadoop.api.InitContext;
 import org.apache.parquet.hadoop.api.ReadSupport;
 import org.apache.parquet.hadoop.metadata.FileMetaData;
 import org.apache.parquet.io.ColumnIOFactory;
-import org.apache.parquet.io.DelegatingSeekableInputStream;
-import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.MessageColumnIO;
 import org.apache.parquet.io.RecordReader;
-import org.apache.parquet.io.SeekableInputStream;
 import org.apache.parquet.io.api.RecordMaterializer;
 import org.apache.parquet.schema.MessageType;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -341,35 +336,5 @@ final class ParquetTable {
     }
     return org.apache.avro.Schema.createRecord(
         record.getName(), record.getDoc(), record.getNamespace(), false, fields);
-  }
-
-  /** A Parquet {@link InputFile} over a Beam file system channel. */
-  static final class BeamInputFile implements InputFile {
-    private final Metadata md;
-
-    BeamInputFile(Metadata md) {
-      this.md = md;
-    }
-
-    @Override
-    public long getLength() {
-      return md.sizeBytes();
-    }
-
-    @Override
-    public SeekableInputStream newStream() throws IOException {
-      SeekableByteChannel ch = (SeekableByteChannel) FileSystems.open(md.resourceId());
-      return new DelegatingSeekableInputStream(Channels.newInputStream(ch)) {
-        @Override
-        public long getPos() throws IOException {
-          return ch.position();
-        }
-
-        @Override
-        public void seek(long newPos) throws IOException {
-          ch.position(newPos);
-        }
-      };
-    }
   }
 }

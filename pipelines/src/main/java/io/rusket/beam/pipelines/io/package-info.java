@@ -12,6 +12,8 @@
  * escapes JSON strings and CSV fields; {@link io.rusket.beam.pipelines.io.LocalFiles} writes local
  * Parquet and Arrow files outside a pipeline. Every file is opened through Beam's {@code
  * FileSystems}, so each reader and sink works on local files, hdfs://, s3:// and gs:// alike (the
- * Arrow readers through {@code SeekableChannels} off the local disk).
+ * Arrow readers through {@code SeekableChannels} off the local disk, Parquet's through {@link
+ * io.rusket.beam.pipelines.io.BeamInputFile}, the one Parquet {@code InputFile} of the project,
+ * also the report's).
  */
 package io.rusket.beam.pipelines.io;

@@ -261,7 +261,7 @@ final class OddParquet {
 
   /** A local file as a Parquet input, through Beam's file systems. */
   static InputFile input(Path path) throws IOException {
-    return new ParquetTable.BeamInputFile(FileSystems.matchSingleFileSpec(path.toString()));
+    return new BeamInputFile(FileSystems.matchSingleFileSpec(path.toString()));
   }
 
   /** The row counts of the file's row groups, from its footer. */

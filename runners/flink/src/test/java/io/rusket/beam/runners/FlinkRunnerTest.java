@@ -28,8 +28,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The jar's commands on Beam's Flink runner, embedded in this JVM (Flink's local cluster), in this
  * module's classpath, which holds no Spark: {@code grouped} (events and one-hot receipts from
- * Parquet, rules, every output format) and {@code stream} (rules) write the same rows and print the
- * same counts as on the DirectRunner.
+ * Parquet, rules, every output format), {@code stream} (rules), {@code sequences} (MineSequences
+ * per group and global) and {@code utility} (MineUtility per group and global) write the same rows
+ * and print the same counts as on the DirectRunner.
  */
 class FlinkRunnerTest {
   @TempDir static Path data;
@@ -47,6 +48,17 @@ class FlinkRunnerTest {
                 .withItemNameColumn(true)),
         data,
         EnumSet.of(Layout.EVENTS, Layout.RECEIPTS),
+        EnumSet.of(InputFormat.PARQUET));
+    // customers' visits (the sequences layout) and events with a profit per line, small
+    GenerateData.write(
+        Config.of(23)
+            .withStores(3)
+            .withTransactions(600)
+            .withItems(30)
+            .withItemNameColumn(true)
+            .withUtilityColumns(true),
+        data.resolve("mined"),
+        EnumSet.of(Layout.SEQUENCES, Layout.EVENTS),
         EnumSet.of(InputFormat.PARQUET));
   }
 
@@ -83,18 +95,33 @@ class FlinkRunnerTest {
    * asserts the same summary counts and the same rows in {@code format}.
    */
   private void assertSameOnFlinkAndDirect(String format, String... args) {
+    List<String> rows = sameOnFlinkAndDirect(format, List.of("itemsets", "rules"), args);
+    assertTrue(rows.stream().filter(r -> r.startsWith("rules ")).count() >= 5, rows::toString);
+  }
+
+  /**
+   * Runs {@code args} on the DirectRunner and on the FlinkRunner (each into its own directory),
+   * asserts the same summary counts and the same rows of {@code results} in {@code format}, and
+   * returns the rows (of the DirectRunner's run, prefixed by the result's name).
+   */
+  private List<String> sameOnFlinkAndDirect(String format, List<String> results, String... args) {
     String[] common = concat(args, "--outputFormat=" + format, "--quiet");
-    Path direct = dir.resolve("direct");
-    Path flink = dir.resolve("flink");
+    String name = "run" + runs++;
+    Path direct = dir.resolve(name + "-direct");
+    Path flink = dir.resolve(name + "-flink");
     Run d = cli(concat(common, "--runner=DirectRunner", "--output=" + direct));
     Run f = cli(concat(common, "--runner=FlinkRunner", "--output=" + flink));
     assertTrue(f.out().startsWith("runner=FlinkRunner ([auto]) "), f::out);
     assertEquals(d.counts(), f.counts());
-    assertTrue(d.counts().matches(".*itemsets=[1-9]\\d* rules=[1-9]\\d*"), d::out);
-    List<String> rows = ResultRows.read(direct, format);
-    assertTrue(rows.stream().filter(r -> r.startsWith("rules ")).count() >= 5, rows::toString);
-    assertEquals(rows, ResultRows.read(flink, format));
+    String last = results.get(results.size() - 1);
+    String count = last.equals("sequences") ? "patterns" : last;
+    assertTrue(d.counts().matches(".* " + count + "=[1-9]\\d*"), d::out);
+    List<String> rows = ResultRows.read(direct, format, results);
+    assertEquals(rows, ResultRows.read(flink, format, results));
+    return rows;
   }
+
+  private int runs;
 
   @ParameterizedTest
   @ValueSource(strings = {"parquet", "jsonl", "csv"})
@@ -140,6 +167,59 @@ class FlinkRunnerTest {
         "--rules",
         "--metric=lift",
         "--minThreshold=1.0");
+  }
+
+  /**
+   * MineSequences per store and globally (no {@code --groupCol}) on customers' visits: the same
+   * patterns on Flink as on the DirectRunner, and per store every store has some.
+   */
+  @Test
+  void sequencesPerGroupAndGlobalWriteTheSameRowsOnFlinkAndDirect() {
+    String[] sequences = {
+      "sequences",
+      "--input=" + data.resolve("mined/sequences.parquet"),
+      "--sequenceCol=customer_id",
+      "--timeCol=day",
+      "--itemCol=item",
+      "--maxPatternLength=3"
+    };
+    List<String> perStore =
+        sameOnFlinkAndDirect(
+            "jsonl",
+            List.of("sequences"),
+            concat(sequences, "--groupCol=store_id", "--minSupport=0.2"));
+    for (String store : List.of("S001", "S002", "S003")) {
+      assertTrue(
+          perStore.stream().anyMatch(r -> r.contains("\"store_id\":\"" + store + "\"")),
+          () -> store + " in " + perStore);
+    }
+    List<String> global =
+        sameOnFlinkAndDirect("parquet", List.of("sequences"), concat(sequences, "--minCount=40"));
+    assertTrue(
+        global.stream().anyMatch(r -> r.contains("], [")), () -> "a 2-step pattern " + global);
+  }
+
+  /** MineUtility per store and globally on events with a profit column: the same on Flink. */
+  @Test
+  void utilityPerGroupAndGlobalWriteTheSameRowsOnFlinkAndDirect() {
+    String[] utility = {
+      "utility",
+      "--input=" + data.resolve("mined/events.parquet"),
+      "--txnCol=transaction_id",
+      "--itemCol=item",
+      "--utilityCol=profit",
+      "--maxLen=3"
+    };
+    List<String> perStore =
+        sameOnFlinkAndDirect(
+            "csv",
+            List.of("itemsets"),
+            concat(utility, "--groupCol=store_id", "--minUtilityFraction=0.02"));
+    assertTrue(perStore.size() > 10, perStore::toString);
+    List<String> global =
+        sameOnFlinkAndDirect(
+            "jsonl", List.of("itemsets"), concat(utility, "--minUtilityFraction=0.01"));
+    assertTrue(global.size() > 10, global::toString);
   }
 
   /** Without Spark on the classpath, no --runner means Flink, embedded unless --flinkMaster. */

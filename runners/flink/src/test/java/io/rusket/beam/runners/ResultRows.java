@@ -30,8 +30,13 @@ final class ResultRows {
   private ResultRows() {}
 
   static List<String> read(Path dir, String format) {
+    return read(dir, format, List.of("itemsets", "rules"));
+  }
+
+  /** The rows of the results {@code results} (subdirectories of {@code dir}, e.g. "sequences"). */
+  static List<String> read(Path dir, String format, List<String> results) {
     List<String> all = new ArrayList<>();
-    for (String result : List.of("itemsets", "rules")) {
+    for (String result : results) {
       TreeSet<String> headers = new TreeSet<>();
       List<Path> shards = shards(dir.resolve(result));
       assertFalse(shards.isEmpty(), () -> "no shard in " + dir.resolve(result));

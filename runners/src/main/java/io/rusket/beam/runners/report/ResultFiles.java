@@ -2,13 +2,13 @@ package io.rusket.beam.runners.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rusket.beam.pipelines.io.BeamInputFile;
 import io.rusket.beam.pipelines.io.CsvReader;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.channels.Channels;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,9 +25,6 @@ import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.io.DelegatingSeekableInputStream;
-import org.apache.parquet.io.InputFile;
-import org.apache.parquet.io.SeekableInputStream;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -430,35 +427,5 @@ final class ResultFiles {
       }
     }
     return row.groupColumn;
-  }
-
-  /** A Parquet {@link InputFile} over a Beam file system's seekable channel. */
-  private static final class BeamInputFile implements InputFile {
-    private final MatchResult.Metadata md;
-
-    BeamInputFile(MatchResult.Metadata md) {
-      this.md = md;
-    }
-
-    @Override
-    public long getLength() {
-      return md.sizeBytes();
-    }
-
-    @Override
-    public SeekableInputStream newStream() throws IOException {
-      SeekableByteChannel ch = (SeekableByteChannel) FileSystems.open(md.resourceId());
-      return new DelegatingSeekableInputStream(Channels.newInputStream(ch)) {
-        @Override
-        public long getPos() throws IOException {
-          return ch.position();
-        }
-
-        @Override
-        public void seek(long newPos) throws IOException {
-          ch.position(newPos);
-        }
-      };
-    }
   }
 }
