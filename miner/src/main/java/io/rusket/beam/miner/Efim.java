@@ -82,10 +82,20 @@ final class Efim {
   private long nodes;
 
   Efim(long minUtil, int maxLen, UtilitySink sink) {
+    this(minUtil, maxLen, sink, PROJECT_FIRST);
+  }
+
+  /**
+   * With {@code projectFirst} in place of {@link #PROJECT_FIRST} (tests: 1 projects every item of
+   * the first level first, {@code Long.MAX_VALUE} none).
+   */
+  Efim(long minUtil, int maxLen, UtilitySink sink, long projectFirst) {
     assert minUtil >= 1 : "minUtil=" + minUtil;
+    assert projectFirst >= 1 : "projectFirst=" + projectFirst;
     this.minUtil = minUtil;
     this.maxLen = maxLen;
     this.sink = sink;
+    this.projectFirst = projectFirst;
   }
 
   /** The number of itemsets whose utility was computed (search nodes). */
@@ -358,7 +368,7 @@ final class Efim {
       }
       final int from = oS[e]; // by item at depth 0
       final int to = oS[e + 1];
-      if (suRoot[e] / PROJECT_FIRST >= minUtil) {
+      if (suRoot[e] / projectFirst >= minUtil) {
         // a likely root of a sub-tree: project first, then the bounds over the (merged, smaller)
         // projected database
         final int savedTop = top;
@@ -417,7 +427,7 @@ final class Efim {
    * bits} bits each ({@code rank + 1}, so a transaction that runs out first is smaller), as many as
    * fit in 63 bits ({@code per}).
    */
-  private static long key(int[] it, int s, int e, int bits, int per) {
+  static long key(int[] it, int s, int e, int bits, int per) {
     long key = 0;
     int p = e - 1;
     for (int q = 0; q < per; q++, p--) {
@@ -568,7 +578,9 @@ final class Efim {
    * many times the threshold: such items usually root a sub-tree, and the bounds are cheaper over
    * the merged projection. Either way gives the same result.
    */
-  private static final int PROJECT_FIRST = 4;
+  static final long PROJECT_FIRST = 4;
+
+  private final long projectFirst;
 
   private int nextPrim;
   private int nextSec;
