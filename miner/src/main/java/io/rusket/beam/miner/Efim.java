@@ -206,8 +206,7 @@ final class Efim {
         u0[b] = rUtils[a];
       }
     }
-    rItems = null;
-    rUtils = null;
+    // rItems and rUtils are copied: reused below for the occurrence lists and remIncl
     items = it0;
     utils = u0;
     ensureDepth(0, nR);
@@ -276,7 +275,7 @@ final class Efim {
     }
     u1 = new long[nPromising];
     c1 = new long[nPromising];
-    remIncl = new long[w + 1];
+    remIncl = rUtils; // rUtils.length >= pos >= w: every position gets its value below
     final long[] rem0 = remIncl;
     final boolean lists = maxLen > 1;
     if (lists) {
@@ -285,7 +284,7 @@ final class Efim {
       }
       occStart[0] = occ0;
       occTxn[0] = new int[occ0[nPromising]];
-      occPos[0] = new int[occ0[nPromising]];
+      occPos[0] = rItems; // the non-last positions: fewer than w <= rItems.length
     }
     final int[] cursor = lists ? Arrays.copyOf(occ0, nPromising) : null;
     final int[] oT0 = occTxn[0];
