@@ -114,6 +114,11 @@ final class Efim {
     return b;
   }
 
+  /*
+   * The phases below are separate methods, each called once per database: small methods compile
+   * (on-stack replacement) sooner and faster than one large one, which matters for the first runs
+   * in a JVM.
+   */
   void mine(UtilityDb db) {
     int n = db.nItems;
     int nT = db.nTransactions;
@@ -123,16 +128,7 @@ final class Efim {
     // 1. TWU of every item
     long[] twu = new long[n];
     boolean[] present = new boolean[n];
-    for (int t = 0; t < nT; t++) {
-      long tu = 0;
-      for (int p = off[t]; p < off[t + 1]; p++) {
-        tu += dbUtils[p];
-      }
-      for (int p = off[t]; p < off[t + 1]; p++) {
-        twu[dbItems[p]] += tu;
-        present[dbItems[p]] = true;
-      }
-    }
+    twuPass(nT, off, dbItems, dbUtils, twu, present);
     int nPromising = 0;
     int[] byTwu = new int[n];
     for (int i = 0; i < n; i++) {
@@ -156,9 +152,97 @@ final class Efim {
     final int per = Math.max(1, 63 / bits);
     int[] rItems = new int[db.nEntries()];
     long[] rUtils = new long[db.nEntries()];
-    // rItems/rUtils are dropped once copied (below)
     int[] rStart = new int[nT + 1];
     long[] keys = new long[nT];
+    final int nR = revise(nT, off, dbItems, dbUtils, rank, rItems, rUtils, rStart, keys, bits, per);
+    final int pos = rStart[nR];
+    // 3. the order ≻_T: a radix sort of the keys, ties beyond a key's reach by full comparison
+    int[] idx = sortTransactions(keys, nR, rItems, rStart, per);
+    // depth 0: the revised database scattered to its sorted place (read in order, so only the
+    // writes jump), then identical neighbours merged in place (utilities summed, counts added)
+    final int[] it0 = new int[pos];
+    final long[] u0 = new long[pos];
+    scatter(idx, nR, rStart, rItems, rUtils, it0, u0);
+    // rItems and rUtils are copied: reused below for the occurrence lists and remIncl
+    items = it0;
+    utils = u0;
+    ensureDepth(0, nR);
+    su = new long[nPromising];
+    lu = new long[nPromising];
+    final int[] occ0 = new int[nPromising + 1]; // non-last occurrences per item, then list starts
+    final int m = mergeIdentical(nR, idx, rStart, keys, per, occ0);
+    tSize[0] = m;
+    Arrays.fill(tPrefix[0], 0, m, 0L);
+    mark = new int[nPromising];
+    prefix = new int[nPromising];
+    posInPrimary = new int[nPromising];
+    outItems = new int[nPromising];
+    // 4. Secondary(∅) from lu; the utility and count of each item; the remaining utility from each
+    // position over Secondary(∅) (remIncl), and from it su; the occurrence lists of the items at
+    // the positions that are not the last of their transaction (a last one projects to nothing)
+    final int tok = ++token;
+    int[] sec = lists(secondary, 0, nPromising);
+    int nSec = 0;
+    for (int z = 0; z < nPromising; z++) {
+      if (lu[z] >= minUtil) {
+        sec[nSec++] = z;
+        mark[z] = tok;
+      }
+    }
+    u1 = new long[nPromising];
+    c1 = new long[nPromising];
+    remIncl = rUtils; // rUtils.length >= pos >= top: every position gets its value below
+    final boolean lists = maxLen > 1;
+    if (lists) {
+      for (int z = 0; z < nPromising; z++) {
+        occ0[z + 1] += occ0[z];
+      }
+      occStart[0] = occ0;
+      occTxn[0] = new int[occ0[nPromising]];
+      occPos[0] = rItems; // the non-last positions: fewer than top <= rItems.length
+    }
+    rootPass(m, tok, lists ? Arrays.copyOf(occ0, nPromising) : null);
+    int[] prim = lists(primary, 0, nPromising);
+    int nPrim = 0;
+    for (int k = 0; k < nSec; k++) {
+      if (su[sec[k]] >= minUtil) {
+        prim[nPrim++] = sec[k];
+      }
+    }
+    suRoot = Arrays.copyOf(su, nPromising);
+    firstLevel(nPrim, nSec);
+  }
+
+  private static void twuPass(
+      int nT, int[] off, int[] dbItems, long[] dbUtils, long[] twu, boolean[] present) {
+    for (int t = 0; t < nT; t++) {
+      long tu = 0;
+      for (int p = off[t]; p < off[t + 1]; p++) {
+        tu += dbUtils[p];
+      }
+      for (int p = off[t]; p < off[t + 1]; p++) {
+        twu[dbItems[p]] += tu;
+        present[dbItems[p]] = true;
+      }
+    }
+  }
+
+  /**
+   * Fills {@code rItems/rUtils[rStart[k], rStart[k + 1])} with the k-th non-empty revised
+   * transaction and {@code keys[k]} with its key; returns their number.
+   */
+  private static int revise(
+      int nT,
+      int[] off,
+      int[] dbItems,
+      long[] dbUtils,
+      int[] rank,
+      int[] rItems,
+      long[] rUtils,
+      int[] rStart,
+      long[] keys,
+      int bits,
+      int per) {
     int nR = 0;
     int pos = 0;
     for (int t = 0; t < nT; t++) {
@@ -186,18 +270,18 @@ final class Efim {
       nR++;
     }
     rStart[nR] = pos;
-    // 3. the order ≻_T: a radix sort of the keys, ties beyond a key's reach by full comparison
-    int[] idx = sortTransactions(keys, nR, rItems, rStart, per);
-    // depth 0: the revised database scattered to its sorted place (read in order, so only the
-    // writes jump), then identical neighbours merged in place (utilities summed, counts added)
+    return nR;
+  }
+
+  /** Copies the revised transactions to their places in the order {@code idx}. */
+  private static void scatter(
+      int[] idx, int nR, int[] rStart, int[] rItems, long[] rUtils, int[] it0, long[] u0) {
     int[] dest = new int[nR];
     for (int k = 0, w = 0; k < nR; k++) {
       final int t = idx[k];
       dest[t] = w;
       w += rStart[t + 1] - rStart[t];
     }
-    final int[] it0 = new int[pos];
-    final long[] u0 = new long[pos];
     for (int t = 0; t < nR; t++) { // element loops: arraycopy costs more for a few items
       final int s = rStart[t];
       final int e = rStart[t + 1];
@@ -206,17 +290,20 @@ final class Efim {
         u0[b] = rUtils[a];
       }
     }
-    // rItems and rUtils are copied: reused below for the occurrence lists and remIncl
-    items = it0;
-    utils = u0;
-    ensureDepth(0, nR);
+  }
+
+  /**
+   * Merges identical neighbours of the sorted database in place into the transactions of depth 0;
+   * adds lu(∅, z) and counts the non-last occurrences of each item ({@code occ0[z + 1]}); sets the
+   * pool's top and returns the number of transactions.
+   */
+  private int mergeIdentical(int nR, int[] idx, int[] rStart, long[] keys, int per, int[] occ0) {
+    final int[] it0 = items;
+    final long[] u0 = utils;
     final int[] s0 = tStart[0];
     final int[] e0 = tEnd[0];
     final long[] c0 = tCount[0];
-    su = new long[nPromising];
-    lu = new long[nPromising];
     final long[] lu0 = lu;
-    final int[] occ0 = new int[nPromising + 1]; // non-last occurrences per item, then list starts
     int m = 0;
     int w = 0;
     for (int k = 0, r = 0; k < nR; k++) {
@@ -254,39 +341,26 @@ final class Efim {
       }
       r += len;
     }
-    tSize[0] = m;
-    Arrays.fill(tPrefix[0], 0, m, 0L);
     top = w;
-    mark = new int[nPromising];
-    prefix = new int[nPromising];
-    posInPrimary = new int[nPromising];
-    outItems = new int[nPromising];
-    // 4. Secondary(∅) from lu; the utility and count of each item; the remaining utility from each
-    // position over Secondary(∅) (remIncl), and from it su; the occurrence lists of the items at
-    // the positions that are not the last of their transaction (a last one projects to nothing)
-    final int tok = ++token;
-    int[] sec = lists(secondary, 0, nPromising);
-    int nSec = 0;
-    for (int z = 0; z < nPromising; z++) {
-      if (lu[z] >= minUtil) {
-        sec[nSec++] = z;
-        mark[z] = tok;
-      }
-    }
-    u1 = new long[nPromising];
-    c1 = new long[nPromising];
-    remIncl = rUtils; // rUtils.length >= pos >= w: every position gets its value below
+    return m;
+  }
+
+  /**
+   * One pass over the {@code m} transactions of depth 0: u1, c1, remIncl and su (over the items
+   * marked {@code tok}, Secondary(∅)) and, unless {@code cursor} is null, the occurrence lists.
+   */
+  private void rootPass(int m, int tok, int[] cursor) {
+    final int[] it0 = items;
+    final long[] u0 = utils;
+    final int[] s0 = tStart[0];
+    final int[] e0 = tEnd[0];
+    final long[] c0 = tCount[0];
     final long[] rem0 = remIncl;
-    final boolean lists = maxLen > 1;
-    if (lists) {
-      for (int z = 0; z < nPromising; z++) {
-        occ0[z + 1] += occ0[z];
-      }
-      occStart[0] = occ0;
-      occTxn[0] = new int[occ0[nPromising]];
-      occPos[0] = rItems; // the non-last positions: fewer than w <= rItems.length
-    }
-    final int[] cursor = lists ? Arrays.copyOf(occ0, nPromising) : null;
+    final long[] uItem = u1;
+    final long[] cItem = c1;
+    final long[] suB = su;
+    final int[] mk = mark;
+    final boolean lists = cursor != null;
     final int[] oT0 = occTxn[0];
     final int[] oP0 = occPos[0];
     for (int t = 0; t < m; t++) {
@@ -295,11 +369,11 @@ final class Efim {
       final int last = e0[t] - 1;
       for (int p = last; p >= s0[t]; p--) {
         final int z = it0[p];
-        u1[z] += u0[p];
-        c1[z] += c;
-        if (mark[z] == tok) {
+        uItem[z] += u0[p];
+        cItem[z] += c;
+        if (mk[z] == tok) {
           rem += u0[p];
-          su[z] += rem;
+          suB[z] += rem;
         }
         rem0[p] = rem;
         if (lists && p != last) {
@@ -309,15 +383,6 @@ final class Efim {
         }
       }
     }
-    int[] prim = lists(primary, 0, nPromising);
-    int nPrim = 0;
-    for (int k = 0; k < nSec; k++) {
-      if (su[sec[k]] >= minUtil) {
-        prim[nPrim++] = sec[k];
-      }
-    }
-    suRoot = Arrays.copyOf(su, nPromising);
-    firstLevel(nPrim, nSec);
   }
 
   // depth 0 only: u({z}) and its count; the utility from each position to the end of its
@@ -341,9 +406,6 @@ final class Efim {
       ensureDepth(1, 0);
     }
     final int[] oS = occStart[0];
-    final int[] oT = occTxn[0];
-    final int[] oP = occPos[0];
-    final int[] pE = tEnd[0];
     int secFrom = 0;
     for (int j = 0; j < nPrim; j++) {
       final int e = prim[j];
@@ -359,12 +421,6 @@ final class Efim {
       if (!deeper || secFrom == nSec) {
         continue;
       }
-      final long[] suB = su;
-      final long[] luB = lu;
-      for (int k = secFrom; k < nSec; k++) {
-        suB[sec[k]] = 0;
-        luB[sec[k]] = 0;
-      }
       final int from = oS[e]; // by item at depth 0
       final int to = oS[e + 1];
       if (suRoot[e] / projectFirst >= minUtil) {
@@ -379,25 +435,11 @@ final class Efim {
         top = savedTop;
         continue;
       }
-      final int[] it = items;
-      final long[] rem = remIncl;
-      boolean anyTail = false;
-      for (int k = from; k < to; k++) {
-        final int p = oP[k];
-        final int en = pE[oT[k]]; // p + 1 < en
-        final long after = rem[p + 1];
-        final long ue = rem[p] - after; // e is in Secondary(∅)
-        final long local = ue + after;
-        for (int q = p + 1; q < en; q++) {
-          final int z = it[q];
-          suB[z] += ue + rem[q];
-          luB[z] += local;
-        }
-        anyTail = true;
-      }
-      if (!anyTail) {
+      if (!firstBounds(from, to, sec, secFrom, nSec)) {
         continue;
       }
+      final long[] luB = lu;
+      final long[] suB = su;
       int[] nPrimL = lists(primary, 1, nSec - secFrom);
       int[] nSecL = lists(secondary, 1, nSec - secFrom);
       int np = 0;
@@ -580,6 +622,37 @@ final class Efim {
   static final long PROJECT_FIRST = 4;
 
   private final long projectFirst;
+
+  /**
+   * su({e}, z) and lu({e}, z) for z in {@code sec[secFrom, nSec)}, over the occurrences {@code
+   * [from, to)} of e at depth 0 (each with a non-empty suffix); false if there are none.
+   */
+  private boolean firstBounds(int from, int to, int[] sec, int secFrom, int nSec) {
+    final long[] suB = su;
+    final long[] luB = lu;
+    for (int k = secFrom; k < nSec; k++) {
+      suB[sec[k]] = 0;
+      luB[sec[k]] = 0;
+    }
+    final int[] oT = occTxn[0];
+    final int[] oP = occPos[0];
+    final int[] pE = tEnd[0];
+    final int[] it = items;
+    final long[] rem = remIncl;
+    for (int k = from; k < to; k++) {
+      final int p = oP[k];
+      final int en = pE[oT[k]]; // p + 1 < en
+      final long after = rem[p + 1];
+      final long ue = rem[p] - after; // e is in Secondary(∅)
+      final long local = ue + after;
+      for (int q = p + 1; q < en; q++) {
+        final int z = it[q];
+        suB[z] += ue + rem[q];
+        luB[z] += local;
+      }
+    }
+    return to > from;
+  }
 
   private int nextPrim;
   private int nextSec;
