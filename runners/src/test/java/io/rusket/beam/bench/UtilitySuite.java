@@ -32,12 +32,13 @@ import java.util.Locale;
  *
  * <p>Timed: EFIM from the built {@link UtilityDb} to the last itemset delivered to a sink; the
  * baseline from the same CSR arrays (phase 1 with its database, phase 2). One thread each. Medians
- * of {@code --repeat} (EFIM) and {@code --peer-repeat} (baseline) runs after warm-ups; memory of
- * untimed runs of each: the peak used heap under {@link HeapProbe} (whole JVM, the data included;
- * G1's eden counts by 2 MiB regions) and the bytes the run allocated (exact, one thread); the load
- * average before and after. {@code --events=1m,...} sets the sizes (default 1m events; 20 stores,
- * 1,000 items), {@code --cases=0.001,...} the fractions of the total utility (default 0.001,
- * 0.0005, 0.0002).
+ * of {@code --repeat} (EFIM) and {@code --peer-repeat} (baseline) runs after warm-ups (each side at
+ * least {@link #WARMUP_MS} of warm-up runs, and at least {@code --warmup} EFIM runs, one baseline
+ * run); memory of untimed runs of each: the peak used heap under {@link HeapProbe} (whole JVM, the
+ * data included; G1's eden counts by 2 MiB regions) and the bytes the run allocated (exact, one
+ * thread); the load average before and after. {@code --events=1m,...} sets the sizes (default 1m
+ * events; 20 stores, 1,000 items), {@code --cases=0.001,...} the fractions of the total utility
+ * (default 0.001, 0.0005, 0.0002).
  */
 final class UtilitySuite implements Suite {
   /** Target of the issue: EFIM at least this much faster than the baseline, global case. */
@@ -46,6 +47,14 @@ final class UtilitySuite implements Suite {
   static final int STORES = 20;
   static final int ITEMS = 1000;
   static final double[] FRACTIONS = {0.001, 0.0005, 0.0002};
+
+  /**
+   * Warm-up of both sides before timing: at least this long (or {@code --warmup-ms} if longer). One
+   * EFIM run is ~100× shorter than one baseline run; with the default second of warm-up under load,
+   * EFIM's first case was timed before its code was compiled. The baseline gets the same time (at
+   * least its one warm-up run), which can only make it faster.
+   */
+  static final long WARMUP_MS = 4000;
 
   @Override
   public String name() {
@@ -138,6 +147,9 @@ final class UtilitySuite implements Suite {
             .num("EFIM ms")
             .num("baseline ms")
             .num("speed-up")
+            .num("EFIM cpu ms")
+            .num("baseline cpu ms")
+            .num("cpu speed-up")
             .num("EFIM peak/alloc MiB")
             .num("baseline peak/alloc MiB")
             .text("agree");
@@ -163,34 +175,41 @@ final class UtilitySuite implements Suite {
             udbs.add(x.db());
           }
           UtilityMiner miner = UtilityMiner.minUtilityFraction(f);
+          final long warmMs = Math.max(o.warmupMillis, WARMUP_MS);
           Sum[] efimSum = new Sum[1];
+          List<Long> efimCpu = new ArrayList<>();
           Measured efim =
               Measured.measure(
                   o.warmup,
-                  o.warmupMillis,
+                  warmMs,
                   o.repeat,
                   () -> {
+                    long c0 = THREADS.getCurrentThreadCpuTime();
                     Sum s = new Sum();
                     for (UtilityDb db : udbs) {
                       miner.mine(db, s::add);
                     }
+                    efimCpu.add(THREADS.getCurrentThreadCpuTime() - c0);
                     efimSum[0] = s;
                     return s.outcome();
                   },
                   null);
           Sum[] baseSum = new Sum[1];
           long[] candidates = new long[1];
+          List<Long> baseCpu = new ArrayList<>();
           Measured base =
               Measured.measure(
                   1,
-                  0,
+                  warmMs,
                   o.peerRepeat,
                   () -> {
+                    long c0 = THREADS.getCurrentThreadCpuTime();
                     Sum s = new Sum();
                     long cand = 0;
                     for (Csr x : dbs) {
                       cand += twoPhase(x, miner.thresholdFixed(x.total()), s);
                     }
+                    baseCpu.add(THREADS.getCurrentThreadCpuTime() - c0);
                     baseSum[0] = s;
                     candidates[0] = cand;
                     return s.outcome();
@@ -227,6 +246,8 @@ final class UtilitySuite implements Suite {
           boolean agree = efim.ok() && base.ok() && efimSum[0].key().equals(baseSum[0].key());
           allAgree &= agree;
           double speedup = base.medianMs() / efim.medianMs();
+          double efimCpuMs = medianOfLast(efimCpu, o.repeat);
+          double baseCpuMs = medianOfLast(baseCpu, o.peerRepeat);
           if (!perStore) {
             globalSpeedups.add(
                 f + ": " + MinerSuite.ratio(speedup) + (speedup >= TARGET ? " met" : " NOT met"));
@@ -241,6 +262,9 @@ final class UtilitySuite implements Suite {
                   MinerSuite.ms(efim.medianMs()),
                   MinerSuite.ms(base.medianMs()),
                   MinerSuite.ratio(speedup),
+                  MinerSuite.ms(efimCpuMs),
+                  MinerSuite.ms(baseCpuMs),
+                  MinerSuite.ratio(baseCpuMs / efimCpuMs),
                   mib(eh.peakBytes()) + " / " + mib(ea),
                   mib(bh.peakBytes()) + " / " + mib(ba),
                   agree ? "yes" : "NO " + efimSum[0].key() + " vs " + baseSum[0].key()));
@@ -264,12 +288,34 @@ final class UtilitySuite implements Suite {
         o.repeat,
         o.peerRepeat);
     out.println(
+        "# cpu: the timing thread's CPU time (not GC or JIT threads), medians of the same runs");
+    out.println(
         "# target: EFIM >= "
             + TARGET
             + "x faster than the baseline on the global case, by fraction: "
             + String.join(", ", globalSpeedups));
     out.println("# results agree: " + (allAgree ? "yes" : "NO"));
     return allAgree ? 0 : 1;
+  }
+
+  private static final java.lang.management.ThreadMXBean THREADS =
+      ManagementFactory.getThreadMXBean();
+
+  /**
+   * The median of the last {@code n} values (the timed runs follow the warm-ups), in ms: the CPU
+   * time of the thread that ran them — not of the JVM's other threads (GC, JIT), which the
+   * allocating baseline uses more — so less sensitive to the machine's load than wall time.
+   */
+  private static double medianOfLast(List<Long> cpuNanos, int n) {
+    int from = Math.max(0, cpuNanos.size() - n);
+    long[] a =
+        cpuNanos.subList(from, cpuNanos.size()).stream().mapToLong(Long::longValue).toArray();
+    if (a.length == 0) {
+      return Double.NaN;
+    }
+    Arrays.sort(a);
+    return (a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2.0)
+        / 1e6;
   }
 
   private static String mib(long bytes) {
