@@ -63,16 +63,18 @@ final class OrderedTasks {
   static volatile long spawnAfterNanos = SPAWN_AFTER_NANOS;
 
   /**
-   * How long the calling thread mines alone before helpers join while the JVM is cold: about the
-   * time a fresh JVM takes to compile the miner's loops, after which a helper runs compiled code.
+   * How long the calling thread mines alone before helpers join while the JVM is cold: long enough
+   * for a fresh JVM to compile the miner's loops, also on a loaded machine (where 40 ms of wall
+   * time were measured to be too little: helpers still slowed the command line's dense cases), and
+   * short beside a long job, which loses at most this much of its helpers' time.
    */
-  static final long COLD_SPAWN_AFTER_NANOS = 40_000_000L;
+  static final long COLD_SPAWN_AFTER_NANOS = 200_000_000L;
 
   /** {@link #COLD_SPAWN_AFTER_NANOS}, settable by tests. */
   static volatile long coldSpawnAfterNanos = COLD_SPAWN_AFTER_NANOS;
 
   /** Mining time (all calls of this JVM, summed) after which the JVM counts as warm. */
-  static final long COLD_MINING_NANOS = 250_000_000L;
+  static final long COLD_MINING_NANOS = 500_000_000L;
 
   /** Nanoseconds spent in {@link #run} by this JVM so far (settable by tests). */
   static final AtomicLong minedNanos = new AtomicLong();
