@@ -19,10 +19,15 @@ import java.util.function.Supplier;
  * to a sequential run.
  *
  * <p>Tasks are claimed in ascending order from a shared counter (dynamic scheduling, so uneven
- * projections balance). Helpers join after the first millisecond, so tiny jobs stay on one thread.
- * The calling thread is one of the miners: when the task it claims is the next one to deliver, it
- * mines straight into the sink; otherwise it, like the {@code threads-1} helper threads, mines into
- * a private {@link ItemsetBuffer}. Between tasks the calling thread replays completed buffers in
+ * projections balance). Helpers join after the first millisecond, so tiny jobs stay on one thread;
+ * while the JVM is cold (its first {@link #COLD_MINING_NANOS} of mining, summed over all calls)
+ * they join only after {@link #COLD_SPAWN_AFTER_NANOS}: in a fresh JVM the miner's loops still run
+ * interpreted, and a second interpreted thread takes a core from the JIT's compiler threads (on a
+ * small machine) instead of adding one, so a short one-shot job (the command line's {@code mine})
+ * is done sooner alone, while a long one still gets every thread after that delay. The calling
+ * thread is one of the miners: when the task it claims is the next one to deliver, it mines
+ * straight into the sink; otherwise it, like the {@code threads-1} helper threads, mines into a
+ * private {@link ItemsetBuffer}. Between tasks the calling thread replays completed buffers in
  * order. Memory: buffers of tasks that finish ahead of an earlier, slower task wait until that task
  * is delivered.
  */
@@ -54,8 +59,40 @@ final class OrderedTasks {
   /** How long the calling thread mines alone before helper threads join. */
   static final long SPAWN_AFTER_NANOS = 1_000_000L;
 
-  /** {@link #SPAWN_AFTER_NANOS}, settable by tests to force helpers onto tiny jobs. */
+  /** {@link #SPAWN_AFTER_NANOS}, settable by tests to force helpers onto tiny jobs (0: at once). */
   static volatile long spawnAfterNanos = SPAWN_AFTER_NANOS;
+
+  /**
+   * How long the calling thread mines alone before helpers join while the JVM is cold: long enough
+   * for a fresh JVM to compile the miner's loops, also on a loaded machine (where 40 ms of wall
+   * time were measured to be too little: helpers still slowed the command line's dense cases), and
+   * short beside a long job, which loses at most this much of its helpers' time.
+   */
+  static final long COLD_SPAWN_AFTER_NANOS = 200_000_000L;
+
+  /** {@link #COLD_SPAWN_AFTER_NANOS}, settable by tests. */
+  static volatile long coldSpawnAfterNanos = COLD_SPAWN_AFTER_NANOS;
+
+  /** Mining time (all calls of this JVM, summed) after which the JVM counts as warm. */
+  static final long COLD_MINING_NANOS = 500_000_000L;
+
+  /** Nanoseconds spent in {@link #run} by this JVM so far (settable by tests). */
+  static final AtomicLong minedNanos = new AtomicLong();
+
+  /** How many helper threads {@link #run} has started, for tests. */
+  static final AtomicLong helpersStarted = new AtomicLong();
+
+  /**
+   * The delay before helpers join a job starting now: {@link #spawnAfterNanos}, or at least {@link
+   * #coldSpawnAfterNanos} while this JVM is cold; 0 (tests) stays 0.
+   */
+  static long spawnDelayNanos() {
+    long delay = spawnAfterNanos;
+    if (delay > 0 && minedNanos.get() < COLD_MINING_NANOS) {
+      delay = Math.max(delay, coldSpawnAfterNanos);
+    }
+    return delay;
+  }
 
   /**
    * Helper threads, shared by all mining calls: daemon threads created on demand and kept for a
@@ -77,6 +114,16 @@ final class OrderedTasks {
 
   static Outcome run(
       int nTasks, int threads, Supplier<? extends Worker> workers, ItemsetSink sink) {
+    final long start = System.nanoTime();
+    try {
+      return runTimed(nTasks, threads, workers, sink, start);
+    } finally {
+      minedNanos.addAndGet(System.nanoTime() - start);
+    }
+  }
+
+  private static Outcome runTimed(
+      int nTasks, int threads, Supplier<? extends Worker> workers, ItemsetSink sink, long start) {
     if (threads <= 1 || nTasks <= 1) {
       Worker w = workers.get();
       long total = 0;
@@ -117,8 +164,9 @@ final class OrderedTasks {
     try {
       // Helpers join only once the job has run for SPAWN_AFTER_NANOS: a job of a millisecond
       // or two is done sooner on the calling thread alone than a parked thread can be woken
-      // (on a loaded machine, a scheduler quantum), and the output is the same either way.
-      final long spawnAt = System.nanoTime() + spawnAfterNanos;
+      // (on a loaded machine, a scheduler quantum), and the output is the same either way. In a
+      // cold JVM, after COLD_SPAWN_AFTER_NANOS (see the class comment).
+      final long spawnAt = start + spawnDelayNanos();
       boolean spawned = false;
       Worker own = workers.get();
       all.add(own);
@@ -130,6 +178,7 @@ final class OrderedTasks {
           for (int k = 0; k < helpers; k++) {
             HELPERS.execute(helper);
           }
+          helpersStarted.addAndGet(helpers);
         }
         CompletableFuture<ItemsetBuffer> head = results.get(deliver);
         if (head.isDone()) {

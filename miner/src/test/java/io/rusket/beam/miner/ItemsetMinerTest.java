@@ -3,6 +3,7 @@ package io.rusket.beam.miner;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rusket.beam.testing.BruteForce;
 import io.rusket.beam.testing.Datasets;
@@ -126,6 +127,61 @@ class ItemsetMinerTest {
       checkParallelIdentity(method);
     } finally {
       OrderedTasks.spawnAfterNanos = saved;
+    }
+  }
+
+  /**
+   * In a cold JVM (its first {@link OrderedTasks#COLD_MINING_NANOS} of mining) helpers join only
+   * after {@link OrderedTasks#coldSpawnAfterNanos}; once warm, after {@link
+   * OrderedTasks#spawnAfterNanos} again. Either way the output equals a one-thread run's.
+   */
+  @ParameterizedTest
+  @EnumSource(Method.class)
+  void coldJvmDelaysHelpersAndKeepsTheOutput(Method method) throws IOException {
+    long savedSpawn = OrderedTasks.spawnAfterNanos;
+    long savedCold = OrderedTasks.coldSpawnAfterNanos;
+    long savedMined = OrderedTasks.minedNanos.get();
+    TransactionDb db = TransactionDb.readBaskets(Datasets.require("chess.dat"));
+    ItemsetMiner m =
+        ItemsetMiner.minCount(ItemsetMiner.thresholdCount(0.8, db.size())).withMethod(method);
+    Recorder seq = new Recorder();
+    m.withThreads(1).mine(db, seq);
+    try {
+      OrderedTasks.spawnAfterNanos = 1; // warm: helpers join at the first task boundary
+      long hour = 3_600_000_000_000L;
+      // cold, helpers held back for an hour: the job is done on the calling thread alone
+      OrderedTasks.coldSpawnAfterNanos = hour;
+      OrderedTasks.minedNanos.set(0);
+      long before = OrderedTasks.helpersStarted.get();
+      assertSameOutput(seq, m.withThreads(4), db, "cold");
+      assertEquals(before, OrderedTasks.helpersStarted.get(), "helpers started in a cold JVM");
+      assertTrue(OrderedTasks.minedNanos.get() > 0, "mining time is counted");
+      // cold, a delay shorter than the job: helpers join
+      OrderedTasks.coldSpawnAfterNanos = 1;
+      OrderedTasks.minedNanos.set(0);
+      before = OrderedTasks.helpersStarted.get();
+      assertSameOutput(seq, m.withThreads(4), db, "cold, short delay");
+      assertEquals(before + 3, OrderedTasks.helpersStarted.get(), "helpers after the cold delay");
+      // warm: the cold delay no longer applies
+      OrderedTasks.coldSpawnAfterNanos = hour;
+      OrderedTasks.minedNanos.set(OrderedTasks.COLD_MINING_NANOS);
+      before = OrderedTasks.helpersStarted.get();
+      assertSameOutput(seq, m.withThreads(4), db, "warm");
+      assertEquals(before + 3, OrderedTasks.helpersStarted.get(), "helpers in a warm JVM");
+    } finally {
+      OrderedTasks.spawnAfterNanos = savedSpawn;
+      OrderedTasks.coldSpawnAfterNanos = savedCold;
+      OrderedTasks.minedNanos.set(Math.max(savedMined, OrderedTasks.minedNanos.get()));
+    }
+  }
+
+  private static void assertSameOutput(Recorder seq, ItemsetMiner m, TransactionDb db, String at) {
+    Recorder par = new Recorder();
+    long n = m.mine(db, par);
+    assertEquals(seq.items.size(), n, at);
+    assertEquals(seq.counts, par.counts, at);
+    for (int i = 0; i < seq.items.size(); i++) {
+      assertArrayEquals(seq.items.get(i), par.items.get(i), at + " #" + i);
     }
   }
 

@@ -97,6 +97,9 @@ final class ErrorReport {
     if (t instanceof UsageException) {
       err.println("error: " + oneLine(t.getMessage()));
       code = Main.EXIT_USAGE;
+    } else if (missingLibraryLine(t) != null) {
+      err.println("error: " + missingLibraryLine(t));
+      code = Main.EXIT_FAILURE;
     } else if (missingJavaFlagLine(t) != null) {
       err.println("error: " + missingJavaFlagLine(t));
       code = Main.EXIT_FAILURE;
@@ -126,6 +129,48 @@ final class ErrorReport {
       t.printStackTrace(err);
     }
     return code;
+  }
+
+  /**
+   * For a class not found because the bundled jar was copied without the jar its manifest's
+   * Class-Path names ({@code lib/rusket-beam-lib.jar}, beside it): which file is missing and the
+   * fix; null for any other failure (and in a jar without a Class-Path, or on a class path of
+   * folders).
+   */
+  static @Nullable String missingLibraryLine(Throwable t) {
+    Throwable cause = innermost(t);
+    if (!(cause instanceof ClassNotFoundException || cause instanceof NoClassDefFoundError)) {
+      return null;
+    }
+    try {
+      java.security.CodeSource source = Main.class.getProtectionDomain().getCodeSource();
+      if (source == null || !source.getLocation().getPath().endsWith(".jar")) {
+        return null;
+      }
+      java.nio.file.Path jar = java.nio.file.Path.of(source.getLocation().toURI());
+      String classPath;
+      try (java.util.jar.JarFile f = new java.util.jar.JarFile(jar.toFile())) {
+        java.util.jar.Manifest m = f.getManifest();
+        classPath = m == null ? null : m.getMainAttributes().getValue("Class-Path");
+      }
+      if (classPath == null) {
+        return null;
+      }
+      for (String entry : classPath.trim().split("\\s+")) {
+        java.nio.file.Path lib = jar.resolveSibling(entry);
+        if (!entry.isEmpty() && !java.nio.file.Files.isRegularFile(lib)) {
+          return jar.getFileName()
+              + " needs "
+              + lib
+              + " beside it ("
+              + firstLine(cause.toString())
+              + "): copy the jar together with its lib/ folder (runners/target/lib/)";
+        }
+      }
+    } catch (java.io.IOException | java.net.URISyntaxException | RuntimeException e) {
+      return null;
+    }
+    return null;
   }
 
   /**

@@ -61,7 +61,7 @@ final class MineCommand implements Command {
           new Option("target", "all|closed|maximal", "which itemsets (default: all)"),
           new Option("topK", "K", "only the K of highest count (threshold then optional)"),
           new Option("minLen", "N", "at least N items (default: 1)"),
-          new Option("threads", "N", "mining threads (default: all cores)"),
+          new Option("threads", "N", "at most N mining threads (default: all cores)"),
           new Option("output", "FILE", "write the itemsets (default: only count them)"),
           new Option("outputFormat", "jsonl|csv", "default: from --output's extension"),
           Option.flag("rules", "also derive association rules"),

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rusket.beam.testing.Datasets;
 import java.io.File;
 import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -181,18 +183,88 @@ class BundledJarIT {
       packages.add(m.group(1));
     }
     assertTrue(packages.contains("java.base/java.nio"), () -> packages.toString());
-    try (JarFile jar = new JarFile(jar().toFile())) {
+    Path jarFile = jar().toAbsolutePath();
+    try (JarFile jar = new JarFile(jarFile.toFile())) {
       Attributes main = jar.getManifest().getMainAttributes();
       assertEquals(Main.class.getName(), main.getValue("Main-Class"));
       assertEquals(String.join(" ", packages), main.getValue("Add-Opens"));
       assertTrue(
           jar.stream().noneMatch(e -> e.getName().matches("META-INF/[^/]*\\.(SF|DSA|RSA)")),
           "no signature files");
-      assertTrue(jar.getEntry("io/rusket/beam/miner/ItemsetMiner.class") != null, "miner bundled");
-      // the runners RunnerSetup names: Spark (run by selftestRunsOnEmbeddedSpark) and Direct
-      assertTrue(jar.getEntry("org/apache/beam/runners/spark/SparkRunner.class") != null);
-      assertTrue(jar.getEntry("org/apache/beam/runners/direct/DirectRunner.class") != null);
+      // our modules (and Commons CSV, for `mine`) in the jar itself, nothing else
+      for (String c :
+          List.of(
+              "io/rusket/beam/miner/ItemsetMiner.class",
+              "io/rusket/beam/transforms/MineGrouped.class",
+              "io/rusket/beam/pipelines/MineGroupedPipeline.class",
+              "io/rusket/beam/runners/Main.class",
+              "org/apache/commons/csv/CSVParser.class")) {
+        assertTrue(jar.getEntry(c) != null, c);
+      }
+      assertTrue(
+          jar.stream().noneMatch(e -> e.getName().startsWith("org/apache/spark/")),
+          "Spark is in lib/, not in the jar");
+      // every other runtime jar merged into lib/rusket-beam-lib.jar beside it, which the
+      // manifest's Class-Path names
+      assertEquals("lib/rusket-beam-lib.jar", main.getValue("Class-Path"));
+      assertTrue(Files.isRegularFile(jarFile.resolveSibling("lib/rusket-beam-lib.jar")));
     }
+    // What `java -jar` sees: the jar and its Class-Path, as a class loader of its own resolves
+    // them. The runners RunnerSetup names: Spark (run by selftestRunsOnEmbeddedSpark) and Direct.
+    try (URLClassLoader loader =
+        new URLClassLoader(
+            new URL[] {jarFile.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+      for (String c :
+          List.of(
+              "org/apache/beam/runners/spark/SparkRunner.class",
+              "org/apache/beam/runners/direct/DirectRunner.class",
+              "org/apache/spark/SparkContext.class",
+              "org/apache/logging/log4j/core/LoggerContext.class")) {
+        assertTrue(loader.getResource(c) != null, c);
+      }
+      URL log4j = loader.getResource("log4j2.properties");
+      assertTrue(
+          log4j != null && log4j.toString().contains(jarFile.getFileName().toString()),
+          () -> "our log4j2.properties first: " + log4j);
+    }
+  }
+
+  /**
+   * The jar copied without its lib/ folder: {@code mine} (our classes only) still runs; a command
+   * that needs Beam fails with one line naming the missing file and the fix, exit status 1.
+   */
+  @Test
+  void jarWithoutItsLibFolderSaysWhatIsMissing() throws Exception {
+    Path lone = Files.createDirectories(dir.resolve("lone"));
+    Path copy = Files.copy(jar(), lone.resolve("rusket-beam.jar"));
+    Path in = Files.writeString(dir.resolve("abc.dat"), "a b c\na b\nb c\n");
+    Run mine =
+        run(List.of(java(), "-jar", copy.toString(), "mine", "--input=" + in, "--minSupport=0.5"));
+    assertEquals(0, mine.exitCode(), mine::err);
+    assertTrue(mine.out().startsWith("transactions=3 items=3 itemsets="), mine::out);
+    Run r =
+        run(
+            List.of(
+                java(),
+                "-jar",
+                copy.toString(),
+                "generate",
+                "--output=" + dir.resolve("gen"),
+                "--transactions=10"));
+    assertEquals(Main.EXIT_FAILURE, r.exitCode(), r::err);
+    assertEquals(1, r.err().strip().lines().count(), r::err);
+    assertTrue(
+        r.err()
+            .startsWith(
+                "error: rusket-beam.jar needs "
+                    + lone.resolve("lib/rusket-beam-lib.jar")
+                    + " beside it (java.lang."),
+        r::err);
+    assertTrue(
+        r.err()
+            .strip()
+            .endsWith("copy the jar together with its lib/ folder (runners/target/lib/)"),
+        r::err);
   }
 
   /** Spark embedded, as users run it: {@code java -jar} on Java 17, no flags, quiet logs. */

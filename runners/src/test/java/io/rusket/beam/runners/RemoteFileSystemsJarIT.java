@@ -10,16 +10,19 @@ import io.rusket.beam.pipelines.generate.Layout;
 import io.rusket.beam.pipelines.io.InputFormat;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -232,14 +235,20 @@ class RemoteFileSystemsJarIT {
       assertEquals(1, r.err().strip().lines().count(), r::err);
     }
     for (String property : List.of("rusket.jar", "rusket.clusterJar")) {
-      try (JarFile jar = new JarFile(jar(property).toFile())) {
-        String registrars =
-            new String(
-                jar.getInputStream(
-                        jar.getEntry(
-                            "META-INF/services/org.apache.beam.sdk.io.FileSystemRegistrar"))
-                    .readAllBytes(),
-                StandardCharsets.UTF_8);
+      // The registrars the jar's class loader finds: in the cluster jar one merged service file;
+      // the bundled jar's libraries (lib/, by its Class-Path) keep a file each.
+      try (URLClassLoader jar =
+          new URLClassLoader(
+              new URL[] {jar(property).toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+        StringBuilder found = new StringBuilder();
+        for (URL u :
+            Collections.list(
+                jar.getResources("META-INF/services/org.apache.beam.sdk.io.FileSystemRegistrar"))) {
+          try (InputStream in = u.openStream()) {
+            found.append(new String(in.readAllBytes(), StandardCharsets.UTF_8)).append('\n');
+          }
+        }
+        String registrars = found.toString();
         for (String fs :
             List.of(
                 "org.apache.beam.sdk.io.hdfs.HadoopFileSystemRegistrar",
