@@ -21,11 +21,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The option names (and their kinds) of the Beam options interfaces that other jars register, read
- * from the resource {@value #RESOURCE} instead of from Beam's registry, so that a pipeline
- * command's argument errors ({@link BeamArgs}) are found without initialising Beam's {@code
- * PipelineOptionsFactory}, and with it Jackson, Beam's file systems, Spark's classes and log4j
- * (issue 14: {@code grouped --bogus=1} took 1.4 s whole-process that way, {@code grouped --help}
- * 0.14 s).
+ * from the resources {@value #RESOURCE} (and in the Flink jar {@value #FLINK_RESOURCE}) instead of
+ * from Beam's registry, so that a pipeline command's argument errors ({@link BeamArgs}) are found
+ * without initialising Beam's {@code PipelineOptionsFactory}, and with it Jackson, Beam's file
+ * systems, Spark's classes and log4j (issue 14: {@code grouped --bogus=1} took 1.4 s whole-process
+ * that way, {@code grouped --help} 0.14 s).
  *
  * <p>Why a list written at development time rather than reflection at run time: Beam's registry is
  * filled by the {@code PipelineOptionsRegistrar}s named in the {@value #SERVICES} files (13 in the
@@ -41,17 +41,24 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * file: {@link #write}).
  *
  * <p>Soundness: {@link #registered} answers only when every registrar named in the class path's
- * service files is in the list (or ours); otherwise (a jar of another runner, e.g. the Flink jar's
- * {@code FlinkRunnerRegistrar}, or a user's jar on the class path) it returns null and {@link
- * BeamArgs} asks Beam's registry, as before.
+ * service files is in a list (or ours); otherwise (a user's jar on the class path, another
+ * runner's) it returns null and {@link BeamArgs} asks Beam's registry, as before. The Flink jar's
+ * {@code FlinkRunnerRegistrar} is in the list of {@code runners/flink} ({@value #FLINK_RESOURCE}),
+ * which {@code FlinkOptionCatalogTest} compares with Beam's registry there.
  *
  * <p>Format: a line {@code registrar CLASS}, then a line {@code NAME KIND} per option of its
  * interfaces ({@link Kind}) but those of {@code PipelineOptions} itself (every command's options
  * interface extends it); {@code #} starts a comment.
  */
 final class OptionCatalog {
-  /** The list of other projects' registrars and their options. */
+  /** The list of other projects' registrars and their options (those of rusket-runners). */
   static final String RESOURCE = "io/rusket/beam/runners/beam-options.txt";
+
+  /**
+   * The list of the registrars the Flink jar adds (Beam's Flink runner's), from {@code
+   * runners/flink}: a name of its own, so that the bundled Flink jar holds both lists.
+   */
+  static final String FLINK_RESOURCE = "io/rusket/beam/runners/beam-options-flink.txt";
 
   /** Beam's service file of options registrars (read as text: no class is loaded). */
   static final String SERVICES =
@@ -104,7 +111,9 @@ final class OptionCatalog {
    * list; null when the list lacks one of them (then only Beam's registry knows its options).
    */
   static @Nullable Registered registered(ClassLoader loader) {
-    Map<String, Map<String, Kind>> listed = parse(readAll(loader, RESOURCE));
+    List<String> lines = readAll(loader, RESOURCE);
+    lines.addAll(readAll(loader, FLINK_RESOURCE));
+    Map<String, Map<String, Kind>> listed = parse(lines);
     List<String> ours = new ArrayList<>();
     Map<String, Kind> others = new LinkedHashMap<>();
     for (String registrar : registrars(loader)) {
@@ -141,11 +150,9 @@ final class OptionCatalog {
    * sorted by name, and the kinds of their getters. ({@code OptionCatalogTest} writes it to {@code
    * runners/target/beam-options.txt} when the resource is out of date.)
    */
-  static String write(Map<String, ? extends Collection<? extends Class<?>>> registrars) {
-    StringBuilder text = new StringBuilder();
-    text.append("# The options of the Beam options registrars of other projects on the class path")
-        .append(" of rusket-runners\n# (OptionCatalog): written by OptionCatalogTest from Beam's")
-        .append(" registry; do not edit.\n");
+  static String write(
+      String header, Map<String, ? extends Collection<? extends Class<?>>> registrars) {
+    StringBuilder text = new StringBuilder(header);
     for (Map.Entry<String, ? extends Collection<? extends Class<?>>> r : registrars.entrySet()) {
       Map<String, Kind> options = new TreeMap<>();
       for (Class<?> type : r.getValue()) {

@@ -69,7 +69,12 @@ class OptionCatalogTest {
     Map<String, List<Class<? extends PipelineOptions>>> registrars = serviceRegistrars();
     Map<String, List<Class<? extends PipelineOptions>>> others = new TreeMap<>(registrars);
     others.keySet().removeIf(n -> n.startsWith("io.rusket."));
-    String expected = OptionCatalog.write(others);
+    String expected =
+        OptionCatalog.write(
+            "# The options of the Beam options registrars of other projects on the class path of"
+                + " rusket-runners\n# (OptionCatalog): written by OptionCatalogTest from Beam's"
+                + " registry; do not edit.\n",
+            others);
     String actual;
     try (InputStream in =
         OptionCatalog.class.getClassLoader().getResourceAsStream(OptionCatalog.RESOURCE)) {
