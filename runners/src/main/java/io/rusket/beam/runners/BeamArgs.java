@@ -34,6 +34,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       --groupCol (see --help)} (Beam's own required options have defaults).
  * </ul>
  *
+ * <p>The registered interfaces' options come from {@link OptionCatalog} (a list checked against
+ * Beam's registry by its test), not from Beam's registry, so that a mistake is reported without
+ * initialising {@link PipelineOptionsFactory}, Spark or log4j (issue 14).
+ *
  * <p>What passes is handed to {@link PipelineOptionsFactory#fromArgs} unchanged; its remaining
  * messages go through {@link #beamMessage} (one line, without Jackson's source locations).
  *
@@ -45,7 +49,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * }</pre>
  */
 final class BeamArgs {
-  /** A property of an options interface: its name and the type its getter returns. */
+  /**
+   * A property of an options interface: its name, the kind of type its getter returns, and whether
+   * an interface of ours declares it.
+   */
   record Property(String name, Kind kind, boolean ours) {}
 
   private final Map<String, String> values;

@@ -14,9 +14,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * The settings of {@code grouped} and {@code stream} checked as {@link MiningJob} checks them
  * (conflicting options such as {@code stream --topK --target=closed}, a format, method, target or
- * metric name, {@code --txnCol} equal to {@code --itemCol}, ...) on the arguments {@link BeamArgs}
- * passed, before Beam parses them: so these mistakes too are reported without initialising Beam's
- * {@code PipelineOptionsFactory}, Spark or log4j (issue 14).
+ * metric name, {@code --txnCol} equal to {@code --itemCol}, ...), and those of {@code recommend}
+ * ({@link RecommendCommand#settings}: {@code --k}, {@code --score}, ...), on the arguments {@link
+ * BeamArgs} passed, before Beam parses them: so these mistakes too are reported without
+ * initialising Beam's {@code PipelineOptionsFactory}, Spark or log4j (issue 14).
  *
  * <p>Of two mistakes the one reported is the same as before: the check runs only when every option
  * given is ours (Beam's and the runners' options are checked by Beam first), after the check of a
@@ -73,6 +74,24 @@ final class Preflight {
         MiningJob.stream(o);
       } catch (IllegalArgumentException e) {
         throw new UsageException(e.getMessage(), e);
+      } catch (CannotAnswer e) {
+        // left to the check after Beam's parsing
+      }
+    }
+  }
+
+  /**
+   * Checks {@code given} as {@code recommend} checks its settings ({@link
+   * RecommendCommand#settings}: {@code --k}, {@code --score}, {@code --outputFormat}, {@code
+   * --shardsPerGroup}, ...).
+   *
+   * @throws UsageException naming the option and the value
+   */
+  static void recommend(BeamArgs given) {
+    RecommendOptions o = options(RecommendOptions.class, given);
+    if (o != null) {
+      try {
+        RecommendCommand.settings(o);
       } catch (CannotAnswer e) {
         // left to the check after Beam's parsing
       }

@@ -217,21 +217,15 @@ class FastStartJarIT {
     cases.put(List.of("utility", out), "missing required option --input (see --help)");
     cases.put(
         List.of(
-            "recommend",
-            "--rules=r",
-            "--baskets=b",
-            "--basketCol=b",
-            "--itemCol=i",
-            out,
-            "--shardsPerGroup=99999999999"),
-        "--shardsPerGroup: 99999999999 is out of range [-2147483648, 2147483647]");
+            "recommend", "--rules=r", "--baskets=b", "--basketCol=b", "--itemCol=i", out, "--k=0"),
+        "Invalid --k: 0. It is a positive integer or 'all'.");
     cases.put(
         List.of("report", "--input=" + dir, "--fileSystemTimeoutSeconds=x"),
         "--fileSystemTimeoutSeconds: 'x' is not an integer");
     cases.put(List.of("demo", "--foo=1"), "unknown option --foo (see --help)");
     cases.put(
-        List.of("selftest", "--runner=DirectRunner", "--sparkMaster=local[2]", "--rules"),
-        "unknown option --rules (see --help)");
+        List.of("selftest", "--runner=DirectRunner", "--targetParallelism=99999999999"),
+        "--targetParallelism: 99999999999 is out of range [-2147483648, 2147483647]");
     for (Map.Entry<List<String>, String> c : cases.entrySet()) {
       Run r = javaJar(c.getKey().toArray(new String[0]));
       assertEquals("error: " + c.getValue(), r.err().strip(), c.getKey()::toString);
