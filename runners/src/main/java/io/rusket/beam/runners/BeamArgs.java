@@ -1,19 +1,21 @@
 package io.rusket.beam.runners;
 
-import java.beans.Introspector;
+import io.rusket.beam.runners.OptionCatalog.Kind;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.options.PipelineOptionsRegistrar;
 import org.apache.beam.sdk.options.Validation;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The command line of a Beam command ({@code grouped}, {@code stream}, {@code demo}, {@code
@@ -32,6 +34,10 @@ import org.apache.beam.sdk.options.Validation;
  *       --groupCol (see --help)} (Beam's own required options have defaults).
  * </ul>
  *
+ * <p>The registered interfaces' options come from {@link OptionCatalog} (a list checked against
+ * Beam's registry by its test), not from Beam's registry, so that a mistake is reported without
+ * initialising {@link PipelineOptionsFactory}, Spark or log4j (issue 14).
+ *
  * <p>What passes is handed to {@link PipelineOptionsFactory#fromArgs} unchanged; its remaining
  * messages go through {@link #beamMessage} (one line, without Jackson's source locations).
  *
@@ -43,13 +49,26 @@ import org.apache.beam.sdk.options.Validation;
  * }</pre>
  */
 final class BeamArgs {
-  /** A property of an options interface: its name and the type its getter returns. */
-  private record Property(String name, Class<?> type, boolean ours) {}
+  /**
+   * A property of an options interface: its name, the kind of type its getter returns, and whether
+   * an interface of ours declares it.
+   */
+  record Property(String name, Kind kind, boolean ours) {}
 
   private final Map<String, String> values;
+  private final boolean onlyOurs;
 
-  private BeamArgs(Map<String, String> values) {
+  private BeamArgs(Map<String, String> values, boolean onlyOurs) {
     this.values = values;
+    this.onlyOurs = onlyOurs;
+  }
+
+  /**
+   * Whether every option given is one of ours (of io.rusket's interfaces): none of Beam's or a
+   * runner's, which Beam checks when it parses them.
+   */
+  boolean onlyOurs() {
+    return onlyOurs;
   }
 
   /**
@@ -60,9 +79,9 @@ final class BeamArgs {
    *     value of the wrong type, an option given twice or a missing required option
    */
   static BeamArgs check(String[] args, Class<? extends PipelineOptions> type) {
-    PipelineOptionsFactory.register(type);
     Map<String, Property> known = properties(type);
     Map<String, String> values = new LinkedHashMap<>();
+    boolean onlyOurs = true;
     for (String arg : args) {
       if (!arg.startsWith("--") || arg.length() == 2) {
         throw new UsageException(
@@ -80,29 +99,53 @@ final class BeamArgs {
                 + (close == null ? "" : "; did you mean --" + close + "?")
                 + " (see --help)");
       }
-      boolean repeatable = p.type().isArray() || Collection.class.isAssignableFrom(p.type());
-      if (values.containsKey(name) && !repeatable) {
+      if (values.containsKey(name) && p.kind() != Kind.LIST) {
         throw new UsageException("--" + name + " is given more than once");
       }
       checkValue(p, value);
       values.put(name, value);
+      onlyOurs &= p.ours();
     }
-    for (Method m : type.getMethods()) {
-      Validation.Required required = m.getAnnotation(Validation.Required.class);
-      if (required != null
-          && required.groups().length == 0
-          && isGetter(m)
-          && m.getDeclaringClass().getName().startsWith("io.rusket.")
-          && !values.containsKey(property(m))) {
-        throw new UsageException("missing required option --" + property(m) + " (see --help)");
+    for (String name : required(type)) {
+      if (!values.containsKey(name)) {
+        throw new UsageException("missing required option --" + name + " (see --help)");
       }
     }
-    return new BeamArgs(values);
+    return new BeamArgs(values, onlyOurs);
+  }
+
+  /**
+   * The {@link Validation.Required} options of {@code type} declared by our interfaces (Beam's own
+   * required options have defaults), sorted by name: the first missing one is reported. (In the
+   * order of {@link Class#getMethods}, as before, the option named changed from run to run when
+   * several were missing: that order is unspecified, and HotSpot's varies.)
+   */
+  static Set<String> required(Class<? extends PipelineOptions> type) {
+    Set<String> names = new TreeSet<>();
+    for (Method m : type.getMethods()) {
+      if (isGetter(m) && m.getDeclaringClass().getName().startsWith("io.rusket.")) {
+        Validation.Required required = m.getAnnotation(Validation.Required.class);
+        if (required != null && required.groups().length == 0) {
+          names.add(property(m));
+        }
+      }
+    }
+    return names;
   }
 
   /** Whether {@code --name} was given (with any value). */
   boolean has(String name) {
     return values.containsKey(name);
+  }
+
+  /** The value of {@code --name=value}; null for a bare {@code --name} or an absent option. */
+  @Nullable String value(String name) {
+    return values.get(name);
+  }
+
+  @Override
+  public String toString() {
+    return values.toString();
   }
 
   /** Whether the flag {@code --name} was given and not as {@code --name=false}. */
@@ -114,9 +157,8 @@ final class BeamArgs {
 
   /** Numbers, integers and flags, checked as Jackson would read them for Beam. */
   private static void checkValue(Property p, String value) {
-    Class<?> t = p.type();
     String option = "--" + p.name();
-    if (t == boolean.class || t == Boolean.class) {
+    if (p.kind() == Kind.FLAG) {
       if (value != null && !value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
         throw new UsageException(
             option
@@ -130,13 +172,13 @@ final class BeamArgs {
       }
       return;
     }
-    boolean number = t == double.class || t == Double.class || t == float.class || t == Float.class;
+    boolean number = p.kind() == Kind.NUMBER;
     long min;
     long max;
-    if (t == int.class || t == Integer.class) {
+    if (p.kind() == Kind.INT) {
       min = Integer.MIN_VALUE;
       max = Integer.MAX_VALUE;
-    } else if (t == long.class || t == Long.class) {
+    } else if (p.kind() == Kind.LONG) {
       min = Long.MIN_VALUE;
       max = Long.MAX_VALUE;
     } else if (number) {
@@ -174,38 +216,78 @@ final class BeamArgs {
 
   /**
    * The properties Beam's {@link PipelineOptionsFactory} accepts for {@code type}: those of {@code
-   * type} and of every registered options interface (the runners' among them).
+   * type} and of every registered options interface (the runners' among them). Without touching
+   * Beam's registry when {@link OptionCatalog} knows every registrar of the class path (the bundled
+   * jar's: then {@code PipelineOptionsFactory}, Jackson, Spark and log4j stay unloaded until the
+   * arguments pass); from the registry otherwise.
    */
-  private static Map<String, Property> properties(Class<? extends PipelineOptions> type) {
+  static Map<String, Property> properties(Class<? extends PipelineOptions> type) {
     Map<String, Property> known = new TreeMap<>();
-    Set<Class<? extends PipelineOptions>> registered =
-        PipelineOptionsFactory.getRegisteredOptions();
-    for (Class<?> c : concat(type, registered)) {
-      for (Method m : c.getMethods()) {
-        if (isGetter(m)) {
-          boolean ours = m.getDeclaringClass().getName().startsWith("io.rusket.");
-          known.merge(
-              property(m),
-              new Property(property(m), m.getReturnType(), ours),
-              (a, b) -> a.ours() ? a : b);
+    addGetters(type, known);
+    ClassLoader loader = Thread.currentThread().getContextClassLoader(); // as Beam's registry
+    if (loader == null) {
+      loader = BeamArgs.class.getClassLoader();
+    }
+    OptionCatalog.Registered registered = OptionCatalog.registered(loader);
+    if (registered != null) {
+      try {
+        for (String name : registered.ourRegistrars()) {
+          PipelineOptionsRegistrar registrar =
+              Class.forName(name, true, loader)
+                  .asSubclass(PipelineOptionsRegistrar.class)
+                  .getDeclaredConstructor()
+                  .newInstance();
+          for (Class<?> c : registrar.getPipelineOptions()) {
+            addGetters(c, known);
+          }
         }
+        for (Map.Entry<String, Kind> e : registered.others().entrySet()) {
+          merge(known, new Property(e.getKey(), e.getValue(), false));
+        }
+        return known;
+      } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
+        known.clear(); // Beam's registry will tell (or fail on it the same way)
+        addGetters(type, known);
       }
+    }
+    PipelineOptionsFactory.register(type);
+    for (Class<?> c : PipelineOptionsFactory.getRegisteredOptions()) {
+      addGetters(c, known);
     }
     return known;
   }
 
-  private static List<Class<?>> concat(Class<?> first, Collection<? extends Class<?>> rest) {
-    List<Class<?>> all = new ArrayList<>();
-    all.add(first);
-    all.addAll(rest);
-    return all;
+  /** The properties of {@code c}'s getters into {@code known}. */
+  private static void addGetters(Class<?> c, Map<String, Property> known) {
+    for (Method m : c.getMethods()) {
+      if (isGetter(m)) {
+        boolean ours = m.getDeclaringClass().getName().startsWith("io.rusket.");
+        merge(known, new Property(property(m), Kind.of(m.getReturnType()), ours));
+      }
+    }
+  }
+
+  /** Adds {@code p}: ours win over others' of the same name, else the later. */
+  private static void merge(Map<String, Property> known, Property p) {
+    Property before = known.get(p.name());
+    if (before == null || !before.ours()) {
+      known.put(p.name(), p);
+    }
   }
 
   /** The names, ours (io.rusket's interfaces) first, so a suggestion prefers them on a tie. */
   private static List<String> ourFirst(Map<String, Property> known) {
     List<String> names = new ArrayList<>();
-    known.values().stream().filter(Property::ours).forEach(p -> names.add(p.name()));
-    known.values().stream().filter(p -> !p.ours()).forEach(p -> names.add(p.name()));
+    for (Property p : known.values()) {
+      if (p.ours()) {
+        names.add(p.name());
+      }
+    }
+    for (Property p : known.values()) {
+      if (!p.ours()) {
+        names.add(p.name());
+      }
+    }
     return names;
   }
 
@@ -222,7 +304,14 @@ final class BeamArgs {
   /** The property of getter {@code m}: {@code getMinSupport} is {@code minSupport}. */
   static String property(Method m) {
     String n = m.getName();
-    return Introspector.decapitalize(n.substring(n.startsWith("get") ? 3 : 2));
+    String name = n.substring(n.startsWith("get") ? 3 : 2);
+    // as java.beans.Introspector.decapitalize (which Beam uses), without loading java.beans
+    if (name.length() > 1
+        && Character.isUpperCase(name.charAt(1))
+        && Character.isUpperCase(name.charAt(0))) {
+      return name;
+    }
+    return Character.toLowerCase(name.charAt(0)) + name.substring(1);
   }
 
   /**

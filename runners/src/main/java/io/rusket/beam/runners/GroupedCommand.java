@@ -136,6 +136,7 @@ final class GroupedCommand implements Command {
       throw new UsageException(
           "--" + NOT_TAKEN + " applies to stream only; " + NAME + " finds the items in the input");
     }
+    Preflight.grouped(given); // MiningJob's checks, before Beam parses the options
     MineGroupedOptions options = RunnerSetup.optionsFrom(args, MineGroupedOptions.class);
     Counts c =
         runPipeline(

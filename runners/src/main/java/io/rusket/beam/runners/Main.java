@@ -141,17 +141,17 @@ public final class Main {
       printCommonOptions(out);
       return EXIT_OK;
     }
-    try (AutoCloseable quiet = verbose || !command.runsPipelines() ? null : quietTasks()) {
+    if (verbose || !command.runsPipelines()) {
       return command.run(rest, out, err);
     }
-  }
-
-  /** {@link TaskLogging#quiet()}, or nothing without log4j2's core. */
-  private static AutoCloseable quietTasks() {
+    // Spark's task logs are turned off when a pipeline starts (PipelineRun.runAndWait), not here:
+    // an argument error must not initialise log4j (issue 14)
+    Boolean before = PipelineRun.QUIET_TASK_LOGS.get();
+    PipelineRun.QUIET_TASK_LOGS.set(Boolean.TRUE);
     try {
-      return TaskLogging.quiet();
-    } catch (LinkageError e) {
-      return () -> {};
+      return command.run(rest, out, err);
+    } finally {
+      PipelineRun.QUIET_TASK_LOGS.set(before);
     }
   }
 

@@ -39,6 +39,14 @@ final class PipelineRun {
 
   private PipelineRun() {}
 
+  /**
+   * Whether {@link #runAndWait} keeps Spark's (and Flink's) logging of failed tasks off stderr
+   * while the pipeline runs ({@link TaskLogging}): set by {@link Main} for a pipeline command
+   * without {@code --verbose}. Logging is set up only then, when a pipeline runs, so that an
+   * argument error touches no log4j class (issue 14).
+   */
+  static final ThreadLocal<Boolean> QUIET_TASK_LOGS = new ThreadLocal<>();
+
   /** A command line without {@code --quiet}, and whether it was given. */
   record Args(String[] rest, boolean quiet) {}
 
@@ -204,6 +212,7 @@ final class PipelineRun {
     RunProgress shown = null;
     Thread.UncaughtExceptionHandler handler = Thread.getDefaultUncaughtExceptionHandler();
     Thread.setDefaultUncaughtExceptionHandler(quietOnOutOfMemory(handler));
+    AutoCloseable quietTasks = Boolean.TRUE.equals(QUIET_TASK_LOGS.get()) ? quietTasks() : null;
     try {
       PipelineResult result = RunnerSetup.start(p);
       // SparkWatch is a Spark listener: loaded only on Spark (the Flink jar has no Spark)
@@ -235,6 +244,22 @@ final class PipelineRun {
       if (watch != null) {
         watch.close();
       }
+      if (quietTasks != null) {
+        try {
+          quietTasks.close();
+        } catch (Exception e) {
+          // TaskLogging.close throws nothing
+        }
+      }
+    }
+  }
+
+  /** {@link TaskLogging#quiet()}, or nothing without log4j2's core. */
+  private static AutoCloseable quietTasks() {
+    try {
+      return TaskLogging.quiet();
+    } catch (LinkageError e) {
+      return () -> {};
     }
   }
 

@@ -150,23 +150,13 @@ final class RecommendCommand implements Command {
     if (!hasRules) {
       throw new UsageException("missing required option --" + RULES + " (see --help)");
     }
-    BeamArgs.check(args, RecommendOptions.class);
+    BeamArgs given = BeamArgs.check(args, RecommendOptions.class);
+    Preflight.recommend(given); // the settings' checks, before Beam parses the options
     RecommendOptions o = RunnerSetup.optionsFrom(args, RecommendOptions.class);
-    if (o.getRulesDir() == null || o.getRulesDir().isBlank()) {
-      throw new UsageException("--" + RULES + " needs a value: --" + RULES + "=DIR");
-    }
-    int k = parseK(o.getK());
-    RuleMetric score = parseScore(o.getScore());
-    OutputFormat format = parseFormat(o.getOutputFormat());
-    if (o.getShardsPerGroup() < 1 || o.getShardsPerGroup() > Recommend.MAX_SHARDS_PER_GROUP) {
-      throw new UsageException(
-          "Invalid --shardsPerGroup: "
-              + o.getShardsPerGroup()
-              + ". Valid range is [1, "
-              + Recommend.MAX_SHARDS_PER_GROUP
-              + "].");
-    }
-    checkBaskets(o.getBaskets(), "--baskets");
+    Settings settings = settings(o);
+    int k = settings.k();
+    RuleMetric score = settings.score();
+    OutputFormat format = settings.format();
     Pipeline p = Pipeline.create(o);
     PipelineRun.build(
         () -> {
@@ -208,6 +198,35 @@ final class RecommendCommand implements Command {
             + " millis="
             + f.millis());
     return Main.EXIT_OK;
+  }
+
+  /** The settings of the command, checked ({@link #settings}). */
+  record Settings(int k, RuleMetric score, OutputFormat format) {}
+
+  /**
+   * The settings of {@code o}, checked: {@code --rules} has a value, {@code --k}, {@code --score},
+   * {@code --outputFormat}, {@code --shardsPerGroup}, and {@code --baskets} is not a directory. Run
+   * on Beam's options and, before Beam parses them, on the given values ({@link Preflight}).
+   *
+   * @throws UsageException naming the option and the value
+   */
+  static Settings settings(RecommendOptions o) {
+    if (o.getRulesDir() == null || o.getRulesDir().isBlank()) {
+      throw new UsageException("--" + RULES + " needs a value: --" + RULES + "=DIR");
+    }
+    int k = parseK(o.getK());
+    RuleMetric score = parseScore(o.getScore());
+    OutputFormat format = parseFormat(o.getOutputFormat());
+    if (o.getShardsPerGroup() < 1 || o.getShardsPerGroup() > Recommend.MAX_SHARDS_PER_GROUP) {
+      throw new UsageException(
+          "Invalid --shardsPerGroup: "
+              + o.getShardsPerGroup()
+              + ". Valid range is [1, "
+              + Recommend.MAX_SHARDS_PER_GROUP
+              + "].");
+    }
+    checkBaskets(o.getBaskets(), "--baskets");
+    return new Settings(k, score, format);
   }
 
   // ------------------------------------------------------------------------------------------

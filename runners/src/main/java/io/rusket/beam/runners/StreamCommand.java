@@ -118,6 +118,7 @@ final class StreamCommand implements Command {
     String[] args = report.rest();
     BeamArgs given = BeamArgs.check(args, MineStreamOptions.class);
     CliArgs.requireFlagFor("rules", given.isTrue("rules"), given::has, GroupedCommand.RULE_OPTIONS);
+    Preflight.stream(given); // MiningJob's checks, before Beam parses the options
     MineStreamOptions options = RunnerSetup.optionsFrom(args, MineStreamOptions.class);
     PipelineRun.checkInput(options, options.getInput());
     Pipeline p = Pipeline.create(options);

@@ -21,7 +21,8 @@ import org.apache.logging.log4j.core.config.LoggerConfig;
  * log4j2): the loggers of {@link #TASK_FAILURE_LOGGERS} are turned off, and {@link #close()} puts
  * them back as they were. Without log4j2's core (another logging backend), it does nothing.
  *
- * <p>Example of use, as {@link Main} does:
+ * <p>Example of use, as {@link PipelineRun#runAndWait} does (for {@link Main}: not on {@code
+ * --verbose}):
  *
  * <pre>{@code
  * try (AutoCloseable quiet = TaskLogging.quiet()) {

@@ -66,6 +66,10 @@ final class CliSuite implements Suite {
     final Long expectedItemsets;
     final long[] nanos;
     int runs;
+
+    /** 0, or 2 for an argument error (then stderr must be one line 'error: ...'). */
+    int expectedExit;
+
     String failure;
     String lastOut = "";
 
@@ -112,6 +116,29 @@ final class CliSuite implements Suite {
     List<String> oursCds = List.of(java, "-XX:SharedArchiveFile=" + jsa, "-jar", jar.toString());
     add(rows, "mine --help", ours, oursCds, cds, null, o.repeat, "mine", "--help");
     add(rows, "--help", ours, oursCds, cds, null, o.repeat, "--help");
+    // the pipeline commands' argument errors (issue 14: found before Beam, Spark and log4j load)
+    for (List<String> error :
+        List.of(
+            List.of("grouped", "--help"),
+            List.of("grouped", "--bogus=1"),
+            List.of("grouped", "--minSupport=2"),
+            List.of("stream"),
+            List.of("sequences", "--bogus"),
+            List.of("utility"))) {
+      int first = rows.size();
+      add(
+          rows,
+          String.join(" ", error),
+          ours,
+          oursCds,
+          cds,
+          null,
+          o.repeat,
+          error.toArray(new String[0]));
+      for (Row r : rows.subList(first, rows.size())) {
+        r.expectedExit = error.contains("--help") ? 0 : 2;
+      }
+    }
     Path mushroom = dir.resolve("mushroom.dat");
     add(
         rows,
@@ -311,7 +338,12 @@ final class CliSuite implements Suite {
     }
     String stdout = Files.readString(outFile, StandardCharsets.UTF_8);
     String stderr = Files.readString(errFile, StandardCharsets.UTF_8);
-    if (p.exitValue() != 0 || !stderr.isBlank()) {
+    if (r.expectedExit != 0) {
+      if (p.exitValue() != r.expectedExit || !stderr.startsWith("error: ")) {
+        r.failure = "exit " + p.exitValue() + ": " + firstLine(stderr.isBlank() ? stdout : stderr);
+        return;
+      }
+    } else if (p.exitValue() != 0 || !stderr.isBlank()) {
       r.failure = "exit " + p.exitValue() + ": " + firstLine(stderr.isBlank() ? stdout : stderr);
       return;
     }

@@ -39,7 +39,7 @@ class BeamArgsTest {
     UsageException e =
         assertThrows(
             UsageException.class,
-            () -> BeamArgs.check(concat(base, "--targetParallelism=x"), PipelineOptions.class));
+            () -> BeamArgs.check(concat(base, "--targetParallelism=x"), MineGroupedOptions.class));
     assertEquals("--targetParallelism: 'x' is not an integer", e.getMessage());
   }
 

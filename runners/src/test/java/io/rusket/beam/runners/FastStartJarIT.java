@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -165,6 +167,71 @@ class FastStartJarIT {
     assertEquals(2, missing.exitCode());
     assertTrue(missing.err().startsWith("error: input file not found: "), missing::err);
     assertNothingOfBeamSparkOrLogging(missing);
+  }
+
+  /**
+   * What a pipeline command's argument error must not load: Beam's options parser (and with it
+   * Jackson), Spark, logging. Beam's options interfaces may be loaded (their getters are the
+   * options), nothing of Beam initialised that parses or runs.
+   */
+  private static final List<String> NOT_FOR_ARGUMENT_ERRORS =
+      List.of(
+          "org.apache.beam.sdk.options.PipelineOptionsFactory",
+          "com.fasterxml.jackson.",
+          "org.apache.spark.",
+          "scala.",
+          "org.apache.hadoop.",
+          "org.slf4j.",
+          "org.apache.logging.",
+          "org.apache.log4j.");
+
+  /**
+   * Every pipeline command's argument errors (an unknown option with its suggestion, a missing
+   * required option, a malformed or out-of-range value, conflicting options) are found before Beam
+   * parses the options ({@link BeamArgs} with {@link OptionCatalog}, {@link Preflight}): the
+   * messages and exit status as before, and nothing of Beam's options parser, Spark or logging
+   * loaded. One JVM per command.
+   */
+  @Test
+  void argumentErrorsOfPipelineCommandsLoadNoBeamOptionsSparkOrLogging() throws Exception {
+    Path csv = Files.writeString(dir.resolve("events.csv"), "t,i\n1,2\n");
+    String in = "--input=" + csv;
+    String out = "--output=" + dir.resolve("out");
+    Map<List<String>, String> cases = new LinkedHashMap<>();
+    cases.put(
+        List.of("grouped", in, out, "--groupCol=t", "--minSuport=0.1"),
+        "unknown option --minSuport; did you mean --minSupport? (see --help)");
+    cases.put(
+        List.of(
+            "stream",
+            in,
+            out,
+            "--txnCol=t",
+            "--itemCol=i",
+            "--numItems=3",
+            "--topK=2",
+            "--target=closed"),
+        "--topK with --target=closed does not apply to stream: its top-k over shards is for"
+            + " --target=all; mine and grouped give the top-k closed itemsets");
+    cases.put(List.of("sequences", "--bogus"), "unknown option --bogus (see --help)");
+    cases.put(List.of("utility", out), "missing required option --input (see --help)");
+    cases.put(
+        List.of(
+            "recommend", "--rules=r", "--baskets=b", "--basketCol=b", "--itemCol=i", out, "--k=0"),
+        "Invalid --k: 0. It is a positive integer or 'all'.");
+    cases.put(
+        List.of("report", "--input=" + dir, "--fileSystemTimeoutSeconds=x"),
+        "--fileSystemTimeoutSeconds: 'x' is not an integer");
+    cases.put(List.of("demo", "--foo=1"), "unknown option --foo (see --help)");
+    cases.put(
+        List.of("selftest", "--runner=DirectRunner", "--targetParallelism=99999999999"),
+        "--targetParallelism: 99999999999 is out of range [-2147483648, 2147483647]");
+    for (Map.Entry<List<String>, String> c : cases.entrySet()) {
+      Run r = javaJar(c.getKey().toArray(new String[0]));
+      assertEquals("error: " + c.getValue(), r.err().strip(), c.getKey()::toString);
+      assertEquals(2, r.exitCode(), c.getKey()::toString);
+      assertEquals(List.of(), r.loadedFrom(NOT_FOR_ARGUMENT_ERRORS), c.getKey()::toString);
+    }
   }
 
   /**
