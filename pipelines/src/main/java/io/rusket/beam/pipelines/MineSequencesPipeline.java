@@ -1,6 +1,7 @@
 package io.rusket.beam.pipelines;
 
 import io.rusket.beam.miner.ItemsetMiner;
+import io.rusket.beam.miner.SequenceMiner;
 import io.rusket.beam.pipelines.io.InputFormat;
 import io.rusket.beam.pipelines.io.OutputFormat;
 import io.rusket.beam.pipelines.io.TableSink;
@@ -68,17 +69,40 @@ public final class MineSequencesPipeline {
    * @throws IllegalArgumentException naming the option and value
    */
   public static MineSequences transform(MineSequencesOptions o) {
-    String seq = MiningIO.required(o.getSequenceCol(), "--sequenceCol");
-    String time = MiningIO.required(o.getTimeCol(), "--timeCol");
-    String item = MiningIO.required(o.getItemCol(), "--itemCol");
+    checkSettings(o);
+    String group = o.getGroupCol();
+    MineSequences t =
+        group == null
+            ? MineSequences.globally(o.getSequenceCol(), o.getTimeCol(), o.getItemCol())
+            : MineSequences.events(group, o.getSequenceCol(), o.getTimeCol(), o.getItemCol());
+    Long minCount = o.getMinCount();
+    t =
+        minCount != null
+            ? t.withMinCount(minCount)
+            : t.withMinSupport(o.getMinSupport() == null ? DEFAULT_MIN_SUPPORT : o.getMinSupport());
+    t = t.withMaxPatternLength(o.getMaxPatternLength());
+    if (o.getMaxGap() != null) {
+      t = t.withMaxGap(o.getMaxGap());
+    }
+    return o.getSingleItemSteps() ? t.withSingleItemSteps() : t;
+  }
+
+  /**
+   * The checks of {@link #transform} without building it: the columns given, {@code --minSupport}
+   * or {@code --minCount} (not both) in range, {@code --maxPatternLength}, {@code --maxGap}. Only
+   * the miner's own checks run, so no Beam transform is built (the command line calls this before
+   * Beam parses the options: an argument error then starts no Beam, Spark or logging).
+   *
+   * @throws IllegalArgumentException naming the option and value, as {@link #transform} does
+   */
+  public static void checkSettings(MineSequencesOptions o) {
+    MiningIO.required(o.getSequenceCol(), "--sequenceCol");
+    MiningIO.required(o.getTimeCol(), "--timeCol");
+    MiningIO.required(o.getItemCol(), "--itemCol");
     String group = o.getGroupCol();
     if (group != null && group.isBlank()) {
       throw new IllegalArgumentException("Invalid --groupCol: it is blank");
     }
-    MineSequences t =
-        group == null
-            ? MineSequences.globally(seq, time, item)
-            : MineSequences.events(group, seq, time, item);
     Double givenSupport = o.getMinSupport();
     Long minCount = o.getMinCount();
     // --minSupport has no Beam default (its type is shared with the other pipelines' option, which
@@ -92,24 +116,23 @@ public final class MineSequencesPipeline {
               + minCount
               + ")");
     }
-    double minSupport = givenSupport == null ? DEFAULT_MIN_SUPPORT : givenSupport;
     try {
-      if (minCount != null) {
-        t = t.withMinCount(minCount);
-      } else {
-        ItemsetMiner.checkMinSupport(minSupport);
-        t = t.withMinSupport(minSupport);
+      // the checks MineSequences' withMinCount, withMinSupport, withMaxPatternLength and
+      // withMaxGap make (they call these)
+      SequenceMiner m =
+          minCount != null ? SequenceMiner.minCount(minCount) : SequenceMiner.minCount(1);
+      if (minCount == null) {
+        ItemsetMiner.checkMinSupport(givenSupport == null ? DEFAULT_MIN_SUPPORT : givenSupport);
       }
-      t = t.withMaxPatternLength(o.getMaxPatternLength());
+      m = m.withMaxPatternLength(o.getMaxPatternLength());
       if (o.getMaxGap() != null) {
-        t = t.withMaxGap(o.getMaxGap());
+        m.withMaxGap(o.getMaxGap());
       }
     } catch (IllegalArgumentException e) {
       String m = e.getMessage();
       throw new IllegalArgumentException(
           m.startsWith("Invalid ") ? "Invalid --" + m.substring("Invalid ".length()) : m, e);
     }
-    return o.getSingleItemSteps() ? t.withSingleItemSteps() : t;
   }
 
   /**

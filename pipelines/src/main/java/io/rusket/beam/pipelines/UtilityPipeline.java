@@ -1,5 +1,6 @@
 package io.rusket.beam.pipelines;
 
+import io.rusket.beam.miner.UtilityMiner;
 import io.rusket.beam.pipelines.io.InputFormat;
 import io.rusket.beam.pipelines.io.OutputFormat;
 import io.rusket.beam.pipelines.io.TableSink;
@@ -68,6 +69,28 @@ public final class UtilityPipeline {
 
   /** The transform {@code o} describes, checked (naming the option and value). */
   static MineUtility transform(UtilityOptions o) {
+    checkSettings(o);
+    MineUtility t =
+        o.getGroupCol() == null
+            ? MineUtility.globalEvents(o.getTxnCol(), o.getItemCol(), o.getUtilityCol())
+            : MineUtility.events(o.getGroupCol(), o.getTxnCol(), o.getItemCol(), o.getUtilityCol());
+    t =
+        o.getMinUtility() != null
+            ? t.withMinUtility(o.getMinUtility())
+            : t.withMinUtilityFraction(o.getMinUtilityFraction());
+    return o.getMaxLen() != null ? t.withMaxLen(o.getMaxLen()) : t;
+  }
+
+  /**
+   * The checks of {@link #transform} without building it: the columns given and distinct, one of
+   * {@code --minUtility} and {@code --minUtilityFraction} in range, {@code --maxLen}, {@code
+   * --numShards}. Only the miner's own checks run, so no Beam transform is built (the command line
+   * calls this before Beam parses the options: an argument error then starts no Beam, Spark or
+   * logging).
+   *
+   * @throws IllegalArgumentException naming the option and value, as {@link #transform} does
+   */
+  public static void checkSettings(UtilityOptions o) {
     String txn = MiningIO.required(o.getTxnCol(), "--txnCol");
     String item = MiningIO.required(o.getItemCol(), "--itemCol");
     String utility = MiningIO.required(o.getUtilityCol(), "--utilityCol");
@@ -88,10 +111,6 @@ public final class UtilityPipeline {
         }
       }
     }
-    MineUtility t =
-        o.getGroupCol() == null
-            ? MineUtility.globalEvents(txn, item, utility)
-            : MineUtility.events(o.getGroupCol(), txn, item, utility);
     Double abs = o.getMinUtility();
     Double frac = o.getMinUtilityFraction();
     if ((abs == null) == (frac == null)) {
@@ -101,9 +120,11 @@ public final class UtilityPipeline {
               : "Give --minUtility or --minUtilityFraction, not both");
     }
     try {
-      t = abs != null ? t.withMinUtility(abs) : t.withMinUtilityFraction(frac);
+      // the checks MineUtility's withMinUtility, withMinUtilityFraction and withMaxLen make
+      UtilityMiner m =
+          abs != null ? UtilityMiner.minUtility(abs) : UtilityMiner.minUtilityFraction(frac);
       if (o.getMaxLen() != null) {
-        t = t.withMaxLen(o.getMaxLen());
+        m.withMaxLen(o.getMaxLen());
       }
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("Invalid --" + e.getMessage().replace("Invalid ", ""), e);
@@ -112,7 +133,6 @@ public final class UtilityPipeline {
       throw new IllegalArgumentException(
           "Invalid --numShards: " + o.getNumShards() + ". Valid range is [1, 2147483647].");
     }
-    return t;
   }
 
   /**

@@ -1,8 +1,12 @@
 package io.rusket.beam.runners;
 
 import io.rusket.beam.pipelines.MineGroupedOptions;
+import io.rusket.beam.pipelines.MineSequencesOptions;
+import io.rusket.beam.pipelines.MineSequencesPipeline;
 import io.rusket.beam.pipelines.MineStreamOptions;
 import io.rusket.beam.pipelines.MiningJob;
+import io.rusket.beam.pipelines.UtilityOptions;
+import io.rusket.beam.pipelines.UtilityPipeline;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -15,9 +19,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * The settings of {@code grouped} and {@code stream} checked as {@link MiningJob} checks them
  * (conflicting options such as {@code stream --topK --target=closed}, a format, method, target or
  * metric name, {@code --txnCol} equal to {@code --itemCol}, ...), and those of {@code recommend}
- * ({@link RecommendCommand#settings}: {@code --k}, {@code --score}, ...), on the arguments {@link
- * BeamArgs} passed, before Beam parses them: so these mistakes too are reported without
- * initialising Beam's {@code PipelineOptionsFactory}, Spark or log4j (issue 14).
+ * ({@link RecommendCommand#settings}: {@code --k}, {@code --score}, ...), {@code sequences} ({@link
+ * MineSequencesPipeline#checkSettings}) and {@code utility} ({@link
+ * UtilityPipeline#checkSettings}), on the arguments {@link BeamArgs} passed, before Beam parses
+ * them: so these mistakes too are reported without initialising Beam's {@code
+ * PipelineOptionsFactory}, Spark or log4j (issue 14).
  *
  * <p>Of two mistakes the one reported is the same as before: the check runs only when every option
  * given is ours (Beam's and the runners' options are checked by Beam first), after the check of a
@@ -92,6 +98,44 @@ final class Preflight {
     if (o != null) {
       try {
         RecommendCommand.settings(o);
+      } catch (CannotAnswer e) {
+        // left to the check after Beam's parsing
+      }
+    }
+  }
+
+  /**
+   * Checks {@code given} as {@link MineSequencesPipeline#checkSettings} does ({@code --minCount},
+   * {@code --maxPatternLength}, {@code --maxGap}, ...).
+   *
+   * @throws UsageException with its message
+   */
+  static void sequences(BeamArgs given) {
+    MineSequencesOptions o = options(MineSequencesOptions.class, given);
+    if (o != null) {
+      try {
+        MineSequencesPipeline.checkSettings(o);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage(), e);
+      } catch (CannotAnswer e) {
+        // left to the check after Beam's parsing
+      }
+    }
+  }
+
+  /**
+   * Checks {@code given} as {@link UtilityPipeline#checkSettings} does ({@code --minUtility} or
+   * {@code --minUtilityFraction}, {@code --maxLen}, the columns, ...).
+   *
+   * @throws UsageException with its message
+   */
+  static void utility(BeamArgs given) {
+    UtilityOptions o = options(UtilityOptions.class, given);
+    if (o != null) {
+      try {
+        UtilityPipeline.checkSettings(o);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage(), e);
       } catch (CannotAnswer e) {
         // left to the check after Beam's parsing
       }

@@ -115,6 +115,7 @@ final class SequencesCommand implements Command {
       throw new UsageException(
           "Give either --minSupport or --minCount, not both: --minCount replaces --minSupport");
     }
+    Preflight.sequences(given);
     MineSequencesOptions options = RunnerSetup.optionsFrom(args, MineSequencesOptions.class);
     PipelineRun.checkInput(options, options.getInput());
     Pipeline p = Pipeline.create(options);

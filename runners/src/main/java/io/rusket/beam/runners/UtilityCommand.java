@@ -107,7 +107,7 @@ final class UtilityCommand implements Command {
   public int run(String[] commandLine, PrintStream out, PrintStream err) {
     PipelineRun.Args a = PipelineRun.takeQuiet(commandLine);
     String[] args = a.rest();
-    BeamArgs.check(args, UtilityOptions.class);
+    Preflight.utility(BeamArgs.check(args, UtilityOptions.class));
     UtilityOptions options = RunnerSetup.optionsFrom(args, UtilityOptions.class);
     PipelineRun.checkInput(options, options.getInput());
     Pipeline p = Pipeline.create(options);

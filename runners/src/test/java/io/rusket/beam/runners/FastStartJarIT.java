@@ -217,6 +217,21 @@ class FastStartJarIT {
     cases.put(List.of("utility", out), "missing required option --input (see --help)");
     cases.put(
         List.of(
+            "sequences", in, out, "--sequenceCol=t", "--timeCol=t", "--itemCol=i", "--maxGap=0"),
+        "Invalid --maxGap: 0. Valid range is [1, 2147483647].");
+    cases.put(
+        List.of(
+            "utility",
+            in,
+            out,
+            "--txnCol=t",
+            "--itemCol=i",
+            "--utilityCol=u",
+            "--minUtility=1",
+            "--minUtilityFraction=0.1"),
+        "Give --minUtility or --minUtilityFraction, not both");
+    cases.put(
+        List.of(
             "recommend", "--rules=r", "--baskets=b", "--basketCol=b", "--itemCol=i", out, "--k=0"),
         "Invalid --k: 0. It is a positive integer or 'all'.");
     cases.put(
