@@ -195,7 +195,7 @@ public final class SequenceMiner {
     if (db.size() == 0 || threshold > db.size()) {
       return 0;
     }
-    Flat flat = new Flat(db, (int) threshold, maxGap != null);
+    Flat flat = new Flat(db, (int) threshold, maxGap == null ? 0 : maxGap);
     if (flat.nFrequent == 0) {
       return 0;
     }
@@ -207,25 +207,103 @@ public final class SequenceMiner {
         .itemsets;
   }
 
-  /** Rank words per sequence up to which {@link Flat} keeps presence bitmaps (1,024 ranks). */
-  static final int PRESENCE_MAX_WORDS = 16;
+  /**
+   * Rank words per sequence up to which {@link Flat} keeps presence bitmaps (16: 1,024 ranks);
+   * tests lower it to reach the paths without.
+   */
+  static int presenceMaxWords = 16;
 
   /**
-   * The database recoded for mining, vertically per sequence. Items are ranks (dense, by
-   * descending count, ties by id; infrequent items dropped). Invariants: <b>F0</b> sequences are
-   * renumbered (the output does not depend on their numbers): the {@code nShort} whose bitmaps fit
-   * one word first, each group in input order. <b>F1</b> sequence {@code s} holds its distinct
-   * ranks ascending in {@code item[itemFrom[s], itemFrom[s+1])}. <b>F2</b> the steps of s are
-   * numbered from 0 — without maxGap only the steps holding a frequent item, with it every step (so
-   * that step distances are kept) — and {@code words[s] = max(1, ceil(steps/64))}. <b>F3</b> the
-   * step bitmap of the item at k (bit t set iff step t holds it): with one word {@code data[k + (s
-   * + 1) × pw]}; with more, {@code words[s]} words from {@code longBits[bitFrom[s] + (k -
-   * itemFrom[s]) × words[s]]}, little-endian. <b>F4</b> rank r is held by the sequences {@code
-   * vSeq[vStart[r], vStart[r+1])} ascending, at item index {@code vIdx[...]}. <b>F5</b> presence:
-   * when {@code rankWords = ceil(nFrequent/64) <= }{@value #PRESENCE_MAX_WORDS}, {@code pw =
-   * rankWords} (else 0) words at {@code data[itemFrom[s] + s × pw]} just before the sequence's
-   * bitmaps, bit r set iff s holds rank r; so s's block of {@code data} is its presence words then
-   * its items' bitmaps, and rank r of s is item {@code bitCount} of the presence bits below r.
+   * Item pairs (summed over sequences) up to which {@link Flat} builds co-occurrence maps; tests
+   * lower it to reach the path without.
+   */
+  static long cmapMaxPairs = 1L << 28;
+
+  /**
+   * Entries up to which the children of one prefix are projected in one pass over its list (2M: 24
+   * MB a depth); tests lower it.
+   */
+  static int projectBudget = 1 << 21;
+
+  /**
+   * The one-word s-extension mask of an end bitmap: the steps after its first step, or with maxGap
+   * g (0: none; 63 and above: every later step of one word) the steps 1..g after one of its steps.
+   */
+  static long sMask(long end, int maxGap) {
+    if (maxGap <= 0 || maxGap >= 63) {
+      long low = end & -end;
+      return -(low << 1);
+    }
+    long acc = end << 1; // S(1): shift 0 of end << 1
+    int span = 1;
+    while (span * 2 <= maxGap) {
+      acc |= acc << span; // S(2 span): shifts 0 .. 2 span - 1
+      span <<= 1;
+    }
+    if (span < maxGap) {
+      acc |= acc << (maxGap - span); // shifts 0 .. maxGap - 1 of end << 1
+    }
+    return acc;
+  }
+
+  /** The multi-word s-extension mask of {@code end[off, off+ws)} into {@code m[0, ws)}. */
+  static void sMask(int maxGap, long[] end, int off, int ws, long[] m) {
+    Arrays.fill(m, 0, ws, 0L);
+    final int nBits = ws << 6;
+    for (int w = 0; w < ws; w++) {
+      long x = end[off + w];
+      while (x != 0) {
+        int t = (w << 6) + Long.numberOfTrailingZeros(x);
+        x &= x - 1;
+        int hi = maxGap == 0 ? nBits - 1 : (int) Math.min(nBits - 1L, (long) t + maxGap);
+        setRange(m, t + 1, hi);
+        if (maxGap == 0) {
+          return;
+        }
+      }
+    }
+  }
+
+  /** Sets bits [from, to] of m (nothing when from > to). */
+  static void setRange(long[] m, int from, int to) {
+    if (from > to) {
+      return;
+    }
+    int wf = from >>> 6;
+    int wt = to >>> 6;
+    long first = -1L << from; // shift is mod 64
+    long last = -1L >>> (63 - (to & 63));
+    if (wf == wt) {
+      m[wf] |= first & last;
+      return;
+    }
+    m[wf] |= first;
+    for (int w = wf + 1; w < wt; w++) {
+      m[w] = -1L;
+    }
+    m[wt] |= last;
+  }
+
+  /**
+   * The database recoded for mining, vertically per sequence. Items are ranks (dense, by descending
+   * count, ties by id; infrequent items dropped). Invariants: <b>F0</b> sequences are renumbered
+   * (the output does not depend on their numbers): the {@code nShort} whose bitmaps fit one word
+   * first, each group in input order. <b>F1</b> sequence {@code s} holds its distinct ranks
+   * ascending in {@code item[itemFrom[s], itemFrom[s+1])}. <b>F2</b> the steps of s are numbered
+   * from 0 — without maxGap only the steps holding a frequent item, with it every step (so that
+   * step distances are kept) — and {@code words[s] = max(1, ceil(steps/64))}. <b>F3</b> the step
+   * bitmap of the item at k (bit t set iff step t holds it): with one word {@code data[k + (s + 1)
+   * × pw]}; with more, {@code words[s]} words from {@code longBits[bitFrom[s] + (k - itemFrom[s]) ×
+   * words[s]]}, little-endian. <b>F4</b> rank r is held by the sequences {@code vSeq[vStart[r],
+   * vStart[r+1])} ascending, at item index {@code vIdx[...]}. <b>F5</b> presence: when {@code
+   * rankWords = ceil(nFrequent/64) <= }{@link #presenceMaxWords}, {@code pw = rankWords} (else 0)
+   * words at {@code data[itemFrom[s] + s × pw]} just before the sequence's bitmaps, bit r set iff s
+   * holds rank r; so s's block of {@code data} is its presence words then its items' bitmaps, and
+   * rank r of s is item {@code bitCount} of the presence bits below r. <b>F6</b> co-occurrence maps
+   * (CM-SPADE's CMAP; null without presence words or when the sequences hold more than {@link
+   * #cmapMaxPairs} item pairs): bit y of the {@code rankWords} words {@code cmapS[x × rankWords
+   * ...]} is set iff {@code <(x)(y)>} is frequent (within maxGap), of {@code cmapI[...]} iff {@code
+   * <(x y)>} is (y above x).
    */
   static final class Flat {
     final int nFrequent;
@@ -245,8 +323,11 @@ public final class SequenceMiner {
     final int rankWords;
     final int pw;
     final int nShort;
+    final long[] cmapS;
+    final long[] cmapI;
 
-    Flat(SequenceDb db, int minCount, boolean keepSteps) {
+    Flat(SequenceDb db, int minCount, int maxGap) {
+      final boolean keepSteps = maxGap > 0;
       n = db.size();
       final int[] seqStart = db.seqStartArray();
       final int[] stepStart = db.stepStartArray();
@@ -289,7 +370,7 @@ public final class SequenceMiner {
         idToRank[id] = r;
       }
       rankWords = Math.max(1, (f + 63) >>> 6);
-      pw = rankWords <= PRESENCE_MAX_WORDS ? rankWords : 0;
+      pw = rankWords <= presenceMaxWords ? rankWords : 0;
       // Step counts (F2), and the sequences renumbered: those of one bitmap word first (F0).
       int[] wsOf = new int[n]; // by original index
       int[] order = new int[n]; // new index -> original
@@ -408,6 +489,69 @@ public final class SequenceMiner {
           vIdx[e] = k;
         }
       }
+      // Co-occurrence maps (F6), when the ranks are few and the pairs not too many.
+      long pairs = 0;
+      for (int s = 0; s < n; s++) {
+        long m = itemFrom[s + 1] - itemFrom[s];
+        pairs += m * m;
+      }
+      if (pw > 0 && pairs <= cmapMaxPairs) {
+        int[] cs = new int[f * f];
+        int[] ci = new int[f * f];
+        long[] ma = new long[maxWords];
+        for (int s = 0; s < n; s++) {
+          final int kFrom = itemFrom[s];
+          final int kTo = itemFrom[s + 1];
+          if (s < nShort) {
+            final int bb = kFrom + (s + 1) * pw - kFrom; // bitmap of item k: data[bb + k]
+            for (int a = kFrom; a < kTo; a++) {
+              final int x = item[a] * f;
+              final long bx = data[bb + a];
+              final long sm = sMask(bx, maxGap);
+              for (int b = kFrom; b < kTo; b++) {
+                final long by = data[bb + b];
+                if ((sm & by) != 0) {
+                  cs[x + item[b]]++;
+                }
+                if (b > a && (bx & by) != 0) {
+                  ci[x + item[b]]++;
+                }
+              }
+            }
+          } else {
+            final int ws = words[s];
+            for (int a = kFrom; a < kTo; a++) {
+              final int x = item[a] * f;
+              final int ao = bitFrom[s] + (a - kFrom) * ws;
+              sMask(maxGap, longBits, ao, ws, ma);
+              for (int b = kFrom; b < kTo; b++) {
+                final int bo = bitFrom[s] + (b - kFrom) * ws;
+                if (Worker.intersects(longBits, bo, ma, 0, ws)) {
+                  cs[x + item[b]]++;
+                }
+                if (b > a && Worker.intersects(longBits, ao, longBits, bo, ws)) {
+                  ci[x + item[b]]++;
+                }
+              }
+            }
+          }
+        }
+        cmapS = new long[f * rankWords];
+        cmapI = new long[f * rankWords];
+        for (int x = 0; x < f; x++) {
+          for (int y = 0; y < f; y++) {
+            if (cs[x * f + y] >= minCount) {
+              cmapS[x * rankWords + (y >>> 6)] |= 1L << y;
+            }
+            if (ci[x * f + y] >= minCount) {
+              cmapI[x * rankWords + (y >>> 6)] |= 1L << y;
+            }
+          }
+        }
+      } else {
+        cmapS = null;
+        cmapI = null;
+      }
     }
 
     long ramBytesUsed() {
@@ -422,23 +566,26 @@ public final class SequenceMiner {
           + RamUsage.sizeOf(longBits)
           + RamUsage.sizeOf(vStart)
           + RamUsage.sizeOf(vSeq)
-          + RamUsage.sizeOf(vIdx);
+          + RamUsage.sizeOf(vIdx)
+          + (cmapS == null ? 0 : RamUsage.sizeOf(cmapS) + RamUsage.sizeOf(cmapI));
     }
   }
 
   /**
    * One thread's depth-first search over the prefixes of its first-level tasks. A prefix is held as
-   * its list of (sequence, end bitmap) pairs, ascending by sequence: the sequences containing it,
-   * each with the set of steps where an embedding of the prefix can end ({@code words[s]} words;
-   * never empty). Its extensions are counted only over candidates (rank bitmaps): an item can
-   * extend a prefix only if it extends the prefix's parent (see {@link #grow}).
+   * its list of (sequence, end bitmap) entries, ascending by sequence: the sequences containing it,
+   * each with the set of steps where an embedding of the prefix can end (never empty): the word
+   * itself for a sequence below {@code nShort}, else the offset of its {@code words[s]} words in
+   * the level's pool. The lists of all children of a prefix are built in one pass over its list,
+   * one after the other in a level (in groups of at most {@link #projectBudget} entries). Its
+   * extensions are counted only over candidates (rank bitmaps): an item can extend a prefix only if
+   * it extends the prefix's parent (see {@link #grow}).
    */
   static final class Worker implements OrderedTasks.Worker {
     private final Flat db;
     private final int minCount;
     private final int maxLen;
     private final int maxGap; // 0: none
-    private final boolean gapInWord; // 1 <= maxGap < 63: the one-word mask needs the gap
     private final int[] itemFrom;
     private final int[] item;
     private final long[] data;
@@ -448,18 +595,26 @@ public final class SequenceMiner {
     private final int rw; // rank words
     private final int pw; // presence words per sequence, 0: none (F5)
     private final int nShort; // sequences below: one bitmap word (F0)
+    private final long[] cmapS; // null: none (F6)
+    private final long[] cmapI;
+    private final int budget = projectBudget;
 
     // Counting scratch, shared by all depths (reset after each node's count).
     private final int[] iCount;
     private final int[] sCount;
-    private final int[] touchedI;
-    private final int[] touchedS;
     private final long[] mask; // multi-word s-extension mask
+    // Projection scratch: the next write position of the current group's children, by rank.
+    private final int[] iPos;
+    private final int[] sPos;
+    private final long[] gI; // the group's i-children
+    private final long[] gS; // the group's s-children
 
-    // Per depth: the prefix's pairs (sequences; end words), its candidate extensions (rank
-    // bitmaps, filled by the caller) and its frequent extensions (items then counts; bitmaps).
+    // Per depth: the children lists of the prefix one level up (sequences; end words or pool
+    // offsets; the pool of multi-word ends), a prefix's candidate extensions (rank bitmaps, filled
+    // by the caller) and its frequent extensions (items then counts; bitmaps).
     private int[][] lSeq = new int[8][];
     private long[][] lEnd = new long[8][];
+    private long[][] pool = new long[8][];
     private long[][] candI = new long[8][];
     private long[][] candS = new long[8][];
     private int[][] extI = new int[8][];
@@ -480,7 +635,6 @@ public final class SequenceMiner {
       this.minCount = minCount;
       this.maxLen = maxLen;
       this.maxGap = maxGap;
-      this.gapInWord = maxGap > 0 && maxGap < 63;
       this.itemFrom = db.itemFrom;
       this.item = db.item;
       this.data = db.data;
@@ -490,13 +644,17 @@ public final class SequenceMiner {
       this.rw = db.rankWords;
       this.pw = db.pw;
       this.nShort = db.nShort;
+      this.cmapS = db.cmapS;
+      this.cmapI = db.cmapI;
       int f = db.nFrequent;
       iCount = new int[f];
       sCount = new int[f];
-      touchedI = new int[f];
-      touchedS = new int[f];
+      iPos = new int[f];
+      sPos = new int[f];
       mask = new long[db.maxWords];
       all = new long[rw];
+      gI = new long[rw];
+      gS = new long[rw];
       for (int r = 0; r < f; r++) {
         all[r >>> 6] |= 1L << r;
       }
@@ -508,24 +666,22 @@ public final class SequenceMiner {
       this.emitted = 0;
       final int from = db.vStart[task];
       final int n = db.vStart[task + 1] - from;
-      long nw = 0;
-      for (int j = from; j < from + n; j++) {
-        nw += words[db.vSeq[j]];
-      }
-      ensureLevel(0, n, nw);
+      ensureLevel(0, n);
       final int[] ls = lSeq[0];
       final long[] le = lEnd[0];
-      int off = 0;
+      int poolSize = 0;
       for (int j = 0; j < n; j++) {
         final int s = db.vSeq[from + j];
         final int k = db.vIdx[from + j];
-        final int ws = words[s];
         ls[j] = s;
-        if (ws == 1) {
-          le[off++] = data[k + (s + 1) * pw];
+        if (s < nShort) {
+          le[j] = data[k + (s + 1) * pw];
         } else {
-          System.arraycopy(longBits, bitFrom[s] + (k - itemFrom[s]) * ws, le, off, ws);
-          off += ws;
+          final int ws = words[s];
+          pool[0] = ArrayUtil.grow(pool[0], (long) poolSize + ws);
+          System.arraycopy(longBits, bitFrom[s] + (k - itemFrom[s]) * ws, pool[0], poolSize, ws);
+          le[j] = poolSize;
+          poolSize += ws;
         }
       }
       prefix[0] = task;
@@ -533,10 +689,22 @@ public final class SequenceMiner {
       if (maxLen > 1) {
         System.arraycopy(all, 0, candS[0], 0, rw);
         above(all, task, candI[0]);
-        grow(0, n, off, 1, 1);
+        if (cmapS != null) {
+          and(candS[0], cmapS, task);
+          and(candI[0], cmapI, task);
+        }
+        grow(0, 0, n, 1, 1);
       }
       this.sink = null;
       return emitted;
+    }
+
+    /** dst &= the co-occurrence map of x. */
+    private void and(long[] dst, long[] cmap, int x) {
+      final int o = x * rw;
+      for (int w = 0; w < rw; w++) {
+        dst[w] &= cmap[o + w];
+      }
     }
 
     /** dst := the ranks of src above x. */
@@ -552,15 +720,15 @@ public final class SequenceMiner {
     public long ramBytesUsed() {
       long b =
           RamUsage.OBJECT_HEADER
-              + 4L * RamUsage.sizeOf(iCount)
+              + 6L * RamUsage.sizeOf(iCount)
               + RamUsage.sizeOf(mask)
-              + RamUsage.sizeOf(all)
+              + 3L * RamUsage.sizeOf(all)
               + RamUsage.sizeOf(prefix)
               + RamUsage.sizeOf(out);
       for (int d = 0; d < lSeq.length; d++) {
         b += sizeOrZero(lSeq[d]) + sizeOrZero(extI[d]) + sizeOrZero(extS[d]);
-        b += sizeOrZero(lEnd[d]) + sizeOrZero(candI[d]) + sizeOrZero(candS[d]);
-        b += sizeOrZero(freqI[d]) + sizeOrZero(freqS[d]);
+        b += sizeOrZero(lEnd[d]) + sizeOrZero(pool[d]) + sizeOrZero(candI[d]);
+        b += sizeOrZero(candS[d]) + sizeOrZero(freqI[d]) + sizeOrZero(freqS[d]);
       }
       return b;
     }
@@ -573,11 +741,12 @@ public final class SequenceMiner {
       return a == null ? 0 : RamUsage.sizeOf(a);
     }
 
-    private void ensureLevel(int d, int n, long nw) {
+    private void ensureLevel(int d, int n) {
       if (d >= lSeq.length) {
         int len = ArrayUtil.grow(lSeq.length, d + 1L);
         lSeq = Arrays.copyOf(lSeq, len);
         lEnd = Arrays.copyOf(lEnd, len);
+        pool = Arrays.copyOf(pool, len);
         candI = Arrays.copyOf(candI, len);
         candS = Arrays.copyOf(candS, len);
         extI = Arrays.copyOf(extI, len);
@@ -586,12 +755,12 @@ public final class SequenceMiner {
         freqS = Arrays.copyOf(freqS, len);
       }
       if (lSeq[d] == null || lSeq[d].length < n) {
-        lSeq[d] = new int[ArrayUtil.grow(lSeq[d] == null ? 0 : lSeq[d].length, n)];
-      }
-      if (lEnd[d] == null || lEnd[d].length < nw) {
-        lEnd[d] = new long[ArrayUtil.grow(lEnd[d] == null ? 0 : lEnd[d].length, nw)];
+        int len = ArrayUtil.grow(lSeq[d] == null ? 0 : lSeq[d].length, n);
+        lSeq[d] = new int[len];
+        lEnd[d] = new long[len];
       }
       if (candI[d] == null) {
+        pool[d] = new long[16];
         candI[d] = new long[rw];
         candS[d] = new long[rw];
         freqI[d] = new long[rw];
@@ -599,97 +768,44 @@ public final class SequenceMiner {
       }
     }
 
-    /**
-     * The one-word s-extension mask of an end bitmap: the steps after its first step, or with
-     * maxGap g the steps 1..g after one of its steps.
-     */
     private long sMask(long end) {
-      if (!gapInWord) {
-        long low = end & -end;
-        return -(low << 1);
-      }
-      long acc = end << 1; // S(1)
-      int span = 1;
-      while (span * 2 <= maxGap) {
-        acc |= acc << span; // S(2 span)
-        span <<= 1;
-      }
-      if (span < maxGap) {
-        acc |= acc << (maxGap - span); // shifts 0 .. maxGap-1 of end << 1
-      }
-      return acc;
+      return SequenceMiner.sMask(end, maxGap);
     }
 
-    /** The multi-word s-extension mask of {@code end[off, off+ws)} into {@link #mask}. */
     private void sMask(long[] end, int off, int ws) {
-      final long[] m = mask;
-      Arrays.fill(m, 0, ws, 0L);
-      final int nBits = ws << 6;
-      for (int w = 0; w < ws; w++) {
-        long x = end[off + w];
-        while (x != 0) {
-          int t = (w << 6) + Long.numberOfTrailingZeros(x);
-          x &= x - 1;
-          int hi = maxGap == 0 ? nBits - 1 : (int) Math.min(nBits - 1L, (long) t + maxGap);
-          setRange(m, t + 1, hi);
-          if (maxGap == 0) {
-            return;
-          }
-        }
-      }
-    }
-
-    /** Sets bits [from, to] of m (nothing when from > to). */
-    private static void setRange(long[] m, int from, int to) {
-      if (from > to) {
-        return;
-      }
-      int wf = from >>> 6;
-      int wt = to >>> 6;
-      long first = -1L << from; // shift is mod 64
-      long last = -1L >>> (63 - (to & 63));
-      if (wf == wt) {
-        m[wf] |= first & last;
-        return;
-      }
-      m[wf] |= first;
-      for (int w = wf + 1; w < wt; w++) {
-        m[w] = -1L;
-      }
-      m[wt] |= last;
+      SequenceMiner.sMask(maxGap, end, off, ws, mask);
     }
 
     /**
-     * Grows the prefix P = {@code prefix[0, plen)} of {@code items} items whose pairs are level
-     * {@code d}'s first {@code n} (with {@code nw} end words) and whose candidates are {@code
-     * candI[d]}, {@code candS[d]}; {@code items < maxLen}.
+     * Grows the prefix P = {@code prefix[0, plen)} of {@code items} items whose list is level
+     * {@code d}'s entries {@code [from, from+n)} and whose candidates are {@code candI[d]}, {@code
+     * candS[d]}; {@code items < maxLen}.
      *
-     * <p>Candidates of a child (apriori): with Q = P's parent, an i-extension y of P+i(x) is an
-     * i-extension of Q (drop x), and of P+s(x) an s-extension of Q (drop x from (x y)), y above x
-     * either way; an s-extension of a child is an s-extension of P (drop the child's new item) —
-     * except, with maxGap, for an s-child, whose dropped step may be what keeps the gap: there every
-     * item stays a candidate.
+     * <p>Candidates of a child C = P+i(x) or P+s(x) (apriori): an i-extension y of C is an
+     * i-extension of P when C = P+i(x) (drop x), an s-extension of P when C = P+s(x) (drop x from
+     * (x y)), y above x either way; an s-extension of C is one of P (drop x) — except, with maxGap,
+     * for C = P+s(x), whose step (x) may be what keeps the gap: there every item stays a candidate.
+     * And (CM-SPADE's co-occurrence pruning, F6) y must follow x in a frequent 2-pattern: {@code
+     * <(x y)>} for an i-extension, {@code <(x)(y)>} (within maxGap) for an s-extension.
      */
-    private void grow(int d, int n, int nw, int plen, int items) {
+    private void grow(int d, int from, int n, int plen, int items) {
       final int[] ls = lSeq[d];
       final long[] le = lEnd[d];
+      final long[] pl = pool[d];
       final long[] cI = candI[d];
       final long[] cS = candS[d];
       final int[] itm = item;
       final long[] dt = data;
       final int[] ic = iCount;
       final int[] sc = sCount;
-      final int[] ti = touchedI;
-      final int[] ts = touchedS;
       final int p = pw;
-      int nTouchedI = 0;
-      int nTouchedS = 0;
-      int off = 0;
-      for (int e = 0; e < n; e++) {
+      // Count: every candidate's counter (branch-free: counters of the candidates the sequence
+      // holds, of either kind, take 0 or 1), collected and cleared below.
+      for (int e = from; e < from + n; e++) {
         final int s = ls[e];
         final int kFrom = itemFrom[s];
         if (s < nShort) {
-          final long end = le[off++];
+          final long end = le[e];
           final long sm = sMask(end);
           if (p > 0) {
             // presence words: only the candidates the sequence holds (F5)
@@ -697,23 +813,255 @@ public final class SequenceMiner {
             int bb = pb + p; // the bitmap of the word's first item
             for (int w = 0; w < p; w++) {
               final long pr = dt[pb + w];
-              final long ci = cI[w];
-              final long cs = cS[w];
-              long c = pr & (ci | cs);
+              long c = pr & (cI[w] | cS[w]);
               while (c != 0) {
                 final long bit = c & -c;
                 c ^= bit;
                 final long b = dt[bb + Long.bitCount(pr & (bit - 1))];
-                if ((cs & bit) != 0 && (b & sm) != 0) {
-                  final int y = (w << 6) + Long.numberOfTrailingZeros(bit);
-                  if (sc[y]++ == 0) {
-                    ts[nTouchedS++] = y;
+                final int y = (w << 6) + Long.numberOfTrailingZeros(bit);
+                sc[y] += nonZero(b & sm);
+                ic[y] += nonZero(b & end);
+              }
+              bb += Long.bitCount(pr);
+            }
+          } else {
+            final int kTo = itemFrom[s + 1];
+            for (int k = kFrom; k < kTo; k++) {
+              final int y = itm[k];
+              final long b = dt[k];
+              if (has(cS, y) && (b & sm) != 0) {
+                sc[y]++;
+              }
+              if (has(cI, y) && (b & end) != 0) {
+                ic[y]++;
+              }
+            }
+          }
+        } else {
+          // several bitmap words
+          final int ws = words[s];
+          final int off = (int) le[e];
+          final int kTo = itemFrom[s + 1];
+          sMask(pl, off, ws);
+          int bo = bitFrom[s];
+          for (int k = kFrom; k < kTo; k++, bo += ws) {
+            final int y = itm[k];
+            if (has(cS, y) && intersects(longBits, bo, mask, 0, ws)) {
+              sc[y]++;
+            }
+            if (has(cI, y) && intersects(longBits, bo, pl, off, ws)) {
+              ic[y]++;
+            }
+          }
+        }
+      }
+      final int nI = collect(d, cI, cS);
+      final int nS = nCollectedS;
+      final int nc = nI + nS;
+      final int[] eI = extI[d];
+      final int[] eS = extS[d];
+      final boolean deeper = items + 1 < maxLen;
+      final long[] fI = freqI[d];
+      final long[] fS = freqS[d];
+      // children in order: i-extensions (the item joins the prefix's last step), then
+      // s-extensions (the item starts a new step), each ascending by rank
+      int c = 0;
+      while (c < nc) {
+        int cEnd = c;
+        int childFrom = 0;
+        if (deeper) {
+          // a group of children projected in one pass: as many as the budget allows, at least one
+          long total = 0;
+          while (cEnd < nc) {
+            int count = cEnd < nI ? eI[2 * cEnd + 1] : eS[2 * (cEnd - nI) + 1];
+            if (cEnd > c && total + count > budget) {
+              break;
+            }
+            total += count;
+            cEnd++;
+          }
+          project(d, from, n, c, cEnd, nI, (int) total);
+        } else {
+          cEnd = nc;
+        }
+        for (; c < cEnd; c++) {
+          final boolean iExt = c < nI;
+          final int x = iExt ? eI[2 * c] : eS[2 * (c - nI)];
+          final int count = iExt ? eI[2 * c + 1] : eS[2 * (c - nI) + 1];
+          final int len;
+          if (iExt) {
+            ensurePrefix(plen + 1);
+            prefix[plen] = x;
+            len = plen + 1;
+          } else {
+            ensurePrefix(plen + 2);
+            prefix[plen] = SequenceSink.STEP_END;
+            prefix[plen + 1] = x;
+            len = plen + 2;
+          }
+          emit(len, count);
+          if (deeper) {
+            above(iExt ? fI : fS, x, candI[d + 1]);
+            System.arraycopy(iExt || maxGap == 0 ? fS : all, 0, candS[d + 1], 0, rw);
+            if (cmapS != null) {
+              and(candS[d + 1], cmapS, x);
+              and(candI[d + 1], cmapI, x);
+            }
+            grow(d + 1, childFrom, count, len, items + 1);
+            childFrom += count;
+          }
+        }
+      }
+    }
+
+    private static boolean has(long[] set, int y) {
+      return (set[y >>> 6] & (1L << y)) != 0;
+    }
+
+    static boolean intersects(long[] a, int ao, long[] b, int bo, int ws) {
+      for (int w = 0; w < ws; w++) {
+        if ((a[ao + w] & b[bo + w]) != 0) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** 1 if x != 0, else 0, without a branch. */
+    private static int nonZero(long x) {
+      return (int) ((x | -x) >>> 63);
+    }
+
+    private int nCollectedS;
+
+    /**
+     * Moves the frequent candidates (ascending, with counts) into level {@code d}'s extension lists
+     * and bitmaps and clears the counters of every candidate; returns the number of i-extensions
+     * (that of s-extensions in {@link #nCollectedS}).
+     */
+    private int collect(int d, long[] cI, long[] cS) {
+      int nCand = 0;
+      for (int w = 0; w < rw; w++) {
+        nCand += Long.bitCount(cI[w] | cS[w]);
+      }
+      int[] eI = extI[d];
+      int[] eS = extS[d];
+      if (eI == null || eI.length < 2 * nCand) {
+        eI = extI[d] = new int[ArrayUtil.grow(eI == null ? 0 : eI.length, 2L * nCand)];
+      }
+      if (eS == null || eS.length < 2 * nCand) {
+        eS = extS[d] = new int[ArrayUtil.grow(eS == null ? 0 : eS.length, 2L * nCand)];
+      }
+      final long[] fI = freqI[d];
+      final long[] fS = freqS[d];
+      final int[] ic = iCount;
+      final int[] sc = sCount;
+      int nI = 0;
+      int nS = 0;
+      for (int w = 0; w < rw; w++) {
+        long fi = 0;
+        long fs = 0;
+        final long ci = cI[w];
+        final long cs = cS[w];
+        long c = ci | cs;
+        while (c != 0) {
+          final long bit = c & -c;
+          c ^= bit;
+          final int y = (w << 6) + Long.numberOfTrailingZeros(bit);
+          if ((ci & bit) != 0 && ic[y] >= minCount) {
+            eI[2 * nI] = y;
+            eI[2 * nI + 1] = ic[y];
+            nI++;
+            fi |= bit;
+          }
+          if ((cs & bit) != 0 && sc[y] >= minCount) {
+            eS[2 * nS] = y;
+            eS[2 * nS + 1] = sc[y];
+            nS++;
+            fs |= bit;
+          }
+          ic[y] = 0;
+          sc[y] = 0;
+        }
+        fI[w] = fi;
+        fS[w] = fs;
+      }
+      nCollectedS = nS;
+      return nI;
+    }
+
+    /**
+     * Level d+1 := the lists of the children {@code [c0, c1)} of the prefix whose list is level d's
+     * {@code [from, from+n)} (children below {@code nI} its i-extensions, in {@code extI[d]}, the
+     * others its s-extensions), one after the other, {@code total} entries in all: one pass over
+     * the prefix's list, each entry going to every child whose item it holds in an end step (i) or
+     * a step its s-mask allows (s).
+     */
+    private void project(int d, int from, int n, int c0, int c1, int nI, int total) {
+      ensureLevel(d + 1, total);
+      final int[] eI = extI[d];
+      final int[] eS = extS[d];
+      final long[] g1 = gI;
+      final long[] g2 = gS;
+      Arrays.fill(g1, 0L);
+      Arrays.fill(g2, 0L);
+      int at = 0;
+      for (int c = c0; c < c1; c++) {
+        if (c < nI) {
+          int x = eI[2 * c];
+          g1[x >>> 6] |= 1L << x;
+          iPos[x] = at;
+          at += eI[2 * c + 1];
+        } else {
+          int x = eS[2 * (c - nI)];
+          g2[x >>> 6] |= 1L << x;
+          sPos[x] = at;
+          at += eS[2 * (c - nI) + 1];
+        }
+      }
+      final int[] ls = lSeq[d];
+      final long[] le = lEnd[d];
+      final long[] pl = pool[d];
+      final int[] os = lSeq[d + 1];
+      final long[] oe = lEnd[d + 1];
+      final int[] itm = item;
+      final long[] dt = data;
+      final int[] ip = iPos;
+      final int[] sp = sPos;
+      final int p = pw;
+      int poolSize = 0;
+      for (int e = from; e < from + n; e++) {
+        final int s = ls[e];
+        final int kFrom = itemFrom[s];
+        if (s < nShort) {
+          final long end = le[e];
+          final long sm = sMask(end);
+          if (p > 0) {
+            final int pb = kFrom + s * p;
+            int bb = pb + p;
+            for (int w = 0; w < p; w++) {
+              final long pr = dt[pb + w];
+              final long gi = g1[w];
+              final long gs = g2[w];
+              long c = pr & (gi | gs);
+              while (c != 0) {
+                final long bit = c & -c;
+                c ^= bit;
+                final long b = dt[bb + Long.bitCount(pr & (bit - 1))];
+                if ((gi & bit) != 0) {
+                  final long ne = b & end;
+                  if (ne != 0) {
+                    final int q = ip[(w << 6) + Long.numberOfTrailingZeros(bit)]++;
+                    os[q] = s;
+                    oe[q] = ne;
                   }
                 }
-                if ((ci & bit) != 0 && (b & end) != 0) {
-                  final int y = (w << 6) + Long.numberOfTrailingZeros(bit);
-                  if (ic[y]++ == 0) {
-                    ti[nTouchedI++] = y;
+                if ((gs & bit) != 0) {
+                  final long ne = b & sm;
+                  if (ne != 0) {
+                    final int q = sp[(w << 6) + Long.numberOfTrailingZeros(bit)]++;
+                    os[q] = s;
+                    oe[q] = ne;
                   }
                 }
               }
@@ -724,197 +1072,47 @@ public final class SequenceMiner {
             for (int k = kFrom; k < kTo; k++) {
               final int y = itm[k];
               final long b = dt[k];
-              if ((b & sm) != 0 && has(cS, y) && sc[y]++ == 0) {
-                ts[nTouchedS++] = y;
+              if (has(g1, y) && (b & end) != 0) {
+                final int q = ip[y]++;
+                os[q] = s;
+                oe[q] = b & end;
               }
-              if ((b & end) != 0 && has(cI, y) && ic[y]++ == 0) {
-                ti[nTouchedI++] = y;
+              if (has(g2, y) && (b & sm) != 0) {
+                final int q = sp[y]++;
+                os[q] = s;
+                oe[q] = b & sm;
               }
             }
           }
         } else {
-          // several bitmap words
           final int ws = words[s];
+          final int off = (int) le[e];
           final int kTo = itemFrom[s + 1];
-          sMask(le, off, ws);
+          sMask(pl, off, ws);
           int bo = bitFrom[s];
           for (int k = kFrom; k < kTo; k++, bo += ws) {
             final int y = itm[k];
-            if (has(cS, y) && intersects(longBits, bo, mask, 0, ws) && sc[y]++ == 0) {
-              ts[nTouchedS++] = y;
+            if (has(g1, y) && intersects(longBits, bo, pl, off, ws)) {
+              poolSize = appendLong(d + 1, ip[y]++, s, longBits, bo, pl, off, ws, poolSize);
             }
-            if (has(cI, y) && intersects(longBits, bo, le, off, ws) && ic[y]++ == 0) {
-              ti[nTouchedI++] = y;
+            if (has(g2, y) && intersects(longBits, bo, mask, 0, ws)) {
+              poolSize = appendLong(d + 1, sp[y]++, s, longBits, bo, mask, 0, ws, poolSize);
             }
           }
-          off += ws;
-        }
-      }
-      final int nI = collect(ti, nTouchedI, ic, d, true);
-      final int nS = collect(ts, nTouchedS, sc, d, false);
-      final boolean deeper = items + 1 < maxLen;
-      final long[] fI = freqI[d];
-      final long[] fS = freqS[d];
-      // i-extensions: the item joins the prefix's last step.
-      for (int k = 0; k < nI; k++) {
-        final int x = extI[d][2 * k];
-        final int count = extI[d][2 * k + 1];
-        ensurePrefix(plen + 1);
-        prefix[plen] = x;
-        emit(plen + 1, count);
-        if (deeper) {
-          int mw = project(d, n, nw, x, count, true);
-          above(fI, x, candI[d + 1]);
-          System.arraycopy(fS, 0, candS[d + 1], 0, rw);
-          grow(d + 1, count, mw, plen + 1, items + 1);
-        }
-      }
-      // s-extensions: the item starts a new step.
-      for (int k = 0; k < nS; k++) {
-        final int x = extS[d][2 * k];
-        final int count = extS[d][2 * k + 1];
-        ensurePrefix(plen + 2);
-        prefix[plen] = SequenceSink.STEP_END;
-        prefix[plen + 1] = x;
-        emit(plen + 2, count);
-        if (deeper) {
-          int mw = project(d, n, nw, x, count, false);
-          above(fS, x, candI[d + 1]);
-          System.arraycopy(maxGap == 0 ? fS : all, 0, candS[d + 1], 0, rw);
-          grow(d + 1, count, mw, plen + 2, items + 1);
         }
       }
     }
 
-    private static boolean has(long[] set, int y) {
-      return (set[y >>> 6] & (1L << y)) != 0;
-    }
-
-    private static boolean intersects(long[] a, int ao, long[] b, int bo, int ws) {
+    /** Entry q of level {@code lv} := (s, a & b over ws words, kept in the level's pool). */
+    private int appendLong(
+        int lv, int q, int s, long[] a, int ao, long[] b, int bo, int ws, int poolSize) {
+      long[] pl = pool[lv] = ArrayUtil.grow(pool[lv], (long) poolSize + ws);
       for (int w = 0; w < ws; w++) {
-        if ((a[ao + w] & b[bo + w]) != 0) {
-          return true;
-        }
+        pl[poolSize + w] = a[ao + w] & b[bo + w];
       }
-      return false;
-    }
-
-    /**
-     * Moves the frequent touched items (ascending, with counts) into level {@code d}'s extension
-     * list and bitmap and clears the counters; returns their number.
-     */
-    private int collect(int[] touched, int nt, int[] count, int d, boolean i) {
-      int[] ext = i ? extI[d] : extS[d];
-      if (ext == null || ext.length < 2 * nt) {
-        ext = new int[ArrayUtil.grow(ext == null ? 0 : ext.length, 2L * nt)];
-        if (i) {
-          extI[d] = ext;
-        } else {
-          extS[d] = ext;
-        }
-      }
-      final long[] freq = i ? freqI[d] : freqS[d];
-      Arrays.fill(freq, 0L);
-      int w = 0;
-      for (int k = 0; k < nt; k++) {
-        int x = touched[k];
-        if (count[x] >= minCount) {
-          touched[w++] = x;
-        } else {
-          count[x] = 0;
-        }
-      }
-      Arrays.sort(touched, 0, w);
-      for (int k = 0; k < w; k++) {
-        int x = touched[k];
-        ext[2 * k] = x;
-        ext[2 * k + 1] = count[x];
-        count[x] = 0;
-        freq[x >>> 6] |= 1L << x;
-      }
-      return w;
-    }
-
-    /**
-     * Level d+1 := the pairs of level d's {@code n} (of {@code nw} words) extended by x (an
-     * i-extension: x in an end step; else an s-extension: x in a step the mask allows), of which
-     * there are {@code count}; returns the words written.
-     */
-    private int project(int d, int n, int nw, int x, int count, boolean iExt) {
-      ensureLevel(d + 1, count, nw);
-      final int[] ls = lSeq[d];
-      final long[] le = lEnd[d];
-      final int[] os = lSeq[d + 1];
-      final long[] oe = lEnd[d + 1];
-      final int[] itm = item;
-      final long[] dt = data;
-      final int p = pw;
-      final int xw = x >>> 6;
-      final long xBit = 1L << x;
-      int m = 0;
-      int off = 0;
-      int mw = 0;
-      for (int e = 0; e < n && m < count; e++) {
-        final int s = ls[e];
-        final int kFrom = itemFrom[s];
-        if (s < nShort) {
-          final long end = le[off++];
-          final long b;
-          if (p > 0) {
-            final int pb = kFrom + s * p;
-            final long pr = dt[pb + xw];
-            if ((pr & xBit) == 0) {
-              continue;
-            }
-            int idx = Long.bitCount(pr & (xBit - 1));
-            for (int w = 0; w < xw; w++) {
-              idx += Long.bitCount(dt[pb + w]);
-            }
-            b = dt[pb + p + idx];
-          } else {
-            final int k = Arrays.binarySearch(itm, kFrom, itemFrom[s + 1], x);
-            if (k < 0) {
-              continue;
-            }
-            b = dt[k];
-          }
-          final long c = b & (iExt ? end : sMask(end));
-          if (c != 0) {
-            os[m++] = s;
-            oe[mw++] = c;
-          }
-        } else {
-          final int ws = words[s];
-          final int k = Arrays.binarySearch(itm, kFrom, itemFrom[s + 1], x);
-          if (k < 0) {
-            off += ws;
-            continue;
-          }
-          final int bo = bitFrom[s] + (k - kFrom) * ws;
-          final long[] src;
-          final int so;
-          if (iExt) {
-            src = le;
-            so = off;
-          } else {
-            sMask(le, off, ws);
-            src = mask;
-            so = 0;
-          }
-          long any = 0;
-          for (int w = 0; w < ws; w++) {
-            long b = longBits[bo + w] & src[so + w];
-            oe[mw + w] = b;
-            any |= b;
-          }
-          if (any != 0) {
-            os[m++] = s;
-            mw += ws;
-          }
-          off += ws;
-        }
-      }
-      return mw;
+      lSeq[lv][q] = s;
+      lEnd[lv][q] = poolSize;
+      return poolSize + ws;
     }
 
     private void ensurePrefix(int len) {
