@@ -34,22 +34,32 @@ import java.util.Objects;
  *
  * <p><b>Algorithm.</b> J. Pei, J. Han, B. Mortazavi-Asl, H. Pinto, Q. Chen, U. Dayal, M.-C. Hsu,
  * "PrefixSpan: Mining Sequential Patterns Efficiently by Prefix-Projected Pattern Growth", ICDE
- * 2001, with pseudo-projection: items are recoded to dense ranks by descending frequency (the
- * infrequent ones dropped) into one flat token array, each step ended by a separator; a projected
- * database is a list of (sequence, position) pairs — every position where the prefix's last item
- * can be matched — and no suffix is ever copied. From such a list both extensions are counted in
- * one scan: i-extensions (an item joining the prefix's last step: the items after a matched
- * position within its step) and s-extensions (an item in a later step, within maxGap steps of a
- * matched position when maxGap is set). Keeping every matched position (not only the first) makes
- * i-extensions and gap constraints exact.
+ * 2001: depth-first growth of prefixes by i-extensions (an item joining the prefix's last step)
+ * and s-extensions (an item starting a new step), over a vertical database in the style of SPAM
+ * (J. Ayres, J. Gehrke, T. Yiu, J. Flannick, KDD 2002) and CM-SPADE (P. Fournier-Viger, A. Gomariz,
+ * M. Campos, R. Thomas, PAKDD 2014). Items are recoded to dense ranks by descending frequency (the
+ * infrequent ones dropped); each sequence keeps its distinct ranks, each with the bitmap of the
+ * steps holding it (one word up to 64 steps, more beyond). A prefix is the list of the sequences
+ * containing it, each with its <i>end bitmap</i>: the steps where an embedding of the prefix can
+ * end. Extending by x: {@code end & bits(x)} (i), {@code mask(end) & bits(x)} (s), where {@code
+ * mask} holds the steps after the first end step — with maxGap g the steps 1..g after any end step
+ * — so i-extensions and gap constraints are exact; the support is the number of sequences left.
+ * Only candidates are counted: an item must extend the prefix's parent (apriori) and form a
+ * frequent 2-pattern with the prefix's last item (CM-SPADE's co-occurrence maps); with up to 1,024
+ * frequent ranks each sequence carries presence words, so a count visits only the candidates a
+ * sequence holds. The lists of a prefix's children are built in one pass over its list. Patterns
+ * are delivered in the order of a depth-first walk: a prefix, then its i-extensions by ascending
+ * rank, then its s-extensions, each followed by its own extensions.
  *
  * <p><b>Threads.</b> The first-level prefixes (one per frequent item) are mined in parallel on
  * {@link #withThreads(int) threads} threads (default: all cores); patterns are delivered from the
  * calling thread in the order of a single-threaded run, so results are identical.
  *
- * <p><b>Memory.</b> The recoded database (4 bytes per frequent item occurrence and per step, 4 more
- * per token with maxGap), an index of every item's occurrences (8 bytes per occurrence) and, per
- * thread and depth, the projected (sequence, position) pairs of the current prefix.
+ * <p><b>Memory.</b> The recoded database (per sequence and distinct frequent item 4 bytes for the
+ * rank, 8 per bitmap word, 16 for the vertical index; 8 per presence word per sequence; with
+ * co-occurrence maps 8 bytes per item pair, transiently), and per thread and depth the lists of the
+ * current prefix's children (12 bytes per entry, at most {@link #projectBudget} entries unless one
+ * child alone has more).
  */
 public final class SequenceMiner {
   private final double minSupport; // NaN when minCount is given
@@ -800,8 +810,16 @@ public final class SequenceMiner {
       final int[] sc = sCount;
       final int p = pw;
       // Count: every candidate's counter (branch-free: counters of the candidates the sequence
-      // holds, of either kind, take 0 or 1), collected and cleared below.
+      // holds, of either kind, take 0 or 1), collected and cleared below; every PRUNE_EVERY
+      // entries the candidates that can no longer reach minCount are dropped.
+      int check = from + PRUNE_EVERY;
       for (int e = from; e < from + n; e++) {
+        if (e == check) {
+          if (!prune(cI, cS, from + n - e)) {
+            break;
+          }
+          check += PRUNE_EVERY;
+        }
         final int s = ls[e];
         final int kFrom = itemFrom[s];
         if (s < nShort) {
@@ -925,6 +943,44 @@ public final class SequenceMiner {
         }
       }
       return false;
+    }
+
+    /** Entries between two prunings of a count's candidates. */
+    private static final int PRUNE_EVERY = 256;
+
+    /**
+     * Drops the candidates whose count plus the {@code remaining} entries is below minCount (their
+     * counters cleared); returns whether any candidate is left.
+     */
+    private boolean prune(long[] cI, long[] cS, int remaining) {
+      final int[] ic = iCount;
+      final int[] sc = sCount;
+      final int need = minCount - remaining;
+      long left = 0;
+      for (int w = 0; w < rw; w++) {
+        long ci = cI[w];
+        long cs = cS[w];
+        long c = ci | cs;
+        while (c != 0) {
+          final long bit = c & -c;
+          c ^= bit;
+          final int y = (w << 6) + Long.numberOfTrailingZeros(bit);
+          if ((ci & bit) != 0 && ic[y] < need) {
+            ci &= ~bit;
+          }
+          if ((cs & bit) != 0 && sc[y] < need) {
+            cs &= ~bit;
+          }
+          if (((ci | cs) & bit) == 0) {
+            ic[y] = 0;
+            sc[y] = 0;
+          }
+        }
+        cI[w] = ci;
+        cS[w] = cs;
+        left |= ci | cs;
+      }
+      return left != 0;
     }
 
     /** 1 if x != 0, else 0, without a branch. */
