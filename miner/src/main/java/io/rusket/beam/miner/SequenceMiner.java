@@ -34,10 +34,10 @@ import java.util.Objects;
  *
  * <p><b>Algorithm.</b> J. Pei, J. Han, B. Mortazavi-Asl, H. Pinto, Q. Chen, U. Dayal, M.-C. Hsu,
  * "PrefixSpan: Mining Sequential Patterns Efficiently by Prefix-Projected Pattern Growth", ICDE
- * 2001: depth-first growth of prefixes by i-extensions (an item joining the prefix's last step)
- * and s-extensions (an item starting a new step), over a vertical database in the style of SPAM
- * (J. Ayres, J. Gehrke, T. Yiu, J. Flannick, KDD 2002) and CM-SPADE (P. Fournier-Viger, A. Gomariz,
- * M. Campos, R. Thomas, PAKDD 2014). Items are recoded to dense ranks by descending frequency (the
+ * 2001: depth-first growth of prefixes by i-extensions (an item joining the prefix's last step) and
+ * s-extensions (an item starting a new step), over a vertical database in the style of SPAM (J.
+ * Ayres, J. Gehrke, T. Yiu, J. Flannick, KDD 2002) and CM-SPADE (P. Fournier-Viger, A. Gomariz, M.
+ * Campos, R. Thomas, PAKDD 2014). Items are recoded to dense ranks by descending frequency (the
  * infrequent ones dropped); each sequence keeps its distinct ranks, each with the bitmap of the
  * steps holding it (one word up to 64 steps, more beyond). A prefix is the list of the sequences
  * containing it, each with its <i>end bitmap</i>: the steps where an embedding of the prefix can
@@ -809,8 +809,8 @@ public final class SequenceMiner {
       final int[] ic = iCount;
       final int[] sc = sCount;
       final int p = pw;
-      // Count: every candidate's counter (branch-free: counters of the candidates the sequence
-      // holds, of either kind, take 0 or 1), collected and cleared below; every PRUNE_EVERY
+      // Count: every candidate's counter (branch-free: those of the candidates the sequence holds
+      // take 0 or 1), collected and cleared below; every PRUNE_EVERY
       // entries the candidates that can no longer reach minCount are dropped.
       int check = from + PRUNE_EVERY;
       for (int e = from; e < from + n; e++) {
@@ -831,14 +831,19 @@ public final class SequenceMiner {
             int bb = pb + p; // the bitmap of the word's first item
             for (int w = 0; w < p; w++) {
               final long pr = dt[pb + w];
-              long c = pr & (cI[w] | cS[w]);
+              long c = sm == 0 ? 0 : pr & cS[w]; // no step after the first end step: no s
               while (c != 0) {
                 final long bit = c & -c;
                 c ^= bit;
                 final long b = dt[bb + Long.bitCount(pr & (bit - 1))];
-                final int y = (w << 6) + Long.numberOfTrailingZeros(bit);
-                sc[y] += nonZero(b & sm);
-                ic[y] += nonZero(b & end);
+                sc[(w << 6) + Long.numberOfTrailingZeros(bit)] += nonZero(b & sm);
+              }
+              c = pr & cI[w];
+              while (c != 0) {
+                final long bit = c & -c;
+                c ^= bit;
+                final long b = dt[bb + Long.bitCount(pr & (bit - 1))];
+                ic[(w << 6) + Long.numberOfTrailingZeros(bit)] += nonZero(b & end);
               }
               bb += Long.bitCount(pr);
             }
@@ -1097,28 +1102,26 @@ public final class SequenceMiner {
             int bb = pb + p;
             for (int w = 0; w < p; w++) {
               final long pr = dt[pb + w];
-              final long gi = g1[w];
-              final long gs = g2[w];
-              long c = pr & (gi | gs);
+              long c = pr & g1[w];
               while (c != 0) {
                 final long bit = c & -c;
                 c ^= bit;
-                final long b = dt[bb + Long.bitCount(pr & (bit - 1))];
-                if ((gi & bit) != 0) {
-                  final long ne = b & end;
-                  if (ne != 0) {
-                    final int q = ip[(w << 6) + Long.numberOfTrailingZeros(bit)]++;
-                    os[q] = s;
-                    oe[q] = ne;
-                  }
+                final long ne = dt[bb + Long.bitCount(pr & (bit - 1))] & end;
+                if (ne != 0) {
+                  final int q = ip[(w << 6) + Long.numberOfTrailingZeros(bit)]++;
+                  os[q] = s;
+                  oe[q] = ne;
                 }
-                if ((gs & bit) != 0) {
-                  final long ne = b & sm;
-                  if (ne != 0) {
-                    final int q = sp[(w << 6) + Long.numberOfTrailingZeros(bit)]++;
-                    os[q] = s;
-                    oe[q] = ne;
-                  }
+              }
+              c = sm == 0 ? 0 : pr & g2[w];
+              while (c != 0) {
+                final long bit = c & -c;
+                c ^= bit;
+                final long ne = dt[bb + Long.bitCount(pr & (bit - 1))] & sm;
+                if (ne != 0) {
+                  final int q = sp[(w << 6) + Long.numberOfTrailingZeros(bit)]++;
+                  os[q] = s;
+                  oe[q] = ne;
                 }
               }
               bb += Long.bitCount(pr);
