@@ -84,9 +84,14 @@ final class SequencesSuite implements Suite {
 
   record Result(long patterns, long checksum) {}
 
-  record Timed(String label, long[] nanos, Result result, String error) {
+  /** Wall and process CPU time (every thread of this JVM: Spark's too) of each timed run. */
+  record Timed(String label, long[] nanos, long[] cpuNanos, Result result, String error) {
     double medianMs() {
       return nanos.length == 0 ? Double.NaN : StreamSuite.median(nanos) / 1e6;
+    }
+
+    double medianCpuMs() {
+      return cpuNanos.length == 0 ? Double.NaN : StreamSuite.median(cpuNanos) / 1e6;
     }
   }
 
@@ -359,7 +364,9 @@ final class SequencesSuite implements Suite {
             .num("wall ms")
             .num("spread")
             .num("runs")
-            .num("MLlib / this");
+            .num("MLlib / this")
+            .num("CPU ms")
+            .num("MLlib / this (CPU)");
     for (Timed x : all) {
       Timed peer = x == mllibGrouped || x == beamGrouped ? mllibGrouped : mllibGlobal;
       t.row(
@@ -371,7 +378,9 @@ final class SequencesSuite implements Suite {
               MinerSuite.ms(x.medianMs()),
               MinerSuite.pct(StreamSuite.spread(x.nanos())),
               Integer.toString(x.nanos().length),
-              MinerSuite.ratio(peer.medianMs() / x.medianMs())));
+              MinerSuite.ratio(peer.medianMs() / x.medianMs()),
+              MinerSuite.ms(x.medianCpuMs()),
+              MinerSuite.ratio(peer.medianCpuMs() / x.medianCpuMs())));
     }
     t.print(out);
     out.println(
@@ -381,6 +390,9 @@ final class SequencesSuite implements Suite {
     out.println(
         "  global: MLlib on one cached RDD of all sequences; the core on a SequenceDb built"
             + " beforehand; both deliver every pattern to the caller.");
+    out.println(
+        "  CPU: the JVM's process CPU time during a run (median; every thread, Spark's and GC's"
+            + " included): less sensitive than wall time to other processes' load.");
     out.println(
         problems.isEmpty()
             ? "Correctness: PASS (identical patterns and counts: count and checksum equal)"
@@ -428,25 +440,47 @@ final class SequencesSuite implements Suite {
       err.println("[bench] " + label + ": warm-up ...");
       side.run(warm);
       long[] nanos = new long[repeat];
+      long[] cpu = new long[repeat];
       Result first = null;
       for (int r = 0; r < repeat; r++) {
         System.gc();
+        long c0 = processCpuNanos();
         long t0 = System.nanoTime();
         Result res = side.run(data);
         nanos[r] = System.nanoTime() - t0;
-        err.printf(Locale.ROOT, "[bench] %s: %.0f ms, %s%n", label, nanos[r] / 1e6, res);
+        cpu[r] = processCpuNanos() - c0;
+        err.printf(
+            Locale.ROOT,
+            "[bench] %s: %.0f ms (process CPU %.0f ms), %s%n",
+            label,
+            nanos[r] / 1e6,
+            cpu[r] / 1e6,
+            res);
         if (first == null) {
           first = res;
         } else if (!first.equals(res)) {
-          return new Timed(label, nanos, first, "run " + (r + 1) + " differs from run 1");
+          return new Timed(label, nanos, cpu, first, "run " + (r + 1) + " differs from run 1");
         }
       }
-      return new Timed(label, nanos, first, null);
+      return new Timed(label, nanos, cpu, first, null);
     } catch (Exception | OutOfMemoryError e) {
       e.printStackTrace(err);
       return new Timed(
-          label, new long[0], null, e.getClass().getSimpleName() + ": " + e.getMessage());
+          label,
+          new long[0],
+          new long[0],
+          null,
+          e.getClass().getSimpleName() + ": " + e.getMessage());
     }
+  }
+
+  /** CPU time of this JVM so far (all threads, GC included), or 0 if the platform cannot say. */
+  private static long processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return Math.max(0, os.getProcessCpuTime());
+    }
+    return 0;
   }
 
   private static double load() {
