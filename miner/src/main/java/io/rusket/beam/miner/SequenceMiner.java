@@ -313,7 +313,8 @@ public final class SequenceMiner {
    * (CM-SPADE's CMAP; null without presence words or when the sequences hold more than {@link
    * #cmapMaxPairs} item pairs): bit y of the {@code rankWords} words {@code cmapS[x × rankWords
    * ...]} is set iff {@code <(x)(y)>} is frequent (within maxGap), of {@code cmapI[...]} iff {@code
-   * <(x y)>} is (y above x).
+   * <(x y)>} is (y above x); their counts are kept in {@code cmapCountS}, {@code cmapCountI}, so a
+   * first-level prefix's extensions need no count.
    */
   static final class Flat {
     final int nFrequent;
@@ -335,6 +336,8 @@ public final class SequenceMiner {
     final int nShort;
     final long[] cmapS;
     final long[] cmapI;
+    final int[] cmapCountS; // [x × nFrequent + y]: the count of <(x)(y)>
+    final int[] cmapCountI; // the count of <(x y)>, y above x (else 0)
 
     Flat(SequenceDb db, int minCount, int maxGap) {
       final boolean keepSteps = maxGap > 0;
@@ -546,6 +549,8 @@ public final class SequenceMiner {
             }
           }
         }
+        cmapCountS = cs;
+        cmapCountI = ci;
         cmapS = new long[f * rankWords];
         cmapI = new long[f * rankWords];
         for (int x = 0; x < f; x++) {
@@ -559,6 +564,8 @@ public final class SequenceMiner {
           }
         }
       } else {
+        cmapCountS = null;
+        cmapCountI = null;
         cmapS = null;
         cmapI = null;
       }
@@ -577,7 +584,8 @@ public final class SequenceMiner {
           + RamUsage.sizeOf(vStart)
           + RamUsage.sizeOf(vSeq)
           + RamUsage.sizeOf(vIdx)
-          + (cmapS == null ? 0 : RamUsage.sizeOf(cmapS) + RamUsage.sizeOf(cmapI));
+          + (cmapS == null ? 0 : RamUsage.sizeOf(cmapS) + RamUsage.sizeOf(cmapI))
+          + (cmapS == null ? 0 : RamUsage.sizeOf(cmapCountS) + RamUsage.sizeOf(cmapCountI));
     }
   }
 
@@ -813,7 +821,23 @@ public final class SequenceMiner {
       // take 0 or 1), collected and cleared below; every PRUNE_EVERY
       // entries the candidates that can no longer reach minCount are dropped.
       int check = from + PRUNE_EVERY;
-      for (int e = from; e < from + n; e++) {
+      int e0 = from;
+      if (d == 0 && db.cmapCountS != null) {
+        // a first-level prefix <(x)>: its extensions' counts are the co-occurrence counts (F6)
+        final int x = prefix[0];
+        final int nf = db.nFrequent;
+        for (int w = 0; w < rw; w++) {
+          long c = cI[w] | cS[w];
+          while (c != 0) {
+            final int y = (w << 6) + Long.numberOfTrailingZeros(c);
+            c &= c - 1;
+            ic[y] = db.cmapCountI[x * nf + y];
+            sc[y] = db.cmapCountS[x * nf + y];
+          }
+        }
+        e0 = from + n; // nothing to count
+      }
+      for (int e = e0; e < from + n; e++) {
         if (e == check) {
           if (!prune(cI, cS, from + n - e)) {
             break;
