@@ -58,8 +58,8 @@ import java.util.Objects;
  * <p><b>Memory.</b> The recoded database (per sequence and distinct frequent item 4 bytes for the
  * rank, 8 per bitmap word, 16 for the vertical index; 8 per presence word per sequence; with
  * co-occurrence maps 8 bytes per item pair, transiently), and per thread and depth the lists of the
- * current prefix's children (12 bytes per entry, at most {@link #projectBudget} entries unless one
- * child alone has more).
+ * current prefix's children (12 bytes per entry, at most the larger of 2M and the number of
+ * (sequence, item) pairs unless one child alone has more).
  */
 public final class SequenceMiner {
   private final double minSupport; // NaN when minCount is given
@@ -230,10 +230,11 @@ public final class SequenceMiner {
   static long cmapMaxPairs = 1L << 28;
 
   /**
-   * Entries up to which the children of one prefix are projected in one pass over its list (2M: 24
-   * MB a depth); tests lower it.
+   * Entries up to which the children of one prefix are projected in one pass over its list: 0 (the
+   * default) means the larger of 2M and the database's (sequence, item) pairs, so a depth's lists
+   * take at most ~12 bytes per pair; tests set it to force other groupings.
    */
-  static int projectBudget = 1 << 21;
+  static int projectBudget = 0;
 
   /**
    * The one-word s-extension mask of an end bitmap: the steps after its first step, or with maxGap
@@ -615,7 +616,7 @@ public final class SequenceMiner {
     private final int nShort; // sequences below: one bitmap word (F0)
     private final long[] cmapS; // null: none (F6)
     private final long[] cmapI;
-    private final int budget = projectBudget;
+    private final int budget;
 
     // Counting scratch, shared by all depths (reset after each node's count).
     private final int[] iCount;
@@ -664,6 +665,7 @@ public final class SequenceMiner {
       this.nShort = db.nShort;
       this.cmapS = db.cmapS;
       this.cmapI = db.cmapI;
+      this.budget = projectBudget > 0 ? projectBudget : Math.max(1 << 21, db.item.length);
       int f = db.nFrequent;
       iCount = new int[f];
       sCount = new int[f];
