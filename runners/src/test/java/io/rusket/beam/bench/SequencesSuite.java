@@ -353,7 +353,9 @@ final class SequencesSuite implements Suite {
             .num("wall ms")
             .num("spread")
             .num("runs")
-            .num("MLlib / this");
+            .num("MLlib / this")
+            .num("CPU ms")
+            .num("MLlib / this (CPU)");
     for (TimedRuns<Result> x : all) {
       TimedRuns<Result> peer = x == mllibGrouped || x == beamGrouped ? mllibGrouped : mllibGlobal;
       t.row(
@@ -365,7 +367,9 @@ final class SequencesSuite implements Suite {
               MinerSuite.ms(x.medianMs()),
               MinerSuite.pct(StreamSuite.spread(x.nanos())),
               Integer.toString(x.nanos().length),
-              MinerSuite.ratio(peer.medianMs() / x.medianMs())));
+              MinerSuite.ratio(peer.medianMs() / x.medianMs()),
+              MinerSuite.ms(x.medianCpuMs()),
+              MinerSuite.ratio(peer.medianCpuMs() / x.medianCpuMs())));
     }
     t.print(out);
     out.println(
@@ -375,6 +379,9 @@ final class SequencesSuite implements Suite {
     out.println(
         "  global: MLlib on one cached RDD of all sequences; the core on a SequenceDb built"
             + " beforehand; both deliver every pattern to the caller.");
+    out.println(
+        "  CPU: the JVM's process CPU time during a run (median; every thread, Spark's and GC's"
+            + " included): less sensitive than wall time to other processes' load.");
     out.println(
         problems.isEmpty()
             ? "Correctness: PASS (identical patterns and counts: count and checksum equal)"

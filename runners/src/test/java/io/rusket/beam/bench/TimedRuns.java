@@ -1,6 +1,7 @@
 package io.rusket.beam.bench;
 
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.util.Locale;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
@@ -12,14 +13,30 @@ import java.util.function.Function;
  *
  * @param label what ran, as printed
  * @param nanos the timed runs' wall times, in run order (empty if the side failed before a run)
+ * @param cpuNanos the same runs' process CPU times (every thread of this JVM, GC and Spark's
+ *     included; 0 where the platform cannot say)
  * @param result the first timed run's result, or null
  * @param error why the side failed or was inconsistent, or null
  * @param <R> what one run produces (a record with equals)
  */
-record TimedRuns<R>(String label, long[] nanos, R result, String error) {
+record TimedRuns<R>(String label, long[] nanos, long[] cpuNanos, R result, String error) {
   /** The median of the timed runs in milliseconds; NaN if there were none. */
   double medianMs() {
     return nanos.length == 0 ? Double.NaN : StreamSuite.median(nanos) / 1e6;
+  }
+
+  /** The median process CPU time of the timed runs in milliseconds; NaN if there were none. */
+  double medianCpuMs() {
+    return cpuNanos.length == 0 ? Double.NaN : StreamSuite.median(cpuNanos) / 1e6;
+  }
+
+  /** CPU time of this JVM so far (all threads, GC included), or 0 if the platform cannot say. */
+  static long processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return Math.max(0, os.getProcessCpuTime());
+    }
+    return 0;
   }
 
   /** One run of a side. */
@@ -56,26 +73,34 @@ record TimedRuns<R>(String label, long[] nanos, R result, String error) {
       err.println("[bench] " + label + ": warm-up ...");
       warmUp.run();
       long[] nanos = new long[repeat];
+      long[] cpu = new long[repeat];
       R first = null;
       for (int r = 0; r < repeat; r++) {
         System.gc();
+        long c0 = processCpuNanos();
         long t0 = System.nanoTime();
         R res = timed.run();
         nanos[r] = System.nanoTime() - t0;
+        cpu[r] = processCpuNanos() - c0;
         afterEach.run();
         err.printf(
             Locale.ROOT, "[bench] %s: %.0f ms, %s%n", label, nanos[r] / 1e6, describe.apply(res));
         if (first == null) {
           first = res;
         } else if (!same.test(first, res)) {
-          return new TimedRuns<>(label, nanos, first, "run " + (r + 1) + " differs from run 1");
+          return new TimedRuns<>(
+              label, nanos, cpu, first, "run " + (r + 1) + " differs from run 1");
         }
       }
-      return new TimedRuns<>(label, nanos, first, null);
+      return new TimedRuns<>(label, nanos, cpu, first, null);
     } catch (Exception | OutOfMemoryError e) {
       e.printStackTrace(err);
       return new TimedRuns<>(
-          label, new long[0], null, e.getClass().getSimpleName() + ": " + e.getMessage());
+          label,
+          new long[0],
+          new long[0],
+          null,
+          e.getClass().getSimpleName() + ": " + e.getMessage());
     }
   }
 }
