@@ -1,5 +1,6 @@
 package io.rusket.beam.pipelines;
 
+import io.rusket.beam.miner.ItemsetMiner;
 import io.rusket.beam.pipelines.io.ArrowGroups;
 import io.rusket.beam.pipelines.io.InputFormat;
 import io.rusket.beam.pipelines.io.ParquetGroups;
@@ -195,6 +196,30 @@ public final class MineGroupedPipeline {
                 : ArrowGroups.readOneHot(job.input(), columns, group, itemColumns)
                     .withMaxBundleBytes(maxBundleBytes))
         .apply("MineGrouped", configure(MineGrouped.ofGroupBaskets(groupField, itemColumns), job));
+  }
+
+  /**
+   * The settings {@link #buildPipeline} checks before it reads anything, in its order, without
+   * building a transform: {@link MiningJob#grouped}, then the miner's range checks that the
+   * transforms make ({@code --minSupport}, {@code --topK}, {@code --maxLen}, with their messages),
+   * then {@code --maxBundleBytes}. The command line calls this before Beam parses the options, so
+   * that these argument errors start no Beam, Spark or logging.
+   *
+   * @throws IllegalArgumentException naming the option and value, as {@link #buildPipeline} does
+   */
+  public static MiningJob checkSettings(MineGroupedOptions o) {
+    MiningJob job = MiningJob.grouped(o);
+    if (job.minSupportGiven()) {
+      ItemsetMiner.checkMinSupport(job.minSupport()); // MineGrouped.withMinSupport's check
+    }
+    if (job.topK() != null) {
+      ItemsetMiner.topK(job.topK()).withTarget(job.target()); // MineGrouped.withTopK's
+    }
+    if (job.maxLen() != null) {
+      ItemsetMiner.minCount(1).withMaxLen(job.maxLen()); // the message of MineGrouped.withMaxLen
+    }
+    maxBundleBytes(o, job);
+    return job;
   }
 
   /**

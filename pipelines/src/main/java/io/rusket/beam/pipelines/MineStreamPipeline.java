@@ -1,6 +1,7 @@
 package io.rusket.beam.pipelines;
 
 import io.rusket.beam.miner.FPMiner;
+import io.rusket.beam.miner.ItemsetMiner;
 import io.rusket.beam.pipelines.io.InputFormat;
 import io.rusket.beam.pipelines.io.ShardMinerSource;
 import io.rusket.beam.pipelines.io.TableSink;
@@ -134,6 +135,40 @@ public final class MineStreamPipeline {
   /** Whether {@code format} is read column-wise into shard miners (Parquet, Arrow). */
   static boolean isColumnar(InputFormat format) {
     return format == InputFormat.PARQUET || format == InputFormat.ARROW;
+  }
+
+  /**
+   * The settings {@link #buildPipeline} checks before it reads anything, in its order, without
+   * building a transform: {@link MiningJob#stream}, {@code --maxRamBytes}, then the range checks
+   * that {@link MineStream} makes ({@code --numItems}, {@code --shards}, {@code --minSupport},
+   * {@code --topK}, {@code --maxLen}, with its messages). The command line calls this before Beam
+   * parses the options, so that these argument errors start no Beam, Spark or logging.
+   *
+   * @throws IllegalArgumentException naming the option and value, as {@link #buildPipeline} does
+   */
+  public static MiningJob checkSettings(MineStreamOptions o) {
+    MiningJob job = MiningJob.stream(o);
+    maxRamBytes(o);
+    int numItems = job.numItems();
+    if (numItems < 1) { // MineStream.withNumItems's check and message
+      throw new IllegalArgumentException(
+          "Invalid numItems: " + numItems + ". Valid range is [1, " + Integer.MAX_VALUE + "].");
+    }
+    int shards = o.getShards();
+    if (shards < 1 || shards > MineStream.MAX_SHARDS) { // MineStream.withShards's
+      throw new IllegalArgumentException(
+          "Invalid shards: " + shards + ". Valid range is [1, " + MineStream.MAX_SHARDS + "].");
+    }
+    if (job.minSupportGiven()) {
+      ItemsetMiner.checkMinSupport(job.minSupport()); // MineStream.withMinSupport's
+    }
+    if (job.topK() != null) {
+      ItemsetMiner.topK(job.topK()); // MineStream.withTopK's (the target is MiningJob's check)
+    }
+    if (job.maxLen() != null) {
+      ItemsetMiner.minCount(1).withMaxLen(job.maxLen()); // the message of MineStream.withMaxLen
+    }
+    return job;
   }
 
   /**

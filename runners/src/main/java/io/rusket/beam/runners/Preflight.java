@@ -1,9 +1,11 @@
 package io.rusket.beam.runners;
 
 import io.rusket.beam.pipelines.MineGroupedOptions;
+import io.rusket.beam.pipelines.MineGroupedPipeline;
 import io.rusket.beam.pipelines.MineSequencesOptions;
 import io.rusket.beam.pipelines.MineSequencesPipeline;
 import io.rusket.beam.pipelines.MineStreamOptions;
+import io.rusket.beam.pipelines.MineStreamPipeline;
 import io.rusket.beam.pipelines.MiningJob;
 import io.rusket.beam.pipelines.UtilityOptions;
 import io.rusket.beam.pipelines.UtilityPipeline;
@@ -51,7 +53,8 @@ final class Preflight {
   private Preflight() {}
 
   /**
-   * Checks {@code given} as {@link MiningJob#grouped} does.
+   * Checks {@code given} as {@link MineGroupedPipeline#checkSettings} does ({@link
+   * MiningJob#grouped} and the range checks of the transforms).
    *
    * @throws UsageException with its message
    */
@@ -59,7 +62,7 @@ final class Preflight {
     MineGroupedOptions o = options(MineGroupedOptions.class, given);
     if (o != null) {
       try {
-        MiningJob.grouped(o);
+        MineGroupedPipeline.checkSettings(o);
       } catch (IllegalArgumentException e) {
         throw new UsageException(e.getMessage(), e);
       } catch (CannotAnswer e) {
@@ -69,7 +72,8 @@ final class Preflight {
   }
 
   /**
-   * Checks {@code given} as {@link MiningJob#stream} does.
+   * Checks {@code given} as {@link MineStreamPipeline#checkSettings} does ({@link MiningJob#stream}
+   * and the range checks of the transforms).
    *
    * @throws UsageException with its message
    */
@@ -77,7 +81,7 @@ final class Preflight {
     MineStreamOptions o = options(MineStreamOptions.class, given);
     if (o != null) {
       try {
-        MiningJob.stream(o);
+        MineStreamPipeline.checkSettings(o);
       } catch (IllegalArgumentException e) {
         throw new UsageException(e.getMessage(), e);
       } catch (CannotAnswer e) {

@@ -213,6 +213,12 @@ class FastStartJarIT {
             "--target=closed"),
         "--topK with --target=closed does not apply to stream: its top-k over shards is for"
             + " --target=all; mine and grouped give the top-k closed itemsets");
+    cases.put(
+        List.of("grouped", in, out, "--groupCol=t", "--txnCol=t2", "--itemCol=i", "--minSupport=2"),
+        "Invalid minSupport: 2.0. Valid range is (0, 1].");
+    cases.put(
+        List.of("stream", in, out, "--txnCol=t", "--itemCol=i", "--numItems=3", "--shards=0"),
+        "Invalid shards: 0. Valid range is [1, 65536].");
     cases.put(List.of("sequences", "--bogus"), "unknown option --bogus (see --help)");
     cases.put(List.of("utility", out), "missing required option --input (see --help)");
     cases.put(
