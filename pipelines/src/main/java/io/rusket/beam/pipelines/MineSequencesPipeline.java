@@ -2,6 +2,7 @@ package io.rusket.beam.pipelines;
 
 import io.rusket.beam.miner.ItemsetMiner;
 import io.rusket.beam.miner.SequenceMiner;
+import io.rusket.beam.pipelines.io.CsvTypes;
 import io.rusket.beam.pipelines.io.InputFormat;
 import io.rusket.beam.pipelines.io.OutputFormat;
 import io.rusket.beam.pipelines.io.TableSink;
@@ -154,7 +155,7 @@ public final class MineSequencesPipeline {
     Map<String, TypeName> types =
         o.getCsvTypes() == null
             ? new LinkedHashMap<>()
-            : new LinkedHashMap<>(TableSource.parseCsvTypes(o.getCsvTypes(), "--csvTypes"));
+            : new LinkedHashMap<>(CsvTypes.parse(o.getCsvTypes(), "--csvTypes"));
     if (!types.isEmpty() && format != InputFormat.CSV) {
       throw new IllegalArgumentException(
           "--csvTypes applies to CSV input only; " + input + " is " + format);

@@ -3,9 +3,9 @@ package io.rusket.beam.pipelines;
 import io.rusket.beam.miner.Method;
 import io.rusket.beam.miner.RuleMetric;
 import io.rusket.beam.miner.Target;
+import io.rusket.beam.pipelines.io.CsvTypes;
 import io.rusket.beam.pipelines.io.InputFormat;
 import io.rusket.beam.pipelines.io.OutputFormat;
-import io.rusket.beam.pipelines.io.TableSource;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -61,9 +61,7 @@ public final class MiningJob {
     this.itemCol = o.getItemCol();
     this.inputFormat = InputFormat.resolve(o.getInputFormat(), input);
     Map<String, TypeName> types =
-        o.getCsvTypes() == null
-            ? Map.of()
-            : TableSource.parseCsvTypes(o.getCsvTypes(), "--csvTypes");
+        o.getCsvTypes() == null ? Map.of() : CsvTypes.parse(o.getCsvTypes(), "--csvTypes");
     if (!types.isEmpty() && inputFormat != InputFormat.CSV) {
       throw new IllegalArgumentException(
           "--csvTypes applies to CSV input only; "

@@ -1,6 +1,7 @@
 package io.rusket.beam.pipelines;
 
 import io.rusket.beam.miner.UtilityMiner;
+import io.rusket.beam.pipelines.io.CsvTypes;
 import io.rusket.beam.pipelines.io.InputFormat;
 import io.rusket.beam.pipelines.io.OutputFormat;
 import io.rusket.beam.pipelines.io.TableSink;
@@ -150,9 +151,7 @@ public final class UtilityPipeline {
     InputFormat format = InputFormat.resolve(o.getInputFormat(), input);
     Map<String, TypeName> types =
         new LinkedHashMap<>(
-            o.getCsvTypes() == null
-                ? Map.of()
-                : TableSource.parseCsvTypes(o.getCsvTypes(), "--csvTypes"));
+            o.getCsvTypes() == null ? Map.of() : CsvTypes.parse(o.getCsvTypes(), "--csvTypes"));
     if (!types.isEmpty() && format != InputFormat.CSV) {
       throw new IllegalArgumentException(
           "--csvTypes applies to CSV input only; "

@@ -37,10 +37,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * a primitive), as Beam's own proxy does. It is a check only: the command then parses the same
  * arguments with Beam and builds its job from Beam's options, which raise the same errors. So
  * nothing is rejected here that Beam's options would let pass; where the proxy cannot answer as
- * Beam would (a value it does not convert, a default given by a factory, {@code --csvTypes}, whose
- * parser is a Beam transform's, which loads Beam's logging) the check is skipped and the mistake,
- * if any, is found after Beam parsed the options, as before. The transforms' range checks ({@code
- * --minSupport} in (0, 1], ...) stay there too: building a transform loads slf4j and log4j.
+ * Beam would (a value it does not convert, a default given by a factory) the check is skipped and
+ * the mistake, if any, is found after Beam parsed the options, as before. The transforms' range
+ * checks ({@code --minSupport} in (0, 1], ...) are made by the pipelines' {@code checkSettings},
+ * with the miner's own checks and the transforms' messages (building a transform would load slf4j
+ * and log4j), and {@code --csvTypes} is read by {@link io.rusket.beam.pipelines.io.CsvTypes}, not
+ * by the Beam transform {@code TableSource}.
  *
  * <p>Example of use, in a command:
  *
@@ -159,13 +161,12 @@ final class Preflight {
    * The options of {@code type} holding {@code given}, after the check of a local {@code --input}
    * that the commands make before building the job ({@link PipelineRun#checkInput}); null when the
    * job is better checked after Beam's parsing, as before: with an option of Beam's or a runner's
-   * (which Beam checks first), a remote {@code --input} (listed first) or {@code --csvTypes}.
+   * (which Beam checks first) or a remote {@code --input} (listed first).
    */
   private static <T extends PipelineOptions> @Nullable T options(Class<T> type, BeamArgs given) {
-    if (!given.onlyOurs() || CliArgs.isRemote(given.value("input")) || given.has("csvTypes")) {
+    if (!given.onlyOurs() || CliArgs.isRemote(given.value("input"))) {
       // Beam's options first, so that of two mistakes the same is reported as before; a remote
-      // input is listed before the job is built; --csvTypes is parsed by TableSource, a Beam
-      // transform, whose loading sets logging up
+      // input is listed before the job is built
       return null;
     }
     PipelineRun.checkInput(given.value("input"));

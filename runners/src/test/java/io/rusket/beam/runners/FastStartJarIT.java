@@ -219,6 +219,10 @@ class FastStartJarIT {
     cases.put(
         List.of("stream", in, out, "--txnCol=t", "--itemCol=i", "--numItems=3", "--shards=0"),
         "Invalid shards: 0. Valid range is [1, 65536].");
+    cases.put(
+        List.of("grouped", in, out, "--groupCol=t", "--txnCol=t2", "--itemCol=i", "--csvTypes=t:x"),
+        "Invalid --csvTypes type for column 't': x. Valid types are string, long, int, double,"
+            + " boolean.");
     cases.put(List.of("sequences", "--bogus"), "unknown option --bogus (see --help)");
     cases.put(List.of("utility", out), "missing required option --input (see --help)");
     cases.put(

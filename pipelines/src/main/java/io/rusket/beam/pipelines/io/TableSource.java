@@ -9,7 +9,6 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
@@ -208,52 +207,7 @@ public final class TableSource extends PTransform<PBegin, PCollection<Row>> {
    *     column given twice, naming the entry
    */
   public static Map<String, TypeName> parseCsvTypes(String spec, String option) {
-    Map<String, TypeName> types = new LinkedHashMap<>();
-    for (String entry : spec.split(",", -1)) {
-      int colon = entry.lastIndexOf(':');
-      String column = colon < 0 ? "" : entry.substring(0, colon);
-      if (column.isEmpty() || colon == entry.length() - 1) {
-        throw new IllegalArgumentException(
-            "Invalid "
-                + option
-                + " entry: '"
-                + entry
-                + "'. Expected column:type, e.g. txn:long,store:string");
-      }
-      String name = entry.substring(colon + 1).toLowerCase(Locale.ROOT);
-      TypeName type;
-      switch (name) {
-        case "string":
-          type = TypeName.STRING;
-          break;
-        case "long":
-          type = TypeName.INT64;
-          break;
-        case "int":
-          type = TypeName.INT32;
-          break;
-        case "double":
-          type = TypeName.DOUBLE;
-          break;
-        case "boolean":
-          type = TypeName.BOOLEAN;
-          break;
-        default:
-          throw new IllegalArgumentException(
-              "Invalid "
-                  + option
-                  + " type for column '"
-                  + column
-                  + "': "
-                  + entry.substring(colon + 1)
-                  + ". Valid types are string, long, int, double, boolean.");
-      }
-      if (types.put(column, type) != null) {
-        throw new IllegalArgumentException(
-            "Column '" + column + "' is given twice in " + option + "=" + spec);
-      }
-    }
-    return types;
+    return CsvTypes.parse(spec, option);
   }
 
   /** The file pattern. */
