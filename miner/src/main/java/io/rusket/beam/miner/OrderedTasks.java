@@ -112,11 +112,6 @@ final class OrderedTasks {
             }
           });
 
-  /** The shared helper threads, for a miner's other parallel steps (e.g. counting item pairs). */
-  static java.util.concurrent.Executor helpers() {
-    return HELPERS;
-  }
-
   static Outcome run(
       int nTasks, int threads, Supplier<? extends Worker> workers, ItemsetSink sink) {
     final long start = System.nanoTime();

@@ -205,7 +205,7 @@ public final class SequenceMiner {
     if (db.size() == 0 || threshold > db.size()) {
       return 0;
     }
-    Flat flat = new Flat(db, (int) threshold, maxGap == null ? 0 : maxGap, threads);
+    Flat flat = new Flat(db, (int) threshold, maxGap == null ? 0 : maxGap);
     if (flat.nFrequent == 0) {
       return 0;
     }
@@ -228,13 +228,6 @@ public final class SequenceMiner {
    * lower it to reach the path without.
    */
   static long cmapMaxPairs = 1L << 28;
-
-  /**
-   * Item pairs (summed over sequences) from which {@link Flat} counts its co-occurrence maps on the
-   * miner's threads, in slices of sequences (1M: below, a thread's start costs more than it saves);
-   * tests set 0 to reach that path on small databases.
-   */
-  static long cmapParallelMinPairs = 1L << 20;
 
   /**
    * Entries up to which the children of one prefix are projected in one pass over its list: 0 (the
@@ -347,7 +340,7 @@ public final class SequenceMiner {
     final int[] cmapCountS; // [x × nFrequent + y]: the count of <(x)(y)>
     final int[] cmapCountI; // the count of <(x y)>, y above x (else 0)
 
-    Flat(SequenceDb db, int minCount, int maxGap, int threads) {
+    Flat(SequenceDb db, int minCount, int maxGap) {
       final boolean keepSteps = maxGap > 0;
       n = db.size();
       final int[] seqStart = db.seqStartArray();
@@ -519,45 +512,41 @@ public final class SequenceMiner {
       if (pw > 0 && pairs <= cmapMaxPairs) {
         int[] cs = new int[f * f];
         int[] ci = new int[f * f];
-        int parts = threads > 1 && pairs >= cmapParallelMinPairs ? threads : 1;
-        if (parts == 1) {
-          countPairs(0, n, maxGap, cs, ci);
-        } else {
-          // the sequences in `parts` slices of about equal pairs, each counted into arrays of its
-          // own on a helper thread (the caller takes the first), then summed: the counts, and so
-          // everything mined, do not depend on the split
-          int[] bounds = new int[parts + 1];
-          long acc = 0;
-          for (int s = 0, p = 1; s < n && p < parts; s++) {
-            long m = itemFrom[s + 1] - itemFrom[s];
-            acc += m * m;
-            if (acc * parts >= pairs * p) {
-              bounds[p++] = s + 1;
+        long[] ma = new long[maxWords];
+        for (int s = 0; s < n; s++) {
+          final int kFrom = itemFrom[s];
+          final int kTo = itemFrom[s + 1];
+          if (s < nShort) {
+            final int bb = kFrom + (s + 1) * pw - kFrom; // bitmap of item k: data[bb + k]
+            for (int a = kFrom; a < kTo; a++) {
+              final int x = item[a] * f;
+              final long bx = data[bb + a];
+              final long sm = sMask(bx, maxGap);
+              for (int b = kFrom; b < kTo; b++) {
+                final long by = data[bb + b];
+                if ((sm & by) != 0) {
+                  cs[x + item[b]]++;
+                }
+                if (b > a && (bx & by) != 0) {
+                  ci[x + item[b]]++;
+                }
+              }
             }
-          }
-          for (int p = 1; p <= parts; p++) {
-            bounds[p] = p == parts ? n : Math.max(bounds[p], bounds[p - 1]);
-          }
-          int[][] csPart = new int[parts][];
-          int[][] ciPart = new int[parts][];
-          java.util.concurrent.CompletableFuture<?>[] done =
-              new java.util.concurrent.CompletableFuture<?>[parts - 1];
-          for (int p = 1; p < parts; p++) {
-            final int from = bounds[p];
-            final int to = bounds[p + 1];
-            final int[] csP = csPart[p] = new int[f * f];
-            final int[] ciP = ciPart[p] = new int[f * f];
-            final int gap = maxGap;
-            done[p - 1] =
-                java.util.concurrent.CompletableFuture.runAsync(
-                    () -> countPairs(from, to, gap, csP, ciP), OrderedTasks.helpers());
-          }
-          countPairs(bounds[0], bounds[1], maxGap, cs, ci);
-          for (int p = 1; p < parts; p++) {
-            done[p - 1].join();
-            for (int k = 0; k < cs.length; k++) {
-              cs[k] += csPart[p][k];
-              ci[k] += ciPart[p][k];
+          } else {
+            final int ws = words[s];
+            for (int a = kFrom; a < kTo; a++) {
+              final int x = item[a] * f;
+              final int ao = bitFrom[s] + (a - kFrom) * ws;
+              sMask(maxGap, longBits, ao, ws, ma);
+              for (int b = kFrom; b < kTo; b++) {
+                final int bo = bitFrom[s] + (b - kFrom) * ws;
+                if (Worker.intersects(longBits, bo, ma, 0, ws)) {
+                  cs[x + item[b]]++;
+                }
+                if (b > a && Worker.intersects(longBits, ao, longBits, bo, ws)) {
+                  ci[x + item[b]]++;
+                }
+              }
             }
           }
         }
@@ -580,52 +569,6 @@ public final class SequenceMiner {
         cmapCountI = null;
         cmapS = null;
         cmapI = null;
-      }
-    }
-
-    /**
-     * Adds to {@code cs} and {@code ci} ({@code [x × nFrequent + y]}) the counts of {@code
-     * <(x)(y)>} and {@code <(x y)>} (y above x) over the sequences {@code [sFrom, sTo)} (F6).
-     */
-    private void countPairs(int sFrom, int sTo, int maxGap, int[] cs, int[] ci) {
-      final int f = nFrequent;
-      long[] ma = new long[maxWords];
-      for (int s = sFrom; s < sTo; s++) {
-        final int kFrom = itemFrom[s];
-        final int kTo = itemFrom[s + 1];
-        if (s < nShort) {
-          final int bb = kFrom + (s + 1) * pw - kFrom; // bitmap of item k: data[bb + k]
-          for (int a = kFrom; a < kTo; a++) {
-            final int x = item[a] * f;
-            final long bx = data[bb + a];
-            final long sm = sMask(bx, maxGap);
-            for (int b = kFrom; b < kTo; b++) {
-              final long by = data[bb + b];
-              if ((sm & by) != 0) {
-                cs[x + item[b]]++;
-              }
-              if (b > a && (bx & by) != 0) {
-                ci[x + item[b]]++;
-              }
-            }
-          }
-        } else {
-          final int ws = words[s];
-          for (int a = kFrom; a < kTo; a++) {
-            final int x = item[a] * f;
-            final int ao = bitFrom[s] + (a - kFrom) * ws;
-            sMask(maxGap, longBits, ao, ws, ma);
-            for (int b = kFrom; b < kTo; b++) {
-              final int bo = bitFrom[s] + (b - kFrom) * ws;
-              if (Worker.intersects(longBits, bo, ma, 0, ws)) {
-                cs[x + item[b]]++;
-              }
-              if (b > a && Worker.intersects(longBits, ao, longBits, bo, ws)) {
-                ci[x + item[b]]++;
-              }
-            }
-          }
-        }
       }
     }
 

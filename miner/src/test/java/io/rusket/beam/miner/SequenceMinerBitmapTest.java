@@ -56,11 +56,9 @@ class SequenceMinerBitmapTest {
     int savedPresence = SequenceMiner.presenceMaxWords;
     long savedPairs = SequenceMiner.cmapMaxPairs;
     int savedBudget = SequenceMiner.projectBudget;
-    long savedParallel = SequenceMiner.cmapParallelMinPairs;
     try {
       long nonTrivial = 0;
       long multiWord = 0;
-      long parallelPairs = 0;
       for (int seed = 0; seed < 300; seed++) {
         Random rnd = new Random(seed);
         boolean longSeqs = seed % 3 == 0;
@@ -72,10 +70,7 @@ class SequenceMinerBitmapTest {
         int maxLen = longSeqs ? 1 + rnd.nextInt(3) : 1 + rnd.nextInt(6);
         int maxGap = rnd.nextInt(3) == 0 ? 0 : 1 + rnd.nextInt(rnd.nextBoolean() ? 3 : 100);
         int threads = 1 + rnd.nextInt(3);
-        // 0: default but the co-occurrence maps counted on the threads whatever their size, 1: no
-        // co-occurrence maps, 2: no presence, 3: budget 1
-        int path = seed % 4;
-        SequenceMiner.cmapParallelMinPairs = path == 0 ? 0 : savedParallel;
+        int path = seed % 4; // 0: default, 1: no co-occurrence maps, 2: no presence, 3: budget 1
         SequenceMiner.presenceMaxWords = path == 2 ? 0 : savedPresence;
         SequenceMiner.cmapMaxPairs = path == 1 ? -1 : savedPairs;
         SequenceMiner.projectBudget = path == 3 ? 1 : savedBudget;
@@ -102,21 +97,14 @@ class SequenceMinerBitmapTest {
         assertSameList(want, delivered(db, m), ctx);
         if (want.size() > 20) {
           nonTrivial++;
-          if (new SequenceMiner.Flat(db, (int) minCount, maxGap, 1).maxWords > 1) {
+          if (new SequenceMiner.Flat(db, (int) minCount, maxGap).maxWords > 1) {
             multiWord++;
-          }
-          if (path == 0 && threads > 1) {
-            parallelPairs++;
           }
         }
       }
       assertTrue(nonTrivial > 60, "non-trivial databases: " + nonTrivial);
       assertTrue(multiWord > 20, "non-trivial databases with several bitmap words: " + multiWord);
-      assertTrue(
-          parallelPairs > 8,
-          "non-trivial databases with pairs counted in slices: " + parallelPairs);
     } finally {
-      SequenceMiner.cmapParallelMinPairs = savedParallel;
       SequenceMiner.presenceMaxWords = savedPresence;
       SequenceMiner.cmapMaxPairs = savedPairs;
       SequenceMiner.projectBudget = savedBudget;
@@ -159,7 +147,7 @@ class SequenceMinerBitmapTest {
           BruteForceSequences.frequent(seqs, minCount, maxLen, maxGap),
           SequenceMinerTest.asMap(m.mine(db)),
           ctx);
-      multiWord += new SequenceMiner.Flat(db, (int) minCount, maxGap, 1).maxWords > 1 ? 1 : 0;
+      multiWord += new SequenceMiner.Flat(db, (int) minCount, maxGap).maxWords > 1 ? 1 : 0;
     }
     assertTrue(multiWord > 20, "databases with several bitmap words: " + multiWord);
   }
