@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -183,6 +184,27 @@ final class PipelineRun {
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage(), e);
     }
+  }
+
+  /**
+   * A job from {@code --input} to {@code --output}, as {@code stream}, {@code sequences} and {@code
+   * utility} run it: the input checked, a pipeline on {@code options} built by {@code build}, the
+   * output prepared, then run and waited for with {@code progress}.
+   *
+   * @throws UsageException for a missing input, a bad setting or an output that holds files
+   * @throws PipelineFailed if the run failed
+   */
+  static Finished runFileJob(
+      PipelineOptions options,
+      @Nullable String input,
+      @Nullable String output,
+      Consumer<Pipeline> build,
+      Progress progress) {
+    checkInput(options, input);
+    Pipeline p = Pipeline.create(options);
+    build(() -> build.accept(p));
+    prepareOutput(options, output);
+    return runAndWait(p, true, progress);
   }
 
   /**

@@ -6,7 +6,6 @@ import io.rusket.beam.pipelines.io.TableSource;
 import io.rusket.beam.transforms.MineSequences;
 import java.io.PrintStream;
 import java.util.List;
-import org.apache.beam.sdk.Pipeline;
 
 /**
  * {@code sequences}: runs {@link MineSequencesPipeline} — read long-format events {@code (group,
@@ -117,12 +116,13 @@ final class SequencesCommand implements Command {
     }
     Preflight.sequences(given);
     MineSequencesOptions options = RunnerSetup.optionsFrom(args, MineSequencesOptions.class);
-    PipelineRun.checkInput(options, options.getInput());
-    Pipeline p = Pipeline.create(options);
-    PipelineRun.build(() -> MineSequencesPipeline.buildPipeline(p, options));
-    PipelineRun.prepareOutput(options, options.getOutput());
     PipelineRun.Finished f =
-        PipelineRun.runAndWait(p, true, PipelineRun.progress(err, a.quiet(), COUNTERS));
+        PipelineRun.runFileJob(
+            options,
+            options.getInput(),
+            options.getOutput(),
+            p -> MineSequencesPipeline.buildPipeline(p, options),
+            PipelineRun.progress(err, a.quiet(), COUNTERS));
     String ns = MineSequences.METRICS_NAMESPACE;
     out.println(
         "runner="

@@ -7,7 +7,6 @@ import io.rusket.beam.transforms.AssociationRules;
 import io.rusket.beam.transforms.MineStream;
 import java.io.PrintStream;
 import java.util.List;
-import org.apache.beam.sdk.Pipeline;
 
 /**
  * {@code stream}: runs {@link MineStreamPipeline} — read an event log of {@code (transaction,
@@ -120,12 +119,13 @@ final class StreamCommand implements Command {
     CliArgs.requireFlagFor("rules", given.isTrue("rules"), given::has, GroupedCommand.RULE_OPTIONS);
     Preflight.stream(given); // MiningJob's checks, before Beam parses the options
     MineStreamOptions options = RunnerSetup.optionsFrom(args, MineStreamOptions.class);
-    PipelineRun.checkInput(options, options.getInput());
-    Pipeline p = Pipeline.create(options);
-    PipelineRun.build(() -> MineStreamPipeline.buildPipeline(p, options));
-    PipelineRun.prepareOutput(options, options.getOutput());
     PipelineRun.Finished f =
-        PipelineRun.runAndWait(p, true, PipelineRun.progress(err, a.quiet(), COUNTERS));
+        PipelineRun.runFileJob(
+            options,
+            options.getInput(),
+            options.getOutput(),
+            p -> MineStreamPipeline.buildPipeline(p, options),
+            PipelineRun.progress(err, a.quiet(), COUNTERS));
     String ms = MineStream.METRICS_NAMESPACE;
     out.println(
         "runner="

@@ -6,7 +6,6 @@ import io.rusket.beam.pipelines.io.TableSource;
 import io.rusket.beam.transforms.MineUtility;
 import java.io.PrintStream;
 import java.util.List;
-import org.apache.beam.sdk.Pipeline;
 
 /**
  * {@code utility}: runs {@link UtilityPipeline} — read long-format events {@code (group,
@@ -109,14 +108,12 @@ final class UtilityCommand implements Command {
     String[] args = a.rest();
     Preflight.utility(BeamArgs.check(args, UtilityOptions.class));
     UtilityOptions options = RunnerSetup.optionsFrom(args, UtilityOptions.class);
-    PipelineRun.checkInput(options, options.getInput());
-    Pipeline p = Pipeline.create(options);
-    PipelineRun.build(() -> UtilityPipeline.buildPipeline(p, options));
-    PipelineRun.prepareOutput(options, options.getOutput());
     PipelineRun.Finished f =
-        PipelineRun.runAndWait(
-            p,
-            true,
+        PipelineRun.runFileJob(
+            options,
+            options.getInput(),
+            options.getOutput(),
+            p -> UtilityPipeline.buildPipeline(p, options),
             PipelineRun.progress(
                 err,
                 a.quiet(),
