@@ -8,6 +8,7 @@ import io.rusket.beam.pipelines.io.TableSink;
 import io.rusket.beam.pipelines.io.TableSource;
 import io.rusket.beam.transforms.AssociationRules;
 import io.rusket.beam.transforms.MineStream;
+import io.rusket.beam.transforms.StreamLimits;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
@@ -149,16 +150,8 @@ public final class MineStreamPipeline {
   public static MiningJob checkSettings(MineStreamOptions o) {
     MiningJob job = MiningJob.stream(o);
     maxRamBytes(o);
-    int numItems = job.numItems();
-    if (numItems < 1) { // MineStream.withNumItems's check and message
-      throw new IllegalArgumentException(
-          "Invalid numItems: " + numItems + ". Valid range is [1, " + Integer.MAX_VALUE + "].");
-    }
-    int shards = o.getShards();
-    if (shards < 1 || shards > MineStream.MAX_SHARDS) { // MineStream.withShards's
-      throw new IllegalArgumentException(
-          "Invalid shards: " + shards + ". Valid range is [1, " + MineStream.MAX_SHARDS + "].");
-    }
+    StreamLimits.checkNumItems(job.numItems()); // MineStream.withNumItems's check
+    StreamLimits.checkShards(o.getShards()); // MineStream.withShards's
     if (job.minSupportGiven()) {
       ItemsetMiner.checkMinSupport(job.minSupport()); // MineStream.withMinSupport's
     }

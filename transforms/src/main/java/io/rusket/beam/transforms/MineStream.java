@@ -151,7 +151,7 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
   public static final long MIN_MAX_RAM_BYTES = 16 * FPMiner.MIN_RAM_BYTES;
 
   /** Most shards {@link #withShards} accepts. */
-  public static final int MAX_SHARDS = 1 << 16;
+  public static final int MAX_SHARDS = StreamLimits.MAX_SHARDS;
 
   /** Namespace of the Beam metrics. */
   public static final String METRICS_NAMESPACE = "MineStream";
@@ -337,10 +337,7 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
    * @throws IllegalArgumentException if {@code numItems < 1}
    */
   public MineStream<InputT> withNumItems(int numItems) {
-    if (numItems < 1) {
-      throw new IllegalArgumentException(
-          "Invalid numItems: " + numItems + ". Valid range is [1, " + Integer.MAX_VALUE + "].");
-    }
+    StreamLimits.checkNumItems(numItems);
     return toBuilder().numItems(numItems).build();
   }
 
@@ -444,10 +441,7 @@ public final class MineStream<InputT> extends PTransform<PCollection<InputT>, PC
    * @throws IllegalArgumentException if not in {@code [1, 65536]}
    */
   public MineStream<InputT> withShards(int shards) {
-    if (shards < 1 || shards > MAX_SHARDS) {
-      throw new IllegalArgumentException(
-          "Invalid shards: " + shards + ". Valid range is [1, " + MAX_SHARDS + "].");
-    }
+    StreamLimits.checkShards(shards);
     return toBuilder().shards(shards).build();
   }
 
