@@ -45,7 +45,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       {@code fs.defaultFS} is that namenode, so the scheme is registered (Beam registers Hadoop
  *       file systems only for the scheme of {@code fs.defaultFS}).
  *   <li>{@code s3://}: the S3 client of {@link PathStyleS3ClientBuilderFactory} (Beam's, plus
- *       {@code --s3PathStyleAccess}) unless {@code --s3ClientFactoryClass} is given.
+ *       {@code --s3PathStyleAccess}) unless {@code --s3ClientFactoryClass} is given. Without an
+ *       {@code s3://} path or {@code --awsRegion}, no AWS region is looked up ({@link #usesS3}).
  *   <li>{@code gs://}: no Google credentials is an error here (Beam would go on without them and
  *       fail, or wait, in the run).
  * </ul>
@@ -98,6 +99,9 @@ final class FileSystemSetup {
       }
     }
     S3Options s3 = options.as(S3Options.class);
+    if (!usesS3(args)) {
+      s3.setAwsRegion(null);
+    }
     if (s3.getS3ClientFactoryClass() == DefaultS3ClientBuilderFactory.class) {
       s3.setS3ClientFactoryClass(PathStyleS3ClientBuilderFactory.class);
     }
@@ -106,6 +110,25 @@ final class FileSystemSetup {
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new UsageException("file systems: " + ErrorReport.oneLine(e.getMessage()), e);
     }
+  }
+
+  /**
+   * Whether the command may touch S3: an argument names an {@code s3://} path or gives {@code
+   * --awsRegion}. When not, {@link #apply} sets the region to none (null) instead of leaving it to
+   * its default. Why: Beam registers its S3 file system with the others on every {@link
+   * FileSystems#setDefaultPipelineOptions}, which builds an S3 client configuration and so asks the
+   * AWS region chain ({@code $AWS_REGION}, {@code ~/.aws/config}, then the EC2 instance metadata
+   * service); on a machine outside EC2 the last answers only after its retries, about 1.5 s of
+   * sleeping, paid by every command and again by every pipeline whose options do not carry the
+   * answer. A job without an S3 path never builds an S3 client, so no region is needed.
+   */
+  static boolean usesS3(String[] args) {
+    for (String arg : args) {
+      if (arg.contains("s3://") || arg.startsWith("--awsRegion")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether {@code path} is on a file system other than the local one ({@code scheme://...}). */

@@ -211,7 +211,8 @@ final class GenerateCommand implements Command {
     } catch (IllegalArgumentException e) {
       throw new UsageException(BeamArgs.beamMessage(e), e);
     }
-    FileSystemSetup.apply(options, new String[] {"--output=" + output});
+    fileSystem.add("--output=" + output);
+    FileSystemSetup.apply(options, fileSystem.toArray(new String[0]));
     FileSystemSetup.checkOutput(options, output);
     Path local;
     try {

@@ -122,6 +122,7 @@ final class ReportCommand implements Command {
       if (output != null) {
         paths.add("--output=" + output);
       }
+      paths.addAll(fileSystem);
       FileSystemSetup.apply(options, paths.toArray(new String[0]));
     }
     Report.Written w = write(input, output == null ? Report.besides(input) : output, rules, items);

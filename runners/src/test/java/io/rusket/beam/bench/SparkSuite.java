@@ -29,6 +29,7 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.io.aws2.options.AwsOptions;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.metrics.DistributionResult;
@@ -441,6 +442,10 @@ final class SparkSuite implements Suite {
     options.setSparkMaster(MASTER);
     options.setUsesProvidedSparkContext(true);
     options.setProvidedSparkContext(jsc);
+    // No S3 here: no AWS region, as the commands set it without an s3:// path or --awsRegion
+    // (FileSystemSetup.usesS3). Left to its default, every pipeline run asks the AWS region chain,
+    // whose EC2 metadata lookup sleeps ~1.5 s through its retries on a machine outside EC2.
+    options.as(AwsOptions.class).setAwsRegion(null);
     return options;
   }
 

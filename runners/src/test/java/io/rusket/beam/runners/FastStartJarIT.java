@@ -323,6 +323,22 @@ class FastStartJarIT {
                     + " millis=\\d+\\R"),
         g::out);
     assertLoggingSetUp(g);
+    assertNoAwsRegionLookup(g);
+  }
+
+  /**
+   * A command without an {@code s3://} path or {@code --awsRegion} does not ask the AWS region
+   * chain, whose last link, the EC2 instance metadata service, sleeps through its retries on a
+   * machine outside EC2 (about 1.5 s; {@link FileSystemSetup#usesS3}).
+   */
+  private static void assertNoAwsRegionLookup(Run r) {
+    assertEquals(
+        List.of(),
+        r.loadedFrom(
+            List.of(
+                "software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain",
+                "software.amazon.awssdk.regions.internal.util.EC2MetadataUtils")),
+        "AWS region lookup classes loaded");
   }
 
   private static void assertLoggingSetUp(Run r) {
@@ -349,5 +365,6 @@ class FastStartJarIT {
             .anyMatch(
                 l -> l.matches("transactions=50 events=\\d+ generateMillis=\\d+ writeMillis=\\d+")),
         r::out);
+    assertNoAwsRegionLookup(r);
   }
 }

@@ -1,6 +1,8 @@
 package io.rusket.beam.runners;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +14,7 @@ import org.apache.beam.runners.spark.SparkPipelineOptions;
 import org.apache.beam.runners.spark.SparkRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.aws2.options.AwsOptions;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
@@ -24,6 +27,7 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.spark.SparkEnv;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.regions.Region;
 
 class RunnerSetupTest {
   /** Options of a command, as the pipelines' commands declare theirs. */
@@ -52,6 +56,27 @@ class RunnerSetupTest {
     assertEquals(SparkRunner.class, o.getRunner());
     assertEquals(ALL_CORES, o.as(SparkPipelineOptions.class).getSparkMaster());
     assertEquals("SparkRunner (" + ALL_CORES + ")", RunnerSetup.describe(o));
+  }
+
+  /**
+   * Without an s3:// path or --awsRegion no region is looked up (none is needed); with either, the
+   * region is Beam's: the one given, or the AWS chain's default.
+   */
+  @Test
+  void awsRegionIsNoneOnlyWhenNoS3PathOrRegionIsGiven() {
+    PipelineOptions local =
+        RunnerSetup.optionsFrom(new String[] {"--output=out"}, ExampleOptions.class);
+    assertNull(local.as(AwsOptions.class).getAwsRegion());
+    PipelineOptions given =
+        RunnerSetup.optionsFrom(
+            new String[] {"--output=out", "--awsRegion=eu-west-1"}, ExampleOptions.class);
+    assertEquals(Region.EU_WEST_1, given.as(AwsOptions.class).getAwsRegion());
+    assertFalse(FileSystemSetup.usesS3(new String[] {"--input=/data/e.parquet", "--output=out"}));
+    assertFalse(FileSystemSetup.usesS3(new String[] {"--input=hdfs://nn:8020/e.parquet"}));
+    assertTrue(FileSystemSetup.usesS3(new String[] {"--input=s3://bucket/e.parquet"}));
+    assertTrue(FileSystemSetup.usesS3(new String[] {"--output=s3://bucket/out"}));
+    assertTrue(FileSystemSetup.usesS3(new String[] {"--rules=s3://b/rules/*.parquet"}));
+    assertTrue(FileSystemSetup.usesS3(new String[] {"--awsRegion=us-east-1"}));
   }
 
   /** spark-submit sets the system property spark.master in the driver: that master is used. */
