@@ -12,11 +12,11 @@ import org.apache.beam.sdk.values.KV;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * The per-bundle accumulators of a pre-combining DoFn: one accumulator ({@link GroupEvents} or
- * {@link GroupBaskets}) per group and window, all under one byte budget. Used by {@link
- * MineGrouped}'s own step for event Rows ({@code KeyEventsByGroupFn}) and by columnar readers that
- * feed {@link MineGrouped#ofGroupEvents} / {@link MineGrouped#ofGroupBaskets} (e.g. the pipelines'
- * Arrow and Parquet readers), so that every reader bounds its memory the same way.
+ * The per-bundle accumulators of a pre-combining DoFn: one accumulator ({@link GroupEvents}, {@link
+ * GroupBaskets} or {@link SequenceEvents}) per group and window, all under one byte budget. Used by
+ * {@link MineGrouped}'s own step for event Rows ({@code KeyEventsByGroupFn}) and by columnar
+ * readers that feed {@link MineGrouped#ofGroupEvents} / {@link MineGrouped#ofGroupBaskets} (e.g.
+ * the pipelines' Arrow and Parquet readers), so that every reader bounds its memory the same way.
  *
  * <p>Invariants: <b>B1</b> {@link #totalBytes()} is the sum of the {@link Entry#bytes()} of the
  * entries held, each the size estimate of its accumulator after its last update; <b>B2</b> after
@@ -137,6 +137,18 @@ public final class BundleAccumulators<A> {
     Objects.requireNonNull(itemKind, "itemKind");
     return new BundleAccumulators<>(
         () -> GroupEvents.empty(txnKind, itemKind), GroupEvents::ramBytesUsed, maxBytes);
+  }
+
+  /**
+   * {@link SequenceEvents} of the given key kinds (for {@link MineSequences#ofSequenceEvents}),
+   * sized by {@link SequenceEvents#ramBytesUsed()}.
+   */
+  public static BundleAccumulators<SequenceEvents> ofSequences(
+      KeyKind seqKind, KeyKind itemKind, long maxBytes) {
+    Objects.requireNonNull(seqKind, "seqKind");
+    Objects.requireNonNull(itemKind, "itemKind");
+    return new BundleAccumulators<>(
+        () -> SequenceEvents.empty(seqKind, itemKind), SequenceEvents::ramBytesUsed, maxBytes);
   }
 
   /**

@@ -143,7 +143,11 @@ public final class GroupEvents {
     return this;
   }
 
-  private static void checkColumn(
+  /**
+   * Checks a chunk's key column before anything of it is added: its kind, the row range and rows,
+   * and (STRING keys) that no key is null, naming the role and row.
+   */
+  static void checkColumn(
       KeyColumn c, KeyKind kind, String role, int @Nullable [] rows, int from, int to) {
     if (c.kind() != kind) {
       throw new IllegalArgumentException(

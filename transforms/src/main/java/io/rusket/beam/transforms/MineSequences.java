@@ -14,6 +14,7 @@ import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -362,30 +363,38 @@ public final class MineSequences extends PTransform<PCollection<Row>, PCollectio
     Field seq = requireField(schema, sequenceField, "sequence", KEY_TYPES);
     Field time = requireField(schema, timeField, "time", TIME_TYPES);
     Field item = requireField(schema, itemField, "item", KEY_TYPES);
-    Schema keySchema =
-        group == null
-            ? Schema.builder().addInt32Field("global").build()
-            : Schema.builder().addField(group).build();
+    Schema keySchema = keySchema(group);
+    PCollection<KV<Row, SequenceEvents>> parts =
+        input
+            .apply(
+                "KeyByGroup",
+                ParDo.of(
+                    new KeySequenceEventsFn(
+                        groupField,
+                        group == null ? -1 : schema.indexOf(groupField),
+                        sequenceField,
+                        schema.indexOf(sequenceField),
+                        timeField,
+                        schema.indexOf(timeField),
+                        itemField,
+                        schema.indexOf(itemField),
+                        kind(seq),
+                        kind(item),
+                        keySchema,
+                        maxBundleBytes)))
+            .setCoder(KvCoder.of(RowCoder.of(keySchema), SequenceEvents.coder()));
+    return mineParts(parts, group, kind(seq), kind(item));
+  }
+
+  /** "AccumulateGroups" and "MineEachGroup": per-group parts merged, each group mined. */
+  private PCollection<Row> mineParts(
+      PCollection<KV<Row, SequenceEvents>> parts,
+      @Nullable Field group,
+      KeyKind seqKind,
+      KeyKind itemKind) {
     Schema outSchema = outputSchema(group);
-    return input
-        .apply(
-            "KeyByGroup",
-            ParDo.of(
-                new KeySequenceEventsFn(
-                    groupField,
-                    group == null ? -1 : schema.indexOf(groupField),
-                    sequenceField,
-                    schema.indexOf(sequenceField),
-                    timeField,
-                    schema.indexOf(timeField),
-                    itemField,
-                    schema.indexOf(itemField),
-                    kind(seq),
-                    kind(item),
-                    keySchema,
-                    maxBundleBytes)))
-        .setCoder(KvCoder.of(RowCoder.of(keySchema), SequenceEvents.coder()))
-        .apply("AccumulateGroups", Combine.perKey(new MergeSequenceEventsFn(kind(seq), kind(item))))
+    return parts
+        .apply("AccumulateGroups", Combine.perKey(new MergeSequenceEventsFn(seqKind, itemKind)))
         .apply(
             "MineEachGroup",
             ParDo.of(
@@ -399,6 +408,109 @@ public final class MineSequences extends PTransform<PCollection<Row>, PCollectio
                     singleItemSteps,
                     threadsPerGroup)))
         .setRowSchema(outSchema);
+  }
+
+  /**
+   * The key of the per-group accumulators: a Row of the group field alone, or for the global form a
+   * Row of one INT32 field {@code global} (always 0). Readers that build {@link SequenceEvents}
+   * themselves key them so ({@link #ofSequenceEvents}).
+   */
+  public static Schema keySchema(@Nullable Field groupField) {
+    return groupField == null
+        ? Schema.builder().addInt32Field(GLOBAL_KEY).build()
+        : Schema.builder().addField(groupField).build();
+  }
+
+  /** The key field of the global form's accumulators ({@link #keySchema}). */
+  public static final String GLOBAL_KEY = "global";
+
+  /**
+   * These settings over per-group {@link SequenceEvents} the caller built (e.g. a columnar reader
+   * filling them with {@link SequenceEvents#addChunk} under a {@link BundleAccumulators} budget),
+   * as many per group as it made: {@code KV<key Row, SequenceEvents>}, the key {@link #keySchema}'s
+   * (the group field, named as this transform's, or {@value #GLOBAL_KEY} for {@link #globally}).
+   * The output, validation, display data and metrics are this transform's for the same events (the
+   * {@code events} counter and the bundle metrics are the reader's to keep).
+   *
+   * <p>Example of use:
+   *
+   * <pre>{@code
+   * PCollection<KV<Row, SequenceEvents>> parts = p.apply(ParquetGroups.readSequences(...));
+   * PCollection<Row> patterns = parts.apply(
+   *     MineSequences.events("store_id", "customer_id", "day", "sku")
+   *         .withMinSupport(0.05)
+   *         .ofSequenceEvents(KeyKind.INTEGER, KeyKind.STRING));
+   * }</pre>
+   *
+   * @throws IllegalArgumentException if a kind is null
+   */
+  public OfSequenceEvents ofSequenceEvents(KeyKind seqKind, KeyKind itemKind) {
+    if (seqKind == null || itemKind == null) {
+      throw new IllegalArgumentException(
+          "Invalid key kinds: " + seqKind + ", " + itemKind + ". Give INTEGER or STRING for each.");
+    }
+    return new OfSequenceEvents(this, seqKind, itemKind);
+  }
+
+  /**
+   * {@link MineSequences} over caller-built per-group {@link SequenceEvents} ({@link
+   * #ofSequenceEvents}).
+   */
+  public static final class OfSequenceEvents
+      extends PTransform<PCollection<KV<Row, SequenceEvents>>, PCollection<Row>> {
+    private static final long serialVersionUID = 1L;
+    private final MineSequences settings;
+    private final KeyKind seqKind;
+    private final KeyKind itemKind;
+
+    private OfSequenceEvents(MineSequences settings, KeyKind seqKind, KeyKind itemKind) {
+      this.settings = settings;
+      this.seqKind = seqKind;
+      this.itemKind = itemKind;
+    }
+
+    @Override
+    public PCollection<Row> expand(PCollection<KV<Row, SequenceEvents>> input) {
+      Field group = checkKeyCoder(input.getCoder());
+      return settings.mineParts(input, group, seqKind, itemKind);
+    }
+
+    /** The group field of the input's keys (null for the global form), checked. */
+    private @Nullable Field checkKeyCoder(org.apache.beam.sdk.coders.Coder<?> coder) {
+      String groupField = settings.groupField;
+      String expected =
+          "KvCoder(RowCoder of one field "
+              + (groupField == null ? "'" + GLOBAL_KEY + "' INT32" : "'" + groupField + "'")
+              + ", SequenceEvents)";
+      if (coder instanceof KvCoder
+          && ((KvCoder<?, ?>) coder).getKeyCoder() instanceof RowCoder
+          && ((KvCoder<?, ?>) coder).getValueCoder() instanceof SequenceEvents.Coder) {
+        Schema key = ((RowCoder) ((KvCoder<?, ?>) coder).getKeyCoder()).getSchema();
+        if (groupField == null ? key.equivalent(keySchema(null)) : isGroupKey(key, groupField)) {
+          return groupField == null ? null : key.getField(0);
+        }
+      }
+      throw new IllegalArgumentException(
+          "MineSequences over SequenceEvents needs the input coder " + expected + ", got " + coder);
+    }
+
+    private static boolean isGroupKey(Schema key, String groupField) {
+      return key.getFieldCount() == 1
+          && key.getField(0).getName().equals(groupField)
+          && KEY_TYPES.contains(key.getField(0).getType().getTypeName());
+    }
+
+    @Override
+    public void populateDisplayData(DisplayData.Builder builder) {
+      super.populateDisplayData(builder);
+      settings.populateDisplayData(builder);
+      builder
+          .add(
+              DisplayData.item("format", "sequence events")
+                  .withLabel("Input format (accumulators built by the reader)"))
+          .add(DisplayData.item("sequenceKind", seqKind.name()).withLabel("Sequence keys"))
+          .add(DisplayData.item("itemKind", itemKind.name()).withLabel("Item keys"));
+    }
   }
 
   @Override

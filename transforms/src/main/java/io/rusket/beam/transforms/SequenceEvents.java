@@ -103,6 +103,56 @@ public final class SequenceEvents {
     n++;
   }
 
+  /**
+   * Adds a chunk of events read column-wise: for each row {@code r} of {@code rows[from, to)} (of
+   * {@code from} to {@code to} when {@code rows} is null), sequence {@code seq[r]} holds item
+   * {@code item[r]} at time {@code time[r]}. Keys go straight from the columns' primitive arrays
+   * into the dictionaries, with no boxing and no object per event. The chunk is checked before
+   * anything is added: on an error this is unchanged. Returns this.
+   *
+   * <pre>{@code
+   * SequenceEvents e = SequenceEvents.empty(KeyKind.INTEGER, KeyKind.STRING);
+   * e.addChunk(KeyColumn.ofLongs(new long[] {7, 7, 8}), new long[] {1, 2, 1},
+   *     KeyColumn.ofStrings(new String[] {"milk", "bread", "milk"}), null, 0, 3);
+   * }</pre>
+   *
+   * @throws IllegalArgumentException if a column's kind differs from this one's, a string key is
+   *     null (naming the row), or the range is outside the columns
+   */
+  public SequenceEvents addChunk(
+      KeyColumn seqColumn,
+      long[] times,
+      KeyColumn itemColumn,
+      int @Nullable [] rows,
+      int from,
+      int to) {
+    GroupEvents.checkColumn(seqColumn, seqs.kind(), "sequence", rows, from, to);
+    GroupEvents.checkColumn(itemColumn, items.kind(), "item", rows, from, to);
+    if (times.length < (rows == null ? to : seqColumn.capacity())) {
+      throw new IllegalArgumentException(
+          String.format(
+              "A time column of %d rows is shorter than the chunk's other columns (%d rows)",
+              times.length, rows == null ? to : seqColumn.capacity()));
+    }
+    final int len = to - from;
+    long need = (long) n + len;
+    if (need > seq.length) {
+      int cap = ArrayUtil.grow(seq.length, need);
+      seq = Arrays.copyOf(seq, cap);
+      time = Arrays.copyOf(time, cap);
+      item = Arrays.copyOf(item, cap);
+    }
+    seqs.addColumn(seqColumn, rows, from, to, seq, n);
+    items.addColumn(itemColumn, rows, from, to, item, n);
+    final long[] t = time;
+    int w = n;
+    for (int k = from; k < to; k++) {
+      t[w++] = times[rows == null ? k : rows[k]];
+    }
+    n += len;
+    return this;
+  }
+
   /** Adds every event of {@code other} (left unchanged). */
   public SequenceEvents addAll(SequenceEvents other) {
     int[] sMap = seqs.addAll(other.seqs);

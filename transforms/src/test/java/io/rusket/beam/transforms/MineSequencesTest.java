@@ -268,4 +268,187 @@ class MineSequencesTest {
     assertEquals(2, merged.toSequenceDb(false).steps(0));
     assertEquals(2, merged.toSequenceDb(false).steps(1));
   }
+
+  /** addChunk over any subset and order of rows equals add per event, in that order. */
+  @Test
+  void addChunkEqualsAddPerEvent() {
+    java.util.Random rnd = new java.util.Random(7);
+    for (int round = 0; round < 50; round++) {
+      int n = 1 + rnd.nextInt(40);
+      long[] seqs = new long[n];
+      long[] times = new long[n];
+      String[] items = new String[n];
+      for (int r = 0; r < n; r++) {
+        seqs[r] = rnd.nextInt(5) - 2;
+        times[r] = rnd.nextInt(7) - 3;
+        items[r] = "i" + rnd.nextInt(6);
+      }
+      int[] rows = new int[n];
+      for (int r = 0; r < n; r++) {
+        rows[r] = rnd.nextInt(n);
+      }
+      int from = rnd.nextInt(n);
+      int to = from + rnd.nextInt(n - from + 1);
+      SequenceEvents chunked = SequenceEvents.empty(KeyKind.INTEGER, KeyKind.STRING);
+      chunked.add(99L, 1, "first");
+      chunked.addChunk(KeyColumn.ofLongs(seqs), times, KeyColumn.ofStrings(items), rows, from, to);
+      SequenceEvents perEvent = SequenceEvents.empty(KeyKind.INTEGER, KeyKind.STRING);
+      perEvent.add(99L, 1, "first");
+      for (int k = from; k < to; k++) {
+        perEvent.add(seqs[rows[k]], times[rows[k]], items[rows[k]]);
+      }
+      assertEquals(perEvent, chunked, "round " + round);
+      SequenceEvents whole = SequenceEvents.empty(KeyKind.INTEGER, KeyKind.STRING);
+      whole.addChunk(KeyColumn.ofLongs(seqs), times, KeyColumn.ofStrings(items), null, 0, n);
+      SequenceEvents each = SequenceEvents.empty(KeyKind.INTEGER, KeyKind.STRING);
+      for (int r = 0; r < n; r++) {
+        each.add(seqs[r], times[r], items[r]);
+      }
+      assertEquals(each, whole, "round " + round + ", all rows");
+    }
+  }
+
+  @Test
+  void addChunkChecksBeforeAdding() throws Exception {
+    SequenceEvents e = SequenceEvents.empty(KeyKind.INTEGER, KeyKind.STRING);
+    e.add(1L, 1, "a");
+    SequenceEvents before = org.apache.beam.sdk.util.CoderUtils.clone(SequenceEvents.coder(), e);
+    IllegalArgumentException nullItem =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                e.addChunk(
+                    KeyColumn.ofLongs(new long[] {1, 2}),
+                    new long[] {1, 2},
+                    KeyColumn.ofStrings(new String[] {"b", null}),
+                    null,
+                    0,
+                    2));
+    assertEquals(
+        "Null item key at row 1 of the chunk (events are never dropped)", nullItem.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            e.addChunk(
+                KeyColumn.ofStrings(new String[] {"s"}),
+                new long[] {1},
+                KeyColumn.ofStrings(new String[] {"b"}),
+                null,
+                0,
+                1));
+    IllegalArgumentException shortTimes =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                e.addChunk(
+                    KeyColumn.ofLongs(new long[] {1, 2}),
+                    new long[] {1},
+                    KeyColumn.ofStrings(new String[] {"b", "c"}),
+                    null,
+                    0,
+                    2));
+    assertTrue(shortTimes.getMessage().contains("time column of 1 rows"), shortTimes.getMessage());
+    assertEquals(before, e);
+  }
+
+  /**
+   * The same events as caller-built parts (several per group, split at random) give the patterns of
+   * the Row form, per group and globally.
+   */
+  @Test
+  void ofSequenceEventsEqualsTheRowForm() {
+    Pipeline p = pipeline();
+    SequenceData d = SequenceData.random(11, 3, 14);
+    java.util.Random rnd = new java.util.Random(3);
+    java.util.Map<String, List<SequenceEvents>> parts = new java.util.TreeMap<>();
+    List<SequenceEvents> globalParts = new ArrayList<>();
+    for (SequenceData.Event e : d.events) {
+      List<SequenceEvents> g = parts.computeIfAbsent(e.group, x -> new ArrayList<>());
+      if (g.isEmpty() || rnd.nextInt(4) == 0) {
+        g.add(SequenceEvents.empty(KeyKind.INTEGER, KeyKind.STRING));
+      }
+      g.get(g.size() - 1).add(e.sequence, e.time, e.item);
+      if (globalParts.isEmpty() || rnd.nextInt(5) == 0) {
+        globalParts.add(SequenceEvents.empty(KeyKind.INTEGER, KeyKind.STRING));
+      }
+      globalParts.get(globalParts.size() - 1).add(e.sequence, e.time, e.item);
+    }
+    Schema key = MineSequences.keySchema(EVENTS.getField("store"));
+    List<org.apache.beam.sdk.values.KV<Row, SequenceEvents>> kvs = new ArrayList<>();
+    for (var g : parts.entrySet()) {
+      for (SequenceEvents part : g.getValue()) {
+        kvs.add(
+            org.apache.beam.sdk.values.KV.of(
+                Row.withSchema(key).addValue(g.getKey()).build(), part));
+      }
+    }
+    Schema globalKey = MineSequences.keySchema(null);
+    List<org.apache.beam.sdk.values.KV<Row, SequenceEvents>> globalKvs = new ArrayList<>();
+    for (SequenceEvents part : globalParts) {
+      globalKvs.add(
+          org.apache.beam.sdk.values.KV.of(Row.withSchema(globalKey).addValue(0).build(), part));
+    }
+    MineSequences grouped =
+        MineSequences.events("store", "customer", "day", "sku")
+            .withMinSupport(0.2)
+            .withMaxPatternLength(4)
+            .withMaxGap(2);
+    PCollection<Row> fromParts =
+        p.apply(
+                "Parts",
+                Create.of(kvs)
+                    .withCoder(
+                        org.apache.beam.sdk.coders.KvCoder.of(
+                            org.apache.beam.sdk.coders.RowCoder.of(key), SequenceEvents.coder())))
+            .apply("MineParts", grouped.ofSequenceEvents(KeyKind.INTEGER, KeyKind.STRING));
+    assertEquals(MineSequences.outputSchema(EVENTS.getField("store")), fromParts.getSchema());
+    PAssert.that(asText(fromParts, "PartsText", false))
+        .containsInAnyOrder(d.expected(false, 0.2, 0, 4, 2, false));
+    PCollection<Row> globalFromParts =
+        p.apply(
+                "GlobalParts",
+                Create.of(globalKvs)
+                    .withCoder(
+                        org.apache.beam.sdk.coders.KvCoder.of(
+                            org.apache.beam.sdk.coders.RowCoder.of(globalKey),
+                            SequenceEvents.coder())))
+            .apply(
+                "MineGlobalParts",
+                MineSequences.globally("customer", "day", "sku")
+                    .withMinCount(3)
+                    .ofSequenceEvents(KeyKind.INTEGER, KeyKind.STRING));
+    assertEquals(MineSequences.outputSchema(null), globalFromParts.getSchema());
+    PAssert.that(asText(globalFromParts, "GlobalPartsText", true))
+        .containsInAnyOrder(d.expected(true, 0, 3, 10, 0, false));
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void ofSequenceEventsChecksItsInputKeys() {
+    Pipeline p = pipeline();
+    Schema other = Schema.builder().addStringField("region").build();
+    PCollection<org.apache.beam.sdk.values.KV<Row, SequenceEvents>> wrongKey =
+        p.apply(
+            Create.empty(
+                org.apache.beam.sdk.coders.KvCoder.of(
+                    org.apache.beam.sdk.coders.RowCoder.of(other), SequenceEvents.coder())));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                wrongKey.apply(
+                    MineSequences.events("store", "customer", "day", "sku")
+                        .ofSequenceEvents(KeyKind.INTEGER, KeyKind.STRING)));
+    assertTrue(e.getMessage().contains("one field 'store'"), e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> MineSequences.globally("c", "t", "i").ofSequenceEvents(null, KeyKind.STRING));
+    DisplayData dd =
+        DisplayData.from(
+            MineSequences.events("store", "customer", "day", "sku")
+                .withMinCount(4)
+                .ofSequenceEvents(KeyKind.INTEGER, KeyKind.STRING));
+    assertTrue(dd.toString().contains("sequence events"), dd.toString());
+    assertTrue(dd.toString().contains("minCount"), dd.toString());
+  }
 }
