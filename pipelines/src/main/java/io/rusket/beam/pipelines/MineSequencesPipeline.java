@@ -2,9 +2,11 @@ package io.rusket.beam.pipelines;
 
 import io.rusket.beam.miner.ItemsetMiner;
 import io.rusket.beam.miner.SequenceMiner;
+import io.rusket.beam.pipelines.io.ArrowGroups;
 import io.rusket.beam.pipelines.io.CsvTypes;
 import io.rusket.beam.pipelines.io.InputFormat;
 import io.rusket.beam.pipelines.io.OutputFormat;
+import io.rusket.beam.pipelines.io.ParquetGroups;
 import io.rusket.beam.pipelines.io.TableSink;
 import io.rusket.beam.pipelines.io.TableSource;
 import io.rusket.beam.transforms.MineSequences;
@@ -19,6 +21,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.TypeName;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
@@ -35,7 +38,9 @@ import org.apache.beam.sdk.values.Row;
  * <p>Every setting, the input's columns and types and the output directory are checked in {@link
  * #buildPipeline} before anything runs; mistakes are {@link IllegalArgumentException}s naming the
  * option, column or file. CSV columns are text unless declared ({@code --csvTypes}); the time
- * column is declared {@code long} unless given another type there. No runner-specific code.
+ * column is declared {@code long} unless given another type there. Parquet input with an integer
+ * time column is read column-wise ({@link ParquetGroups#readSequences}: no Row per event); other
+ * input as Rows. No runner-specific code.
  *
  * <p>Example of use:
  *
@@ -185,9 +190,43 @@ public final class MineSequencesPipeline {
     }
     source = source.withColumns(columns.toArray(new String[0])).validate(required);
     TableSink sink = MiningIO.sink(output, outputFormat, o.getNumShards(), SEQUENCES_DIR);
-    PCollection<Row> patterns = pipeline.apply("ReadInput", source).apply("MineSequences", mine);
+    PCollection<Row> patterns =
+        format == InputFormat.PARQUET
+                && ParquetGroups.readsSequences(
+                    source.getSchema(),
+                    o.getGroupCol(),
+                    o.getSequenceCol(),
+                    o.getTimeCol(),
+                    o.getItemCol())
+            ? readColumns(pipeline, input, source.getSchema(), o, mine)
+            : pipeline.apply("ReadInput", source).apply("MineSequences", mine);
     patterns.apply("WriteSequences", sink);
     return patterns;
+  }
+
+  /**
+   * Parquet input with an integer time column, read column-wise: row groups straight into per-group
+   * {@link io.rusket.beam.transforms.SequenceEvents} ({@link ParquetGroups#readSequences}), mined
+   * by {@link MineSequences#ofSequenceEvents} with the same settings — no Row per event, the same
+   * patterns.
+   */
+  private static PCollection<Row> readColumns(
+      Pipeline pipeline, String input, Schema columns, MineSequencesOptions o, MineSequences mine) {
+    return pipeline
+        .apply(
+            "ReadGroups",
+            ParquetGroups.readSequences(
+                input,
+                columns,
+                o.getGroupCol(),
+                o.getSequenceCol(),
+                o.getTimeCol(),
+                o.getItemCol()))
+        .apply(
+            "MineSequences",
+            mine.ofSequenceEvents(
+                ArrowGroups.keyKind(columns.getField(o.getSequenceCol()).getType()),
+                ArrowGroups.keyKind(columns.getField(o.getItemCol()).getType())));
   }
 
   /** A pipeline built from {@code options} by {@link #buildPipeline}, not yet run. */

@@ -107,6 +107,23 @@ class MineSequencesPipelineTest {
                         + r.getArray("sequence")));
   }
 
+  /** The names of the pipeline's top-level transforms. */
+  static java.util.Set<String> transformNames(Pipeline p) {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    p.traverseTopologically(
+        new Pipeline.PipelineVisitor.Defaults() {
+          @Override
+          public CompositeBehavior enterCompositeTransform(
+              org.apache.beam.sdk.runners.TransformHierarchy.Node node) {
+            if (!node.isRootNode() && node.getEnclosingNode().isRootNode()) {
+              names.add(node.getFullName());
+            }
+            return CompositeBehavior.ENTER_TRANSFORM;
+          }
+        });
+    return names;
+  }
+
   @Test
   void everyInputFormatMatchesTheCorePerStore() {
     List<String> want =
@@ -127,6 +144,9 @@ class MineSequencesPipelineTest {
       Pipeline p = Pipeline.create(o);
       PAssert.that(ext, text(MineSequencesPipeline.buildPipeline(p, o), false))
           .containsInAnyOrder(want);
+      // Parquet with an integer time is read column-wise (ParquetGroups), the others as Rows
+      assertEquals(ext.equals("parquet"), transformNames(p).contains("ReadGroups"), ext);
+      assertEquals(!ext.equals("parquet"), transformNames(p).contains("ReadInput"), ext);
       p.run().waitUntilFinish();
       assertTrue(Files.isDirectory(out.resolve(ext).resolve("sequences")), ext);
     }

@@ -127,18 +127,24 @@ final class GroupChunks {
    */
   abstract static class AccumulateFn<InputT, A> extends DoFn<InputT, KV<Row, A>> {
     private static final long serialVersionUID = 1L;
-    private final Counter bundleFlushes =
-        Metrics.counter(MineGrouped.METRICS_NAMESPACE, "bundleFlushes");
-    private final Distribution bundleBytes =
-        Metrics.distribution(MineGrouped.METRICS_NAMESPACE, "bundleBytes");
+    private final Counter bundleFlushes;
+    private final Distribution bundleBytes;
     final Schema keySchema;
     final long maxBundleBytes;
     transient @Nullable BundleAccumulators<A> pending;
     private transient long peakBytes;
 
+    /** With the metrics in {@link MineGrouped}'s namespace. */
     AccumulateFn(Schema keySchema, long maxBundleBytes) {
+      this(keySchema, maxBundleBytes, MineGrouped.METRICS_NAMESPACE);
+    }
+
+    /** With the metrics in {@code metricsNamespace} (that of the transform the reader feeds). */
+    AccumulateFn(Schema keySchema, long maxBundleBytes, String metricsNamespace) {
       this.keySchema = keySchema;
       this.maxBundleBytes = maxBundleBytes;
+      this.bundleFlushes = Metrics.counter(metricsNamespace, "bundleFlushes");
+      this.bundleBytes = Metrics.distribution(metricsNamespace, "bundleBytes");
     }
 
     /** Empty accumulators for one bundle. */

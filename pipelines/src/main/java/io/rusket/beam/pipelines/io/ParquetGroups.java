@@ -7,6 +7,8 @@ import io.rusket.beam.transforms.GroupBaskets;
 import io.rusket.beam.transforms.GroupEvents;
 import io.rusket.beam.transforms.KeyColumn;
 import io.rusket.beam.transforms.MineGrouped;
+import io.rusket.beam.transforms.MineSequences;
+import io.rusket.beam.transforms.SequenceEvents;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,7 +35,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * ArrowGroups} does for Arrow: events {@code (group, transaction, item)} into {@link GroupEvents}
  * ({@link #readEvents}, for {@link MineGrouped#ofGroupEvents}), one-hot receipts into {@link
  * GroupBaskets} through a bitmap per slice of a row group ({@link #readOneHot}, for {@link
- * MineGrouped#ofGroupBaskets}) — no Avro record, Row or boxed value per event or receipt.
+ * MineGrouped#ofGroupBaskets}), and sequence events {@code (group or none, sequence, time, item)}
+ * into {@link SequenceEvents} ({@link #readSequences}, for {@link MineSequences#ofSequenceEvents})
+ * — no Avro record, Row or boxed value per event or receipt.
  *
  * <p>Shape: {@link ParquetColumns#splits(long)} (one split per row group, row groups of more than
  * {@value #SPLIT_ROWS} rows cut into ranges of rows, reshuffled so that every core reads), then
@@ -87,8 +91,60 @@ public final class ParquetGroups {
         schema,
         groupCol,
         new String[] {txnCol, itemCol},
-        true,
+        Layout.EVENTS,
         MineGrouped.DEFAULT_MAX_BUNDLE_BYTES);
+  }
+
+  /**
+   * Reads sequence events for {@link MineSequences#ofSequenceEvents}: the columns {@code groupCol}
+   * (null: one global group, keyed as {@link MineSequences#keySchema}{@code (null)}), {@code
+   * seqCol} and {@code itemCol} (STRING or integer) and {@code timeCol} (an integer) of {@code
+   * schema}.
+   *
+   * @throws IllegalArgumentException if a column is not in {@code schema} or has another type
+   */
+  public static Read<SequenceEvents> readSequences(
+      String filepattern,
+      Schema schema,
+      @Nullable String groupCol,
+      String seqCol,
+      String timeCol,
+      String itemCol) {
+    return new Read<>(
+        filepattern,
+        schema,
+        groupCol,
+        new String[] {seqCol, timeCol, itemCol},
+        Layout.SEQUENCES,
+        MineSequences.DEFAULT_MAX_BUNDLE_BYTES);
+  }
+
+  /** What a read makes of the rows. */
+  enum Layout {
+    /** (group, transaction, item) into {@link GroupEvents}. */
+    EVENTS,
+    /** group and one-hot item columns into {@link GroupBaskets}. */
+    ONE_HOT,
+    /** (group or none, sequence, time, item) into {@link SequenceEvents}. */
+    SEQUENCES
+  }
+
+  /**
+   * Whether {@link #readSequences} takes these columns of {@code schema}: group (if any), sequence
+   * and item STRING or integer, time an integer (a DATETIME time needs the Row reader).
+   */
+  public static boolean readsSequences(
+      Schema schema, @Nullable String groupCol, String seqCol, String timeCol, String itemCol) {
+    return (groupCol == null || isKey(schema, groupCol))
+        && isKey(schema, seqCol)
+        && isKey(schema, itemCol)
+        && schema.hasField(timeCol)
+        && GroupChunks.isInteger(schema.getField(timeCol).getType().getTypeName());
+  }
+
+  private static boolean isKey(Schema schema, String col) {
+    return schema.hasField(col)
+        && GroupChunks.isKeyType(schema.getField(col).getType().getTypeName());
   }
 
   /**
@@ -104,87 +160,114 @@ public final class ParquetGroups {
         schema,
         groupCol,
         itemColumns.clone(),
-        false,
+        Layout.ONE_HOT,
         MineGrouped.DEFAULT_MAX_BUNDLE_BYTES);
   }
 
   /**
-   * The read: {@code PBegin → KV<group Row, A>}, the key a Row of the group column alone.
+   * The read: {@code PBegin → KV<group Row, A>}, the key a Row of the group column alone (for
+   * sequences without a group column, {@link MineSequences#keySchema}{@code (null)}).
    *
-   * @param <A> {@link GroupEvents} or {@link GroupBaskets}
+   * @param <A> {@link GroupEvents}, {@link GroupBaskets} or {@link SequenceEvents}
    */
   public static final class Read<A> extends PTransform<PBegin, PCollection<KV<Row, A>>> {
     private static final long serialVersionUID = 1L;
     private final String filepattern;
     private final Schema schema;
-    private final String groupCol;
+    private final @Nullable String groupCol;
     private final String[] columns;
-    private final boolean events;
+    private final Layout layout;
     private final long maxBundleBytes;
 
     private Read(
         String filepattern,
         Schema schema,
-        String groupCol,
+        @Nullable String groupCol,
         String[] columns,
-        boolean events,
+        Layout layout,
         long maxBundleBytes) {
       this.filepattern = filepattern;
       this.schema = schema;
       this.groupCol = groupCol;
       this.columns = columns;
-      this.events = events;
+      this.layout = layout;
       this.maxBundleBytes = maxBundleBytes;
-      ArrowGroups.checkColumns(schema, groupCol, columns, events);
+      if (layout == Layout.SEQUENCES) {
+        checkSequenceColumns(schema, groupCol, columns);
+      } else {
+        ArrowGroups.checkColumns(schema, groupCol, columns, layout == Layout.EVENTS);
+      }
     }
 
     /**
      * The byte budget of the accumulators of one bundle (default {@link
-     * MineGrouped#DEFAULT_MAX_BUNDLE_BYTES}).
+     * MineGrouped#DEFAULT_MAX_BUNDLE_BYTES}, for sequences {@link
+     * MineSequences#DEFAULT_MAX_BUNDLE_BYTES}).
      *
      * @throws IllegalArgumentException if below 1
      */
     public Read<A> withMaxBundleBytes(long maxBundleBytes) {
       ArrowGroups.checkBudget(maxBundleBytes);
-      return new Read<>(filepattern, schema, groupCol, columns, events, maxBundleBytes);
+      return new Read<>(filepattern, schema, groupCol, columns, layout, maxBundleBytes);
     }
 
-    /** The group field, as the key Rows hold it. */
-    public Schema.Field groupField() {
-      return schema.getField(groupCol);
+    /** The group field, as the key Rows hold it (null: sequences without a group column). */
+    public Schema.@Nullable Field groupField() {
+      return groupCol == null ? null : schema.getField(groupCol);
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public PCollection<KV<Row, A>> expand(PBegin input) {
-      Schema keySchema = Schema.builder().addField(groupField()).build();
+      Schema keySchema =
+          groupCol == null
+              ? MineSequences.keySchema(null)
+              : Schema.builder().addField(groupField()).build();
       PCollection<ParquetColumns.Split> splits =
           input
               .apply("MatchFiles", FileIO.match().filepattern(filepattern))
               .apply("OpenFiles", FileIO.readMatches())
               .apply("RowGroups", ParquetColumns.splits(SPLIT_ROWS));
-      if (events) {
-        return (PCollection<KV<Row, A>>)
-            (PCollection<?>)
-                splits
-                    .apply(
-                        "ReadRowGroups",
-                        ParDo.of(
-                            new ReadEventsFn(
-                                keySchema,
-                                maxBundleBytes,
-                                groupField(),
-                                schema.getField(columns[0]),
-                                schema.getField(columns[1]))))
-                    .setCoder(KvCoder.of(RowCoder.of(keySchema), GroupEvents.coder()));
+      switch (layout) {
+        case EVENTS:
+          return (PCollection<KV<Row, A>>)
+              (PCollection<?>)
+                  splits
+                      .apply(
+                          "ReadRowGroups",
+                          ParDo.of(
+                              new ReadEventsFn(
+                                  keySchema,
+                                  maxBundleBytes,
+                                  groupField(),
+                                  schema.getField(columns[0]),
+                                  schema.getField(columns[1]))))
+                      .setCoder(KvCoder.of(RowCoder.of(keySchema), GroupEvents.coder()));
+        case SEQUENCES:
+          return (PCollection<KV<Row, A>>)
+              (PCollection<?>)
+                  splits
+                      .apply(
+                          "ReadRowGroups",
+                          ParDo.of(
+                              new ReadSequencesFn(
+                                  keySchema,
+                                  maxBundleBytes,
+                                  groupField(),
+                                  schema.getField(columns[0]),
+                                  columns[1],
+                                  schema.getField(columns[2]))))
+                      .setCoder(KvCoder.of(RowCoder.of(keySchema), SequenceEvents.coder()));
+        default:
+          return (PCollection<KV<Row, A>>)
+              (PCollection<?>)
+                  splits
+                      .apply(
+                          "ReadRowGroups",
+                          ParDo.of(
+                              new ReadOneHotFn(keySchema, maxBundleBytes, groupField(), columns)))
+                      .setCoder(KvCoder.of(RowCoder.of(keySchema), GroupBaskets.coder()));
       }
-      return (PCollection<KV<Row, A>>)
-          (PCollection<?>)
-              splits
-                  .apply(
-                      "ReadRowGroups",
-                      ParDo.of(new ReadOneHotFn(keySchema, maxBundleBytes, groupField(), columns)))
-                  .setCoder(KvCoder.of(RowCoder.of(keySchema), GroupBaskets.coder()));
     }
 
     @Override
@@ -192,8 +275,12 @@ public final class ParquetGroups {
       super.populateDisplayData(builder);
       builder
           .add(DisplayData.item("filepattern", filepattern).withLabel("Input files"))
-          .add(DisplayData.item("layout", events ? "events" : "one-hot").withLabel("Input layout"))
-          .add(DisplayData.item("groupCol", groupCol).withLabel("Group column"))
+          .add(
+              DisplayData.item("layout", layout.name().toLowerCase(java.util.Locale.ROOT))
+                  .withLabel("Input layout"))
+          .add(
+              DisplayData.item("groupCol", groupCol == null ? "(none: one group)" : groupCol)
+                  .withLabel("Group column"))
           .add(DisplayData.item("columns", String.join(", ", columns)).withLabel("Columns read"))
           .add(
               DisplayData.item("maxBundleBytes", maxBundleBytes)
@@ -201,24 +288,80 @@ public final class ParquetGroups {
     }
   }
 
+  /** {@link #readSequences}' columns: group (if any), sequence, item keys; time an integer. */
+  private static void checkSequenceColumns(
+      Schema schema, @Nullable String groupCol, String[] columns) {
+    if (groupCol != null) {
+      checkSequenceColumn(schema, groupCol, "group", false);
+    }
+    checkSequenceColumn(schema, columns[0], "sequence", false);
+    checkSequenceColumn(schema, columns[1], "time", true);
+    checkSequenceColumn(schema, columns[2], "item", false);
+    List<String> all = new ArrayList<>();
+    if (groupCol != null) {
+      all.add(groupCol);
+    }
+    all.addAll(Arrays.asList(columns));
+    if (all.stream().distinct().count() < all.size()) {
+      throw new IllegalArgumentException(
+          "The group, sequence, time and item columns must be distinct, got " + all);
+    }
+  }
+
+  private static void checkSequenceColumn(Schema schema, String col, String role, boolean integer) {
+    if (col == null || !schema.hasField(col)) {
+      throw new IllegalArgumentException(
+          String.format(
+              "The %s column '%s' is not in the schema; columns are %s",
+              role, col, schema.getFieldNames()));
+    }
+    TypeName t = schema.getField(col).getType().getTypeName();
+    if (integer ? !GroupChunks.isInteger(t) : !GroupChunks.isKeyType(t)) {
+      throw new IllegalArgumentException(
+          String.format(
+              "The %s column '%s' is %s; it must be %s",
+              role,
+              col,
+              schema.getField(col).getType(),
+              integer ? "an integer (a DATETIME time is read as Rows)" : "STRING or an integer"));
+    }
+  }
+
   /** Reads each split a slice at a time; subclasses add a slice to the accumulators. */
   private abstract static class ReadSplitsFn<A> extends AccumulateFn<ParquetColumns.Split, A> {
     private static final long serialVersionUID = 1L;
+    private static final Object[] GLOBAL_GROUP = {0};
     private final Counter rows = Metrics.counter(TableSource.METRICS_NAMESPACE, "rowsRead");
-    final Schema.Field group;
-    private transient @Nullable GroupIndex groupIndex;
 
-    ReadSplitsFn(Schema keySchema, long maxBundleBytes, Schema.Field group) {
-      super(keySchema, maxBundleBytes);
+    /** The group field; null: every row is of one group, 0 (sequences without a group column). */
+    final Schema.@Nullable Field group;
+
+    private transient @Nullable GroupIndex groupIndex;
+    private transient int @Nullable [] allZero;
+
+    ReadSplitsFn(Schema keySchema, long maxBundleBytes, Schema.@Nullable Field group) {
+      this(keySchema, maxBundleBytes, group, MineGrouped.METRICS_NAMESPACE);
+    }
+
+    ReadSplitsFn(
+        Schema keySchema,
+        long maxBundleBytes,
+        Schema.@Nullable Field group,
+        String metricsNamespace) {
+      super(keySchema, maxBundleBytes, metricsNamespace);
       this.group = group;
     }
 
     @Setup
     public void setup() {
-      groupIndex = new GroupIndex(group.getType().getTypeName());
+      if (group != null) {
+        groupIndex = new GroupIndex(group.getType().getTypeName());
+      } else {
+        allZero = new int[SLICE_ROWS];
+      }
     }
 
-    /** The columns to read, the group column first. */
+    /** The columns to read, the group column (if any) first. */
     abstract List<String> columns();
 
     /** Adds a slice; returns true if the budget is now passed. */
@@ -233,11 +376,15 @@ public final class ParquetGroups {
           if (n == 0) {
             continue;
           }
-          Object[] groups =
-              group.getType().getTypeName() == TypeName.STRING
-                  ? groupIndex.indexStrings(chunk.strings(group.getName()), n)
-                  : groupIndex.indexLongs(chunk.longs(group.getName()), n);
-          afterChunk(addSlice(chunk, groups, groupIndex.ofRow()), out);
+          if (group == null) {
+            afterChunk(addSlice(chunk, GLOBAL_GROUP, allZero), out);
+          } else {
+            Object[] groups =
+                group.getType().getTypeName() == TypeName.STRING
+                    ? groupIndex.indexStrings(chunk.strings(group.getName()), n)
+                    : groupIndex.indexLongs(chunk.longs(group.getName()), n);
+            afterChunk(addSlice(chunk, groups, groupIndex.ofRow()), out);
+          }
           rows.inc(n);
         }
       }
@@ -295,6 +442,63 @@ public final class ParquetGroups {
           c.rows(),
           GlobalWindow.INSTANCE,
           (events, rows, from, to) -> events.addChunk(t, i, rows, from, to));
+    }
+  }
+
+  /** Sequences: (group or none, sequence, time, item) columns → SequenceEvents per group. */
+  private static final class ReadSequencesFn extends ReadSplitsFn<SequenceEvents> {
+    private static final long serialVersionUID = 1L;
+    private final Schema.Field seqField;
+    private final String timeCol;
+    private final Schema.Field itemField;
+
+    ReadSequencesFn(
+        Schema keySchema,
+        long maxBundleBytes,
+        Schema.@Nullable Field group,
+        Schema.Field seqField,
+        String timeCol,
+        Schema.Field itemField) {
+      super(keySchema, maxBundleBytes, group, MineSequences.METRICS_NAMESPACE);
+      this.seqField = seqField;
+      this.timeCol = timeCol;
+      this.itemField = itemField;
+    }
+
+    @Override
+    List<String> columns() {
+      List<String> cols = new ArrayList<>();
+      if (group != null) {
+        cols.add(group.getName());
+      }
+      cols.addAll(List.of(seqField.getName(), timeCol, itemField.getName()));
+      return cols;
+    }
+
+    @Override
+    BundleAccumulators<SequenceEvents> newPending() {
+      return BundleAccumulators.ofSequences(
+          ArrowGroups.keyKind(seqField.getType()),
+          ArrowGroups.keyKind(itemField.getType()),
+          maxBundleBytes);
+    }
+
+    @Override
+    SequenceEvents compact(SequenceEvents a) {
+      return a.trim();
+    }
+
+    @Override
+    boolean addSlice(ParquetColumns.Chunk c, Object[] groups, int[] groupOfRow) {
+      KeyColumn s = keys(c, seqField);
+      long[] t = c.longs(timeCol);
+      KeyColumn i = keys(c, itemField);
+      return pending.addChunk(
+          groups,
+          groupOfRow,
+          c.rows(),
+          GlobalWindow.INSTANCE,
+          (events, rows, from, to) -> events.addChunk(s, t, i, rows, from, to));
     }
   }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rusket.beam.transforms.MineGrouped;
+import io.rusket.beam.transforms.MineSequences;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -174,5 +175,117 @@ class ParquetGroupsTest {
     String msg = rootMessage(e);
     assertTrue(
         msg.contains("'item'") && msg.contains("row group") && msg.contains("nulls.parquet"), msg);
+  }
+
+  /**
+   * Sequence events (group or none, sequence, time, item) from each file shape: the columnar read
+   * into {@link MineSequences#ofSequenceEvents} equals the Row path into {@link MineSequences}.
+   */
+  private void sequencesEqualRows(String group, String seq, String time, String item)
+      throws IOException {
+    OddParquet.Shape[] shapes = {
+      new OddParquet.Shape(),
+      new OddParquet.Shape().int32().plain().rowGroupBytes(4_000),
+      new OddParquet.Shape().rowGroupBytes(6_000).withEmptyRowGroup(),
+      new OddParquet.Shape().int32().rowGroupBytes(5_000).withoutOffsetIndex(),
+    };
+    Pipeline p = pipeline();
+    List<String> tags = new ArrayList<>();
+    for (int c = 0; c < shapes.length; c++) {
+      Path file = dir.resolve("seq-" + group + "-" + c + ".parquet");
+      OddParquet.write(file, OddParquet.Events.random(50 + c, 6_000, 1_200, 25), shapes[c]);
+      List<String> columns = new ArrayList<>();
+      if (group != null) {
+        columns.add(group);
+      }
+      columns.addAll(List.of(seq, time, item));
+      TableSource src =
+          TableSource.from(file.toString()).withColumns(columns.toArray(new String[0]));
+      Schema cols = src.getSchema();
+      assertTrue(ParquetGroups.readsSequences(cols, group, seq, time, item));
+      MineSequences mine =
+          (group == null
+                  ? MineSequences.globally(seq, time, item)
+                  : MineSequences.events(group, seq, time, item))
+              .withMinSupport(0.02)
+              .withMaxPatternLength(3);
+      String tag = "seq-" + group + c + "-" + System.nanoTime();
+      PCollection<Row> byRows = p.apply("Rows" + c, src).apply("RowPath" + c, mine);
+      PCollection<Row> columnar =
+          p.apply(
+                  "Columns" + c,
+                  ParquetGroups.readSequences(file.toString(), cols, group, seq, time, item)
+                      .withMaxBundleBytes(4_000))
+              .apply(
+                  "Columnar" + c,
+                  mine.ofSequenceEvents(
+                      ArrowGroups.keyKind(cols.getField(seq).getType()),
+                      ArrowGroups.keyKind(cols.getField(item).getType())));
+      assertEquals(byRows.getSchema(), columnar.getSchema());
+      byRows.apply("CollectRows" + c, ParDo.of(new ArrowGroupsTest.CollectFn(tag + "rows")));
+      columnar.apply("CollectCols" + c, ParDo.of(new ArrowGroupsTest.CollectFn(tag + "cols")));
+      tags.add(tag);
+    }
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    for (String tag : tags) {
+      Set<Row> rows = collected(tag + "rows");
+      assertTrue(rows.size() > 10, tag + ": " + rows.size() + " patterns");
+      assertEquals(rows, collected(tag + "cols"), tag);
+    }
+    assertTrue(counter(result, MineSequences.METRICS_NAMESPACE, "bundleFlushes") > 0, "flushes");
+  }
+
+  @Test
+  void sequencesPerStringGroupEqualTheRowPath() throws IOException {
+    sequencesEqualRows("store", "txn", "hot", "item");
+  }
+
+  @Test
+  void sequencesGlobalWithStringItemsEqualTheRowPath() throws IOException {
+    sequencesEqualRows(null, "txn", "item", "store");
+  }
+
+  @Test
+  void sequenceNullsAndTypesFailNamingTheColumn() throws IOException {
+    Path file = dir.resolve("seq-nulls.parquet");
+    OddParquet.write(
+        file,
+        OddParquet.Events.random(4, 3_000, 500, 10),
+        new OddParquet.Shape().rowGroupBytes(4_000).nullAt("item", 2_345));
+    Schema cols =
+        TableSource.from(file.toString()).withColumns("store", "txn", "item", "flag").getSchema();
+    IllegalArgumentException type =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ParquetGroups.readSequences(file.toString(), cols, "store", "txn", "flag", "item"));
+    assertTrue(
+        type.getMessage().startsWith("The time column 'flag' is BOOLEAN"), type.getMessage());
+    assertTrue(!ParquetGroups.readsSequences(cols, "store", "txn", "flag", "item"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ParquetGroups.readSequences(file.toString(), cols, "store", "nope", "txn", "item"));
+    IllegalArgumentException repeated =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ParquetGroups.readSequences(
+                    file.toString(), cols, "store", "txn", "item", "store"));
+    assertTrue(repeated.getMessage().contains("must be distinct"), repeated.getMessage());
+    Schema hot =
+        TableSource.from(file.toString()).withColumns("hot", "txn", "item", "store").getSchema();
+    Pipeline p = pipeline();
+    p.apply(ParquetGroups.readSequences(file.toString(), hot, "hot", "txn", "item", "store"))
+        .apply(
+            MineSequences.events("hot", "txn", "item", "store")
+                .ofSequenceEvents(
+                    io.rusket.beam.transforms.KeyKind.INTEGER,
+                    io.rusket.beam.transforms.KeyKind.STRING));
+    Exception e = assertThrows(Exception.class, () -> p.run().waitUntilFinish());
+    String msg = rootMessage(e);
+    assertTrue(
+        msg.contains("'item'") && msg.contains("row group") && msg.contains("seq-nulls.parquet"),
+        msg);
   }
 }
