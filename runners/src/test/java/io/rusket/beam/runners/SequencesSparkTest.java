@@ -99,6 +99,62 @@ class SequencesSparkTest {
     assertTrue(onDirect.get("itemsetSteps").size() > 20, "a non-trivial result");
   }
 
+  /**
+   * The sequences job's column-wise Parquet path (ParquetGroups.readSequences into
+   * MineSequences.ofSequenceEvents), per store and globally: the same rows on Spark and on the
+   * DirectRunner (equal to the Row path's: ParquetGroupsTest).
+   */
+  @Test
+  void columnarParquetPathSameOnSparkAndDirect() throws Exception {
+    java.nio.file.Path data = tmp.resolve("data");
+    io.rusket.beam.pipelines.generate.GenerateData.write(
+        io.rusket.beam.pipelines.generate.Config.of(8)
+            .withStores(4)
+            .withTransactions(600)
+            .withItems(30),
+        data,
+        java.util.EnumSet.of(io.rusket.beam.pipelines.generate.Layout.SEQUENCES),
+        java.util.EnumSet.of(io.rusket.beam.pipelines.io.InputFormat.PARQUET));
+    String file = data.resolve("sequences.parquet").toString();
+    org.apache.beam.sdk.schemas.Schema cols =
+        io.rusket.beam.pipelines.io.TableSource.from(file)
+            .withColumns("store_id", "customer_id", "day", "item")
+            .getSchema();
+    MineSequences perStore =
+        MineSequences.events("store_id", "customer_id", "day", "item")
+            .withMinSupport(0.4)
+            .withMaxPatternLength(3);
+    MineSequences global =
+        MineSequences.globally("customer_id", "day", "item")
+            .withMinSupport(0.35)
+            .withMaxPatternLength(3);
+    ResultLines.Job job =
+        (p, out) -> {
+          for (MineSequences t : List.of(perStore, global)) {
+            String name = t.getGroupField() == null ? "global" : "perStore";
+            ResultLines.write(
+                p.apply(
+                        name + "Columns",
+                        io.rusket.beam.pipelines.io.ParquetGroups.readSequences(
+                            file, cols, t.getGroupField(), "customer_id", "day", "item"))
+                    .apply(
+                        name + "Columnar",
+                        t.ofSequenceEvents(
+                            io.rusket.beam.transforms.KeyKind.INTEGER,
+                            io.rusket.beam.transforms.KeyKind.STRING)),
+                out,
+                name);
+          }
+        };
+    String[] names = {"perStore", "global"};
+    Map<String, List<String>> onDirect = ResultLines.run(direct(), job, tmp, names);
+    Map<String, List<String>> onSpark =
+        ResultLines.run(SparkTestContext.options(SPARK), job, tmp, names);
+    assertEquals(onDirect, onSpark);
+    assertTrue(onDirect.get("perStore").size() > 20, "a non-trivial result");
+    assertTrue(onDirect.get("global").size() > 5, "a non-trivial global result");
+  }
+
   /** ResultLines' "group|support|count|sequences|[[..]]" as SequenceData's text (no support). */
   private static TreeSet<String> asText(List<String> lines) {
     TreeSet<String> out = new TreeSet<>();
