@@ -8,7 +8,9 @@ import io.rusket.beam.pipelines.generate.GenerateData;
 import io.rusket.beam.pipelines.generate.Layout;
 import io.rusket.beam.pipelines.generate.SequenceGenerator;
 import io.rusket.beam.pipelines.io.InputFormat;
+import io.rusket.beam.pipelines.io.ParquetGroups;
 import io.rusket.beam.pipelines.io.TableSource;
+import io.rusket.beam.transforms.KeyKind;
 import io.rusket.beam.transforms.MineSequences;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -28,6 +30,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.Row;
@@ -47,8 +50,9 @@ import org.apache.spark.sql.SparkSession;
  *   <li><b>Per store</b>: MLlib's {@code PrefixSpan.run} fitted store by store on each store's
  *       sequences (an RDD per store, built and cached beforehand, untimed), its patterns collected
  *       to the driver; against {@link MineSequences#events} on Beam's SparkRunner, end to end: the
- *       events read from the Parquet file, grouped, mined per store, every pattern folded into a
- *       counter checksum.
+ *       events read from the Parquet file column-wise as the {@code sequences} command reads them
+ *       ({@link ParquetGroups#readSequences}, {@link MineSequences#ofSequenceEvents}), grouped,
+ *       mined per store, every pattern folded into a counter checksum.
  *   <li><b>Global</b>: MLlib on all sequences (one cached RDD) against the core alone, {@link
  *       SequenceMiner} on 2 threads over a {@link SequenceDb} built beforehand (untimed).
  * </ul>
@@ -56,8 +60,11 @@ import org.apache.spark.sql.SparkSession;
  * <p>Both sides use minSupport {@value #MIN_SUPPORT} (1/16: exact in binary, so Spark's floating
  * point {@code ceil(minSupport × N)} equals our exact ceiling) and maxPatternLength {@value
  * #MAX_LEN}. Identical patterns are checked by count and an order-free checksum of (store, pattern,
- * count). Each configuration runs once untimed on 1/20 of the data, then {@code --peer-repeat}
- * timed runs (median), a GC before each; load average printed at start and end.
+ * count). Each configuration runs untimed on the data, again until {@code --warmup-ms} have passed
+ * (so that the JIT has compiled the hot paths of the full-size run: warm-up runs on a small sample
+ * left our first timed run at twice the next; MLlib's one warm-up run takes longer than the
+ * default), then {@code --peer-repeat} timed runs (median), a GC before each; load average printed
+ * at start and end.
  */
 final class SequencesSuite implements Suite {
   static final String MASTER = SparkSuite.MASTER;
@@ -196,14 +203,20 @@ final class SequencesSuite implements Suite {
   static Result beam(SparkSession spark, Path parquet) {
     String ns = "bench-sequences-" + RUNS.incrementAndGet();
     Pipeline p = Pipeline.create(SparkSuite.beamOptions(spark));
+    // as the sequences command reads Parquet with an integer time (MineSequencesPipeline)
+    Schema columns =
+        TableSource.from(parquet.toString())
+            .withColumns("store_id", "customer_id", "day", "item")
+            .getSchema();
     p.apply(
             "Read",
-            TableSource.from(parquet.toString())
-                .withColumns("store_id", "customer_id", "day", "item"))
+            ParquetGroups.readSequences(
+                parquet.toString(), columns, "store_id", "customer_id", "day", "item"))
         .apply(
             MineSequences.events("store_id", "customer_id", "day", "item")
                 .withMinSupport(MIN_SUPPORT)
-                .withMaxPatternLength(MAX_LEN))
+                .withMaxPatternLength(MAX_LEN)
+                .ofSequenceEvents(KeyKind.INTEGER, KeyKind.STRING))
         .apply("Tally", ParDo.of(new TallyFn(ns)));
     PipelineResult result = p.run();
     result.waitUntilFinish();
@@ -262,8 +275,7 @@ final class SequencesSuite implements Suite {
     int cores = Runtime.getRuntime().availableProcessors();
     double loadStart = load();
     Path dir = Files.createTempDirectory("rusket-bench-sequences");
-    err.printf(Locale.ROOT, "[bench] sequences: generating %,d events (and 1/20 for warm-up)%n", n);
-    Data warm = new Data(dir.resolve("warm"), Math.max(1000, n / 20));
+    err.printf(Locale.ROOT, "[bench] sequences: generating %,d events%n", n);
     Data data = new Data(dir.resolve("full"), n);
     SparkSession spark = SparkSuite.session();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -273,40 +285,20 @@ final class SequencesSuite implements Suite {
     TimedRuns<Result> mllibGlobal;
     TimedRuns<Result> coreGlobal;
     try {
-      warm.cache(jsc);
       data.cache(jsc);
       mllibGrouped =
-          measure(
-              "MLlib PrefixSpan per store " + MASTER,
-              d -> mllib(d.rdds),
-              warm,
-              data,
-              o.peerRepeat,
-              err);
+          measure("MLlib PrefixSpan per store " + MASTER, d -> mllib(d.rdds), data, o, err);
       beamGrouped =
           measure(
               "MineSequences per store, SparkRunner " + MASTER,
               d -> beam(spark, d.parquet),
-              warm,
               data,
-              o.peerRepeat,
+              o,
               err);
       mllibGlobal =
           measure(
-              "MLlib PrefixSpan global " + MASTER,
-              d -> mllib(Map.of("", d.allRdd)),
-              warm,
-              data,
-              o.peerRepeat,
-              err);
-      coreGlobal =
-          measure(
-              "SequenceMiner global, 2 threads",
-              d -> core(d.globalDb),
-              warm,
-              data,
-              o.peerRepeat,
-              err);
+              "MLlib PrefixSpan global " + MASTER, d -> mllib(Map.of("", d.allRdd)), data, o, err);
+      coreGlobal = measure("SequenceMiner global, 2 threads", d -> core(d.globalDb), data, o, err);
     } finally {
       org.apache.beam.runners.spark.translation.SparkContextFactory.clearProvidedSparkContext();
       spark.stop();
@@ -346,6 +338,12 @@ final class SequencesSuite implements Suite {
         data.events.visits,
         MinerSuite.support(MIN_SUPPORT),
         MAX_LEN);
+    out.printf(
+        Locale.ROOT,
+        "Each side: warm-up runs on the data for at least %d ms (--warmup-ms; at least one), then %d"
+            + " timed runs (--peer-repeat), median%n",
+        o.warmupMillis,
+        o.peerRepeat);
     TextTable t =
         new TextTable()
             .text("configuration")
@@ -426,8 +424,9 @@ final class SequencesSuite implements Suite {
   }
 
   private static TimedRuns<Result> measure(
-      String label, Side side, Data warm, Data data, int repeat, PrintStream err) {
-    return TimedRuns.measure(label, () -> side.run(warm), () -> side.run(data), repeat, err);
+      String label, Side side, Data data, BenchOptions o, PrintStream err) {
+    return TimedRuns.measure(
+        label, () -> side.run(data), () -> side.run(data), o.warmupMillis, o.peerRepeat, err);
   }
 
   private static double load() {

@@ -56,6 +56,28 @@ record TimedRuns<R>(String label, long[] nanos, long[] cpuNanos, R result, Strin
   }
 
   /**
+   * As {@link #measure(String, Run, Run, int, PrintStream)}, the warm-up run again until {@code
+   * warmupMillis} have passed (at least once): so that the JIT has compiled the hot paths before
+   * the first timed run, for a side whose warm-up run is short.
+   */
+  static <R> TimedRuns<R> measure(
+      String label, Run<R> warmUp, Run<R> timed, int warmupMillis, int repeat, PrintStream err) {
+    Run<R> warm =
+        () -> {
+          long until = System.nanoTime() + warmupMillis * 1_000_000L;
+          int runs = 0;
+          R r;
+          do {
+            r = warmUp.run();
+            runs++;
+          } while (System.nanoTime() < until);
+          err.printf(Locale.ROOT, "[bench] %s: %d warm-up runs%n", label, runs);
+          return r;
+        };
+    return measure(label, warm, timed, repeat, err);
+  }
+
+  /**
    * As {@link #measure(String, Run, Run, int, PrintStream)}, with {@code afterEach} run untimed
    * after every timed run, each result printed as {@code describe} says, and results compared by
    * {@code same}.
