@@ -131,20 +131,13 @@ public final class ParquetGroups {
 
   /**
    * Whether {@link #readSequences} takes these columns of {@code schema}: group (if any), sequence
-   * and item STRING or integer, time an integer (a DATETIME time needs the Row reader).
+   * and item STRING or integer, time an integer (a DATETIME time needs the Row reader), all
+   * distinct.
    */
   public static boolean readsSequences(
       Schema schema, @Nullable String groupCol, String seqCol, String timeCol, String itemCol) {
-    return (groupCol == null || isKey(schema, groupCol))
-        && isKey(schema, seqCol)
-        && isKey(schema, itemCol)
-        && schema.hasField(timeCol)
-        && GroupChunks.isInteger(schema.getField(timeCol).getType().getTypeName());
-  }
-
-  private static boolean isKey(Schema schema, String col) {
-    return schema.hasField(col)
-        && GroupChunks.isKeyType(schema.getField(col).getType().getTypeName());
+    return sequenceColumnsProblem(schema, groupCol, new String[] {seqCol, timeCol, itemCol})
+        == null;
   }
 
   /**
@@ -193,7 +186,10 @@ public final class ParquetGroups {
       this.layout = layout;
       this.maxBundleBytes = maxBundleBytes;
       if (layout == Layout.SEQUENCES) {
-        checkSequenceColumns(schema, groupCol, columns);
+        String problem = sequenceColumnsProblem(schema, groupCol, columns);
+        if (problem != null) {
+          throw new IllegalArgumentException(problem);
+        }
       } else {
         ArrowGroups.checkColumns(schema, groupCol, columns, layout == Layout.EVENTS);
       }
@@ -288,43 +284,43 @@ public final class ParquetGroups {
     }
   }
 
-  /** {@link #readSequences}' columns: group (if any), sequence, item keys; time an integer. */
-  private static void checkSequenceColumns(
+  /**
+   * What is wrong with {@link #readSequences}' columns (group if any, then sequence, time, item):
+   * the first problem, or null if they are keys, an integer time and all distinct.
+   */
+  private static @Nullable String sequenceColumnsProblem(
       Schema schema, @Nullable String groupCol, String[] columns) {
-    if (groupCol != null) {
-      checkSequenceColumn(schema, groupCol, "group", false);
-    }
-    checkSequenceColumn(schema, columns[0], "sequence", false);
-    checkSequenceColumn(schema, columns[1], "time", true);
-    checkSequenceColumn(schema, columns[2], "item", false);
     List<String> all = new ArrayList<>();
+    List<String> roles = new ArrayList<>();
     if (groupCol != null) {
       all.add(groupCol);
+      roles.add("group");
     }
     all.addAll(Arrays.asList(columns));
+    roles.addAll(List.of("sequence", "time", "item"));
+    for (int k = 0; k < all.size(); k++) {
+      String col = all.get(k);
+      String role = roles.get(k);
+      boolean time = role.equals("time");
+      if (col == null || !schema.hasField(col)) {
+        return String.format(
+            "The %s column '%s' is not in the schema; columns are %s",
+            role, col, schema.getFieldNames());
+      }
+      TypeName t = schema.getField(col).getType().getTypeName();
+      if (time ? !GroupChunks.isInteger(t) : !GroupChunks.isKeyType(t)) {
+        return String.format(
+            "The %s column '%s' is %s; it must be %s",
+            role,
+            col,
+            schema.getField(col).getType(),
+            time ? "an integer (a DATETIME time is read as Rows)" : "STRING or an integer");
+      }
+    }
     if (all.stream().distinct().count() < all.size()) {
-      throw new IllegalArgumentException(
-          "The group, sequence, time and item columns must be distinct, got " + all);
+      return "The group, sequence, time and item columns must be distinct, got " + all;
     }
-  }
-
-  private static void checkSequenceColumn(Schema schema, String col, String role, boolean integer) {
-    if (col == null || !schema.hasField(col)) {
-      throw new IllegalArgumentException(
-          String.format(
-              "The %s column '%s' is not in the schema; columns are %s",
-              role, col, schema.getFieldNames()));
-    }
-    TypeName t = schema.getField(col).getType().getTypeName();
-    if (integer ? !GroupChunks.isInteger(t) : !GroupChunks.isKeyType(t)) {
-      throw new IllegalArgumentException(
-          String.format(
-              "The %s column '%s' is %s; it must be %s",
-              role,
-              col,
-              schema.getField(col).getType(),
-              integer ? "an integer (a DATETIME time is read as Rows)" : "STRING or an integer"));
-    }
+    return null;
   }
 
   /** Reads each split a slice at a time; subclasses add a slice to the accumulators. */
