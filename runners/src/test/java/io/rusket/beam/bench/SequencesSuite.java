@@ -63,8 +63,8 @@ import org.apache.spark.sql.SparkSession;
  * count). Each configuration runs untimed on the data, again until {@code --warmup-ms} have passed
  * (so that the JIT has compiled the hot paths of the full-size run: warm-up runs on a small sample
  * left our first timed run at twice the next; MLlib's one warm-up run takes longer than the
- * default), then {@code --peer-repeat} timed runs (median), a GC before each; load average printed
- * at start and end.
+ * default; {@code --warmup-ms=0}: none, for 10M-event runs), then {@code --peer-repeat} timed runs
+ * (median), a GC before each; load average printed at start and end.
  */
 final class SequencesSuite implements Suite {
   static final String MASTER = SparkSuite.MASTER;
@@ -340,9 +340,10 @@ final class SequencesSuite implements Suite {
         MAX_LEN);
     out.printf(
         Locale.ROOT,
-        "Each side: warm-up runs on the data for at least %d ms (--warmup-ms; at least one), then %d"
-            + " timed runs (--peer-repeat), median%n",
-        o.warmupMillis,
+        "Each side: %s, then %d timed runs (--peer-repeat), median%n",
+        o.warmupMillis > 0
+            ? "warm-up runs on the data for at least " + o.warmupMillis + " ms (--warmup-ms)"
+            : "no warm-up (--warmup-ms=0: both sides timed from a cold start)",
         o.peerRepeat);
     TextTable t =
         new TextTable()

@@ -58,12 +58,18 @@ record TimedRuns<R>(String label, long[] nanos, long[] cpuNanos, R result, Strin
   /**
    * As {@link #measure(String, Run, Run, int, PrintStream)}, the warm-up run again until {@code
    * warmupMillis} have passed (at least once): so that the JIT has compiled the hot paths before
-   * the first timed run, for a side whose warm-up run is short.
+   * the first timed run, for a side whose warm-up run is short. With {@code warmupMillis} 0, no
+   * warm-up at all (every side timed from cold: for runs long enough that the JIT's warm-up is a
+   * small part of them).
    */
   static <R> TimedRuns<R> measure(
       String label, Run<R> warmUp, Run<R> timed, int warmupMillis, int repeat, PrintStream err) {
     Run<R> warm =
         () -> {
+          if (warmupMillis <= 0) {
+            err.printf(Locale.ROOT, "[bench] %s: no warm-up (--warmup-ms=0)%n", label);
+            return null;
+          }
           long until = System.nanoTime() + warmupMillis * 1_000_000L;
           int runs = 0;
           R r;
