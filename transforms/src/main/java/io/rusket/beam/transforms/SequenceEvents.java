@@ -91,12 +91,7 @@ public final class SequenceEvents {
   }
 
   private void append(int s, long t, int i) {
-    if (n == seq.length) {
-      int len = ArrayUtil.grow(n, n + 1L);
-      seq = Arrays.copyOf(seq, len);
-      time = Arrays.copyOf(time, len);
-      item = Arrays.copyOf(item, len);
-    }
+    reserve(n + 1L);
     seq[n] = s;
     time[n] = t;
     item[n] = i;
@@ -135,13 +130,7 @@ public final class SequenceEvents {
               times.length, rows == null ? to : seqColumn.capacity()));
     }
     final int len = to - from;
-    long need = (long) n + len;
-    if (need > seq.length) {
-      int cap = ArrayUtil.grow(seq.length, need);
-      seq = Arrays.copyOf(seq, cap);
-      time = Arrays.copyOf(time, cap);
-      item = Arrays.copyOf(item, cap);
-    }
+    reserve((long) n + len);
     seqs.addColumn(seqColumn, rows, from, to, seq, n);
     items.addColumn(itemColumn, rows, from, to, item, n);
     final long[] t = time;
@@ -153,17 +142,21 @@ public final class SequenceEvents {
     return this;
   }
 
-  /** Adds every event of {@code other} (left unchanged). */
-  public SequenceEvents addAll(SequenceEvents other) {
-    int[] sMap = seqs.addAll(other.seqs);
-    int[] iMap = items.addAll(other.items);
-    long need = (long) n + other.n;
+  /** Room for {@code need} events in the three arrays (E2), grown together. */
+  private void reserve(long need) {
     if (need > seq.length) {
       int len = ArrayUtil.grow(seq.length, need);
       seq = Arrays.copyOf(seq, len);
       time = Arrays.copyOf(time, len);
       item = Arrays.copyOf(item, len);
     }
+  }
+
+  /** Adds every event of {@code other} (left unchanged). */
+  public SequenceEvents addAll(SequenceEvents other) {
+    int[] sMap = seqs.addAll(other.seqs);
+    int[] iMap = items.addAll(other.items);
+    reserve((long) n + other.n);
     for (int e = 0; e < other.n; e++) {
       seq[n] = sMap[other.seq[e]];
       time[n] = other.time[e];
