@@ -113,18 +113,18 @@ final class FileSystemSetup {
   }
 
   /**
-   * Whether the command may touch S3: an argument names an {@code s3://} path or gives {@code
-   * --awsRegion}. When not, {@link #apply} sets the region to none (null) instead of leaving it to
-   * its default. Why: Beam registers its S3 file system with the others on every {@link
-   * FileSystems#setDefaultPipelineOptions}, which builds an S3 client configuration and so asks the
-   * AWS region chain ({@code $AWS_REGION}, {@code ~/.aws/config}, then the EC2 instance metadata
-   * service); on a machine outside EC2 the last answers only after its retries, about 1.5 s of
-   * sleeping, paid by every command and again by every pipeline whose options do not carry the
-   * answer. A job without an S3 path never builds an S3 client, so no region is needed.
+   * Whether the command may touch S3: an argument names an {@code s3://} path (the scheme in any
+   * case) or gives {@code --awsRegion}. When not, {@link #apply} sets the region to none (null)
+   * instead of leaving it to its default. Why: Beam registers its S3 file system with the others on
+   * every {@link FileSystems#setDefaultPipelineOptions}, which builds an S3 client configuration
+   * and so asks the AWS region chain ({@code $AWS_REGION}, {@code ~/.aws/config}, then the EC2
+   * instance metadata service); on a machine outside EC2 the last answers only after its retries,
+   * about 1.5 s of sleeping, paid by every command and again by every pipeline whose options do not
+   * carry the answer. A job without an S3 path never builds an S3 client, so no region is needed.
    */
   static boolean usesS3(String[] args) {
     for (String arg : args) {
-      if (arg.contains("s3://") || arg.startsWith("--awsRegion")) {
+      if (arg.toLowerCase(Locale.ROOT).contains("s3://") || arg.startsWith("--awsRegion")) {
         return true;
       }
     }

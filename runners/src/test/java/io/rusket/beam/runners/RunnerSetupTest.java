@@ -75,6 +75,7 @@ class RunnerSetupTest {
     assertFalse(FileSystemSetup.usesS3(new String[] {"--input=hdfs://nn:8020/e.parquet"}));
     assertTrue(FileSystemSetup.usesS3(new String[] {"--input=s3://bucket/e.parquet"}));
     assertTrue(FileSystemSetup.usesS3(new String[] {"--output=s3://bucket/out"}));
+    assertTrue(FileSystemSetup.usesS3(new String[] {"--output=S3://bucket/out"}));
     assertTrue(FileSystemSetup.usesS3(new String[] {"--rules=s3://b/rules/*.parquet"}));
     assertTrue(FileSystemSetup.usesS3(new String[] {"--awsRegion=us-east-1"}));
   }
