@@ -7,11 +7,18 @@ import io.rusket.beam.miner.SequenceDb;
 import io.rusket.beam.miner.SequenceMiner;
 import io.rusket.beam.miner.SequencePatterns;
 import io.rusket.beam.pipelines.generate.Config;
+import io.rusket.beam.pipelines.generate.GenerateData;
+import io.rusket.beam.pipelines.generate.Layout;
 import io.rusket.beam.pipelines.generate.SequenceGenerator;
+import io.rusket.beam.pipelines.io.InputFormat;
+import io.rusket.beam.pipelines.io.ParquetGroups;
+import io.rusket.beam.pipelines.io.TableSource;
 import io.rusket.beam.testing.SequenceData;
+import io.rusket.beam.transforms.KeyKind;
 import io.rusket.beam.transforms.MineSequences;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -106,20 +113,15 @@ class SequencesSparkTest {
    */
   @Test
   void columnarParquetPathSameOnSparkAndDirect() throws Exception {
-    java.nio.file.Path data = tmp.resolve("data");
-    io.rusket.beam.pipelines.generate.GenerateData.write(
-        io.rusket.beam.pipelines.generate.Config.of(8)
-            .withStores(4)
-            .withTransactions(600)
-            .withItems(30),
+    Path data = tmp.resolve("data");
+    GenerateData.write(
+        Config.of(8).withStores(4).withTransactions(600).withItems(30),
         data,
-        java.util.EnumSet.of(io.rusket.beam.pipelines.generate.Layout.SEQUENCES),
-        java.util.EnumSet.of(io.rusket.beam.pipelines.io.InputFormat.PARQUET));
+        EnumSet.of(Layout.SEQUENCES),
+        EnumSet.of(InputFormat.PARQUET));
     String file = data.resolve("sequences.parquet").toString();
-    org.apache.beam.sdk.schemas.Schema cols =
-        io.rusket.beam.pipelines.io.TableSource.from(file)
-            .withColumns("store_id", "customer_id", "day", "item")
-            .getSchema();
+    Schema cols =
+        TableSource.from(file).withColumns("store_id", "customer_id", "day", "item").getSchema();
     MineSequences perStore =
         MineSequences.events("store_id", "customer_id", "day", "item")
             .withMinSupport(0.4)
@@ -135,13 +137,9 @@ class SequencesSparkTest {
             ResultLines.write(
                 p.apply(
                         name + "Columns",
-                        io.rusket.beam.pipelines.io.ParquetGroups.readSequences(
+                        ParquetGroups.readSequences(
                             file, cols, t.getGroupField(), "customer_id", "day", "item"))
-                    .apply(
-                        name + "Columnar",
-                        t.ofSequenceEvents(
-                            io.rusket.beam.transforms.KeyKind.INTEGER,
-                            io.rusket.beam.transforms.KeyKind.STRING)),
+                    .apply(name + "Columnar", t.ofSequenceEvents(KeyKind.INTEGER, KeyKind.STRING)),
                 out,
                 name);
           }

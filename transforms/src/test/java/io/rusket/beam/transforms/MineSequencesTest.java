@@ -7,8 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rusket.beam.testing.SequenceData;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.RowCoder;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
@@ -19,6 +24,8 @@ import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.util.CoderUtils;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TypeDescriptors;
@@ -254,9 +261,7 @@ class MineSequencesTest {
     CoderProperties.coderDecodeEncodeEqual(
         SequenceEvents.coder(), SequenceEvents.empty(KeyKind.STRING, KeyKind.INTEGER));
     CoderProperties.coderDeterministic(
-        SequenceEvents.coder(),
-        a,
-        org.apache.beam.sdk.util.CoderUtils.clone(SequenceEvents.coder(), a));
+        SequenceEvents.coder(), a, CoderUtils.clone(SequenceEvents.coder(), a));
     MergeSequenceEventsFn fn = new MergeSequenceEventsFn(KeyKind.INTEGER, KeyKind.STRING);
     SequenceEvents merged =
         fn.mergeAccumulators(
@@ -272,7 +277,7 @@ class MineSequencesTest {
   /** addChunk over any subset and order of rows equals add per event, in that order. */
   @Test
   void addChunkEqualsAddPerEvent() {
-    java.util.Random rnd = new java.util.Random(7);
+    Random rnd = new Random(7);
     for (int round = 0; round < 50; round++) {
       int n = 1 + rnd.nextInt(40);
       long[] seqs = new long[n];
@@ -312,7 +317,7 @@ class MineSequencesTest {
   void addChunkChecksBeforeAdding() throws Exception {
     SequenceEvents e = SequenceEvents.empty(KeyKind.INTEGER, KeyKind.STRING);
     e.add(1L, 1, "a");
-    SequenceEvents before = org.apache.beam.sdk.util.CoderUtils.clone(SequenceEvents.coder(), e);
+    SequenceEvents before = CoderUtils.clone(SequenceEvents.coder(), e);
     IllegalArgumentException nullItem =
         assertThrows(
             IllegalArgumentException.class,
@@ -359,8 +364,8 @@ class MineSequencesTest {
   void ofSequenceEventsEqualsTheRowForm() {
     Pipeline p = pipeline();
     SequenceData d = SequenceData.random(11, 3, 14);
-    java.util.Random rnd = new java.util.Random(3);
-    java.util.Map<String, List<SequenceEvents>> parts = new java.util.TreeMap<>();
+    Random rnd = new Random(3);
+    Map<String, List<SequenceEvents>> parts = new TreeMap<>();
     List<SequenceEvents> globalParts = new ArrayList<>();
     for (SequenceData.Event e : d.events) {
       List<SequenceEvents> g = parts.computeIfAbsent(e.group, x -> new ArrayList<>());
@@ -374,19 +379,16 @@ class MineSequencesTest {
       globalParts.get(globalParts.size() - 1).add(e.sequence, e.time, e.item);
     }
     Schema key = MineSequences.keySchema(EVENTS.getField("store"));
-    List<org.apache.beam.sdk.values.KV<Row, SequenceEvents>> kvs = new ArrayList<>();
+    List<KV<Row, SequenceEvents>> kvs = new ArrayList<>();
     for (var g : parts.entrySet()) {
       for (SequenceEvents part : g.getValue()) {
-        kvs.add(
-            org.apache.beam.sdk.values.KV.of(
-                Row.withSchema(key).addValue(g.getKey()).build(), part));
+        kvs.add(KV.of(Row.withSchema(key).addValue(g.getKey()).build(), part));
       }
     }
     Schema globalKey = MineSequences.keySchema(null);
-    List<org.apache.beam.sdk.values.KV<Row, SequenceEvents>> globalKvs = new ArrayList<>();
+    List<KV<Row, SequenceEvents>> globalKvs = new ArrayList<>();
     for (SequenceEvents part : globalParts) {
-      globalKvs.add(
-          org.apache.beam.sdk.values.KV.of(Row.withSchema(globalKey).addValue(0).build(), part));
+      globalKvs.add(KV.of(Row.withSchema(globalKey).addValue(0).build(), part));
     }
     MineSequences grouped =
         MineSequences.events("store", "customer", "day", "sku")
@@ -396,10 +398,7 @@ class MineSequencesTest {
     PCollection<Row> fromParts =
         p.apply(
                 "Parts",
-                Create.of(kvs)
-                    .withCoder(
-                        org.apache.beam.sdk.coders.KvCoder.of(
-                            org.apache.beam.sdk.coders.RowCoder.of(key), SequenceEvents.coder())))
+                Create.of(kvs).withCoder(KvCoder.of(RowCoder.of(key), SequenceEvents.coder())))
             .apply("MineParts", grouped.ofSequenceEvents(KeyKind.INTEGER, KeyKind.STRING));
     assertEquals(MineSequences.outputSchema(EVENTS.getField("store")), fromParts.getSchema());
     PAssert.that(asText(fromParts, "PartsText", false))
@@ -408,10 +407,7 @@ class MineSequencesTest {
         p.apply(
                 "GlobalParts",
                 Create.of(globalKvs)
-                    .withCoder(
-                        org.apache.beam.sdk.coders.KvCoder.of(
-                            org.apache.beam.sdk.coders.RowCoder.of(globalKey),
-                            SequenceEvents.coder())))
+                    .withCoder(KvCoder.of(RowCoder.of(globalKey), SequenceEvents.coder())))
             .apply(
                 "MineGlobalParts",
                 MineSequences.globally("customer", "day", "sku")
@@ -427,11 +423,8 @@ class MineSequencesTest {
   void ofSequenceEventsChecksItsInputKeys() {
     Pipeline p = pipeline();
     Schema other = Schema.builder().addStringField("region").build();
-    PCollection<org.apache.beam.sdk.values.KV<Row, SequenceEvents>> wrongKey =
-        p.apply(
-            Create.empty(
-                org.apache.beam.sdk.coders.KvCoder.of(
-                    org.apache.beam.sdk.coders.RowCoder.of(other), SequenceEvents.coder())));
+    PCollection<KV<Row, SequenceEvents>> wrongKey =
+        p.apply(Create.empty(KvCoder.of(RowCoder.of(other), SequenceEvents.coder())));
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
