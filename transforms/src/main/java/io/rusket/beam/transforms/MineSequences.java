@@ -69,11 +69,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * dictionary and primitive arrays of (sequence id, time, item id) — then merged by one {@link
  * Combine#perKey} keyed by the group ("AccumulateGroups", {@link MergeSequenceEventsFn}, which
  * runners can combine map-side), and each group is mined by one DoFn call ("MineEachGroup") on
- * {@link #withThreadsPerGroup one thread} by default, with {@link SequenceMiner} (PrefixSpan with
- * pseudo-projection), emitting rows as it finds them. Groups are mined in parallel by the runner.
- * Works per window. Readers that build the per-group {@link SequenceEvents} themselves, column-wise
- * from files (e.g. the pipelines' Parquet reader), feed them to {@link #ofSequenceEvents} instead:
- * the same settings and output, no Row per event.
+ * {@link #withThreadsPerGroup one thread} by default, with {@link SequenceMiner} (PrefixSpan over
+ * vertical step bitmaps), emitting rows as it finds them. Groups are mined in parallel by the
+ * runner. Works per window. Readers that build the per-group {@link SequenceEvents} themselves,
+ * column-wise from files (e.g. the pipelines' Parquet reader), feed them to {@link
+ * #ofSequenceEvents} instead: the same settings and output, no Row per event.
  *
  * <p><b>Memory.</b> All the events of one group, as compact arrays (16 bytes per event plus the
  * sequence and item keys), must fit in the memory of one worker, and while mining the recoded
