@@ -37,14 +37,42 @@ class ParquetGroupsTest {
     return Pipeline.create(PipelineOptionsFactory.create());
   }
 
-  /** Events (group, txn, item) from each file shape: columnar equals the Row path. */
-  private void eventsEqualRows(String group, String txn, String item) throws IOException {
-    OddParquet.Shape[] shapes = {
+  /**
+   * The odd file shapes both layouts are read from: defaults; INT32 plain-encoded in many row
+   * groups; an empty row group in the middle; no offset index.
+   */
+  private static OddParquet.Shape[] oddShapes() {
+    return new OddParquet.Shape[] {
       new OddParquet.Shape(),
       new OddParquet.Shape().int32().plain().rowGroupBytes(4_000),
       new OddParquet.Shape().rowGroupBytes(6_000).withEmptyRowGroup(),
       new OddParquet.Shape().int32().rowGroupBytes(5_000).withoutOffsetIndex(),
     };
+  }
+
+  /** Collects the Row path's and the columnar read's rows under {@code tag} (same schema). */
+  private static void collectBoth(
+      PCollection<Row> byRows, PCollection<Row> columnar, String tag, int c) {
+    assertEquals(byRows.getSchema(), columnar.getSchema());
+    byRows.apply("CollectRows" + c, ParDo.of(new ArrowGroupsTest.CollectFn(tag + "rows")));
+    columnar.apply("CollectCols" + c, ParDo.of(new ArrowGroupsTest.CollectFn(tag + "cols")));
+  }
+
+  /** Runs {@code p}; each tag's columnar rows equal its Row path's, more than 10 of them. */
+  private static PipelineResult runAndCompare(Pipeline p, List<String> tags, String what) {
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    for (String tag : tags) {
+      Set<Row> rows = collected(tag + "rows");
+      assertTrue(rows.size() > 10, tag + ": " + rows.size() + " " + what);
+      assertEquals(rows, collected(tag + "cols"), tag);
+    }
+    return result;
+  }
+
+  /** Events (group, txn, item) from each file shape: columnar equals the Row path. */
+  private void eventsEqualRows(String group, String txn, String item) throws IOException {
+    OddParquet.Shape[] shapes = oddShapes();
     Pipeline p = pipeline();
     List<String> tags = new ArrayList<>();
     for (int c = 0; c < shapes.length; c++) {
@@ -71,18 +99,10 @@ class ParquetGroupsTest {
                           ArrowGroups.keyKind(cols.getField(txn).getType()),
                           ArrowGroups.keyKind(cols.getField(item).getType()))
                       .withMinSupport(0.05));
-      assertEquals(byRows.getSchema(), columnar.getSchema());
-      byRows.apply("CollectRows" + c, ParDo.of(new ArrowGroupsTest.CollectFn(tag + "rows")));
-      columnar.apply("CollectCols" + c, ParDo.of(new ArrowGroupsTest.CollectFn(tag + "cols")));
+      collectBoth(byRows, columnar, tag, c);
       tags.add(tag);
     }
-    PipelineResult result = p.run();
-    result.waitUntilFinish();
-    for (String tag : tags) {
-      Set<Row> rows = collected(tag + "rows");
-      assertTrue(rows.size() > 10, tag + ": " + rows.size() + " itemsets");
-      assertEquals(rows, collected(tag + "cols"), tag);
-    }
+    PipelineResult result = runAndCompare(p, tags, "itemsets");
     assertTrue(counter(result, MineGrouped.METRICS_NAMESPACE, "bundleFlushes") > 0, "flushes");
   }
 
@@ -183,12 +203,7 @@ class ParquetGroupsTest {
    */
   private void sequencesEqualRows(String group, String seq, String time, String item)
       throws IOException {
-    OddParquet.Shape[] shapes = {
-      new OddParquet.Shape(),
-      new OddParquet.Shape().int32().plain().rowGroupBytes(4_000),
-      new OddParquet.Shape().rowGroupBytes(6_000).withEmptyRowGroup(),
-      new OddParquet.Shape().int32().rowGroupBytes(5_000).withoutOffsetIndex(),
-    };
+    OddParquet.Shape[] shapes = oddShapes();
     Pipeline p = pipeline();
     List<String> tags = new ArrayList<>();
     for (int c = 0; c < shapes.length; c++) {
@@ -221,18 +236,10 @@ class ParquetGroupsTest {
                   mine.ofSequenceEvents(
                       ArrowGroups.keyKind(cols.getField(seq).getType()),
                       ArrowGroups.keyKind(cols.getField(item).getType())));
-      assertEquals(byRows.getSchema(), columnar.getSchema());
-      byRows.apply("CollectRows" + c, ParDo.of(new ArrowGroupsTest.CollectFn(tag + "rows")));
-      columnar.apply("CollectCols" + c, ParDo.of(new ArrowGroupsTest.CollectFn(tag + "cols")));
+      collectBoth(byRows, columnar, tag, c);
       tags.add(tag);
     }
-    PipelineResult result = p.run();
-    result.waitUntilFinish();
-    for (String tag : tags) {
-      Set<Row> rows = collected(tag + "rows");
-      assertTrue(rows.size() > 10, tag + ": " + rows.size() + " patterns");
-      assertEquals(rows, collected(tag + "cols"), tag);
-    }
+    PipelineResult result = runAndCompare(p, tags, "patterns");
     assertTrue(counter(result, MineSequences.METRICS_NAMESPACE, "bundleFlushes") > 0, "flushes");
   }
 
