@@ -438,21 +438,8 @@ final class Efim {
       if (!firstBounds(from, to, sec, secFrom, nSec)) {
         continue;
       }
-      final long[] luB = lu;
-      final long[] suB = su;
-      int[] nPrimL = lists(primary, 1, nSec - secFrom);
-      int[] nSecL = lists(secondary, 1, nSec - secFrom);
-      int np = 0;
-      int ns = 0;
-      for (int k = secFrom; k < nSec; k++) {
-        final int z = sec[k];
-        if (luB[z] >= minUtil) {
-          nSecL[ns++] = z;
-          if (suB[z] >= minUtil) {
-            nPrimL[np++] = z;
-          }
-        }
-      }
+      final int np = splitByBounds(1, sec, secFrom, nSec);
+      final int ns = nextSec;
       if (np == 0) {
         continue;
       }
@@ -590,19 +577,8 @@ final class Efim {
       if (!bound || !anyTail) {
         continue;
       }
-      int[] nPrimL = lists(primary, d + 1, nSec - secFrom);
-      int[] nSecL = lists(secondary, d + 1, nSec - secFrom);
-      int np = 0;
-      int ns = 0;
-      for (int k = secFrom; k < nSec; k++) {
-        final int z = sec[k];
-        if (luB[z] >= minUtil) {
-          nSecL[ns++] = z;
-          if (suB[z] >= minUtil) {
-            nPrimL[np++] = z;
-          }
-        }
-      }
+      final int np = splitByBounds(d + 1, sec, secFrom, nSec);
+      final int ns = nextSec;
       if (np == 0) {
         continue; // β has no extension worth exploring: its projected database is never built
       }
@@ -700,6 +676,18 @@ final class Efim {
         }
       }
     }
+    return splitByBounds(d, sec, from, to);
+  }
+
+  /**
+   * Depth {@code d}'s lists from the candidates {@code sec[from, to)}, after their bounds were
+   * counted into {@link #lu} and {@link #su}: Secondary(β) those whose local utility reaches
+   * minUtil, Primary(β) those of them whose sub-tree utility does too. Sets {@link #nextPrim} and
+   * {@link #nextSec}; returns the size of Primary(β).
+   */
+  private int splitByBounds(int d, int[] sec, int from, int to) {
+    final long[] luB = lu;
+    final long[] suB = su;
     int[] prim = lists(primary, d, to - from);
     int[] nsec = lists(secondary, d, to - from);
     int np = 0;
