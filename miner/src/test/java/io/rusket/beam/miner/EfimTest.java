@@ -150,13 +150,6 @@ class EfimTest {
     return out;
   }
 
-  private static String show(TreeMap<String, long[]> m) {
-    StringBuilder b = new StringBuilder();
-    m.forEach(
-        (k, v) -> b.append('{').append(k).append("}=").append(Arrays.toString(v)).append(' '));
-    return b.toString();
-  }
-
   private static UtilityDb db(List<Txn> txns) {
     UtilityDb.Builder b = UtilityDb.builder();
     for (int t = 0; t < txns.size(); t++) {
@@ -203,11 +196,11 @@ class EfimTest {
         thresholds.add(u + 1);
       }
       for (long thr : thresholds) {
-        String want = show(bySubsets(txns, thr, maxLen));
+        String want = UtilityMinerTest.show(bySubsets(txns, thr, maxLen));
         for (long pf : new long[] {1, Efim.PROJECT_FIRST, Long.MAX_VALUE}) {
           assertEquals(
               want,
-              show(mine(db, thr, maxLen, pf)),
+              UtilityMinerTest.show(mine(db, thr, maxLen, pf)),
               "seed " + seed + " threshold " + thr + " projectFirst " + pf);
         }
       }
@@ -249,9 +242,10 @@ class EfimTest {
     }
     UtilityDb db = db(txns);
     for (long thr : new long[] {1_000_000L, 5_000_000L, 20_000_000L}) {
-      String want = show(bySubsets(txns, thr, Integer.MAX_VALUE));
+      String want = UtilityMinerTest.show(bySubsets(txns, thr, Integer.MAX_VALUE));
       for (long pf : new long[] {1, Efim.PROJECT_FIRST, Long.MAX_VALUE}) {
-        assertEquals(want, show(mine(db, thr, Integer.MAX_VALUE, pf)), "threshold " + thr);
+        assertEquals(
+            want, UtilityMinerTest.show(mine(db, thr, Integer.MAX_VALUE, pf)), "threshold " + thr);
       }
     }
   }

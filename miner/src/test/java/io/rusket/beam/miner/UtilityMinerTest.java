@@ -89,7 +89,8 @@ class UtilityMinerTest {
     return out;
   }
 
-  private static String show(TreeMap<String, long[]> m) {
+  /** The itemsets with their [utility, count], for assertion messages. */
+  static String show(TreeMap<String, long[]> m) {
     StringBuilder b = new StringBuilder();
     m.forEach(
         (k, v) -> b.append('{').append(k).append("}=").append(Arrays.toString(v)).append(' '));
