@@ -39,27 +39,34 @@ import java.util.Objects;
  * Ayres, J. Gehrke, T. Yiu, J. Flannick, KDD 2002) and CM-SPADE (P. Fournier-Viger, A. Gomariz, M.
  * Campos, R. Thomas, PAKDD 2014). Items are recoded to dense ranks by descending frequency (the
  * infrequent ones dropped); each sequence keeps its distinct ranks, each with the bitmap of the
- * steps holding it (one word up to 64 steps, more beyond). A prefix is the list of the sequences
- * containing it, each with its <i>end bitmap</i>: the steps where an embedding of the prefix can
- * end. Extending by x: {@code end & bits(x)} (i), {@code mask(end) & bits(x)} (s), where {@code
- * mask} holds the steps after the first end step — with maxGap g the steps 1..g after any end step
- * — so i-extensions and gap constraints are exact; the support is the number of sequences left.
- * Only candidates are counted: an item must extend the prefix's parent (apriori) and form a
- * frequent 2-pattern with the prefix's last item (CM-SPADE's co-occurrence maps); with up to 1,024
- * frequent ranks each sequence carries presence words, so a count visits only the candidates a
- * sequence holds. The lists of a prefix's children are built in one pass over its list. Patterns
- * are delivered in the order of a depth-first walk: a prefix, then its i-extensions by ascending
- * rank, then its s-extensions, each followed by its own extensions.
+ * steps holding it (8, 16, 32 or 64 bits, packed into words, by the sequence's number of steps;
+ * several words beyond 64 steps). A prefix is the list of the sequences containing it, each with
+ * its <i>end bitmap</i>: the steps where an embedding of the prefix can end. Extending by x: {@code
+ * end & bits(x)} (i), {@code mask(end) & bits(x)} (s), where {@code mask} holds the steps after the
+ * first end step — with maxGap g the steps 1..g after any end step — so i-extensions and gap
+ * constraints are exact; the support is the number of sequences left. Only candidates are counted:
+ * an item must extend the prefix's parent (apriori) and form a frequent 2-pattern with the prefix's
+ * last item (CM-SPADE's co-occurrence maps); with up to 1,024 frequent ranks each sequence carries
+ * presence words, so a count visits only the candidates a sequence holds. The lists of a prefix's
+ * children are built in one pass over its list, each entry with a copy of its sequence's block
+ * (presence words and bitmaps), so that counting and projecting read every list in order instead of
+ * jumping through the whole database. Patterns are delivered in the order of a depth-first walk: a
+ * prefix, then its i-extensions by ascending rank, then its s-extensions, each followed by its own
+ * extensions.
  *
  * <p><b>Threads.</b> The first-level prefixes (one per frequent item) are mined in parallel on
- * {@link #withThreads(int) threads} threads (default: all cores); patterns are delivered from the
- * calling thread in the order of a single-threaded run, so results are identical.
+ * {@link #withThreads(int) threads} threads (default: all cores), those with the most work split
+ * into tasks over ranges of their children (see {@link Tasks}); the co-occurrence pairs are counted
+ * on as many threads. Patterns are delivered from the calling thread in the order of a
+ * single-threaded run, so results are identical.
  *
  * <p><b>Memory.</b> The recoded database (per sequence and distinct frequent item 4 bytes for the
- * rank, 8 per bitmap word, 16 for the vertical index; 8 per presence word per sequence; with
- * co-occurrence maps 8 bytes per item pair, transiently), and per thread and depth the lists of the
- * current prefix's children (12 bytes per entry, at most the larger of 2M and the number of
- * (sequence, item) pairs unless one child alone has more).
+ * rank, 1 to 8 for its bitmap — 8 per word beyond 64 steps —, 16 for the vertical index; 8 per
+ * presence word per sequence; with co-occurrence maps 24 bytes per pair of frequent items, and per
+ * counting thread 24 more, transiently), and per thread and depth the lists of the current prefix's
+ * children: 16 bytes per entry plus its block copy (or multi-word end), at most ~24 bytes per
+ * (sequence, item) pair of the database (the larger of 2M and their number of pool words) unless
+ * one child alone has more.
  */
 public final class SequenceMiner {
   private final double minSupport; // NaN when minCount is given
@@ -205,16 +212,113 @@ public final class SequenceMiner {
     if (db.size() == 0 || threshold > db.size()) {
       return 0;
     }
-    Flat flat = new Flat(db, (int) threshold, maxGap == null ? 0 : maxGap);
+    Flat flat = new Flat(db, (int) threshold, maxGap == null ? 0 : maxGap, threads);
     if (flat.nFrequent == 0) {
       return 0;
     }
     int limit = maxPatternLength == null ? Integer.MAX_VALUE : maxPatternLength;
     int gap = maxGap == null ? 0 : maxGap;
     ItemsetSink out = sink::accept;
+    Tasks tasks = Tasks.plan(flat, limit, threads);
     return OrderedTasks.run(
-            flat.nFrequent, threads, () -> new Worker(flat, (int) threshold, limit, gap), out)
+            tasks.size(), threads, () -> new Worker(flat, tasks, (int) threshold, limit, gap), out)
         .itemsets;
+  }
+
+  /**
+   * The mining tasks: task t grows the first-level prefix {@code <(x[t])>}'s children {@code
+   * [lo[t], hi[t])} (in the order {@link Worker#grow} takes them: its i-extensions, then its
+   * s-extensions, each ascending), and the task with {@code lo = 0} also delivers {@code <(x)>}
+   * itself. Consecutive tasks of one prefix cover its children in order, so delivering the tasks in
+   * order is a single-threaded run's order. A prefix is split only with several threads and
+   * co-occurrence maps (which give its children and their list sizes before any mining), into parts
+   * of about {@code 1 / (4 × threads)} of all children's list words: the most frequent item's
+   * subtree alone can otherwise hold half of the work and leave the other threads idle.
+   */
+  static final class Tasks {
+    final int[] x;
+    final int[] lo;
+    final int[] hi;
+
+    private Tasks(int[] x, int[] lo, int[] hi) {
+      this.x = x;
+      this.lo = lo;
+      this.hi = hi;
+    }
+
+    int size() {
+      return x.length;
+    }
+
+    static Tasks plan(Flat db, int maxLen, int threads) {
+      final int f = db.nFrequent;
+      if (threads <= 1 || db.cmapWordsS == null || maxLen <= 2) {
+        int[] x = new int[f];
+        int[] hi = new int[f];
+        for (int r = 0; r < f; r++) {
+          x[r] = r;
+          hi[r] = Integer.MAX_VALUE;
+        }
+        return new Tasks(x, new int[f], hi);
+      }
+      // the children's list words of each first-level prefix, in grow's order
+      long[][] childWords = new long[f][];
+      long total = 0;
+      long[] buf = new long[2 * f];
+      for (int r = 0; r < f; r++) {
+        int nc = 0;
+        for (int y = r + 1; y < f; y++) { // i-extensions <(r y)>
+          if ((db.cmapI[r * db.rankWords + (y >>> 6)] & (1L << y)) != 0) {
+            buf[nc++] = db.cmapWordsI[r * f + y];
+          }
+        }
+        for (int y = 0; y < f; y++) { // s-extensions <(r)(y)>
+          if ((db.cmapS[r * db.rankWords + (y >>> 6)] & (1L << y)) != 0) {
+            buf[nc++] = db.cmapWordsS[r * f + y];
+          }
+        }
+        childWords[r] = Arrays.copyOf(buf, nc);
+        for (int c = 0; c < nc; c++) {
+          total += buf[c];
+        }
+      }
+      final long part = Math.max(1, total / (4L * threads));
+      int[] x = new int[16];
+      int[] lo = new int[16];
+      int[] hi = new int[16];
+      int nt = 0;
+      for (int r = 0; r < f; r++) {
+        long[] cw = childWords[r];
+        int from = 0;
+        long acc = 0;
+        for (int c = 0; c <= cw.length; c++) {
+          boolean last = c == cw.length;
+          if (last || (c > from && acc + cw[c] > part)) {
+            x = ArrayUtil.grow(x, nt + 1L);
+            lo = ArrayUtil.grow(lo, nt + 1L);
+            hi = ArrayUtil.grow(hi, nt + 1L);
+            x[nt] = r;
+            lo[nt] = from;
+            hi[nt] = last ? Integer.MAX_VALUE : c;
+            nt++;
+            from = c;
+            acc = 0;
+          }
+          if (!last) {
+            acc += cw[c];
+          }
+        }
+      }
+      return new Tasks(Arrays.copyOf(x, nt), Arrays.copyOf(lo, nt), Arrays.copyOf(hi, nt));
+    }
+  }
+
+  /** The width class of the sequences of more than 64 steps (several bitmap words). */
+  static final int LONG_CLASS = 4;
+
+  /** The width class of a sequence of {@code nSteps} steps: 0 (up to 8), 1 (16), 2 (32), 3 (64). */
+  static int widthClass(int nSteps) {
+    return nSteps <= 8 ? 0 : nSteps <= 16 ? 1 : nSteps <= 32 ? 2 : nSteps <= 64 ? 3 : LONG_CLASS;
   }
 
   /**
@@ -230,9 +334,16 @@ public final class SequenceMiner {
   static long cmapMaxPairs = 1L << 28;
 
   /**
-   * Entries up to which the children of one prefix are projected in one pass over its list: 0 (the
-   * default) means the larger of 2M and the database's (sequence, item) pairs, so a depth's lists
-   * take at most ~12 bytes per pair; tests set it to force other groupings.
+   * Item pairs per thread below which {@link Flat} counts the pairs on fewer threads; tests lower
+   * it.
+   */
+  static long parallelPairs = 1L << 20;
+
+  /**
+   * Pool words (block copies and multi-word ends) up to which the children of one prefix are
+   * projected in one pass over its list: 0 (the default) means the larger of 2M and the database's
+   * (sequence, item) pairs, so a depth's lists take at most ~24 bytes per pair; tests set it to
+   * force other groupings.
    */
   static int projectBudget = 0;
 
@@ -298,24 +409,28 @@ public final class SequenceMiner {
   /**
    * The database recoded for mining, vertically per sequence. Items are ranks (dense, by descending
    * count, ties by id; infrequent items dropped). Invariants: <b>F0</b> sequences are renumbered
-   * (the output does not depend on their numbers): the {@code nShort} whose bitmaps fit one word
-   * first, each group in input order. <b>F1</b> sequence {@code s} holds its distinct ranks
-   * ascending in {@code item[itemFrom[s], itemFrom[s+1])}. <b>F2</b> the steps of s are numbered
-   * from 0 — without maxGap only the steps holding a frequent item, with it every step (so that
-   * step distances are kept) — and {@code words[s] = max(1, ceil(steps/64))}. <b>F3</b> the step
-   * bitmap of the item at k (bit t set iff step t holds it): with one word {@code data[k + (s + 1)
-   * × pw]}; with more, {@code words[s]} words from {@code longBits[bitFrom[s] + (k - itemFrom[s]) ×
-   * words[s]]}, little-endian. <b>F4</b> rank r is held by the sequences {@code vSeq[vStart[r],
-   * vStart[r+1])} ascending, at item index {@code vIdx[...]}. <b>F5</b> presence: when {@code
-   * rankWords = ceil(nFrequent/64) <= }{@link #presenceMaxWords}, {@code pw = rankWords} (else 0)
-   * words at {@code data[itemFrom[s] + s × pw]} just before the sequence's bitmaps, bit r set iff s
-   * holds rank r; so s's block of {@code data} is its presence words then its items' bitmaps, and
-   * rank r of s is item {@code bitCount} of the presence bits below r. <b>F6</b> co-occurrence maps
-   * (CM-SPADE's CMAP; null without presence words or when the sequences hold more than {@link
-   * #cmapMaxPairs} item pairs): bit y of the {@code rankWords} words {@code cmapS[x × rankWords
-   * ...]} is set iff {@code <(x)(y)>} is frequent (within maxGap), of {@code cmapI[...]} iff {@code
-   * <(x y)>} is (y above x); their counts are kept in {@code cmapCountS}, {@code cmapCountI}, so a
-   * first-level prefix's extensions need no count.
+   * (the output does not depend on their numbers) by width class {@link #widthClass}, each class in
+   * input order: those of up to 8, 16, 32 and 64 steps (the {@code nShort} short ones, class c from
+   * {@code classStart[c]}, their blocks from {@code data[refFrom[c]]}), then the longer ones.
+   * <b>F1</b> sequence {@code s} holds its distinct ranks ascending in {@code item[itemFrom[s],
+   * itemFrom[s+1])}. <b>F2</b> the steps of s are numbered from 0 — without maxGap only the steps
+   * holding a frequent item, with it every step (so that step distances are kept) — and {@code
+   * words[s] = max(1, ceil(steps/64))}. <b>F3</b> the step bitmap of the item at k (bit t set iff
+   * step t holds it): for a short sequence in its block (F5); for a long one {@code words[s]} words
+   * from {@code longBits[bitFrom[s] + (k - itemFrom[s]) × words[s]]}, little-endian. <b>F4</b> rank
+   * r is held by the sequences {@code vSeq[vStart[r], vStart[r+1])} ascending, at item index {@code
+   * vIdx[...]}. <b>F5</b> the block of a short sequence s at {@code ref = blockFrom[s]}: {@code hw}
+   * header words, then its bitmaps of {@code 2^lw} bits ({@code lw = }{@link #widthLog}{@code
+   * (ref)}, 3 to 6), local item j in bits {@code (j << lw) & 63} of word {@code data[ref + hw + (j
+   * >>> (6 - lw))]}. The header is the presence words when {@code rankWords = ceil(nFrequent/64) <=
+   * }{@link #presenceMaxWords} ({@code pw = rankWords}, else 0): bit r set iff s holds rank r, so
+   * rank r of s is local item {@code bitCount} of the presence bits below r; without them one word,
+   * {@code itemFrom[s] | nl << 32}. <b>F6</b> co-occurrence maps (CM-SPADE's CMAP; null without
+   * presence words or when the sequences hold more than {@link #cmapMaxPairs} item pairs): bit y of
+   * the {@code rankWords} words {@code cmapS[x × rankWords ...]} is set iff {@code <(x)(y)>} is
+   * frequent (within maxGap), of {@code cmapI[...]} iff {@code <(x y)>} is (y above x); their
+   * counts are kept in {@code cmapCountS}, {@code cmapCountI}, and the pool words of their lists in
+   * {@code cmapWordsS}, {@code cmapWordsI}, so a first-level prefix's extensions need no count.
    */
   static final class Flat {
     final int nFrequent;
@@ -335,12 +450,23 @@ public final class SequenceMiner {
     final int rankWords;
     final int pw;
     final int nShort;
+    final int hw; // header words of a short sequence's block: pw, or 1 without presence words
+    final int[] classStart; // sequences of width class c: [classStart[c], classStart[c+1])
+    final int[] blockFrom; // short sequence s: its block at data[blockFrom[s]] (F5)
+    final int[] refFrom; // the blocks of class c start at data[refFrom[c]]
     final long[] cmapS;
     final long[] cmapI;
     final int[] cmapCountS; // [x × nFrequent + y]: the count of <(x)(y)>
     final int[] cmapCountI; // the count of <(x y)>, y above x (else 0)
+    final long[] cmapWordsS; // the pool words of <(x)(y)>'s list entries (Worker)
+    final long[] cmapWordsI; // those of <(x y)>'s
 
     Flat(SequenceDb db, int minCount, int maxGap) {
+      this(db, minCount, maxGap, 1);
+    }
+
+    /** The database recoded; {@code threads} threads count the co-occurrence pairs. */
+    Flat(SequenceDb db, int minCount, int maxGap, int threads) {
       final boolean keepSteps = maxGap > 0;
       n = db.size();
       final int[] seqStart = db.seqStartArray();
@@ -385,11 +511,12 @@ public final class SequenceMiner {
       }
       rankWords = Math.max(1, (f + 63) >>> 6);
       pw = rankWords <= presenceMaxWords ? rankWords : 0;
-      // Step counts (F2), and the sequences renumbered: those of one bitmap word first (F0).
+      hw = pw > 0 ? pw : 1;
+      // Step counts (F2), and the sequences renumbered by width class (F0): up to 8, 16, 32, 64
+      // steps (one word), then the longer ones, each class in input order.
       int[] wsOf = new int[n]; // by original index
-      int[] order = new int[n]; // new index -> original
-
-      int ns = 0;
+      byte[] classOf = new byte[n];
+      int[] inClass = new int[LONG_CLASS + 1];
       for (int o = 0; o < n; o++) {
         int nSteps = 0;
         for (int g = seqStart[o]; g < seqStart[o + 1]; g++) {
@@ -406,24 +533,31 @@ public final class SequenceMiner {
         }
         int ws = Math.max(1, (nSteps + 63) >>> 6);
         wsOf[o] = ws;
-        if (ws == 1) {
-          order[ns++] = o;
-        }
+        int cl = widthClass(nSteps);
+        classOf[o] = (byte) cl;
+        inClass[cl]++;
       }
-      nShort = ns;
+      classStart = new int[LONG_CLASS + 2];
+      for (int c = 0; c <= LONG_CLASS; c++) {
+        classStart[c + 1] = classStart[c] + inClass[c];
+      }
+      int[] order = new int[n]; // new index -> original
+      int[] next = Arrays.copyOf(classStart, LONG_CLASS + 1);
       int maxW = 1;
-      for (int o = 0, w2 = ns; o < n; o++) {
-        if (wsOf[o] > 1) {
-          order[w2++] = o;
-          maxW = Math.max(maxW, wsOf[o]);
-        }
+      for (int o = 0; o < n; o++) {
+        order[next[classOf[o]]++] = o;
+        maxW = Math.max(maxW, wsOf[o]);
       }
+      nShort = classStart[LONG_CLASS];
       maxWords = maxW;
       words = new int[n];
       // Per sequence: its distinct ranks (at most one per occurrence) and their step bitmaps.
       itemFrom = new int[n + 1];
       int[] it = new int[items.length];
-      long[] dt = new long[Math.addExact(items.length, Math.multiplyExact(n, pw))];
+      blockFrom = new int[nShort];
+      refFrom = new int[LONG_CLASS];
+      long[] dt = new long[16];
+      int nData = 0;
       bitFrom = new int[n];
       long[] lb = new long[0];
       int nLong = 0;
@@ -431,7 +565,11 @@ public final class SequenceMiner {
       int[] local = new int[16];
       long[] localBits = new long[16];
       int q = 0;
+      int cls = 0;
       for (int s = 0; s < n; s++) {
+        while (cls < LONG_CLASS && classStart[cls] <= s) {
+          refFrom[cls++] = nData;
+        }
         final int o = order[s];
         itemFrom[s] = q;
         final int ws = wsOf[o];
@@ -463,31 +601,43 @@ public final class SequenceMiner {
         }
         // the ranks ascending, each with its bitmap
         Arrays.sort(local, 0, nl);
-        if (ws > 1) {
+        final int lw = s < nShort ? classOf[o] + 3 : 6;
+        final int dBase = nData; // F5: header words, then the packed bitmaps
+        if (s < nShort) {
+          blockFrom[s] = dBase;
+          nData = Math.addExact(dBase, hw + (nl + (1 << (6 - lw)) - 1 >>> (6 - lw)));
+          dt = ArrayUtil.grow(dt, nData);
+          Arrays.fill(dt, dBase, nData, 0L);
+          if (pw == 0) {
+            dt[dBase] = ((long) nl << 32) | q;
+          }
+        } else {
           bitFrom[s] = nLong;
           lb = ArrayUtil.grow(lb, (long) nLong + (long) nl * ws);
         }
-        final int dBase = q + s * pw; // F5: presence words, then one word per item
         for (int k = 0; k < nl; k++) {
           int r = local[k];
           int l = slot[r] - 1;
           slot[r] = 0;
           it[q + k] = r;
+          if (s >= nShort) {
+            System.arraycopy(localBits, l * ws, lb, nLong, ws);
+            nLong += ws;
+            continue;
+          }
           if (pw > 0) {
             dt[dBase + (r >>> 6)] |= 1L << r;
           }
-          if (ws == 1) {
-            dt[dBase + pw + k] = localBits[l];
-          } else {
-            System.arraycopy(localBits, l * ws, lb, nLong, ws);
-            nLong += ws;
-          }
+          dt[dBase + hw + (k >>> (6 - lw))] |= localBits[l] << ((k << lw) & 63);
         }
         q += nl;
       }
+      while (cls < LONG_CLASS) {
+        refFrom[cls++] = nData;
+      }
       itemFrom[n] = q;
       item = Arrays.copyOf(it, q);
-      data = Arrays.copyOf(dt, q + n * pw);
+      data = Arrays.copyOf(dt, nData);
       longBits = Arrays.copyOf(lb, nLong);
       vStart = new int[f + 1];
       for (int r = 0; r < f; r++) {
@@ -510,48 +660,57 @@ public final class SequenceMiner {
         pairs += m * m;
       }
       if (pw > 0 && pairs <= cmapMaxPairs) {
-        int[] cs = new int[f * f];
-        int[] ci = new int[f * f];
-        long[] ma = new long[maxWords];
-        for (int s = 0; s < n; s++) {
-          final int kFrom = itemFrom[s];
-          final int kTo = itemFrom[s + 1];
-          if (s < nShort) {
-            final int bb = kFrom + (s + 1) * pw - kFrom; // bitmap of item k: data[bb + k]
-            for (int a = kFrom; a < kTo; a++) {
-              final int x = item[a] * f;
-              final long bx = data[bb + a];
-              final long sm = sMask(bx, maxGap);
-              for (int b = kFrom; b < kTo; b++) {
-                final long by = data[bb + b];
-                if ((sm & by) != 0) {
-                  cs[x + item[b]]++;
-                }
-                if (b > a && (bx & by) != 0) {
-                  ci[x + item[b]]++;
-                }
-              }
-            }
+        // the pairs counted over slices of the sequences, one per thread, then summed
+        final int nt = (int) Math.max(1, Math.min(threads, pairs / parallelPairs));
+        final int ff = f * f;
+        int[][] csT = new int[nt][];
+        int[][] ciT = new int[nt][];
+        long[][] wsT = new long[nt][];
+        long[][] wiT = new long[nt][];
+        Thread[] helpers = new Thread[nt - 1];
+        Throwable[] failure = new Throwable[1];
+        for (int t = nt - 1; t >= 0; t--) {
+          final int k = t;
+          Runnable slice =
+              () -> {
+                csT[k] = new int[ff];
+                ciT[k] = new int[ff];
+                wsT[k] = new long[ff];
+                wiT[k] = new long[ff];
+                countPairs(
+                    (int) ((long) n * k / nt),
+                    (int) ((long) n * (k + 1) / nt),
+                    maxGap,
+                    csT[k],
+                    ciT[k],
+                    wsT[k],
+                    wiT[k]);
+              };
+          if (k == 0) {
+            slice.run();
           } else {
-            final int ws = words[s];
-            for (int a = kFrom; a < kTo; a++) {
-              final int x = item[a] * f;
-              final int ao = bitFrom[s] + (a - kFrom) * ws;
-              sMask(maxGap, longBits, ao, ws, ma);
-              for (int b = kFrom; b < kTo; b++) {
-                final int bo = bitFrom[s] + (b - kFrom) * ws;
-                if (Worker.intersects(longBits, bo, ma, 0, ws)) {
-                  cs[x + item[b]]++;
-                }
-                if (b > a && Worker.intersects(longBits, ao, longBits, bo, ws)) {
-                  ci[x + item[b]]++;
-                }
-              }
-            }
+            helpers[k - 1] = new Thread(slice, "rusket-sequence-pairs-" + k);
+            helpers[k - 1].setUncaughtExceptionHandler((th, e) -> failure[0] = e);
+            helpers[k - 1].start();
+          }
+        }
+        joinAll(helpers, failure);
+        int[] cs = csT[0];
+        int[] ci = ciT[0];
+        long[] ws2 = wsT[0];
+        long[] wi2 = wiT[0];
+        for (int t = 1; t < nt; t++) {
+          for (int i = 0; i < ff; i++) {
+            cs[i] += csT[t][i];
+            ci[i] += ciT[t][i];
+            ws2[i] += wsT[t][i];
+            wi2[i] += wiT[t][i];
           }
         }
         cmapCountS = cs;
         cmapCountI = ci;
+        cmapWordsS = ws2;
+        cmapWordsI = wi2;
         cmapS = new long[f * rankWords];
         cmapI = new long[f * rankWords];
         for (int x = 0; x < f; x++) {
@@ -567,8 +726,95 @@ public final class SequenceMiner {
       } else {
         cmapCountS = null;
         cmapCountI = null;
+        cmapWordsS = null;
+        cmapWordsI = null;
         cmapS = null;
         cmapI = null;
+      }
+    }
+
+    /**
+     * Counts the item pairs of sequences {@code [sFrom, sTo)} into the co-occurrence counts (F6)
+     * and the pool words of the first-level lists they form.
+     */
+    private void countPairs(
+        int sFrom, int sTo, int maxGap, int[] cs, int[] ci, long[] ws2, long[] wi2) {
+      final int f = nFrequent;
+      long[] ma = new long[maxWords];
+      long[] bm = new long[16];
+      for (int s = sFrom; s < sTo; s++) {
+        final int kFrom = itemFrom[s];
+        final int kTo = itemFrom[s + 1];
+        if (s < nShort) {
+          final int nl = kTo - kFrom;
+          final int len = blockWords(blockFrom[s], nl);
+          bm = ArrayUtil.grow(bm, nl);
+          for (int a = 0; a < nl; a++) {
+            bm[a] = bits(blockFrom[s], a);
+          }
+          for (int a = 0; a < nl; a++) {
+            final int x = item[kFrom + a] * f;
+            final long bx = bm[a];
+            final long sm = sMask(bx, maxGap);
+            for (int b = 0; b < nl; b++) {
+              final long by = bm[b];
+              if ((sm & by) != 0) {
+                cs[x + item[kFrom + b]]++;
+                ws2[x + item[kFrom + b]] += len;
+              }
+              if (b > a && (bx & by) != 0) {
+                ci[x + item[kFrom + b]]++;
+                wi2[x + item[kFrom + b]] += len;
+              }
+            }
+          }
+        } else {
+          final int ws = words[s];
+          for (int a = kFrom; a < kTo; a++) {
+            final int x = item[a] * f;
+            final int ao = bitFrom[s] + (a - kFrom) * ws;
+            sMask(maxGap, longBits, ao, ws, ma);
+            for (int b = kFrom; b < kTo; b++) {
+              final int bo = bitFrom[s] + (b - kFrom) * ws;
+              if (Worker.intersects(longBits, bo, ma, 0, ws)) {
+                cs[x + item[b]]++;
+                ws2[x + item[b]] += ws;
+              }
+              if (b > a && Worker.intersects(longBits, ao, longBits, bo, ws)) {
+                ci[x + item[b]]++;
+                wi2[x + item[b]] += ws;
+              }
+            }
+          }
+        }
+      }
+    }
+
+    /** Waits for every helper; rethrows the first failure of one. */
+    private static void joinAll(Thread[] helpers, Throwable[] failure) {
+      boolean interrupted = false;
+      for (Thread h : helpers) {
+        while (true) {
+          try {
+            h.join();
+            break;
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      Throwable e = failure[0];
+      if (e instanceof RuntimeException) {
+        throw (RuntimeException) e;
+      }
+      if (e instanceof Error) {
+        throw (Error) e;
+      }
+      if (e != null) {
+        throw new IllegalStateException(e);
       }
     }
 
@@ -586,22 +832,54 @@ public final class SequenceMiner {
           + RamUsage.sizeOf(vSeq)
           + RamUsage.sizeOf(vIdx)
           + (cmapS == null ? 0 : RamUsage.sizeOf(cmapS) + RamUsage.sizeOf(cmapI))
-          + (cmapS == null ? 0 : RamUsage.sizeOf(cmapCountS) + RamUsage.sizeOf(cmapCountI));
+          + (cmapS == null ? 0 : RamUsage.sizeOf(cmapCountS) + RamUsage.sizeOf(cmapCountI))
+          + (cmapS == null ? 0 : RamUsage.sizeOf(cmapWordsS) + RamUsage.sizeOf(cmapWordsI))
+          + RamUsage.sizeOf(classStart)
+          + RamUsage.sizeOf(blockFrom)
+          + RamUsage.sizeOf(refFrom);
+    }
+
+    /**
+     * log2 of the bitmap width of the short sequence whose block is at {@code ref}: 3 (8 steps), 4,
+     * 5 or 6 (64), from the class boundaries without a branch (F0, F5).
+     */
+    int widthLog(int ref) {
+      return 3
+          + ((refFrom[1] - 1 - ref) >>> 31)
+          + ((refFrom[2] - 1 - ref) >>> 31)
+          + ((refFrom[3] - 1 - ref) >>> 31);
+    }
+
+    /** The words of the block at {@code ref} of a short sequence of {@code nl} items (F5). */
+    int blockWords(int ref, int nl) {
+      final int sh = 6 - widthLog(ref);
+      return hw + ((nl + (1 << sh) - 1) >>> sh);
+    }
+
+    /** The step bitmap of local item {@code j} of the short sequence whose block is at ref. */
+    long bits(int ref, int j) {
+      final int lw = widthLog(ref);
+      return (data[ref + hw + (j >>> (6 - lw))] >>> ((j << lw) & 63)) & (-1L >>> (64 - (1 << lw)));
     }
   }
 
   /**
-   * One thread's depth-first search over the prefixes of its first-level tasks. A prefix is held as
-   * its list of (sequence, end bitmap) entries, ascending by sequence: the sequences containing it,
-   * each with the set of steps where an embedding of the prefix can end (never empty): the word
-   * itself for a sequence below {@code nShort}, else the offset of its {@code words[s]} words in
-   * the level's pool. The lists of all children of a prefix are built in one pass over its list,
-   * one after the other in a level (in groups of at most {@link #projectBudget} entries). Its
-   * extensions are counted only over candidates (rank bitmaps): an item can extend a prefix only if
-   * it extends the prefix's parent (see {@link #grow}).
+   * One thread's depth-first search over the prefixes of its tasks. A prefix is held as its list of
+   * entries, ascending by sequence: the sequences containing it, each with the set of steps where
+   * an embedding of the prefix can end (never empty). A short sequence's entry is its block's ref
+   * (F5; the width of its bitmaps), its end word and the offset of its block's copy in the level's
+   * pool; a long one's is {@code ~s} and the offset of its {@code words[s]} end words in the pool.
+   * The lists of all children of a prefix are built in one pass over its list, one after the other
+   * in a level, each child's pool words together (in groups of at most {@link #projectBudget} pool
+   * words; the count gives each child's words beforehand). Its extensions are counted only over
+   * candidates (rank bitmaps): an item can extend a prefix only if it extends the prefix's parent
+   * (see {@link #grow}).
    */
   static final class Worker implements OrderedTasks.Worker {
     private final Flat db;
+    private final Tasks tasks;
+    private int rootLo; // the current task's first-level children [rootLo, rootHi)
+    private int rootHi;
     private final int minCount;
     private final int maxLen;
     private final int maxGap; // 0: none
@@ -613,7 +891,10 @@ public final class SequenceMiner {
     private final long[] longBits;
     private final int rw; // rank words
     private final int pw; // presence words per sequence, 0: none (F5)
-    private final int nShort; // sequences below: one bitmap word (F0)
+    private final int hw; // header words of a short sequence's block (F5)
+    private final int r16; // blocks from here have 16-bit bitmaps, then 32, 64 (F0)
+    private final int r32;
+    private final int r64;
     private final long[] cmapS; // null: none (F6)
     private final long[] cmapI;
     private final int budget;
@@ -621,23 +902,31 @@ public final class SequenceMiner {
     // Counting scratch, shared by all depths (reset after each node's count).
     private final int[] iCount;
     private final int[] sCount;
+    private final long[] iWords; // the pool words the counted entries take in each child's list
+    private final long[] sWords;
     private final long[] mask; // multi-word s-extension mask
     // Projection scratch: the next write position of the current group's children, by rank.
     private final int[] iPos;
     private final int[] sPos;
+    private final int[] iBlk; // the next pool word of the current group's children, by rank
+    private final int[] sBlk;
     private final long[] gI; // the group's i-children
     private final long[] gS; // the group's s-children
 
-    // Per depth: the children lists of the prefix one level up (sequences; end words or pool
-    // offsets; the pool of multi-word ends), a prefix's candidate extensions (rank bitmaps, filled
-    // by the caller) and its frequent extensions (items then counts; bitmaps).
+    // Per depth: the children lists of the prefix one level up (block refs or ~sequence; end
+    // words or pool offsets; pool offsets of the block copies; the pool of block copies and
+    // multi-word ends), a prefix's candidate extensions (rank bitmaps, filled by the caller) and
+    // its frequent extensions (items then counts; pool words; bitmaps).
     private int[][] lSeq = new int[8][];
     private long[][] lEnd = new long[8][];
+    private int[][] lBlk = new int[8][];
     private long[][] pool = new long[8][];
     private long[][] candI = new long[8][];
     private long[][] candS = new long[8][];
     private int[][] extI = new int[8][];
     private int[][] extS = new int[8][];
+    private long[][] extIW = new long[8][];
+    private long[][] extSW = new long[8][];
     private long[][] freqI = new long[8][];
     private long[][] freqS = new long[8][];
     private final long[] all; // every rank
@@ -649,8 +938,9 @@ public final class SequenceMiner {
     private ItemsetSink sink;
     private long emitted;
 
-    Worker(Flat db, int minCount, int maxLen, int maxGap) {
+    Worker(Flat db, Tasks tasks, int minCount, int maxLen, int maxGap) {
       this.db = db;
+      this.tasks = tasks;
       this.minCount = minCount;
       this.maxLen = maxLen;
       this.maxGap = maxGap;
@@ -662,7 +952,10 @@ public final class SequenceMiner {
       this.longBits = db.longBits;
       this.rw = db.rankWords;
       this.pw = db.pw;
-      this.nShort = db.nShort;
+      this.hw = db.hw;
+      this.r16 = db.refFrom[1];
+      this.r32 = db.refFrom[2];
+      this.r64 = db.refFrom[3];
       this.cmapS = db.cmapS;
       this.cmapI = db.cmapI;
       this.budget = projectBudget > 0 ? projectBudget : Math.max(1 << 21, db.item.length);
@@ -671,6 +964,10 @@ public final class SequenceMiner {
       sCount = new int[f];
       iPos = new int[f];
       sPos = new int[f];
+      iWords = new long[f];
+      sWords = new long[f];
+      iBlk = new int[f];
+      sBlk = new int[f];
       mask = new long[db.maxWords];
       all = new long[rw];
       gI = new long[rw];
@@ -681,22 +978,34 @@ public final class SequenceMiner {
     }
 
     @Override
-    public long mine(int task, ItemsetSink sink) {
+    public long mine(int t, ItemsetSink sink) {
       this.sink = sink;
       this.emitted = 0;
+      final int task = tasks.x[t];
+      rootLo = tasks.lo[t];
+      rootHi = tasks.hi[t];
       final int from = db.vStart[task];
       final int n = db.vStart[task + 1] - from;
       ensureLevel(0, n);
       final int[] ls = lSeq[0];
       final long[] le = lEnd[0];
+      final int[] lb = lBlk[0];
       int poolSize = 0;
       for (int j = 0; j < n; j++) {
         final int s = db.vSeq[from + j];
         final int k = db.vIdx[from + j];
-        ls[j] = s;
-        if (s < nShort) {
-          le[j] = data[k + (s + 1) * pw];
+        if (s < db.nShort) {
+          // the block copied, so that the lists of every level are read in order
+          final int ref = db.blockFrom[s];
+          final int len = db.blockWords(ref, itemFrom[s + 1] - itemFrom[s]);
+          pool[0] = ArrayUtil.grow(pool[0], (long) poolSize + len);
+          System.arraycopy(data, ref, pool[0], poolSize, len);
+          ls[j] = ref;
+          le[j] = db.bits(ref, k - itemFrom[s]);
+          lb[j] = poolSize;
+          poolSize += len;
         } else {
+          ls[j] = ~s;
           final int ws = words[s];
           pool[0] = ArrayUtil.grow(pool[0], (long) poolSize + ws);
           System.arraycopy(longBits, bitFrom[s] + (k - itemFrom[s]) * ws, pool[0], poolSize, ws);
@@ -705,7 +1014,9 @@ public final class SequenceMiner {
         }
       }
       prefix[0] = task;
-      emit(1, db.rankCount[task]);
+      if (rootLo == 0) {
+        emit(1, db.rankCount[task]);
+      }
       if (maxLen > 1) {
         System.arraycopy(all, 0, candS[0], 0, rw);
         above(all, task, candI[0]);
@@ -740,13 +1051,15 @@ public final class SequenceMiner {
     public long ramBytesUsed() {
       long b =
           RamUsage.OBJECT_HEADER
-              + 6L * RamUsage.sizeOf(iCount)
+              + 8L * RamUsage.sizeOf(iCount)
+              + 2L * RamUsage.sizeOf(iWords)
               + RamUsage.sizeOf(mask)
               + 3L * RamUsage.sizeOf(all)
               + RamUsage.sizeOf(prefix)
               + RamUsage.sizeOf(out);
       for (int d = 0; d < lSeq.length; d++) {
         b += sizeOrZero(lSeq[d]) + sizeOrZero(extI[d]) + sizeOrZero(extS[d]);
+        b += sizeOrZero(lBlk[d]) + sizeOrZero(extIW[d]) + sizeOrZero(extSW[d]);
         b += sizeOrZero(lEnd[d]) + sizeOrZero(pool[d]) + sizeOrZero(candI[d]);
         b += sizeOrZero(candS[d]) + sizeOrZero(freqI[d]) + sizeOrZero(freqS[d]);
       }
@@ -766,11 +1079,14 @@ public final class SequenceMiner {
         int len = ArrayUtil.grow(lSeq.length, d + 1L);
         lSeq = Arrays.copyOf(lSeq, len);
         lEnd = Arrays.copyOf(lEnd, len);
+        lBlk = Arrays.copyOf(lBlk, len);
         pool = Arrays.copyOf(pool, len);
         candI = Arrays.copyOf(candI, len);
         candS = Arrays.copyOf(candS, len);
         extI = Arrays.copyOf(extI, len);
         extS = Arrays.copyOf(extS, len);
+        extIW = Arrays.copyOf(extIW, len);
+        extSW = Arrays.copyOf(extSW, len);
         freqI = Arrays.copyOf(freqI, len);
         freqS = Arrays.copyOf(freqS, len);
       }
@@ -778,6 +1094,7 @@ public final class SequenceMiner {
         int len = ArrayUtil.grow(lSeq[d] == null ? 0 : lSeq[d].length, n);
         lSeq[d] = new int[len];
         lEnd[d] = new long[len];
+        lBlk[d] = new int[len];
       }
       if (candI[d] == null) {
         pool[d] = new long[16];
@@ -811,13 +1128,15 @@ public final class SequenceMiner {
     private void grow(int d, int from, int n, int plen, int items) {
       final int[] ls = lSeq[d];
       final long[] le = lEnd[d];
+      final int[] lb = lBlk[d];
       final long[] pl = pool[d];
       final long[] cI = candI[d];
       final long[] cS = candS[d];
       final int[] itm = item;
-      final long[] dt = data;
       final int[] ic = iCount;
       final int[] sc = sCount;
+      final long[] iw = iWords;
+      final long[] sw = sWords;
       final int p = pw;
       // Count: every candidate's counter (branch-free: those of the candidates the sequence holds
       // take 0 or 1), collected and cleared below; every PRUNE_EVERY
@@ -835,6 +1154,8 @@ public final class SequenceMiner {
             c &= c - 1;
             ic[y] = db.cmapCountI[x * nf + y];
             sc[y] = db.cmapCountS[x * nf + y];
+            iw[y] = db.cmapWordsI[x * nf + y];
+            sw[y] = db.cmapWordsS[x * nf + y];
           }
         }
         e0 = from + n; // nothing to count
@@ -846,48 +1167,63 @@ public final class SequenceMiner {
           }
           check += PRUNE_EVERY;
         }
-        final int s = ls[e];
-        final int kFrom = itemFrom[s];
-        if (s < nShort) {
+        final int ref = ls[e];
+        if (ref >= 0) {
+          // a short sequence's block (F5), copied into the level's pool at blk: the word of its
+          // local item j is pl[bb + (j >>> sh)]
+          final int blk = lb[e];
           final long end = le[e];
           final long sm = sMask(end);
+          final int lw = widthLog(ref);
+          final int sh = 6 - lw;
+          final long wm = -1L >>> (64 - (1 << lw));
+          final int bb = blk + hw;
+          final int len = blockWords(pl, blk, sh);
           if (p > 0) {
             // presence words: only the candidates the sequence holds (F5)
-            final int pb = kFrom + s * p;
-            int bb = pb + p; // the bitmap of the word's first item
+            int j0 = 0; // the local index of the word's first item
             for (int w = 0; w < p; w++) {
-              final long pr = dt[pb + w];
-              long c = sm == 0 ? 0 : pr & cS[w]; // no step after the first end step: no s
+              final long pr = pl[blk + w];
+              final long ci = cI[w];
+              final long cs = sm == 0 ? 0 : cS[w]; // no step after the first end step: no s
+              long c = pr & (ci | cs);
               while (c != 0) {
+                final int t = Long.numberOfTrailingZeros(c);
                 final long bit = c & -c;
                 c ^= bit;
-                final long b = dt[bb + Long.bitCount(pr & (bit - 1))];
-                sc[(w << 6) + Long.numberOfTrailingZeros(bit)] += nonZero(b & sm);
+                final int j = j0 + Long.bitCount(pr & (bit - 1));
+                final long b = (pl[bb + (j >>> sh)] >>> (j << lw)) & wm;
+                final int y = (w << 6) + t;
+                final int hs = nonZero(b & sm) & (int) (cs >>> t);
+                final int hi = nonZero(b & end) & (int) (ci >>> t);
+                sc[y] += hs;
+                sw[y] += -hs & len;
+                ic[y] += hi;
+                iw[y] += -hi & len;
               }
-              c = pr & cI[w];
-              while (c != 0) {
-                final long bit = c & -c;
-                c ^= bit;
-                final long b = dt[bb + Long.bitCount(pr & (bit - 1))];
-                ic[(w << 6) + Long.numberOfTrailingZeros(bit)] += nonZero(b & end);
-              }
-              bb += Long.bitCount(pr);
+              j0 += Long.bitCount(pr);
             }
           } else {
-            final int kTo = itemFrom[s + 1];
-            for (int k = kFrom; k < kTo; k++) {
-              final int y = itm[k];
-              final long b = dt[k];
+            final long h = pl[blk];
+            final int kFrom = (int) h;
+            final int nl = (int) (h >>> 32);
+            for (int j = 0; j < nl; j++) {
+              final int y = itm[kFrom + j];
+              final long b = (pl[bb + (j >>> sh)] >>> (j << lw)) & wm;
               if (has(cS, y) && (b & sm) != 0) {
                 sc[y]++;
+                sw[y] += len;
               }
               if (has(cI, y) && (b & end) != 0) {
                 ic[y]++;
+                iw[y] += len;
               }
             }
           }
         } else {
           // several bitmap words
+          final int s = ~ref;
+          final int kFrom = itemFrom[s];
           final int ws = words[s];
           final int off = (int) le[e];
           final int kTo = itemFrom[s + 1];
@@ -897,9 +1233,11 @@ public final class SequenceMiner {
             final int y = itm[k];
             if (has(cS, y) && intersects(longBits, bo, mask, 0, ws)) {
               sc[y]++;
+              sw[y] += ws;
             }
             if (has(cI, y) && intersects(longBits, bo, pl, off, ws)) {
               ic[y]++;
+              iw[y] += ws;
             }
           }
         }
@@ -909,29 +1247,36 @@ public final class SequenceMiner {
       final int nc = nI + nS;
       final int[] eI = extI[d];
       final int[] eS = extS[d];
+      final long[] eIW = extIW[d];
+      final long[] eSW = extSW[d];
       final boolean deeper = items + 1 < maxLen;
       final long[] fI = freqI[d];
       final long[] fS = freqS[d];
       // children in order: i-extensions (the item joins the prefix's last step), then
       // s-extensions (the item starts a new step), each ascending by rank
-      int c = 0;
-      while (c < nc) {
+      int c = d == 0 ? rootLo : 0;
+      final int cLast = d == 0 ? Math.min(rootHi, nc) : nc; // the task's share of the root's
+      while (c < cLast) {
         int cEnd = c;
         int childFrom = 0;
         if (deeper) {
-          // a group of children projected in one pass: as many as the budget allows, at least one
+          // a group of children projected in one pass: as many as the budget of pool words
+          // allows, at least one
           long total = 0;
-          while (cEnd < nc) {
+          long totalWords = 0;
+          while (cEnd < cLast) {
             int count = cEnd < nI ? eI[2 * cEnd + 1] : eS[2 * (cEnd - nI) + 1];
-            if (cEnd > c && total + count > budget) {
+            long wds = cEnd < nI ? eIW[cEnd] : eSW[cEnd - nI];
+            if (cEnd > c && totalWords + wds > budget) {
               break;
             }
             total += count;
+            totalWords += wds;
             cEnd++;
           }
-          project(d, from, n, c, cEnd, nI, (int) total);
+          project(d, from, n, c, cEnd, nI, (int) total, totalWords);
         } else {
-          cEnd = nc;
+          cEnd = cLast;
         }
         for (; c < cEnd; c++) {
           final boolean iExt = c < nI;
@@ -961,6 +1306,25 @@ public final class SequenceMiner {
           }
         }
       }
+    }
+
+    /** The words of a short sequence's block at {@code a[blk]} whose bitmaps are 2^(6-sh) bits. */
+    private int blockWords(long[] a, int blk, int sh) {
+      int nl;
+      if (pw > 0) {
+        nl = 0;
+        for (int w = 0; w < pw; w++) {
+          nl += Long.bitCount(a[blk + w]);
+        }
+      } else {
+        nl = (int) (a[blk] >>> 32);
+      }
+      return hw + ((nl + (1 << sh) - 1) >>> sh);
+    }
+
+    /** {@link Flat#widthLog} from the worker's copies of the class boundaries. */
+    private int widthLog(int ref) {
+      return 3 + ((r16 - 1 - ref) >>> 31) + ((r32 - 1 - ref) >>> 31) + ((r64 - 1 - ref) >>> 31);
     }
 
     private static boolean has(long[] set, int y) {
@@ -1005,6 +1369,8 @@ public final class SequenceMiner {
           if (((ci | cs) & bit) == 0) {
             ic[y] = 0;
             sc[y] = 0;
+            iWords[y] = 0;
+            sWords[y] = 0;
           }
         }
         cI[w] = ci;
@@ -1039,6 +1405,12 @@ public final class SequenceMiner {
       if (eS == null || eS.length < 2 * nCand) {
         eS = extS[d] = new int[ArrayUtil.grow(eS == null ? 0 : eS.length, 2L * nCand)];
       }
+      if (extIW[d] == null || extIW[d].length < nCand) {
+        extIW[d] = new long[eI.length];
+        extSW[d] = new long[eS.length];
+      }
+      final long[] eIW = extIW[d];
+      final long[] eSW = extSW[d];
       final long[] fI = freqI[d];
       final long[] fS = freqS[d];
       final int[] ic = iCount;
@@ -1058,17 +1430,21 @@ public final class SequenceMiner {
           if ((ci & bit) != 0 && ic[y] >= minCount) {
             eI[2 * nI] = y;
             eI[2 * nI + 1] = ic[y];
+            eIW[nI] = iWords[y];
             nI++;
             fi |= bit;
           }
           if ((cs & bit) != 0 && sc[y] >= minCount) {
             eS[2 * nS] = y;
             eS[2 * nS + 1] = sc[y];
+            eSW[nS] = sWords[y];
             nS++;
             fs |= bit;
           }
           ic[y] = 0;
           sc[y] = 0;
+          iWords[y] = 0;
+          sWords[y] = 0;
         }
         fI[w] = fi;
         fS[w] = fs;
@@ -1084,92 +1460,123 @@ public final class SequenceMiner {
      * the prefix's list, each entry going to every child whose item it holds in an end step (i) or
      * a step its s-mask allows (s).
      */
-    private void project(int d, int from, int n, int c0, int c1, int nI, int total) {
+    private void project(
+        int d, int from, int n, int c0, int c1, int nI, int total, long totalWords) {
       ensureLevel(d + 1, total);
+      if (totalWords > Integer.MAX_VALUE - 8) {
+        throw new IllegalStateException(
+            "A prefix's list takes more than 2^31 pool words: " + totalWords);
+      }
+      final long[] np = pool[d + 1] = ArrayUtil.grow(pool[d + 1], totalWords);
       final int[] eI = extI[d];
       final int[] eS = extS[d];
+      final long[] eIW = extIW[d];
+      final long[] eSW = extSW[d];
       final long[] g1 = gI;
       final long[] g2 = gS;
       Arrays.fill(g1, 0L);
       Arrays.fill(g2, 0L);
       int at = 0;
+      int atWords = 0;
       for (int c = c0; c < c1; c++) {
         if (c < nI) {
           int x = eI[2 * c];
           g1[x >>> 6] |= 1L << x;
           iPos[x] = at;
+          iBlk[x] = atWords;
           at += eI[2 * c + 1];
+          atWords += (int) eIW[c];
         } else {
           int x = eS[2 * (c - nI)];
           g2[x >>> 6] |= 1L << x;
           sPos[x] = at;
+          sBlk[x] = atWords;
           at += eS[2 * (c - nI) + 1];
+          atWords += (int) eSW[c - nI];
         }
       }
       final int[] ls = lSeq[d];
       final long[] le = lEnd[d];
+      final int[] lb = lBlk[d];
       final long[] pl = pool[d];
       final int[] os = lSeq[d + 1];
       final long[] oe = lEnd[d + 1];
+      final int[] ob = lBlk[d + 1];
       final int[] itm = item;
-      final long[] dt = data;
       final int[] ip = iPos;
       final int[] sp = sPos;
+      final int[] iq = iBlk;
+      final int[] sq = sBlk;
       final int p = pw;
-      int poolSize = 0;
       for (int e = from; e < from + n; e++) {
-        final int s = ls[e];
-        final int kFrom = itemFrom[s];
-        if (s < nShort) {
+        final int ref = ls[e];
+        if (ref >= 0) {
+          final int blk = lb[e];
           final long end = le[e];
           final long sm = sMask(end);
+          final int lw = widthLog(ref);
+          final int sh = 6 - lw;
+          final long wm = -1L >>> (64 - (1 << lw));
+          final int bb = blk + hw;
+          final int len = blockWords(pl, blk, sh);
           if (p > 0) {
-            final int pb = kFrom + s * p;
-            int bb = pb + p;
+            int j0 = 0;
             for (int w = 0; w < p; w++) {
-              final long pr = dt[pb + w];
+              final long pr = pl[blk + w];
               long c = pr & g1[w];
               while (c != 0) {
                 final long bit = c & -c;
                 c ^= bit;
-                final long ne = dt[bb + Long.bitCount(pr & (bit - 1))] & end;
+                final int j = j0 + Long.bitCount(pr & (bit - 1));
+                final long ne = (pl[bb + (j >>> sh)] >>> (j << lw)) & wm & end;
                 if (ne != 0) {
-                  final int q = ip[(w << 6) + Long.numberOfTrailingZeros(bit)]++;
-                  os[q] = s;
+                  final int y = (w << 6) + Long.numberOfTrailingZeros(bit);
+                  final int q = ip[y]++;
+                  os[q] = ref;
                   oe[q] = ne;
+                  ob[q] = copyBlock(pl, blk, np, iq, y, len);
                 }
               }
               c = sm == 0 ? 0 : pr & g2[w];
               while (c != 0) {
                 final long bit = c & -c;
                 c ^= bit;
-                final long ne = dt[bb + Long.bitCount(pr & (bit - 1))] & sm;
+                final int j = j0 + Long.bitCount(pr & (bit - 1));
+                final long ne = (pl[bb + (j >>> sh)] >>> (j << lw)) & wm & sm;
                 if (ne != 0) {
-                  final int q = sp[(w << 6) + Long.numberOfTrailingZeros(bit)]++;
-                  os[q] = s;
+                  final int y = (w << 6) + Long.numberOfTrailingZeros(bit);
+                  final int q = sp[y]++;
+                  os[q] = ref;
                   oe[q] = ne;
+                  ob[q] = copyBlock(pl, blk, np, sq, y, len);
                 }
               }
-              bb += Long.bitCount(pr);
+              j0 += Long.bitCount(pr);
             }
           } else {
-            final int kTo = itemFrom[s + 1];
-            for (int k = kFrom; k < kTo; k++) {
-              final int y = itm[k];
-              final long b = dt[k];
+            final long h = pl[blk];
+            final int kFrom = (int) h;
+            final int nl = (int) (h >>> 32);
+            for (int j = 0; j < nl; j++) {
+              final int y = itm[kFrom + j];
+              final long b = (pl[bb + (j >>> sh)] >>> (j << lw)) & wm;
               if (has(g1, y) && (b & end) != 0) {
                 final int q = ip[y]++;
-                os[q] = s;
+                os[q] = ref;
                 oe[q] = b & end;
+                ob[q] = copyBlock(pl, blk, np, iq, y, len);
               }
               if (has(g2, y) && (b & sm) != 0) {
                 final int q = sp[y]++;
-                os[q] = s;
+                os[q] = ref;
                 oe[q] = b & sm;
+                ob[q] = copyBlock(pl, blk, np, sq, y, len);
               }
             }
           }
         } else {
+          final int s = ~ref;
+          final int kFrom = itemFrom[s];
           final int ws = words[s];
           final int off = (int) le[e];
           final int kTo = itemFrom[s + 1];
@@ -1178,26 +1585,53 @@ public final class SequenceMiner {
           for (int k = kFrom; k < kTo; k++, bo += ws) {
             final int y = itm[k];
             if (has(g1, y) && intersects(longBits, bo, pl, off, ws)) {
-              poolSize = appendLong(d + 1, ip[y]++, s, longBits, bo, pl, off, ws, poolSize);
+              appendLong(np, os, oe, ip[y]++, iq, y, s, longBits, bo, pl, off, ws);
             }
             if (has(g2, y) && intersects(longBits, bo, mask, 0, ws)) {
-              poolSize = appendLong(d + 1, sp[y]++, s, longBits, bo, mask, 0, ws, poolSize);
+              appendLong(np, os, oe, sp[y]++, sq, y, s, longBits, bo, mask, 0, ws);
             }
           }
         }
       }
     }
 
-    /** Entry q of level {@code lv} := (s, a & b over ws words, kept in the level's pool). */
-    private int appendLong(
-        int lv, int q, int s, long[] a, int ao, long[] b, int bo, int ws, int poolSize) {
-      long[] pl = pool[lv] = ArrayUtil.grow(pool[lv], (long) poolSize + ws);
-      for (int w = 0; w < ws; w++) {
-        pl[poolSize + w] = a[ao + w] & b[bo + w];
+    /**
+     * Copies the {@code len} words of a block at {@code src[blk]} to child y's next pool words in
+     * {@code dst} (its position in {@code next[y]}, advanced); returns where.
+     */
+    private static int copyBlock(long[] src, int blk, long[] dst, int[] next, int y, int len) {
+      final int o = next[y];
+      next[y] = o + len;
+      for (int w = 0; w < len; w++) {
+        dst[o + w] = src[blk + w];
       }
-      lSeq[lv][q] = s;
-      lEnd[lv][q] = poolSize;
-      return poolSize + ws;
+      return o;
+    }
+
+    /**
+     * Entry q of the next level := (~s, the end a & b over ws words, at child y's next pool words
+     * in {@code np}, its position in {@code next[y]}, advanced).
+     */
+    private static void appendLong(
+        long[] np,
+        int[] os,
+        long[] oe,
+        int q,
+        int[] next,
+        int y,
+        int s,
+        long[] a,
+        int ao,
+        long[] b,
+        int bo,
+        int ws) {
+      final int o = next[y];
+      next[y] = o + ws;
+      for (int w = 0; w < ws; w++) {
+        np[o + w] = a[ao + w] & b[bo + w];
+      }
+      os[q] = ~s;
+      oe[q] = o;
     }
 
     private void ensurePrefix(int len) {

@@ -47,33 +47,40 @@ class SequenceMinerBitmapTest {
   }
 
   /**
-   * Random databases, short and long sequences (up to 4 bitmap words), with and without maxGap, on
-   * every path: presence words and co-occurrence maps (the default), presence words only, neither
-   * (the general loops), each with children projected together or one by one.
+   * Random databases of short, mixed (every width class: 8, 16, 32, 64 steps and more, F0) and long
+   * sequences (up to 4 bitmap words), with and without maxGap, on every path: presence words and
+   * co-occurrence maps (the default), presence words only, neither (the general loops), each with
+   * children projected together or one by one, and with the pairs counted on one thread or several.
    */
   @Test
   void sameOrderAsPseudoProjection() {
     int savedPresence = SequenceMiner.presenceMaxWords;
     long savedPairs = SequenceMiner.cmapMaxPairs;
     int savedBudget = SequenceMiner.projectBudget;
+    long savedParallel = SequenceMiner.parallelPairs;
     try {
       long nonTrivial = 0;
       long multiWord = 0;
-      for (int seed = 0; seed < 300; seed++) {
+      long mixedClasses = 0;
+      int classesSeen = 0;
+      for (int seed = 0; seed < 450; seed++) {
         Random rnd = new Random(seed);
         boolean longSeqs = seed % 3 == 0;
-        int n = 1 + rnd.nextInt(longSeqs ? 12 : 60);
-        int nItems = 1 + rnd.nextInt(longSeqs ? 8 : 20);
-        int maxSteps = longSeqs ? 60 + rnd.nextInt(190) : 1 + rnd.nextInt(10);
+        boolean mixed = seed % 3 == 1;
+        int n = 1 + rnd.nextInt(longSeqs ? 12 : mixed ? 25 : 60);
+        int nItems = 1 + rnd.nextInt(longSeqs || mixed ? 8 : 20);
+        int maxSteps =
+            longSeqs ? 60 + rnd.nextInt(190) : mixed ? 20 + rnd.nextInt(60) : 1 + rnd.nextInt(10);
         int[][][] seqs = BruteForceSequences.random(rnd, n, nItems, maxSteps, 1 + rnd.nextInt(3));
         long minCount = 1 + rnd.nextInt(Math.max(1, n / 2));
-        int maxLen = longSeqs ? 1 + rnd.nextInt(3) : 1 + rnd.nextInt(6);
+        int maxLen = longSeqs || mixed ? 1 + rnd.nextInt(3) : 1 + rnd.nextInt(6);
         int maxGap = rnd.nextInt(3) == 0 ? 0 : 1 + rnd.nextInt(rnd.nextBoolean() ? 3 : 100);
         int threads = 1 + rnd.nextInt(3);
         int path = seed % 4; // 0: default, 1: no co-occurrence maps, 2: no presence, 3: budget 1
         SequenceMiner.presenceMaxWords = path == 2 ? 0 : savedPresence;
         SequenceMiner.cmapMaxPairs = path == 1 ? -1 : savedPairs;
         SequenceMiner.projectBudget = path == 3 ? 1 : savedBudget;
+        SequenceMiner.parallelPairs = seed % 2 == 1 ? 1 : savedParallel;
         String ctx =
             "seed="
                 + seed
@@ -97,18 +104,76 @@ class SequenceMinerBitmapTest {
         assertSameList(want, delivered(db, m), ctx);
         if (want.size() > 20) {
           nonTrivial++;
-          if (new SequenceMiner.Flat(db, (int) minCount, maxGap).maxWords > 1) {
+          SequenceMiner.Flat flat = new SequenceMiner.Flat(db, (int) minCount, maxGap);
+          if (flat.maxWords > 1) {
             multiWord++;
+          }
+          int classes = 0;
+          for (int c = 0; c <= SequenceMiner.LONG_CLASS; c++) {
+            if (flat.classStart[c + 1] > flat.classStart[c]) {
+              classes |= 1 << c;
+            }
+          }
+          classesSeen |= classes;
+          if (Integer.bitCount(classes) >= 3) {
+            mixedClasses++;
           }
         }
       }
-      assertTrue(nonTrivial > 60, "non-trivial databases: " + nonTrivial);
+      assertTrue(nonTrivial > 90, "non-trivial databases: " + nonTrivial);
       assertTrue(multiWord > 20, "non-trivial databases with several bitmap words: " + multiWord);
+      assertEquals(31, classesSeen, "width classes seen: " + Integer.toBinaryString(classesSeen));
+      assertTrue(mixedClasses > 20, "databases of three width classes or more: " + mixedClasses);
     } finally {
       SequenceMiner.presenceMaxWords = savedPresence;
       SequenceMiner.cmapMaxPairs = savedPairs;
       SequenceMiner.projectBudget = savedBudget;
+      SequenceMiner.parallelPairs = savedParallel;
     }
+  }
+
+  /**
+   * With several threads the first-level prefixes with the most work are split into tasks over
+   * consecutive ranges of their children (covering each prefix's children in order, the first
+   * delivering the prefix); the output stays that of one thread.
+   */
+  @Test
+  void tasksSplitBigPrefixesAndKeepTheOrder() {
+    long split = 0;
+    for (int seed = 0; seed < 40; seed++) {
+      Random rnd = new Random(2000 + seed);
+      int n = 100 + rnd.nextInt(300);
+      int[][][] seqs =
+          BruteForceSequences.random(rnd, n, 3 + rnd.nextInt(10), 1 + rnd.nextInt(8), 3);
+      long minCount = 1 + rnd.nextInt(n / 4);
+      int maxLen = 3 + rnd.nextInt(3);
+      SequenceDb db = SequenceDb.fromIntSequences(seqs, null);
+      SequenceMiner.Flat flat = new SequenceMiner.Flat(db, (int) minCount, 0);
+      if (flat.nFrequent == 0) {
+        continue;
+      }
+      String ctx = "seed=" + seed + " minCount=" + minCount + " maxLen=" + maxLen;
+      assertEquals(flat.nFrequent, SequenceMiner.Tasks.plan(flat, maxLen, 1).size(), ctx);
+      int threads = 2 + rnd.nextInt(3);
+      SequenceMiner.Tasks t = SequenceMiner.Tasks.plan(flat, maxLen, threads);
+      int k = 0;
+      for (int x = 0; x < flat.nFrequent; x++) {
+        assertEquals(x, t.x[k], ctx + ": first task of " + x);
+        assertEquals(0, t.lo[k], ctx + ": first task of " + x);
+        while (t.hi[k] != Integer.MAX_VALUE) {
+          assertTrue(t.hi[k] > t.lo[k], ctx + ": task " + k + " is empty");
+          assertEquals(x, t.x[k + 1], ctx + ": task " + (k + 1));
+          assertEquals(t.hi[k], t.lo[k + 1], ctx + ": task " + (k + 1) + " continues " + k);
+          k++;
+        }
+        k++;
+      }
+      assertEquals(t.size(), k, ctx + ": tasks");
+      split += t.size() > flat.nFrequent ? 1 : 0;
+      SequenceMiner m = SequenceMiner.minCount(minCount).withMaxPatternLength(maxLen);
+      assertSameList(delivered(db, m.withThreads(1)), delivered(db, m.withThreads(threads)), ctx);
+    }
+    assertTrue(split > 20, "databases whose prefixes were split: " + split);
   }
 
   /**
