@@ -5,12 +5,14 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
@@ -79,7 +81,9 @@ final class OrderedTasks {
   /** Nanoseconds spent in {@link #run} by this JVM so far (settable by tests). */
   static final AtomicLong minedNanos = new AtomicLong();
 
-  /** How many helper threads {@link #run} has started, for tests. */
+  /**
+   * How many helpers joined a job of {@link #run} (its delay over before the job was), for tests.
+   */
   static final AtomicLong helpersStarted = new AtomicLong();
 
   /**
@@ -144,8 +148,31 @@ final class OrderedTasks {
     }
     final AtomicInteger next = new AtomicInteger();
     final AtomicBoolean cancelled = new AtomicBoolean();
+    // Helpers join only once the job has run for SPAWN_AFTER_NANOS: a job of a millisecond or
+    // two is done sooner on the calling thread alone than a parked thread can be woken (on a
+    // loaded machine, a scheduler quantum), and the output is the same either way. In a cold
+    // JVM, after COLD_SPAWN_AFTER_NANOS (see the class comment). Unless that moment has passed
+    // already, they are handed to the pool at once and wait for it themselves, so they join
+    // while the calling thread is still inside its first task (the largest, often); the calling
+    // thread wakes those still waiting when the job is over.
+    final long spawnAt = start + spawnDelayNanos();
+    final boolean late = System.nanoTime() - spawnAt >= 0;
+    final ConcurrentLinkedQueue<Thread> waiting = new ConcurrentLinkedQueue<>();
     final Runnable helper =
         () -> {
+          if (!late) {
+            Thread me = Thread.currentThread();
+            waiting.add(me);
+            long wait;
+            while (!cancelled.get() && (wait = spawnAt - System.nanoTime()) > 0) {
+              LockSupport.parkNanos(wait);
+            }
+            waiting.remove(me);
+            if (cancelled.get()) {
+              return;
+            }
+            helpersStarted.incrementAndGet();
+          }
           Worker w = workers.get();
           all.add(w);
           int t;
@@ -162,24 +189,17 @@ final class OrderedTasks {
           }
         };
     try {
-      // Helpers join only once the job has run for SPAWN_AFTER_NANOS: a job of a millisecond
-      // or two is done sooner on the calling thread alone than a parked thread can be woken
-      // (on a loaded machine, a scheduler quantum), and the output is the same either way. In a
-      // cold JVM, after COLD_SPAWN_AFTER_NANOS (see the class comment).
-      final long spawnAt = start + spawnDelayNanos();
-      boolean spawned = false;
+      for (int k = 0; k < helpers; k++) {
+        HELPERS.execute(helper);
+      }
+      if (late) {
+        helpersStarted.addAndGet(helpers);
+      }
       Worker own = workers.get();
       all.add(own);
       long total = 0;
       int deliver = 0;
       while (deliver < nTasks) {
-        if (!spawned && System.nanoTime() - spawnAt >= 0) {
-          spawned = true;
-          for (int k = 0; k < helpers; k++) {
-            HELPERS.execute(helper);
-          }
-          helpersStarted.addAndGet(helpers);
-        }
         CompletableFuture<ItemsetBuffer> head = results.get(deliver);
         if (head.isDone()) {
           total += replay(join(head), sink, buffered);
@@ -208,8 +228,12 @@ final class OrderedTasks {
       }
       return new Outcome(total, scratch, peak.get());
     } finally {
-      // Helpers still mining (after a failure) stop at their next task boundary.
+      // Helpers still mining (after a failure) stop at their next task boundary; those still
+      // waiting to join leave now.
       cancelled.set(true);
+      for (Thread th : waiting) {
+        LockSupport.unpark(th);
+      }
     }
   }
 
