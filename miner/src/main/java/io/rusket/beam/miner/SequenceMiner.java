@@ -232,7 +232,7 @@ public final class SequenceMiner {
    * itself. Consecutive tasks of one prefix cover its children in order, so delivering the tasks in
    * order is a single-threaded run's order. A prefix is split only with several threads and
    * co-occurrence maps (which give its children and their list sizes before any mining), into parts
-   * of about {@code 1 / (4 × threads)} of all children's list words: the most frequent item's
+   * of about {@code 1 / (4 × threads)} of all children's list entries: the most frequent item's
    * subtree alone can otherwise hold half of the work and leave the other threads idle.
    */
   static final class Tasks {
@@ -252,7 +252,7 @@ public final class SequenceMiner {
 
     static Tasks plan(Flat db, int maxLen, int threads) {
       final int f = db.nFrequent;
-      if (threads <= 1 || db.cmapWordsS == null || maxLen <= 2) {
+      if (threads <= 1 || db.cmapCountS == null || maxLen <= 2) {
         int[] x = new int[f];
         int[] hi = new int[f];
         for (int r = 0; r < f; r++) {
@@ -261,7 +261,7 @@ public final class SequenceMiner {
         }
         return new Tasks(x, new int[f], hi);
       }
-      // the children's list words of each first-level prefix, in grow's order
+      // the work of each first-level prefix's children, in grow's order: their list entries
       long[][] childWords = new long[f][];
       long total = 0;
       long[] buf = new long[2 * f];
@@ -269,12 +269,12 @@ public final class SequenceMiner {
         int nc = 0;
         for (int y = r + 1; y < f; y++) { // i-extensions <(r y)>
           if ((db.cmapI[r * db.rankWords + (y >>> 6)] & (1L << y)) != 0) {
-            buf[nc++] = db.cmapWordsI[r * f + y];
+            buf[nc++] = db.cmapCountI[r * f + y];
           }
         }
         for (int y = 0; y < f; y++) { // s-extensions <(r)(y)>
           if ((db.cmapS[r * db.rankWords + (y >>> 6)] & (1L << y)) != 0) {
-            buf[nc++] = db.cmapWordsS[r * f + y];
+            buf[nc++] = db.cmapCountS[r * f + y];
           }
         }
         childWords[r] = Arrays.copyOf(buf, nc);
@@ -332,6 +332,13 @@ public final class SequenceMiner {
    * lower it to reach the path without.
    */
   static long cmapMaxPairs = 1L << 28;
+
+  /**
+   * Words of the recoded blocks from which list entries carry copies of their blocks (4 MB: below,
+   * the blocks stay in the cache and copying them costs more than it saves); tests set it to reach
+   * both paths.
+   */
+  static int copyMinWords = 1 << 19;
 
   /**
    * Item pairs per thread below which {@link Flat} counts the pairs on fewer threads; tests lower
@@ -454,6 +461,7 @@ public final class SequenceMiner {
     final int[] classStart; // sequences of width class c: [classStart[c], classStart[c+1])
     final int[] blockFrom; // short sequence s: its block at data[blockFrom[s]] (F5)
     final int[] refFrom; // the blocks of class c start at data[refFrom[c]]
+    final boolean copyBlocks; // list entries carry copies of their blocks (Worker)
     final long[] cmapS;
     final long[] cmapI;
     final int[] cmapCountS; // [x × nFrequent + y]: the count of <(x)(y)>
@@ -638,6 +646,7 @@ public final class SequenceMiner {
       itemFrom[n] = q;
       item = Arrays.copyOf(it, q);
       data = Arrays.copyOf(dt, nData);
+      copyBlocks = nData >= copyMinWords;
       longBits = Arrays.copyOf(lb, nLong);
       vStart = new int[f + 1];
       for (int r = 0; r < f; r++) {
@@ -747,7 +756,7 @@ public final class SequenceMiner {
         final int kTo = itemFrom[s + 1];
         if (s < nShort) {
           final int nl = kTo - kFrom;
-          final int len = blockWords(blockFrom[s], nl);
+          final int len = copyBlocks ? blockWords(blockFrom[s], nl) : 0;
           bm = ArrayUtil.grow(bm, nl);
           for (int a = 0; a < nl; a++) {
             bm[a] = bits(blockFrom[s], a);
@@ -892,6 +901,7 @@ public final class SequenceMiner {
     private final int rw; // rank words
     private final int pw; // presence words per sequence, 0: none (F5)
     private final int hw; // header words of a short sequence's block (F5)
+    private final boolean copy; // entries carry copies of their blocks, else refer to data
     private final int r16; // blocks from here have 16-bit bitmaps, then 32, 64 (F0)
     private final int r32;
     private final int r64;
@@ -953,6 +963,7 @@ public final class SequenceMiner {
       this.rw = db.rankWords;
       this.pw = db.pw;
       this.hw = db.hw;
+      this.copy = db.copyBlocks;
       this.r16 = db.refFrom[1];
       this.r32 = db.refFrom[2];
       this.r64 = db.refFrom[3];
@@ -997,13 +1008,17 @@ public final class SequenceMiner {
         if (s < db.nShort) {
           // the block copied, so that the lists of every level are read in order
           final int ref = db.blockFrom[s];
-          final int len = db.blockWords(ref, itemFrom[s + 1] - itemFrom[s]);
-          pool[0] = ArrayUtil.grow(pool[0], (long) poolSize + len);
-          System.arraycopy(data, ref, pool[0], poolSize, len);
           ls[j] = ref;
           le[j] = db.bits(ref, k - itemFrom[s]);
-          lb[j] = poolSize;
-          poolSize += len;
+          if (copy) {
+            final int len = db.blockWords(ref, itemFrom[s + 1] - itemFrom[s]);
+            pool[0] = ArrayUtil.grow(pool[0], (long) poolSize + len);
+            System.arraycopy(data, ref, pool[0], poolSize, len);
+            lb[j] = poolSize;
+            poolSize += len;
+          } else {
+            lb[j] = ref;
+          }
         } else {
           ls[j] = ~s;
           final int ws = words[s];
@@ -1130,6 +1145,7 @@ public final class SequenceMiner {
       final long[] le = lEnd[d];
       final int[] lb = lBlk[d];
       final long[] pl = pool[d];
+      final long[] bk = copy ? pl : data; // the blocks: copies in the pool, or the database's
       final long[] cI = candI[d];
       final long[] cS = candS[d];
       final int[] itm = item;
@@ -1169,8 +1185,8 @@ public final class SequenceMiner {
         }
         final int ref = ls[e];
         if (ref >= 0) {
-          // a short sequence's block (F5), copied into the level's pool at blk: the word of its
-          // local item j is pl[bb + (j >>> sh)]
+          // a short sequence's block (F5) at bk[blk] (a copy in the level's pool, or the
+          // database's): the word of its local item j is bk[bb + (j >>> sh)]
           final int blk = lb[e];
           final long end = le[e];
           final long sm = sMask(end);
@@ -1178,12 +1194,12 @@ public final class SequenceMiner {
           final int sh = 6 - lw;
           final long wm = -1L >>> (64 - (1 << lw));
           final int bb = blk + hw;
-          final int len = blockWords(pl, blk, sh);
+          final int len = copy ? blockWords(bk, blk, sh) : 0;
           if (p > 0) {
             // presence words: only the candidates the sequence holds (F5)
             int j0 = 0; // the local index of the word's first item
             for (int w = 0; w < p; w++) {
-              final long pr = pl[blk + w];
+              final long pr = bk[blk + w];
               final long ci = cI[w];
               final long cs = sm == 0 ? 0 : cS[w]; // no step after the first end step: no s
               long c = pr & (ci | cs);
@@ -1192,7 +1208,7 @@ public final class SequenceMiner {
                 final long bit = c & -c;
                 c ^= bit;
                 final int j = j0 + Long.bitCount(pr & (bit - 1));
-                final long b = (pl[bb + (j >>> sh)] >>> (j << lw)) & wm;
+                final long b = (bk[bb + (j >>> sh)] >>> (j << lw)) & wm;
                 final int y = (w << 6) + t;
                 final int hs = nonZero(b & sm) & (int) (cs >>> t);
                 final int hi = nonZero(b & end) & (int) (ci >>> t);
@@ -1204,12 +1220,12 @@ public final class SequenceMiner {
               j0 += Long.bitCount(pr);
             }
           } else {
-            final long h = pl[blk];
+            final long h = bk[blk];
             final int kFrom = (int) h;
             final int nl = (int) (h >>> 32);
             for (int j = 0; j < nl; j++) {
               final int y = itm[kFrom + j];
-              final long b = (pl[bb + (j >>> sh)] >>> (j << lw)) & wm;
+              final long b = (bk[bb + (j >>> sh)] >>> (j << lw)) & wm;
               if (has(cS, y) && (b & sm) != 0) {
                 sc[y]++;
                 sw[y] += len;
@@ -1267,7 +1283,7 @@ public final class SequenceMiner {
           while (cEnd < cLast) {
             int count = cEnd < nI ? eI[2 * cEnd + 1] : eS[2 * (cEnd - nI) + 1];
             long wds = cEnd < nI ? eIW[cEnd] : eSW[cEnd - nI];
-            if (cEnd > c && totalWords + wds > budget) {
+            if (cEnd > c && (totalWords + wds > budget || total + count > budget)) {
               break;
             }
             total += count;
@@ -1499,6 +1515,7 @@ public final class SequenceMiner {
       final long[] le = lEnd[d];
       final int[] lb = lBlk[d];
       final long[] pl = pool[d];
+      final long[] bk = copy ? pl : data;
       final int[] os = lSeq[d + 1];
       final long[] oe = lEnd[d + 1];
       final int[] ob = lBlk[d + 1];
@@ -1518,23 +1535,23 @@ public final class SequenceMiner {
           final int sh = 6 - lw;
           final long wm = -1L >>> (64 - (1 << lw));
           final int bb = blk + hw;
-          final int len = blockWords(pl, blk, sh);
+          final int len = copy ? blockWords(bk, blk, sh) : 0;
           if (p > 0) {
             int j0 = 0;
             for (int w = 0; w < p; w++) {
-              final long pr = pl[blk + w];
+              final long pr = bk[blk + w];
               long c = pr & g1[w];
               while (c != 0) {
                 final long bit = c & -c;
                 c ^= bit;
                 final int j = j0 + Long.bitCount(pr & (bit - 1));
-                final long ne = (pl[bb + (j >>> sh)] >>> (j << lw)) & wm & end;
+                final long ne = (bk[bb + (j >>> sh)] >>> (j << lw)) & wm & end;
                 if (ne != 0) {
                   final int y = (w << 6) + Long.numberOfTrailingZeros(bit);
                   final int q = ip[y]++;
                   os[q] = ref;
                   oe[q] = ne;
-                  ob[q] = copyBlock(pl, blk, np, iq, y, len);
+                  ob[q] = copy ? copyBlock(bk, blk, np, iq, y, len) : blk;
                 }
               }
               c = sm == 0 ? 0 : pr & g2[w];
@@ -1542,35 +1559,35 @@ public final class SequenceMiner {
                 final long bit = c & -c;
                 c ^= bit;
                 final int j = j0 + Long.bitCount(pr & (bit - 1));
-                final long ne = (pl[bb + (j >>> sh)] >>> (j << lw)) & wm & sm;
+                final long ne = (bk[bb + (j >>> sh)] >>> (j << lw)) & wm & sm;
                 if (ne != 0) {
                   final int y = (w << 6) + Long.numberOfTrailingZeros(bit);
                   final int q = sp[y]++;
                   os[q] = ref;
                   oe[q] = ne;
-                  ob[q] = copyBlock(pl, blk, np, sq, y, len);
+                  ob[q] = copy ? copyBlock(bk, blk, np, sq, y, len) : blk;
                 }
               }
               j0 += Long.bitCount(pr);
             }
           } else {
-            final long h = pl[blk];
+            final long h = bk[blk];
             final int kFrom = (int) h;
             final int nl = (int) (h >>> 32);
             for (int j = 0; j < nl; j++) {
               final int y = itm[kFrom + j];
-              final long b = (pl[bb + (j >>> sh)] >>> (j << lw)) & wm;
+              final long b = (bk[bb + (j >>> sh)] >>> (j << lw)) & wm;
               if (has(g1, y) && (b & end) != 0) {
                 final int q = ip[y]++;
                 os[q] = ref;
                 oe[q] = b & end;
-                ob[q] = copyBlock(pl, blk, np, iq, y, len);
+                ob[q] = copy ? copyBlock(bk, blk, np, iq, y, len) : blk;
               }
               if (has(g2, y) && (b & sm) != 0) {
                 final int q = sp[y]++;
                 os[q] = ref;
                 oe[q] = b & sm;
-                ob[q] = copyBlock(pl, blk, np, sq, y, len);
+                ob[q] = copy ? copyBlock(bk, blk, np, sq, y, len) : blk;
               }
             }
           }

@@ -50,7 +50,8 @@ class SequenceMinerBitmapTest {
    * Random databases of short, mixed (every width class: 8, 16, 32, 64 steps and more, F0) and long
    * sequences (up to 4 bitmap words), with and without maxGap, on every path: presence words and
    * co-occurrence maps (the default), presence words only, neither (the general loops), each with
-   * children projected together or one by one, and with the pairs counted on one thread or several.
+   * children projected together or one by one, with the pairs counted on one thread or several, and
+   * with the list entries carrying copies of their blocks or not.
    */
   @Test
   void sameOrderAsPseudoProjection() {
@@ -58,6 +59,7 @@ class SequenceMinerBitmapTest {
     long savedPairs = SequenceMiner.cmapMaxPairs;
     int savedBudget = SequenceMiner.projectBudget;
     long savedParallel = SequenceMiner.parallelPairs;
+    int savedCopy = SequenceMiner.copyMinWords;
     try {
       long nonTrivial = 0;
       long multiWord = 0;
@@ -81,6 +83,7 @@ class SequenceMinerBitmapTest {
         SequenceMiner.cmapMaxPairs = path == 1 ? -1 : savedPairs;
         SequenceMiner.projectBudget = path == 3 ? 1 : savedBudget;
         SequenceMiner.parallelPairs = seed % 2 == 1 ? 1 : savedParallel;
+        SequenceMiner.copyMinWords = seed / 2 % 2 == 0 ? 0 : Integer.MAX_VALUE;
         String ctx =
             "seed="
                 + seed
@@ -129,6 +132,7 @@ class SequenceMinerBitmapTest {
       SequenceMiner.cmapMaxPairs = savedPairs;
       SequenceMiner.projectBudget = savedBudget;
       SequenceMiner.parallelPairs = savedParallel;
+      SequenceMiner.copyMinWords = savedCopy;
     }
   }
 
@@ -140,38 +144,44 @@ class SequenceMinerBitmapTest {
   @Test
   void tasksSplitBigPrefixesAndKeepTheOrder() {
     long split = 0;
-    for (int seed = 0; seed < 40; seed++) {
-      Random rnd = new Random(2000 + seed);
-      int n = 100 + rnd.nextInt(300);
-      int[][][] seqs =
-          BruteForceSequences.random(rnd, n, 3 + rnd.nextInt(10), 1 + rnd.nextInt(8), 3);
-      long minCount = 1 + rnd.nextInt(n / 4);
-      int maxLen = 3 + rnd.nextInt(3);
-      SequenceDb db = SequenceDb.fromIntSequences(seqs, null);
-      SequenceMiner.Flat flat = new SequenceMiner.Flat(db, (int) minCount, 0);
-      if (flat.nFrequent == 0) {
-        continue;
-      }
-      String ctx = "seed=" + seed + " minCount=" + minCount + " maxLen=" + maxLen;
-      assertEquals(flat.nFrequent, SequenceMiner.Tasks.plan(flat, maxLen, 1).size(), ctx);
-      int threads = 2 + rnd.nextInt(3);
-      SequenceMiner.Tasks t = SequenceMiner.Tasks.plan(flat, maxLen, threads);
-      int k = 0;
-      for (int x = 0; x < flat.nFrequent; x++) {
-        assertEquals(x, t.x[k], ctx + ": first task of " + x);
-        assertEquals(0, t.lo[k], ctx + ": first task of " + x);
-        while (t.hi[k] != Integer.MAX_VALUE) {
-          assertTrue(t.hi[k] > t.lo[k], ctx + ": task " + k + " is empty");
-          assertEquals(x, t.x[k + 1], ctx + ": task " + (k + 1));
-          assertEquals(t.hi[k], t.lo[k + 1], ctx + ": task " + (k + 1) + " continues " + k);
+    int savedCopy = SequenceMiner.copyMinWords;
+    try {
+      for (int seed = 0; seed < 40; seed++) {
+        SequenceMiner.copyMinWords = seed % 2 == 0 ? 0 : Integer.MAX_VALUE; // copies, or none
+        Random rnd = new Random(2000 + seed);
+        int n = 100 + rnd.nextInt(300);
+        int[][][] seqs =
+            BruteForceSequences.random(rnd, n, 3 + rnd.nextInt(10), 1 + rnd.nextInt(8), 3);
+        long minCount = 1 + rnd.nextInt(n / 4);
+        int maxLen = 3 + rnd.nextInt(3);
+        SequenceDb db = SequenceDb.fromIntSequences(seqs, null);
+        SequenceMiner.Flat flat = new SequenceMiner.Flat(db, (int) minCount, 0);
+        if (flat.nFrequent == 0) {
+          continue;
+        }
+        String ctx = "seed=" + seed + " minCount=" + minCount + " maxLen=" + maxLen;
+        assertEquals(flat.nFrequent, SequenceMiner.Tasks.plan(flat, maxLen, 1).size(), ctx);
+        int threads = 2 + rnd.nextInt(3);
+        SequenceMiner.Tasks t = SequenceMiner.Tasks.plan(flat, maxLen, threads);
+        int k = 0;
+        for (int x = 0; x < flat.nFrequent; x++) {
+          assertEquals(x, t.x[k], ctx + ": first task of " + x);
+          assertEquals(0, t.lo[k], ctx + ": first task of " + x);
+          while (t.hi[k] != Integer.MAX_VALUE) {
+            assertTrue(t.hi[k] > t.lo[k], ctx + ": task " + k + " is empty");
+            assertEquals(x, t.x[k + 1], ctx + ": task " + (k + 1));
+            assertEquals(t.hi[k], t.lo[k + 1], ctx + ": task " + (k + 1) + " continues " + k);
+            k++;
+          }
           k++;
         }
-        k++;
+        assertEquals(t.size(), k, ctx + ": tasks");
+        split += t.size() > flat.nFrequent ? 1 : 0;
+        SequenceMiner m = SequenceMiner.minCount(minCount).withMaxPatternLength(maxLen);
+        assertSameList(delivered(db, m.withThreads(1)), delivered(db, m.withThreads(threads)), ctx);
       }
-      assertEquals(t.size(), k, ctx + ": tasks");
-      split += t.size() > flat.nFrequent ? 1 : 0;
-      SequenceMiner m = SequenceMiner.minCount(minCount).withMaxPatternLength(maxLen);
-      assertSameList(delivered(db, m.withThreads(1)), delivered(db, m.withThreads(threads)), ctx);
+    } finally {
+      SequenceMiner.copyMinWords = savedCopy;
     }
     assertTrue(split > 20, "databases whose prefixes were split: " + split);
   }
