@@ -598,7 +598,9 @@ public final class SequenceMiner {
               slot[r] = l + 1;
               local = ArrayUtil.grow(local, nl);
               localBits = ArrayUtil.grow(localBits, (long) nl * ws);
-              Arrays.fill(localBits, l * ws, nl * ws, 0L);
+              for (int z = l * ws; z < nl * ws; z++) { // a word or few: no Arrays.fill call
+                localBits[z] = 0;
+              }
               local[l] = r;
             }
             localBits[l * ws + (step >>> 6)] |= 1L << step;
@@ -765,16 +767,17 @@ public final class SequenceMiner {
             final int x = item[kFrom + a] * f;
             final long bx = bm[a];
             final long sm = sMask(bx, maxGap);
-            for (int b = 0; b < nl; b++) {
-              final long by = bm[b];
-              if ((sm & by) != 0) {
-                cs[x + item[kFrom + b]]++;
-                ws2[x + item[kFrom + b]] += len;
-              }
-              if (b > a && (bx & by) != 0) {
-                ci[x + item[kFrom + b]]++;
-                wi2[x + item[kFrom + b]] += len;
-              }
+            for (int b = 0; b < nl; b++) { // branch-free: <(x)(y)>
+              final int h = Worker.nonZero(sm & bm[b]);
+              final int xy = x + item[kFrom + b];
+              cs[xy] += h;
+              ws2[xy] += -h & len;
+            }
+            for (int b = a + 1; b < nl; b++) { // <(x y)>, y above x
+              final int h = Worker.nonZero(bx & bm[b]);
+              final int xy = x + item[kFrom + b];
+              ci[xy] += h;
+              wi2[xy] += -h & len;
             }
           }
         } else {
@@ -1397,7 +1400,7 @@ public final class SequenceMiner {
     }
 
     /** 1 if x != 0, else 0, without a branch. */
-    private static int nonZero(long x) {
+    static int nonZero(long x) {
       return (int) ((x | -x) >>> 63);
     }
 
