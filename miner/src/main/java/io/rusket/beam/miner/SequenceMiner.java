@@ -1019,8 +1019,6 @@ public final class SequenceMiner {
             System.arraycopy(data, ref, pool[0], poolSize, len);
             lb[j] = poolSize;
             poolSize += len;
-          } else {
-            lb[j] = ref;
           }
         } else {
           ls[j] = ~s;
@@ -1190,7 +1188,7 @@ public final class SequenceMiner {
         if (ref >= 0) {
           // a short sequence's block (F5) at bk[blk] (a copy in the level's pool, or the
           // database's): the word of its local item j is bk[bb + (j >>> sh)]
-          final int blk = lb[e];
+          final int blk = copy ? lb[e] : ref; // without copies, the block is the ref
           final long end = le[e];
           final long sm = sMask(end);
           final int lw = widthLog(ref);
@@ -1216,9 +1214,11 @@ public final class SequenceMiner {
                 final int hs = nonZero(b & sm) & (int) (cs >>> t);
                 final int hi = nonZero(b & end) & (int) (ci >>> t);
                 sc[y] += hs;
-                sw[y] += -hs & len;
                 ic[y] += hi;
-                iw[y] += -hi & len;
+                if (copy) { // the pool words the entry's copies take (else none)
+                  sw[y] += -hs & len;
+                  iw[y] += -hi & len;
+                }
               }
               j0 += Long.bitCount(pr);
             }
@@ -1531,7 +1531,7 @@ public final class SequenceMiner {
       for (int e = from; e < from + n; e++) {
         final int ref = ls[e];
         if (ref >= 0) {
-          final int blk = lb[e];
+          final int blk = copy ? lb[e] : ref; // without copies, the block is the ref
           final long end = le[e];
           final long sm = sMask(end);
           final int lw = widthLog(ref);
@@ -1554,7 +1554,9 @@ public final class SequenceMiner {
                   final int q = ip[y]++;
                   os[q] = ref;
                   oe[q] = ne;
-                  ob[q] = copy ? copyBlock(bk, blk, np, iq, y, len) : blk;
+                  if (copy) {
+                    ob[q] = copyBlock(bk, blk, np, iq, y, len);
+                  }
                 }
               }
               c = sm == 0 ? 0 : pr & g2[w];
@@ -1568,7 +1570,9 @@ public final class SequenceMiner {
                   final int q = sp[y]++;
                   os[q] = ref;
                   oe[q] = ne;
-                  ob[q] = copy ? copyBlock(bk, blk, np, sq, y, len) : blk;
+                  if (copy) {
+                    ob[q] = copyBlock(bk, blk, np, sq, y, len);
+                  }
                 }
               }
               j0 += Long.bitCount(pr);
@@ -1584,13 +1588,17 @@ public final class SequenceMiner {
                 final int q = ip[y]++;
                 os[q] = ref;
                 oe[q] = b & end;
-                ob[q] = copy ? copyBlock(bk, blk, np, iq, y, len) : blk;
+                if (copy) {
+                  ob[q] = copyBlock(bk, blk, np, iq, y, len);
+                }
               }
               if (has(g2, y) && (b & sm) != 0) {
                 final int q = sp[y]++;
                 os[q] = ref;
                 oe[q] = b & sm;
-                ob[q] = copy ? copyBlock(bk, blk, np, sq, y, len) : blk;
+                if (copy) {
+                  ob[q] = copyBlock(bk, blk, np, sq, y, len);
+                }
               }
             }
           }
