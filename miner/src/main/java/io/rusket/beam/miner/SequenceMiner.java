@@ -347,10 +347,10 @@ public final class SequenceMiner {
   static long parallelPairs = 1L << 20;
 
   /**
-   * Pool words (block copies and multi-word ends) up to which the children of one prefix are
-   * projected in one pass over its list: 0 (the default) means the larger of 2M and the database's
-   * (sequence, item) pairs, so a depth's lists take at most ~24 bytes per pair; tests set it to
-   * force other groupings.
+   * Pool words (block copies and multi-word ends), and entries, up to which the children of one
+   * prefix are projected in one pass over its list: 0 (the default) means the larger of 2M and the
+   * database's (sequence, item) pairs, so a depth's lists take at most ~24 bytes per pair; tests
+   * set it to force other groupings.
    */
   static int projectBudget = 0;
 
@@ -879,11 +879,12 @@ public final class SequenceMiner {
    * One thread's depth-first search over the prefixes of its tasks. A prefix is held as its list of
    * entries, ascending by sequence: the sequences containing it, each with the set of steps where
    * an embedding of the prefix can end (never empty). A short sequence's entry is its block's ref
-   * (F5; the width of its bitmaps), its end word and the offset of its block's copy in the level's
-   * pool; a long one's is {@code ~s} and the offset of its {@code words[s]} end words in the pool.
-   * The lists of all children of a prefix are built in one pass over its list, one after the other
-   * in a level, each child's pool words together (in groups of at most {@link #projectBudget} pool
-   * words; the count gives each child's words beforehand). Its extensions are counted only over
+   * (F5; the width of its bitmaps), its end word and, when the database is large enough for copies
+   * ({@link Flat#copyBlocks}), the offset of its block's copy in the level's pool; a long one's is
+   * {@code ~s} and the offset of its {@code words[s]} end words in the pool. The lists of all
+   * children of a prefix are built in one pass over its list, one after the other in a level, each
+   * child's pool words together (in groups of at most {@link #projectBudget} pool words and
+   * entries; the count gives each child's words beforehand). Its extensions are counted only over
    * candidates (rank bitmaps): an item can extend a prefix only if it extends the prefix's parent
    * (see {@link #grow}).
    */
