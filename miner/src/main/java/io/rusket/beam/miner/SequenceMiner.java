@@ -698,14 +698,17 @@ public final class SequenceMiner {
                     wiT[k]);
               };
           if (k == 0) {
-            slice.run();
+            try {
+              slice.run();
+            } finally {
+              joinAll(helpers, failure); // also when this slice failed: no helper outlives it
+            }
           } else {
             helpers[k - 1] = new Thread(slice, "rusket-sequence-pairs-" + k);
             helpers[k - 1].setUncaughtExceptionHandler((th, e) -> failure[0] = e);
             helpers[k - 1].start();
           }
         }
-        joinAll(helpers, failure);
         int[] cs = csT[0];
         int[] ci = ciT[0];
         long[] ws2 = wsT[0];
