@@ -612,10 +612,11 @@ public final class SequenceMiner {
         // the ranks ascending, each with its bitmap
         Arrays.sort(local, 0, nl);
         final int lw = s < nShort ? classOf[o] + 3 : 6;
+        final int sh = 6 - lw; // 2^sh bitmaps per word
         final int dBase = nData; // F5: header words, then the packed bitmaps
         if (s < nShort) {
           blockFrom[s] = dBase;
-          nData = Math.addExact(dBase, hw + (nl + (1 << (6 - lw)) - 1 >>> (6 - lw)));
+          nData = Math.addExact(dBase, hw + ((nl + (1 << sh) - 1) >>> sh));
           dt = ArrayUtil.grow(dt, nData);
           Arrays.fill(dt, dBase, nData, 0L);
           if (pw == 0) {
@@ -638,7 +639,7 @@ public final class SequenceMiner {
           if (pw > 0) {
             dt[dBase + (r >>> 6)] |= 1L << r;
           }
-          dt[dBase + hw + (k >>> (6 - lw))] |= localBits[l] << ((k << lw) & 63);
+          dt[dBase + hw + (k >>> sh)] |= localBits[l] << ((k << lw) & 63);
         }
         q += nl;
       }
@@ -1013,7 +1014,8 @@ public final class SequenceMiner {
         final int s = db.vSeq[from + j];
         final int k = db.vIdx[from + j];
         if (s < db.nShort) {
-          // the block copied, so that the lists of every level are read in order
+          // with copies (Flat.copyBlocks), the block copied, so that every level's lists are
+          // read in order; without, the ref is the block
           final int ref = db.blockFrom[s];
           ls[j] = ref;
           le[j] = db.bits(ref, k - itemFrom[s]);
