@@ -262,7 +262,7 @@ public final class SequenceMiner {
         return new Tasks(x, new int[f], hi);
       }
       // the work of each first-level prefix's children, in grow's order: their list entries
-      long[][] childWords = new long[f][];
+      long[][] childEntries = new long[f][];
       long total = 0;
       long[] buf = new long[2 * f];
       for (int r = 0; r < f; r++) {
@@ -277,7 +277,7 @@ public final class SequenceMiner {
             buf[nc++] = db.cmapCountS[r * f + y];
           }
         }
-        childWords[r] = Arrays.copyOf(buf, nc);
+        childEntries[r] = Arrays.copyOf(buf, nc);
         for (int c = 0; c < nc; c++) {
           total += buf[c];
         }
@@ -288,7 +288,7 @@ public final class SequenceMiner {
       int[] hi = new int[16];
       int nt = 0;
       for (int r = 0; r < f; r++) {
-        long[] cw = childWords[r];
+        long[] cw = childEntries[r];
         int from = 0;
         long acc = 0;
         for (int c = 0; c <= cw.length; c++) {
